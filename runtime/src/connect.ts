@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import {
+  type ConnectionProfile,
+  type ConnectionProfileInput,
+  type DialectName,
+  parseConnectionProfile,
+} from './contracts/connection-profile.ts';
+import type { ProviderName } from './contracts/tenant-spec.ts';
+import type { SchemaModel } from './contracts/schema-model.ts';
+import { type DialectCapabilities, loadDialect } from './dialects/index.ts';
+import { PROVIDER_TRAITS } from './providers/index.ts';
+import { redactError } from './redact.ts';
+import { profileFromUrl } from './url.ts';
+
+/** One tenant's database, open. `db` is the Kysely handle applications query through. */
+export interface TenantDb<DB = any> {
+  readonly dialect: DialectName;
+  readonly provider: ProviderName;
+  readonly capabilities: DialectCapabilities;
+  readonly db: Kysely<DB>;
+  /** The profile connected with, password removed. */
+  readonly profile: Omit<ConnectionProfile, 'password'>;
+  close(): Promise<void>;
+}
+
+/** Refuses profiles that would be unsafe or cannot work, before any network traffic. */
+export function assertProfileAllowed(profile: ConnectionProfile): void {
+  const traits = PROVIDER_TRAITS[profile.provider];
+  if (traits.dialect !== profile.dialect) {
+    throw new Error(`provider ${profile.provider} serves ${traits.dialect} databases, but the profile says dialect ${profile.dialect}`);
+  }
+  if (traits.cloud && profile.tls?.mode === 'disable') {
+    throw new Error(
+      `refusing a plaintext connection to ${profile.provider}${profile.host ? ` (${profile.host})` : ''}: ` +
+        'cloud databases require TLS with a verified certificate (set tls.mode to verify-full and give the provider CA)',
+    );
+  }
+}
+
+/** Reads `passwordRef` (`env:NAME` or `file:PATH`) into `password`. */
+export async function resolvePassword(profile: ConnectionProfile): Promise<ConnectionProfile> {
+  if (profile.password !== undefined || !profile.passwordRef) return profile;
+  const [kind, ...rest] = profile.passwordRef.split(':');
+  const target = rest.join(':');
+  if (kind === 'env') {
+    const value = process.env[target];
+    if (value === undefined) throw new Error(`password reference env:${target} is not set in the environment`);
+    return { ...profile, password: value };
+  }
+  try {
+    return { ...profile, password: (await readFile(target, 'utf8')).replace(/\r?\n$/, '') };
+  } catch (error) {
+    throw new Error(`cannot read the password file named by passwordRef (${target}): ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+/**
+ * Opens a tenant's database from a ConnectionProfile (or a URL). TLS is enforced for cloud providers, the
+ * password is resolved from its reference, and any error is scrubbed of credentials before it is thrown.
+ */
+export async function connect<DB = any>(input: ConnectionProfileInput | ConnectionProfile | string): Promise<TenantDb<DB>> {
+  const parsed = typeof input === 'string' ? profileFromUrl(input) : parseConnectionProfile(input);
+  assertProfileAllowed(parsed);
+  const profile = await resolvePassword(parsed);
+  const traits = PROVIDER_TRAITS[profile.provider];
+  const dialect = await loadDialect(profile.dialect);
+  let opened;
+  try {
+    opened = await dialect.open(profile, { requiresTls: traits.cloud, defaultPort: traits.defaultPort });
+  } catch (error) {
+    const where = profile.host ? `${profile.host}:${profile.port ?? traits.defaultPort ?? ''}/${profile.database}` : profile.database;
+    throw redactError(error, [profile.password], `cannot connect to ${profile.provider} database ${where}`);
+  }
+  const { password: _password, ...publicProfile } = profile;
+  return {
+    dialect: dialect.name,
+    provider: profile.provider,
+    capabilities: dialect.capabilities,
+    db: opened.db as Kysely<DB>,
+    profile: publicProfile,
+    close: opened.close,
+  };
+}
+
+/** Reads the live schema of an open tenant database. */
+export async function introspect(tenant: Pick<TenantDb, 'dialect' | 'db'>): Promise<SchemaModel> {
+  const dialect = await loadDialect(tenant.dialect);
+  return dialect.introspect(tenant.db);
+}

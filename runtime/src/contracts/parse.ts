@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+
+/** Thrown when input does not match a contract; the message names every bad field and why. */
+export class ContractError extends Error {
+  readonly issues: readonly { path: string; message: string }[];
+  constructor(what: string, issues: readonly { path: string; message: string }[], source?: string) {
+    const where = source ? ` in ${source}` : '';
+    const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`);
+    super(`invalid ${what}${where}:\n${lines.join('\n')}`);
+    this.name = 'ContractError';
+    this.issues = issues;
+  }
+}
+
+/** Parses `input` with `schema`, or throws a ContractError naming each field (`backup.retentionDays`) and the reason. */
+export function parseContract<S extends z.ZodType>(schema: S, what: string, input: unknown, source?: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  throw new ContractError(what, issues, source);
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
+import type { SchemaModel } from '../contracts/schema-model.ts';
+
+/** What a database can do; neutral code asks these instead of checking the dialect's name. */
+export interface DialectCapabilities {
+  /** DDL runs inside a transaction and rolls back with it. */
+  transactionalDdl: boolean;
+  /** INSERT/UPDATE/DELETE ... RETURNING (or OUTPUT). */
+  returning: boolean;
+  /** Named schemas (namespaces) beyond the default one. */
+  schemas: boolean;
+  /** Native enum types. */
+  enums: boolean;
+  /** Indexes can be built without blocking writes. */
+  concurrentIndexes: boolean;
+}
+
+/** A connected database, as the dialect's driver opened it. */
+export interface OpenedDatabase {
+  db: Kysely<any>;
+  /** Closes the pool (and stops anything the dialect started for it, such as an embedded server). */
+  close(): Promise<void>;
+}
+
+/** Provider-specific connection behaviour the dialect's driver must honour (see providers/). */
+export interface ConnectionQuirks {
+  /** A cloud provider: TLS is mandatory and a plaintext profile is refused. */
+  requiresTls: boolean;
+  /** Port used when the profile gives none. */
+  defaultPort?: number;
+}
+
+/**
+ * Everything one database needs, behind one small interface (Kysely's dialect pattern). Each dialect lives in its
+ * own folder under dialects/; nothing outside that folder knows its driver or its SQL.
+ */
+export interface Dialect {
+  readonly name: DialectName;
+  readonly capabilities: DialectCapabilities;
+  /** The schema unqualified names resolve to (`public`, `dbo`, `main`). */
+  readonly defaultSchema: string;
+  /** Opens a pooled connection. The password is already resolved into `profile.password`. */
+  open(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase>;
+  /** Reads the live schema into a SchemaModel, sorted deterministically. */
+  introspect(db: Kysely<any>): Promise<SchemaModel>;
+}

@@ -1,0 +1,32 @@
+import type { DialectName } from '../contracts/connection-profile.ts';
+import type { ProviderName } from '../contracts/tenant-spec.ts';
+
+/** How the runtime treats a provider's databases. Pulumi resources for each provider live in the top-level providers/. */
+export interface ProviderTraits {
+  dialect: DialectName;
+  /** A managed cloud service: TLS with a verified certificate is mandatory. */
+  cloud: boolean;
+  defaultPort?: number;
+  /** Host name suffixes that identify the provider in a connection URL. */
+  hostSuffixes: readonly string[];
+}
+
+export const PROVIDER_TRAITS: Record<ProviderName, ProviderTraits> = {
+  aws: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.rds.amazonaws.com'] },
+  'azure-postgres': { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.postgres.database.azure.com'] },
+  'azure-sql': { dialect: 'mssql', cloud: true, defaultPort: 1433, hostSuffixes: ['.database.windows.net'] },
+  gcp: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: [] },
+  supabase: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.supabase.co', '.supabase.com'] },
+  neon: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.neon.tech'] },
+  'local-postgres': { dialect: 'postgres', cloud: false, defaultPort: 5432, hostSuffixes: [] },
+  'local-sqlite': { dialect: 'sqlite', cloud: false, hostSuffixes: [] },
+};
+
+/** The provider a host name belongs to, when its suffix says so. */
+export function providerForHost(host: string): ProviderName | undefined {
+  const lower = host.toLowerCase();
+  for (const [name, traits] of Object.entries(PROVIDER_TRAITS)) {
+    if (traits.hostSuffixes.some((suffix) => lower.endsWith(suffix))) return name as ProviderName;
+  }
+  return undefined;
+}
