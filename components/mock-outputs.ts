@@ -62,6 +62,8 @@ export function mockResourceOutputs(type: string, name: string, inputs: Inputs):
       const keyUri = `https://${str(inputs.vaultName, 'vault')}.vault.azure.net/keys/${str(inputs.keyName, name)}`;
       return { id: azureId('Microsoft.KeyVault/vaults/keys', str(inputs.keyName, name)), outputs: { name: str(inputs.keyName, name), keyUri, keyUriWithVersion: `${keyUri}/0123456789abcdef0123456789abcdef` } };
     }
+    case 'azure-native:sql:ServerKey':
+      return { id: azureId('Microsoft.Sql/servers/keys', str(inputs.keyName, name)), outputs: { name: str(inputs.keyName, name) } };
     case 'azure-native:managedidentity:UserAssignedIdentity':
       return {
         id: azureId('Microsoft.ManagedIdentity/userAssignedIdentities', str(inputs.resourceName, name)),

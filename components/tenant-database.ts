@@ -40,7 +40,6 @@ export class TenantDatabase extends pulumi.ComponentResource {
     if (args.enforceResidency !== false) assertResidency(spec);
 
     const providerModule = PROVIDER_MODULES[spec.provider];
-    if (!providerModule) throw new Error(`provider ${spec.provider} has no module in providers/index.ts yet`);
     const result = providerModule.createDatabase({ spec, settings: args.settings ?? {}, parent: this, tags: tenantTags(spec) });
     this.dialect = PROVIDER_TRAITS[spec.provider].dialect;
 

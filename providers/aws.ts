@@ -4,7 +4,7 @@ import * as random from '@pulumi/random';
 import type { SizeTier, TenantSpec } from '../runtime/src/contracts/index.ts';
 import { ProviderCapabilityError } from './errors.ts';
 import { logicalName, tenantNames } from './naming.ts';
-import { splitByFamily } from './network.ts';
+import { hasPublicEndpoint, splitByFamily } from './network.ts';
 import type { ConnectionParts, ProviderContext, ProviderModule, ProviderResult } from './types.ts';
 
 /**
@@ -138,7 +138,9 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
     { length: 32, special: true, overrideSpecial: RDS_PASSWORD_SPECIALS, minLower: 2, minUpper: 2, minNumeric: 2 },
     child,
   );
-  const publiclyAccessible = spec.network.publicAccess && spec.network.allowedCidrs.length > 0;
+  // Secret explicitly: outside the engine (mocks, tests) nothing else marks the generated value secret.
+  const secretPassword = pulumi.secret(password.result);
+  const publiclyAccessible = hasPublicEndpoint(spec.network);
   const common = {
     storageEncrypted: true,
     kmsKeyId,
@@ -173,7 +175,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
         engineVersion: AURORA_ENGINE_VERSION,
         databaseName: names.database,
         masterUsername: names.adminUser,
-        masterPassword: password.result,
+        masterPassword: secretPassword,
         preferredBackupWindow: '17:00-18:00',
         dbClusterParameterGroupName: clusterParams.name,
       },
@@ -224,7 +226,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
         multiAz: size.multiAz,
         dbName: names.database,
         username: names.adminUser,
-        password: password.result,
+        password: secretPassword,
         parameterGroupName: params.name,
         publiclyAccessible,
         backupWindow: '17:00-18:00',
@@ -248,7 +250,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
     // The RDS CA bundle is not in Node's default store: set tls.caFile to global-bundle.pem where apps connect.
     tls: { mode: 'verify-full' as const, minVersion: 'TLSv1.2' as const },
   }));
-  return { connection, password: pulumi.secret(password.result), database };
+  return { connection, password: secretPassword, database };
 }
 
 export const awsProvider: ProviderModule = { provider: 'aws', createDatabase };

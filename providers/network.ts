@@ -1,5 +1,15 @@
 import { isIP } from 'node:net';
 
+/**
+ * Whether the tenant's database gets a public endpoint: only when the spec asks for public access AND lists the
+ * CIDRs allowed to use it. Public access without an allow-list stays private: no provider module ever opens a
+ * database to the whole internet on its own. CIDRs without public access admit private networks where the
+ * provider filters private traffic (AWS security groups); the world-open check is the policy pack's.
+ */
+export function hasPublicEndpoint(network: { publicAccess: boolean; allowedCidrs: readonly string[] }): boolean {
+  return network.publicAccess && network.allowedCidrs.length > 0;
+}
+
 /** First and last address of a CIDR block, for services whose firewall rules take ranges (Azure). */
 export interface AddressRange {
   family: 4 | 6;
