@@ -1,0 +1,11 @@
+import type { Dialect } from '../dialect.ts';
+import { openSqlite } from './driver.ts';
+import { introspectSqlite } from './introspector.ts';
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  defaultSchema: 'main',
+  capabilities: { transactionalDdl: true, returning: true, schemas: false, enums: false, concurrentIndexes: false },
+  open: (profile) => openSqlite(profile),
+  introspect: (db) => introspectSqlite(db),
+};
