@@ -69,6 +69,8 @@ async function runOnce(input: unknown, options: MockRunOptions): Promise<TenantM
   const spec = parseTenantSpec(input, options.source);
   const recorded: Omit<RecordedResource, 'urn'>[] = [];
 
+  // Let RPCs of anything run before (another caller's mocks) finish against their own monitor.
+  await pulumi.runtime.disconnect().catch(() => undefined);
   await pulumi.runtime.setMocks(
     {
       newResource(args) {

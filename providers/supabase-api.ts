@@ -60,7 +60,8 @@ export async function getProject(client: ApiClient, ref: string): Promise<Supaba
   }
 }
 
-const FAILED_STATES = new Set(['INIT_FAILED', 'REMOVED', 'RESTORE_FAILED', 'PAUSE_FAILED', 'INACTIVE']);
+// An array, not a Set: Pulumi's closure serialiser (dynamic providers) turns a captured Set into a plain object.
+const FAILED_STATES: readonly string[] = ['INIT_FAILED', 'REMOVED', 'RESTORE_FAILED', 'PAUSE_FAILED', 'INACTIVE'];
 
 /** Waits until the project is ACTIVE_HEALTHY (SSL enforcement and network restrictions need it running). */
 export function waitForHealthy(client: ApiClient, ref: string, options: { intervalMs: number; timeoutMs: number }): Promise<SupabaseProject> {
@@ -69,7 +70,7 @@ export function waitForHealthy(client: ApiClient, ref: string, options: { interv
     async () => {
       const project = await getProject(client, ref);
       if (!project) throw new Error(`supabase project ${ref} disappeared while provisioning`);
-      if (FAILED_STATES.has(project.status)) throw new Error(`supabase project ${ref} is ${project.status}`);
+      if (FAILED_STATES.includes(project.status)) throw new Error(`supabase project ${ref} is ${project.status}`);
       return project.status === 'ACTIVE_HEALTHY' ? project : undefined;
     },
     options,
