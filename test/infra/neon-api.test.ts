@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { neonProjectProvider, type NeonProjectInputs, type NeonProjectOutputs } from '../../providers/neon-dynamic.ts';
-import { match, startFakeApi, type FakeApi, type RecordedRequest } from './fake-api.ts';
+import { match, rejection, startFakeApi, type FakeApi, type RecordedRequest } from './fake-api.ts';
 
 const KEY = 'neon_api_key_test_0123456789';
 const ROLE_PASSWORD = 'npg_SecretRolePassword42';
@@ -128,7 +128,7 @@ describe('Neon dynamic provider against a fake API v2', () => {
 
   it('names the project when an operation fails, and never leaks the key or the role password', async () => {
     api = await startFakeApi(neonRoute(new Map(), { failOperation: true }));
-    const error = await neonProjectProvider.create(inputs(api.url)).catch((e: Error) => e);
+    const error = await rejection(neonProjectProvider.create(inputs(api.url)));
     expect(error.message).toMatch(/neon project calm-sea-10000000 was created but is not ready: neon operation start_compute on project calm-sea-10000000 failed/);
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain(ROLE_PASSWORD);
@@ -136,7 +136,7 @@ describe('Neon dynamic provider against a fake API v2', () => {
 
   it('reports an authentication failure with status and message but without the key', async () => {
     api = await startFakeApi(neonRoute(new Map()));
-    const error = await neonProjectProvider.create(inputs(api.url, { apiKey: `${KEY}-wrong` })).catch((e: Error) => e);
+    const error = await rejection(neonProjectProvider.create(inputs(api.url, { apiKey: `${KEY}-wrong` })));
     expect(error.message).toBe('neon API POST /projects failed with 401: authentication required');
   });
 

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProject, supabaseClient } from '../../providers/supabase-api.ts';
 import { supabaseProjectProvider, type SupabaseProjectInputs, type SupabaseProjectOutputs } from '../../providers/supabase-dynamic.ts';
-import { match, startFakeApi, type FakeApi, type RecordedRequest } from './fake-api.ts';
+import { match, rejection, startFakeApi, type FakeApi, type RecordedRequest } from './fake-api.ts';
 
 const TOKEN = 'sbp_test_token_0123456789abcdef';
 const DB_PASS = 'correct-horse-battery-staple-42';
@@ -121,7 +121,7 @@ describe('Supabase Management API client', () => {
 
   it('names the call and status on failure but never the token or the database password', async () => {
     api = await startFakeApi((request) => ({ status: 400, body: { message: `db_pass ${(request.body as { db_pass: string }).db_pass} rejected for ${request.authorization}` } }));
-    const error = await createProject(supabaseClient(TOKEN, api.url, [DB_PASS]), { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS }).catch((e: Error) => e);
+    const error = await rejection(createProject(supabaseClient(TOKEN, api.url, [DB_PASS]), { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS }));
     expect(error.message).toMatch(/^supabase API POST \/v1\/projects failed with 400: db_pass \*\*\* rejected/);
     expect(error.message).not.toContain(TOKEN);
     expect(error.message).not.toContain(DB_PASS);
@@ -140,7 +140,7 @@ describe('Supabase Management API client', () => {
     const url = api.url;
     await api.close();
     api = undefined;
-    const error = await createProject(supabaseClient(TOKEN, url), { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS }).catch((e: Error) => e);
+    const error = await rejection(createProject(supabaseClient(TOKEN, url), { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS }));
     expect(error.message).toMatch(/^supabase API POST \/v1\/projects could not be reached/);
     expect(error.message).not.toContain(TOKEN);
   });
@@ -165,7 +165,7 @@ describe('Supabase dynamic provider against the fake API', () => {
 
   it('names the created project when configuring it fails, without secrets', async () => {
     api = await startFakeApi(supabaseRoute(new Map(), { sslApplies: false }));
-    const error = await supabaseProjectProvider.create(inputs(api.url)).catch((e: Error) => e);
+    const error = await rejection(supabaseProjectProvider.create(inputs(api.url)));
     expect(error.message).toMatch(/supabase project ref\w+ was created but not configured: .*SSL enforcement was not applied/);
     expect(error.message).not.toContain(TOKEN);
   });
