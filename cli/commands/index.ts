@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
+import { registerIntrospect } from './introspect.ts';
+import { registerKit } from './kit.ts';
 
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerDemo];

