@@ -1,0 +1,91 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SchemaModel } from '../../runtime/src/index.ts';
+import { copyChinookSqlite } from '../../cli/samples/chinook.ts';
+import { buildProgram } from '../../cli/main.ts';
+import { freshSqlitePath } from '../helpers/databases.ts';
+import { runCli } from '../helpers/cli.ts';
+
+/** Every command and sub-command of the program, as argv prefixes. */
+function allCommandPaths(): string[][] {
+  const paths: string[][] = [[]];
+  const walk = (command: ReturnType<typeof buildProgram>, prefix: string[]) => {
+    for (const sub of command.commands) {
+      paths.push([...prefix, sub.name()]);
+      walk(sub, [...prefix, sub.name()]);
+    }
+  };
+  walk(buildProgram(), []);
+  return paths;
+}
+
+describe('byos CLI', () => {
+  it.each(allCommandPaths().map((p) => [p.join(' ') || '(root)', p]))('%s --help exits 0 and prints usage', async (_label, path) => {
+    const result = await runCli([...(path as string[]), '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: byos/);
+  });
+
+  it('exits 2 on an unknown option and on a missing connection', async () => {
+    const unknown = await runCli(['introspect', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--bogus'");
+    const missing = await runCli(['introspect']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('give exactly one of --url URL or --profile FILE');
+    const both = await runCli(['introspect', '--url', 'sqlite:x', '--profile', 'y.json']);
+    expect(both.code).toBe(2);
+  });
+
+  it('introspect --url sqlite:PATH --json prints the SchemaModel', async () => {
+    const path = await freshSqlitePath('cli-chinook');
+    await copyChinookSqlite(path);
+    const result = await runCli(['introspect', '--url', `sqlite:${path}`, '--json']);
+    expect(result.code).toBe(0);
+    const model = SchemaModel.parse(JSON.parse(result.stdout));
+    expect(model.tables).toHaveLength(11);
+    expect(model.tables.find((t) => t.name === 'InvoiceLine')?.foreignKeys.map((f) => f.referencedTable)).toEqual(['Invoice', 'Track']);
+  });
+
+  it('a failed connection exits 1 without printing the password', async () => {
+    const result = await runCli(['introspect', '--url', 'postgres://alice:Sup3r-Secret-pw@127.0.0.1:1/tenant']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^byos: cannot connect to local-postgres database 127\.0\.0\.1:1\/tenant/);
+    expect(result.stderr).not.toContain('Sup3r-Secret-pw');
+    expect(result.stdout + result.stderr).not.toContain('alice:');
+  });
+
+  it('an invalid profile file exits 2 naming the file and the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'byos-cli-'));
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'bad.profile.json');
+    await import('node:fs/promises').then((fs) => fs.writeFile(file, JSON.stringify({ provider: 'aws', dialect: 'postgres', database: 'x', port: 99999 })));
+    const result = await runCli(['introspect', '--profile', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/port: /);
+  });
+
+  it('demo builds both Chinook tenants on the embedded default and finds them equal', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'byos-demo-'));
+    await chmod(dir, 0o755);
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+    const first = await runCli(['demo', '--dir', dir, '--json']);
+    expect(first.stderr).not.toMatch(/password/i);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.tenants.map((t: { tenant: string; tables: number }) => [t.tenant, t.tables])).toEqual([
+      ['demo-sqlite', 11],
+      ['demo-postgres', 11],
+    ]);
+    expect(report.tenants[0].rows).toBe(report.tenants[1].rows);
+    expect(report.tenants[0].rowsByTable.Track).toBe(3503);
+    expect(report.neutralEqual).toBe(true);
+    // Idempotent: a second run reuses both tenants and reports the same.
+    const second = await runCli(['demo', '--dir', dir, '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).tenants).toEqual(report.tenants);
+  });
+});

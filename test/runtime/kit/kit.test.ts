@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kitCode, kitEnvFile, parseConnectionProfile, PROVIDERS, PROVIDER_TRAITS } from '../../../runtime/src/index.ts';
+import { freshProfile } from '../../helpers/databases.ts';
+import { REPO_ROOT, runCli } from '../../helpers/cli.ts';
+
+const run = promisify(execFile);
+
+/** A folder inside the repository, so the generated code resolves `@byos/runtime` through the workspace. */
+async function scratchDir(): Promise<string> {
+  const dir = await mkdtemp(join(REPO_ROOT, 'test', '.tmp-kit-'));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true,
+        allowImportingTsExtensions: true, erasableSyntaxOnly: true, verbatimModuleSyntax: true, skipLibCheck: true, types: ['node'],
+      },
+      include: ['*.ts'],
+    }),
+  );
+  return dir;
+}
+
+describe('connection kit', () => {
+  it('generates TypeScript that compiles under strict and runs select 1 against the test Postgres', async () => {
+    const input = await freshProfile('postgres', 'kit');
+    const profile = parseConnectionProfile(input);
+    const dir = await scratchDir();
+    const code = kitCode(profile, { lang: 'ts' });
+    expect(code).not.toContain(profile.password!);
+    await writeFile(join(dir, 'app.ts'), code);
+    await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')]);
+    const env = {
+      ...process.env,
+      BYOS_DB_HOST: profile.host!,
+      BYOS_DB_PORT: String(profile.port),
+      BYOS_DB_NAME: profile.database,
+      BYOS_DB_USER: profile.user!,
+      BYOS_DB_PASSWORD: profile.password!,
+    };
+    const { stdout } = await run(process.execPath, [join(dir, 'app.ts')], { env, cwd: dir });
+    expect(stdout).toContain("connected: { ok: 1 }");
+  });
+
+  it('generates JavaScript that runs against a SQLite tenant', async () => {
+    const dir = await scratchDir();
+    const input = await freshProfile('sqlite', 'kit');
+    await writeFile(join(dir, 'app.mjs'), kitCode(parseConnectionProfile(input), { lang: 'js' }));
+    const { stdout } = await run(process.execPath, [join(dir, 'app.mjs')], { env: { ...process.env, BYOS_DB_PATH: input.database }, cwd: dir });
+    expect(stdout).toContain('connected: { ok: 1 }');
+  });
+
+  it.each(PROVIDERS.filter((p) => PROVIDER_TRAITS[p].cloud))('%s: TLS verified, notes included, no password anywhere', (provider) => {
+    const profile = parseConnectionProfile({
+      provider, dialect: PROVIDER_TRAITS[provider].dialect, host: 'db.example.com', port: 5432, database: 'app', user: 'app',
+      password: 'n0t-in-the-kit', tls: { mode: 'verify-full' },
+    });
+    const code = kitCode(profile, { lang: 'ts' });
+    const env = kitEnvFile(profile);
+    expect(code + env).not.toContain('n0t-in-the-kit');
+    expect(code).toContain(`provider: "${provider}"`);
+    expect(code).toContain('mode: "verify-full"');
+    expect(env).toMatch(/^BYOS_DB_PASSWORD=$/m);
+    expect(env).toContain('BYOS_DB_HOST=db.example.com');
+  });
+
+  it('byos kit prints the code, or the .env template with --env, and never the password', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'supabase.profile.json');
+    await writeFile(file, JSON.stringify({
+      provider: 'supabase', dialect: 'postgres', host: 'aws-0-ap-southeast-1.pooler.supabase.com', port: 6543, database: 'postgres',
+      user: 'postgres.abcd', password: 'pw-from-pulumi-secret', pooler: { mode: 'transaction' }, tls: { mode: 'verify-full' },
+    }));
+    const code = await runCli(['kit', '--profile', file]);
+    expect(code.code).toBe(0);
+    expect(code.stdout).toContain('pooler: { mode: "transaction" }');
+    expect(code.stdout).toContain('transaction pooler');
+    const env = await runCli(['kit', '--profile', file, '--env']);
+    expect(env.stdout).toContain('BYOS_DB_PORT=6543');
+    expect(code.stdout + env.stdout + code.stderr + env.stderr).not.toContain('pw-from-pulumi-secret');
+    const bad = await runCli(['kit', '--profile', file, '--lang', 'cobol']);
+    expect(bad.code).toBe(2);
+  });
+});
