@@ -1,0 +1,42 @@
+import type { NeutralType } from '../../contracts/schema-model.ts';
+import type { ValueShape } from '../value-shape.ts';
+
+/**
+ * node-postgres with its default type parsers (pg-types): int8 and numeric come back as strings (no silent
+ * precision loss), int2/int4/float as numbers, date/timestamp/timestamptz as Date (a `date` is local midnight),
+ * time and money (formatted with its currency, '$1,234.50') as strings, interval as an object, json/jsonb parsed, bytea as Buffer. Arrays are parsed only for
+ * element types pg-types knows; numeric[] comes back as numbers, an enum array as the raw '{a,b}' text.
+ */
+export function postgresValueShape(type: NeutralType): ValueShape {
+  if (type.kind === 'array') {
+    const element = type.element ?? { kind: 'unknown' };
+    if (element.kind === 'decimal') return { kind: 'array', element: { kind: 'number' } };
+    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'array' || element.kind === 'xml') return { kind: 'string' };
+    return { kind: 'array', element: postgresValueShape(element) };
+  }
+  switch (type.kind) {
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'smallint':
+    case 'integer':
+    case 'real':
+    case 'double':
+      return { kind: 'number' };
+    case 'bigint':
+      return { kind: 'integer-string' };
+    case 'decimal':
+      return { kind: 'decimal-string' };
+    case 'date':
+    case 'timestamp':
+    case 'timestamptz':
+      return { kind: 'date' };
+    case 'interval':
+      return { kind: 'interval' };
+    case 'json':
+      return { kind: 'json' };
+    case 'binary':
+      return { kind: 'buffer' };
+    default:
+      return { kind: 'string' };
+  }
+}

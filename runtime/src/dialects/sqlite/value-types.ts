@@ -1,0 +1,27 @@
+import type { NeutralType } from '../../contracts/schema-model.ts';
+import type { ValueShape } from '../value-shape.ts';
+
+/**
+ * better-sqlite3 without safeIntegers: every INTEGER comes back as a JS number (so bigint columns beyond 2^53
+ * lose precision — turn on safeIntegers to get bigint instead), REAL and NUMERIC as numbers, BLOB as Buffer.
+ * SQLite has no boolean, date or JSON storage: those come back as 0/1, text and text.
+ */
+export function sqliteValueShape(type: NeutralType): ValueShape {
+  switch (type.kind) {
+    case 'boolean':
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+    case 'decimal':
+    case 'real':
+    case 'double':
+    case 'money':
+      return { kind: 'number' };
+    case 'binary':
+      return { kind: 'buffer' };
+    case 'unknown':
+      return { kind: 'unknown' };
+    default:
+      return { kind: 'string' };
+  }
+}

@@ -1,0 +1,38 @@
+import type { DialectName } from '../contracts/connection-profile.ts';
+import type { NeutralType } from '../contracts/schema-model.ts';
+import { mssqlValueShape } from './mssql/value-types.ts';
+import { postgresValueShape } from './postgres/value-types.ts';
+import { sqliteValueShape } from './sqlite/value-types.ts';
+
+/**
+ * What a dialect's DRIVER hands back for a column, which is not always what the column's type suggests:
+ * node-postgres returns int8 and numeric as strings, better-sqlite3 returns DATETIME columns as strings and
+ * booleans as 0/1, tedious returns bigint as a string and decimal as a number. Type generation follows these.
+ */
+export type ValueShape =
+  | { kind: 'string' | 'number' | 'bigint' | 'boolean' | 'date' | 'buffer' | 'json' | 'unknown' }
+  /** An integer too large for a JS number, as a decimal string. */
+  | { kind: 'integer-string' }
+  /** An exact decimal, as a string. */
+  | { kind: 'decimal-string' }
+  /** node-postgres's interval object. */
+  | { kind: 'interval' }
+  | { kind: 'array'; element: ValueShape };
+
+export type ValueShapeOf = (type: NeutralType) => ValueShape;
+
+export interface DriverValues {
+  shapeOf: ValueShapeOf;
+  /** The database rejects values that break the declared length, precision or type (SQLite does not). */
+  enforcesDeclaredTypes: boolean;
+}
+
+const DRIVER_VALUES: Record<DialectName, DriverValues> = {
+  postgres: { shapeOf: postgresValueShape, enforcesDeclaredTypes: true },
+  sqlite: { shapeOf: sqliteValueShape, enforcesDeclaredTypes: false },
+  mssql: { shapeOf: mssqlValueShape, enforcesDeclaredTypes: true },
+};
+
+export function driverValues(dialect: DialectName): DriverValues {
+  return DRIVER_VALUES[dialect];
+}

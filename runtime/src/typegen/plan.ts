@@ -1,0 +1,133 @@
+import type { Column, Domain, EnumType, SchemaModel, Table, View } from '../contracts/schema-model.ts';
+import { driverValues, type ValueShape } from '../dialects/value-shape.ts';
+import { type CheckRule, parseCheck } from './checks.ts';
+import { camelCase, pascalCase, TypeNames } from './names.ts';
+
+/** Options of `generateTypes` / `byos types`. */
+export interface TypegenOptions {
+  /** Emit Zod schemas for every Row and Insert. */
+  zod?: boolean;
+  /** Emit the Kysely `DB` interface (Generated<>, ColumnType<>). */
+  kysely?: boolean;
+  /** Column and table keys in camelCase, for Kysely's CamelCasePlugin. Default: as the database spells them. */
+  camelCase?: boolean;
+  /** Only tables/views whose name (or schema.name) matches one of these globs. */
+  include?: string[];
+  exclude?: string[];
+  /** What the application configured the driver to return for 64-bit integers. Default: the driver's default. */
+  bigintAs?: 'string' | 'number' | 'bigint';
+  /** What exact decimals come back as. Default: the driver's default (string for Postgres). */
+  decimalAs?: 'string' | 'number';
+  /** Emit `const <Enum>Values = [...] as const` next to each enum's union type. Default true. */
+  enumConstants?: boolean;
+}
+
+/** One column, decided: its key, TypeScript types, writability and Zod constraints. */
+export interface ColumnPlan {
+  key: string;
+  column: Column;
+  shape: ValueShape;
+  /** Enum union type name, when the column is an enum. */
+  enumType?: string;
+  enumValues?: string[];
+  nullable: boolean;
+  insert: 'required' | 'optional' | 'never';
+  updatable: boolean;
+  /** Client-side rules: from the column's CHECKs and its domain's. */
+  rules: CheckRule[];
+}
+
+export interface RelationPlan {
+  typeName: string;
+  /** Key in the Kysely DB interface: the name, schema-qualified outside the default schema. */
+  dbKey: string;
+  source: Table | View;
+  isView: boolean;
+  columns: ColumnPlan[];
+}
+
+export interface EnumPlan {
+  typeName: string;
+  values: string[];
+  source: EnumType;
+}
+
+export interface GenerationPlan {
+  model: SchemaModel;
+  enums: EnumPlan[];
+  relations: RelationPlan[];
+  enforcesDeclaredTypes: boolean;
+}
+
+function qualified(model: SchemaModel, schema: string, name: string): string {
+  return schema === model.defaultSchema ? name : `${schema}.${name}`;
+}
+
+export function planGeneration(model: SchemaModel, options: TypegenOptions, matches: (name: string) => boolean): GenerationPlan {
+  const names = new TypeNames();
+  const driver = driverValues(model.dialect);
+  const key = (name: string) => (options.camelCase ? camelCase(name) : name);
+
+  const enumByName = new Map<string, EnumPlan>();
+  const enums = model.enums.map((e) => {
+    const plan = { typeName: names.take(pascalCase(qualified(model, e.schema, e.name))), values: e.values, source: e };
+    enumByName.set(qualified(model, e.schema, e.name), plan);
+    enumByName.set(`${e.schema}.${e.name}`, plan);
+    return plan;
+  });
+  const domainByName = new Map<string, Domain>();
+  for (const d of model.domains) {
+    domainByName.set(qualified(model, d.schema, d.name), d);
+    domainByName.set(`${d.schema}.${d.name}`, d);
+  }
+
+  const shapeOf = (column: Column): ValueShape => {
+    const shape = driver.shapeOf(column.type);
+    if (shape.kind === 'integer-string' && options.bigintAs === 'number') return { kind: 'number' };
+    if (shape.kind === 'integer-string' && options.bigintAs === 'bigint') return { kind: 'bigint' };
+    if (shape.kind === 'decimal-string' && options.decimalAs === 'number') return { kind: 'number' };
+    return shape;
+  };
+
+  const planColumns = (columns: Column[], checks: Table['checks'], isView: boolean): ColumnPlan[] => {
+    const rulesByColumn = new Map<string, CheckRule[]>();
+    for (const check of checks) {
+      const rules = parseCheck(check.expression);
+      if (!rules || new Set(rules.map((r) => r.column)).size !== 1) continue; // multi-column or complex: database-side only
+      const list = rulesByColumn.get(rules[0]!.column) ?? [];
+      rulesByColumn.set(rules[0]!.column, [...list, ...rules]);
+    }
+    return columns.map((column) => {
+      const domain = column.type.domain ? domainByName.get(column.type.domain) : undefined;
+      const domainRules = (domain?.checks ?? [])
+        .map((c) => parseCheck(c.expression))
+        .filter((r): r is CheckRule[] => r !== null && r.every((x) => x.column.toUpperCase() === 'VALUE'))
+        .flat();
+      const enumPlan = column.type.kind === 'enum' && column.type.enumName ? enumByName.get(column.type.enumName) : undefined;
+      const writable = !isView && column.generated === null && column.identity !== 'always';
+      return {
+        key: key(column.name),
+        column,
+        shape: shapeOf(column),
+        ...(enumPlan ? { enumType: enumPlan.typeName, enumValues: enumPlan.values } : {}),
+        nullable: column.nullable,
+        insert: !writable ? 'never' : column.nullable || column.default !== null || column.identity !== null ? 'optional' : 'required',
+        updatable: writable,
+        rules: [...(rulesByColumn.get(column.name) ?? []), ...domainRules.map((r) => ({ ...r, column: column.name }))],
+      };
+    });
+  };
+
+  const relations: RelationPlan[] = [];
+  for (const table of model.tables) {
+    const name = qualified(model, table.schema, table.name);
+    if (!matches(name)) continue;
+    relations.push({ typeName: names.take(pascalCase(name)), dbKey: key(name), source: table, isView: false, columns: planColumns(table.columns, table.checks, false) });
+  }
+  for (const view of model.views) {
+    const name = qualified(model, view.schema, view.name);
+    if (!matches(name)) continue;
+    relations.push({ typeName: names.take(pascalCase(name)), dbKey: key(name), source: view, isView: true, columns: planColumns(view.columns, [], true) });
+  }
+  return { model, enums, relations, enforcesDeclaredTypes: driver.enforcesDeclaredTypes };
+}

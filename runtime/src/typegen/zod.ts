@@ -1,0 +1,92 @@
+import type { ValueShape } from '../dialects/value-shape.ts';
+import type { CheckRule } from './checks.ts';
+import type { ColumnPlan } from './plan.ts';
+
+const INTEGER_RANGE: Record<string, [number, number]> = { smallint: [-32768, 32767], integer: [-2147483648, 2147483647] };
+const UUID = '/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/';
+
+/** Helpers the generated file defines once when a schema needs them. */
+export const ZOD_PRELUDE = `const INTEGER_TEXT = /^-?\\d+$/;
+const DECIMAL_TEXT = /^-?\\d+(\\.\\d+)?$/;
+/** True when the value has at most \`precision\` digits, \`scale\` of them after the point. */
+function fitsDecimal(precision: number, scale: number) {
+  return (value: string | number): boolean => {
+    const [whole = '', fraction = ''] = String(value).replace(/^-/, '').split('.');
+    return fraction.length <= scale && whole.replace(/^0+(?=\\d)/, '').length <= precision - scale;
+  };
+}`;
+
+/**
+ * The Zod expression for one column. `constrained` adds what the database enforces beyond the type (length,
+ * precision, range, CHECKs): always for Insert, for Row only when the dialect enforces declared types.
+ */
+export function zodForColumn(plan: ColumnPlan, mode: 'row' | 'insert', constrained: boolean): string {
+  let expr = base(plan, plan.shape, mode, constrained);
+  if (constrained) expr += refinements(plan.shape, plan.rules, plan);
+  if (plan.nullable) expr += '.nullable()';
+  if (mode === 'insert' && plan.insert === 'optional') expr += '.optional()';
+  return expr;
+}
+
+function base(plan: ColumnPlan, shape: ValueShape, mode: 'row' | 'insert', constrained: boolean): string {
+  const type = plan.column.type;
+  const inList = plan.rules.find((r): r is Extract<CheckRule, { op: 'in' }> => r.op === 'in');
+  switch (shape.kind) {
+    case 'string': {
+      if (plan.enumValues) return `z.enum(${JSON.stringify(plan.enumValues)})`;
+      if (constrained && inList && inList.values.every((v) => typeof v === 'string')) return `z.enum(${JSON.stringify(inList.values)})`;
+      if (type.kind === 'uuid') return `z.string().regex(${UUID})`;
+      return constrained && type.length !== undefined && (type.kind === 'varchar' || type.kind === 'char') ? `z.string().max(${type.length})` : 'z.string()';
+    }
+    case 'number': {
+      let expr = 'z.number()';
+      if (type.kind === 'smallint' || type.kind === 'integer' || type.kind === 'bigint') expr += '.int()';
+      const range = INTEGER_RANGE[type.kind];
+      if (constrained && range) expr += `.min(${range[0]}).max(${range[1]})`;
+      if (constrained && type.kind === 'decimal' && type.precision !== undefined) expr += `.refine(fitsDecimal(${type.precision}, ${type.scale ?? 0}), 'more digits than numeric(${type.precision},${type.scale ?? 0}) holds')`;
+      return expr;
+    }
+    case 'integer-string':
+      return mode === 'insert' ? 'z.union([z.string().regex(INTEGER_TEXT), z.number().int(), z.bigint()])' : 'z.string().regex(INTEGER_TEXT)';
+    case 'decimal-string': {
+      const text = 'z.string().regex(DECIMAL_TEXT)';
+      const expr = mode === 'insert' ? `z.union([${text}, z.number()])` : text;
+      return constrained && type.precision !== undefined
+        ? `${expr}.refine(fitsDecimal(${type.precision}, ${type.scale ?? 0}), 'more digits than numeric(${type.precision},${type.scale ?? 0}) holds')`
+        : expr;
+    }
+    case 'bigint':
+      return mode === 'insert' ? 'z.union([z.bigint(), z.number().int()])' : 'z.bigint()';
+    case 'boolean':
+      return 'z.boolean()';
+    case 'date':
+      return mode === 'insert' ? 'z.union([z.date(), z.string()])' : 'z.date()';
+    case 'buffer':
+      return 'z.instanceof(Buffer)';
+    case 'json':
+      return 'z.json()';
+    case 'interval':
+      return 'z.looseObject({})';
+    case 'array':
+      return `z.array(${base({ ...plan, enumValues: undefined, rules: [] }, shape.element, mode, false)})`;
+    case 'unknown':
+      return 'z.unknown()';
+  }
+}
+
+function refinements(shape: ValueShape, rules: CheckRule[], plan: ColumnPlan): string {
+  let out = '';
+  const numeric = shape.kind === 'number';
+  const textual = shape.kind === 'integer-string' || shape.kind === 'decimal-string';
+  for (const rule of rules) {
+    if (rule.op === 'in') {
+      if (shape.kind === 'string' && rule.values.every((v) => typeof v === 'string')) continue; // already z.enum
+      out += `.refine((v) => ${JSON.stringify(rule.values)}.includes(${numeric ? 'v' : 'String(v)'} as never), ${JSON.stringify(`must be one of ${rule.values.join(', ')}`)})`;
+      continue;
+    }
+    if (!numeric && !textual) continue;
+    const cmp = rule.op === '=' ? '===' : rule.op === '<>' ? '!==' : rule.op;
+    out += `.refine((v) => Number(v) ${cmp} ${rule.value}, ${JSON.stringify(`must satisfy ${plan.column.name} ${rule.op} ${rule.value}`)})`;
+  }
+  return out;
+}
