@@ -1,41 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kitCode, kitEnvFile, parseConnectionProfile, PROVIDERS, PROVIDER_TRAITS } from '../../../runtime/src/index.ts';
 import { freshProfile } from '../../helpers/databases.ts';
-import { REPO_ROOT, runCli } from '../../helpers/cli.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { scratchProject, typecheck } from '../../helpers/scratch.ts';
 
 const run = promisify(execFile);
-
-/** A folder inside the repository, so the generated code resolves `@byos/runtime` through the workspace. */
-async function scratchDir(): Promise<string> {
-  const dir = await mkdtemp(join(REPO_ROOT, 'test', '.tmp-kit-'));
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  await writeFile(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'es2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true,
-        allowImportingTsExtensions: true, erasableSyntaxOnly: true, verbatimModuleSyntax: true, skipLibCheck: true, types: ['node'],
-      },
-      include: ['*.ts'],
-    }),
-  );
-  return dir;
-}
 
 describe('connection kit', () => {
   it('generates TypeScript that compiles under strict and runs select 1 against the test Postgres', async () => {
     const input = await freshProfile('postgres', 'kit');
     const profile = parseConnectionProfile(input);
-    const dir = await scratchDir();
+    const dir = await scratchProject('kit');
     const code = kitCode(profile, { lang: 'ts' });
     expect(code).not.toContain(profile.password!);
     await writeFile(join(dir, 'app.ts'), code);
-    await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')]);
+    await typecheck(dir);
     const env = {
       ...process.env,
       BYOS_DB_HOST: profile.host!,
@@ -49,7 +32,7 @@ describe('connection kit', () => {
   });
 
   it('generates JavaScript that runs against a SQLite tenant', async () => {
-    const dir = await scratchDir();
+    const dir = await scratchProject('kit');
     const input = await freshProfile('sqlite', 'kit');
     await writeFile(join(dir, 'app.mjs'), kitCode(parseConnectionProfile(input), { lang: 'js' }));
     const { stdout } = await run(process.execPath, [join(dir, 'app.mjs')], { env: { ...process.env, BYOS_DB_PATH: input.database }, cwd: dir });
@@ -71,7 +54,7 @@ describe('connection kit', () => {
   });
 
   it('byos kit prints the code, or the .env template with --env, and never the password', async () => {
-    const dir = await scratchDir();
+    const dir = await scratchProject('kit');
     const file = join(dir, 'supabase.profile.json');
     await writeFile(file, JSON.stringify({
       provider: 'supabase', dialect: 'postgres', host: 'aws-0-ap-southeast-1.pooler.supabase.com', port: 6543, database: 'postgres',
