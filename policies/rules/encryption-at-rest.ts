@@ -1,0 +1,66 @@
+import { defineRule, truthy, type CheckContext } from '../rule.ts';
+
+/**
+ * Data at rest is encrypted, with the tenant's own key (KMS / Key Vault / Cloud KMS) when the spec asks for one;
+ * a provider that cannot use a customer key (Supabase, Neon) is refused for such a tenant.
+ *
+ * - HIPAA 164.312(a)(2)(iv) (encryption and decryption, addressable): ePHI stored encrypted.
+ * - GDPR Art. 32(1)(a): "the pseudonymisation and encryption of personal data" is the first measure named.
+ * - SOC 2 CC6.1 (logical access: encryption protects data at rest) and CC6.7 (data protected in storage).
+ * - PDPA s24: reasonable security arrangements; the PDPC's guide names encryption of stored personal data.
+ * A customer-managed key is what the tenant asked for, so failing to use it is a violation whatever the frameworks.
+ * AWS equivalents: awsguard rds-storage-encrypted; Pulumi aws-rds-instance-disallow-unencrypted-storage,
+ * -configure-customer-managed-key, -enable-performance-insights-encrypted (and the cluster variants).
+ */
+function rdsStorage({ props, tenant }: CheckContext): string[] {
+  const out: string[] = [];
+  if (!truthy(props.storageEncrypted)) out.push('storageEncrypted must be true (RDS storage and snapshots unencrypted)');
+  if (tenant.customerManagedKey && !props.kmsKeyId) out.push('the tenant asks for a customer-managed key, but kmsKeyId is not set (AWS-managed aws/rds key used)');
+  if (truthy(props.performanceInsightsEnabled) && tenant.customerManagedKey && !props.performanceInsightsKmsKeyId) {
+    out.push('Performance Insights data is not encrypted with the customer-managed key (performanceInsightsKmsKeyId)');
+  }
+  return out;
+}
+
+function refuseCustomerKey(provider: string) {
+  return ({ tenant }: CheckContext) =>
+    tenant.customerManagedKey
+      ? `the tenant asks for a customer-managed key, which ${provider} cannot honour (storage is encrypted with ${provider}'s own keys); choose aws, azure-sql, azure-postgres or gcp`
+      : undefined;
+}
+
+export const encryptionAtRest = defineRule({
+  name: 'encryption-at-rest',
+  description: 'Database storage is encrypted at rest, with the customer-managed key when the tenant asks for one.',
+  enforcementLevel: 'mandatory',
+  severity: 'critical',
+  frameworks: ['hipaa', 'gdpr', 'soc2', 'pdpa'],
+  controls: ['HIPAA 164.312(a)(2)(iv)', 'GDPR Art. 32(1)(a)', 'SOC2 CC6.1', 'SOC2 CC6.7', 'PDPA s24'],
+  remediationSteps:
+    'Set encryption.customerManagedKey in the tenant spec and let the provider module create the key; keep storageEncrypted / TDE / dataEncryption on; for a customer key move the tenant to aws, azure-sql, azure-postgres or gcp.',
+  checks: {
+    'aws:rds/instance:Instance': rdsStorage,
+    'aws:rds/cluster:Cluster': rdsStorage,
+    'aws:rds/clusterInstance:ClusterInstance': ({ props, tenant }) =>
+      truthy(props.performanceInsightsEnabled) && tenant.customerManagedKey && !props.performanceInsightsKmsKeyId
+        ? 'Performance Insights data is not encrypted with the customer-managed key (performanceInsightsKmsKeyId)'
+        : undefined,
+    'azure-native:sql:TransparentDataEncryption': ({ props }) =>
+      props.state === 'Enabled' ? undefined : `transparent data encryption must be Enabled, got ${props.state ?? 'unset'}`,
+    'azure-native:sql:Server': ({ props, tenant }) =>
+      tenant.customerManagedKey && !props.keyId ? 'the tenant asks for a customer-managed key, but the server has no Key Vault keyId (service-managed TDE key)' : undefined,
+    'azure-native:sql:EncryptionProtector': ({ props, tenant }) =>
+      tenant.customerManagedKey && props.serverKeyType !== 'AzureKeyVault' ? 'the TDE protector must be an AzureKeyVault key for a customer-managed key' : undefined,
+    'azure-native:dbforpostgresql:Server': ({ props, tenant }) => {
+      const encryption = props.dataEncryption ?? {};
+      if (!tenant.customerManagedKey) return undefined;
+      return encryption.type === 'AzureKeyVault' && encryption.primaryKeyURI
+        ? undefined
+        : 'the tenant asks for a customer-managed key, but dataEncryption is not AzureKeyVault with a primaryKeyURI';
+    },
+    'gcp:sql/databaseInstance:DatabaseInstance': ({ props, tenant }) =>
+      tenant.customerManagedKey && !props.encryptionKeyName ? 'the tenant asks for a customer-managed key, but encryptionKeyName (CMEK) is not set' : undefined,
+    'pulumi-nodejs:dynamic/supabase:Project': refuseCustomerKey('Supabase'),
+    'pulumi-nodejs:dynamic/neon:Project': refuseCustomerKey('Neon'),
+  },
+});
