@@ -1,17 +1,35 @@
 import { Kysely, MssqlDialect, sql } from 'kysely';
 import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
 import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
-import { mssqlSettings, tediousConfig } from './config.ts';
+import { mssqlSettings, readMssqlCa, tediousConfig } from './config.ts';
+
+type TediousModule = typeof import('tedious');
+type TarnModule = typeof import('tarn');
+
+/** tedious and tarn are optional peer dependencies: only applications that talk to SQL Server install them. */
+async function loadDrivers(): Promise<{ tedious: TediousModule; tarn: TarnModule }> {
+  const load = async <T>(name: string, importer: () => Promise<T>): Promise<T> => {
+    try {
+      const module = (await importer()) as T & { default?: T };
+      // Both are CommonJS; depending on the loader the exports sit on the namespace or on `default`.
+      return module.default ?? module;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+        throw new Error(`the mssql dialect needs the ${name} package: npm install tedious tarn`);
+      }
+      throw error;
+    }
+  };
+  const [tedious, tarn] = await Promise.all([
+    load<TediousModule>('tedious', () => import('tedious')),
+    load<TarnModule>('tarn', () => import('tarn')),
+  ]);
+  return { tedious, tarn };
+}
 
 export async function openMssql(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase> {
-  const settings = await mssqlSettings(profile, quirks);
-  const missing = () => {
-    throw new Error('the mssql dialect needs the tedious and tarn packages: npm install tedious tarn');
-  };
-  const tediousModule = await import('tedious').catch(missing);
-  const tarnModule = await import('tarn').catch(missing);
-  const tedious = ('default' in tediousModule ? tediousModule.default : tediousModule) as typeof import('tedious');
-  const tarn = ('default' in tarnModule ? tarnModule.default : tarnModule) as typeof import('tarn');
+  const settings = mssqlSettings(profile, quirks, await readMssqlCa(profile));
+  const { tedious, tarn } = await loadDrivers();
   const db = new Kysely<any>({
     dialect: new MssqlDialect({
       // propagateCreateError: a refused login fails the query at once instead of retrying until the acquire timeout.

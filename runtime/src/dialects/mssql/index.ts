@@ -1,10 +1,15 @@
 import type { Dialect } from '../dialect.ts';
 import { openMssql } from './driver.ts';
-import { introspectMssql } from './introspector.ts';
+import { introspectMssql, MSSQL_DEFAULT_SCHEMA } from './introspector.ts';
 
+/**
+ * SQL Server and Azure SQL Database through tedious (Kysely's MssqlDialect). DDL is transactional, OUTPUT plays
+ * RETURNING's part, schemas are real namespaces; there are no enum types, and online index builds depend on the
+ * edition, so they are not promised.
+ */
 export const mssqlDialect: Dialect = {
   name: 'mssql',
-  defaultSchema: 'dbo',
+  defaultSchema: MSSQL_DEFAULT_SCHEMA,
   capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: false, concurrentIndexes: false },
   open: (profile, quirks) => openMssql(profile, quirks),
   introspect: (db) => introspectMssql(db),

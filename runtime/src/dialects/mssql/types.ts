@@ -1,5 +1,10 @@
 import type { NeutralType } from '../../contracts/schema-model.ts';
 
+/**
+ * System types → neutral kinds. tinyint (0–255) widens to smallint; datetime and smalldatetime are timestamps
+ * with less precision; `json` is Azure SQL's native JSON type. Anything else (sql_variant, rowversion, geography,
+ * geometry, hierarchyid, vector, CLR types) is `unknown`, with the native spelling kept in nativeType.
+ */
 const KINDS: Record<string, NeutralType['kind']> = {
   bit: 'boolean',
   tinyint: 'smallint',
@@ -29,6 +34,7 @@ const KINDS: Record<string, NeutralType['kind']> = {
   varbinary: 'binary',
   image: 'binary',
   xml: 'xml',
+  json: 'json',
 };
 
 const UNICODE = new Set(['nchar', 'nvarchar']);
@@ -36,6 +42,7 @@ const SIZED = new Set(['char', 'nchar', 'varchar', 'nvarchar', 'binary', 'varbin
 
 /** A column's type as sys.columns describes it: max_length is in bytes (nvarchar: 2 per character, -1 for max). */
 export interface MssqlColumnType {
+  /** The system type's name (for an alias type, its base type). */
   typeName: string;
   maxLength: number;
   precision: number;
@@ -67,5 +74,7 @@ export function mssqlNativeType(t: MssqlColumnType): string {
   if (SIZED.has(name)) return `${name}(${charLength({ ...t, typeName: name }) ?? 'max'})`;
   if (name === 'decimal' || name === 'numeric') return `${name}(${t.precision},${t.scale})`;
   if ((name === 'datetime2' || name === 'time' || name === 'datetimeoffset') && t.scale !== 7) return `${name}(${t.scale})`;
+  // sys.types still calls rowversion by its deprecated name, which is not the SQL-standard timestamp.
+  if (name === 'timestamp') return 'rowversion';
   return name;
 }
