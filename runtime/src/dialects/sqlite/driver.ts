@@ -1,32 +1,58 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
 import type { OpenedDatabase } from '../dialect.ts';
 
+/** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /**
- * Pragmas set on every connection: WAL so readers never block the writer, foreign keys enforced (SQLite leaves
- * them off by default), a busy timeout so a second writer waits instead of failing at once.
+ * Pragmas set on every connection, in order: WAL so readers never block the writer, foreign keys enforced
+ * (SQLite leaves them off by default), a busy timeout so a second writer waits instead of failing at once, and
+ * synchronous=NORMAL, which in WAL mode is durable across application crashes and only risks the last
+ * transactions on a power loss.
  */
-export function sqlitePragmas(busyTimeoutMs = 5000): string[] {
+export function sqlitePragmas(busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS): string[] {
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new Error(`busy timeout must be a whole number of milliseconds, got ${busyTimeoutMs}`);
   return ['journal_mode = WAL', 'foreign_keys = ON', `busy_timeout = ${busyTimeoutMs}`, 'synchronous = NORMAL'];
 }
 
+/** Opens `profile.database` (a file path, or `:memory:`); a missing file is created, a missing folder is an error. */
 export async function openSqlite(profile: ConnectionProfile): Promise<OpenedDatabase> {
   const path = profile.database === ':memory:' ? ':memory:' : resolve(profile.database);
-  if (path !== ':memory:' && !existsSync(dirname(path))) {
-    throw new Error(`cannot open SQLite database ${path}: directory ${dirname(path)} does not exist`);
+  if (path !== ':memory:') {
+    if (!existsSync(dirname(path))) throw new Error(`cannot open SQLite database ${path}: directory ${dirname(path)} does not exist`);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`cannot open SQLite database ${path}: it is a directory, not a file`);
   }
-  const { default: Database } = await import('better-sqlite3').catch(() => {
-    throw new Error('the sqlite dialect needs the better-sqlite3 package: npm install better-sqlite3');
-  });
-  const database = new Database(path, { timeout: 5000 });
+  const Database = await loadBetterSqlite();
+  let database;
   try {
-    for (const pragma of sqlitePragmas(profile.statementTimeoutMs ?? 5000)) database.pragma(pragma);
+    database = new Database(path);
+  } catch (error) {
+    throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`);
+  }
+  try {
+    // journal_mode reads the header, so a file that is not a database fails here, not at the first query.
+    for (const pragma of sqlitePragmas()) database.pragma(pragma);
   } catch (error) {
     database.close();
-    throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`);
+    const reason = (error as Error).message;
+    throw new Error(`cannot open SQLite database ${path}: ${reason}${/not a database/i.test(reason) ? ' (the file exists but is not a SQLite database)' : ''}`);
   }
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
   return { db, close: () => db.destroy() };
+}
+
+async function loadBetterSqlite(): Promise<typeof import('better-sqlite3')> {
+  try {
+    return (await import('better-sqlite3')).default;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new Error('the sqlite dialect needs the better-sqlite3 package: npm install better-sqlite3');
+    }
+    // Installed but its native binding does not load (built for another Node version, say).
+    throw new Error(`better-sqlite3 is installed but failed to load: ${(error as Error).message}`);
+  }
 }

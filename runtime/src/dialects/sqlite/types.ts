@@ -2,9 +2,13 @@ import type { NeutralType } from '../../contracts/schema-model.ts';
 
 /**
  * SQLite stores values by affinity, but the declared type name says what the schema author meant, so the neutral
- * type follows the declared name first (NVARCHAR(160) is varchar(160), DATETIME is timestamp) and falls back to
- * SQLite's own affinity rules (https://www.sqlite.org/datatype3.html §3.1) for names it does not know.
- * REAL maps to `real` by name although SQLite stores it as an 8-byte float; DOUBLE and FLOAT map to `double`.
+ * type follows the declared name first (NVARCHAR(160) is varchar(160), DATETIME is timestamp, INT is integer) and
+ * falls back to SQLite's own affinity rules (https://www.sqlite.org/datatype3.html §3.1) for names it does not
+ * know. An empty declared type (a column with no type, or a view column over an expression) is `unknown`.
+ *
+ * REAL, FLOAT and DOUBLE all map to `double`: SQLite's REAL storage class is an 8-byte IEEE float whatever the
+ * declared name, and a copy of the column to another engine must keep every value it holds (a 4-byte `real`
+ * would not).
  */
 const BY_NAME: Record<string, NeutralType['kind']> = {
   INTEGER: 'integer',
@@ -20,16 +24,17 @@ const BY_NAME: Record<string, NeutralType['kind']> = {
   VARCHAR: 'varchar',
   NVARCHAR: 'varchar',
   'VARYING CHARACTER': 'varchar',
-  'NATIVE CHARACTER': 'char',
   'CHARACTER VARYING': 'varchar',
+  'NATIVE CHARACTER': 'char',
   CHAR: 'char',
   NCHAR: 'char',
   CHARACTER: 'char',
   TEXT: 'text',
+  NTEXT: 'text',
   CLOB: 'text',
   NUMERIC: 'decimal',
   DECIMAL: 'decimal',
-  REAL: 'real',
+  REAL: 'double',
   DOUBLE: 'double',
   'DOUBLE PRECISION': 'double',
   FLOAT: 'double',
@@ -40,19 +45,25 @@ const BY_NAME: Record<string, NeutralType['kind']> = {
   DATETIME: 'timestamp',
   TIMESTAMP: 'timestamp',
   TIMESTAMPTZ: 'timestamptz',
+  'TIMESTAMP WITH TIME ZONE': 'timestamptz',
   BLOB: 'binary',
+  BINARY: 'binary',
+  VARBINARY: 'binary',
   JSON: 'json',
   JSONB: 'json',
   UUID: 'uuid',
+  // STRICT tables' ANY keeps each value as given.
+  ANY: 'unknown',
 };
 
-const LENGTHED = new Set(['varchar', 'char']);
+const LENGTHED = new Set<NeutralType['kind']>(['varchar', 'char', 'binary']);
 
+/** The neutral type of a column declared with `declared` (as PRAGMA table_xinfo reports it). */
 export function sqliteNeutralType(declared: string): NeutralType {
-  const text = declared.trim().toUpperCase();
+  const text = declared.trim().toUpperCase().replace(/\s+/g, ' ');
   if (!text) return { kind: 'unknown' };
-  const match = /^([A-Z][A-Z0-9_ ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/.exec(text);
-  const name = match?.[1]?.replace(/\s+/g, ' ') ?? text;
+  const match = /^([A-Z][A-Z0-9_ ]*?) ?(?:\( ?(\d+) ?(?:, ?(\d+) ?)?\))?$/.exec(text);
+  const name = (match?.[1] ?? text).replace(/ UNSIGNED$/, '');
   const first = match?.[2] === undefined ? undefined : Number(match[2]);
   const second = match?.[3] === undefined ? undefined : Number(match[3]);
   const kind = BY_NAME[name] ?? affinityKind(text);
