@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { ConnectionOptions } from 'node:tls';
+import type pg from 'pg';
+import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
+import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
+
+/**
+ * node-postgres pool settings, built field by field. Never a connection string: node-postgres lets `sslmode` in a
+ * string silently replace the `ssl` object, which would undo certificate verification.
+ *
+ * Transaction-mode poolers (Supabase Supavisor on 6543, PgBouncer): Kysely never names its queries, so
+ * node-postgres sends unnamed statements (parse/bind/execute in one round trip) that such poolers accept; and no
+ * session state is set at connect (no startup `options`, no statement_timeout), since the next transaction may
+ * run on another server connection.
+ */
+export function postgresPoolConfig(profile: ConnectionProfile, quirks: ConnectionQuirks): pg.PoolConfig {
+  const transactionPooler = profile.pooler?.mode === 'transaction';
+  const config: pg.PoolConfig = {
+    host: profile.pooler?.host ?? profile.host ?? '127.0.0.1',
+    port: profile.pooler?.port ?? profile.port ?? quirks.defaultPort ?? 5432,
+    database: profile.database,
+    user: profile.user,
+    password: profile.password,
+    max: profile.poolSize ?? 10,
+    ssl: tlsOptions(profile),
+    application_name: 'byos',
+  };
+  if (profile.statementTimeoutMs !== undefined && !transactionPooler) config.statement_timeout = profile.statementTimeoutMs;
+  return config;
+}
+
+function tlsOptions(profile: ConnectionProfile): ConnectionOptions | false {
+  const tls = profile.tls ?? { mode: 'verify-full', minVersion: 'TLSv1.2' };
+  if (tls.mode === 'disable') return false;
+  const options: ConnectionOptions = { rejectUnauthorized: true, minVersion: tls.minVersion ?? 'TLSv1.2' };
+  if (tls.maxVersion) options.maxVersion = tls.maxVersion;
+  const ca = tls.ca ?? (tls.caFile ? readCa(tls.caFile) : undefined);
+  if (ca) options.ca = ca;
+  if (tls.servername) options.servername = tls.servername;
+  // verify-ca: the chain must lead to the CA, but the certificate may name something else than the host
+  // (Cloud SQL names the instance, not its IP address).
+  if (tls.mode === 'verify-ca') options.checkServerIdentity = () => undefined;
+  return options;
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the CA file named by tls.caFile (${file}): ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+export async function openPostgres(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase> {
+  const config = postgresPoolConfig(profile, quirks);
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool(config);
+  // An idle client's error (server restart, network drop) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db); // fail at connect time, not at the first query
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw error;
+  }
+  return { db, close: () => db.destroy() };
+}

@@ -1,0 +1,11 @@
+import type { Dialect } from '../dialect.ts';
+import { openPostgres } from './driver.ts';
+import { introspectPostgres, POSTGRES_DEFAULT_SCHEMA } from './introspector.ts';
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  defaultSchema: POSTGRES_DEFAULT_SCHEMA,
+  capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: true, concurrentIndexes: true },
+  open: (profile, quirks) => openPostgres(profile, quirks),
+  introspect: (db) => introspectPostgres(db),
+};

@@ -1,0 +1,137 @@
+import { type Kysely, sql } from 'kysely';
+import type { Column, ForeignKey, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
+import {
+  COLUMNS, type ColumnRow, CONSTRAINTS, type ConstraintRow, DOMAINS, type DomainRow, ENUMS, type EnumRow, INDEXES, type IndexRow, RELATIONS,
+  type RelationRow,
+} from './introspection-queries.ts';
+import { postgresNeutralType } from './types.ts';
+
+export const POSTGRES_DEFAULT_SCHEMA = 'public';
+
+const ACTIONS: Record<string, ForeignKey['onDelete']> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+
+const qualify = (schema: string, name: string) => (schema === POSTGRES_DEFAULT_SCHEMA ? name : `${schema}.${name}`);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `CHECK ((price > 0))` → `(price > 0)`; NOT VALID dropped (the constraint is still the same rule). */
+function checkExpression(definition: string): string {
+  return definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '').replace(/^\((.*)\)$/s, '$1');
+}
+
+export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> {
+  const rows = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
+  const [relations, columns, constraints, indexes, enums, domains] = await Promise.all([
+    rows<RelationRow>(RELATIONS), rows<ColumnRow>(COLUMNS), rows<ConstraintRow>(CONSTRAINTS), rows<IndexRow>(INDEXES), rows<EnumRow>(ENUMS), rows<DomainRow>(DOMAINS),
+  ]);
+  return assemblePostgresSchema({ relations, columns, constraints, indexes, enums, domains });
+}
+
+export interface PostgresCatalog {
+  relations: RelationRow[];
+  columns: ColumnRow[];
+  constraints: ConstraintRow[];
+  indexes: IndexRow[];
+  enums: EnumRow[];
+  domains: DomainRow[];
+}
+
+export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
+  const columnsOf = group(catalog.columns, (c) => c.oid);
+  const constraintsOf = group(catalog.constraints, (c) => c.oid);
+  const indexesOf = group(catalog.indexes, (i) => i.oid);
+  const tables: Table[] = [];
+  const views: View[] = [];
+  for (const relation of catalog.relations) {
+    const cols = (columnsOf.get(relation.oid) ?? []).sort((a, b) => a.position - b.position).map(toColumn);
+    if (relation.kind === 'v' || relation.kind === 'm') {
+      views.push({ schema: relation.schema, name: relation.name, columns: cols, definition: (relation.definition ?? '').trim(), materialized: relation.kind === 'm', comment: relation.comment });
+      continue;
+    }
+    const cons = constraintsOf.get(relation.oid) ?? [];
+    const pk = cons.find((c) => c.kind === 'p');
+    tables.push({
+      schema: relation.schema,
+      name: relation.name,
+      columns: cols,
+      primaryKey: pk ? { name: pk.name, columns: pk.columns ?? [] } : null,
+      foreignKeys: cons
+        .filter((c) => c.kind === 'f')
+        .map((c) => ({
+          name: c.name,
+          columns: c.columns ?? [],
+          referencedSchema: c.ref_schema ?? POSTGRES_DEFAULT_SCHEMA,
+          referencedTable: c.ref_table ?? '',
+          referencedColumns: c.ref_columns ?? [],
+          onDelete: ACTIONS[c.on_delete] ?? 'no action',
+          onUpdate: ACTIONS[c.on_update] ?? 'no action',
+        }))
+        .sort((a, b) => compare(a.name, b.name)),
+      uniques: cons.filter((c) => c.kind === 'u').map((c) => ({ name: c.name, columns: c.columns ?? [] })).sort((a, b) => compare(a.name ?? '', b.name ?? '')),
+      indexes: (indexesOf.get(relation.oid) ?? [])
+        .map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, where: i.predicate }))
+        .sort((a, b) => compare(a.name, b.name)),
+      checks: cons.filter((c) => c.kind === 'c').map((c) => ({ name: c.name, expression: checkExpression(c.definition) })).sort((a, b) => compare(a.name ?? '', b.name ?? '')),
+      comment: relation.comment,
+    });
+  }
+  const bySchemaName = (a: { schema: string; name: string }, b: { schema: string; name: string }) => compare(a.schema, b.schema) || compare(a.name, b.name);
+  return {
+    dialect: 'postgres',
+    defaultSchema: POSTGRES_DEFAULT_SCHEMA,
+    tables: tables.sort(bySchemaName),
+    views: views.sort(bySchemaName),
+    enums: catalog.enums.map((e) => ({ schema: e.schema, name: e.name, values: e.values })).sort(bySchemaName),
+    domains: catalog.domains
+      .map((d) => ({
+        schema: d.schema,
+        name: d.name,
+        type: postgresNeutralType({ name: d.base_name, kind: d.base_kind, typmod: d.typmod }),
+        nativeType: d.native_type,
+        nullable: d.nullable,
+        default: d.default_expr,
+        checks: d.checks.map((c) => ({ name: c.name, expression: checkExpression(c.definition) })),
+      }))
+      .sort(bySchemaName),
+  };
+}
+
+function toColumn(row: ColumnRow): Column {
+  const isDomain = row.type_kind === 'd';
+  // A domain declared with a length (create domain code as varchar(8)) keeps its typmod on the domain.
+  const typmod = row.typmod >= 0 ? row.typmod : isDomain ? row.domain_typmod : -1;
+  const element = row.element_name
+    ? { name: row.element_name, kind: row.element_kind ?? 'b', typmod, ...(row.element_kind === 'e' ? { enumName: qualify(row.element_schema ?? '', row.element_name) } : {}) }
+    : undefined;
+  const baseIsEnum = row.base_kind === 'e';
+  const type = postgresNeutralType({
+    name: row.base_name,
+    kind: row.base_kind,
+    typmod,
+    ...(element ? { element } : {}),
+    ...(baseIsEnum && !isDomain ? { enumName: qualify(row.type_schema, row.type_name) } : {}),
+  });
+  if (isDomain) type.domain = qualify(row.type_schema, row.type_name);
+  const generated = row.generated === 's' || row.generated === 'v';
+  const serial = row.default_expr?.startsWith('nextval(') ?? false;
+  return {
+    name: row.name,
+    type,
+    nativeType: isDomain ? qualify(row.type_schema, row.type_name) : row.native_type,
+    nullable: row.nullable,
+    default: generated ? null : row.default_expr,
+    identity: row.identity === 'a' ? 'always' : row.identity === 'd' || serial ? 'by-default' : null,
+    generated: generated ? { kind: row.generated === 's' ? 'stored' : 'virtual', expression: row.default_expr ?? '' } : null,
+    comment: row.comment,
+  };
+}
+
+function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
