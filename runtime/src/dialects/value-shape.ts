@@ -10,14 +10,21 @@ import { sqliteValueShape } from './sqlite/value-types.ts';
  * booleans as 0/1, tedious returns bigint as a string and decimal as a number. Type generation follows these.
  */
 export type ValueShape =
-  | { kind: 'string' | 'number' | 'bigint' | 'boolean' | 'date' | 'buffer' | 'json' | 'unknown' }
+  | { kind: 'string' | 'bigint' | 'boolean' | 'date' | 'buffer' | 'json' | 'unknown' }
+  /** `int64`: a 64-bit integer the driver returns as a number by default (a driver option can make it a bigint). */
+  | { kind: 'number'; int64?: boolean }
   /** An integer too large for a JS number, as a decimal string. */
   | { kind: 'integer-string' }
   /** An exact decimal, as a string. */
   | { kind: 'decimal-string' }
   /** node-postgres's interval object. */
   | { kind: 'interval' }
-  | { kind: 'array'; element: ValueShape };
+  | { kind: 'array'; element: ValueShape }
+  /**
+   * An array the driver does not parse (node-postgres: arrays of enums, xml or unknown types): read back as the
+   * database's array text (`{a,b}`), written as a JS array of `element` or that text.
+   */
+  | { kind: 'array-text'; element: ValueShape };
 
 export type ValueShapeOf = (type: NeutralType) => ValueShape;
 

@@ -14,7 +14,10 @@ export interface TypegenOptions {
   /** Only tables/views whose name (or schema.name) matches one of these globs. */
   include?: string[];
   exclude?: string[];
-  /** What the application configured the driver to return for 64-bit integers. Default: the driver's default. */
+  /**
+   * What the application configured the driver to return for 64-bit integers (pg: a type parser for int8;
+   * better-sqlite3: safeIntegers, which covers every INTEGER column). Default: the driver's default.
+   */
   bigintAs?: 'string' | 'number' | 'bigint';
   /** What exact decimals come back as. Default: the driver's default (string for Postgres). */
   decimalAs?: 'string' | 'number';
@@ -27,7 +30,7 @@ export interface ColumnPlan {
   key: string;
   column: Column;
   shape: ValueShape;
-  /** Enum union type name, when the column is an enum. */
+  /** Enum union type name, when the column (or its array's element) is an enum. */
   enumType?: string;
   enumValues?: string[];
   nullable: boolean;
@@ -81,13 +84,16 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
     domainByName.set(`${d.schema}.${d.name}`, d);
   }
 
-  const shapeOf = (column: Column): ValueShape => {
-    const shape = driver.shapeOf(column.type);
-    if (shape.kind === 'integer-string' && options.bigintAs === 'number') return { kind: 'number' };
-    if (shape.kind === 'integer-string' && options.bigintAs === 'bigint') return { kind: 'bigint' };
+  // The application's own type parsers (pg.types.setTypeParser, safeIntegers) change what comes back.
+  const override = (shape: ValueShape): ValueShape => {
+    if (shape.kind === 'array' || shape.kind === 'array-text') return { ...shape, element: override(shape.element) };
+    const int64 = shape.kind === 'integer-string' || (shape.kind === 'number' && shape.int64 === true);
+    if (int64 && options.bigintAs === 'number') return { kind: 'number' };
+    if (int64 && options.bigintAs === 'bigint') return { kind: 'bigint' };
     if (shape.kind === 'decimal-string' && options.decimalAs === 'number') return { kind: 'number' };
     return shape;
   };
+  const shapeOf = (column: Column): ValueShape => override(driver.shapeOf(column.type));
 
   const planColumns = (columns: Column[], checks: Table['checks'], isView: boolean): ColumnPlan[] => {
     const rulesByColumn = new Map<string, CheckRule[]>();
@@ -103,7 +109,8 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
         .map((c) => parseCheck(c.expression))
         .filter((r): r is CheckRule[] => r !== null && r.every((x) => x.column.toUpperCase() === 'VALUE'))
         .flat();
-      const enumPlan = column.type.kind === 'enum' && column.type.enumName ? enumByName.get(column.type.enumName) : undefined;
+      const enumType = column.type.kind === 'array' ? column.type.element : column.type;
+      const enumPlan = enumType?.kind === 'enum' && enumType.enumName ? enumByName.get(enumType.enumName) : undefined;
       const writable = !isView && column.generated === null && column.identity !== 'always';
       return {
         key: key(column.name),

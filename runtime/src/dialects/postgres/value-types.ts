@@ -4,14 +4,17 @@ import type { ValueShape } from '../value-shape.ts';
 /**
  * node-postgres with its default type parsers (pg-types): int8 and numeric come back as strings (no silent
  * precision loss), int2/int4/float as numbers, date/timestamp/timestamptz as Date (a `date` is local midnight),
- * time and money (formatted with its currency, '$1,234.50') as strings, interval as an object, json/jsonb parsed, bytea as Buffer. Arrays are parsed only for
- * element types pg-types knows; numeric[] comes back as numbers, an enum array as the raw '{a,b}' text.
+ * time and money (formatted with its currency, '$1,234.50') as strings, interval as an object, json/jsonb parsed,
+ * bytea as Buffer. Arrays are parsed only for element types pg-types knows: numeric[] comes back as numbers (lossy),
+ * an enum or xml array as the raw '{a,b}' text. A domain column comes back as its base type (the wire reports the
+ * base type's OID). Unknown types (point, ranges…) are `unknown`: pg-types parses some, leaves others as text.
  */
 export function postgresValueShape(type: NeutralType): ValueShape {
   if (type.kind === 'array') {
     const element = type.element ?? { kind: 'unknown' };
     if (element.kind === 'decimal') return { kind: 'array', element: { kind: 'number' } };
-    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'array' || element.kind === 'xml') return { kind: 'string' };
+    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'xml') return { kind: 'array-text', element: postgresValueShape(element) };
+    if (element.kind === 'array') return { kind: 'string' };
     return { kind: 'array', element: postgresValueShape(element) };
   }
   switch (type.kind) {
@@ -36,6 +39,9 @@ export function postgresValueShape(type: NeutralType): ValueShape {
       return { kind: 'json' };
     case 'binary':
       return { kind: 'buffer' };
+    case 'unknown':
+      // point, circle, ranges, oid…: pg-types parses some into objects, leaves others as text.
+      return { kind: 'unknown' };
     default:
       return { kind: 'string' };
   }

@@ -4,7 +4,8 @@ import type { ValueShape } from '../value-shape.ts';
 /**
  * better-sqlite3 without safeIntegers: every INTEGER comes back as a JS number (so bigint columns beyond 2^53
  * lose precision — turn on safeIntegers to get bigint instead), REAL and NUMERIC as numbers, BLOB as Buffer.
- * SQLite has no boolean, date or JSON storage: those come back as 0/1, text and text.
+ * SQLite has no boolean, date or JSON storage: those come back as 0/1, text and text (a DATETIME column is text,
+ * never a Date). Under safeIntegers a NUMERIC column holding a whole number also comes back as a bigint.
  */
 export function sqliteValueShape(type: NeutralType): ValueShape {
   switch (type.kind) {
@@ -12,6 +13,7 @@ export function sqliteValueShape(type: NeutralType): ValueShape {
     case 'smallint':
     case 'integer':
     case 'bigint':
+      return { kind: 'number', int64: true };
     case 'decimal':
     case 'real':
     case 'double':
