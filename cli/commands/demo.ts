@@ -8,6 +8,7 @@ import {
   type ConnectionProfileInput,
   connect,
   diffNeutral,
+  generateTypes,
   introspect,
   type SchemaModel,
   snakeCase,
@@ -23,6 +24,8 @@ interface TenantReport {
   dialect: string;
   location: string;
   profile: string;
+  /** Generated TypeScript/Zod/Kysely types of the tenant (`byos types --zod --kysely`). */
+  types: string;
   tables: number;
   rows: number;
   rowsByTable: Record<string, number>;
@@ -88,9 +91,13 @@ export async function runDemo(dir: string, out: Output) {
       // The profiles let later commands reach the tenants: `byos introspect --profile …`. No password inside.
       await writeFile(profiles.sqlite, `${JSON.stringify(sqliteProfile, null, 2)}\n`);
       await writeFile(profiles.postgres, `${JSON.stringify({ ...postgresProfile, host: undefined, port: undefined }, null, 2)}\n`);
+      step('generating the types of both tenants');
+      const types = { sqlite: join(dir, 'demo-sqlite.types.ts'), postgres: join(dir, 'demo-postgres.types.ts') };
+      await writeFile(types.sqlite, generateTypes(sqliteModel, { zod: true, kysely: true }));
+      await writeFile(types.postgres, generateTypes(postgresModel, { zod: true, kysely: true }));
       const tenants = [
-        await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite),
-        await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres),
+        await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite, types.sqlite),
+        await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres, types.postgres),
       ];
       // Chinook's two scripts differ only in naming (InvoiceLineId vs invoice_line_id) and in SQLite's rowid keys.
       const neutralDifferences = diffNeutral(sqliteModel, postgresModel, { normalizeName: snakeCase, identity: false });
@@ -104,7 +111,7 @@ export async function runDemo(dir: string, out: Output) {
   }
 }
 
-async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, location: string, profile: string): Promise<TenantReport> {
+async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, location: string, profile: string, types: string): Promise<TenantReport> {
   const rowsByTable: Record<string, number> = {};
   for (const table of model.tables) {
     const result = await db.db.selectFrom(table.name).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
@@ -116,6 +123,7 @@ async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, lo
     dialect: db.dialect,
     location,
     profile,
+    types,
     tables: model.tables.length,
     rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
     rowsByTable,
@@ -132,6 +140,7 @@ function printReport(report: Awaited<ReturnType<typeof runDemo>>, out: Output): 
       ? '  schemas compare equal on their neutral parts (names normalised to snake_case)'
       : `  schemas differ:\n${report.neutralDifferences.map((d) => `    ${d}`).join('\n')}`,
   );
+  out.info(`  types: ${report.tenants.map((t) => t.types).join(', ')}`);
   out.info(`  next: byos introspect --profile ${report.tenants[0]!.profile}`);
 }
 
