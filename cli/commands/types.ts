@@ -12,6 +12,7 @@ interface TypesFlags extends ConnectionFlags {
   include?: string[];
   exclude?: string[];
   bigint?: 'string' | 'number' | 'bigint';
+  decimal?: 'string' | 'number';
   check?: boolean;
   json?: boolean;
 }
@@ -30,12 +31,14 @@ export function registerTypes(program: Command): void {
     .option('--camel-case', 'camelCase keys (for Kysely CamelCasePlugin)')
     .option('--include <glob>', 'only tables/views matching (repeatable; schema.table outside the default schema)', collect)
     .option('--exclude <glob>', 'leave out tables/views matching (repeatable)', collect)
-    .option('--bigint <as>', 'how the app reads 64-bit integers: string (driver default for pg), number or bigint')
+    .option('--bigint <as>', 'how the app reads 64-bit integers: string (pg default), number, or bigint (pg type parser, better-sqlite3 safeIntegers)')
+    .option('--decimal <as>', 'how the app reads exact decimals: string (pg default) or number (a pg type parser)')
     .option('--check', 'do not write: exit 1 when the file on disk differs from what would be generated')
     .option('--json', 'print a JSON summary')
     .addHelpText('after', '\nExamples:\n  byos types --url sqlite:./tenant.sqlite --out src/db.ts --zod --kysely\n  byos types --profile acme.json --out src/db.ts --kysely --check   # in CI')
     .action(async (flags: TypesFlags) => {
       if (flags.bigint && !['string', 'number', 'bigint'].includes(flags.bigint)) throw new UsageError(`--bigint must be string, number or bigint, not "${flags.bigint}"`);
+      if (flags.decimal && !['string', 'number'].includes(flags.decimal)) throw new UsageError(`--decimal must be string or number, not "${flags.decimal}"`);
       const out = createOutput(Boolean(flags.json));
       const tenant = await connect(await profileFromFlags(flags));
       let model;
@@ -51,6 +54,7 @@ export function registerTypes(program: Command): void {
         include: flags.include,
         exclude: flags.exclude,
         bigintAs: flags.bigint,
+        decimalAs: flags.decimal,
       });
       if (flags.check) {
         const current = await readFile(flags.out, 'utf8').catch(() => null);
