@@ -9,7 +9,7 @@ import {
 import type { ProviderName } from './contracts/tenant-spec.ts';
 import type { SchemaModel } from './contracts/schema-model.ts';
 import { type DialectCapabilities, loadDialect } from './dialects/index.ts';
-import { PROVIDER_TRAITS } from './providers/index.ts';
+import { PROVIDER_TRAITS, type PreparedProfile } from './providers/index.ts';
 import { redactError } from './redact.ts';
 import { profileFromUrl } from './url.ts';
 
@@ -62,24 +62,44 @@ export async function resolvePassword(profile: ConnectionProfile): Promise<Conne
 export async function connect<DB = any>(input: ConnectionProfileInput | ConnectionProfile | string): Promise<TenantDb<DB>> {
   const parsed = typeof input === 'string' ? profileFromUrl(input) : parseConnectionProfile(input);
   assertProfileAllowed(parsed);
-  const profile = await resolvePassword(parsed);
-  const traits = PROVIDER_TRAITS[profile.provider];
-  const dialect = await loadDialect(profile.dialect);
+  const resolved = await resolvePassword(parsed);
+  const traits = PROVIDER_TRAITS[resolved.provider];
+  const dialect = await loadDialect(resolved.dialect);
+  const failure = (error: unknown, profile: ConnectionProfile) => {
+    const where = profile.host ? `${profile.host}:${profile.port ?? traits.defaultPort ?? ''}/${profile.database}` : profile.database;
+    return redactError(error, [profile.password], `cannot connect to ${profile.provider} database ${where}`);
+  };
+  let prepared: PreparedProfile = { profile: resolved, release: async () => {} };
+  if (traits.prepare) {
+    try {
+      prepared = await traits.prepare(resolved);
+    } catch (error) {
+      throw failure(error, resolved);
+    }
+  }
+  const profile = prepared.profile;
   let opened;
   try {
     opened = await dialect.open(profile, { requiresTls: traits.cloud, defaultPort: traits.defaultPort });
   } catch (error) {
-    const where = profile.host ? `${profile.host}:${profile.port ?? traits.defaultPort ?? ''}/${profile.database}` : profile.database;
-    throw redactError(error, [profile.password], `cannot connect to ${profile.provider} database ${where}`);
+    await prepared.release().catch(() => {});
+    throw failure(error, profile);
   }
   const { password: _password, ...publicProfile } = profile;
+  const db = opened;
   return {
     dialect: dialect.name,
     provider: profile.provider,
     capabilities: dialect.capabilities,
-    db: opened.db as Kysely<DB>,
+    db: db.db as Kysely<DB>,
     profile: publicProfile,
-    close: opened.close,
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        await prepared.release();
+      }
+    },
   };
 }
 

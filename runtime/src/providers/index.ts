@@ -1,4 +1,4 @@
-import type { DialectName } from '../contracts/connection-profile.ts';
+import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
 import type { ProviderName } from '../contracts/tenant-spec.ts';
 
 /** How the runtime treats a provider's databases. Pulumi resources for each provider live in the top-level providers/. */
@@ -9,6 +9,17 @@ export interface ProviderTraits {
   defaultPort?: number;
   /** Host name suffixes that identify the provider in a connection URL. */
   hostSuffixes: readonly string[];
+  /**
+   * Runs before the dialect opens its pool: may start what the profile needs (an embedded server) and fill in
+   * host/port. connect() calls `release` after the pool closes, or at once when opening fails.
+   */
+  prepare?: (profile: ConnectionProfile) => Promise<PreparedProfile>;
+}
+
+/** A profile ready to open, and how to undo what preparing it started. */
+export interface PreparedProfile {
+  profile: ConnectionProfile;
+  release(): Promise<void>;
 }
 
 export const PROVIDER_TRAITS: Record<ProviderName, ProviderTraits> = {
@@ -18,7 +29,14 @@ export const PROVIDER_TRAITS: Record<ProviderName, ProviderTraits> = {
   gcp: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: [] },
   supabase: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.supabase.co', '.supabase.com'] },
   neon: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.neon.tech'] },
-  'local-postgres': { dialect: 'postgres', cloud: false, defaultPort: 5432, hostSuffixes: [] },
+  'local-postgres': {
+    dialect: 'postgres',
+    cloud: false,
+    defaultPort: 5432,
+    hostSuffixes: [],
+    // With dataDir, an embedded server started on demand; without, a self-managed server at host/port.
+    prepare: async (profile) => (await import('./local-postgres-prepare.ts')).prepareLocalPostgres(profile),
+  },
   'local-sqlite': { dialect: 'sqlite', cloud: false, hostSuffixes: [] },
 };
 

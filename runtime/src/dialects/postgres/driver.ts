@@ -9,10 +9,11 @@ import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
  * node-postgres pool settings, built field by field. Never a connection string: node-postgres lets `sslmode` in a
  * string silently replace the `ssl` object, which would undo certificate verification.
  *
- * Transaction-mode poolers (Supabase Supavisor on 6543, PgBouncer): Kysely never names its queries, so
- * node-postgres sends unnamed statements (parse/bind/execute in one round trip) that such poolers accept; and no
- * session state is set at connect (no startup `options`, no statement_timeout), since the next transaction may
- * run on another server connection.
+ * Transaction-mode poolers (Supabase Supavisor on 6543, PgBouncer): node-postgres prepares a named statement only
+ * when a query carries a `name`, and Kysely never sets one, so every query goes out as an unnamed statement
+ * (parse/bind/execute in one round trip) that such poolers accept. No session state is set at connect either (no
+ * startup `options`, no statement_timeout), since the next transaction may run on another server connection. pg's
+ * global type parsers are left as they are: they belong to the application.
  */
 export function postgresPoolConfig(profile: ConnectionProfile, quirks: ConnectionQuirks): pg.PoolConfig {
   const transactionPooler = profile.pooler?.mode === 'transaction';
@@ -23,17 +24,25 @@ export function postgresPoolConfig(profile: ConnectionProfile, quirks: Connectio
     user: profile.user,
     password: profile.password,
     max: profile.poolSize ?? 10,
-    ssl: tlsOptions(profile),
+    ssl: tlsOptions(profile, quirks),
     application_name: 'byos',
   };
   if (profile.statementTimeoutMs !== undefined && !transactionPooler) config.statement_timeout = profile.statementTimeoutMs;
   return config;
 }
 
-function tlsOptions(profile: ConnectionProfile): ConnectionOptions | false {
+function tlsOptions(profile: ConnectionProfile, quirks: ConnectionQuirks): ConnectionOptions | false {
   const tls = profile.tls ?? { mode: 'verify-full', minVersion: 'TLSv1.2' };
-  if (tls.mode === 'disable') return false;
-  const options: ConnectionOptions = { rejectUnauthorized: true, minVersion: tls.minVersion ?? 'TLSv1.2' };
+  if (tls.mode === 'disable') {
+    // connect() refuses this earlier; kept here so no caller of the driver can open a plaintext cloud pool.
+    if (quirks.requiresTls) throw new Error(`refusing a plaintext connection to ${profile.provider}: tls.mode is disable`);
+    return false;
+  }
+  const minVersion = tls.minVersion ?? 'TLSv1.2';
+  if (tls.maxVersion && tls.maxVersion < minVersion) {
+    throw new Error(`tls.maxVersion ${tls.maxVersion} is below tls.minVersion ${minVersion}: no protocol version is left`);
+  }
+  const options: ConnectionOptions = { rejectUnauthorized: true, minVersion };
   if (tls.maxVersion) options.maxVersion = tls.maxVersion;
   const ca = tls.ca ?? (tls.caFile ? readCa(tls.caFile) : undefined);
   if (ca) options.ca = ca;
