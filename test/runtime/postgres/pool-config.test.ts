@@ -26,7 +26,7 @@ describe('postgresPoolConfig', () => {
 
   it('verify-full (the default): verified chain and host name, TLS 1.2 floor', () => {
     const config = postgresPoolConfig(profile({ tls: { ca: CA, servername: 'db.internal' } }), cloud);
-    expect(config.ssl).toEqual({ rejectUnauthorized: true, ca: CA, minVersion: 'TLSv1.2', servername: 'db.internal' });
+    expect(config.ssl).toEqual({ rejectUnauthorized: true, ca: CA, minVersion: 'TLSv1.2', servername: 'db.internal', checkServerIdentity: expect.any(Function) });
     expect(postgresPoolConfig(profile(), cloud).ssl).toEqual({ rejectUnauthorized: true, minVersion: 'TLSv1.2' });
   });
 

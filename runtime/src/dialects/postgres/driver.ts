@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { ConnectionOptions } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
 import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
 import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
@@ -46,7 +46,13 @@ function tlsOptions(profile: ConnectionProfile, quirks: ConnectionQuirks): Conne
   if (tls.maxVersion) options.maxVersion = tls.maxVersion;
   const ca = tls.ca ?? (tls.caFile ? readCa(tls.caFile) : undefined);
   if (ca) options.ca = ca;
-  if (tls.servername) options.servername = tls.servername;
+  if (tls.servername) {
+    options.servername = tls.servername;
+    // node-postgres overwrites `servername` with the host when the host is a name, so the identity check is
+    // pinned here to the name the profile asks for.
+    const expected = tls.servername;
+    options.checkServerIdentity = (_host, cert) => checkServerIdentity(expected, cert);
+  }
   // verify-ca: the chain must lead to the CA, but the certificate may name something else than the host
   // (Cloud SQL names the instance, not its IP address).
   if (tls.mode === 'verify-ca') options.checkServerIdentity = () => undefined;
