@@ -24,11 +24,8 @@ export function generateTypes(model: SchemaModel, options: TypegenOptions = {}):
     '// Do not edit by hand; run `byos types` again after a schema change (`--check` tells when this file is stale).',
     '/* eslint-disable */',
   ];
-  if (options.kysely) {
-    const kysely = kyselyTypes(plan);
-    const helpers = ['ColumnType', 'Generated', 'GeneratedAlways'].filter((h) => kysely.some((line) => line.includes(`${h}<`)));
-    if (helpers.length) out.push(`import type { ${helpers.join(', ')} } from 'kysely';`);
-  }
+  const kysely = options.kysely ? kyselyTypes(plan) : null;
+  if (kysely?.helpers.size) out.push(`import type { ${['ColumnType', 'Generated', 'GeneratedAlways'].filter((h) => kysely.helpers.has(h)).join(', ')} } from 'kysely';`);
   if (options.zod) out.push("import { z } from 'zod';");
   out.push('');
   if (uses('json')) {
@@ -56,7 +53,7 @@ export function generateTypes(model: SchemaModel, options: TypegenOptions = {}):
     out.push('');
   }
   for (const relation of plan.relations) out.push(...relationTypes(relation, plan));
-  if (options.kysely) out.push(...kyselyTypes(plan));
+  if (kysely) out.push(...kysely.lines);
   if (options.zod) out.push(...zodSchemas(plan));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -100,6 +97,7 @@ function tsType(shape: ValueShape, plan: ColumnPlan, mode: 'select' | 'insert'):
 const withNull = (type: string, nullable: boolean) => (nullable ? `${type} | null` : type);
 
 function doc(lines: (string | null | undefined)[], indent = ''): string[] {
+  if (lines.length === 1 && !lines[0]) return [];
   const text = lines.filter((l): l is string => Boolean(l)).flatMap((l) => l.split('\n')).map((l) => l.replace(/\*\//g, '*\\/'));
   if (!text.length) return [];
   return text.length === 1 ? [`${indent}/** ${text[0]} */`] : [`${indent}/**`, ...text.map((l) => `${indent} * ${l}`), `${indent} */`];
@@ -144,17 +142,21 @@ function relationTypes(relation: RelationPlan, plan: GenerationPlan): string[] {
   return out;
 }
 
-function kyselyTypes(plan: GenerationPlan): string[] {
+/** The Kysely table interfaces and `DB`, and which of Kysely's helper types they use. */
+function kyselyTypes(plan: GenerationPlan): { lines: string[]; helpers: Set<string> } {
+  const helpers = new Set<string>();
   const out: string[] = ['// Kysely: `new Kysely<DB>(…)`, or `connect<DB>(profile)` from @byos/runtime.'];
   for (const relation of plan.relations) {
     out.push(`export interface ${relation.typeName}Table {`);
     for (const c of relation.columns) {
       const select = withNull(tsType(c.shape, c, 'select'), c.nullable);
       const insert = withNull(tsType(c.shape, c, 'insert'), c.nullable);
+      const helper = c.insert === 'never' ? 'GeneratedAlways' : select === insert ? (c.insert === 'optional' && !c.nullable ? 'Generated' : null) : 'ColumnType';
+      if (helper) helpers.add(helper);
       let type: string;
-      if (c.insert === 'never') type = `GeneratedAlways<${select}>`;
-      else if (c.insert === 'optional' && !c.nullable) type = select === insert ? `Generated<${select}>` : `ColumnType<${select}, ${insert} | undefined, ${insert}>`;
-      else type = select === insert ? select : `ColumnType<${select}, ${insert}, ${insert}>`;
+      if (helper === 'GeneratedAlways' || helper === 'Generated') type = `${helper}<${select}>`;
+      else if (helper === 'ColumnType') type = `ColumnType<${select}, ${insert}${c.insert === 'optional' && !c.nullable ? ' | undefined' : ''}, ${insert}>`;
+      else type = select;
       out.push(`  ${propertyKey(c.key)}: ${type};`);
     }
     out.push('}', '');
@@ -162,7 +164,7 @@ function kyselyTypes(plan: GenerationPlan): string[] {
   out.push('export interface DB {');
   for (const relation of plan.relations) out.push(`  ${propertyKey(relation.dbKey)}: ${relation.typeName}Table;`);
   out.push('}', '');
-  return out;
+  return { lines: out, helpers };
 }
 
 function zodSchemas(plan: GenerationPlan): string[] {
