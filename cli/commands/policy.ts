@@ -2,9 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { Finding } from '../../runtime/src/contracts/index.ts';
-import { stackFilePath } from '../../components/stack-file.ts';
-import { checkStackFile, checkTenant, type PolicyCheckResult } from '../../policies/offline.ts';
-import { RULES } from '../../policies/rules/index.ts';
+import type { PolicyCheckResult } from '../../policies/offline.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
 
 interface CheckFlags {
@@ -35,8 +33,9 @@ export function registerPolicy(program: Command): void {
     .command('list')
     .description('list the rules: enforcement, frameworks and controls')
     .option('--json', 'print the rules as JSON')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
+      const { RULES } = await import('../../policies/rules/index.ts');
       const rules = RULES.map((r) => ({
         name: r.name,
         description: r.description,
@@ -54,6 +53,8 @@ export function registerPolicy(program: Command): void {
 
 async function runCheck(flags: CheckFlags): Promise<PolicyCheckResult> {
   if (Boolean(flags.spec) === Boolean(flags.stack)) throw new UsageError('policy check needs exactly one of --spec FILE or --stack TENANT');
+  // Loaded on use: the pack pulls in Pulumi (over a second), which every other byos command would pay at start.
+  const [{ stackFilePath }, { checkStackFile, checkTenant }] = await Promise.all([import('../../components/stack-file.ts'), import('../../policies/offline.ts')]);
   if (flags.stack) {
     const file = stackFilePath(flags.stack);
     await mustExist(file, `no stack file for tenant "${flags.stack}": ${file} does not exist`);
