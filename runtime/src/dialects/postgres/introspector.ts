@@ -85,7 +85,7 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
       .map((d) => ({
         schema: d.schema,
         name: d.name,
-        type: postgresNeutralType({ name: d.base_name, kind: d.base_kind, typmod: d.typmod }),
+        type: postgresNeutralType({ name: d.base_name, kind: d.base_kind, typmod: d.typmod, enumName: qualify(d.base_schema, d.base_name) }),
         nativeType: d.native_type,
         nullable: d.nullable,
         default: d.default_expr,
@@ -99,18 +99,15 @@ function toColumn(row: ColumnRow): Column {
   const isDomain = row.type_kind === 'd';
   // A domain declared with a length (create domain code as varchar(8)) keeps its typmod on the domain.
   const typmod = row.typmod >= 0 ? row.typmod : isDomain ? row.domain_typmod : -1;
+  // An array of a domain (positive_amount[]) has no typmod of its own; the element domain carries it.
+  const elementTypmod = typmod >= 0 ? typmod : (row.element_typmod ?? -1);
   const element = row.element_name
-    ? { name: row.element_name, kind: row.element_kind ?? 'b', typmod, ...(row.element_kind === 'e' ? { enumName: qualify(row.element_schema ?? '', row.element_name) } : {}) }
+    ? { name: row.element_name, kind: row.element_kind ?? 'b', typmod: elementTypmod, enumName: qualify(row.element_schema ?? '', row.element_name) }
     : undefined;
-  const baseIsEnum = row.base_kind === 'e';
-  const type = postgresNeutralType({
-    name: row.base_name,
-    kind: row.base_kind,
-    typmod,
-    ...(element ? { element } : {}),
-    ...(baseIsEnum && !isDomain ? { enumName: qualify(row.type_schema, row.type_name) } : {}),
-  });
+  // A domain's kind and enum name are those of its base type; `domain` names the domain itself.
+  const type = postgresNeutralType({ name: row.base_name, kind: row.base_kind, typmod, enumName: qualify(row.base_schema, row.base_name), ...(element ? { element } : {}) });
   if (isDomain) type.domain = qualify(row.type_schema, row.type_name);
+  if (type.element && row.element_domain) type.element.domain = qualify(row.element_domain_schema ?? '', row.element_domain);
   const generated = row.generated === 's' || row.generated === 'v';
   const serial = row.default_expr?.startsWith('nextval(') ?? false;
   return {

@@ -41,7 +41,7 @@ export interface PostgresTypeInfo {
   typmod: number;
   /** Element type of an array, resolved the same way. */
   element?: PostgresTypeInfo;
-  /** Schema-qualified enum name (unqualified in the default schema). */
+  /** Schema-qualified type name (unqualified in the default schema); used when `kind` is an enum. */
   enumName?: string;
 }
 

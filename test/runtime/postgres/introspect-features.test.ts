@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { introspect, type TenantDb } from '../../../runtime/src/index.ts';
+import { type Column, SchemaModel } from '../../../runtime/src/contracts/index.ts';
+import { freshTenantDb } from '../../helpers/databases.ts';
+import { FEATURE_SCHEMA } from './feature-schema.ts';
+
+let tenant: TenantDb;
+let model: SchemaModel;
+
+beforeAll(async () => {
+  tenant = await freshTenantDb('postgres', 'features');
+  await sql.raw(FEATURE_SCHEMA).execute(tenant.db);
+  model = await introspect(tenant);
+});
+
+const table = (schema: string, name: string) => {
+  const found = model.tables.find((t) => t.schema === schema && t.name === name);
+  if (!found) throw new Error(`table ${schema}.${name} missing from the model`);
+  return found;
+};
+const col = (c: Partial<Column> & Pick<Column, 'name' | 'type' | 'nativeType'>): Column => ({
+  nullable: true, default: null, identity: null, generated: null, comment: null, ...c,
+});
+
+describe('Postgres introspection of a purpose-built schema', () => {
+  it('is a valid SchemaModel, sorted by schema then name', () => {
+    expect(SchemaModel.parse(model)).toEqual(model);
+    expect(model.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(['inventory.item', 'public.Größe "x"', 'public.category']);
+    expect(model.views.map((v) => `${v.schema}.${v.name}`)).toEqual(['inventory.item_counts', 'public.category_roots']);
+  });
+
+  it('quoted identifiers with spaces, double quotes and non-ASCII letters; composite key; identity always; comments', () => {
+    expect(table('public', 'Größe "x"')).toEqual({
+      schema: 'public',
+      name: 'Größe "x"',
+      columns: [
+        col({ name: 'Kunden Nr', type: { kind: 'integer' }, nativeType: 'integer', nullable: false, identity: 'always' }),
+        col({ name: 'Zeile', type: { kind: 'integer' }, nativeType: 'integer', nullable: false }),
+        col({ name: 'Größe "x"', type: { kind: 'text' }, nativeType: 'text', comment: 'the size' }),
+      ],
+      primaryKey: { name: 'Größe "x"_pkey', columns: ['Kunden Nr', 'Zeile'] },
+      foreignKeys: [],
+      uniques: [],
+      indexes: [],
+      checks: [],
+      comment: 'Quoted names: spaces, quotes, non-ASCII',
+    });
+  });
+
+  it('columns: identity by default, enums, arrays, domains, generated stored, json, network', () => {
+    expect(table('public', 'category').columns).toEqual([
+      col({ name: 'id', type: { kind: 'integer' }, nativeType: 'integer', nullable: false, identity: 'by-default' }),
+      col({ name: 'parent_id', type: { kind: 'integer' }, nativeType: 'integer' }),
+      col({ name: 'name', type: { kind: 'varchar', length: 80 }, nativeType: 'character varying(80)', nullable: false }),
+      col({ name: 'tags', type: { kind: 'array', element: { kind: 'text' } }, nativeType: 'text[]' }),
+      col({ name: 'feeling', type: { kind: 'enum', enumName: 'mood' }, nativeType: 'mood' }),
+      col({ name: 'feelings', type: { kind: 'array', element: { kind: 'enum', enumName: 'mood' } }, nativeType: 'mood[]' }),
+      col({ name: 'calm', type: { kind: 'enum', enumName: 'mood', domain: 'mood_not_sad' }, nativeType: 'mood_not_sad' }),
+      // The domain is NOT NULL, so the column cannot hold a null either.
+      col({ name: 'price', type: { kind: 'decimal', precision: 12, scale: 2, domain: 'positive_amount' }, nativeType: 'positive_amount', nullable: false }),
+      col({ name: 'prices', type: { kind: 'array', element: { kind: 'decimal', precision: 12, scale: 2, domain: 'positive_amount' } }, nativeType: 'positive_amount[]' }),
+      col({ name: 'net', type: { kind: 'decimal', precision: 12, scale: 2 }, nativeType: 'numeric(12,2)', generated: { kind: 'stored', expression: '((price)::numeric * 0.9)' } }),
+      col({ name: 'slug', type: { kind: 'text' }, nativeType: 'text', generated: { kind: 'stored', expression: 'lower((name)::text)' } }),
+      col({ name: 'created', type: { kind: 'timestamptz' }, nativeType: 'timestamp with time zone', nullable: false, default: 'now()' }),
+      col({ name: 'data', type: { kind: 'json' }, nativeType: 'jsonb' }),
+      col({ name: 'addr', type: { kind: 'network' }, nativeType: 'inet' }),
+    ]);
+  });
+
+  it('self-referencing foreign key, unique constraint, check, partial and expression indexes', () => {
+    const category = table('public', 'category');
+    expect(category.primaryKey).toEqual({ name: 'category_pkey', columns: ['id'] });
+    expect(category.foreignKeys).toEqual([
+      { name: 'category_parent_id_fkey', columns: ['parent_id'], referencedSchema: 'public', referencedTable: 'category', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
+    ]);
+    expect(category.uniques).toEqual([{ name: 'category_name_key', columns: ['name'] }]);
+    expect(category.checks).toEqual([{ name: 'category_name_not_empty', expression: "name::text <> ''::text" }]);
+    // category_pkey and category_name_key back constraints, so they are not listed again as indexes.
+    expect(category.indexes).toEqual([
+      { name: 'category_children', columns: ['parent_id'], unique: false, where: 'parent_id IS NOT NULL' },
+      { name: 'category_lower_name', columns: ['(lower(name::text))'], unique: false, where: null },
+      { name: 'category_slug_parent', columns: ['parent_id', '(upper(slug))'], unique: true, where: 'parent_id > 0' },
+    ]);
+  });
+
+  it('non-public schema: serial, domain and enum qualified by schema, composite FK into a quoted table', () => {
+    expect(table('inventory', 'item')).toEqual({
+      schema: 'inventory',
+      name: 'item',
+      columns: [
+        col({ name: 'id', type: { kind: 'bigint' }, nativeType: 'bigint', nullable: false, default: "nextval('inventory.item_id_seq'::regclass)", identity: 'by-default' }),
+        col({ name: 'code', type: { kind: 'varchar', length: 16, domain: 'inventory.sku' }, nativeType: 'inventory.sku', nullable: false }),
+        col({ name: 'state', type: { kind: 'enum', enumName: 'inventory.status' }, nativeType: 'inventory.status', nullable: false, default: "'active'::inventory.status" }),
+        col({ name: 'line_customer', type: { kind: 'integer' }, nativeType: 'integer' }),
+        col({ name: 'line_row', type: { kind: 'integer' }, nativeType: 'integer' }),
+      ],
+      primaryKey: { name: 'item_pkey', columns: ['id'] },
+      foreignKeys: [
+        { name: 'item_line_fkey', columns: ['line_customer', 'line_row'], referencedSchema: 'public', referencedTable: 'Größe "x"', referencedColumns: ['Kunden Nr', 'Zeile'], onDelete: 'set null', onUpdate: 'cascade' },
+      ],
+      uniques: [{ name: 'item_code_state_key', columns: ['code', 'state'] }],
+      indexes: [],
+      checks: [],
+      comment: null,
+    });
+  });
+
+  it('enums with values in sort order (a value added with BEFORE lands in place)', () => {
+    expect(model.enums).toEqual([
+      { schema: 'inventory', name: 'status', values: ['active', 'retired'] },
+      { schema: 'public', name: 'mood', values: ['sad', 'meh', 'ok', 'happy'] },
+    ]);
+  });
+
+  it('domains with base type, nullability, default and every CHECK', () => {
+    expect(model.domains).toEqual([
+      {
+        schema: 'inventory', name: 'sku', type: { kind: 'varchar', length: 16 }, nativeType: 'character varying(16)', nullable: true, default: null,
+        checks: [
+          { name: 'sku_check', expression: "VALUE::text ~ '^[A-Z0-9-]+$'::text" },
+          { name: 'sku_check1', expression: 'length(VALUE::text) >= 3' },
+        ],
+      },
+      { schema: 'public', name: 'mood_not_sad', type: { kind: 'enum', enumName: 'mood' }, nativeType: 'mood', nullable: true, default: null, checks: [{ name: 'mood_not_sad_check', expression: "VALUE <> 'sad'::mood" }] },
+      {
+        schema: 'public', name: 'positive_amount', type: { kind: 'decimal', precision: 12, scale: 2 }, nativeType: 'numeric(12,2)', nullable: false, default: '1',
+        checks: [{ name: 'positive_amount_check', expression: 'VALUE > 0::numeric' }],
+      },
+    ]);
+  });
+
+  it('a view and a materialized view with columns, definition and comment', () => {
+    const [counts, roots] = model.views;
+    expect(roots).toMatchObject({ schema: 'public', name: 'category_roots', materialized: false, comment: 'top-level categories' });
+    expect(roots?.columns).toEqual([
+      col({ name: 'id', type: { kind: 'integer' }, nativeType: 'integer' }),
+      col({ name: 'name', type: { kind: 'varchar', length: 80 }, nativeType: 'character varying(80)' }),
+    ]);
+    expect(roots?.definition.replace(/\s+/g, ' ')).toBe('SELECT id, name FROM category WHERE parent_id IS NULL;');
+    expect(counts).toMatchObject({ schema: 'inventory', name: 'item_counts', materialized: true, comment: null });
+    expect(counts?.columns).toEqual([
+      col({ name: 'state', type: { kind: 'enum', enumName: 'inventory.status' }, nativeType: 'inventory.status' }),
+      col({ name: 'n', type: { kind: 'bigint' }, nativeType: 'bigint' }),
+    ]);
+    expect(counts?.definition.replace(/\s+/g, ' ')).toBe('SELECT state, count(*) AS n FROM inventory.item GROUP BY state;');
+  });
+
+  it('leaves out what extensions install, and is deterministic', async () => {
+    await sql`create extension if not exists citext`.execute(tenant.db);
+    const again = await introspect(tenant);
+    expect(again).toEqual(model);
+  });
+});
