@@ -13,6 +13,7 @@ interface TypesFlags extends ConnectionFlags {
   exclude?: string[];
   bigint?: 'string' | 'number' | 'bigint';
   decimal?: 'string' | 'number';
+  enumConstants: boolean;
   check?: boolean;
   json?: boolean;
 }
@@ -33,6 +34,7 @@ export function registerTypes(program: Command): void {
     .option('--exclude <glob>', 'leave out tables/views matching (repeatable)', collect)
     .option('--bigint <as>', 'how the app reads 64-bit integers: string (pg default), number, or bigint (pg type parser, better-sqlite3 safeIntegers)')
     .option('--decimal <as>', 'how the app reads exact decimals: string (pg default) or number (a pg type parser)')
+    .option('--no-enum-constants', 'enums as union types only, without the `<Enum>Values` runtime constants')
     .option('--check', 'do not write: exit 1 when the file on disk differs from what would be generated')
     .option('--json', 'print a JSON summary')
     .addHelpText('after', '\nExamples:\n  byos types --url sqlite:./tenant.sqlite --out src/db.ts --zod --kysely\n  byos types --profile acme.json --out src/db.ts --kysely --check   # in CI')
@@ -55,6 +57,7 @@ export function registerTypes(program: Command): void {
         exclude: flags.exclude,
         bigintAs: flags.bigint,
         decimalAs: flags.decimal,
+        enumConstants: flags.enumConstants,
       });
       if (flags.check) {
         const current = await readFile(flags.out, 'utf8').catch(() => null);

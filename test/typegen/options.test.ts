@@ -101,5 +101,7 @@ describe('typegen options', () => {
     const insertSchema = exported.find((name) => name.endsWith('InsertSchema'))!;
     expect(generated[rowSchema].parse({ [evil]: evil, e: null, class: 1 })).toEqual({ [evil]: evil, e: null, class: 1 });
     expect(generated[insertSchema].safeParse({ [evil]: 'other', class: 1 }).success).toBe(false); // the IN check survived quoting
+    expect(text).toMatch(/export const \w+Values = /);
+    expect(generateTypes(model, { enumConstants: false })).not.toMatch(/Values = /); // --no-enum-constants
   });
 });

@@ -10,6 +10,7 @@ import { scratchProject, typecheck } from '../helpers/scratch.ts';
 const SCHEMA = `
   create type mood as enum ('happy', 'sad', 'neutral');
   create domain positive_int as integer check (value > 0);
+  create domain score as smallint not null default 0 check (value between 0 and 10);
   create table every_type (
     id bigint generated always as identity primary key,
     b boolean not null,
@@ -24,6 +25,7 @@ const SCHEMA = `
     ai integer[], at text[], an numeric[], ab boolean[], adt date[], ats timestamptz[], ajb jsonb[], au uuid[], ae mood[],
     x xml, ip inet, net cidr, mac macaddr,
     pi positive_int,
+    sc score,
     status text check (status in ('open', 'closed')),
     twice numeric generated always as (n * 2) stored
   );
@@ -109,6 +111,7 @@ export async function checks() {
   const by: Buffer | null = row.by;
   const mood: Mood = row.e;
   const ints: number[] | null = row.ai;
+  const score: number = row.sc; // a NOT NULL domain: never null, and optional on insert (its default)
   const view: EveryTypeViewRow = await db.selectFrom('every_type_view').selectAll().executeTakeFirstOrThrow();
   const event: AuditEventRow = await db.selectFrom('audit.event').selectAll().executeTakeFirstOrThrow();
   const values: readonly Mood[] = MoodValues;
@@ -132,7 +135,7 @@ export async function checks() {
   await db.insertInto('every_type').values({ b: true, i4: 1, vc: 'x', iv: { days: 1 } }).execute();
   // @ts-expect-error twice is a generated column
   await db.updateTable('every_type').set({ twice: '2' }).execute();
-  return [back, i8, n, dt, by, mood, ints, view, event, values, oneToOne];
+  return [back, i8, n, dt, by, mood, ints, score, view, event, values, oneToOne];
 }
 `,
     );
@@ -179,6 +182,8 @@ export async function checks() {
     expect(insert.safeParse({ ...minimal, n: -1 }).success).toBe(false); // check (n >= 0)
     expect(insert.safeParse({ ...minimal, n: '1.234' }).success).toBe(false); // numeric(6,2) scale
     expect(insert.safeParse({ ...minimal, pi: 0 }).success).toBe(false); // domain check (value > 0)
+    expect(insert.safeParse({ ...minimal, sc: 11 }).success).toBe(false); // domain check (value between 0 and 10)
+    expect(insert.safeParse({ ...minimal, sc: null }).success).toBe(false); // NOT NULL domain
     expect(insert.safeParse({ ...minimal, status: 'pending' }).success).toBe(false); // check (status in (...))
     expect(insert.safeParse({ ...minimal, i2: 40000 }).success).toBe(false); // smallint range
     expect(insert.safeParse({ ...minimal, i4: null }).success).toBe(false); // not null
@@ -188,7 +193,7 @@ export async function checks() {
 
   it('the database agrees with the Insert schema on the same values', async () => {
     const insert = generated.EveryTypeInsertSchema!;
-    for (const bad of [{ vc: 'longer than ten' }, { n: 1000.01 }, { pi: 0 }, { status: 'pending' }]) {
+    for (const bad of [{ vc: 'longer than ten' }, { n: 1000.01 }, { pi: 0 }, { sc: 11 }, { sc: null }, { status: 'pending' }]) {
       const values = { b: true, i4: 1, vc: 'x', ...bad };
       expect(insert.safeParse(values).success).toBe(false);
       await expect(tenant.db.insertInto('every_type').values(values).execute()).rejects.toThrow();

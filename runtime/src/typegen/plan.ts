@@ -112,13 +112,15 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
       const enumType = column.type.kind === 'array' ? column.type.element : column.type;
       const enumPlan = enumType?.kind === 'enum' && enumType.enumName ? enumByName.get(enumType.enumName) : undefined;
       const writable = !isView && column.generated === null && column.identity !== 'always';
+      // A NOT NULL domain makes a table's column non-null (not a view's: an outer join still yields NULL there).
+      const nullable = column.nullable && (isView || domain?.nullable !== false);
       return {
         key: key(column.name),
         column,
         shape: shapeOf(column),
         ...(enumPlan ? { enumType: enumPlan.typeName, enumValues: enumPlan.values } : {}),
-        nullable: column.nullable,
-        insert: !writable ? 'never' : column.nullable || column.default !== null || column.identity !== null ? 'optional' : 'required',
+        nullable,
+        insert: !writable ? 'never' : nullable || column.default !== null || (domain?.default ?? null) !== null || column.identity !== null ? 'optional' : 'required',
         updatable: writable,
         rules: [...(rulesByColumn.get(column.name) ?? []), ...domainRules.map((r) => ({ ...r, column: column.name }))],
       };
