@@ -10,6 +10,7 @@ import { scratchProject, typecheck } from '../helpers/scratch.ts';
 const SCHEMA = `
   create type mood as enum ('happy', 'sad', 'neutral');
   create domain positive_int as integer check (value > 0);
+  create domain int_list as integer[];
   create domain score as smallint not null default 0 check (value between 0 and 10);
   create table every_type (
     id bigint generated always as identity primary key,
@@ -26,6 +27,8 @@ const SCHEMA = `
     x xml, ip inet, net cidr, mac macaddr,
     pi positive_int,
     sc score,
+    api positive_int[],
+    il int_list,
     status text check (status in ('open', 'closed')),
     twice numeric generated always as (n * 2) stored
   );
@@ -71,6 +74,8 @@ const FULL_ROW = {
   net: '10.0.0.0/8',
   mac: '08:00:2b:01:02:03',
   pi: 5,
+  api: [1, 2],
+  il: [3, 4],
   status: 'open',
 };
 
@@ -154,7 +159,7 @@ export async function checks() {
 
     // What the driver returns, as the generated types say.
     const [full] = rows;
-    expect(full).toMatchObject({ i8: '9007199254740993', n: '12.34', twice: '24.68', an: [1.5], ae: '{happy,sad}' });
+    expect(full).toMatchObject({ i8: '9007199254740993', n: '12.34', twice: '24.68', an: [1.5], ae: '{happy,sad}', api: '{1,2}', il: [3, 4] });
     expect(full.dt).toBeInstanceOf(Date);
     expect([full.dt.getHours(), full.dt.getMinutes()]).toEqual([0, 0]); // a date is local midnight
     expect(full.by).toBeInstanceOf(Buffer);

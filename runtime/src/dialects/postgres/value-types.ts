@@ -6,14 +6,15 @@ import type { ValueShape } from '../value-shape.ts';
  * precision loss), int2/int4/float as numbers, date/timestamp/timestamptz as Date (a `date` is local midnight),
  * time and money (formatted with its currency, '$1,234.50') as strings, interval as an object, json/jsonb parsed,
  * bytea as Buffer. Arrays are parsed only for element types pg-types knows: numeric[] comes back as numbers (lossy),
- * an enum or xml array as the raw '{a,b}' text. A domain column comes back as its base type (the wire reports the
- * base type's OID). Unknown types (point, ranges…) are `unknown`: pg-types parses some, leaves others as text.
+ * an enum, xml or domain array as the raw '{a,b}' text. A domain column (even a domain over an array) comes back as
+ * its base type: the wire reports the base type's OID. Unknown types (point, ranges…) are `unknown`: pg-types parses some, leaves others as text.
  */
 export function postgresValueShape(type: NeutralType): ValueShape {
   if (type.kind === 'array') {
     const element = type.element ?? { kind: 'unknown' };
     if (element.kind === 'decimal') return { kind: 'array', element: { kind: 'number' } };
-    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'xml') return { kind: 'array-text', element: postgresValueShape(element) };
+    // An array OF a domain has its own type OID, which pg-types does not know (a domain column reports its base type).
+    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'xml' || element.domain !== undefined) return { kind: 'array-text', element: postgresValueShape(element) };
     if (element.kind === 'array') return { kind: 'string' };
     return { kind: 'array', element: postgresValueShape(element) };
   }
