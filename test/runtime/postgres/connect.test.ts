@@ -53,6 +53,24 @@ describe('Postgres connect', () => {
   });
 });
 
+describe('transaction-mode pooler profile', () => {
+  it('connects through pooler host/port, sets no session state and prepares no named statements', async () => {
+    const direct = await freshProfile('postgres', 'pooler');
+    // The direct host is unroutable: only the pooler address can have served the connection.
+    const tenant = await connect({ ...direct, host: '10.255.255.1', port: 5432, statementTimeoutMs: 150, pooler: { mode: 'transaction', host: direct.host, port: direct.port } });
+    try {
+      const { rows } = await sql<{ v: string }>`select current_setting('statement_timeout') as v`.execute(tenant.db);
+      expect(rows).toEqual([{ v: '0' }]);
+      const answer = await sql<{ n: number }>`select ${41}::int + 1 as n`.execute(tenant.db);
+      expect(answer.rows).toEqual([{ n: 42 }]);
+      const prepared = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(tenant.db);
+      expect(prepared.rows).toEqual([{ n: 0 }]);
+    } finally {
+      await tenant.close();
+    }
+  });
+});
+
 describe('plaintext profiles for cloud providers', () => {
   const listeners: Server[] = [];
   afterAll(async () => {

@@ -1,8 +1,12 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadChinookPostgres } from '../../../cli/samples/chinook.ts';
 import { introspect, type TenantDb } from '../../../runtime/src/index.ts';
-import { SchemaModel } from '../../../runtime/src/contracts/index.ts';
-import { freshTenantDb } from '../../helpers/databases.ts';
+import { parseConnectionProfile, SchemaModel } from '../../../runtime/src/contracts/index.ts';
+import { postgresDialect } from '../../../runtime/src/dialects/postgres/index.ts';
+import { postgresPoolConfig } from '../../../runtime/src/dialects/postgres/driver.ts';
+import { freshProfile, freshTenantDb } from '../../helpers/databases.ts';
 
 let tenant: TenantDb;
 let model: SchemaModel;
@@ -94,6 +98,28 @@ describe('Postgres introspection of Chinook', () => {
       'track:track_media_type_id_idx(media_type_id)',
     ]);
     expect(model.tables.every((t) => t.uniques.length === 0 && t.checks.length === 0)).toBe(true);
+  });
+
+  it('runs a fixed handful of catalog queries, however many tables there are', async () => {
+    const countQueries = async (label: string, load: (db: Kysely<any>) => Promise<void>) => {
+      const pool = new pg.Pool(postgresPoolConfig(parseConnectionProfile(await freshProfile('postgres', label)), { requiresTls: false }));
+      let queries = 0;
+      const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: () => void (queries += 1) });
+      try {
+        await load(db);
+        queries = 0;
+        const counted = await postgresDialect.introspect(db);
+        return { queries, tables: counted.tables.length };
+      } finally {
+        await db.destroy();
+      }
+    };
+    const empty = await countQueries('qempty', async () => {});
+    const chinook = await countQueries('qchinook', (db) => loadChinookPostgres({ db }));
+    expect(empty.tables).toBe(0);
+    expect(chinook.tables).toBe(11);
+    expect(chinook.queries).toBe(empty.queries);
+    expect(chinook.queries).toBeLessThanOrEqual(8);
   });
 
   it('is deterministic: introspecting twice gives deep-equal models', async () => {
