@@ -152,3 +152,58 @@ describe('Postgres introspection of a purpose-built schema', () => {
     expect(again).toEqual(model);
   });
 });
+
+describe('Postgres native types onto neutral types', () => {
+  it('maps every supported native type, and anything else to unknown', async () => {
+    const typed = await freshTenantDb('postgres', 'types');
+    const columns: [string, string][] = [
+      ['a', 'smallint'], ['b', 'integer'], ['c', 'bigint'], ['d', 'smallserial'], ['e', 'serial'], ['f', 'bigserial'],
+      ['g', 'numeric(8,3)'], ['h', 'numeric'], ['i', 'real'], ['j', 'double precision'], ['k', 'money'], ['l', 'char(3)'],
+      ['m', 'varchar'], ['n', 'varchar(9)'], ['o', 'text'], ['p', 'uuid'], ['q', 'date'], ['r', 'time'], ['s', 'timetz'],
+      ['t', 'timestamp'], ['u', 'timestamptz'], ['v', 'interval'], ['w', 'json'], ['x', 'jsonb'], ['y', 'bytea'], ['z', 'xml'],
+      ['aa', 'inet'], ['ab', 'cidr'], ['ac', 'macaddr'], ['ad', 'macaddr8'], ['ae', 'boolean'], ['af', 'point'], ['ag', 'int4range'],
+      ['ah', 'integer[]'], ['ai', 'varchar(5)[]'], ['aj', 'numeric(4,1)[][]'],
+    ];
+    await sql.raw(`create table every_type (${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`).execute(typed.db);
+    const [everyType] = (await introspect(typed)).tables;
+    const got = Object.fromEntries((everyType?.columns ?? []).map((c) => [c.name, [c.type, c.nativeType, c.identity]]));
+    expect(got).toEqual({
+      a: [{ kind: 'smallint' }, 'smallint', null],
+      b: [{ kind: 'integer' }, 'integer', null],
+      c: [{ kind: 'bigint' }, 'bigint', null],
+      d: [{ kind: 'smallint' }, 'smallint', 'by-default'],
+      e: [{ kind: 'integer' }, 'integer', 'by-default'],
+      f: [{ kind: 'bigint' }, 'bigint', 'by-default'],
+      g: [{ kind: 'decimal', precision: 8, scale: 3 }, 'numeric(8,3)', null],
+      h: [{ kind: 'decimal' }, 'numeric', null],
+      i: [{ kind: 'real' }, 'real', null],
+      j: [{ kind: 'double' }, 'double precision', null],
+      k: [{ kind: 'money' }, 'money', null],
+      l: [{ kind: 'char', length: 3 }, 'character(3)', null],
+      m: [{ kind: 'varchar' }, 'character varying', null],
+      n: [{ kind: 'varchar', length: 9 }, 'character varying(9)', null],
+      o: [{ kind: 'text' }, 'text', null],
+      p: [{ kind: 'uuid' }, 'uuid', null],
+      q: [{ kind: 'date' }, 'date', null],
+      r: [{ kind: 'time' }, 'time without time zone', null],
+      s: [{ kind: 'time' }, 'time with time zone', null],
+      t: [{ kind: 'timestamp' }, 'timestamp without time zone', null],
+      u: [{ kind: 'timestamptz' }, 'timestamp with time zone', null],
+      v: [{ kind: 'interval' }, 'interval', null],
+      w: [{ kind: 'json' }, 'json', null],
+      x: [{ kind: 'json' }, 'jsonb', null],
+      y: [{ kind: 'binary' }, 'bytea', null],
+      z: [{ kind: 'xml' }, 'xml', null],
+      aa: [{ kind: 'network' }, 'inet', null],
+      ab: [{ kind: 'network' }, 'cidr', null],
+      ac: [{ kind: 'network' }, 'macaddr', null],
+      ad: [{ kind: 'network' }, 'macaddr8', null],
+      ae: [{ kind: 'boolean' }, 'boolean', null],
+      af: [{ kind: 'unknown' }, 'point', null],
+      ag: [{ kind: 'unknown' }, 'int4range', null],
+      ah: [{ kind: 'array', element: { kind: 'integer' } }, 'integer[]', null],
+      ai: [{ kind: 'array', element: { kind: 'varchar', length: 5 } }, 'character varying(5)[]', null],
+      aj: [{ kind: 'array', element: { kind: 'decimal', precision: 4, scale: 1 } }, 'numeric(4,1)[]', null],
+    });
+  });
+});
