@@ -1,4 +1,5 @@
 import type { NeutralType, SchemaModel } from '../contracts/schema-model.ts';
+import { compareText, groupBy } from '../util/collections.ts';
 
 /**
  * The dialect-neutral projection of a SchemaModel: what two databases holding the same logical schema share,
@@ -111,19 +112,19 @@ export function neutralSchema(model: SchemaModel, options: NeutralOptions = {}):
         onDelete: fk.onDelete,
         onUpdate: fk.onUpdate,
       }))
-      .sort((a, b) => compare(describeForeignKey(a), describeForeignKey(b))),
-    uniques: table.uniques.map((u) => list(u.columns.map(n))).sort(compare),
+      .sort((a, b) => compareText(describeForeignKey(a), describeForeignKey(b))),
+    uniques: table.uniques.map((u) => list(u.columns.map(n))).sort(compareText),
     indexes: table.indexes
       .map((i) => {
         const parts = i.columns.map((c) => (c.startsWith('(') ? '<expression>' : n(c)));
         return `${i.unique ? 'unique ' : ''}${list(parts)}${i.where === null ? '' : ' partial'}`;
       })
-      .sort(compare),
+      .sort(compareText),
   }));
   return {
-    tables: tables.sort((a, b) => compare(a.name, b.name)),
-    views: model.views.map((v) => ({ name: qualify(v.schema, v.name), columns: v.columns.map((c) => n(c.name)) })).sort((a, b) => compare(a.name, b.name)),
-    enums: model.enums.map((e) => `${qualify(e.schema, e.name)}(${e.values.join(', ')})`).sort(compare),
+    tables: tables.sort((a, b) => compareText(a.name, b.name)),
+    views: model.views.map((v) => ({ name: qualify(v.schema, v.name), columns: v.columns.map((c) => n(c.name)) })).sort((a, b) => compareText(a.name, b.name)),
+    enums: model.enums.map((e) => `${qualify(e.schema, e.name)}(${e.values.join(', ')})`).sort(compareText),
   };
 }
 
@@ -197,7 +198,7 @@ function describeForeignKey(fk: NeutralForeignKey): string {
 function pair<T>(left: T[], right: T[], key: (item: T) => string): [string, T | undefined, T | undefined][] {
   const a = new Map(left.map((item) => [key(item), item]));
   const b = new Map(right.map((item) => [key(item), item]));
-  return [...new Set([...a.keys(), ...b.keys()])].sort(compare).map((k) => [k, a.get(k), b.get(k)]);
+  return [...new Set([...a.keys(), ...b.keys()])].sort(compareText).map((k) => [k, a.get(k), b.get(k)]);
 }
 
 /** Multiset difference both ways: each item of one list with no counterpart in the other. */
@@ -211,14 +212,4 @@ function onlyOnEachSide(left: string[], right: string[]): ['left' | 'right', str
   }
   for (const item of rest) out.push(['right', item]);
   return out;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
-  return map;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

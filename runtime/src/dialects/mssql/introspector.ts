@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Column, Domain, ForeignKey, Index, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
 import { type CatalogRows, type ColumnRow, type IndexRow, INTROSPECTION_QUERIES } from './introspection-queries.ts';
 import { mssqlNativeType, mssqlNeutralType } from './types.ts';
+import { compareText, groupBy } from '../../util/collections.ts';
 
 export const MSSQL_DEFAULT_SCHEMA = 'dbo';
 
@@ -44,14 +45,14 @@ export function assembleMssqlSchema(rows: CatalogRows): SchemaModel {
       uniques: keys
         .filter((k) => k.constraintType === 'UQ')
         .map((k) => ({ name: k.constraintName ?? k.index.name, columns: k.index.columns }))
-        .sort((a, b) => compare(a.name, b.name) || compare(a.columns.join(','), b.columns.join(','))),
+        .sort((a, b) => compareText(a.name, b.name) || compareText(a.columns.join(','), b.columns.join(','))),
       indexes: keys
         .filter((k) => k.constraintType === null)
         .map((k) => k.index)
-        .sort((a, b) => compare(a.name, b.name) || compare(a.columns.join(','), b.columns.join(','))),
+        .sort((a, b) => compareText(a.name, b.name) || compareText(a.columns.join(','), b.columns.join(','))),
       checks: (checksOf.get(t.object_id) ?? [])
         .map((c) => ({ name: c.constraint_name, expression: c.definition }))
-        .sort((a, b) => compare(a.name, b.name) || compare(a.expression, b.expression)),
+        .sort((a, b) => compareText(a.name, b.name) || compareText(a.expression, b.expression)),
       comment: t.comment,
     };
   });
@@ -82,7 +83,7 @@ export function assembleMssqlSchema(rows: CatalogRows): SchemaModel {
   });
 
   const bySchemaAndName = (a: { schema: string; name: string }, b: { schema: string; name: string }) =>
-    compare(a.schema, b.schema) || compare(a.name, b.name);
+    compareText(a.schema, b.schema) || compareText(a.name, b.name);
   return {
     dialect: 'mssql',
     defaultSchema: MSSQL_DEFAULT_SCHEMA,
@@ -153,7 +154,7 @@ function foreignKeys(rows: CatalogRows['foreignKeys']): ForeignKey[] {
         onUpdate: referentialAction(f.update_referential_action_desc, f.constraint_name),
       };
     })
-    .sort((a, b) => compare(a.name ?? '', b.name ?? '') || compare(a.columns.join(','), b.columns.join(',')));
+    .sort((a, b) => compareText(a.name ?? '', b.name ?? '') || compareText(a.columns.join(','), b.columns.join(',')));
 }
 
 function referentialAction(desc: string, constraint: string): ForeignKey['onDelete'] {
@@ -217,19 +218,4 @@ function skipQuoted(text: string, start: number, close: string): number {
     } else i++;
   }
   return text.length;
-}
-
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

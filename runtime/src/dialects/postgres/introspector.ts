@@ -5,13 +5,13 @@ import {
   type RelationRow,
 } from './introspection-queries.ts';
 import { postgresNeutralType } from './types.ts';
+import { compareText, groupBy } from '../../util/collections.ts';
 
 export const POSTGRES_DEFAULT_SCHEMA = 'public';
 
 const ACTIONS: Record<string, ForeignKey['onDelete']> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
 const qualify = (schema: string, name: string) => (schema === POSTGRES_DEFAULT_SCHEMA ? name : `${schema}.${name}`);
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `CHECK ((price > 0))` → `(price > 0)`; NOT VALID dropped (the constraint is still the same rule). */
 function checkExpression(definition: string): string {
@@ -36,9 +36,9 @@ export interface PostgresCatalog {
 }
 
 export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
-  const columnsOf = group(catalog.columns, (c) => c.oid);
-  const constraintsOf = group(catalog.constraints, (c) => c.oid);
-  const indexesOf = group(catalog.indexes, (i) => i.oid);
+  const columnsOf = groupBy(catalog.columns, (c) => c.oid);
+  const constraintsOf = groupBy(catalog.constraints, (c) => c.oid);
+  const indexesOf = groupBy(catalog.indexes, (i) => i.oid);
   const tables: Table[] = [];
   const views: View[] = [];
   for (const relation of catalog.relations) {
@@ -65,16 +65,16 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
           onDelete: ACTIONS[c.on_delete] ?? 'no action',
           onUpdate: ACTIONS[c.on_update] ?? 'no action',
         }))
-        .sort((a, b) => compare(a.name, b.name)),
-      uniques: cons.filter((c) => c.kind === 'u').map((c) => ({ name: c.name, columns: c.columns ?? [] })).sort((a, b) => compare(a.name ?? '', b.name ?? '')),
+        .sort((a, b) => compareText(a.name, b.name)),
+      uniques: cons.filter((c) => c.kind === 'u').map((c) => ({ name: c.name, columns: c.columns ?? [] })).sort((a, b) => compareText(a.name ?? '', b.name ?? '')),
       indexes: (indexesOf.get(relation.oid) ?? [])
         .map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, where: i.predicate }))
-        .sort((a, b) => compare(a.name, b.name)),
-      checks: cons.filter((c) => c.kind === 'c').map((c) => ({ name: c.name, expression: checkExpression(c.definition) })).sort((a, b) => compare(a.name ?? '', b.name ?? '')),
+        .sort((a, b) => compareText(a.name, b.name)),
+      checks: cons.filter((c) => c.kind === 'c').map((c) => ({ name: c.name, expression: checkExpression(c.definition) })).sort((a, b) => compareText(a.name ?? '', b.name ?? '')),
       comment: relation.comment,
     });
   }
-  const bySchemaName = (a: { schema: string; name: string }, b: { schema: string; name: string }) => compare(a.schema, b.schema) || compare(a.name, b.name);
+  const bySchemaName = (a: { schema: string; name: string }, b: { schema: string; name: string }) => compareText(a.schema, b.schema) || compareText(a.name, b.name);
   return {
     dialect: 'postgres',
     defaultSchema: POSTGRES_DEFAULT_SCHEMA,
@@ -120,15 +120,4 @@ function toColumn(row: ColumnRow): Column {
     generated: generated ? { kind: row.generated === 's' ? 'stored' : 'virtual', expression: row.default_expr ?? '' } : null,
     comment: row.comment,
   };
-}
-
-function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
 }

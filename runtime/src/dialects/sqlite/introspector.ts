@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Column, ForeignKey, Index, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
 import { foldIdentifier, type ParsedTable, parseCreateIndex, parseCreateTable, viewDefinition } from './sql-text.ts';
 import { sqliteNeutralType } from './types.ts';
+import { compareText, groupBy } from '../../util/collections.ts';
 
 interface ObjectRow { type: string; name: string; sql: string; kind: string | null; wr: number | null }
 interface ColumnRow { tbl: string; cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
@@ -160,19 +161,4 @@ function toIndex(parts: IndexRow[], createSql: string): Index {
 
 function sameNames(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((name, i) => foldIdentifier(name) === foldIdentifier(b[i]!));
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
