@@ -1,5 +1,9 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
+import { PROVIDER_TRAITS } from '../providers/index.ts';
 import { PROVIDER_NOTES } from './provider-notes.ts';
+
+/** A database reached as a file (SQLite) rather than over the network: no host, port or credentials. */
+const isFileDatabase = (profile: ConnectionProfile) => PROVIDER_TRAITS[profile.provider].defaultPort === undefined;
 
 /**
  * The Connection Kit: copy-paste code and a .env template that reach one tenant's database through
@@ -13,10 +17,10 @@ export interface KitOptions {
 
 /** Environment variable names the kit's code reads, with the value the template suggests (never a secret). */
 export function kitEnvironment(profile: ConnectionProfile): [name: string, value: string, note?: string][] {
-  if (profile.dialect === 'sqlite') return [['BYOS_DB_PATH', profile.database]];
+  if (isFileDatabase(profile)) return [['BYOS_DB_PATH', profile.database]];
   const vars: [string, string, string?][] = [
     ['BYOS_DB_HOST', profile.pooler?.host ?? profile.host ?? ''],
-    ['BYOS_DB_PORT', String(profile.pooler?.port ?? profile.port ?? (profile.dialect === 'mssql' ? 1433 : 5432))],
+    ['BYOS_DB_PORT', String(profile.pooler?.port ?? profile.port ?? PROVIDER_TRAITS[profile.provider].defaultPort)],
     ['BYOS_DB_NAME', profile.database],
     ['BYOS_DB_USER', profile.user ?? ''],
     ['BYOS_DB_PASSWORD', '', 'fill in from your secret store (pulumi stack output --show-secrets profile); never commit it'],
@@ -39,7 +43,7 @@ export function kitCode(profile: ConnectionProfile, options: KitOptions): string
   const notes = PROVIDER_NOTES[profile.provider].map((n) => `// ${n}`).join('\n');
   const fields: string[] = [`provider: ${JSON.stringify(profile.provider)}`, `dialect: ${JSON.stringify(profile.dialect)}`];
   if (profile.tenant) fields.push(`tenant: ${JSON.stringify(profile.tenant)}`);
-  if (profile.dialect === 'sqlite') {
+  if (isFileDatabase(profile)) {
     fields.push(`database: required('BYOS_DB_PATH')`);
   } else {
     fields.push(
