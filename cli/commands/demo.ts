@@ -16,6 +16,7 @@ import {
 } from '../../runtime/src/index.ts';
 import { startLocalPostgres } from '../../runtime/src/providers/local-postgres.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output } from '../output.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { copyChinookSqlite, loadChinookPostgres } from '../samples/chinook.ts';
 
 interface TenantReport {
@@ -46,14 +47,28 @@ export function registerDemo(program: Command): void {
     });
 }
 
+/** The `progress.step` calls runDemo makes, in order: SQLite, server, Postgres tenant, introspect, types, rows, stop. */
+const DEMO_STEPS = 7;
+
 export async function runDemo(dir: string, out: Output) {
+  const progress = createProgress({ total: DEMO_STEPS, json: out.json });
+  try {
+    return await buildTenants(dir, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+async function buildTenants(dir: string, progress: Progress) {
   await ensureReachableDir(dir);
-  const step = (text: string) => out.warn(`• ${text}`);
+  const step = (text: string) => progress.step(text);
 
   // Tenant 1: SQLite, a file next to the app.
   const sqlitePath = join(dir, 'demo-sqlite.sqlite');
   const sqliteProfile: ConnectionProfileInput = { tenant: 'demo-sqlite', provider: 'local-sqlite', dialect: 'sqlite', database: sqlitePath };
-  if (!existsSync(sqlitePath)) {
+  if (existsSync(sqlitePath)) {
+    step(`reusing SQLite tenant demo-sqlite at ${sqlitePath}`);
+  } else {
     step(`creating SQLite tenant demo-sqlite at ${sqlitePath} (Chinook)`);
     await copyChinookSqlite(sqlitePath);
   }
@@ -80,7 +95,9 @@ export async function runDemo(dir: string, out: Output) {
     const postgresTenant = await connect(postgresProfile);
     try {
       const loaded = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = 'album'`.execute(postgresTenant.db);
-      if (!loaded.rows[0]?.n) {
+      if (loaded.rows[0]?.n) {
+        step('reusing demo-postgres (Chinook already loaded)');
+      } else {
         step('loading Chinook into demo-postgres');
         await loadChinookPostgres(postgresTenant);
       }
@@ -95,6 +112,7 @@ export async function runDemo(dir: string, out: Output) {
       const types = { sqlite: join(dir, 'demo-sqlite.types.ts'), postgres: join(dir, 'demo-postgres.types.ts') };
       await writeFile(types.sqlite, generateTypes(sqliteModel, { zod: true, kysely: true }));
       await writeFile(types.postgres, generateTypes(postgresModel, { zod: true, kysely: true }));
+      step('counting rows');
       const tenants = [
         await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite, types.sqlite),
         await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres, types.postgres),
@@ -107,6 +125,7 @@ export async function runDemo(dir: string, out: Output) {
       await postgresTenant.close();
     }
   } finally {
+    step(server.owned ? 'stopping the embedded PostgreSQL' : 'leaving the embedded PostgreSQL running (another process started it)');
     if (server.owned) await server.stop();
   }
 }
@@ -130,7 +149,7 @@ async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, lo
   };
 }
 
-function printReport(report: Awaited<ReturnType<typeof runDemo>>, out: Output): void {
+function printReport(report: Awaited<ReturnType<typeof buildTenants>>, out: Output): void {
   out.info(`BYOS demo in ${report.dir}`);
   for (const t of report.tenants) {
     out.info(`  ${t.tenant.padEnd(14)} ${t.provider.padEnd(15)} ${String(t.tables).padStart(3)} tables ${String(t.rows).padStart(7)} rows  ${t.location}`);

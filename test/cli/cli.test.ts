@@ -83,9 +83,14 @@ describe('byos CLI', () => {
     expect(report.tenants[0].rows).toBe(report.tenants[1].rows);
     expect(report.tenants[0].rowsByTable.Track).toBe(3503);
     expect(report.neutralEqual).toBe(true);
+    // Not a terminal: progress comes as plain step lines on stderr, no bar.
+    expect(first.stderr).toContain('• loading Chinook into demo-postgres');
+    expect(first.stderr).not.toContain('\x1B');
     // Idempotent: a second run reuses both tenants and reports the same.
     const second = await runCli(['demo', '--dir', dir, '--json']);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).tenants).toEqual(report.tenants);
+    expect(second.stderr).toContain('• reusing demo-postgres (Chinook already loaded)');
+    expect(second.stderr).not.toContain('loading Chinook');
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
@@ -9,22 +9,15 @@ const run = promisify(execFile);
 
 /**
  * A scratch folder INSIDE the repository (so generated code resolves kysely, zod and @byos/runtime through the
- * workspace), with a strict tsconfig like the project's; removed when the test file ends.
+ * workspace), type-checked with the project's own compiler options (strict and the rest); removed when the test
+ * file ends.
  */
 export async function scratchProject(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(REPO_ROOT, 'test', `.tmp-${prefix}-`));
   afterAll(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  await writeFile(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'es2023', lib: ['es2023'], module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true,
-        allowImportingTsExtensions: true, erasableSyntaxOnly: true, verbatimModuleSyntax: true, skipLibCheck: true, types: ['node'],
-      },
-      include: ['*.ts'],
-    }),
-  );
+  const { compilerOptions } = JSON.parse(await readFile(join(REPO_ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, noEmit: true }, include: ['*.ts'] }));
   return dir;
 }
 
