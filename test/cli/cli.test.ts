@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,14 @@ describe('byos CLI', () => {
     expect(report.tenants[0].rows).toBe(report.tenants[1].rows);
     expect(report.tenants[0].rowsByTable.Track).toBe(3503);
     expect(report.neutralEqual).toBe(true);
+    // The generated password sits only in its 0600 file; the saved profile refers to it.
+    const passwordFile = join(dir, 'postgres.password');
+    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+    const password = (await readFile(passwordFile, 'utf8')).trim();
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const savedProfile = await readFile(report.tenants[1].profile, 'utf8');
+    expect(JSON.parse(savedProfile).passwordRef).toBe(`file:${passwordFile}`);
+    expect(savedProfile + first.stdout + first.stderr).not.toContain(password);
     // Not a terminal: progress comes as plain step lines on stderr, no bar.
     expect(first.stderr).toContain('• loading Chinook into demo-postgres');
     expect(first.stderr).not.toContain('\x1B');
