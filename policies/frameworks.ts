@@ -10,15 +10,16 @@ import type { ComplianceFramework } from '../runtime/src/contracts/index.ts';
  *   on data protection practices for ICT systems asks for regular backups.
  * - HIPAA 164.308(a)(7)(ii)(A) (data backup plan: retrievable exact copies of ePHI): 30 days, so a silent
  *   corruption noticed at a monthly review can still be restored from before it happened.
- * A tenant without frameworks still needs backups on (1 day), as awsguard's rds-instance-backup-enabled asks.
+ * A tenant without frameworks still keeps 3 days, so a failure on a Friday evening is restorable on Monday: the
+ * "full weekend coverage" of Pulumi's aws-rds-instance-configure-backup-retention (awsguard only asks backups on).
  */
 export const MIN_BACKUP_DAYS: Readonly<Record<ComplianceFramework, number>> = { soc2: 7, gdpr: 7, pdpa: 7, hipaa: 30 };
-export const MIN_BACKUP_DAYS_WITHOUT_FRAMEWORK = 1;
+export const MIN_BACKUP_DAYS_WITHOUT_FRAMEWORK = 3;
 
 /** The strictest minimum among the tenant's frameworks, and the framework that sets it. */
 export function minimumBackupDays(frameworks: readonly ComplianceFramework[]): { days: number; because: string } {
   let days = MIN_BACKUP_DAYS_WITHOUT_FRAMEWORK;
-  let because = 'backups must be enabled';
+  let because = `at least ${days} days are kept for every tenant`;
   for (const framework of frameworks) {
     if (MIN_BACKUP_DAYS[framework] > days) {
       days = MIN_BACKUP_DAYS[framework];

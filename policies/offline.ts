@@ -1,11 +1,12 @@
 import type { ResourceValidationArgs } from '@pulumi/policy';
-import { parseTenantSpec, type Finding, type TenantSpec } from '../runtime/src/contracts/index.ts';
+import { parseTenantSpec, type ComplianceFramework, type Finding, type TenantSpec } from '../runtime/src/contracts/index.ts';
 import type { RecordedResource } from '../components/mock-run.ts';
 import { runTenantUnderMocks } from '../components/mock-run.ts';
 import { readStackFile } from '../components/stack-file.ts';
 import { tenantTags } from '../components/tenant-tags.ts';
 import { ProviderCapabilityError, ResidencyError } from '../providers/errors.ts';
-import type { ByosRule } from './rule.ts';
+import { assertResidency } from '../providers/residency.ts';
+import { tenantOf, type ByosRule } from './rule.ts';
 import { RULES } from './rules/index.ts';
 import { residency as residencyRule } from './rules/residency.ts';
 
@@ -69,14 +70,21 @@ export async function validateWith(
   return messages;
 }
 
-function finding(rule: ByosRule, subject: string, message: string): Finding {
+/**
+ * A finding names the frameworks (and their controls) the tenant is held to among those the rule serves; a tenant
+ * under none of them, or under no framework at all, sees all of the rule's.
+ */
+function finding(rule: ByosRule, subject: string, message: string, compliance: readonly ComplianceFramework[] = []): Finding {
+  const held = rule.frameworks.filter((f) => compliance.includes(f));
+  const frameworks = held.length ? held : [...rule.frameworks];
+  const controls = rule.controls.filter((c) => (frameworks as readonly string[]).includes(c.split(' ')[0]!.toLowerCase()));
   return {
     rule: rule.name,
     severity: rule.enforcementLevel === 'mandatory' ? 'error' : 'warning',
     subject,
     message,
-    frameworks: [...rule.frameworks],
-    controls: [...rule.controls],
+    frameworks,
+    controls,
     remediation: rule.remediationSteps,
   };
 }
@@ -89,8 +97,11 @@ export async function evaluateResources(
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const resource of resources.filter((r) => r.custom)) {
+    const { compliance } = tenantOf(resource.inputs, stackTags);
     for (const rule of rules) {
-      for (const message of await validateWith(rule, resource, stackTags)) findings.push(finding(rule, `${resource.name} (${resource.type})`, message));
+      for (const message of await validateWith(rule, resource, stackTags)) {
+        findings.push(finding(rule, `${resource.name} (${resource.type})`, message, compliance));
+      }
     }
   }
   return findings;
@@ -106,6 +117,10 @@ export async function checkTenant(input: unknown, options: CheckOptions = {}): P
   try {
     const run = await runTenantUnderMocks(input, { source: options.source, config: options.config, enforceResidency: false });
     const findings = await evaluateResources(run.resources, stackTags, options.rules);
+    // The engine would stop at the component's residency check; offline it is reported even where no resource
+    // carries the region (local providers declare no cloud resource).
+    const stop = residencyStop(spec);
+    if (stop && !findings.some((f) => f.rule === residencyRule.name && f.severity === 'error')) findings.unshift(stop);
     return { tenant: spec.tenant, provider: spec.provider, resources: run.resources.filter((r) => r.custom).length, findings };
   } catch (error) {
     const refused = programRefusal(spec, error);
@@ -120,9 +135,19 @@ export async function checkStackFile(file: string, options: Omit<CheckOptions, '
   return checkTenant(stack.document, { ...options, source: file, config: stack.config });
 }
 
+/** The finding the component's own residency check (assertResidency, at preview) would stop the program with. */
+function residencyStop(spec: TenantSpec): Finding | undefined {
+  try {
+    assertResidency(spec);
+    return undefined;
+  } catch (error) {
+    return programRefusal(spec, error);
+  }
+}
+
 function programRefusal(spec: TenantSpec, error: unknown): Finding | undefined {
   const subject = `tenant ${spec.tenant} (${spec.provider})`;
-  if (error instanceof ResidencyError) return finding(residencyRule, subject, error.message);
+  if (error instanceof ResidencyError) return finding(residencyRule, subject, error.message, spec.compliance);
   if (error instanceof ProviderCapabilityError) {
     return {
       rule: 'provider-capability',

@@ -1,4 +1,4 @@
-import type { EnforcementLevel, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from '@pulumi/policy';
+import { UnknownValueError, type EnforcementLevel, type ResourceValidation, type ResourceValidationArgs, type ResourceValidationPolicy, type Severity } from '@pulumi/policy';
 import type { ComplianceFramework } from '../runtime/src/contracts/index.ts';
 import { readTenantTags, type TenantTagInfo } from '../components/tenant-tags.ts';
 
@@ -57,7 +57,33 @@ export function tenantOf(props: Record<string, any>, stackTags?: ReadonlyMap<str
   return readTenantTags(stackTags ? Object.fromEntries(stackTags) : undefined);
 }
 
-/** Builds the CrossGuard policy: dispatches on the type token, reports each message of the matching check. */
+/**
+ * Stands in for an input Pulumi cannot know during preview (another new resource's ARN, id or key URI). The engine
+ * hands policies a proxy that throws UnknownValueError on such a field, which would skip the whole rule for the
+ * resource ("can't run during preview"); reading through plainInputs instead keeps every other check running. An
+ * unknown counts as present (a kmsKeyId that is someone's future ARN is set) and never equals a literal.
+ */
+export const UNKNOWN: { toString(): string } = Object.freeze({ toString: () => '<unknown until apply>' });
+
+/** A plain deep copy of the resource inputs, with each preview-unknown value replaced by UNKNOWN. */
+export function plainInputs(value: unknown): any {
+  if (typeof value !== 'object' || value === null) return value;
+  const read = (key: string | number) => {
+    try {
+      return plainInputs((value as Record<string | number, unknown>)[key]);
+    } catch (error) {
+      if (error instanceof UnknownValueError) return UNKNOWN;
+      throw error;
+    }
+  };
+  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, index) => read(index));
+  return Object.fromEntries(Object.keys(value).map((key) => [key, read(key)]));
+}
+
+/**
+ * Builds the CrossGuard policy: dispatches on the type token, reports each message of the matching check. A message
+ * that quotes an unknown value judged nothing real, so it is dropped in preview; `pulumi up` judges the real value.
+ */
 export function defineRule(definition: RuleDefinition): ByosRule {
   const { checks, ...meta } = definition;
   return {
@@ -72,9 +98,10 @@ export function defineRule(definition: RuleDefinition): ByosRule {
     validateResource(args: ResourceValidationArgs, reportViolation) {
       const check = checks[args.type];
       if (!check) return args.notApplicable(`${definition.name} does not judge ${args.type}`);
-      const result = check({ props: args.props ?? {}, tenant: tenantOf(args.props ?? {}, args.stackTags), type: args.type, name: args.name });
+      const props: Record<string, any> = plainInputs(args.props) ?? {};
+      const result = check({ props, tenant: tenantOf(props, args.stackTags), type: args.type, name: args.name });
       const messages = result === undefined ? [] : typeof result === 'string' ? [result] : result;
-      for (const message of messages) reportViolation(message, args.urn);
+      for (const message of messages) if (!message.includes(String(UNKNOWN))) reportViolation(message, args.urn);
     },
   };
 }

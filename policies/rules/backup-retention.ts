@@ -3,14 +3,15 @@ import { defineRule, truthy, type CheckContext } from '../rule.ts';
 
 /**
  * Automated backups are on and kept at least as long as the tenant's strictest framework asks (policies/frameworks.ts
- * gives each minimum and its reasoning: 7 days for SOC 2, GDPR and PDPA, 30 for HIPAA, 1 without a framework).
+ * gives each minimum and its reasoning: 7 days for SOC 2, GDPR and PDPA, 30 for HIPAA, 3 without a framework).
  *
  * - HIPAA 164.308(a)(7)(ii)(A) (data backup plan) and (B) (disaster recovery plan).
  * - GDPR Art. 32(1)(c): the ability to restore availability and access to personal data in a timely manner.
  * - SOC 2 A1.2 (backups and recovery infrastructure) and CC7.5 (recovery from incidents).
  * - PDPA s24: protection against loss of personal data.
- * AWS equivalents: awsguard rds-instance-backup-enabled (retention > 0, optionally a set period); tfsec
- * specify-backup-retention. This rule is stricter: the minimum follows the frameworks.
+ * AWS equivalents: awsguard rds-instance-backup-enabled (retention > 0); Pulumi aws-rds-instance- and
+ * aws-rds-cluster-enable-backup-retention (set) and -configure-backup-retention (at least 3 days). This rule is at
+ * least as strict for every tenant (unset counts as RDS's API default of 1 day) and stricter under a framework.
  */
 function judge(days: number, context: CheckContext, field: string): string | undefined {
   const minimum = minimumBackupDays(context.tenant.compliance);
@@ -33,7 +34,7 @@ export const backupRetention = defineRule({
   severity: 'high',
   frameworks: ['hipaa', 'gdpr', 'soc2', 'pdpa'],
   controls: ['HIPAA 164.308(a)(7)(ii)(A)', 'HIPAA 164.308(a)(7)(ii)(B)', 'GDPR Art. 32(1)(c)', 'SOC2 A1.2', 'SOC2 CC7.5', 'PDPA s24'],
-  remediationSteps: 'Raise backup.retentionDays in the tenant spec to at least the minimum named in the finding (HIPAA 30, SOC 2/GDPR/PDPA 7).',
+  remediationSteps: 'Raise backup.retentionDays in the tenant spec to at least the minimum named in the finding (HIPAA 30, SOC 2/GDPR/PDPA 7, otherwise 3).',
   checks: {
     'aws:rds/instance:Instance': rds,
     'aws:rds/cluster:Cluster': rds,

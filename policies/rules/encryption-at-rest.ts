@@ -9,8 +9,10 @@ import { defineRule, truthy, type CheckContext } from '../rule.ts';
  * - SOC 2 CC6.1 (logical access: encryption protects data at rest) and CC6.7 (data protected in storage).
  * - PDPA s24: reasonable security arrangements; the PDPC's guide names encryption of stored personal data.
  * A customer-managed key is what the tenant asked for, so failing to use it is a violation whatever the frameworks.
- * AWS equivalents: awsguard rds-storage-encrypted; Pulumi aws-rds-instance-disallow-unencrypted-storage,
- * -configure-customer-managed-key, -enable-performance-insights-encrypted (and the cluster variants).
+ * The tenant's KMS key must be usable by RDS (enabled, symmetric, for encryption) and its policy cannot have
+ * skipped AWS's lockout safety check (Pulumi aws-kms-key-disallow-bypass-policy-lockout-safety-check).
+ * AWS equivalents: awsguard rds-storage-encrypted; Pulumi aws-rds-instance- and aws-rds-cluster-disallow-unencrypted-storage
+ * (mandatory here). Their advisory customer-key checks for tenants that do not ask for one are customer-managed-key's.
  */
 function rdsStorage({ props, tenant }: CheckContext): string[] {
   const out: string[] = [];
@@ -29,6 +31,16 @@ function refuseCustomerKey(provider: string) {
       : undefined;
 }
 
+function kmsKey({ props }: CheckContext): string[] {
+  const out: string[] = [];
+  if (props.isEnabled === false || props.isEnabled === 'false') out.push('isEnabled is false: RDS cannot decrypt the storage with a disabled key');
+  if (props.keyUsage !== undefined && props.keyUsage !== 'ENCRYPT_DECRYPT') out.push(`keyUsage must be ENCRYPT_DECRYPT, got ${props.keyUsage}`);
+  const spec = props.customerMasterKeySpec;
+  if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') out.push(`RDS needs a SYMMETRIC_DEFAULT key, got ${spec}`);
+  if (truthy(props.bypassPolicyLockoutSafetyCheck)) out.push('bypassPolicyLockoutSafetyCheck must not be true (the key policy could lock every administrator out)');
+  return out;
+}
+
 export const encryptionAtRest = defineRule({
   name: 'encryption-at-rest',
   description: 'Database storage is encrypted at rest, with the customer-managed key when the tenant asks for one.',
@@ -39,6 +51,7 @@ export const encryptionAtRest = defineRule({
   remediationSteps:
     'Set encryption.customerManagedKey in the tenant spec and let the provider module create the key; keep storageEncrypted / TDE / dataEncryption on; for a customer key move the tenant to aws, azure-sql, azure-postgres or gcp.',
   checks: {
+    'aws:kms/key:Key': kmsKey,
     'aws:rds/instance:Instance': rdsStorage,
     'aws:rds/cluster:Cluster': rdsStorage,
     'aws:rds/clusterInstance:ClusterInstance': ({ props, tenant }) =>

@@ -1,6 +1,8 @@
 import type { ByosRule } from '../rule.ts';
 import { auditLogging } from './audit-logging.ts';
 import { backupRetention } from './backup-retention.ts';
+import { customerManagedKey } from './customer-managed-key.ts';
+import { databaseMonitoring } from './database-monitoring.ts';
 import { deletionProtection } from './deletion-protection.ts';
 import { encryptionAtRest } from './encryption-at-rest.ts';
 import { highAvailability } from './high-availability.ts';
@@ -23,12 +25,16 @@ export const RULES: readonly ByosRule[] = [
   noPublicDatabase,
   auditLogging,
   kmsKeyRotation,
+  customerManagedKey,
   highAvailability,
+  databaseMonitoring,
 ];
 
 export {
   auditLogging,
   backupRetention,
+  customerManagedKey,
+  databaseMonitoring,
   deletionProtection,
   encryptionAtRest,
   highAvailability,

@@ -1,6 +1,6 @@
 import type { ProviderName } from '../../runtime/src/contracts/index.ts';
 import { allowedRegions, azureGeoCopyAllowed, azurePairedRegion, gcpBackupLocationAllowed, isRegionAllowed } from '../../providers/residency.ts';
-import { defineRule, type CheckContext } from '../rule.ts';
+import { defineRule, UNKNOWN, type CheckContext } from '../rule.ts';
 
 /**
  * The data and every copy of it (backups included) stay in the tenant's jurisdiction.
@@ -67,7 +67,8 @@ export const residency = defineRule({
       const { props, tenant } = context;
       const out = [primary((p) => p.region)(context)];
       const backups = props.settings?.backupConfiguration;
-      if (tenant.residency && backups?.enabled !== false && !gcpBackupLocationAllowed(backups?.location, tenant.residency)) {
+      const location = typeof backups?.location === 'string' ? backups.location : undefined;
+      if (tenant.residency && backups?.enabled !== false && backups?.location !== UNKNOWN && !gcpBackupLocationAllowed(location, tenant.residency)) {
         out.push(
           backups?.location
             ? `backups are stored in ${backups.location}, outside the tenant's residency ${tenant.residency}`

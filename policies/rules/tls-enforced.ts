@@ -7,7 +7,10 @@ import { defineRule, truthy, type CheckContext } from '../rule.ts';
  * - GDPR Art. 32(1)(a): encryption of personal data, in transit as much as at rest.
  * - SOC 2 CC6.7: data is protected while transmitted.
  * - PDPA s24: reasonable security arrangements against unauthorised interception.
- * AWS equivalent: Pulumi aws-rds-instance-disallow-unencrypted-in-transit (awsguard has none for RDS).
+ * AWS equivalent: Pulumi aws-rds-instance-disallow-unencrypted-in-transit, which asks only that a PostgreSQL
+ * instance names a parameter group; this rule also asks it of Aurora clusters and judges the group's content
+ * (awsguard has no RDS transit rule). An instance without its own group gets the engine's default group, which
+ * BYOS does not control.
  */
 const TLS_OK = new Set(['TLSv1.2', 'TLSv1.3', '1.2', '1.3']);
 
@@ -26,6 +29,14 @@ function rdsParameters({ props }: CheckContext): string[] {
   return out;
 }
 
+/** The instance or cluster must name its own parameter group (the one judged above), not fall back to the default. */
+function usesParameterGroup(field: string) {
+  return ({ props }: CheckContext): string | undefined => {
+    if (!String(props.engine ?? 'postgres').includes('postgres')) return undefined;
+    return props[field] ? undefined : `${field} is unset, so the default parameter group applies and rds.force_ssl is not under this stack's control`;
+  };
+}
+
 export const tlsEnforced = defineRule({
   name: 'tls-enforced',
   description: 'The database accepts only encrypted connections, TLS 1.2 or later.',
@@ -36,6 +47,8 @@ export const tlsEnforced = defineRule({
   remediationSteps:
     'Keep the provider module defaults: rds.force_ssl=1, Azure minimalTlsVersion 1.2, Flexible Server require_secure_transport=on, Cloud SQL sslMode ENCRYPTED_ONLY, Supabase sslEnforced.',
   checks: {
+    'aws:rds/instance:Instance': usesParameterGroup('parameterGroupName'),
+    'aws:rds/cluster:Cluster': usesParameterGroup('dbClusterParameterGroupName'),
     'aws:rds/parameterGroup:ParameterGroup': rdsParameters,
     'aws:rds/clusterParameterGroup:ClusterParameterGroup': rdsParameters,
     'azure-native:sql:Server': ({ props }) =>

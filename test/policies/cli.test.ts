@@ -47,6 +47,7 @@ describe('byos policy', () => {
     const result = await runCli(['policy', 'list', '--json']);
     expect(result.code).toBe(0);
     const rules = JSON.parse(result.stdout) as { name: string; enforcementLevel: string }[];
-    expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(['encryption-at-rest', 'residency', 'backup-retention', 'no-world-open-network']));
+    expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(['encryption-at-rest', 'residency', 'backup-retention', 'no-world-open-network', 'customer-managed-key', 'database-monitoring']));
+    expect(rules.find((r) => r.name === 'customer-managed-key')?.enforcementLevel).toBe('advisory');
   });
 });

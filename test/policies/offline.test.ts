@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../runtime/src/index.ts';
-import { checkStackFile, checkTenant } from '../../policies/offline.ts';
+import { runStackUnderMocks } from '../../components/stack-file.ts';
+import { runTenantUnderMocks } from '../../components/mock-run.ts';
+import { tenantTags } from '../../components/tenant-tags.ts';
+import { checkStackFile, checkTenant, evaluateResources } from '../../policies/offline.ts';
 
 /** The offline gate end to end, in-process: specs through the real component under mocks, judged by every rule. */
 const base = { tenant: 'gate-test', backup: { retentionDays: 14, pointInTimeRecovery: true } };
@@ -23,10 +26,56 @@ describe('offline policy gate', () => {
     expect(residency[0]!.controls).toContain('PDPA s26');
   });
 
-  it('fails an EU tenant placed in a non-EU Azure region (geo copies are judged in rules.test.ts)', async () => {
+  it('fails an EU tenant placed in a non-EU Azure region', async () => {
     const result = await checkTenant({ ...base, provider: 'azure-sql', region: 'switzerlandnorth', residency: 'EU', compliance: ['gdpr'] });
-    const messages = result.findings.filter((f) => f.rule === 'residency').map((f) => f.message);
-    expect(messages.join('\n')).toMatch(/switzerlandnorth is outside the tenant's residency EU/);
+    const residency = result.findings.filter((f) => f.rule === 'residency');
+    expect(residency.map((f) => f.message).join('\n')).toMatch(/switzerlandnorth is outside the tenant's residency EU/);
+    // Findings name the frameworks the tenant is held to (GDPR here), not every framework the rule serves.
+    expect(residency[0]!.frameworks).toEqual(['gdpr']);
+    expect(residency[0]!.controls).toEqual(['GDPR Art. 44', 'GDPR Art. 45', 'GDPR Art. 46']);
+    const unframed = await checkTenant({ ...base, provider: 'azure-sql', region: 'switzerlandnorth', residency: 'EU' });
+    expect(unframed.findings.find((f) => f.rule === 'residency')!.frameworks).toEqual(['pdpa', 'gdpr', 'soc2']);
+  });
+
+  it('fails an EU tenant whose backups are copied outside the EU while the instance stays in it', async () => {
+    // No spec can ask for it (the component keeps copies in the jurisdiction), so the component's own resources
+    // are changed the way a hand edit or another program would: Cloud SQL backups to the US multi-region, and Azure
+    // SQL Geo backups from Italy North, which has no paired region to copy to inside the EU.
+    const gcp = await runStackUnderMocks('stacks/Pulumi.beta-eu.yaml');
+    const instance = gcp.resources.find((r) => r.type === 'gcp:sql/databaseInstance:DatabaseInstance')!;
+    (instance.inputs as any).settings.backupConfiguration.location = 'us';
+    const gcpFindings = await evaluateResources(gcp.resources, new Map(Object.entries(tenantTags(gcp.spec))));
+    expect(gcpFindings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`)).toEqual([
+      "residency: backups are stored in us, outside the tenant's residency EU",
+    ]);
+
+    const azure = await runTenantUnderMocks({ ...base, provider: 'azure-sql', region: 'italynorth', residency: 'EU', compliance: ['gdpr'] });
+    const database = azure.resources.find((r) => r.type === 'azure-native:sql:Database')!;
+    expect(database.inputs.requestedBackupStorageRedundancy).toBe('Zone');
+    const stackTags = new Map(Object.entries(tenantTags(azure.spec)));
+    expect((await evaluateResources(azure.resources, stackTags)).filter((f) => f.rule === 'residency')).toEqual([]);
+    database.inputs.requestedBackupStorageRedundancy = 'Geo';
+    const geo = (await evaluateResources(azure.resources, stackTags)).filter((f) => f.rule === 'residency');
+    expect(geo.map((f) => f.message)).toEqual(['requestedBackupStorageRedundancy Geo asks for geo-redundant backups, but italynorth has no paired region']);
+    expect(geo[0]!.controls).toEqual(expect.arrayContaining(['GDPR Art. 44', 'GDPR Art. 46']));
+  });
+
+  it("reports the component's residency stop even where no resource carries the region", async () => {
+    const result = await checkTenant({ tenant: 'dev-sg', provider: 'local-sqlite', region: 'ap-southeast-1', residency: 'SG', compliance: ['pdpa'] });
+    expect(result.resources).toBe(0);
+    expect(result.findings.map((f) => [f.rule, f.severity])).toEqual([['residency', 'error']]);
+    expect(result.findings[0]!.message).toMatch(/region ap-southeast-1 is outside its residency SG \(allowed local-sqlite regions for SG: local\)/);
+    // A resource-level residency finding is not repeated by the stop.
+    const aws = await checkTenant({ ...base, provider: 'aws', region: 'us-east-1', residency: 'SG' });
+    expect(aws.findings.filter((f) => f.rule === 'residency' && f.subject.startsWith('tenant '))).toEqual([]);
+    expect(aws.findings.filter((f) => f.rule === 'residency').length).toBeGreaterThan(0);
+  });
+
+  it('keeps at least 3 days of backups for a tenant without frameworks', async () => {
+    const short = await checkTenant({ ...base, provider: 'aws', region: 'us-east-1', backup: { retentionDays: 2 } });
+    expect(short.findings.find((f) => f.rule === 'backup-retention')?.message).toMatch(/keeps 2 day\(s\) of backups; at least 3 days/);
+    const enough = await checkTenant({ ...base, provider: 'aws', region: 'us-east-1', backup: { retentionDays: 3 } });
+    expect(mandatory(enough.findings)).toEqual([]);
   });
 
   it('fails a world-open network and backups below the HIPAA minimum', async () => {

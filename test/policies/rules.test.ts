@@ -54,6 +54,8 @@ const withTag = (key: string, value: string) => (p: Record<string, any>) => {
 
 const CASES: [ByosRule, Case[]][] = [
   [R.encryptionAtRest, [
+    { source: 'aws', type: 'aws:kms/key:Key', tweak: (p) => (p.bypassPolicyLockoutSafetyCheck = true), expect: /bypassPolicyLockoutSafetyCheck must not be true/ },
+    { source: 'aws', type: 'aws:kms/key:Key', tweak: (p) => ((p.isEnabled = false), (p.customerMasterKeySpec = 'RSA_2048')), expect: /disabled key[\s\S]*SYMMETRIC_DEFAULT/ },
     { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => (p.storageEncrypted = false), expect: /storageEncrypted must be true/ },
     { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => delete p.kmsKeyId, expect: /customer-managed key.*kmsKeyId/ },
     { source: 'aurora', type: 'aws:rds/cluster:Cluster', tweak: (p) => (p.storageEncrypted = false), expect: /storageEncrypted/ },
@@ -67,6 +69,8 @@ const CASES: [ByosRule, Case[]][] = [
     { source: 'neon', type: 'pulumi-nodejs:dynamic/neon:Project', tweak: withTag('byos-cmk', 'true'), expect: /Neon cannot honour/ },
   ]],
   [R.tlsEnforced, [
+    { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => delete p.parameterGroupName, expect: /parameterGroupName is unset/ },
+    { source: 'aurora', type: 'aws:rds/cluster:Cluster', tweak: (p) => delete p.dbClusterParameterGroupName, expect: /dbClusterParameterGroupName is unset/ },
     { source: 'aws', type: 'aws:rds/parameterGroup:ParameterGroup', tweak: (p) => (p.parameters = p.parameters.filter((x: any) => x.name !== 'rds.force_ssl')), expect: /rds.force_ssl must be 1/ },
     { source: 'aws', type: 'aws:rds/parameterGroup:ParameterGroup', tweak: (p) => (p.parameters.find((x: any) => x.name === 'ssl_min_protocol_version').value = 'TLSv1'), expect: /TLSv1.2 or later/ },
     { source: 'aurora', type: 'aws:rds/clusterParameterGroup:ClusterParameterGroup', tweak: (p) => (p.parameters.find((x: any) => x.name === 'rds.force_ssl').value = '0'), expect: /force_ssl/ },
@@ -93,6 +97,8 @@ const CASES: [ByosRule, Case[]][] = [
   ]],
   [R.backupRetention, [
     { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => (p.backupRetentionPeriod = 3), expect: /keeps 3 day\(s\).*at least 7/ },
+    // Without frameworks the floor is 3 days; RDS's API default (input left out) is 1.
+    { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => (withTag('byos-compliance', 'none')(p), delete p.backupRetentionPeriod), expect: /keeps 1 day\(s\) of backups; at least 3 days/ },
     { source: 'aurora', type: 'aws:rds/cluster:Cluster', tweak: (p) => (p.backupRetentionPeriod = 0), expect: /disabled/ },
     { source: 'azure-sql', type: 'azure-native:sql:BackupShortTermRetentionPolicy', tweak: (p) => (p.retentionDays = 2), expect: /GDPR needs at least 7/ },
     { source: 'azure-postgres', type: 'azure-native:dbforpostgresql:Server', tweak: (p) => (p.backup.backupRetentionDays = 14), expect: /HIPAA needs at least 30/ },
@@ -141,8 +147,24 @@ const CASES: [ByosRule, Case[]][] = [
     { source: 'azure-sql', type: 'azure-native:sql:EncryptionProtector', tweak: (p) => (p.autoRotationEnabled = false), expect: /autoRotationEnabled/ },
   ]],
   [R.highAvailability, [
+    { source: 'aurora', type: 'aws:rds/cluster:Cluster', tweak: (p) => (p.availabilityZones = ['ap-southeast-1a']), expect: /1 zone/ },
     { source: 'azure-postgres', type: 'azure-native:dbforpostgresql:Server', tweak: (p) => (p.highAvailability.mode = 'Disabled'), expect: /Disabled/ },
     { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => (p.settings.availabilityType = 'ZONAL'), expect: /ZONAL/ },
+  ]],
+  [R.databaseMonitoring, [
+    { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => (p.performanceInsightsEnabled = false), expect: /performanceInsightsEnabled is false/ },
+    { source: 'aurora', type: 'aws:rds/clusterInstance:ClusterInstance', tweak: (p) => delete p.performanceInsightsEnabled, expect: /performanceInsightsEnabled/ },
+    { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => (p.settings.insightsConfig.queryInsightsEnabled = false), expect: /queryInsightsEnabled/ },
+  ]],
+  // Silent for the CMK example tenants as declared; the same resource of a tenant that asks for no key warns.
+  [R.customerManagedKey, [
+    { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => (withTag('byos-cmk', 'false')(p), delete p.kmsKeyId), expect: /aws\/rds \(kmsKeyId unset\)/ },
+    { source: 'aws', type: 'aws:rds/instance:Instance', tweak: (p) => (withTag('byos-cmk', 'false')(p), delete p.performanceInsightsKmsKeyId), expect: /Performance Insights/ },
+    { source: 'aurora', type: 'aws:rds/cluster:Cluster', tweak: (p) => (withTag('byos-cmk', 'false')(p), delete p.kmsKeyId), expect: /kmsKeyId unset/ },
+    { source: 'aurora', type: 'aws:rds/clusterInstance:ClusterInstance', tweak: (p) => (withTag('byos-cmk', 'false')(p), delete p.performanceInsightsKmsKeyId), expect: /performanceInsightsKmsKeyId unset/ },
+    { source: 'azure-sql', type: 'azure-native:sql:Server', tweak: (p) => (withTag('byos-cmk', 'false')(p), delete p.keyId), expect: /service-managed key/ },
+    { source: 'azure-postgres', type: 'azure-native:dbforpostgresql:Server', tweak: (p) => (withTag('byos-cmk', 'false')(p), (p.dataEncryption = { type: 'SystemManaged' })), expect: /system-managed key/ },
+    { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => (withTag('byos-cmk', 'false')(p), delete p.encryptionKeyName), expect: /Google-managed key/ },
   ]],
 ];
 
@@ -171,6 +193,7 @@ const OTHER_TESTED = new Set([
   'no-world-open-network azure-native:dbforpostgresql:FirewallRule',
   'residency azure-native:keyvault:Vault',
   'high-availability aws:rds/instance:Instance',
+  'database-monitoring azure-native:dbforpostgresql:Configuration',
 ]);
 
 describe('targeted resources', () => {
@@ -205,12 +228,43 @@ describe('targeted resources', () => {
     expect(await validateWith(R.highAvailability, resource('aws:rds/instance:Instance', { multiAz: false }))).toHaveLength(1);
   });
 
+  it('judges a declared Flexible Server Query Store parameter', async () => {
+    const type = 'azure-native:dbforpostgresql:Configuration';
+    expect(await validateWith(R.databaseMonitoring, resource(type, { configurationName: 'pg_qs.query_capture_mode', value: 'TOP' }))).toEqual([]);
+    expect(await validateWith(R.databaseMonitoring, resource(type, { configurationName: 'pg_qs.query_capture_mode', value: 'none' }))).toHaveLength(1);
+    expect(await validateWith(R.databaseMonitoring, resource(type, { configurationName: 'log_connections', value: 'on' }))).toEqual([]);
+  });
+
   it('reads ISO 8601 durations for Key Vault rotation', () => {
     expect(isoDurationDays('P365D')).toBe(365);
     expect(isoDurationDays('P1Y')).toBe(365);
     expect(isoDurationDays('P2W')).toBe(14);
     expect(isoDurationDays('P')).toBeNaN();
     expect(isoDurationDays('365')).toBeNaN();
+  });
+});
+
+describe('customer-managed-key on tenants that ask for no key', () => {
+  const expected: Record<string, string> = {
+    aws: 'aws:rds/instance:Instance',
+    aurora: 'aws:rds/cluster:Cluster',
+    'azure-sql': 'azure-native:sql:Server',
+    'azure-postgres': 'azure-native:dbforpostgresql:Server',
+    gcp: 'gcp:sql/databaseInstance:DatabaseInstance',
+  };
+
+  it.each(Object.entries(expected))('%s: the component without a CMK gets a warning on %s, with one none', async (source, type) => {
+    const spec = { ...structuredClone(runs[source]!.spec), encryption: { customerManagedKey: false } };
+    const plain = await runTenantUnderMocks(spec);
+    const stackTags = new Map(Object.entries(tenantTags(plain.spec)));
+    const warned = [];
+    for (const resource of plain.resources) {
+      for (const message of await validateWith(R.customerManagedKey, resource, stackTags)) warned.push(`${resource.type}: ${message}`);
+    }
+    expect(warned.some((w) => w.startsWith(`${type}: `))).toBe(true);
+    for (const resource of runs[source]!.resources) expect(await validateWith(R.customerManagedKey, resource, tags(source as Source))).toEqual([]);
+    // A CMK tenant is judged by the mandatory rule instead, never twice.
+    expect(R.customerManagedKey.enforcementLevel).toBe('advisory');
   });
 });
 
