@@ -2,7 +2,8 @@ import { defineRule, truthy, type CheckContext } from '../rule.ts';
 
 /**
  * Database access is logged somewhere the tenant keeps: RDS exports the postgresql log (connections, pgAudit) to
- * CloudWatch; Azure SQL server auditing is on; Flexible Server and Cloud SQL log connections and disconnections.
+ * CloudWatch; Azure SQL server auditing is on; Flexible Server and Cloud SQL log connections and disconnections,
+ * and where pgAudit is configured its `pgaudit.log` audits at least one statement class.
  *
  * - HIPAA 164.312(b) (audit controls: record and examine activity in systems holding ePHI).
  * - SOC 2 CC7.2 (monitor system components for anomalies) and CC4.1.
@@ -12,6 +13,13 @@ import { defineRule, truthy, type CheckContext } from '../rule.ts';
  * checks. Supabase and Neon expose no audit-log setting through their APIs and are not judged here.
  */
 const LOG_FLAGS = ['log_connections', 'log_disconnections'];
+
+/** pgAudit, where declared, must log something: `pgaudit.log` none (or empty) turns schema and role auditing off. */
+function pgauditOff(name: unknown, value: unknown): string | undefined {
+  if (name !== 'pgaudit.log') return undefined;
+  const classes = String(value ?? '').trim().toLowerCase();
+  return classes === '' || classes === 'none' ? `pgaudit.log is ${classes || 'empty'} (no statement classes audited)` : undefined;
+}
 
 function rds({ props }: CheckContext): string | undefined {
   const exports: unknown[] = Array.isArray(props.enabledCloudwatchLogsExports) ? props.enabledCloudwatchLogsExports : [];
@@ -38,12 +46,13 @@ export const auditLogging = defineRule({
     'azure-native:dbforpostgresql:Configuration': ({ props }) =>
       LOG_FLAGS.includes(String(props.configurationName)) && !truthy(String(props.value).toLowerCase())
         ? `${props.configurationName} must be on, got ${props.value}`
-        : undefined,
+        : pgauditOff(props.configurationName, props.value),
     'gcp:sql/databaseInstance:DatabaseInstance': ({ props }) => {
       const flags: { name?: string; value?: string }[] = props.settings?.databaseFlags ?? [];
-      return LOG_FLAGS.filter((name) => !flags.some((f) => f?.name === name && truthy(String(f.value).toLowerCase()))).map(
+      const missing = LOG_FLAGS.filter((name) => !flags.some((f) => f?.name === name && truthy(String(f.value).toLowerCase()))).map(
         (name) => `settings.databaseFlags must set ${name}=on`,
       );
+      return [...missing, ...flags.map((f) => pgauditOff(f?.name, f?.value)).filter((m): m is string => Boolean(m))];
     },
   },
 });

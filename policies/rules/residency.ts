@@ -51,6 +51,9 @@ export const residency = defineRule({
     'aws:kms/key:Key': awsRegion,
     'azure-native:resources:ResourceGroup': azureLocation,
     'azure-native:keyvault:Vault': azureLocation,
+    'azure-native:sql:Server': azureLocation,
+    // Audit records hold logins, client addresses and statements: personal data, kept where the data is.
+    'azure-native:operationalinsights:Workspace': azureLocation,
     'azure-native:dbforpostgresql:Server': (context) => {
       const { props, tenant } = context;
       const geo = props.backup?.geoRedundantBackup === 'Enabled' ? azureGeoCopy(props.location, tenant.residency, 'geoRedundantBackup Enabled') : undefined;
@@ -77,6 +80,7 @@ export const residency = defineRule({
       }
       return out.filter((m): m is string => Boolean(m));
     },
+    'gcp:kms/keyRing:KeyRing': primary((p) => p.location),
     'gcp:kms/cryptoKey:CryptoKey': primary((p) => /\/locations\/([^/]+)\//.exec(String(p.keyRing ?? ''))?.[1]),
     'pulumi-nodejs:dynamic/supabase:Project': primary((p) => p.region),
     'pulumi-nodejs:dynamic/neon:Project': primary((p) => p.regionId),

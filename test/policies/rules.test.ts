@@ -86,6 +86,9 @@ const CASES: [ByosRule, Case[]][] = [
     { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => (p.settings.backupConfiguration.location = 'us'), expect: /backups are stored in us, outside the tenant's residency EU/ },
     { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => delete p.settings.backupConfiguration.location, expect: /multi-region/ },
     { source: 'gcp', type: 'gcp:kms/cryptoKey:CryptoKey', tweak: (p) => (p.keyRing = p.keyRing.replace('europe-west1', 'us-central1')), expect: /us-central1 is outside/ },
+    { source: 'gcp', type: 'gcp:kms/keyRing:KeyRing', tweak: (p) => (p.location = 'us-central1'), expect: /region us-central1 is outside the tenant's residency EU/ },
+    { source: 'azure-sql', type: 'azure-native:sql:Server', tweak: (p) => (p.location = 'uksouth'), expect: /uksouth is outside the tenant's residency EU/ },
+    { source: 'azure-sql', type: 'azure-native:operationalinsights:Workspace', tweak: (p) => (p.location = 'eastus'), expect: /eastus is outside the tenant's residency EU/ },
     { source: 'azure-sql', type: 'azure-native:sql:Database', tweak: (p) => (p.location = 'italynorth'), expect: /italynorth has no paired region/ },
     // An EU tenant whose Geo backups replicate to a paired region outside the EU.
     { source: 'azure-sql', type: 'azure-native:sql:Database', tweak: (p) => (p.location = 'uksouth'), expect: /paired region ukwest, outside the tenant's residency EU/ },
@@ -138,6 +141,8 @@ const CASES: [ByosRule, Case[]][] = [
     { source: 'azure-sql', type: 'azure-native:sql:ServerBlobAuditingPolicy', tweak: (p) => (p.state = 'Disabled'), expect: /auditing state/ },
     { source: 'azure-postgres', type: 'azure-native:dbforpostgresql:Configuration', name: 'log_connections', tweak: (p) => (p.value = 'off'), expect: /log_connections must be on/ },
     { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => (p.settings.databaseFlags = []), expect: /log_connections=on/ },
+    { source: 'gcp', type: 'gcp:sql/databaseInstance:DatabaseInstance', tweak: (p) => (p.settings.databaseFlags.find((f: any) => f.name === 'pgaudit.log').value = 'none'), expect: /pgaudit.log is none/ },
+    { source: 'azure-postgres', type: 'azure-native:dbforpostgresql:Configuration', name: 'pgaudit.log', tweak: (p) => (p.value = ''), expect: /pgaudit.log is empty/ },
   ]],
   [R.kmsKeyRotation, [
     { source: 'aws', type: 'aws:kms/key:Key', tweak: (p) => (p.enableKeyRotation = false), expect: /enableKeyRotation/ },
