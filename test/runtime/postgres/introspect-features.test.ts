@@ -162,7 +162,8 @@ describe('Postgres native types onto neutral types', () => {
       ['m', 'varchar'], ['n', 'varchar(9)'], ['o', 'text'], ['p', 'uuid'], ['q', 'date'], ['r', 'time'], ['s', 'timetz'],
       ['t', 'timestamp'], ['u', 'timestamptz'], ['v', 'interval'], ['w', 'json'], ['x', 'jsonb'], ['y', 'bytea'], ['z', 'xml'],
       ['aa', 'inet'], ['ab', 'cidr'], ['ac', 'macaddr'], ['ad', 'macaddr8'], ['ae', 'boolean'], ['af', 'point'], ['ag', 'int4range'],
-      ['ah', 'integer[]'], ['ai', 'varchar(5)[]'], ['aj', 'numeric(4,1)[][]'],
+      ['ah', 'integer[]'], ['ai', 'varchar(5)[]'], ['aj', 'numeric(4,1)[][]'], ['ak', 'time(0)'], ['al', 'timetz(2)'], ['am', 'timestamp(3)'],
+      ['an', 'timestamptz(6)'], ['ao', 'interval second(3)'], ['ap', 'interval day'], ['aq', 'timestamp(3)[]'],
     ];
     await sql.raw(`create table every_type (${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`).execute(typed.db);
     const [everyType] = (await introspect(typed)).tables;
@@ -204,6 +205,51 @@ describe('Postgres native types onto neutral types', () => {
       ah: [{ kind: 'array', element: { kind: 'integer' } }, 'integer[]', null],
       ai: [{ kind: 'array', element: { kind: 'varchar', length: 5 } }, 'character varying(5)[]', null],
       aj: [{ kind: 'array', element: { kind: 'decimal', precision: 4, scale: 1 } }, 'numeric(4,1)[]', null],
+      ak: [{ kind: 'time', precision: 0 }, 'time(0) without time zone', null],
+      al: [{ kind: 'time', precision: 2 }, 'time(2) with time zone', null],
+      am: [{ kind: 'timestamp', precision: 3 }, 'timestamp(3) without time zone', null],
+      an: [{ kind: 'timestamptz', precision: 6 }, 'timestamp(6) with time zone', null],
+      ao: [{ kind: 'interval', precision: 3 }, 'interval second(3)', null],
+      ap: [{ kind: 'interval' }, 'interval day', null],
+      aq: [{ kind: 'array', element: { kind: 'timestamp', precision: 3 } }, 'timestamp(3) without time zone[]', null],
     });
+  });
+});
+
+describe('Postgres domain chains and constraint flags', () => {
+  it('a domain over a domain and a domain over an array resolve to the type at the bottom; check flags are not part of the rule', async () => {
+    const db = (await freshTenantDb('postgres', 'chains')).db;
+    await sql.raw(`
+      create domain code as varchar(10) not null check (value <> '');
+      create domain short_code as code check (length(value) <= 4);
+      create domain id_list as int[] check (cardinality(value) > 0);
+      create table tagged (
+        c short_code,
+        cs short_code[],
+        ids id_list,
+        n int constraint tagged_n_check check (n > 0) no inherit,
+        m int
+      );
+      alter table tagged add constraint tagged_m_check check (m < 10) not valid;
+    `).execute(db);
+    const chains = await introspect({ dialect: 'postgres', db });
+    expect(chains.domains).toEqual([
+      { schema: 'public', name: 'code', type: { kind: 'varchar', length: 10 }, nativeType: 'character varying(10)', nullable: false, default: null, checks: [{ name: 'code_check', expression: "VALUE::text <> ''::text" }] },
+      { schema: 'public', name: 'id_list', type: { kind: 'array', element: { kind: 'integer' } }, nativeType: 'integer[]', nullable: true, default: null, checks: [{ name: 'id_list_check', expression: 'cardinality(VALUE) > 0' }] },
+      // NOT NULL comes down the chain from code.
+      { schema: 'public', name: 'short_code', type: { kind: 'varchar', length: 10, domain: 'code' }, nativeType: 'code', nullable: false, default: null, checks: [{ name: 'short_code_check', expression: 'length(VALUE::text) <= 4' }] },
+    ]);
+    const [tagged] = chains.tables;
+    expect(tagged?.columns.map((c) => [c.name, c.type, c.nativeType, c.nullable])).toEqual([
+      ['c', { kind: 'varchar', length: 10, domain: 'short_code' }, 'short_code', false],
+      ['cs', { kind: 'array', element: { kind: 'varchar', length: 10, domain: 'short_code' } }, 'short_code[]', true],
+      ['ids', { kind: 'array', element: { kind: 'integer' }, domain: 'id_list' }, 'id_list', true],
+      ['n', { kind: 'integer' }, 'integer', true],
+      ['m', { kind: 'integer' }, 'integer', true],
+    ]);
+    expect(tagged?.checks).toEqual([
+      { name: 'tagged_m_check', expression: 'm < 10' },
+      { name: 'tagged_n_check', expression: 'n > 0' },
+    ]);
   });
 });

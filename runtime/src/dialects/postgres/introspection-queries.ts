@@ -11,26 +11,55 @@ select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relki
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('c.oid')}`;
 
+/**
+ * Every domain (of any schema: a user domain may sit on another one) with the type at the bottom of its chain, the
+ * typmod that applies (the outermost explicit one) and whether any level is NOT NULL. `create domain d2 as d1` and
+ * `create domain ids as int[]` resolve to varchar(10) and int4[] here, in one query for the whole database.
+ */
+const DOMAIN_CHAIN = `
+domain_step(oid, base, typmod, not_null) as (
+  select t.oid, t.typbasetype, t.typtypmod, t.typnotnull from pg_type t where t.typtype = 'd'
+  union all
+  select s.oid, b.typbasetype, case when s.typmod >= 0 then s.typmod else b.typtypmod end, s.not_null or b.typnotnull
+  from domain_step s join pg_type b on b.oid = s.base and b.typtype = 'd'
+),
+domain_base as (
+  select s.oid, s.base, s.typmod, s.not_null from domain_step s join pg_type b on b.oid = s.base where b.typtype <> 'd'
+)`;
+
+/**
+ * The resolved type of `${alias}` (a pg_type row): its base after every domain (`<p>_bt`), that base's array element
+ * (`<p>_et`) and the element's own base after its domains (`<p>_ebt`), with their namespaces.
+ */
+const RESOLVE_TYPE = (alias: string, p: string) => `
+left join domain_base ${p}_db on ${p}_db.oid = ${alias}.oid
+join pg_type ${p}_bt on ${p}_bt.oid = coalesce(${p}_db.base, ${alias}.oid)
+join pg_namespace ${p}_bn on ${p}_bn.oid = ${p}_bt.typnamespace
+left join pg_type ${p}_et on ${p}_bt.typcategory = 'A' and ${p}_et.oid = ${p}_bt.typelem
+left join pg_namespace ${p}_en on ${p}_en.oid = ${p}_et.typnamespace
+left join domain_base ${p}_edb on ${p}_edb.oid = ${p}_et.oid
+left join pg_type ${p}_ebt on ${p}_ebt.oid = coalesce(${p}_edb.base, ${p}_et.oid)
+left join pg_namespace ${p}_ebn on ${p}_ebn.oid = ${p}_ebt.typnamespace`;
+
+/** The columns RESOLVE_TYPE adds, under the names TypeRow gives them. */
+const RESOLVED_COLUMNS = (p: string) => `
+  ${p}_bt.typname as base_name, ${p}_bt.typtype as base_kind, ${p}_bn.nspname as base_schema, ${p}_db.typmod as domain_typmod,
+  coalesce(${p}_db.not_null, false) as domain_not_null,
+  ${p}_ebt.typname as element_name, ${p}_ebt.typtype as element_kind, ${p}_ebn.nspname as element_schema,
+  case when ${p}_et.typtype = 'd' then ${p}_et.typname end as element_domain,
+  case when ${p}_et.typtype = 'd' then ${p}_en.nspname end as element_domain_schema, ${p}_edb.typmod as element_typmod`;
+
 export const COLUMNS = `
+with recursive ${DOMAIN_CHAIN}
 select a.attrelid::int8::text as oid, a.attnum as position, a.attname as name, format_type(a.atttypid, a.atttypmod) as native_type,
-  not a.attnotnull and not (t.typtype = 'd' and t.typnotnull) as nullable, pg_get_expr(d.adbin, d.adrelid) as default_expr, a.attidentity as identity,
+  not a.attnotnull as nullable, pg_get_expr(d.adbin, d.adrelid) as default_expr, a.attidentity as identity,
   a.attgenerated as generated, col_description(a.attrelid, a.attnum) as comment, a.atttypmod as typmod,
-  t.typname as type_name, t.typtype as type_kind, tn.nspname as type_schema, t.typtypmod as domain_typmod,
-  coalesce(bt.typname, t.typname) as base_name, coalesce(bt.typtype, t.typtype) as base_kind, coalesce(bn.nspname, tn.nspname) as base_schema,
-  coalesce(ebt.typname, et.typname) as element_name, coalesce(ebt.typtype, et.typtype) as element_kind,
-  coalesce(ebn.nspname, en.nspname) as element_schema, case when et.typtype = 'd' then et.typname end as element_domain,
-  case when et.typtype = 'd' then en.nspname end as element_domain_schema, et.typtypmod as element_typmod
+  t.typname as type_name, t.typtype as type_kind, tn.nspname as type_schema, ${RESOLVED_COLUMNS('r')}
 from pg_attribute a
 join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
 join pg_type t on t.oid = a.atttypid
-join pg_namespace tn on tn.oid = t.typnamespace
-left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
-left join pg_namespace bn on bn.oid = bt.typnamespace
-left join pg_type et on et.oid = coalesce(bt.typelem, t.typelem) and coalesce(bt.typcategory, t.typcategory) = 'A'
-left join pg_namespace en on en.oid = et.typnamespace
-left join pg_type ebt on et.typtype = 'd' and ebt.oid = et.typbasetype
-left join pg_namespace ebn on ebn.oid = ebt.typnamespace
+join pg_namespace tn on tn.oid = t.typnamespace ${RESOLVE_TYPE('t', 'r')}
 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'v', 'm') and ${USER_SCHEMA}`;
 
@@ -68,20 +97,34 @@ where ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('t.oid')}
 group by n.nspname, t.typname`;
 
 export const DOMAINS = `
-select n.nspname as schema, t.typname as name, format_type(t.typbasetype, t.typtypmod) as native_type, not t.typnotnull as nullable,
-  t.typdefault as default_expr, bt.typname as base_name, bt.typtype as base_kind, bn.nspname as base_schema, t.typtypmod as typmod,
+with recursive ${DOMAIN_CHAIN}
+select n.nspname as schema, t.typname as name, format_type(t.typbasetype, t.typtypmod) as native_type, t.typdefault as default_expr,
+  -1 as typmod, ut.typname as type_name, ut.typtype as type_kind, un.nspname as type_schema, ${RESOLVED_COLUMNS('r')},
   coalesce((select json_agg(json_build_object('name', con.conname, 'definition', pg_get_constraintdef(con.oid, true)) order by con.conname)
     from pg_constraint con where con.contypid = t.oid and con.contype = 'c'), '[]'::json) as checks
-from pg_type t join pg_namespace n on n.oid = t.typnamespace join pg_type bt on bt.oid = t.typbasetype
-join pg_namespace bn on bn.oid = bt.typnamespace
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+join pg_type ut on ut.oid = t.typbasetype
+join pg_namespace un on un.oid = ut.typnamespace ${RESOLVE_TYPE('t', 'r')}
 where t.typtype = 'd' and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('t.oid')}`;
 
 export interface RelationRow { oid: string; schema: string; name: string; kind: string; comment: string | null; definition: string | null }
-export interface ColumnRow {
+/**
+ * A type as the introspection queries resolve it: the declared type (`type_*`, perhaps a domain), the base under all
+ * its domains (`base_*`), and for an array the element's base (`element_*`) and the domain declared on the element.
+ */
+export interface TypeRow {
+  typmod: number; type_name: string; type_kind: string; type_schema: string; base_name: string; base_kind: string; base_schema: string;
+  /** Typmod a domain chain carries (`create domain code as varchar(8)`); null for a type that is not a domain. */
+  domain_typmod: number | null;
+  /** Some domain in the chain is NOT NULL. */
+  domain_not_null: boolean;
+  element_name: string | null; element_kind: string | null; element_schema: string | null; element_domain: string | null;
+  element_domain_schema: string | null; element_typmod: number | null;
+}
+export interface ColumnRow extends TypeRow {
   oid: string; position: number; name: string; native_type: string; nullable: boolean; default_expr: string | null; identity: string;
-  generated: string; comment: string | null; typmod: number; type_name: string; type_kind: string; type_schema: string; domain_typmod: number;
-  base_name: string; base_kind: string; base_schema: string; element_name: string | null; element_kind: string | null;
-  element_schema: string | null; element_domain: string | null; element_domain_schema: string | null; element_typmod: number | null;
+  generated: string; comment: string | null;
 }
 export interface ConstraintRow {
   oid: string; name: string; kind: string; ref_schema: string | null; ref_table: string | null; on_update: string; on_delete: string;
@@ -89,7 +132,7 @@ export interface ConstraintRow {
 }
 export interface IndexRow { oid: string; name: string; unique: boolean; predicate: string | null; columns: string[] }
 export interface EnumRow { schema: string; name: string; values: string[] }
-export interface DomainRow {
-  schema: string; name: string; native_type: string; nullable: boolean; default_expr: string | null; base_name: string; base_kind: string;
-  base_schema: string; typmod: number; checks: { name: string; definition: string }[];
+/** For a domain, `type_*` is the type it is declared over (maybe another domain) and `base_*` the one at the bottom. */
+export interface DomainRow extends TypeRow {
+  schema: string; name: string; native_type: string; default_expr: string | null; checks: { name: string; definition: string }[];
 }

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { Column, ForeignKey, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
+import type { Column, ForeignKey, NeutralType, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
 import {
   COLUMNS, type ColumnRow, CONSTRAINTS, type ConstraintRow, DOMAINS, type DomainRow, ENUMS, type EnumRow, INDEXES, type IndexRow, RELATIONS,
-  type RelationRow,
+  type RelationRow, type TypeRow,
 } from './introspection-queries.ts';
 import { postgresNeutralType } from './types.ts';
 import { compareText, groupBy } from '../../util/collections.ts';
@@ -13,9 +13,15 @@ const ACTIONS: Record<string, ForeignKey['onDelete']> = { a: 'no action', r: 're
 
 const qualify = (schema: string, name: string) => (schema === POSTGRES_DEFAULT_SCHEMA ? name : `${schema}.${name}`);
 
-/** `CHECK ((price > 0))` → `(price > 0)`; NOT VALID dropped (the constraint is still the same rule). */
+/**
+ * `CHECK ((price > 0))` → `(price > 0)`. The trailing flags (NO INHERIT, NOT VALID, NOT ENFORCED) are dropped: they
+ * say where and when the rule is checked, not what it is.
+ */
 function checkExpression(definition: string): string {
-  return definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '').replace(/^\((.*)\)$/s, '$1');
+  return definition
+    .replace(/^CHECK\s*/i, '')
+    .replace(/(\s+(NO INHERIT|NOT VALID|NOT ENFORCED))+$/i, '')
+    .replace(/^\((.*)\)$/s, '$1');
 }
 
 export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> {
@@ -85,9 +91,10 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
       .map((d) => ({
         schema: d.schema,
         name: d.name,
-        type: postgresNeutralType({ name: d.base_name, kind: d.base_kind, typmod: d.typmod, enumName: qualify(d.base_schema, d.base_name) }),
+        // `domain` is set when this domain is declared over another one.
+        type: neutralType(d),
         nativeType: d.native_type,
-        nullable: d.nullable,
+        nullable: !d.domain_not_null,
         default: d.default_expr,
         checks: d.checks.map((c) => ({ name: c.name, expression: checkExpression(c.definition) })),
       }))
@@ -95,26 +102,31 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
   };
 }
 
-function toColumn(row: ColumnRow): Column {
+/** The neutral type of a resolved catalog type: the kind of the base under every domain, `domain` naming the declared one. */
+function neutralType(row: TypeRow): NeutralType {
   const isDomain = row.type_kind === 'd';
   // A domain declared with a length (create domain code as varchar(8)) keeps its typmod on the domain.
-  const typmod = row.typmod >= 0 ? row.typmod : isDomain ? row.domain_typmod : -1;
-  // An array of a domain (positive_amount[]) has no typmod of its own; the element domain carries it.
+  const typmod = row.typmod >= 0 ? row.typmod : (row.domain_typmod ?? -1);
+  // An array's typmod belongs to its elements (varchar(5)[]); an array of a domain gets it from the element domain.
   const elementTypmod = typmod >= 0 ? typmod : (row.element_typmod ?? -1);
   const element = row.element_name
     ? { name: row.element_name, kind: row.element_kind ?? 'b', typmod: elementTypmod, enumName: qualify(row.element_schema ?? '', row.element_name) }
     : undefined;
-  // A domain's kind and enum name are those of its base type; `domain` names the domain itself.
   const type = postgresNeutralType({ name: row.base_name, kind: row.base_kind, typmod, enumName: qualify(row.base_schema, row.base_name), ...(element ? { element } : {}) });
   if (isDomain) type.domain = qualify(row.type_schema, row.type_name);
   if (type.element && row.element_domain) type.element.domain = qualify(row.element_domain_schema ?? '', row.element_domain);
+  return type;
+}
+
+function toColumn(row: ColumnRow): Column {
   const generated = row.generated === 's' || row.generated === 'v';
   const serial = row.default_expr?.startsWith('nextval(') ?? false;
   return {
     name: row.name,
-    type,
-    nativeType: isDomain ? qualify(row.type_schema, row.type_name) : row.native_type,
-    nullable: row.nullable,
+    type: neutralType(row),
+    nativeType: row.type_kind === 'd' ? qualify(row.type_schema, row.type_name) : row.native_type,
+    // A NOT NULL domain (at any level of its chain) makes the column non-null too.
+    nullable: row.nullable && !row.domain_not_null,
     default: generated ? null : row.default_expr,
     identity: row.identity === 'a' ? 'always' : row.identity === 'd' || serial ? 'by-default' : null,
     generated: generated ? { kind: row.generated === 's' ? 'stored' : 'virtual', expression: row.default_expr ?? '' } : null,

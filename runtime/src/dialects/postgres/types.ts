@@ -55,5 +55,9 @@ export function postgresNeutralType(info: PostgresTypeInfo): NeutralType {
     type.precision = ((info.typmod - 4) >> 16) & 0xffff;
     type.scale = (info.typmod - 4) & 0xffff;
   }
+  // Fractional-second digits, when declared: time(3), timestamptz(0). An interval's typmod also holds its fields;
+  // its low 16 bits are the precision, all ones meaning none was given.
+  if ((kind === 'time' || kind === 'timestamp' || kind === 'timestamptz') && info.typmod >= 0) type.precision = info.typmod;
+  if (kind === 'interval' && info.typmod >= 0 && (info.typmod & 0xffff) !== 0xffff) type.precision = info.typmod & 0xffff;
   return type;
 }
