@@ -69,6 +69,35 @@ describe('local-postgres with dataDir', () => {
     expect(running()).toBe(false);
   });
 
+  it('connections share the server: it runs until the last one closes, whichever order they close in', async () => {
+    const first = await connect(profile);
+    const second = await connect(profile);
+    expect(second.profile.port).toBe(first.profile.port);
+    await first.close();
+    expect(running()).toBe(true);
+    const { rows } = await sql<{ body: string }>`select body from note where id = 1`.execute(second.db);
+    expect(rows).toEqual([{ body: 'kept across restarts' }]);
+    await second.close();
+    expect(running()).toBe(false);
+  });
+
+  it('connects started at the same moment start one server and create the database once', async () => {
+    const fresh = { ...profile, database: 'parallel' };
+    const settled = await Promise.allSettled([connect(fresh), connect(fresh), connect(fresh)]);
+    const tenants = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      expect(settled.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []))).toEqual([]);
+      expect(new Set(tenants.map((t) => t.profile.port)).size).toBe(1);
+      for (const tenant of tenants) {
+        const { rows } = await sql<{ db: string }>`select current_database() as db`.execute(tenant.db);
+        expect(rows).toEqual([{ db: 'parallel' }]);
+      }
+    } finally {
+      await Promise.all(tenants.map((t) => t.close()));
+    }
+    expect(running()).toBe(false);
+  });
+
   it('stops the server it started when opening the pool fails', async () => {
     // The embedded server has no TLS, so asking for verify-full fails after the server is up.
     const error = await connect({ ...profile, tls: { mode: 'verify-full' } }).then(
