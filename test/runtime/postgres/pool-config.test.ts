@@ -71,6 +71,14 @@ describe('postgresPoolConfig', () => {
     expect(session).toMatchObject({ host: 'db.example.rds.amazonaws.com', port: 5433, statement_timeout: 2000 });
   });
 
+  it('a cloud profile needs a host (or a pooler host); a local one defaults to the loopback address', () => {
+    expect(() => postgresPoolConfig(parseConnectionProfile({ provider: 'gcp', dialect: 'postgres', database: 'app' }), cloud)).toThrow(/gcp connection profile has no host/);
+    const viaPooler = postgresPoolConfig(parseConnectionProfile({ provider: 'supabase', dialect: 'postgres', database: 'app', pooler: { mode: 'transaction', host: 'pool.supabase.com', port: 6543 } }), cloud);
+    expect(viaPooler).toMatchObject({ host: 'pool.supabase.com', port: 6543 });
+    const localProfile = parseConnectionProfile({ provider: 'local-postgres', dialect: 'postgres', database: 'app', tls: { mode: 'disable' } });
+    expect(postgresPoolConfig(localProfile, local)).toMatchObject({ host: '127.0.0.1', port: 5432 });
+  });
+
   it('falls back to the provider default port and 10 connections', () => {
     const config = postgresPoolConfig(parseConnectionProfile({ provider: 'neon', dialect: 'postgres', host: 'ep-x.neon.tech', database: 'app' }), { requiresTls: true, defaultPort: 5439 });
     expect(config).toMatchObject({ port: 5439, max: 10 });

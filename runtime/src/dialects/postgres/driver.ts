@@ -17,8 +17,11 @@ import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
  */
 export function postgresPoolConfig(profile: ConnectionProfile, quirks: ConnectionQuirks): pg.PoolConfig {
   const transactionPooler = profile.pooler?.mode === 'transaction';
+  const host = profile.pooler?.host ?? profile.host;
+  // A cloud database has no sensible default address; only a local server does.
+  if (!host && quirks.requiresTls) throw new Error(`the ${profile.provider} connection profile has no host: set host (or pooler.host)`);
   const config: pg.PoolConfig = {
-    host: profile.pooler?.host ?? profile.host ?? '127.0.0.1',
+    host: host ?? '127.0.0.1',
     port: profile.pooler?.port ?? profile.port ?? quirks.defaultPort ?? 5432,
     database: profile.database,
     user: profile.user,
