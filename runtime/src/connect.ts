@@ -21,6 +21,8 @@ export interface TenantDb<DB = any> {
   readonly db: Kysely<DB>;
   /** The profile connected with, password removed. */
   readonly profile: Omit<ConnectionProfile, 'password'>;
+  /** The driver's own handle (see OpenedDatabase.native); for dialect code only. */
+  readonly native: unknown;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function connect<DB = any>(input: ConnectionProfileInput | Connecti
     capabilities: dialect.capabilities,
     db: db.db as Kysely<DB>,
     profile: publicProfile,
+    native: db.native,
     close: async () => {
       try {
         await db.close();

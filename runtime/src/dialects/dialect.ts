@@ -19,6 +19,12 @@ export interface DialectCapabilities {
 /** A connected database, as the dialect's driver opened it. */
 export interface OpenedDatabase {
   db: Kysely<any>;
+  /**
+   * The driver's own handle, for dialect code that needs what Kysely does not expose (COPY, bulk insert, backup):
+   * postgres a `pg.Pool`, sqlite a `better-sqlite3` Database, mssql a `MssqlNativeHandle` (dialects/mssql/driver.ts).
+   * Only code inside that dialect's folder may look inside it.
+   */
+  native: unknown;
   /** Closes the pool (and stops anything the dialect started for it, such as an embedded server). */
   close(): Promise<void>;
 }

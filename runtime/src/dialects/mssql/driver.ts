@@ -27,6 +27,12 @@ async function loadDrivers(): Promise<{ tedious: TediousModule; tarn: TarnModule
   return { tedious, tarn };
 }
 
+/** What mssql dialect code gets as `native`: a way to open its own tedious connection (bulk load needs one). */
+export interface MssqlNativeHandle {
+  tedious: typeof import('tedious');
+  connectionConfig: () => import('tedious').ConnectionConfiguration;
+}
+
 export async function openMssql(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase> {
   const settings = mssqlSettings(profile, quirks, await readMssqlCa(profile));
   const { tedious, tarn } = await loadDrivers();
@@ -44,5 +50,6 @@ export async function openMssql(profile: ConnectionProfile, quirks: ConnectionQu
     await db.destroy().catch(() => {});
     throw error;
   }
-  return { db, close: () => db.destroy() };
+  const native: MssqlNativeHandle = { tedious, connectionConfig: () => tediousConfig(settings) };
+  return { db, native, close: () => db.destroy() };
 }

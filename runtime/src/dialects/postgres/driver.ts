@@ -83,5 +83,5 @@ export async function openPostgres(profile: ConnectionProfile, quirks: Connectio
     await db.destroy().catch(() => {});
     throw error;
   }
-  return { db, close: () => db.destroy() };
+  return { db, native: pool, close: () => db.destroy() };
 }

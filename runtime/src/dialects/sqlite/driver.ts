@@ -41,7 +41,7 @@ export async function openSqlite(profile: ConnectionProfile): Promise<OpenedData
     throw new Error(`cannot open SQLite database ${path}: ${reason}${/not a database/i.test(reason) ? ' (the file exists but is not a SQLite database)' : ''}`);
   }
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
-  return { db, close: () => db.destroy() };
+  return { db, native: database, close: () => db.destroy() };
 }
 
 async function loadBetterSqlite(): Promise<typeof import('better-sqlite3')> {
