@@ -24,4 +24,10 @@ export interface MigrationDialect {
   compile(op: MigrationOp, before: SchemaModel): CompiledStatement[];
   /** Runs `work` holding the dialect's migration lock (advisory lock, `sp_getapplock`, `BEGIN IMMEDIATE`). */
   withMigrationLock<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T>;
+  /**
+   * How statements marked `strongLock` are kept from queueing everyone behind them: the statement that bounds the
+   * wait (`SET LOCAL lock_timeout = '2s'`), and how to recognise the error it raises so the runner can retry.
+   * Null where the dialect has no such wait (SQLite takes one database lock up front).
+   */
+  lockTimeout: { statement(ms: number): string; isTimeout(error: unknown): boolean } | null;
 }
