@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
 import type { SchemaModel } from '../contracts/schema-model.ts';
+import type { SamplingDialect } from './sampling.ts';
 
 /** What a database can do; neutral code asks these instead of checking the dialect's name. */
 export interface DialectCapabilities {
@@ -50,4 +51,6 @@ export interface Dialect {
   open(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase>;
   /** Reads the live schema into a SchemaModel, sorted deterministically. */
   introspect(db: Kysely<any>): Promise<SchemaModel>;
+  /** Reads a spread-out sample of a table's rows (PII scan). */
+  readonly sampling: SamplingDialect;
 }

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.ts';
+import { mssqlSampling } from './sampling.ts';
 import { openMssql } from './driver.ts';
 import { introspectMssql, MSSQL_DEFAULT_SCHEMA } from './introspector.ts';
 
@@ -13,4 +14,5 @@ export const mssqlDialect: Dialect = {
   capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: false, concurrentIndexes: false },
   open: (profile, quirks) => openMssql(profile, quirks),
   introspect: (db) => introspectMssql(db),
+  sampling: mssqlSampling,
 };

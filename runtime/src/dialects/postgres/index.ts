@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.ts';
+import { postgresSampling } from './sampling.ts';
 import { openPostgres } from './driver.ts';
 import { introspectPostgres, POSTGRES_DEFAULT_SCHEMA } from './introspector.ts';
 
@@ -8,4 +9,5 @@ export const postgresDialect: Dialect = {
   capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: true, concurrentIndexes: true },
   open: (profile, quirks) => openPostgres(profile, quirks),
   introspect: (db) => introspectPostgres(db),
+  sampling: postgresSampling,
 };

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.ts';
+import { sqliteSampling } from './sampling.ts';
 import { openSqlite } from './driver.ts';
 import { introspectSqlite } from './introspector.ts';
 
@@ -8,4 +9,5 @@ export const sqliteDialect: Dialect = {
   capabilities: { transactionalDdl: true, returning: true, schemas: false, enums: false, concurrentIndexes: false },
   open: (profile) => openSqlite(profile),
   introspect: (db) => introspectSqlite(db),
+  sampling: sqliteSampling,
 };
