@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { CaptureDialect } from './change-capture.ts';
 import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
 import type { SchemaModel } from '../contracts/schema-model.ts';
+import type { BulkDialect } from './bulk-load.ts';
 import type { SamplingDialect } from './sampling.ts';
 
 /** What a database can do; neutral code asks these instead of checking the dialect's name. */
@@ -53,4 +55,8 @@ export interface Dialect {
   introspect(db: Kysely<any>): Promise<SchemaModel>;
   /** Reads a spread-out sample of a table's rows (PII scan). */
   readonly sampling: SamplingDialect;
+  /** Bulk loading in one transaction, and streamed reads (dialects/<name>/bulk-load.ts). */
+  readonly bulk: BulkDialect;
+  /** Trigger change capture and keyed replay for online switching (dialects/<name>/capture.ts). */
+  readonly capture: CaptureDialect;
 }

@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.ts';
+import { mssqlCapture } from './capture.ts';
+import { mssqlBulk } from './bulk-load.ts';
 import { mssqlSampling } from './sampling.ts';
 import { openMssql } from './driver.ts';
 import { introspectMssql, MSSQL_DEFAULT_SCHEMA } from './introspector.ts';
@@ -14,5 +16,7 @@ export const mssqlDialect: Dialect = {
   capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: false, concurrentIndexes: false },
   open: (profile, quirks) => openMssql(profile, quirks),
   introspect: (db) => introspectMssql(db),
+  bulk: mssqlBulk,
+  capture: mssqlCapture,
   sampling: mssqlSampling,
 };

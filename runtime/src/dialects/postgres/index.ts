@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.ts';
+import { postgresCapture } from './capture.ts';
+import { postgresBulk } from './bulk-load.ts';
 import { postgresSampling } from './sampling.ts';
 import { openPostgres } from './driver.ts';
 import { introspectPostgres, POSTGRES_DEFAULT_SCHEMA } from './introspector.ts';
@@ -9,5 +11,7 @@ export const postgresDialect: Dialect = {
   capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: true, concurrentIndexes: true },
   open: (profile, quirks) => openPostgres(profile, quirks),
   introspect: (db) => introspectPostgres(db),
+  bulk: postgresBulk,
+  capture: postgresCapture,
   sampling: postgresSampling,
 };

@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.ts';
+import { sqliteCapture } from './capture.ts';
+import { sqliteBulk } from './bulk-load.ts';
 import { sqliteSampling } from './sampling.ts';
 import { openSqlite } from './driver.ts';
 import { introspectSqlite } from './introspector.ts';
@@ -9,5 +11,7 @@ export const sqliteDialect: Dialect = {
   capabilities: { transactionalDdl: true, returning: true, schemas: false, enums: false, concurrentIndexes: false },
   open: (profile) => openSqlite(profile),
   introspect: (db) => introspectSqlite(db),
+  bulk: sqliteBulk,
+  capture: sqliteCapture,
   sampling: sqliteSampling,
 };

@@ -1,0 +1,72 @@
+import type { CompiledQuery } from 'kysely';
+import type pg from 'pg';
+import type { NeutralKind } from '../../contracts/schema-model.ts';
+import type { BulkValue, StreamedBatch, StreamedColumn } from '../bulk-load.ts';
+import { quotePgIdentifier } from './bulk-load.ts';
+
+/** Built-in type OIDs (pg_type.dat) onto neutral kinds; enums and other user types stay `unknown` (text values). */
+const KIND_BY_OID: Record<number, NeutralKind> = {
+  16: 'boolean', 20: 'bigint', 21: 'smallint', 23: 'integer', 700: 'real', 701: 'double', 1700: 'decimal', 790: 'money',
+  1042: 'char', 1043: 'varchar', 25: 'text', 19: 'text', 2950: 'uuid', 1082: 'date', 1083: 'time', 1266: 'time',
+  1114: 'timestamp', 1184: 'timestamptz', 1186: 'interval', 114: 'json', 3802: 'json', 17: 'binary', 142: 'xml',
+  869: 'network', 650: 'network', 829: 'network', 774: 'network',
+};
+
+const TEXT_OIDS = new Set([1082, 1083, 1266, 1114, 1184, 1186, 20, 1700, 790]);
+
+type TypeParsers = { getTypeParser(oid: number, format?: string): (text: string) => unknown };
+let pgTypes: TypeParsers | undefined;
+
+/** Temporal types come back as their text (node-postgres would build local-time Dates), int8 as text to convert here. */
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (TEXT_OIDS.has(oid)) return (text: string) => text;
+    return pgTypes!.getTypeParser(oid, format);
+  },
+};
+
+function isoTimestamp(text: string): string {
+  // DateStyle ISO prints `2024-01-02 03:04:05.123+00`; ISO 8601 wants the T and a two-part offset.
+  return text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+}
+
+function normalise(value: unknown, kind: NeutralKind): BulkValue {
+  if (value === null || value === undefined) return null;
+  if (kind === 'timestamp' || kind === 'timestamptz') return isoTimestamp(value as string);
+  if (kind === 'bigint') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : (value as string);
+  }
+  return value as BulkValue;
+}
+
+/** A server-side cursor (DECLARE … FETCH n) in a read-only transaction on one pooled client. */
+export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batchSize: number): AsyncGenerator<StreamedBatch> {
+  pgTypes ??= (await import('pg')).default.types as TypeParsers;
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query("SET LOCAL DateStyle = 'ISO, YMD'");
+    await client.query("SET LOCAL TimeZone = 'UTC'");
+    const cursor = quotePgIdentifier(`byos_export_${process.pid}`);
+    await client.query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${query.sql}`, values: query.parameters as unknown[] });
+    let columns: StreamedColumn[] | null = null;
+    for (;;) {
+      const result = await client.query({ text: `FETCH FORWARD ${Math.max(1, Math.floor(batchSize))} FROM ${cursor}`, rowMode: 'array', types });
+      columns ??= result.fields.map((f) => ({ name: f.name, kind: KIND_BY_OID[f.dataTypeID] ?? 'unknown' }));
+      const kinds = columns.map((c) => c.kind);
+      const rows = (result.rows as unknown[][]).map((row) => row.map((v, i) => normalise(v, kinds[i]!)));
+      if (rows.length > 0 || result.rowCount === 0) yield { columns, rows };
+      if (rows.length < batchSize) break;
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw error;
+  } finally {
+    // Also reached when the consumer stops early (return()): the transaction is still open then.
+    if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+    client.release(broken ? true : undefined);
+  }
+}

@@ -1,0 +1,81 @@
+import type { CompiledQuery } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { BulkDialect, BulkSession, BulkValue } from '../bulk-load.ts';
+import { streamSqlite } from './bulk-stream.ts';
+
+function quoteSqliteIdentifier(name: string): string {
+  if (name.includes('\u0000')) throw new Error('an identifier cannot contain a NUL character');
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** What better-sqlite3 can bind: booleans as 1/0, dates as ISO 8601 text, JSON as text, bytes as a Buffer. */
+export function encodeSqliteValue(value: BulkValue): string | number | bigint | Buffer | null {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+      return value;
+    case 'boolean':
+      return value ? 1 : 0;
+    default:
+      break;
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error('invalid Date value');
+    return value.toISOString();
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return JSON.stringify(value);
+}
+
+function sqliteSession(database: BetterSqlite3.Database): BulkSession {
+  return {
+    async load(table, columns, rows) {
+      if (columns.length === 0) throw new Error('a bulk load needs at least one column');
+      const insert = database.prepare(
+        `INSERT INTO ${quoteSqliteIdentifier(table)} (${columns.map(quoteSqliteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      );
+      let count = 0;
+      const values: (string | number | bigint | Buffer | null)[] = new Array(columns.length);
+      for await (const batch of rows) {
+        for (const row of batch) {
+          if (row.length !== columns.length) throw new Error(`a row has ${row.length} values for ${columns.length} columns`);
+          for (let i = 0; i < row.length; i++) values[i] = encodeSqliteValue(row[i]!);
+          insert.run(values);
+          count++;
+        }
+      }
+      return count;
+    },
+    async execute<R>(query: CompiledQuery) {
+      const statement = database.prepare(query.sql);
+      const parameters = (query.parameters as BulkValue[]).map(encodeSqliteValue);
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      const result = statement.run(parameters);
+      return { rows: [], numAffectedRows: BigInt(result.changes) };
+    },
+  };
+}
+
+/**
+ * One prepared insert in one transaction on the better-sqlite3 handle. Kysely's single connection is held for the
+ * whole transaction, so the application's other queries through Kysely wait instead of joining it.
+ */
+export const sqliteBulk: BulkDialect = {
+  async inTransaction(tenant, work) {
+    const database = tenant.native as BetterSqlite3.Database;
+    return tenant.db.connection().execute(async () => {
+      database.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(sqliteSession(database));
+        database.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (database.inTransaction) database.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  },
+  stream: (tenant, query, batchSize) => streamSqlite(tenant.db, tenant.native as BetterSqlite3.Database, query, batchSize),
+};
