@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { MigrationOp } from '../contracts/migration-op.ts';
 import type { SchemaModel } from '../contracts/schema-model.ts';
 
@@ -13,6 +13,19 @@ export interface CompiledStatement {
   outsideTransaction?: boolean;
   /** Takes a lock that queues other sessions (ACCESS EXCLUSIVE): the runner sets `lock_timeout` and retries. */
   strongLock?: boolean;
+  /**
+   * The statement is a query whose rows each hold one more statement in a column named `sql`; those run next, in
+   * order, on the same connection and transaction (see runCompiledStatement). SQLite's table rebuild restores the
+   * table's triggers and indexes this way: their exact text lives in sqlite_schema, not in the SchemaModel.
+   */
+  rowsAreStatements?: boolean;
+}
+
+/** Runs one compiled statement on `db` (a Kysely handle or an open transaction), expanding `rowsAreStatements`. */
+export async function runCompiledStatement(db: Kysely<any>, statement: CompiledStatement): Promise<void> {
+  const result = await sql.raw<{ sql: string }>(statement.sql).execute(db);
+  if (!statement.rowsAreStatements) return;
+  for (const row of result.rows) await sql.raw(row.sql).execute(db);
 }
 
 /**
