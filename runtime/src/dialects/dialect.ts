@@ -4,6 +4,7 @@ import type { ConnectionProfile, DialectName } from '../contracts/connection-pro
 import type { SchemaModel } from '../contracts/schema-model.ts';
 import type { BulkDialect } from './bulk-load.ts';
 import type { SamplingDialect } from './sampling.ts';
+import type { CopySupport } from './copy-support.ts';
 
 /** What a database can do; neutral code asks these instead of checking the dialect's name. */
 export interface DialectCapabilities {
@@ -59,4 +60,6 @@ export interface Dialect {
   readonly bulk: BulkDialect;
   /** Trigger change capture and keyed replay for online switching (dialects/<name>/capture.ts). */
   readonly capture: CaptureDialect;
+  /** Raw keyset reads, type storage and identity reset for copies between databases (dialects/<name>/copy-support.ts). */
+  readonly copy: CopySupport;
 }

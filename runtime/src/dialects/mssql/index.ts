@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.ts';
+import { mssqlCopySupport } from './copy-support.ts';
 import { mssqlCapture } from './capture.ts';
 import { mssqlBulk } from './bulk-load.ts';
 import { mssqlSampling } from './sampling.ts';
@@ -19,4 +20,5 @@ export const mssqlDialect: Dialect = {
   bulk: mssqlBulk,
   capture: mssqlCapture,
   sampling: mssqlSampling,
+  copy: mssqlCopySupport,
 };

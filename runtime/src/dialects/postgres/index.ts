@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.ts';
+import { postgresCopySupport } from './copy-support.ts';
 import { postgresCapture } from './capture.ts';
 import { postgresBulk } from './bulk-load.ts';
 import { postgresSampling } from './sampling.ts';
@@ -14,4 +15,5 @@ export const postgresDialect: Dialect = {
   bulk: postgresBulk,
   capture: postgresCapture,
   sampling: postgresSampling,
+  copy: postgresCopySupport,
 };

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.ts';
+import { sqliteCopySupport } from './copy-support.ts';
 import { sqliteCapture } from './capture.ts';
 import { sqliteBulk } from './bulk-load.ts';
 import { sqliteSampling } from './sampling.ts';
@@ -14,4 +15,5 @@ export const sqliteDialect: Dialect = {
   bulk: sqliteBulk,
   capture: sqliteCapture,
   sampling: sqliteSampling,
+  copy: sqliteCopySupport,
 };
