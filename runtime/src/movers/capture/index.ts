@@ -1,0 +1,32 @@
+import type { TenantDb } from '../../connect.ts';
+import { introspect } from '../../connect.ts';
+import type { CaptureTable } from '../../dialects/change-capture.ts';
+import { loadDialect } from '../../dialects/index.ts';
+import { captureTables } from './tables.ts';
+
+export { captureTables, isInternalTable } from './tables.ts';
+export { replayBatch, replayChanges, decodeKey, type ReplayOptions, type ReplayResult } from './replay.ts';
+export { CHANGE_TABLE, type CaptureTable, type CapturedChange, type CaptureDialect, type KeyedWrite } from '../../dialects/change-capture.ts';
+
+type Tenant = Pick<TenantDb, 'dialect' | 'db' | 'native'>;
+
+/**
+ * Turns change capture on for the tenant's tables (all of the default schema, or `tables`). Refuses, naming them,
+ * tables without a primary key. Idempotent: running it again re-creates the same triggers.
+ */
+export async function startCapture(tenant: Tenant, tables?: readonly string[]): Promise<CaptureTable[]> {
+  const chosen = captureTables(await introspect(tenant), tables);
+  await (await loadDialect(tenant.dialect)).capture.install(tenant, chosen);
+  return chosen;
+}
+
+/** Turns capture off: drops every capture trigger and the change table. Any change still waiting is discarded. */
+export async function stopCapture(tenant: Tenant): Promise<void> {
+  const capture = (await loadDialect(tenant.dialect)).capture;
+  await capture.uninstall(tenant, await capture.installed(tenant), { dropTable: true });
+}
+
+/** Changes waiting in the tenant's change table. */
+export async function captureLag(tenant: Tenant): Promise<number> {
+  return (await loadDialect(tenant.dialect)).capture.pending(tenant);
+}

@@ -1,0 +1,36 @@
+import type { SchemaModel } from '../../contracts/schema-model.ts';
+import { CHANGE_TABLE, type CaptureTable } from '../../dialects/change-capture.ts';
+
+/** Tables the runtime keeps for itself (change table, journals, checkpoints), never captured nor copied by a switch. */
+export function isInternalTable(name: string): boolean {
+  return name === CHANGE_TABLE || name.startsWith('byos_');
+}
+
+/**
+ * The tables of `model` that an online switch captures (default schema, internal tables left out), or the named
+ * `tables`. A table without a primary key cannot be replayed by key, so it is refused by name.
+ */
+export function captureTables(model: SchemaModel, tables?: readonly string[]): CaptureTable[] {
+  const own = model.tables.filter((t) => t.schema === model.defaultSchema && !isInternalTable(t.name));
+  let chosen = own;
+  if (tables?.length) {
+    const byName = new Map(own.map((t) => [t.name, t]));
+    const missing = tables.filter((t) => !byName.has(t));
+    if (missing.length) throw new Error(`cannot capture ${missing.join(', ')}: no such table in schema ${model.defaultSchema}`);
+    chosen = tables.map((t) => byName.get(t)!);
+  }
+  const keyless = chosen.filter((t) => !t.primaryKey?.columns.length).map((t) => t.name);
+  if (keyless.length) {
+    throw new Error(
+      `table${keyless.length > 1 ? 's' : ''} ${keyless.join(', ')} ha${keyless.length > 1 ? 've' : 's'} no primary key: an online switch replays changes by key, ` +
+        'so every captured table needs one (add a primary key, or move the tenant offline with byos copy)',
+    );
+  }
+  return chosen.map((t) => ({
+    name: t.name,
+    primaryKey: t.primaryKey!.columns,
+    columns: t.columns.filter((c) => !c.generated).map((c) => c.name),
+    identity: t.columns.filter((c) => c.identity && !c.generated).map((c) => c.name),
+    kinds: Object.fromEntries(t.columns.map((c) => [c.name, c.type.kind])),
+  }));
+}
