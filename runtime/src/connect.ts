@@ -9,6 +9,7 @@ import {
 import type { ProviderName } from './contracts/tenant-spec.ts';
 import type { SchemaModel } from './contracts/schema-model.ts';
 import { type DialectCapabilities, loadDialect } from './dialects/index.ts';
+import { assertProfileResidency } from './guard/residency/enforce.ts';
 import { PROVIDER_TRAITS, type PreparedProfile } from './providers/index.ts';
 import { redactError } from './redact.ts';
 import { profileFromUrl } from './url.ts';
@@ -26,7 +27,7 @@ export interface TenantDb<DB = any> {
   close(): Promise<void>;
 }
 
-/** Refuses profiles that would be unsafe or cannot work, before any network traffic. */
+/** Refuses profiles that would be unsafe, cannot work or break the tenant's residency, before any network traffic. */
 export function assertProfileAllowed(profile: ConnectionProfile): void {
   const traits = PROVIDER_TRAITS[profile.provider];
   if (traits.dialect !== profile.dialect) {
@@ -38,6 +39,7 @@ export function assertProfileAllowed(profile: ConnectionProfile): void {
         'cloud databases require TLS with a verified certificate (set tls.mode to verify-full and give the provider CA)',
     );
   }
+  assertProfileResidency(profile);
 }
 
 /** Reads `passwordRef` (`env:NAME` or `file:PATH`) into `password`. */
