@@ -1,0 +1,182 @@
+import type { Kysely, Transaction } from 'kysely';
+import { connect, type TenantDb } from '../connect.ts';
+import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
+import type { ProviderName } from '../contracts/tenant-spec.ts';
+import type { DialectCapabilities } from '../dialects/dialect.ts';
+import { Gate, type GateStats } from './gate.ts';
+import type { ProfileStore } from './profile-store.ts';
+import { type Backend, routedKysely } from './routed-kysely.ts';
+
+export { Gate, type GateStats } from './gate.ts';
+export { assertTenantName, fileProfileStore, memoryProfileStore, writeDurably, type ProfileStore } from './profile-store.ts';
+
+/**
+ * A tenant's database as the router hands it out. `db` stays valid across a switch: it is the same object before
+ * and after, its queries wait while the tenant is paused and then run on whatever database is active.
+ */
+export interface RoutedTenantDb<DB = any> {
+  readonly tenant: string;
+  readonly db: Kysely<DB>;
+  /** The active database's dialect, provider, capabilities and (password-free) profile; they change at a flip. */
+  readonly dialect: DialectName;
+  readonly provider: ProviderName;
+  readonly capabilities: DialectCapabilities;
+  readonly profile: Omit<ConnectionProfile, 'password'>;
+  /** 0 for the first database opened, +1 at each flip. */
+  readonly generation: number;
+}
+
+export interface TenantRouter {
+  /** The tenant's routed handle (opens the active profile on first use). Cheap to call per request. */
+  get<DB = any>(tenant: string): Promise<RoutedTenantDb<DB>>;
+  /** Runs `work` in one transaction on the tenant's active database; it is one unit for pause and drain. */
+  transaction<T, DB = any>(tenant: string, work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /**
+   * Holds new work for the tenant and resolves once the connections in use were released (a transaction counts
+   * until it ends). Throws, and releases the held work, when that takes longer than `drainTimeoutMs`.
+   */
+  pause(tenant: string, options?: { drainTimeoutMs?: number }): Promise<void>;
+  /**
+   * Re-reads the tenant's active profile from the store and opens it; the old database is closed. Call it paused:
+   * it refuses while connections are in use, since they would keep running on the old database.
+   */
+  reload(tenant: string): Promise<void>;
+  /** Lets held work through. Returns how long the pause lasted in milliseconds. */
+  resume(tenant: string): number;
+  stats(tenant: string): GateStats & { generation: number };
+  /** Closes every database the router opened. */
+  close(): Promise<void>;
+}
+
+export interface TenantRouterOptions {
+  profiles: ProfileStore;
+  /** Opens a profile; defaults to the runtime's connect (tests and tools may wrap it). */
+  open?: (profile: ConnectionProfile) => Promise<TenantDb>;
+}
+
+interface Route {
+  name: string;
+  gate: Gate;
+  backend?: Backend;
+  opening?: Promise<Backend>;
+  generation: number;
+  handle?: RoutedTenantDb;
+  closed: boolean;
+}
+
+/**
+ * The tenant router: applications get their tenant's database through it, and a switch pauses, flips and resumes
+ * it without the application changing a line. Works like PgBouncer's PAUSE/RESUME, inside the process.
+ */
+export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
+  const open = options.open ?? ((profile: ConnectionProfile) => connect(profile));
+  const routes = new Map<string, Route>();
+  let closed = false;
+
+  const routeOf = (tenant: string): Route => {
+    if (closed) throw new Error('the tenant router is closed');
+    let route = routes.get(tenant);
+    if (!route) {
+      route = { name: tenant, gate: new Gate(), generation: 0, closed: false };
+      routes.set(tenant, route);
+    }
+    return route;
+  };
+
+  const openBackend = (route: Route): Promise<Backend> => {
+    if (route.backend) return Promise.resolve(route.backend);
+    route.opening ??= (async () => {
+      try {
+        const tenant = await open(await options.profiles.active(route.name));
+        const backend = { tenant, generation: route.generation };
+        route.backend = backend;
+        return backend;
+      } finally {
+        route.opening = undefined;
+      }
+    })();
+    return route.opening;
+  };
+
+  const handleOf = (route: Route): RoutedTenantDb => {
+    if (route.handle) return route.handle;
+    const current = () => {
+      if (route.closed) throw new Error(`the tenant router is closed (tenant ${route.name})`);
+      if (!route.backend) throw new Error(`tenant ${route.name} is not open yet: get its handle with await router.get('${route.name}')`);
+      return route.backend;
+    };
+    const db = routedKysely<any>({ name: route.name, gate: route.gate, current, open: () => openBackend(route) });
+    route.handle = {
+      tenant: route.name,
+      db,
+      get dialect() {
+        return current().tenant.dialect;
+      },
+      get provider() {
+        return current().tenant.provider;
+      },
+      get capabilities() {
+        return current().tenant.capabilities;
+      },
+      get profile() {
+        return current().tenant.profile;
+      },
+      get generation() {
+        return current().generation;
+      },
+    };
+    return route.handle;
+  };
+
+  const router: TenantRouter = {
+    async get(tenant) {
+      const route = routeOf(tenant);
+      await openBackend(route);
+      return handleOf(route);
+    },
+
+    async transaction(tenant, work) {
+      const handle = await router.get(tenant);
+      return handle.db.transaction().execute(work as (trx: Transaction<any>) => Promise<any>);
+    },
+
+    async pause(tenant, pauseOptions) {
+      await routeOf(tenant).gate.pause(pauseOptions?.drainTimeoutMs);
+    },
+
+    async reload(tenant) {
+      const route = routeOf(tenant);
+      const { inFlight } = route.gate.stats();
+      if (inFlight) throw new Error(`cannot reload tenant ${tenant} with ${inFlight} connection(s) in use: pause it first`);
+      await route.opening?.catch(() => {});
+      const old = route.backend;
+      if (!old) return; // never opened here: the next get reads the new profile
+      const tenantDb = await open(await options.profiles.active(tenant));
+      route.generation++;
+      route.backend = { tenant: tenantDb, generation: route.generation };
+      await old.tenant.close();
+    },
+
+    resume(tenant) {
+      return routeOf(tenant).gate.resume();
+    },
+
+    stats(tenant) {
+      const route = routeOf(tenant);
+      return { ...route.gate.stats(), generation: route.generation };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const route of routes.values()) {
+        route.closed = true;
+        route.gate.resume();
+        await route.opening?.catch(() => {});
+        await route.backend?.tenant.close();
+        route.backend = undefined;
+      }
+    },
+  };
+  return router;
+}
