@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Kysely, sql } from 'kysely';
+import type { MigrationDialect } from '../../migration-dialect.ts';
+import { compileSqlite } from './compile.ts';
+
+/** How long a runner waits for another one's migration lock before giving up. */
+export const SQLITE_MIGRATION_LOCK_WAIT_MS = 10 * 60_000;
+const POLL_MS = 25;
+
+/** The lock file beside a database file. */
+export const sqliteMigrationLockPath = (databaseFile: string) => `${databaseFile}.byos-migrate-lock`;
+
+/**
+ * Holds an EXCLUSIVE transaction on a small SQLite file beside the database for as long as `work` runs. The lock
+ * is the operating system's file lock, so a crashed runner's lock is gone with its process, and it does not block
+ * the database itself (BEGIN IMMEDIATE on the database would: the runner's own connection could not write). The
+ * wait polls asynchronously: better-sqlite3's busy timeout would block the event loop, and with it any other
+ * runner in the same process. An in-memory database is private to its connection and needs no lock.
+ */
+async function holdLockFile<T>(db: Kysely<any>, work: () => Promise<T>, waitMs: number): Promise<T> {
+  const main = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db)).rows[0]?.file ?? '';
+  if (!main) return work();
+  const Database = (await import('better-sqlite3')).default;
+  const path = sqliteMigrationLockPath(main);
+  const lock = new Database(path, { timeout: 0 });
+  try {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        lock.exec('BEGIN EXCLUSIVE');
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+        if (Date.now() >= deadline) throw new Error(`another migration runner holds ${path}; gave up after ${Math.round(waitMs / 1000)} s`);
+        await sleep(POLL_MS);
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      lock.exec('ROLLBACK');
+    }
+  } finally {
+    lock.close();
+  }
+}
+
+/** Creates the SQLite MigrationDialect; `lockWaitMs` bounds the wait for another runner's lock. */
+export function sqliteMigrationDialect(lockWaitMs: number = SQLITE_MIGRATION_LOCK_WAIT_MS): MigrationDialect {
+  return {
+    compile: compileSqlite,
+
+    /**
+     * The lock file above, and foreign key enforcement off on the connection while it is held: PRAGMA foreign_keys
+     * is a no-op inside a transaction, and a table rebuild must run with it off (its DROP TABLE would otherwise fire
+     * the ON DELETE actions of referencing tables). Each rebuild ends with PRAGMA foreign_key_check, which fails the
+     * migration on any violation; the previous setting is restored in finally.
+     */
+    async withMigrationLock<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
+      return holdLockFile(
+        db,
+        async () => {
+          const was = (await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]?.foreign_keys ?? 0;
+          await sql`pragma foreign_keys = off`.execute(db);
+          try {
+            return await work();
+          } finally {
+            await sql.raw(`pragma foreign_keys = ${was ? 'on' : 'off'}`).execute(db);
+          }
+        },
+        lockWaitMs,
+      );
+    },
+
+    // One writer at a time for the whole database: nothing queues behind a single DDL statement.
+    lockTimeout: null,
+  };
+}
+
+export const sqliteMigrations: MigrationDialect = sqliteMigrationDialect();
