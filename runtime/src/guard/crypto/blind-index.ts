@@ -1,0 +1,44 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * How a value is normalised before it is indexed, so `Ann@Example.com ` and `ann@example.com` find the same row.
+ * `email` = NFKC + trim + lowercase; `text` = NFKC + trim; or spell the steps out.
+ */
+export type BlindIndexNormalize = 'email' | 'text' | 'exact' | { nfkc?: boolean; trim?: boolean; lowercase?: boolean; collapseWhitespace?: boolean };
+
+export interface BlindIndexSpec {
+  /** The column holding the index; defaults to `<column>_bidx`. */
+  column?: string;
+  normalize?: BlindIndexNormalize;
+}
+
+const PRESETS = {
+  email: { nfkc: true, trim: true, lowercase: true, collapseWhitespace: false },
+  text: { nfkc: true, trim: true, lowercase: false, collapseWhitespace: false },
+  exact: { nfkc: false, trim: false, lowercase: false, collapseWhitespace: false },
+} as const;
+
+/** Applies the normalisation steps to a value (numbers and booleans are indexed as their text). */
+export function normalizeForIndex(value: unknown, normalize: BlindIndexNormalize = 'text'): string {
+  const steps = typeof normalize === 'string' ? PRESETS[normalize] : { ...PRESETS.text, ...normalize };
+  if (!steps) throw new Error(`unknown blind-index normalisation ${JSON.stringify(normalize)} (email, text, exact or an object)`);
+  let text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : undefined;
+  if (text === undefined) throw new Error(`blind index: values of type ${value === null ? 'null' : typeof value} cannot be indexed`);
+  if (steps.nfkc) text = text.normalize('NFKC');
+  if (steps.trim) text = text.trim();
+  if (steps.collapseWhitespace) text = text.replace(/\s+/g, ' ');
+  if (steps.lowercase) text = text.toLowerCase();
+  return text;
+}
+
+/**
+ * HMAC-SHA256 (hex) of the normalised value under the blind-index key. The table and column are mixed in, so the
+ * same value in two columns gives two unrelated digests and an index cannot be joined across columns.
+ */
+export function computeBlindIndex(key: Buffer, table: string, column: string, value: unknown, normalize?: BlindIndexNormalize): string {
+  return createHmac('sha256', key).update(`byos-bidx:v1\u0000${table}\u0000${column}\u0000`).update(normalizeForIndex(value, normalize), 'utf8').digest('hex');
+}
+
+export function blindIndexColumn(column: string, spec: BlindIndexSpec | undefined): string {
+  return spec?.column ?? `${column}_bidx`;
+}
