@@ -31,7 +31,8 @@ export async function lintPostgresSql(sqlText: string, source = 'sql'): Promise<
     tree = await parse(sqlText);
   } catch (error) {
     const details = (error as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
-    const at = lineAndColumn(bytes, details?.cursorPosition ?? 0);
+    // Postgres reports the error cursor in characters (statement locations, below, are in bytes).
+    const at = lineAndColumn(Buffer.from(sqlText.slice(0, details?.cursorPosition ?? 0), 'utf8'), Number.MAX_SAFE_INTEGER);
     const message = details?.message ?? (error instanceof Error ? error.message : String(error));
     return [
       {
@@ -107,7 +108,7 @@ function statementChanges(stmt: AstNode, where: string, created: Set<string>): C
       return (node.cmds ?? []).flatMap((cmd: AstNode) => alterTableCmd(cmd.AlterTableCmd, table, base));
     }
     case 'AlterEnumStmt':
-      if (!node.newVal) return [];
+      if (!node.newVal || node.oldVal) return []; // RENAME VALUE carries oldVal
       return [{ ...base(null, false), kind: 'add-enum-value', enum: lastString(node.typeName), value: node.newVal, positioned: Boolean(node.newValNeighbor) }];
     default:
       return [];
