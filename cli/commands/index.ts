@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { registerDemo } from './demo.ts';
 import { registerIntrospect } from './introspect.ts';
 import { registerKit } from './kit.ts';
+import { registerPii } from './pii.ts';
 import { registerPolicy } from './policy.ts';
 import { registerTypes } from './types.ts';
 
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerPii];
