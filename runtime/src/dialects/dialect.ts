@@ -2,9 +2,11 @@ import type { Kysely } from 'kysely';
 import type { CaptureDialect } from './change-capture.ts';
 import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
 import type { SchemaModel } from '../contracts/schema-model.ts';
+import type { AuditDialect } from './audit-dialect.ts';
 import type { BulkDialect } from './bulk-load.ts';
 import type { SamplingDialect } from './sampling.ts';
 import type { CopySupport } from './copy-support.ts';
+import type { MigrationDialect } from './migration-dialect.ts';
 
 /** What a database can do; neutral code asks these instead of checking the dialect's name. */
 export interface DialectCapabilities {
@@ -62,4 +64,8 @@ export interface Dialect {
   readonly capture: CaptureDialect;
   /** Raw keyset reads, type storage and identity reset for copies between databases (dialects/<name>/copy-support.ts). */
   readonly copy: CopySupport;
+  /** Portable migration ops compiled to this dialect's DDL, its migration lock and lock timeout (dialects/<name>/migrate/). */
+  readonly migrations: MigrationDialect;
+  /** Staging table, hash-chain table and row-change triggers for the audit trail (dialects/<name>/audit.ts). */
+  readonly audit: AuditDialect;
 }

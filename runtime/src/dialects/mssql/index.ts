@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.ts';
+import { mssqlAudit } from './audit.ts';
+import { mssqlMigrations } from './migrate/index.ts';
 import { mssqlCopySupport } from './copy-support.ts';
 import { mssqlCapture } from './capture.ts';
 import { mssqlBulk } from './bulk-load.ts';
@@ -21,4 +23,6 @@ export const mssqlDialect: Dialect = {
   capture: mssqlCapture,
   sampling: mssqlSampling,
   copy: mssqlCopySupport,
+  migrations: mssqlMigrations,
+  audit: mssqlAudit,
 };

@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.ts';
+import { postgresAudit } from './audit.ts';
+import { postgresMigrations } from './migrate/index.ts';
 import { postgresCopySupport } from './copy-support.ts';
 import { postgresCapture } from './capture.ts';
 import { postgresBulk } from './bulk-load.ts';
@@ -16,4 +18,6 @@ export const postgresDialect: Dialect = {
   capture: postgresCapture,
   sampling: postgresSampling,
   copy: postgresCopySupport,
+  migrations: postgresMigrations,
+  audit: postgresAudit,
 };

@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.ts';
+import { sqliteAudit } from './audit.ts';
+import { sqliteMigrations } from './migrate/index.ts';
 import { sqliteCopySupport } from './copy-support.ts';
 import { sqliteCapture } from './capture.ts';
 import { sqliteBulk } from './bulk-load.ts';
@@ -16,4 +18,6 @@ export const sqliteDialect: Dialect = {
   capture: sqliteCapture,
   sampling: sqliteSampling,
   copy: sqliteCopySupport,
+  migrations: sqliteMigrations,
+  audit: sqliteAudit,
 };
