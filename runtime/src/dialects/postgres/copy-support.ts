@@ -162,8 +162,8 @@ export const postgresCopySupport: CopySupport = {
     for (const column of columns) {
       // pg_get_serial_sequence finds the sequence of an identity or serial column; null (no-op) for neither.
       await pool.query(
-        `SELECT setval(s.seq, GREATEST(COALESCE((SELECT max(${q(column)}) FROM ${tableSql(table)}), 0) + 1, s.min), false)
-         FROM (SELECT pg_get_serial_sequence($1, $2) AS seq) x CROSS JOIN LATERAL (SELECT seqmin AS min FROM pg_sequence WHERE seqrelid = x.seq::regclass) s`,
+        `SELECT setval(x.seq, GREATEST(COALESCE((SELECT max(${q(column)}) FROM ${tableSql(table)}), 0) + 1, s.seqmin), false)
+         FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS seq) x JOIN pg_sequence s ON s.seqrelid = x.seq`,
         [tableSql(table), column],
       );
     }

@@ -1,0 +1,212 @@
+import { CompiledQuery, sql } from 'kysely';
+import type { TenantDb } from '../../connect.ts';
+import type { DialectName } from '../../contracts/connection-profile.ts';
+import type { Finding } from '../../contracts/finding.ts';
+import type { MigrationOp } from '../../contracts/migration-op.ts';
+import type { SchemaModel } from '../../contracts/schema-model.ts';
+import type { Dialect } from '../../dialects/dialect.ts';
+import { loadDialect } from '../../dialects/index.ts';
+import type { MigrationDialect } from '../../dialects/migration-dialect.ts';
+import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from './checkpoint.ts';
+import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
+import { copyTable, type TableContext } from './table.ts';
+
+export interface CopyProgress {
+  /** `plan`: findings known, nothing written yet; `schema`; `load` after each committed batch; `indexes`; `done`. */
+  phase: 'plan' | 'schema' | 'load' | 'indexes' | 'done';
+  table?: string;
+  /** Rows of `table` in the target so far, and the source's count when the copy started. */
+  rows?: number;
+  totalRows?: number;
+  /** Batches committed by this run, over all tables. */
+  batches?: number;
+  tableDone?: boolean;
+  findings?: Finding[];
+}
+
+export interface CopyOptions {
+  from: TenantDb;
+  to: TenantDb;
+  /** Table names (or schema.name) to copy; every table by default. */
+  tables?: string[];
+  /** Tables copied at once (default 4). */
+  jobs?: number;
+  /** Rows per batch: each batch and its checkpoint commit in one target transaction (default 10 000). */
+  batchSize?: number;
+  /** Where checkpoints go (default: a table in the target, dropped when the copy completes). */
+  checkpoint?: CheckpointStore;
+  onProgress?: (progress: CopyProgress) => void;
+  /** `create` (default) builds the target schema; `existing` loads into tables already there. */
+  schema?: 'create' | 'existing';
+  /** Continue an interrupted copy recorded in the target; without it such a target is refused. */
+  resume?: boolean;
+  /** Use a same-dialect raw path where the dialect has one (Postgres binary COPY). Default true. */
+  direct?: boolean;
+}
+
+export interface TableCopyReport {
+  table: string;
+  rows: number;
+  /** Batches this run committed (a resumed table counts only the new ones). */
+  batches: number;
+  method: 'direct' | 'bulk' | 'one-pass';
+  /** Rows already there from an interrupted run. */
+  resumedAt: number;
+  ms: number;
+}
+
+export interface CopyReport {
+  from: DialectName;
+  to: DialectName;
+  tables: TableCopyReport[];
+  rows: number;
+  ms: number;
+  resumed: boolean;
+  /** Everything the plan found (lossy types, skipped objects) and any foreign key violation found after the load. */
+  findings: Finding[];
+}
+
+/** A copy the plan refused (an unknown table, a non-empty target…); `findings` says why. */
+export class CopyRefusedError extends Error {
+  override name = 'CopyRefusedError';
+  readonly findings: Finding[];
+  constructor(findings: Finding[]) {
+    super(`copy refused:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
+    this.findings = findings;
+  }
+}
+
+function migrationsOf(dialect: Dialect): MigrationDialect {
+  const migrations = (dialect as Dialect & { migrations?: MigrationDialect }).migrations;
+  if (!migrations) throw new Error(`the ${dialect.name} dialect has no DDL compiler (Dialect.migrations)`);
+  return migrations;
+}
+
+/** Plans a copy without writing anything: the target schema and what it changes or loses. */
+export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume'>): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
+  const [source, target] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
+  const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
+  const store = options.checkpoint ?? targetTableCheckpoints();
+  const resuming = store.present(targetModel);
+  if (resuming && !options.resume) {
+    throw new Error(`the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`);
+  }
+  const visible = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => t.name !== store.table) });
+  const plan = planCopy(
+    {
+      source: { model: visible(sourceModel), copy: source.copy },
+      // A resumed copy already created its tables: plan them as new, the schema step is skipped.
+      target: { dialect: target.name, model: resuming ? { ...targetModel, tables: [] } : targetModel, copy: target.copy, capabilities: target.capabilities },
+    },
+    { tables: options.tables, schema: options.schema },
+  );
+  return { ...plan, resuming, sourceModel, targetModel };
+}
+
+/**
+ * Copies tables from one database into another, any dialect to any: target schema from the source's SchemaModel
+ * (types mapped per docs/type-mapping.md, lossy changes reported first), rows in keyset-paged batches by primary key
+ * through the target's bulk loader (or Postgres binary COPY between two Postgres), tables in parallel, indexes and
+ * foreign keys after the load, identity counters set past the copied maximum. Every batch commits with its
+ * checkpoint, so a copy killed at any point resumes (`resume: true`) without duplicating or skipping a row.
+ */
+export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
+  const started = performance.now();
+  const { from, to } = options;
+  const progress = options.onProgress ?? (() => {});
+  const store = options.checkpoint ?? targetTableCheckpoints();
+  const plan = await planDatabaseCopy({ ...options, checkpoint: store });
+  progress({ phase: 'plan', findings: plan.findings });
+  const refusals = plan.findings.filter((f) => f.severity === 'error');
+  if (refusals.length) throw new CopyRefusedError(refusals);
+  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
+
+  if (!plan.resuming) {
+    progress({ phase: 'schema' });
+    await createSchema(to, target, plan, store, options.schema === 'existing');
+  }
+  const targetModel = await target.introspect(to.db);
+  const checkpoints = await store.read(to.db);
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 10_000));
+  const totals = new Map(await Promise.all(plan.tables.map(async (t) => [t.target, await source.copy.count(from, t.source)] as const)));
+  const counter = { batches: 0 };
+  const context: Omit<TableContext, 'plan' | 'checkpoint' | 'direct'> = {
+    from, to, source, target, store, batchSize, counter,
+    progress: (table, rows, done) => progress({ phase: 'load', table, rows, totalRows: totals.get(table), batches: counter.batches, tableDone: done }),
+  };
+  await target.copy.beforeLoad(to);
+  const reports: TableCopyReport[] = [];
+  let violations: string[];
+  try {
+    // Largest first, so the long tables start early and the short ones fill the gaps.
+    const queue = [...plan.tables].sort((a, b) => (totals.get(b.target) ?? 0) - (totals.get(a.target) ?? 0));
+    const jobs = Math.max(1, Math.min(options.jobs ?? 4, queue.length || 1));
+    await Promise.all(
+      Array.from({ length: jobs }, async () => {
+        for (let table = queue.shift(); table; table = queue.shift()) {
+          const checkpoint: Checkpoint = checkpoints.get(table.target) ?? { table: table.target, lastKey: null, rows: 0, done: false };
+          const direct = options.direct !== false && sameNativeTypes(table, plan.sourceModel, targetModel) ? target.copy.direct : undefined;
+          reports.push(await copyTable({ ...context, plan: table, checkpoint, direct }));
+        }
+      }),
+    );
+  } finally {
+    violations = await target.copy.afterLoad(to);
+  }
+  const findings = [...plan.findings];
+  for (const v of violations) findings.push({ rule: 'copy-foreign-key-violation', severity: 'error', subject: v.split(' ')[0] ?? '', message: v });
+  for (const table of plan.tables) if (table.identity.length) await target.copy.resetIdentity(to, { name: table.target }, table.identity);
+  progress({ phase: 'indexes' });
+  await runAfterOps(to, target, plan.after);
+  await store.drop(to.db);
+  progress({ phase: 'done' });
+  reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  return {
+    from: from.dialect,
+    to: to.dialect,
+    tables: reports,
+    rows: reports.reduce((n, r) => n + r.rows, 0),
+    ms: performance.now() - started,
+    resumed: plan.resuming,
+    findings,
+  };
+}
+
+/** Tables, enums and the checkpoint records in one transaction: a copy killed here starts over cleanly. */
+async function createSchema(to: TenantDb, target: Dialect, plan: CopyPlan & { targetModel: SchemaModel }, store: CheckpointStore, existing: boolean): Promise<void> {
+  const migrations = migrationsOf(target);
+  const ops: MigrationOp[] = [...(existing ? [] : plan.create), store.createOp()];
+  const statements = ops.flatMap((op) => migrations.compile(op, plan.targetModel));
+  await target.bulk.inTransaction(to, async (session) => {
+    for (const statement of statements) await session.execute(CompiledQuery.raw(statement.sql));
+    for (const table of plan.tables) await session.execute(store.start(to.db, table.target));
+  });
+}
+
+/**
+ * Indexes and foreign keys, each op on its own (Postgres builds indexes CONCURRENTLY, outside a transaction).
+ * Ops whose index or constraint already exists are skipped, so a copy killed halfway through them resumes.
+ */
+async function runAfterOps(to: TenantDb, target: Dialect, ops: MigrationOp[]): Promise<void> {
+  if (!ops.length) return;
+  const migrations = migrationsOf(target);
+  let model = await target.introspect(to.db);
+  for (const op of ops) {
+    if (op.op === 'createIndex' && model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) continue;
+    if (op.op === 'addForeignKey' && model.tables.some((t) => t.name === op.table && t.foreignKeys.some((fk) => fk.name === op.foreignKey.name))) continue;
+    for (const statement of migrations.compile(op, model)) await sql.raw(statement.sql).execute(to.db);
+    if (op.op === 'addForeignKey') model = await target.introspect(to.db);
+  }
+}
+
+/** The raw (binary) path needs each column to have the very same native type on both sides. */
+function sameNativeTypes(table: TablePlan, sourceModel: SchemaModel, targetModel: SchemaModel): boolean {
+  const s = sourceModel.tables.find((t) => t.schema === table.source.schema && t.name === table.source.name);
+  const t = targetModel.tables.find((x) => x.schema === targetModel.defaultSchema && x.name === table.target);
+  if (!s || !t || sourceModel.dialect !== targetModel.dialect) return false;
+  return table.columns.every((c) => {
+    const a = s.columns.find((x) => x.name === c.name);
+    const b = t.columns.find((x) => x.name === c.name);
+    return a !== undefined && b !== undefined && a.nativeType === b.nativeType && !b.generated;
+  });
+}

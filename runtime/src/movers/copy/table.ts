@@ -1,0 +1,100 @@
+import type { TenantDb } from '../../connect.ts';
+import type { BulkValue } from '../../dialects/bulk-load.ts';
+import type { DirectCopy } from '../../dialects/copy-support.ts';
+import type { Dialect } from '../../dialects/dialect.ts';
+import type { Checkpoint, CheckpointStore } from './checkpoint.ts';
+import type { TableCopyReport } from './copy.ts';
+import type { TablePlan } from './plan.ts';
+import { toBulkValue } from './values.ts';
+
+export interface TableContext {
+  from: TenantDb;
+  to: TenantDb;
+  source: Dialect;
+  target: Dialect;
+  store: CheckpointStore;
+  batchSize: number;
+  plan: TablePlan;
+  checkpoint: Checkpoint;
+  direct: DirectCopy | undefined;
+  /** Shared by all tables: batches committed by this run. */
+  counter: { batches: number };
+  progress(table: string, rows: number, done: boolean): void;
+}
+
+/** Converts source rows into the target's bulk values, column by column. */
+function converter(plan: TablePlan): (rows: unknown[][]) => BulkValue[][] {
+  const kinds = plan.columns.map((c) => c.target.kind);
+  const where = plan.columns.map((c) => `${plan.target}.${c.name}`);
+  return (rows) => rows.map((row) => row.map((v, i) => toBulkValue(v, kinds[i]!, where[i]!)));
+}
+
+/**
+ * One table: pages of `batchSize` rows after the checkpoint's key, each loaded and checkpointed in one target
+ * transaction. A table without a key is loaded in one pass, in one transaction, so an interrupted pass starts over.
+ */
+export async function copyTable(ctx: TableContext): Promise<TableCopyReport> {
+  const started = performance.now();
+  const { plan, to, store } = ctx;
+  const state = { ...ctx.checkpoint };
+  const resumedAt = state.rows;
+  const method: TableCopyReport['method'] = plan.key.length === 0 ? 'one-pass' : ctx.direct ? 'direct' : 'bulk';
+  let batches = 0;
+  const report = () => ({ table: plan.target, rows: state.rows, batches, method, resumedAt, ms: performance.now() - started });
+  if (state.done) return report();
+  const columns = plan.columns.map((c) => c.source);
+  const names = plan.columns.map((c) => c.name);
+  const convert = converter(plan);
+  const committed = () => {
+    batches++;
+    ctx.counter.batches++;
+    ctx.progress(plan.target, state.rows, state.done);
+  };
+
+  if (plan.key.length === 0) {
+    await ctx.target.bulk.inTransaction(to, async (session) => {
+      // A pass interrupted earlier left nothing (it is one transaction), but a row count says otherwise: clear it.
+      if (state.rows > 0) await session.execute(to.db.deleteFrom(plan.target).compile());
+      const rows = (async function* () {
+        for await (const page of ctx.source.copy.scan(ctx.from, plan.source, columns, ctx.batchSize)) yield convert(page);
+      })();
+      state.rows = await session.load(plan.target, names, rows);
+      state.done = true;
+      await session.execute(store.record(to.db, state));
+    });
+    committed();
+    return report();
+  }
+
+  const key = plan.key.map((name) => columns.find((c) => c.name === name)!);
+  const keyAt = plan.key.map((name) => names.indexOf(name));
+  for (;;) {
+    if (ctx.direct) {
+      const keys = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns: key, key, after: state.lastKey, limit: ctx.batchSize });
+      const upTo = keys.length ? keys[keys.length - 1]! : null;
+      const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: keys.length < ctx.batchSize };
+      if (upTo) {
+        const copied = await ctx.direct.copyPage(ctx.from, to, { table: plan.source, targetTable: { name: plan.target }, columns, key, after: state.lastKey, upTo }, async (run) => {
+          next.rows = state.rows + keys.length;
+          const query = store.record(to.db, next);
+          await run(query.sql, query.parameters as unknown[]);
+        });
+        next.rows = state.rows + copied;
+      } else {
+        await ctx.target.bulk.inTransaction(to, (session) => session.execute(store.record(to.db, next)));
+      }
+      Object.assign(state, next);
+    } else {
+      const page = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after: state.lastKey, limit: ctx.batchSize });
+      const last = page[page.length - 1];
+      const next: Checkpoint = { ...state, lastKey: last ? keyAt.map((i) => last[i]) : state.lastKey, rows: state.rows + page.length, done: page.length < ctx.batchSize };
+      await ctx.target.bulk.inTransaction(to, async (session) => {
+        if (page.length) await session.load(plan.target, names, [convert(page)]);
+        await session.execute(store.record(to.db, next));
+      });
+      Object.assign(state, next);
+    }
+    committed();
+    if (state.done) return report();
+  }
+}
