@@ -59,7 +59,9 @@ export function compilePostgres(op: MigrationOp, _before: SchemaModel): Compiled
       if (op.nullable) return [strong(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP NOT NULL`)];
       // PG 12+: SET NOT NULL skips its full-table scan under ACCESS EXCLUSIVE when a valid CHECK proves it.
       const check = quoteIdent(helperName('nn', op.table, op.column));
+      // A failed earlier attempt (its VALIDATE found nulls) leaves the helper check behind: replaced, not duplicated.
       return [
+        strong(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${check}`),
         strong(`ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID`),
         alone(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${check}`),
         strong(`ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL`),
