@@ -34,6 +34,13 @@ export interface NeutralOptions {
   normalizeName?: (name: string) => string;
   /** Compare whether a column is an identity / auto-increment column. Default true. */
   identity?: boolean;
+  /**
+   * Default true. False compares an enum column as `text` and leaves enum types out: for a database without native
+   * enums (SQLite, SQL Server), where migrations store an enum column as text with a CHECK on its values, so its
+   * model compares equal to a Postgres one with the native enum. The values themselves are then not compared (they
+   * live in a CHECK expression there, and expressions are not part of the projection).
+   */
+  nativeEnums?: boolean;
 }
 
 export interface NeutralColumn {
@@ -95,11 +102,12 @@ export function neutralSchema(model: SchemaModel, options: NeutralOptions = {}):
   const n = options.normalizeName ?? ((name: string) => name);
   const qualify = (schema: string, name: string) => (schema === model.defaultSchema ? n(name) : `${n(schema)}.${n(name)}`);
   const list = (columns: string[]) => `(${columns.join(', ')})`;
+  const nativeEnums = options.nativeEnums !== false;
   const tables = model.tables.map((table): NeutralTable => ({
     name: qualify(table.schema, table.name),
     columns: table.columns.map((c) => ({
       name: n(c.name),
-      type: describeNeutralType(c.type, n),
+      type: describeNeutralType(nativeEnums ? c.type : enumAsText(c.type), n),
       nullable: c.nullable,
       generated: c.generated?.kind ?? null,
       ...(options.identity === false ? {} : { identity: c.identity !== null }),
@@ -124,8 +132,14 @@ export function neutralSchema(model: SchemaModel, options: NeutralOptions = {}):
   return {
     tables: tables.sort((a, b) => compareText(a.name, b.name)),
     views: model.views.map((v) => ({ name: qualify(v.schema, v.name), columns: v.columns.map((c) => n(c.name)) })).sort((a, b) => compareText(a.name, b.name)),
-    enums: model.enums.map((e) => `${qualify(e.schema, e.name)}(${e.values.join(', ')})`).sort(compareText),
+    enums: nativeEnums ? model.enums.map((e) => `${qualify(e.schema, e.name)}(${e.values.join(', ')})`).sort(compareText) : [],
   };
+}
+
+function enumAsText(type: NeutralType): NeutralType {
+  if (type.kind === 'enum') return { kind: 'text' };
+  if (type.kind === 'array' && type.element) return { ...type, element: enumAsText(type.element) };
+  return type;
 }
 
 /**
