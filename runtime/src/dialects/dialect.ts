@@ -4,6 +4,7 @@ import type { ConnectionProfile, DialectName } from '../contracts/connection-pro
 import type { SchemaModel } from '../contracts/schema-model.ts';
 import type { AuditDialect } from './audit-dialect.ts';
 import type { BulkDialect } from './bulk-load.ts';
+import type { BackupDialect } from './backup.ts';
 import type { SamplingDialect } from './sampling.ts';
 import type { CopySupport } from './copy-support.ts';
 import type { MigrationDialect } from './migration-dialect.ts';
@@ -58,6 +59,8 @@ export interface Dialect {
   introspect(db: Kysely<any>): Promise<SchemaModel>;
   /** Reads a spread-out sample of a table's rows (PII scan). */
   readonly sampling: SamplingDialect;
+  /** Dump, restore into a scratch database and per-table checksums (`byos backup verify`); absent without such tools. */
+  readonly backup?: BackupDialect;
   /** Bulk loading in one transaction, and streamed reads (dialects/<name>/bulk-load.ts). */
   readonly bulk: BulkDialect;
   /** Trigger change capture and keyed replay for online switching (dialects/<name>/capture.ts). */

@@ -5,6 +5,7 @@ import { postgresCopySupport } from './copy-support.ts';
 import { postgresCapture } from './capture.ts';
 import { postgresBulk } from './bulk-load.ts';
 import { postgresSampling } from './sampling.ts';
+import { postgresBackup } from './backup.ts';
 import { openPostgres } from './driver.ts';
 import { introspectPostgres, POSTGRES_DEFAULT_SCHEMA } from './introspector.ts';
 
@@ -17,6 +18,7 @@ export const postgresDialect: Dialect = {
   bulk: postgresBulk,
   capture: postgresCapture,
   sampling: postgresSampling,
+  backup: postgresBackup,
   copy: postgresCopySupport,
   migrations: postgresMigrations,
   audit: postgresAudit,

@@ -1,0 +1,1 @@
+export { verifyBackup, type BackupVerifyOptions, type BackupVerifyResult, type BackupTableCheck } from './verify.ts';
