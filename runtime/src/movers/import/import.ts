@@ -1,0 +1,324 @@
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { CompiledQuery } from 'kysely';
+import type { MigrationOp } from '../../contracts/migration-op.ts';
+import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
+import type { BulkValue } from '../../dialects/bulk-load.ts';
+import { loadDialect } from '../../dialects/index.ts';
+import type { MigrationDialect } from '../../dialects/migration-dialect.ts';
+import type { TenantDb } from '../../connect.ts';
+import type { TextEncodingName } from './encoding.ts';
+import { createTableOp, tableFromOp } from './infer.ts';
+import { DEFAULT_MAPPING_THRESHOLD, mapHeaders, type MappingEntry, parseSavedMapping, savedMapping } from './mapping.ts';
+import { openSource } from './open-source.ts';
+import { csvRejectsWriter, type RejectsWriter, xlsxRejectsWriter } from './rejects.ts';
+import type { SourceRow, TabularSource } from './source.ts';
+import { type Converter, columnConverter, UniquenessTracker } from './validate.ts';
+import type { DateOrder } from './values.ts';
+import type { ZipLimits } from './zip-guard.ts';
+import { restoreNeutralised } from '../export/cells.ts';
+
+export interface ImportOptions {
+  file: string;
+  table: string;
+  /** Create the table from the file (types inferred from the first `sampleRows` rows) through a createTable op. */
+  create?: boolean;
+  sheet?: string;
+  /** HEADER (or 1-based position) → column, or null to leave the header out. Wins over the mapping file. */
+  map?: Record<string, string | null>;
+  /** A saved mapping: read when the file exists, written with the settled mapping when it does not. */
+  mappingFile?: string;
+  dryRun?: boolean;
+  /** `abort` (default): any rejected row fails the whole import. `skip`: load the good rows. */
+  onError?: 'abort' | 'skip';
+  rejectsFile?: string;
+  dateFormat?: DateOrder;
+  encoding?: TextEncodingName;
+  delimiter?: string;
+  header?: boolean;
+  threshold?: number;
+  batchRows?: number;
+  previewRows?: number;
+  sampleRows?: number;
+  limits?: Partial<ZipLimits>;
+  /** In-file uniqueness is checked for up to this many keys per constraint (memory bound); the database checks the rest. */
+  uniqueKeyLimit?: number;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface RejectedRow {
+  row: number;
+  line: number;
+  /** The column (as the file names it) at fault, or null for a row-level problem. */
+  header: string | null;
+  reason: string;
+}
+
+export interface ImportReport {
+  file: string;
+  table: string;
+  format: 'csv' | 'xlsx';
+  details: Record<string, string | boolean>;
+  mapping: MappingEntry[];
+  created: boolean;
+  dryRun: boolean;
+  /** True when rows were written and committed. */
+  committed: boolean;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  /** The first 100 rejected rows; all of them are in the rejects file. */
+  rejected: RejectedRow[];
+  rejectsFile: string | null;
+  /** The first rows as they would be stored. */
+  preview: Record<string, BulkValue>[];
+  mappingFileWritten: string | null;
+  notes: string[];
+}
+
+/** The mapping needs the user: headers it would not guess, or explicit mappings that do not fit. */
+export class ImportMappingError extends Error {
+  override name = 'ImportMappingError';
+  readonly mapping: MappingEntry[];
+  constructor(message: string, mapping: MappingEntry[]) {
+    super(message);
+    this.mapping = mapping;
+  }
+}
+
+/** An all-or-nothing import found rejected rows: nothing was written. */
+export class ImportRejectedError extends Error {
+  override name = 'ImportRejectedError';
+  readonly report: ImportReport;
+  constructor(report: ImportReport) {
+    const first = report.rejected[0];
+    super(
+      `${report.rowsRejected} row(s) rejected, nothing imported (the table is unchanged)` +
+        (first ? `; first: row ${first.row}${first.header ? `, column "${first.header}"` : ''}: ${first.reason}` : '') +
+        (report.rejectsFile ? `; all rejected rows are in ${report.rejectsFile}` : '; use --rejects FILE to get them, or --on-error skip to load the rest'),
+    );
+    this.report = report;
+  }
+}
+
+const MAX_REPORTED = 100;
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function insertableColumns(table: Table): string[] {
+  return table.columns.filter((c) => !c.generated).map((c) => c.name);
+}
+
+function checkDuplicateHeaders(headers: readonly string[], explicit: Record<string, string | null>): void {
+  const positions = new Map<string, number[]>();
+  headers.forEach((h, i) => positions.set(h, [...(positions.get(h) ?? []), i]));
+  for (const [header, at] of positions) {
+    if (at.length < 2 || at.every((i) => String(i + 1) in explicit)) continue;
+    throw new ImportMappingError(
+      `the header "${header}" appears ${at.length} times (columns ${at.map((i) => i + 1).join(', ')}); say which is which by position, e.g. --map ${at[0]! + 1}=COLUMN --map ${at[1]! + 1}=`,
+      [],
+    );
+  }
+}
+
+/**
+ * Imports a CSV/TSV or XLSX file into a table: sniff, map headers, validate every row against the SchemaModel,
+ * stream the good rows through the dialect's bulk path in one transaction (Postgres: COPY into a staging table, one
+ * INSERT … SELECT). All-or-nothing unless `onError: 'skip'`.
+ */
+export async function importFile(tenant: TenantDb, options: ImportOptions): Promise<ImportReport> {
+  const dialect = await loadDialect(tenant.dialect);
+  const source = await openSource(options.file, {
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    ...(options.header !== undefined ? { header: options.header } : {}),
+    ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  try {
+    return await importFromSource(tenant, dialect.introspect.bind(dialect), dialect as typeof dialect & { migrations?: MigrationDialect }, source, options);
+  } finally {
+    await source.close();
+  }
+}
+
+async function importFromSource(
+  tenant: TenantDb,
+  introspect: (db: TenantDb['db']) => Promise<SchemaModel>,
+  dialect: Awaited<ReturnType<typeof loadDialect>> & { migrations?: MigrationDialect },
+  source: TabularSource,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const model = await introspect(tenant.db);
+  const notes: string[] = [];
+  let explicit: Record<string, string | null> = {};
+  const mappingFileExists = options.mappingFile ? await exists(options.mappingFile) : false;
+  if (options.mappingFile && mappingFileExists) {
+    const saved = parseSavedMapping(await readFile(options.mappingFile, 'utf8'), options.mappingFile);
+    if (saved.table !== options.table) notes.push(`mapping file ${options.mappingFile} was saved for table ${saved.table}`);
+    explicit = { ...saved.map };
+  }
+  explicit = { ...explicit, ...options.map };
+  const headers = source.headers;
+  checkDuplicateHeaders(headers, explicit);
+
+  let table = model.tables.find((t) => t.schema === model.defaultSchema && t.name === options.table) ?? null;
+  let rows: AsyncIterable<SourceRow> = source.rows;
+  let createOp: Extract<MigrationOp, { op: 'createTable' }> | null = null;
+  if (options.create) {
+    if (table) throw new ImportMappingError(`table "${options.table}" already exists; drop --create to import into it`, []);
+    const iterator = source.rows[Symbol.asyncIterator]();
+    const sample: SourceRow[] = [];
+    while (sample.length < (options.sampleRows ?? 1000)) {
+      const next = await iterator.next();
+      if (next.done) break;
+      sample.push(next.value);
+    }
+    const included = headers.map((h, i) => ({ h, i, target: explicit[h] !== undefined ? explicit[h] : explicit[String(i + 1)] !== undefined ? explicit[String(i + 1)] : h })).filter((x) => x.target !== null);
+    createOp = createTableOp(options.table, included.map((x) => x.target!), sample.map((r) => included.map((x) => r.cells[x.i] ?? null)));
+    table = tableFromOp(createOp, model.defaultSchema);
+    included.forEach((x) => {
+      if (x.target !== x.h) explicit[x.h] = x.target;
+    });
+    rows = {
+      async *[Symbol.asyncIterator]() {
+        yield* sample;
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+    };
+  }
+  if (!table) throw new ImportMappingError(`table "${options.table}" does not exist; add --create to make it from the file`, []);
+
+  const columns = insertableColumns(table);
+  const mapped = mapHeaders(headers, columns, explicit, options.threshold ?? DEFAULT_MAPPING_THRESHOLD);
+  if (mapped.problems.length) throw new ImportMappingError(mapped.problems.join('\n'), mapped.entries);
+  if (mapped.undecided.length) {
+    const list = mapped.undecided.map((e) => `  "${e.header}" (column ${e.index + 1})${e.column && e.confidence >= 0.5 ? `: best guess ${e.column} at ${Math.round(e.confidence * 100)}%` : ': no likely column'}`);
+    throw new ImportMappingError(
+      `these headers need --map HEADER=COLUMN (or --map HEADER= to leave one out):\n${list.join('\n')}`,
+      [...mapped.entries.filter((e) => e.column !== null), ...mapped.undecided],
+    );
+  }
+  const active = mapped.entries.filter((e) => e.column !== null);
+  if (active.length === 0) throw new ImportMappingError('no header maps to a column of the table', mapped.entries);
+  const targetColumns = active.map((e) => e.column!);
+  const missing = table.columns.filter((c) => !c.nullable && c.default === null && !c.identity && !c.generated && !targetColumns.includes(c.name));
+  if (missing.length) {
+    throw new ImportMappingError(`no header maps to the required column(s) ${missing.map((c) => `"${c.name}"`).join(', ')} (NOT NULL without a default)`, mapped.entries);
+  }
+  let mappingFileWritten: string | null = null;
+  if (options.mappingFile && !mappingFileExists) {
+    await writeFile(options.mappingFile, `${JSON.stringify(savedMapping(options.table, mapped.entries), null, 2)}\n`);
+    mappingFileWritten = options.mappingFile;
+  }
+
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  const converters: Converter[] = active.map((e) => columnConverter(byName.get(e.column!)!, table, model, options.dateFormat ? { dateOrder: options.dateFormat } : {}));
+  const unique = new UniquenessTracker(table, targetColumns, options.uniqueKeyLimit);
+  const rejectsWriter: RejectsWriter | null = options.rejectsFile
+    ? source.format === 'xlsx'
+      ? xlsxRejectsWriter(options.rejectsFile, headers, String(source.details.sheet ?? 'rejects'))
+      : csvRejectsWriter(options.rejectsFile, headers, String(source.details.delimiter ?? ','))
+    : null;
+
+  const report: ImportReport = {
+    file: options.file, table: options.table, format: source.format, details: source.details, mapping: mapped.entries, created: false,
+    dryRun: Boolean(options.dryRun), committed: false, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejected: [],
+    rejectsFile: options.rejectsFile ?? null, preview: [], mappingFileWritten, notes,
+  };
+  const abort = (options.onError ?? 'abort') === 'abort';
+  const previewRows = options.previewRows ?? 10;
+  const width = headers.length;
+
+  const reject = async (row: SourceRow, header: string | null, reason: string) => {
+    report.rowsRejected++;
+    if (report.rejected.length < MAX_REPORTED) report.rejected.push({ row: row.row, line: row.line, header, reason });
+    await rejectsWriter?.write(row, header ? `${header}: ${reason}` : reason);
+  };
+
+  /** Converts one row, or records why not. */
+  const convertRow = async (row: SourceRow): Promise<BulkValue[] | null> => {
+    const cells = row.cells;
+    if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== '')) {
+      await reject(row, null, `the row has ${cells.length} cells but the header has ${width}`);
+      return null;
+    }
+    if (cells.length < width && source.format === 'csv') {
+      await reject(row, null, `the row has ${cells.length} cells but the header has ${width}`);
+      return null;
+    }
+    const values: BulkValue[] = new Array(active.length);
+    for (let i = 0; i < active.length; i++) {
+      const cell = cells[active[i]!.index] ?? null;
+      // Undo the export's formula neutralising ('=1 → =1), so an exported file imports back unchanged.
+      const parsed = converters[i]!(typeof cell === 'string' ? restoreNeutralised(cell) : cell);
+      if (!parsed.ok) {
+        await reject(row, active[i]!.header, parsed.reason);
+        return null;
+      }
+      values[i] = parsed.value;
+    }
+    const duplicate = unique.check(values, row.row);
+    if (duplicate) {
+      await reject(row, null, duplicate);
+      return null;
+    }
+    return values;
+  };
+
+  const batchRows = options.batchRows ?? 2000;
+  async function* batches(): AsyncGenerator<BulkValue[][]> {
+    let batch: BulkValue[][] = [];
+    for await (const row of rows) {
+      report.rowsRead++;
+      const values = await convertRow(row);
+      if (values && report.preview.length < previewRows) report.preview.push(Object.fromEntries(targetColumns.map((c, i) => [c, values[i]!])));
+      // After the first rejection an all-or-nothing import stops sending rows but reads on, to report every bad row.
+      if (values && !(abort && report.rowsRejected > 0)) batch.push(values);
+      if (batch.length >= batchRows) {
+        yield batch;
+        batch = [];
+      }
+      if (report.rowsRead % batchRows === 0) options.onProgress?.(report.rowsRead);
+    }
+    if (batch.length && !(abort && report.rowsRejected > 0)) yield batch;
+    options.onProgress?.(report.rowsRead);
+  }
+
+  try {
+    if (options.dryRun) {
+      for await (const _batch of batches()) {
+        // validation only
+      }
+      report.rowsLoaded = 0;
+      if (createOp) notes.push(`would create table ${options.table} (${createOp.columns.map((c) => `${c.name} ${c.type.kind}`).join(', ')})`);
+      return report;
+    }
+    let statements: string[] = [];
+    if (createOp) {
+      if (!dialect.migrations) throw new Error(`the ${dialect.name} dialect cannot compile a createTable op`);
+      statements = dialect.migrations.compile(createOp, model).map((s) => s.sql);
+    }
+    const loaded = await dialect.bulk.inTransaction(tenant, async (session) => {
+      for (const statement of statements) await session.execute(CompiledQuery.raw(statement));
+      const count = await session.load(options.table, targetColumns, batches(), { staged: true });
+      if (abort && report.rowsRejected > 0) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
+      return count;
+    });
+    report.rowsLoaded = loaded;
+    report.committed = true;
+    report.created = Boolean(createOp);
+    if (unique.saturated) notes.push('uniqueness within the file was checked for the first keys only (memory bound); the database checked the rest');
+    return report;
+  } finally {
+    await rejectsWriter?.close();
+  }
+}

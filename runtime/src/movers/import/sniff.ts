@@ -1,0 +1,89 @@
+/**
+ * Guesses how a delimited text file is written from a sample of its first lines: the delimiter (the candidate
+ * giving the same number of fields on every line, more than one), the quote character, and whether the first
+ * row is a header (every cell of it is a label: not empty, not a number, date or boolean).
+ */
+export interface CsvDialect {
+  delimiter: string;
+  quote: string;
+  header: boolean;
+}
+
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/** Splits one logical line into fields, honouring quotes (enough for sniffing; parsing is csv-parse's job). */
+function splitLine(line: string, delimiter: string, quote: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === quote && line[i + 1] === quote) {
+        field += c;
+        i++;
+      } else if (c === quote) quoted = false;
+      else field += c;
+    } else if (c === quote && field === '') quoted = true;
+    else if (c === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** Logical lines: a newline inside quotes does not end one. */
+function logicalLines(sample: string, quote: string, max: number): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < sample.length && lines.length < max; i++) {
+    const c = sample[i];
+    if (c === quote) quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) {
+      if (i > start) lines.push(sample.slice(start, i));
+      if (c === '\r' && sample[i + 1] === '\n') i++;
+      start = i + 1;
+    }
+  }
+  // The last line of a sample cut mid-file may be partial; keep it only when the sample is all there is.
+  if (lines.length === 0 && start < sample.length) lines.push(sample.slice(start));
+  return lines.filter((l) => l.trim() !== '');
+}
+
+function scoreDelimiter(lines: string[], delimiter: string, quote: string): number {
+  const counts = lines.map((l) => splitLine(l, delimiter, quote).length);
+  if (counts.length === 0 || counts[0]! < 2) return 0;
+  const same = counts.filter((n) => n === counts[0]).length;
+  return (same / counts.length) * 100 + Math.min(counts[0]!, 50) / 100;
+}
+
+function looksTyped(value: string): boolean {
+  const v = value.trim();
+  return v === '' || /^[+-]?[\d.,\s']+$/.test(v) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(v) || /^(true|false)$/i.test(v);
+}
+
+export function sniffCsv(sample: string, hint: { delimiter?: string; quote?: string; header?: boolean; tabSeparated?: boolean } = {}): CsvDialect {
+  const quoteGuess = hint.quote ?? (!sample.includes('"') && /(^|[,;\t|])'[^']*'([,;\t|]|$)/m.test(sample) ? "'" : '"');
+  const lines = logicalLines(sample, quoteGuess, 50);
+  let delimiter = hint.delimiter;
+  if (!delimiter) {
+    const candidates = hint.tabSeparated ? ['\t', ...DELIMITERS.filter((d) => d !== '\t')] : DELIMITERS;
+    let best = { delimiter: candidates[0]!, score: 0 };
+    for (const d of candidates) {
+      const score = scoreDelimiter(lines, d, quoteGuess);
+      if (score > best.score) best = { delimiter: d, score };
+    }
+    delimiter = best.delimiter;
+  }
+  let header = hint.header;
+  if (header === undefined) {
+    // Labels in every cell of the first row (no empty, number, date or boolean cell) make it a header; a data row
+    // almost always has one such cell. Repeated labels still make a header: the import then names them.
+    const first = lines[0] === undefined ? [] : splitLine(lines[0], delimiter, quoteGuess);
+    header = first.length > 0 && first.every((f) => f.trim() !== '' && !looksTyped(f));
+  }
+  return { delimiter, quote: quoteGuess, header };
+}

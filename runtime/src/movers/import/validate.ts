@@ -1,0 +1,185 @@
+import type { Column, SchemaModel, Table } from '../../contracts/schema-model.ts';
+import type { BulkValue } from '../../dialects/bulk-load.ts';
+import { type CheckRule, parseCheck } from '../../typegen/checks.ts';
+import type { CellValue } from './source.ts';
+import {
+  type DateOrder, parseBinary, parseBoolean, parseDateTime, parseDecimalText, parseInteger, parseJsonText, type Parsed, parseTime, parseUuid,
+} from './values.ts';
+
+export type Converter = (cell: CellValue) => Parsed<BulkValue>;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
+
+function asText(cell: CellValue): string {
+  if (cell instanceof Date) return cell.toISOString();
+  return String(cell);
+}
+
+/** Enum values: a Postgres enum from the model, or a CHECK (col IN (…)) list on any dialect. */
+function allowedValues(column: Column, table: Table, model: SchemaModel, rules: CheckRule[]): string[] | null {
+  if (column.type.kind === 'enum' && column.type.enumName) {
+    const [schema, name] = column.type.enumName.includes('.') ? column.type.enumName.split('.', 2) : [model.defaultSchema, column.type.enumName];
+    const found = model.enums.find((e) => e.schema === schema && e.name === name);
+    if (found) return found.values;
+  }
+  const inRule = rules.find((r) => r.column === column.name && r.op === 'in');
+  return inRule && inRule.op === 'in' ? inRule.values.map(String) : null;
+}
+
+function tableRules(table: Table): CheckRule[] {
+  return table.checks.flatMap((c) => parseCheck(c.expression) ?? []);
+}
+
+function withNumericChecks(convert: Converter, column: Column, rules: CheckRule[]): Converter {
+  const mine = rules.filter((r) => r.column === column.name && r.op !== 'in') as Extract<CheckRule, { value: number }>[];
+  if (mine.length === 0) return convert;
+  const holds = { '>': (a: number, b: number) => a > b, '>=': (a: number, b: number) => a >= b, '<': (a: number, b: number) => a < b, '<=': (a: number, b: number) => a <= b, '=': (a: number, b: number) => a === b, '<>': (a: number, b: number) => a !== b };
+  return (cell) => {
+    const parsed = convert(cell);
+    if (!parsed.ok || parsed.value === null) return parsed;
+    const n = Number(parsed.value);
+    for (const r of mine) if (!holds[r.op](n, r.value)) return fail(`${parsed.value} breaks the check ${column.name} ${r.op} ${r.value}`);
+    return parsed;
+  };
+}
+
+/** Digits before the point a decimal(p, s) holds. */
+function decimalFits(text: string, precision?: number, scale?: number): boolean {
+  if (precision === undefined) return true;
+  const digits = text.replace(/^-/, '').replace(/[eE].*$/, '').split('.')[0]!.replace(/^0+/, '');
+  return digits.length <= precision - (scale ?? 0);
+}
+
+/**
+ * Turns a cell into the value stored in `column`, or a reason it cannot be: required values, types (dates in the
+ * common forms, booleans, numbers with thousands separators), lengths, enum values and simple CHECKs.
+ */
+export function columnConverter(column: Column, table: Table, model: SchemaModel, options: { dateOrder?: DateOrder } = {}): Converter {
+  const rules = tableRules(table);
+  const type = column.type;
+  const learned: { order?: DateOrder } = {};
+  const allowed = allowedValues(column, table, model, rules);
+  let convert: Converter;
+  switch (type.kind) {
+    case 'boolean':
+      convert = parseBoolean;
+      break;
+    case 'smallint':
+    case 'integer':
+    case 'bigint': {
+      const bits = type.kind === 'smallint' ? 16 : type.kind === 'integer' ? 32 : 64;
+      convert = (cell) => parseInteger(cell, bits);
+      break;
+    }
+    case 'decimal':
+    case 'money':
+      convert = (cell) => {
+        const parsed = parseDecimalText(cell);
+        if (parsed.ok && !decimalFits(parsed.value, type.precision, type.scale)) return fail(`${parsed.value} has too many digits for decimal(${type.precision},${type.scale ?? 0})`);
+        return parsed;
+      };
+      break;
+    case 'real':
+    case 'double':
+      convert = (cell) => {
+        const parsed = parseDecimalText(cell);
+        return parsed.ok ? ok(Number(parsed.value)) : parsed;
+      };
+      break;
+    case 'date':
+      convert = (cell) => {
+        const parsed = parseDateTime(cell, options.dateOrder, learned);
+        if (!parsed.ok) return parsed;
+        if (parsed.value.time && !/^00:00:00(\.0*)?$/.test(parsed.value.time)) return fail(`"${asText(cell)}" has a time of day; the column holds dates only`);
+        return ok(parsed.value.date);
+      };
+      break;
+    case 'timestamp':
+    case 'timestamptz':
+      convert = (cell) => {
+        const parsed = parseDateTime(cell, options.dateOrder, learned);
+        if (!parsed.ok) return parsed;
+        const { date, time = '00:00:00', offset } = parsed.value;
+        // timestamptz without an offset is read as UTC; a timestamp keeps the wall-clock time as written.
+        if (type.kind === 'timestamptz') return ok(`${date} ${time}${offset === undefined || offset === 'Z' ? '+00:00' : offset}`);
+        return ok(`${date} ${time}`);
+      };
+      break;
+    case 'time':
+      convert = parseTime;
+      break;
+    case 'uuid':
+      convert = parseUuid;
+      break;
+    case 'json':
+      convert = parseJsonText;
+      break;
+    case 'binary':
+      convert = parseBinary;
+      break;
+    default:
+      convert = (cell) => {
+        const text = asText(cell);
+        if (type.length !== undefined && (type.kind === 'varchar' || type.kind === 'char')) {
+          const length = [...text].length;
+          if (length > type.length) return fail(`${length} characters, more than the ${type.length} the column holds`);
+        }
+        return ok(text);
+      };
+  }
+  if (allowed) {
+    const inner = convert;
+    const byLower = new Map<string, string>();
+    for (const v of allowed) byLower.set(v.toLowerCase(), byLower.has(v.toLowerCase()) ? '' : v);
+    convert = (cell) => {
+      const parsed = inner(cell);
+      if (!parsed.ok || parsed.value === null) return parsed;
+      const text = String(parsed.value);
+      if (allowed.includes(text)) return parsed;
+      const canonical = byLower.get(text.toLowerCase());
+      if (canonical) return ok(canonical);
+      return fail(`"${text}" is not one of ${allowed.map((v) => `"${v}"`).join(', ')}`);
+    };
+  }
+  convert = withNumericChecks(convert, column, rules);
+  const required = !column.nullable;
+  return (cell) => {
+    if (cell === null || (typeof cell === 'string' && cell.trim() === '')) {
+      if (!required) return ok(null);
+      const hint = column.default !== null || column.identity ? ' (leave the column out of the mapping to use its default)' : '';
+      return fail(`a value is required (the column is NOT NULL)${hint}`);
+    }
+    return convert(cell);
+  };
+}
+
+/** Duplicate detection within the file for the primary key and unique constraints whose columns are all loaded. */
+export class UniquenessTracker {
+  private readonly keys: { name: string; positions: number[]; seen: Map<string | number, number> }[];
+  private readonly limit: number;
+  /** Set once a key set reaches the limit: from then on the database's own constraint is the check. */
+  saturated = false;
+
+  constructor(table: Table, columns: readonly string[], limit = 1_000_000) {
+    this.limit = limit;
+    const constraints = [...(table.primaryKey ? [{ name: 'primary key', columns: table.primaryKey.columns }] : []), ...table.uniques.map((u) => ({ name: `unique (${u.columns.join(', ')})`, columns: u.columns }))];
+    this.keys = constraints
+      .filter((c) => c.columns.every((col) => columns.includes(col)))
+      .map((c) => ({ name: c.name === 'primary key' ? `primary key (${c.columns.join(', ')})` : c.name, positions: c.columns.map((col) => columns.indexOf(col)), seen: new Map() }));
+  }
+
+  /** Null when the row is new for every key, else the reason naming the earlier row. */
+  check(values: readonly BulkValue[], row: number): string | null {
+    for (const key of this.keys) {
+      const parts = key.positions.map((p) => values[p]);
+      if (parts.some((p) => p === null || p === undefined)) continue;
+      const id = parts.length === 1 && typeof parts[0] === 'number' ? parts[0] : JSON.stringify(parts.map((p) => (typeof p === 'bigint' ? p.toString() : p)));
+      const earlier = key.seen.get(id);
+      if (earlier !== undefined) return `duplicate ${key.name}: same value as row ${earlier}`;
+      if (key.seen.size < this.limit) key.seen.set(id, row);
+      else this.saturated = true;
+    }
+    return null;
+  }
+}
