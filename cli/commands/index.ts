@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup.ts';
 import { registerDemo } from './demo.ts';
 import { registerIntrospect } from './introspect.ts';
 import { registerKit } from './kit.ts';
@@ -9,4 +10,4 @@ import { registerTypes } from './types.ts';
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerPii];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerPii, registerBackup];
