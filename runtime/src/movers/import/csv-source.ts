@@ -52,6 +52,8 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
+    // Files edited in several tools mix line endings; any of the three ends a record.
+    record_delimiter: ['\r\n', '\n', '\r'],
     info: true,
     max_record_size: options.maxRecordChars ?? 8 * 1024 * 1024,
   });
