@@ -21,9 +21,7 @@ export interface MigrationContext {
 
 export async function migrationContext(tenant: Pick<TenantDb, 'dialect'>): Promise<MigrationContext> {
   const dialect = await loadDialect(tenant.dialect);
-  const migrations = (dialect as Dialect & { migrations?: MigrationDialect }).migrations;
-  if (!migrations) throw new Error(`the ${dialect.name} dialect has no migration compiler`);
-  return { dialect, migrations, traits: dialect.capabilities };
+  return { dialect, migrations: dialect.migrations, traits: dialect.capabilities };
 }
 
 /** The live schema, journal left out. */
@@ -64,6 +62,8 @@ export interface ExecuteOptions {
   /** Attempts after a lock timeout, with doubling backoff from `retryDelayMs`. Default 4. */
   retries?: number;
   retryDelayMs?: number;
+  /** Called before each retry after a lock timeout. */
+  onRetry?: (attempt: number, error: unknown) => void;
 }
 
 /**
@@ -89,6 +89,7 @@ export async function executeMigration(
     } catch (error) {
       const timeout = ctx.migrations.lockTimeout?.isTimeout(error) ?? false;
       if (!timeout || attempt >= retries) throw error;
+      options.onRetry?.(attempt + 1, error);
       await sleep((options.retryDelayMs ?? 200) * 2 ** attempt);
     }
   }
