@@ -62,6 +62,8 @@ function classify(tokens: Token[], where: string, created: Set<string>): Change[
   }
   if (c.accept('drop', 'table')) {
     c.accept('if', 'exists');
+    // A temporary table is the session's own scratch space: no one else sees it or waits on it.
+    if ((c.accept('temp', '.') || c.accept('temporary', '.')) && c.peek()) return [];
     const table = c.name() ?? '';
     const change: Change = { ...base(table, true), kind: 'drop-table', table };
     created.delete(table);
