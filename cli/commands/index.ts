@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { registerBackup } from './backup.ts';
+import { registerCopy } from './copy.ts';
 import { registerDemo } from './demo.ts';
 import { registerIntrospect } from './introspect.ts';
 import { registerKit } from './kit.ts';
+import { registerMigrate } from './migrate.ts';
+import { registerMigrateAuthoring } from './migrate-authoring.ts';
 import { registerPii } from './pii.ts';
 import { registerPolicy } from './policy.ts';
 import { registerTypes } from './types.ts';
+import { registerVerify } from './verify.ts';
 
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerPii, registerBackup];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup];

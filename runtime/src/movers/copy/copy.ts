@@ -6,7 +6,6 @@ import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { SchemaModel } from '../../contracts/schema-model.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
 import { loadDialect } from '../../dialects/index.ts';
-import type { MigrationDialect } from '../../dialects/migration-dialect.ts';
 import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from './checkpoint.ts';
 import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
@@ -74,12 +73,6 @@ export class CopyRefusedError extends Error {
     super(`copy refused:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
     this.findings = findings;
   }
-}
-
-function migrationsOf(dialect: Dialect): MigrationDialect {
-  const migrations = (dialect as Dialect & { migrations?: MigrationDialect }).migrations;
-  if (!migrations) throw new Error(`the ${dialect.name} dialect has no DDL compiler (Dialect.migrations)`);
-  return migrations;
 }
 
 /** Plans a copy without writing anything: the target schema and what it changes or loses. */
@@ -174,7 +167,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
 
 /** Tables, enums and the checkpoint records in one transaction: a copy killed here starts over cleanly. */
 async function createSchema(to: TenantDb, target: Dialect, plan: CopyPlan & { targetModel: SchemaModel }, store: CheckpointStore, existing: boolean): Promise<void> {
-  const migrations = migrationsOf(target);
+  const migrations = target.migrations;
   const ops: MigrationOp[] = [...(existing ? [] : plan.create), store.createOp()];
   const statements = ops.flatMap((op) => migrations.compile(op, plan.targetModel));
   await target.bulk.inTransaction(to, async (session) => {
@@ -189,7 +182,7 @@ async function createSchema(to: TenantDb, target: Dialect, plan: CopyPlan & { ta
  */
 async function runAfterOps(to: TenantDb, target: Dialect, ops: MigrationOp[]): Promise<void> {
   if (!ops.length) return;
-  const migrations = migrationsOf(target);
+  const migrations = target.migrations;
   let model = await target.introspect(to.db);
   for (const op of ops) {
     if (op.op === 'createIndex' && model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) continue;

@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { connect, type ConnectionProfile, type Finding, profileFromUrl, type TenantDb } from '../../runtime/src/index.ts';
+import { copyDatabase, type CopyProgress, type CopyReport } from '../../runtime/src/movers/copy/index.ts';
+import { type VerifyReport, verifyDatabases } from '../../runtime/src/movers/verify/index.ts';
+import { readProfileFile } from '../connection-options.ts';
+import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
+
+interface CopyFlags {
+  from: string;
+  to: string;
+  tables?: string;
+  jobs?: string;
+  batchSize?: string;
+  verify?: boolean;
+  sample?: string;
+  resume?: boolean;
+  schema?: string;
+  direct?: boolean;
+  json?: boolean;
+}
+
+/** `--from`/`--to` take a database URL or a ConnectionProfile file (JSON or YAML). */
+export async function profileFromArgument(value: string, flag: string): Promise<ConnectionProfile> {
+  if (/\.(json|ya?ml)$/i.test(value) && existsSync(value)) return readProfileFile(value);
+  try {
+    return profileFromUrl(value);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function registerCopy(program: Command): void {
+  program
+    .command('copy')
+    .description('copy tables from one database into another (any dialects): schema, data in checkpointed batches, indexes, foreign keys')
+    .requiredOption('--from <url>', 'source database URL or profile file')
+    .requiredOption('--to <url>', 'target database URL or profile file (empty, or holding an interrupted copy with --resume)')
+    .option('--tables <names>', 'comma-separated tables to copy (default: all)')
+    .option('--jobs <n>', 'tables copied at once', '4')
+    .option('--batch-size <n>', 'rows per batch; each batch commits with its checkpoint', '10000')
+    .option('--verify', 'verify row counts and checksums afterwards (exit 1 on a mismatch)')
+    .option('--sample <n>', 'rows per table compared value by value when verifying', '20')
+    .option('--resume', 'continue an interrupted copy recorded in the target')
+    .option('--schema <mode>', 'create (default): build the target schema; existing: load into tables already there', 'create')
+    .option('--no-direct', 'decode every value even between two Postgres (no binary COPY)')
+    .option('--json', 'print the copy (and verification) report as JSON')
+    .addHelpText('after', '\nExamples:\n  byos copy --from sqlite:./tenant.sqlite --to postgres://app@db.example.com/tenant --jobs 4 --verify\n  byos copy --from old.profile.json --to new.profile.json --resume --json')
+    .action(async (flags: CopyFlags) => {
+      const out = createOutput(Boolean(flags.json));
+      if (flags.schema !== 'create' && flags.schema !== 'existing') throw new UsageError(`--schema must be create or existing, got ${JSON.stringify(flags.schema)}`);
+      const jobs = positiveInteger(flags.jobs, '--jobs');
+      const batchSize = positiveInteger(flags.batchSize, '--batch-size');
+      const sample = Number(flags.sample ?? '20');
+      if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample must be a whole number, got ${JSON.stringify(flags.sample)}`);
+      const tables = flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const [fromProfile, toProfile] = [await profileFromArgument(flags.from, '--from'), await profileFromArgument(flags.to, '--to')];
+      const from = await connect(fromProfile);
+      let to: TenantDb;
+      try {
+        to = await connect(toProfile);
+      } catch (error) {
+        await from.close();
+        throw error;
+      }
+      try {
+        const bars = createTableProgress(out);
+        let report: CopyReport;
+        try {
+          report = await copyDatabase({ from, to, tables, jobs, batchSize, resume: flags.resume, schema: flags.schema, direct: flags.direct, onProgress: bars.update });
+        } finally {
+          bars.stop();
+        }
+        const verification = flags.verify ? await verifyDatabases({ from, to, tables, sample }) : undefined;
+        out.result({ copy: report, ...(verification ? { verify: verification } : {}) });
+        if (!out.json) out.info(summarize(report, verification));
+        const failed = report.findings.some((f) => f.severity === 'error') || (verification !== undefined && !verification.equal);
+        process.exitCode = failed ? EXIT_FAILURE : EXIT_OK;
+      } finally {
+        await from.close();
+        await to.close();
+      }
+    });
+}
+
+function describeFinding(f: Finding): string {
+  return `${f.severity.padEnd(7)} ${f.rule} ${f.subject}: ${f.message}`;
+}
+
+/** One line per table and the totals; findings that are not info; the verification per table. */
+export function summarize(report: CopyReport, verification?: VerifyReport): string {
+  const lines = [`copied ${report.rows} rows in ${report.tables.length} tables from ${report.from} to ${report.to} in ${(report.ms / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}`];
+  for (const t of report.tables) {
+    const rate = t.ms > 0 ? Math.round(((t.rows - t.resumedAt) / t.ms) * 1000) : 0;
+    lines.push(`  ${t.table.padEnd(28)} ${String(t.rows).padStart(10)} rows  ${t.method.padEnd(8)} ${String(rate).padStart(9)} rows/s${t.resumedAt ? `  resumed at ${t.resumedAt}` : ''}`);
+  }
+  for (const f of report.findings.filter((x) => x.severity !== 'info')) lines.push(describeFinding(f));
+  if (verification) {
+    lines.push(verification.equal ? 'verified: every table has equal row counts and checksums' : 'verification FAILED:');
+    for (const t of verification.tables) lines.push(`  ${t.table.padEnd(28)} ${String(t.targetRows).padStart(10)} rows  ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.targetChecksum}`);
+    for (const f of verification.findings) lines.push(describeFinding(f));
+  }
+  return lines.join('\n');
+}
+
+/**
+ * A bar per table (rows, rows/s, ETA) on an interactive terminal; elsewhere (pipes, --json) the plan's findings
+ * and one line per finished table on stderr.
+ */
+function createTableProgress(out: Output, stream: NodeJS.WriteStream = process.stderr): { update: (p: CopyProgress) => void; stop: () => void } {
+  const interactive = !out.json && stream.isTTY === true;
+  const multi = interactive
+    ? new cliProgress.MultiBar(
+        { stream, format: '{table} {bar} {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false, gracefulExit: true, etaBuffer: 50 },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const bars = new Map<string, { bar: cliProgress.SingleBar | null; started: number }>();
+  return {
+    update(p) {
+      if (p.phase === 'plan') {
+        for (const f of p.findings ?? []) if (f.severity === 'warning') out.warn(describeFinding(f));
+        return;
+      }
+      if (p.phase !== 'load' || !p.table) {
+        if (!interactive && p.phase !== 'done') out.warn(`• ${p.phase}`);
+        return;
+      }
+      let entry = bars.get(p.table);
+      if (!entry) {
+        entry = { bar: multi ? multi.create(Math.max(p.totalRows ?? 0, 1), 0, { table: p.table.padEnd(20), speed: 0 }) : null, started: performance.now() };
+        bars.set(p.table, entry);
+      }
+      const seconds = (performance.now() - entry.started) / 1000;
+      const speed = seconds > 0 ? Math.round((p.rows ?? 0) / seconds) : 0;
+      entry.bar?.update(p.rows ?? 0, { table: p.table.padEnd(20), speed });
+      if (!interactive && p.tableDone) out.warn(`• ${p.table}: ${p.rows} rows`);
+    },
+    stop() {
+      multi?.stop();
+    },
+  };
+}
