@@ -105,7 +105,7 @@ export function decryptValue(keys: (id: string) => DataKey | undefined, stored: 
   if (!match) throw new FieldCryptoError(`cannot decrypt ${label(where)}: the stored value is not in the byos:v1 ciphertext format`);
   const keyId = match[1]!;
   const key = keys(keyId);
-  if (!key) throw new FieldCryptoError(`cannot decrypt ${label(where)}: key ${keyId} is not in the tenant's key ring`);
+  if (!key) throw new FieldCryptoError(`cannot decrypt ${label(where)}: key ${keyId} is not in the tenant's key ring (if it was created by a rotation since the keys were loaded, refresh() them)`);
   const raw = Buffer.from(match[2]!, 'base64url');
   if (raw.length < NONCE_BYTES + TAG_BYTES + 1) throw new FieldCryptoError(`cannot decrypt ${label(where)} with key ${keyId}: the ciphertext is truncated`);
   try {
