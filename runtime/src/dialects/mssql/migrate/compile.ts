@@ -24,15 +24,16 @@ function dropDefault(table: string, column: string): string {
 /** The CHECKs BYOS put on an enum column (named …_enum), dropped by lookup since renames leave old names behind. */
 function dropEnumChecks(table: string, column: string): string {
   return (
-    `DECLARE @ck sysname;\n` +
-    `DECLARE checks CURSOR LOCAL FAST_FORWARD FOR SELECT cc.name FROM sys.check_constraints cc JOIN sys.columns c ON c.object_id = cc.parent_object_id ` +
-    `AND c.column_id = cc.parent_column_id WHERE cc.parent_object_id = OBJECT_ID(${quoteLiteral(qualified(table))}) AND c.name = ${quoteLiteral(column)} ` +
-    `AND cc.name LIKE N'%[_]enum';\n` +
-    `OPEN checks;\nFETCH NEXT FROM checks INTO @ck;\n` +
-    `WHILE @@FETCH_STATUS = 0 BEGIN EXEC (N'ALTER TABLE ${qualified(table).replace(/'/g, "''")} DROP CONSTRAINT ' + QUOTENAME(@ck)); FETCH NEXT FROM checks INTO @ck; END;\n` +
-    `CLOSE checks;\nDEALLOCATE checks`
+    `DECLARE @drop nvarchar(max) = (SELECT STRING_AGG(CAST(N'ALTER TABLE ${qualified(table).replace(/'/g, "''")} DROP CONSTRAINT ' + QUOTENAME(cc.name) AS nvarchar(max)), N'; ') ` +
+    `FROM sys.check_constraints cc JOIN sys.columns c ON c.object_id = cc.parent_object_id AND c.column_id = cc.parent_column_id ` +
+    `WHERE cc.parent_object_id = OBJECT_ID(${quoteLiteral(qualified(table))}) AND c.name = ${quoteLiteral(column)} AND cc.name LIKE N'%[_]enum');\n` +
+    `IF @drop IS NOT NULL EXEC (@drop)`
   );
 }
+
+/** sp_rename with named arguments: the object as quoted multi-part text, the new name as given (not parsed). */
+const rename = (object: string, to: string, kind: 'OBJECT' | 'COLUMN') =>
+  `EXEC sp_rename @objname = ${quoteLiteral(object)}, @newname = ${quoteLiteral(to)}, @objtype = N'${kind}'`;
 
 /**
  * The T-SQL for one op. Renames go through sp_rename (object names as quoted multi-part text, new names as given);
@@ -54,7 +55,7 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
     case 'dropTable':
       return [strong(`DROP TABLE ${qualified(op.table)}`)];
     case 'renameTable':
-      return [strong(`EXEC sp_rename ${quoteLiteral(qualified(op.from))}, ${quoteLiteral(op.to)}, N'OBJECT'`)];
+      return [strong(rename(qualified(op.from), op.to, 'OBJECT'))];
     case 'addColumn': {
       const column = columnDefinition(op.table, op.column, before, `${where} on "${op.table}"`);
       // WITH VALUES fills existing rows of a nullable column with the default too, as Postgres does.
@@ -65,7 +66,7 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
       // A column with a default constraint cannot be dropped before it.
       return [strong(dropDefault(op.table, op.column)), strong(`ALTER TABLE ${qualified(op.table)} DROP COLUMN ${quoteIdent(op.column)}`)];
     case 'renameColumn':
-      return [strong(`EXEC sp_rename ${quoteLiteral(`${qualified(op.table)}.${quoteIdent(op.from)}`)}, ${quoteLiteral(op.to)}, N'COLUMN'`)];
+      return [strong(rename(`${qualified(op.table)}.${quoteIdent(op.from)}`, op.to, 'COLUMN'))];
     case 'alterColumnType': {
       const column = tableIn(before, op.table, where).columns.find((c) => c.name === op.column);
       if (!column) throw new Error(`${where}: table "${op.table}" has no column "${op.column}"`);
