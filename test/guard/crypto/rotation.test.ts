@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
 
     const scan = async () => {
       const rows = await tenant.db.selectFrom('customers').select(['id', 'email', 'ssn', 'score']).execute();
-      for (const row of rows) for (const c of ['email', 'ssn', 'score']) if (row[c] !== null) expect(isCiphertext(row[c]), `${c} of ${row.id}`).toBe(true);
+      for (const row of rows) for (const c of ['email', 'ssn', 'score'] as const) if (row[c] !== null) expect(isCiphertext(row[c]), `${c} of ${row.id}`).toBe(true);
       return rows;
     };
 
@@ -62,7 +62,7 @@ for (const dialect of DIALECTS) {
       expect(keys.filter((k) => k.purpose === 'data').map((k) => [k.key_id, k.state]).sort()).toEqual([[firstKey, 'retired'], [report.newKeyId, 'active']].sort());
 
       const rows = await scan();
-      for (const row of rows) for (const c of ['email', 'ssn', 'score']) if (row[c] !== null) expect(ciphertextKeyId(row[c])).toBe(report.newKeyId);
+      for (const row of rows) for (const c of ['email', 'ssn', 'score'] as const) if (row[c] !== null) expect(ciphertextKeyId(row[c])).toBe(report.newKeyId);
     });
 
     it('never wrote a plaintext value: every captured write holds ciphertext only', async () => {
