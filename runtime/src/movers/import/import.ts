@@ -1,10 +1,9 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
 import type { MigrationOp } from '../../contracts/migration-op.ts';
-import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
+import type { Table } from '../../contracts/schema-model.ts';
 import type { BulkValue } from '../../dialects/bulk-load.ts';
-import { loadDialect } from '../../dialects/index.ts';
-import type { MigrationDialect } from '../../dialects/migration-dialect.ts';
+import { type Dialect, loadDialect } from '../../dialects/index.ts';
 import type { TenantDb } from '../../connect.ts';
 import type { TextEncodingName } from './encoding.ts';
 import { createTableOp, tableFromOp } from './infer.ts';
@@ -131,7 +130,7 @@ function checkDuplicateHeaders(headers: readonly string[], explicit: Record<stri
  * INSERT … SELECT). All-or-nothing unless `onError: 'skip'`.
  */
 export async function importFile(tenant: TenantDb, options: ImportOptions): Promise<ImportReport> {
-  const dialect = await loadDialect(tenant.dialect);
+  // The file first: a zip bomb or an unreadable file is refused before the database is touched.
   const source = await openSource(options.file, {
     ...(options.encoding ? { encoding: options.encoding } : {}),
     ...(options.delimiter ? { delimiter: options.delimiter } : {}),
@@ -140,7 +139,7 @@ export async function importFile(tenant: TenantDb, options: ImportOptions): Prom
     ...(options.limits ? { limits: options.limits } : {}),
   });
   try {
-    return await importFromSource(tenant, dialect.introspect.bind(dialect), dialect as typeof dialect & { migrations?: MigrationDialect }, source, options);
+    return await importFromSource(tenant, await loadDialect(tenant.dialect), source, options);
   } finally {
     await source.close();
   }
@@ -148,12 +147,11 @@ export async function importFile(tenant: TenantDb, options: ImportOptions): Prom
 
 async function importFromSource(
   tenant: TenantDb,
-  introspect: (db: TenantDb['db']) => Promise<SchemaModel>,
-  dialect: Awaited<ReturnType<typeof loadDialect>> & { migrations?: MigrationDialect },
+  dialect: Dialect,
   source: TabularSource,
   options: ImportOptions,
 ): Promise<ImportReport> {
-  const model = await introspect(tenant.db);
+  const model = await dialect.introspect(tenant.db);
   const notes: string[] = [];
   let explicit: Record<string, string | null> = {};
   const mappingFileExists = options.mappingFile ? await exists(options.mappingFile) : false;
@@ -304,7 +302,6 @@ async function importFromSource(
     }
     let statements: string[] = [];
     if (createOp) {
-      if (!dialect.migrations) throw new Error(`the ${dialect.name} dialect cannot compile a createTable op`);
       statements = dialect.migrations.compile(createOp, model).map((s) => s.sql);
     }
     const loaded = await dialect.bulk.inTransaction(tenant, async (session) => {
