@@ -8,3 +8,7 @@ export { profileFromUrl } from './url.ts';
 export { redactUrl, redactText, redactError, RedactedError } from './redact.ts';
 export { PROVIDER_TRAITS, providerForHost, type ProviderTraits } from './providers/index.ts';
 export type { Dialect, DialectCapabilities } from './dialects/index.ts';
+export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, CATEGORY_LAW, type PiiScanOptions, type PiiScanResult, type PiiColumnReport, type PiiCategoryHit, type PiiCategory } from './guard/pii/index.ts';
+export { createMasker, maskTransform, parseMaskSpec, type Masker, type MaskerOptions, type MaskKind } from './guard/masking/index.ts';
+export { verifyBackup, type BackupVerifyOptions, type BackupVerifyResult, type BackupTableCheck } from './guard/backup/index.ts';
+export { assertProfileResidency, ResidencyViolationError, RESIDENCY, allowedRegions, isRegionAllowed, jurisdictionsOfRegion } from './guard/residency/index.ts';
