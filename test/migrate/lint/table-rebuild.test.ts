@@ -31,6 +31,8 @@ describe('table-rebuild', () => {
     expect(opFindings('table-rebuild', { ops: [{ op: 'dropTable', table: 'track' }], before, statements: stmts('DROP TABLE "track"'), capabilities: SQLITE_LIKE })).toEqual([]);
     expect(opFindings('table-rebuild', { ops: op, statements: stmts('ALTER TABLE "track" ALTER COLUMN "ms" TYPE bigint') })).toEqual([]);
     expect(opFindings('table-rebuild', { ops: op, before, capabilities: SQLITE_LIKE })).toEqual([]);
+    // Raw SQL in a migration (a sql op) that drops a table has no swap: a drop, not a rebuild.
+    expect(opFindings('table-rebuild', { ops: [{ op: 'sql', up: { sqlite: 'DROP TABLE track' }, down: null }], before, statements: stmts('DROP TABLE track'), capabilities: SQLITE_LIKE })).toEqual([]);
   });
   it('raw SQL is what the author wrote: a DROP TABLE there is a drop, not a rebuild', async () => {
     expect(await sqlFindings('table-rebuild', 'DROP TABLE track;')).toEqual([]);

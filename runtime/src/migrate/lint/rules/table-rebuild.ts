@@ -12,13 +12,16 @@ export const tableRebuild: LintRule = {
   summary: 'The change is applied by rebuilding the table: every row is copied while the database is locked.',
   remediation: 'Expected where the engine cannot alter in place; on a large table run it when writes can pause for the copy, and batch several changes to one table into one migration.',
   check: (changes, ctx) => {
-    const intended = new Set(changesOf(ctx.intent, 'drop-table').map((c) => c.table));
     if (ctx.intent === ctx.mechanics) return [];
+    const intended = new Set(changesOf(ctx.intent, 'drop-table').map((c) => c.table));
+    const renames = changesOf(changes, 'rename-table');
     return changes.flatMap((c, i) => {
       if (c.kind !== 'drop-table' || c.newTable || intended.has(c.table)) return [];
-      // The old copy may have been renamed aside first (x -> _old_x); name the table the user knows.
-      const renamed = changesOf(changes.slice(0, i), 'rename-table').find((r) => r.to === c.table);
-      const table = renamed ? renamed.from : c.table;
+      // A rebuild swaps names: the new copy is renamed to the dropped table's name, or the old one was renamed
+      // aside (x -> _old_x) before being dropped. A bare drop (raw SQL in a migration) is not a rebuild.
+      const swap = renames.find((r) => r.to === c.table);
+      if (!swap) return [];
+      const table = changes.indexOf(swap) < i ? swap.from : c.table;
       return [{ change: c, target: table, message: `rebuilds table ${table}: a new table is created, every row copied, and the old one dropped, while the database is locked` }];
     });
   },
