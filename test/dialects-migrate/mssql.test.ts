@@ -194,5 +194,10 @@ describe('SQL Server migration compiler', () => {
   it('raw sql needs mssql text', () => {
     expect(sqlOf({ op: 'sql', up: { mssql: 'SELECT 1' }, down: null })).toEqual(['SELECT 1']);
     expect(() => sqlOf({ op: 'sql', up: { postgres: 'select 1' }, down: null })).toThrow(/no mssql text/);
+    expect(sqlOf({ op: 'sql', up: { mssql: "CREATE TABLE [a] ([x] int)\nGO\nSELECT 'GO' AS go\n  go -- next batch\nSELECT 2" }, down: null })).toEqual([
+      'CREATE TABLE [a] ([x] int)',
+      "SELECT 'GO' AS go",
+      'SELECT 2',
+    ]);
   });
 });

@@ -201,4 +201,18 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
     expect(model.tables.map((t) => t.name)).toContain(dialectName === 'postgres' ? 'raw_pg' : 'raw_lite');
     expect(() => migrations.compile({ op: 'sql', up: { mssql: 'select 1' }, down: null }, model)).toThrow(new RegExp(`no ${dialectName} text`));
   });
+
+  it('raw sql with several statements, a trigger body and semicolons in strings runs whole', async () => {
+    const trigger =
+      dialectName === 'postgres'
+        ? `create function raw_log_fn() returns trigger language plpgsql as $$ begin insert into raw_log values (case when new.a > 0 then 'pos;' else 'neg;' end); return new; end $$;
+           create trigger raw_log_trg after insert on raw_many for each row execute function raw_log_fn();`
+        : `create trigger raw_log_trg after insert on raw_many begin insert into raw_log values (case when new.a > 0 then 'pos;' else 'neg;' end); end;`;
+    const text = `-- a comment; with a semicolon
+      create table raw_many (a int); create table raw_log (what text);
+      ${trigger}
+      insert into raw_many values (1); insert into raw_many values (-1);`;
+    await apply([{ op: 'sql', up: { [dialectName]: text }, down: null }]);
+    expect(await rows('select what from raw_log order by what')).toEqual([{ what: 'neg;' }, { what: 'pos;' }]);
+  });
 });

@@ -7,6 +7,7 @@ import type { SchemaModel } from '../../runtime/src/contracts/schema-model.ts';
 import { loadDialect } from '../../runtime/src/dialects/index.ts';
 import { runCompiledStatement } from '../../runtime/src/dialects/migration-dialect.ts';
 import { sqliteMigrationLockPath, sqliteMigrations as migrations } from '../../runtime/src/dialects/sqlite/migrate/index.ts';
+import { splitSqliteStatements } from '../../runtime/src/dialects/sqlite/migrate/split.ts';
 import { copyChinookSqlite } from '../../cli/samples/chinook.ts';
 import { freshSqlitePath, freshTenantDb } from '../helpers/databases.ts';
 import { applyOps, columnOf, runStatements, tableOf } from './apply.ts';
@@ -32,6 +33,19 @@ describe('SQLite migration compiler', () => {
     const dialect = await loadDialect('sqlite');
     expect(dialect.migrations).toBe(migrations);
     expect(migrations.lockTimeout).toBeNull();
+  });
+
+  it('splits raw SQL into statements the way sqlite3_complete does', () => {
+    const trigger = `CREATE TEMP TRIGGER "t;r" AFTER INSERT ON x BEGIN SELECT CASE WHEN 1 THEN CASE 2 WHEN 2 THEN 'END;' END END; DELETE FROM y; END`;
+    expect(splitSqliteStatements(`;; select 'a;b' as "c;d"; /* x; */ ${trigger};\nselect 2 -- tail; comment`)).toEqual([
+      `select 'a;b' as "c;d"`,
+      trigger,
+      'select 2 -- tail; comment',
+    ]);
+    expect(splitSqliteStatements(' -- only a comment;\n ;')).toEqual([]);
+    expect(() => migrations.compile(op({ op: 'sql', up: { sqlite: '-- nothing' }, down: null }), { dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [] })).toThrow(
+      /holds no statement/,
+    );
   });
 
   it('uses ALTER TABLE where SQLite has it and the rebuild elsewhere', async () => {

@@ -140,7 +140,10 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
     }
     case 'sql': {
       if (!op.up.mssql) throw new Error(`${where}: no mssql text in up (this migration cannot run on mssql)`);
-      return [{ sql: op.up.mssql }];
+      // GO is a client-side batch separator (sqlcmd, SSMS), not T-SQL: each batch is sent on its own.
+      const batches = op.up.mssql.split(/^[ \t]*GO[ \t]*(?:--[^\n]*)?$/im).map((b) => b.trim()).filter(Boolean);
+      if (!batches.length) throw new Error(`${where}: the mssql text holds no statement`);
+      return batches.map((text) => ({ sql: text }));
     }
   }
 }

@@ -3,6 +3,7 @@ import type { SchemaModel, Table } from '../../../contracts/schema-model.ts';
 import type { CompiledStatement } from '../../migration-dialect.ts';
 import { foldIdentifier, tokenize } from '../sql-text.ts';
 import { rebuildTable } from './rebuild.ts';
+import { splitSqliteStatements } from './split.ts';
 import { enumCheck, enumValues, quoteIdent, quoteList, quoteLiteral, sqliteDefault, sqliteType, tableIn } from './sql-text.ts';
 import { createTableSql, foreignKeyShape, shapeColumn, shapeOf, type TableShape } from './table-shape.ts';
 
@@ -147,7 +148,9 @@ export function compileSqlite(op: MigrationOp, before: SchemaModel): CompiledSta
       return addEnumValue(op, before);
     case 'sql': {
       if (!op.up.sqlite) throw new Error(`${where}: no sqlite text in up (this migration cannot run on sqlite)`);
-      return [{ sql: op.up.sqlite }];
+      const statements = splitSqliteStatements(op.up.sqlite);
+      if (!statements.length) throw new Error(`${where}: the sqlite text holds no statement`);
+      return statements.map((text) => ({ sql: text }));
     }
   }
 }
