@@ -36,7 +36,7 @@ export const ENUM_LENGTH = 255;
 
 /**
  * The T-SQL type for a neutral one: the inverse of mssqlNeutralType, so introspecting the column gives the same
- * NeutralType back, except where SQL Server has no such type (docs/migrations.md): `enum` is nvarchar(255) with a
+ * NeutralType back, except where SQL Server has no such type (docs/migration-dialects.md): `enum` is nvarchar(255) with a
  * CHECK, `array` JSON text (`json`), `interval` nvarchar(64) (ISO 8601), `network` nvarchar(45), and a varchar or
  * char longer than 4000 becomes nvarchar(max) (`text`). Text is always Unicode (nvarchar, nchar).
  */

@@ -20,7 +20,7 @@ function helperName(prefix: string, ...parts: string[]): string {
 }
 
 /**
- * The Postgres DDL for one op, in its safe form (see docs/migrations.md): indexes built and dropped CONCURRENTLY,
+ * The Postgres DDL for one op, in its safe form (see docs/migration-dialects.md): indexes built and dropped CONCURRENTLY,
  * foreign keys and checks added NOT VALID then validated, SET NOT NULL through a validated CHECK (PG 12+ skips the
  * scan), unique constraints attached to a concurrently built index. `before` is not needed: Postgres alters in place.
  */

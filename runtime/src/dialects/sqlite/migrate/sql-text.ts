@@ -15,7 +15,7 @@ export const quoteList = (names: readonly string[]) => names.map(quoteIdent).joi
 
 /**
  * The declared type for a neutral one: the inverse of sqliteNeutralType, so introspecting the column gives the same
- * NeutralType back, except where SQLite has no such type (docs/migrations.md):
+ * NeutralType back, except where SQLite has no such type (docs/migration-dialects.md):
  * - `real` is declared REAL, which reads back as `double` (SQLite's REAL is always 8 bytes);
  * - `money` is DECIMAL(19,4), `interval` TEXT (ISO 8601), `network` TEXT, `xml` TEXT, `array` JSON (a JSON array);
  * - time precision is not kept (SQLite stores temporal values as text);
