@@ -1,7 +1,7 @@
-import { type Kysely, sql } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { CaptureDialect, CaptureTable, CapturedChange, KeyedWrite } from '../../dialects/change-capture.ts';
 import { loadDialect } from '../../dialects/index.ts';
+import { toBulkValue } from '../copy/values.ts';
 
 type Tenant = Pick<TenantDb, 'dialect' | 'db' | 'native'>;
 
@@ -12,6 +12,8 @@ export interface ReplayOptions {
   to: Tenant;
   /** The captured tables (captureTables of the source's model). */
   tables: readonly CaptureTable[];
+  /** The same tables as the target's model describes them (column kinds for value conversion); defaults to `tables`. */
+  targetTables?: readonly CaptureTable[];
   /** Changes taken per batch (default 2000). */
   batchSize?: number;
 }
@@ -30,18 +32,25 @@ export interface ReplayResult {
  * Replays one batch: takes the oldest captured changes, reads each touched key's current row from the source and
  * upserts it on the target (or deletes it there when the source no longer has it), then removes the batch from
  * the change table. Reading the row instead of the JSON image keeps every type exact (bytea, int8, numeric,
- * timestamps) and makes a replay idempotent: running the same batch twice, or after a crash before the
+ * microsecond timestamps) and makes a replay idempotent: running the same batch twice, or after a crash before the
  * acknowledgement, writes the same state.
  */
 export async function replayBatch(options: ReplayOptions): Promise<ReplayResult> {
   const source = (await loadDialect(options.from.dialect)).capture;
   const target = (await loadDialect(options.to.dialect)).capture;
+  const t0 = performance.now();
   const changes = await source.read(options.from, options.batchSize ?? 2000);
   if (!changes.length) return { changes: 0, writes: 0, batches: 0, lag: 0 };
-  const writes = await writesFor(options.from.db, changes, options.tables);
+  const t1 = performance.now();
+  const writes = await writesFor(options.from, changes, options.tables, options.targetTables ?? options.tables);
+  const t2 = performance.now();
   await applyWrites(target, options.to, writes);
+  const t3 = performance.now();
   await source.acknowledge(options.from, changes.map((c) => c.seq));
-  return { changes: changes.length, writes: writes.length, batches: 1, lag: await source.pending(options.from) };
+  const t4 = performance.now();
+  const lag = await source.pending(options.from);
+  if (process.env.SWDEBUG) console.log('batch', changes.length, writes.length, [t1 - t0, t2 - t1, t3 - t2, t4 - t3, performance.now() - t4].map((x) => x.toFixed(1)).join(' '));
+  return { changes: changes.length, writes: writes.length, batches: 1, lag };
 }
 
 /**
@@ -64,33 +73,71 @@ export async function replayChanges(options: ReplayOptions & { maxLag?: number; 
   return total;
 }
 
-/** One write per touched key, ordered by the key's first change (parents inserted before their children). */
-async function writesFor(db: Kysely<any>, changes: readonly CapturedChange[], tables: readonly CaptureTable[]): Promise<KeyedWrite[]> {
+/**
+ * One write per touched key, ordered by the key's first change (parents inserted before their children). Rows
+ * are read with the source dialect's exact reader (CopySupport.readPage, the copy's own) and converted for the
+ * target column's kind with the copy's toBulkValue, so a replayed row is stored exactly as a copied one.
+ */
+async function writesFor(from: Tenant, changes: readonly CapturedChange[], tables: readonly CaptureTable[], targetTables: readonly CaptureTable[]): Promise<KeyedWrite[]> {
   const byName = new Map(tables.map((t) => [t.name, t]));
+  const targetByName = new Map(targetTables.map((t) => [t.name, t]));
   const keys = new Map<string, { table: CaptureTable; pk: Record<string, unknown> }>();
   for (const change of changes) {
     const table = byName.get(change.table);
     if (!table) throw new Error(`captured change ${change.seq} is for table ${change.table}, which this replay does not know (capture it, or give it in tables)`);
     const pk = decodeKey(change.pk, table);
-    const id = `${table.name}\u0000${keyString(table, pk)}`;
+    const id = `${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => pk[c]))}`;
     if (!keys.has(id)) keys.set(id, { table, pk });
   }
-  const current = new Map<string, Record<string, unknown>>();
+  const dialect = await loadDialect(from.dialect);
+  const entries = [...keys.values()];
+  // One read per table per 500 keys; rows are matched back to keys by their text form.
+  const found = new Map<string, unknown[]>();
   const byTable = new Map<CaptureTable, Record<string, unknown>[]>();
-  for (const { table, pk } of keys.values()) byTable.set(table, [...(byTable.get(table) ?? []), pk]);
+  for (const { table, pk } of entries) {
+    const list = byTable.get(table);
+    if (list) list.push(pk);
+    else byTable.set(table, [pk]);
+  }
   for (const [table, pks] of byTable) {
+    const keyIndexes = table.primaryKey.map((c) => table.columns.indexOf(c));
     for (let i = 0; i < pks.length; i += 500) {
-      for (const row of await selectRows(db, table, pks.slice(i, i + 500))) current.set(`${table.name}\u0000${keyString(table, row)}`, row);
+      for (const raw of await dialect.capture.readRows(from, table, pks.slice(i, i + 500))) {
+        found.set(`${table.name}\u0000${JSON.stringify(keyIndexes.map((j) => keyText(raw[j])))}`, raw);
+      }
     }
   }
   const writes: KeyedWrite[] = [];
-  for (const [id, { table, pk }] of keys) {
-    // A key whose text form differs from the row's (a timestamp key, say) is looked up on its own before it
-    // is taken for deleted: a wrong delete would lose a row.
-    const row = current.get(id) ?? (await selectRows(db, table, [pk]))[0];
-    writes.push(row ? { kind: 'upsert', table, row } : { kind: 'delete', table, pk });
+  for (const { table, pk } of entries) {
+    const target = targetByName.get(table.name) ?? table;
+    let raw = found.get(`${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => keyText(pk[c])))}`);
+    if (!raw && !table.primaryKey.every((c) => EXACT_KEY_KINDS.has(table.kinds[c] ?? ''))) {
+      // A key whose text differs from the row's (a timestamp key, say) is looked up on its own before it is
+      // taken for deleted: a wrong delete would lose a row.
+      const columns = table.columns.map((name) => ({ name, type: table.types[name]! }));
+      const key = table.primaryKey.map((name) => ({ name, type: table.types[name]! }));
+      [raw] = await dialect.copy.readPage(from, { table: { name: table.name }, columns, key, at: table.primaryKey.map((c) => pk[c]) });
+    }
+    if (!raw) {
+      writes.push({ kind: 'delete', table: target, pk });
+      continue;
+    }
+    const row: Record<string, unknown> = {};
+    table.columns.forEach((c, j) => {
+      row[c] = toBulkValue(raw[j], target.kinds[c] ?? table.kinds[c]!, `${table.name}.${c}`);
+    });
+    writes.push({ kind: 'upsert', table: target, row });
   }
   return writes;
+}
+
+/** Key kinds whose value reads back with the same text the change table holds, so a miss is a real delete. */
+const EXACT_KEY_KINDS = new Set(['smallint', 'integer', 'bigint', 'text', 'varchar', 'char', 'uuid']);
+
+function keyText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  return String(v);
 }
 
 /**
@@ -123,16 +170,6 @@ async function applyWrites(target: CaptureDialect, to: Tenant, writes: KeyedWrit
   }
 }
 
-async function selectRows(db: Kysely<any>, table: CaptureTable, pks: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-  if (!pks.length) return [];
-  const match = sql.join(
-    pks.map((pk) => sql`(${sql.join(table.primaryKey.map((c) => sql`${sql.ref(c)} = ${pk[c]}`), sql` and `)})`),
-    sql` or `,
-  );
-  const r = await sql<Record<string, unknown>>`select ${sql.join(table.columns.map((c) => sql.ref(c)))} from ${sql.table(table.name)} where ${match}`.execute(db);
-  return r.rows;
-}
-
 const INTEGER_KINDS = new Set(['smallint', 'integer', 'bigint']);
 
 /** Key values as the change table stored them (Postgres keeps them as text) back into comparable values. */
@@ -147,17 +184,6 @@ export function decodeKey(pk: Record<string, unknown>, table: CaptureTable): Rec
     out[c] = v;
   }
   return out;
-}
-
-function keyString(table: CaptureTable, values: Record<string, unknown>): string {
-  return JSON.stringify(table.primaryKey.map((c) => normal(values[c])));
-}
-
-function normal(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  return String(v);
 }
 
 function pick(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {

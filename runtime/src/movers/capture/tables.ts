@@ -32,5 +32,6 @@ export function captureTables(model: SchemaModel, tables?: readonly string[]): C
     columns: t.columns.filter((c) => !c.generated).map((c) => c.name),
     identity: t.columns.filter((c) => c.identity && !c.generated).map((c) => c.name),
     kinds: Object.fromEntries(t.columns.map((c) => [c.name, c.type.kind])),
+    types: Object.fromEntries(t.columns.map((c) => [c.name, c.type])),
   }));
 }

@@ -150,7 +150,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   for (const v of violations) findings.push({ rule: 'copy-foreign-key-violation', severity: 'error', subject: v.split(' ')[0] ?? '', message: v });
   for (const table of plan.tables) if (table.identity.length) await target.copy.resetIdentity(to, { name: table.target }, table.identity);
   progress({ phase: 'indexes' });
-  await runAfterOps(to, target, plan.after);
+  await runAfterOps(to, target, plan.after, Math.max(1, options.jobs ?? 4));
   await store.drop(to.db);
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -177,19 +177,30 @@ async function createSchema(to: TenantDb, target: Dialect, plan: CopyPlan & { ta
 }
 
 /**
- * Indexes and foreign keys, each op on its own (Postgres builds indexes CONCURRENTLY, outside a transaction).
- * Ops whose index or constraint already exists are skipped, so a copy killed halfway through them resumes.
+ * Indexes, tables in parallel (Postgres 14+ builds CONCURRENTLY indexes on different tables without waiting for each
+ * other), then foreign keys one at a time (each locks two tables). Every op runs on its own, outside a transaction
+ * where its dialect needs that; ops whose index or constraint already exists are skipped, so a copy killed halfway
+ * through them resumes.
  */
-async function runAfterOps(to: TenantDb, target: Dialect, ops: MigrationOp[]): Promise<void> {
+async function runAfterOps(to: TenantDb, target: Dialect, ops: MigrationOp[], jobs: number): Promise<void> {
   if (!ops.length) return;
   const migrations = target.migrations;
-  let model = await target.introspect(to.db);
-  for (const op of ops) {
-    if (op.op === 'createIndex' && model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) continue;
-    if (op.op === 'addForeignKey' && model.tables.some((t) => t.name === op.table && t.foreignKeys.some((fk) => fk.name === op.foreignKey.name))) continue;
+  const model = await target.introspect(to.db);
+  const has = (op: MigrationOp) =>
+    (op.op === 'createIndex' && model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) ||
+    (op.op === 'addForeignKey' && model.tables.some((t) => t.name === op.table && t.foreignKeys.some((fk) => fk.name === op.foreignKey.name)));
+  const run = async (op: MigrationOp) => {
     for (const statement of migrations.compile(op, model)) await sql.raw(statement.sql).execute(to.db);
-    if (op.op === 'addForeignKey') model = await target.introspect(to.db);
-  }
+  };
+  const byTable = new Map<string, MigrationOp[]>();
+  for (const op of ops.filter((o) => o.op === 'createIndex' && !has(o))) byTable.set((op as { table: string }).table, [...(byTable.get((op as { table: string }).table) ?? []), op]);
+  const queue = [...byTable.values()];
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(jobs, queue.length)) }, async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) for (const op of group) await run(op);
+    }),
+  );
+  for (const op of ops.filter((o) => o.op !== 'createIndex' && !has(o))) await run(op);
 }
 
 /** The raw (binary) path needs each column to have the very same native type on both sides. */

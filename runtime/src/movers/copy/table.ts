@@ -70,19 +70,17 @@ export async function copyTable(ctx: TableContext): Promise<TableCopyReport> {
   const keyAt = plan.key.map((name) => names.indexOf(name));
   for (;;) {
     if (ctx.direct) {
-      const keys = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns: key, key, after: state.lastKey, limit: ctx.batchSize });
-      const upTo = keys.length ? keys[keys.length - 1]! : null;
-      const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: keys.length < ctx.batchSize };
-      if (upTo) {
-        const copied = await ctx.direct.copyPage(ctx.from, to, { table: plan.source, targetTable: { name: plan.target }, columns, key, after: state.lastKey, upTo }, async (run) => {
-          next.rows = state.rows + keys.length;
-          const query = store.record(to.db, next);
-          await run(query.sql, query.parameters as unknown[]);
-        });
-        next.rows = state.rows + copied;
-      } else {
-        await ctx.target.bulk.inTransaction(to, (session) => session.execute(store.record(to.db, next)));
-      }
+      // Only where this batch ends is read (the key batchSize rows on); the rows go server to server.
+      const end = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns: key, key, after: state.lastKey, offset: ctx.batchSize - 1, limit: 1 });
+      const upTo = end[0] ?? null;
+      // Past the last full batch the range is open-ended and the table is done: its last key no longer matters.
+      const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: upTo === null };
+      const copied = await ctx.direct.copyPage(ctx.from, to, { table: plan.source, targetTable: { name: plan.target }, columns, key, after: state.lastKey, upTo }, async (run, rows) => {
+        next.rows = state.rows + rows;
+        const query = store.record(to.db, next);
+        await run(query.sql, query.parameters as unknown[]);
+      });
+      next.rows = state.rows + copied;
       Object.assign(state, next);
     } else {
       const page = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after: state.lastKey, limit: ctx.batchSize });

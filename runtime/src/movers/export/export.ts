@@ -40,7 +40,8 @@ interface RowWriter {
 
 function csvWriter(options: ExportOptions): RowWriter {
   const file = createWriteStream(options.out);
-  const csv = stringify({ delimiter: options.delimiter ?? ',', record_delimiter: '\r\n', bom: Boolean(options.bom) });
+  // A lone CR or LF in a field is quoted too: readers that accept any line ending would otherwise split the record.
+  const csv = stringify({ delimiter: options.delimiter ?? ',', record_delimiter: '\r\n', bom: Boolean(options.bom), quoted_match: /[\r\n]/ });
   csv.pipe(file);
   const put = async (record: string[]) => {
     if (!csv.write(record)) await once(csv, 'drain');

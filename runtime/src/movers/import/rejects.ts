@@ -16,7 +16,7 @@ export interface RejectsWriter {
 
 export function csvRejectsWriter(path: string, headers: readonly string[], delimiter: string): RejectsWriter {
   const file: WriteStream = createWriteStream(path);
-  const csv = stringify({ delimiter });
+  const csv = stringify({ delimiter, quoted_match: /[\r\n]/ });
   csv.pipe(file);
   let started = false;
   const put = async (record: CellValue[]) => {
