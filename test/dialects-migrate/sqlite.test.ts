@@ -126,6 +126,26 @@ describe('SQLite migration compiler', () => {
     expect(await introspect(tenant)).toEqual(before);
   });
 
+  it('a rebuild keeps typeless, generated, defaulted and self-referencing columns as they were', async () => {
+    const tenant = await freshTenantDb('sqlite', 'odd_columns');
+    await rows(
+      tenant,
+      `create table odd (id integer primary key, loose, parent integer references odd(id) on delete set null, price numeric(8,2) default (1+2),
+        label text default 'x''y' check (length(label) < 10), doubled generated always as (price * 2) virtual, upper_label text as (upper(label)) stored,
+        unique (label, parent))`,
+    );
+    await rows(tenant, `insert into odd (id, loose, parent, price, label) values (1, x'00ff', null, 2.5, 'a'), (2, 'text', 1, 3, 'b')`);
+    const before = await introspect(tenant);
+    const data = await rows(tenant, 'select id, loose, parent, price, label, doubled, upper_label from odd order by id');
+    const after = await applyOps(tenant, migrations, [{ op: 'setNullable', table: 'odd', column: 'price', nullable: false }]);
+    const relaxed = (model: SchemaModel) => ({ ...model, tables: model.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c, nullable: c.name === 'price' ? null : c.nullable })) })) });
+    expect(relaxed(after)).toEqual(relaxed(before));
+    expect(columnOf(after, 'odd', 'price').nullable).toBe(false);
+    expect(await rows(tenant, 'select id, loose, parent, price, label, doubled, upper_label from odd order by id')).toEqual(data);
+    await rows(tenant, 'insert into odd (id, parent) values (3, 2)');
+    expect(await rows(tenant, 'select price, label from odd where id = 3')).toEqual([{ price: 3, label: "x'y" }]);
+  });
+
   it('rebuilding a parent keeps the rows of ON DELETE CASCADE children', async () => {
     const tenant = await freshTenantDb('sqlite', 'cascade');
     await applyOps(tenant, migrations, [

@@ -2,7 +2,7 @@ import type { MigrationOp } from '../../../contracts/migration-op.ts';
 import type { SchemaModel } from '../../../contracts/schema-model.ts';
 import type { CompiledStatement } from '../../migration-dialect.ts';
 import {
-  columnDefinition, currentType, defaultConstraintName, enumCheck, enumValues, foreignKeyClause, mssqlDefault, mssqlType, qualified, quoteIdent,
+  columnDefinition, currentType, defaultConstraintName, derivedName, enumCheck, enumValues, foreignKeyClause, mssqlDefault, mssqlType, qualified, quoteIdent,
   quoteList, quoteLiteral, tableIn,
 } from './sql-text.ts';
 
@@ -46,7 +46,7 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
   switch (op.op) {
     case 'createTable': {
       const lines = op.columns.map((c) => columnDefinition(op.table, c, before, `${where} on "${op.table}"`));
-      if (op.primaryKey) lines.push(`CONSTRAINT ${quoteIdent(op.primaryKey.name ?? `PK_${op.table}`)} PRIMARY KEY (${quoteList(op.primaryKey.columns)})`);
+      if (op.primaryKey) lines.push(`CONSTRAINT ${quoteIdent(op.primaryKey.name ?? derivedName(`PK_${op.table}`))} PRIMARY KEY (${quoteList(op.primaryKey.columns)})`);
       for (const u of op.uniques) lines.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE (${quoteList(u.columns)})`);
       for (const c of op.checks) lines.push(`CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})`);
       for (const fk of op.foreignKeys) lines.push(foreignKeyClause(fk));

@@ -48,7 +48,8 @@ export function shapeOf(table: Table, before: SchemaModel): TableShape {
     name: table.name,
     columns: table.columns.map((c) => {
       const isEnum = c.type.kind === 'enum';
-      const keepNative = !isEnum && PLAIN_TYPE.test(c.nativeType) && isDeepStrictEqual(sqliteNeutralType(c.nativeType), c.type);
+      // A column declared without a type (legal in SQLite) stays without one.
+      const keepNative = !isEnum && (c.nativeType === '' || PLAIN_TYPE.test(c.nativeType)) && isDeepStrictEqual(sqliteNeutralType(c.nativeType), c.type);
       return {
         name: c.name,
         declared: keepNative ? c.nativeType : sqliteType(c.type, `${where}, column ${c.name}`),
@@ -107,7 +108,7 @@ export function createTableSql(shape: TableShape, as: string = shape.name): stri
     } else if (soleKey && declared.toUpperCase() === 'INTEGER') {
       declared = 'INT';
     }
-    const parts = [quoteIdent(c.name), declared];
+    const parts = declared ? [quoteIdent(c.name), declared] : [quoteIdent(c.name)];
     if (!c.nullable) parts.push('NOT NULL');
     if (c.default !== null) parts.push(`DEFAULT ${c.default}`);
     if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.kind === 'stored' ? 'STORED' : 'VIRTUAL'}`);
