@@ -39,6 +39,8 @@ export interface PageRequest {
   upTo?: readonly unknown[] | null;
   /** Only the row with exactly this key (sample comparison); `after`/`upTo` are ignored then. */
   at?: readonly unknown[];
+  /** Rows skipped before the page starts (in key order): `offset: n - 1, limit: 1` finds where n rows end. */
+  offset?: number;
   limit?: number;
 }
 
@@ -89,12 +91,13 @@ export interface CopySupport {
 export interface DirectCopy {
   /**
    * Copies one key range; the caller has checked that both tables' columns have the same native types, so the raw
-   * format of one loads into the other. `finish` runs on the target's transaction before it commits.
+   * format of one loads into the other. `finish` runs on the target's transaction before it commits, told how many
+   * rows were written. `upTo` null copies every row after `after`.
    */
   copyPage(
     source: CopyTenant,
     target: CopyTenant,
     request: PageRequest & { targetTable: TableRef },
-    finish: (run: (sql: string, params: unknown[]) => Promise<void>) => Promise<void>,
+    finish: (run: (sql: string, params: unknown[]) => Promise<void>, rows: number) => Promise<void>,
   ): Promise<number>;
 }

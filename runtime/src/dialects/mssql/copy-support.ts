@@ -92,9 +92,14 @@ export const mssqlCopySupport: CopySupport = {
   foreignKeys: 'after-load',
   identity: 'any-integer',
   async readPage(tenant: CopyTenant, request) {
-    const top = request.limit !== undefined ? sql`top (${sql.lit(Math.max(1, Math.floor(request.limit)))})` : sql``;
+    const skip = request.offset ? Math.floor(request.offset) : 0;
+    const top = request.limit !== undefined && !skip ? sql`top (${sql.lit(Math.max(1, Math.floor(request.limit)))})` : sql``;
     const order = request.key.length ? sql`order by ${sql.join(request.key.map((k) => sql.id(k.name)))}` : sql``;
-    const result = await sql<Record<string, unknown>>`select ${top} ${selectList(request.columns)} from ${tableId(request.table)} ${where(request)} ${order}`.execute(tenant.db);
+    // OFFSET … FETCH needs an ORDER BY; TOP is the plain form.
+    const paging = skip
+      ? sql` offset ${sql.lit(skip)} rows${request.limit !== undefined ? sql` fetch next ${sql.lit(Math.max(1, Math.floor(request.limit)))} rows only` : sql``}`
+      : sql``;
+    const result = await sql<Record<string, unknown>>`select ${top} ${selectList(request.columns)} from ${tableId(request.table)} ${where(request)} ${order}${paging}`.execute(tenant.db);
     return rowsOf(result, request.columns);
   },
   async *scan(tenant, table, columns, batch) {

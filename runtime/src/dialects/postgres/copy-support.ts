@@ -41,7 +41,7 @@ function keyCondition(request: PageRequest, bind: (value: unknown) => string): s
 
 function pageSql(request: PageRequest, columns: string, bind: (value: unknown) => string): string {
   const order = request.key.length ? `ORDER BY ${request.key.map((k) => q(k.name)).join(', ')}` : '';
-  const limit = request.limit !== undefined ? `LIMIT ${Math.max(1, Math.floor(request.limit))}` : '';
+  const limit = `${request.limit !== undefined ? `LIMIT ${Math.max(1, Math.floor(request.limit))}` : ''}${request.offset ? ` OFFSET ${Math.floor(request.offset)}` : ''}`;
   return `SELECT ${columns} FROM ${tableSql(request.table)} ${keyCondition(request, bind)} ${order} ${limit}`.trim();
 }
 
@@ -100,7 +100,7 @@ async function copyPage(
   source: CopyTenant,
   target: CopyTenant,
   request: PageRequest & { targetTable: TableRef },
-  finish: (run: (sql: string, params: unknown[]) => Promise<void>) => Promise<void>,
+  finish: (run: (sql: string, params: unknown[]) => Promise<void>, rows: number) => Promise<void>,
 ): Promise<number> {
   const from = await (source.native as pg.Pool).connect();
   let into: pg.PoolClient;
@@ -123,7 +123,7 @@ async function copyPage(
     const rows = Number(writer.rowCount ?? 0);
     await finish(async (sql, params) => {
       await into.query(sql, params.map(parameter));
-    });
+    }, rows);
     await into.query('COMMIT');
     await from.query('COMMIT');
     return rows;

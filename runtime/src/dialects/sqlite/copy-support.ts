@@ -95,7 +95,7 @@ export const sqliteCopySupport: CopySupport = {
     const params: unknown[] = [];
     const where = keyCondition(request, params);
     const order = request.key.length ? `ORDER BY ${request.key.map((k) => q(k.name)).join(', ')}` : '';
-    const limit = request.limit !== undefined ? `LIMIT ${Math.max(1, Math.floor(request.limit))}` : '';
+    const limit = request.limit !== undefined || request.offset ? `LIMIT ${request.limit !== undefined ? Math.max(1, Math.floor(request.limit)) : -1}${request.offset ? ` OFFSET ${Math.floor(request.offset)}` : ''}` : '';
     const sql = `SELECT ${request.columns.map((c) => q(c.name)).join(', ')} FROM ${tableSql(request.table)} ${where} ${order} ${limit}`;
     return holding(tenant, (database) => all(database, sql, params));
   },
