@@ -123,6 +123,8 @@ describe('US SSN, phones, emails, dates', () => {
 
   it('emails need a real domain', () => {
     expect(isEmail('ana.tan+news@mail.example.sg')).toBe(true);
+    expect(isEmail('stanisław.wójcik@wp.pl')).toBe(true);
+    expect(isEmail('用户@例子.广告')).toBe(true);
     for (const bad of ['ana@localhost', 'ana@@x.com', '.ana@x.com', 'ana@x..com', 'ana@x.c0m', 'ana x@x.com']) expect(isEmail(bad), bad).toBe(false);
   });
 

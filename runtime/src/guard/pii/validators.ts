@@ -9,8 +9,9 @@ import { isIP } from 'node:net';
  */
 export type Strength = 'strong' | 'weak';
 
-const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const DOMAIN_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+// Letters and digits of any script: internationalised addresses (RFC 6531, IDN) are personal data too.
+const EMAIL_LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const DOMAIN_LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 
 /** An addr-spec as mail systems accept it: dot-atom local part, a domain of at least two labels, an alphabetic TLD. */
 export function isEmail(value: string): boolean {
@@ -22,7 +23,7 @@ export function isEmail(value: string): boolean {
   if (local.length > 64 || !EMAIL_LOCAL.test(local)) return false;
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) return false;
-  return /^[A-Za-z]{2,63}$/.test(labels[labels.length - 1]!) || /^xn--[a-z0-9-]+$/i.test(labels[labels.length - 1]!);
+  return /^\p{L}{2,63}$/u.test(labels[labels.length - 1]!) || /^xn--[a-z0-9-]+$/i.test(labels[labels.length - 1]!);
 }
 
 /** Luhn (mod 10) checksum over a digit string. */
