@@ -12,3 +12,5 @@ export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, C
 export { createMasker, maskTransform, parseMaskSpec, type Masker, type MaskerOptions, type MaskKind } from './guard/masking/index.ts';
 export { verifyBackup, type BackupVerifyOptions, type BackupVerifyResult, type BackupTableCheck } from './guard/backup/index.ts';
 export { assertProfileResidency, ResidencyViolationError, RESIDENCY, allowedRegions, isRegionAllowed, jurisdictionsOfRegion } from './guard/residency/index.ts';
+export { lintOps, lintPostgresSql, lintCapabilities, classifyTypeChange, RULES as LINT_RULES, type LintCapabilities, type LintOpsContext, type LintRule } from './migrate/lint/index.ts';
+export { opsFromSentence, SentenceError, FORMS as SENTENCE_FORMS } from './migrate/sentence/index.ts';
