@@ -1,10 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../contracts/connection-profile.ts';
-import type { SchemaModel } from '../contracts/schema-model.ts';
+import { SchemaModel } from '../contracts/schema-model.ts';
+import { parseContract } from '../contracts/parse.ts';
 import { compareIds } from './files.ts';
 
 /** The table recording applied migrations, in the tenant's default schema. */
 export const JOURNAL_TABLE = 'byos_migrations';
+
+/**
+ * The schema a database already had when migrations were first applied to it (an existing database adopted by
+ * BYOS): one row holding the SchemaModel as JSON. The implied schema starts from it instead of from nothing, and
+ * `down` to zero returns to it.
+ */
+export const BASELINE_TABLE = 'byos_migrations_baseline';
+
+const INTERNAL = new Set([JOURNAL_TABLE, BASELINE_TABLE]);
 
 /** One applied migration. */
 export interface JournalEntry {
@@ -45,15 +55,38 @@ export async function ensureJournal(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-/** Whether the journal exists, from a model of the database. */
-export function hasJournal(model: SchemaModel): boolean {
-  return model.tables.some((t) => t.schema === model.defaultSchema && t.name === JOURNAL_TABLE);
+/** The model without the journal and baseline tables: the application's own schema. */
+export function withoutJournal(model: SchemaModel): SchemaModel {
+  return { ...model, tables: model.tables.filter((t) => !(t.schema === model.defaultSchema && INTERNAL.has(t.name))) };
 }
 
-/** The model without the journal table: what the migrations themselves made. */
-export function withoutJournal(model: SchemaModel): SchemaModel {
-  return { ...model, tables: model.tables.filter((t) => !(t.schema === model.defaultSchema && t.name === JOURNAL_TABLE)) };
+/** Whether a table of that name exists (Kysely's portable introspection: one cheap catalog query). */
+async function tableExists(db: Kysely<any>, name: string): Promise<boolean> {
+  return (await db.introspection.getTables()).some((t) => t.name === name);
 }
+
+/** The recorded baseline, or null when the database was empty when first migrated. */
+export async function readBaseline(db: Kysely<any>): Promise<SchemaModel | null> {
+  if (!(await tableExists(db, BASELINE_TABLE))) return null;
+  const row = (await db.selectFrom(BASELINE_TABLE).select('model').executeTakeFirst()) as { model: string } | undefined;
+  return row ? parseContract(SchemaModel, 'migration baseline', JSON.parse(row.model), BASELINE_TABLE) : null;
+}
+
+/** Records `model` as the baseline (once: an existing baseline is kept). */
+export async function recordBaseline(db: Kysely<any>, model: SchemaModel): Promise<void> {
+  await db.schema
+    .createTable(BASELINE_TABLE)
+    .ifNotExists()
+    .addColumn('id', 'varchar(16)', (c) => c.primaryKey())
+    .addColumn('model', 'text', (c) => c.notNull())
+    .addColumn('captured_at', 'varchar(40)', (c) => c.notNull())
+    .execute();
+  if (await db.selectFrom(BASELINE_TABLE).select('id').executeTakeFirst()) return;
+  await db.insertInto(BASELINE_TABLE).values({ id: 'baseline', model: JSON.stringify(model), captured_at: new Date().toISOString() }).execute();
+}
+
+/** Whether the journal table exists. */
+export const journalExists = (db: Kysely<any>) => tableExists(db, JOURNAL_TABLE);
 
 /** Applied migrations, in id order. */
 export async function readJournal(db: Kysely<any>): Promise<JournalEntry[]> {

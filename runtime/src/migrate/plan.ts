@@ -7,9 +7,9 @@ import { applyOp } from './apply-op.ts';
 import { compileModel, liveModel, type MigrationContext, migrationContext, type MigrationTenant } from './execute.ts';
 import { compareIds, type Migration } from './files.ts';
 import { invertOps, IrreversibleOpError } from './invert-op.ts';
-import { JOURNAL_TABLE, readJournal } from './journal.ts';
+import { journalExists, readJournal } from './journal.ts';
 import { lintCapabilities, lintOps } from './lint/index.ts';
-import { impliedModel, label } from './runner.ts';
+import { impliedModel, label, startingModel } from './runner.ts';
 
 /** What `up` would do for one pending migration, on one tenant's dialect. */
 export interface MigrationPlan {
@@ -36,7 +36,7 @@ export async function planMigrations(tenant: MigrationTenant, migrations: readon
   const applied = await appliedIds(tenant);
   const live = await liveModel(ctx, tenant.db);
   const pending = migrations.filter((m) => !applied.has(BigInt(m.id)) && (options.to === undefined || compareIds(m.id, options.to) <= 0));
-  let model = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))));
+  let model = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))), await startingModel(ctx, tenant.db, applied.size));
   const plans: MigrationPlan[] = [];
   for (const m of pending) {
     const plan = planOne(ctx, m, model, live);
@@ -82,8 +82,7 @@ export function planOne(ctx: MigrationContext, m: Pick<Migration, 'id' | 'name' 
 }
 
 async function appliedIds(tenant: MigrationTenant): Promise<Set<bigint>> {
-  const tables = await tenant.db.introspection.getTables();
-  if (!tables.some((t) => t.name === JOURNAL_TABLE)) return new Set();
+  if (!(await journalExists(tenant.db))) return new Set();
   return new Set((await readJournal(tenant.db)).map((e) => BigInt(e.id)));
 }
 
@@ -96,7 +95,7 @@ export async function detectDrift(tenant: MigrationTenant, migrations: readonly 
   const ctx = await migrationContext(tenant);
   const applied = await appliedIds(tenant);
   const unknown = [...applied].filter((id) => !migrations.some((m) => BigInt(m.id) === id));
-  const implied = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))));
+  const implied = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))), await startingModel(ctx, tenant.db, applied.size));
   const live = await liveModel(ctx, tenant.db);
   const findings: Finding[] = unknown.map((id) => ({
     rule: 'migration-missing',

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { SchemaModel } from '../contracts/schema-model.ts';
 import { applyOps, emptyModel } from './apply-op.ts';
-import { type ExecuteOptions, executeMigration, type MigrationContext, migrationContext, type MigrationTenant } from './execute.ts';
+import { type ExecuteOptions, executeMigration, liveModel, type MigrationContext, migrationContext, type MigrationTenant } from './execute.ts';
 import { compareIds, type Migration } from './files.ts';
 import { invertOps, IrreversibleOpError, type Loss } from './invert-op.ts';
-import { ensureJournal, JOURNAL_TABLE, type JournalEntry, readJournal, recordApplied, recordReverted } from './journal.ts';
+import { ensureJournal, journalExists, type JournalEntry, readBaseline, readJournal, recordApplied, recordBaseline, recordReverted } from './journal.ts';
 
 /** Refused before anything ran: an edited or missing applied migration, an out-of-order one, a lossy or impossible down. */
 export class MigrationRefusedError extends Error {
@@ -68,9 +68,9 @@ async function checkedJournal(db: Kysely<any>, migrations: readonly Migration[])
   return applied;
 }
 
-/** The schema the given migrations imply, from an empty database. */
-export function impliedModel(ctx: Pick<MigrationContext, 'dialect' | 'traits'>, migrations: readonly Migration[]): SchemaModel {
-  let model = emptyModel(ctx.dialect.name, ctx.dialect.defaultSchema);
+/** The schema the given migrations imply, from the baseline (or an empty database when there is none). */
+export function impliedModel(ctx: Pick<MigrationContext, 'dialect' | 'traits'>, migrations: readonly Migration[], baseline: SchemaModel | null = null): SchemaModel {
+  let model = baseline ?? emptyModel(ctx.dialect.name, ctx.dialect.defaultSchema);
   for (const m of migrations) {
     try {
       model = applyOps(model, m.ops, ctx.traits);
@@ -79,6 +79,17 @@ export function impliedModel(ctx: Pick<MigrationContext, 'dialect' | 'traits'>, 
     }
   }
   return model;
+}
+
+/**
+ * Where the implied schema starts: the recorded baseline; or, for a database no migration has touched yet, its live
+ * schema when it has one (an existing database being adopted); or nothing.
+ */
+export async function startingModel(ctx: MigrationContext, db: Kysely<any>, appliedCount: number): Promise<SchemaModel | null> {
+  const baseline = await readBaseline(db);
+  if (baseline || appliedCount > 0) return baseline;
+  const live = await liveModel(ctx, db);
+  return live.tables.length || live.views.length || live.enums.length || live.domains.length ? live : null;
 }
 
 const isApplied = (applied: readonly JournalEntry[], m: Migration) => applied.some((a) => compareIds(a.id, m.id) === 0);
@@ -92,8 +103,11 @@ export async function migrateUp(tenant: MigrationTenant, migrations: readonly Mi
   const ctx = await migrationContext(tenant);
   return ctx.migrations.withMigrationLock(tenant.db, async () => {
     const applied = await checkedJournal(tenant.db, migrations);
-    let model = impliedModel(ctx, migrations.filter((m) => isApplied(applied, m)));
+    const baseline = await startingModel(ctx, tenant.db, applied.length);
     const pending = migrations.filter((m) => !isApplied(applied, m) && (options.to === undefined || compareIds(m.id, options.to) <= 0));
+    // An adopted database: its schema before the first migration is kept, so drift and down know where it started.
+    if (baseline && pending.length) await recordBaseline(tenant.db, baseline);
+    let model = impliedModel(ctx, migrations.filter((m) => isApplied(applied, m)), baseline);
     const ran: RunResult['ran'] = [];
     for (const m of pending) {
       options.onMigration?.(m, 'up');
@@ -136,11 +150,16 @@ export interface DownStep {
 }
 
 /** The inverses that revert `toRevert` (newest first), each computed from the schema the migrations before it imply. */
-export function downSteps(ctx: Pick<MigrationContext, 'dialect' | 'traits'>, migrations: readonly Migration[], toRevert: readonly Migration[]): DownStep[] {
+export function downSteps(
+  ctx: Pick<MigrationContext, 'dialect' | 'traits'>,
+  migrations: readonly Migration[],
+  toRevert: readonly Migration[],
+  baseline: SchemaModel | null = null,
+): DownStep[] {
   return [...toRevert]
     .sort((a, b) => compareIds(b.id, a.id))
     .map((m) => {
-      const before = impliedModel(ctx, migrations.filter((x) => compareIds(x.id, m.id) < 0));
+      const before = impliedModel(ctx, migrations.filter((x) => compareIds(x.id, m.id) < 0), baseline);
       try {
         const inverse = invertOps(m.ops, before, ctx.traits);
         return { migration: m, ops: inverse.ops, lossy: inverse.lossy, losses: inverse.losses, before };
@@ -192,14 +211,15 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
     const appliedMigrations = migrations.filter((m) => isApplied(applied, m));
     const toRevert =
       options.to === undefined ? appliedMigrations.slice(-1) : appliedMigrations.filter((m) => compareIds(m.id, options.to!) > 0);
-    const steps = downSteps(ctx, migrations, toRevert);
+    const baseline = await readBaseline(tenant.db);
+    const steps = downSteps(ctx, migrations, toRevert, baseline);
     if (!options.forceLossy) {
       const losses: string[] = [];
       for (const step of steps) for (const loss of await countLosses(tenant.db, step)) losses.push(`${label(step.migration)}: ${loss}`);
       if (losses.length) throw new MigrationRefusedError(`down would lose data (rerun with --force-lossy to accept):\n  - ${losses.join('\n  - ')}`);
     }
     const ran: RunResult['ran'] = [];
-    let model = impliedModel(ctx, appliedMigrations);
+    let model = impliedModel(ctx, appliedMigrations, baseline);
     for (const step of steps) {
       options.onMigration?.(step.migration, 'down');
       const started = performance.now();
@@ -216,8 +236,7 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
 
 /** Every migration in the folder or the journal, with its state. */
 export async function migrationStatus(tenant: MigrationTenant, migrations: readonly Migration[]): Promise<StatusRow[]> {
-  const tables = await tenant.db.introspection.getTables();
-  const applied = tables.some((t) => t.name === JOURNAL_TABLE) ? await readJournal(tenant.db) : [];
+  const applied = (await journalExists(tenant.db)) ? await readJournal(tenant.db) : [];
   const rows: StatusRow[] = migrations.map((m) => {
     const entry = applied.find((a) => compareIds(a.id, m.id) === 0);
     return { id: m.id, name: m.name, state: !entry ? 'pending' : entry.checksum === m.checksum ? 'applied' : 'edited', appliedAt: entry?.appliedAt ?? null };
