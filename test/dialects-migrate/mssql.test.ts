@@ -98,8 +98,13 @@ describe('SQL Server migration compiler', () => {
     expect(set[1]).toBe('ALTER TABLE [dbo].[t] ADD CONSTRAINT [DF_t_a] DEFAULT 1 FOR [a]');
     expect(sqlOf({ op: 'setDefault', table: 't', column: 'a', default: null })).toEqual([set[0]]);
     const drop = sqlOf({ op: 'dropColumn', table: 't', column: 'v' });
-    expect(drop[1]).toBe('ALTER TABLE [dbo].[t] DROP COLUMN [v]');
-    expect(drop[0]).toContain("c.name = N'v'");
+    expect(drop).toHaveLength(4);
+    expect(drop[3]).toBe('ALTER TABLE [dbo].[t] DROP COLUMN [v]');
+    expect(drop[0]).toContain("FROM sys.default_constraints dc");
+    expect(drop[1]).toContain("FROM sys.check_constraints cc");
+    expect(drop[1]).not.toContain('_enum');
+    expect(drop[2]).toContain("N'DROP INDEX ' + QUOTENAME(i.name) + N' ON [dbo].[t]'");
+    for (const text of drop.slice(0, 3)) expect(text).toContain("c.name = N'v'");
     for (const text of [...set, ...drop]) expect(parses(text)).toBe(true);
   });
 

@@ -21,12 +21,28 @@ function dropDefault(table: string, column: string): string {
   );
 }
 
-/** The CHECKs BYOS put on an enum column (named …_enum), dropped by lookup since renames leave old names behind. */
-function dropEnumChecks(table: string, column: string): string {
+/**
+ * Drops the CHECKs bound to a column (column-level ones, `parent_column_id` set), found through the catalog since
+ * renames leave old names behind: only BYOS's enum checks (named …_enum), or all of them.
+ */
+function dropColumnChecks(table: string, column: string, enumOnly: boolean): string {
   return (
     `DECLARE @drop nvarchar(max) = (SELECT STRING_AGG(CAST(N'ALTER TABLE ${qualified(table).replace(/'/g, "''")} DROP CONSTRAINT ' + QUOTENAME(cc.name) AS nvarchar(max)), N'; ') ` +
     `FROM sys.check_constraints cc JOIN sys.columns c ON c.object_id = cc.parent_object_id AND c.column_id = cc.parent_column_id ` +
-    `WHERE cc.parent_object_id = OBJECT_ID(${quoteLiteral(qualified(table))}) AND c.name = ${quoteLiteral(column)} AND cc.name LIKE N'%[_]enum');\n` +
+    `WHERE cc.parent_object_id = OBJECT_ID(${quoteLiteral(qualified(table))}) AND c.name = ${quoteLiteral(column)}${enumOnly ? ` AND cc.name LIKE N'%[_]enum'` : ''});\n` +
+    `IF @drop IS NOT NULL EXEC (@drop)`
+  );
+}
+
+const dropEnumChecks = (table: string, column: string) => dropColumnChecks(table, column, true);
+
+/** Drops the plain indexes (not key or unique constraints) over a column: SQL Server refuses to drop a column they use. */
+function dropColumnIndexes(table: string, column: string): string {
+  return (
+    `DECLARE @drop nvarchar(max) = (SELECT STRING_AGG(CAST(N'DROP INDEX ' + QUOTENAME(i.name) + N' ON ${qualified(table).replace(/'/g, "''")}' AS nvarchar(max)), N'; ') ` +
+    `FROM sys.indexes i WHERE i.object_id = OBJECT_ID(${quoteLiteral(qualified(table))}) AND i.is_primary_key = 0 AND i.is_unique_constraint = 0 ` +
+    `AND EXISTS (SELECT 1 FROM sys.index_columns ic JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id ` +
+    `WHERE ic.object_id = i.object_id AND ic.index_id = i.index_id AND c.name = ${quoteLiteral(column)}));\n` +
     `IF @drop IS NOT NULL EXEC (@drop)`
   );
 }
@@ -63,8 +79,13 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
       return [strong(`ALTER TABLE ${qualified(op.table)} ADD ${column}${withValues}`)];
     }
     case 'dropColumn':
-      // A column with a default constraint cannot be dropped before it.
-      return [strong(dropDefault(op.table, op.column)), strong(`ALTER TABLE ${qualified(op.table)} DROP COLUMN ${quoteIdent(op.column)}`)];
+      // SQL Server refuses to drop a column its default, column checks or indexes still use; Postgres drops them with it.
+      return [
+        strong(dropDefault(op.table, op.column)),
+        strong(dropColumnChecks(op.table, op.column, false)),
+        strong(dropColumnIndexes(op.table, op.column)),
+        strong(`ALTER TABLE ${qualified(op.table)} DROP COLUMN ${quoteIdent(op.column)}`),
+      ];
     case 'renameColumn':
       return [strong(rename(`${qualified(op.table)}.${quoteIdent(op.from)}`, op.to, 'COLUMN'))];
     case 'alterColumnType': {

@@ -66,6 +66,8 @@ export function sqliteMigrationDialect(lockWaitMs: number = SQLITE_MIGRATION_LOC
             return await work();
           } finally {
             await sql.raw(`pragma foreign_keys = ${was ? 'on' : 'off'}`).execute(db);
+            // A rebuild that failed between its two legacy_alter_table pragmas must not leave later renames in legacy mode.
+            await sql`pragma legacy_alter_table = off`.execute(db);
           }
         },
         lockWaitMs,
