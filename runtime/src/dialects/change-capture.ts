@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { NeutralKind } from '../contracts/schema-model.ts';
+import type { NeutralKind, NeutralType } from '../contracts/schema-model.ts';
 
 /** The change table every dialect's capture writes to, in the tenant's default schema. */
 export const CHANGE_TABLE = 'byos_changes';
@@ -15,6 +15,8 @@ export interface CaptureTable {
   identity: readonly string[];
   /** Neutral kind of each column (from the source's SchemaModel), so the target can encode values (json, boolean). */
   kinds: Readonly<Record<string, NeutralKind>>;
+  /** Full neutral type of each column, for reading rows exactly (CopySupport.readPage). */
+  types: Readonly<Record<string, NeutralType>>;
 }
 
 /** One captured row change, as read back from `byos_changes`. */
@@ -49,6 +51,12 @@ export interface CaptureDialect {
   installed(tenant: Db): Promise<string[]>;
   /** The oldest `limit` committed changes, in seq order. */
   read(tenant: Db, limit: number): Promise<CapturedChange[]>;
+  /**
+   * Reads the current rows of `keys` (absent keys give no row) in one round trip, values in `table.columns` order
+   * as raw as the dialect's copy reader gives them (CopySupport.readPage conventions: Postgres server text with fixed
+   * DateStyle/TimeZone and arrays as JSON, SQLite safe integers), so a replayed row is stored like a copied one.
+   */
+  readRows(tenant: Db, table: CaptureTable, keys: readonly Record<string, unknown>[]): Promise<unknown[][]>;
   /** Removes applied changes by seq. */
   acknowledge(tenant: Db, seqs: readonly number[]): Promise<void>;
   /** Changes waiting in the change table (0 when it does not exist). */
@@ -62,14 +70,25 @@ export interface CaptureDialect {
   syncIdentity(tenant: Db, tables: readonly CaptureTable[]): Promise<void>;
 }
 
-/** Groups consecutive writes of the same kind on the same table, so a dialect can send one statement per run. */
+/**
+ * Groups writes into runs a dialect sends as one statement each: upserts per table (tables in the order of their
+ * first upsert, so parents written first come first), then deletes per table (in the order of their first delete,
+ * so children deleted first go first). Within a table the last image of a key is what counts, and each key appears
+ * once per batch, so reordering keys within a table changes nothing. Should a foreign key still object, the replay
+ * falls back to applying writes one by one.
+ */
 export function runsOf(writes: readonly KeyedWrite[], maxRun: number): KeyedWrite[][] {
-  const runs: KeyedWrite[][] = [];
-  for (const write of writes) {
-    const last = runs.at(-1);
-    const head = last?.[0];
-    if (last && head && head.kind === write.kind && head.table.name === write.table.name && last.length < maxRun) last.push(write);
-    else runs.push([write]);
+  const groups = new Map<string, KeyedWrite[]>();
+  for (const kind of ['upsert', 'delete'] as const) {
+    for (const write of writes) {
+      if (write.kind !== kind) continue;
+      const id = `${kind}\u0000${write.table.name}`;
+      const group = groups.get(id);
+      if (group) group.push(write);
+      else groups.set(id, [write]);
+    }
   }
+  const runs: KeyedWrite[][] = [];
+  for (const group of groups.values()) for (let i = 0; i < group.length; i += maxRun) runs.push(group.slice(i, i + maxRun));
   return runs;
 }

@@ -27,6 +27,8 @@ export interface RoutedTenantDb<DB = any> {
 }
 
 export interface TenantRouter {
+  /** Where the router reads each tenant's active profile (a switch flips it there). */
+  readonly profiles: ProfileStore;
   /** The tenant's routed handle (opens the active profile on first use). Cheap to call per request. */
   get<DB = any>(tenant: string): Promise<RoutedTenantDb<DB>>;
   /** Runs `work` in one transaction on the tenant's active database; it is one unit for pause and drain. */
@@ -38,9 +40,10 @@ export interface TenantRouter {
   pause(tenant: string, options?: { drainTimeoutMs?: number }): Promise<void>;
   /**
    * Re-reads the tenant's active profile from the store and opens it; the old database is closed. Call it paused:
-   * it refuses while connections are in use, since they would keep running on the old database.
+   * it refuses while connections are in use, since they would keep running on the old database. `opened` is the
+   * new database already connected (so the pause does not include connecting); it must match the active profile.
    */
-  reload(tenant: string): Promise<void>;
+  reload(tenant: string, opened?: TenantDb): Promise<void>;
   /** Lets held work through. Returns how long the pause lasted in milliseconds. */
   resume(tenant: string): number;
   stats(tenant: string): GateStats & { generation: number };
@@ -129,6 +132,8 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
   };
 
   const router: TenantRouter = {
+    profiles: options.profiles,
+
     async get(tenant) {
       const route = routeOf(tenant);
       await openBackend(route);
@@ -144,14 +149,18 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
       await routeOf(tenant).gate.pause(pauseOptions?.drainTimeoutMs);
     },
 
-    async reload(tenant) {
+    async reload(tenant, opened) {
       const route = routeOf(tenant);
       const { inFlight } = route.gate.stats();
       if (inFlight) throw new Error(`cannot reload tenant ${tenant} with ${inFlight} connection(s) in use: pause it first`);
       await route.opening?.catch(() => {});
       const old = route.backend;
-      if (!old) return; // never opened here: the next get reads the new profile
-      const tenantDb = await open(await options.profiles.active(tenant));
+      if (!old) {
+        // Never opened here: the next get reads the new profile.
+        await opened?.close();
+        return;
+      }
+      const tenantDb = opened ?? (await open(await options.profiles.active(tenant)));
       route.generation++;
       route.backend = { tenant: tenantDb, generation: route.generation };
       await old.tenant.close();

@@ -59,6 +59,20 @@ export const mssqlCapture: CaptureDialect = {
     return rows.rows.map((r) => ({ seq: Number(r.seq), table: r.table_name, op: r.op, pk: JSON.parse(r.pk) as Record<string, unknown> }));
   },
 
+  async readRows({ db }, table, keys) {
+    const rows: unknown[][] = [];
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / table.primaryKey.length));
+    for (let i = 0; i < keys.length; i += perStatement) {
+      const match = sql.join(
+        keys.slice(i, i + perStatement).map((k) => sql`(${sql.join(table.primaryKey.map((c) => sql`${sql.id(c)} = ${k[c]}`), sql` and `)})`),
+        sql` or `,
+      );
+      const r = await sql<Record<string, unknown>>`select ${sql.join(table.columns.map((c) => sql.id(c)))} from ${sql.id(table.name)} where ${match}`.execute(db);
+      for (const row of r.rows) rows.push(table.columns.map((c) => row[c]));
+    }
+    return rows;
+  },
+
   async acknowledge({ db }, seqs) {
     for (let i = 0; i < seqs.length; i += MAX_PARAMS) {
       await sql`delete from ${sql.id(CHANGE_TABLE)} where seq in (${sql.join(seqs.slice(i, i + MAX_PARAMS))})`.execute(db);

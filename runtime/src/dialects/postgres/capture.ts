@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
 import { CHANGE_TABLE, type CaptureDialect, type CaptureTable, type CapturedChange, type KeyedWrite, runsOf } from '../change-capture.ts';
 
 const TRIGGER = 'byos_capture';
@@ -24,7 +25,7 @@ export const postgresCapture: CaptureDialect = {
         "row" json,
         captured_at timestamptz not null default now()
       )`.execute(trx);
-      const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(trx)).rows[0]!.s;
+      const schema = await currentSchema(trx);
       const changes = sql`${sql.id(schema)}.${sql.id(CHANGE_TABLE)}`;
       await sql`create or replace function ${sql.id(schema)}.byos_capture() returns trigger language plpgsql as $body$
         declare
@@ -52,30 +53,35 @@ export const postgresCapture: CaptureDialect = {
           raise exception 'TRUNCATE of % is refused while byos change capture is on (row triggers cannot see it); delete the rows instead', tg_table_name;
         end
       $body$`.execute(trx);
-      for (const table of tables) {
-        const args = sql.join(table.primaryKey.map((c) => sql.lit(c)));
+    });
+    const schema = await currentSchema(db);
+    for (const table of tables) {
+      const args = sql.join(table.primaryKey.map((c) => sql.lit(c)));
+      await withShortLocks(db, async (trx) => {
         await sql`create or replace trigger ${sql.id(TRIGGER)} after insert or update or delete on ${sql.id(table.name)}
           for each row execute function ${sql.id(schema)}.byos_capture(${args})`.execute(trx);
         await sql`create or replace trigger ${sql.id(TRUNCATE_GUARD)} before truncate on ${sql.id(table.name)}
           for each statement execute function ${sql.id(schema)}.byos_capture_truncate()`.execute(trx);
-      }
-    });
+      });
+    }
   },
 
   async uninstall({ db }, tables, options) {
-    await db.transaction().execute(async (trx) => {
-      for (const table of tables) {
+    for (const table of tables) {
+      await withShortLocks(db, async (trx) => {
         await sql`drop trigger if exists ${sql.id(TRIGGER)} on ${sql.id(table)}`.execute(trx);
         await sql`drop trigger if exists ${sql.id(TRUNCATE_GUARD)} on ${sql.id(table)}`.execute(trx);
-      }
-      if (options?.dropTable) {
+      });
+    }
+    if (options?.dropTable) {
+      await withShortLocks(db, async (trx) => {
         const left = await installedTables(trx);
         if (left.length) throw new Error(`cannot drop ${CHANGE_TABLE}: capture is still on for ${left.join(', ')}`);
         await sql`drop table if exists ${sql.id(CHANGE_TABLE)}`.execute(trx);
         await sql`drop function if exists byos_capture()`.execute(trx);
         await sql`drop function if exists byos_capture_truncate()`.execute(trx);
-      }
-    });
+      });
+    }
   },
 
   installed: ({ db }) => installedTables(db),
@@ -85,6 +91,33 @@ export const postgresCapture: CaptureDialect = {
     const rows = await sql<{ seq: string; table_name: string; op: CapturedChange['op']; pk: Record<string, unknown> }>`
       select seq, table_name, op, pk from ${sql.id(CHANGE_TABLE)} order by seq limit ${limit}`.execute(db);
     return rows.rows.map((r) => ({ seq: Number(r.seq), table: r.table_name, op: r.op, pk: r.pk }));
+  },
+
+  async readRows({ native }, table, keys) {
+    if (!keys.length) return [];
+    const pool = native as pg.Pool;
+    const params: unknown[] = [];
+    const bind = (v: unknown) => {
+      params.push(typeof v === 'bigint' ? v.toString() : v);
+      return `$${params.length}`;
+    };
+    const columns = table.columns.map((c) => (table.kinds[c] === 'array' ? `to_json(${quoteIdent(c)})::text` : table.kinds[c] === 'money' ? `${quoteIdent(c)}::numeric` : quoteIdent(c)));
+    const tuples = keys.map((k) => `(${table.primaryKey.map((c) => bind(k[c])).join(', ')})`).join(', ');
+    const text = `SELECT ${columns.join(', ')} FROM ${quoteIdent(table.name)} WHERE (${table.primaryKey.map(quoteIdent).join(', ')}) IN (${tuples})`;
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      // The copy reader's output settings, so replayed values are the same text a copied row had.
+      await client.query(READ_SETTINGS);
+      const result = await client.query({ text, values: params, rowMode: 'array', types: RAW_TEXT });
+      await client.query('COMMIT');
+      return result.rows as unknown[][];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken ? true : undefined);
+    }
   },
 
   async acknowledge({ db }, seqs) {
@@ -124,6 +157,35 @@ export const postgresCapture: CaptureDialect = {
   },
 };
 
+/** Every value as the server's text (as dialects/postgres/copy-support.ts reads it). */
+const RAW_TEXT = { getTypeParser: () => (text: string) => text };
+const READ_SETTINGS =
+  "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
+
+async function currentSchema(db: Kysely<any>): Promise<string> {
+  return (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s;
+}
+
+/**
+ * Runs DDL that locks one table at a time with a short lock_timeout, retried: a trigger created while writers run
+ * waits for their transactions, and must give way rather than deadlock with one (Postgres would abort the writer).
+ */
+async function withShortLocks(db: Kysely<any>, work: (trx: Kysely<any>) => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.transaction().execute(async (trx) => {
+        await sql`set local lock_timeout = '200ms'`.execute(trx);
+        await work(trx);
+      });
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== '55P03' && code !== '40P01') || attempt >= 50) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(20 * attempt, 500)));
+    }
+  }
+}
+
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -144,6 +206,8 @@ function encode(value: unknown, kind: string | undefined): unknown {
   if (value === null || value === undefined) return null;
   if (kind === 'json' && typeof value !== 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return value.toString();
+  // node-postgres sends a Buffer as bytea, but a plain Uint8Array as JSON.
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   return value;
 }
 

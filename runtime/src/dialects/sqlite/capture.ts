@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { CHANGE_TABLE, type CaptureDialect, type CaptureTable, type CapturedChange, runsOf } from '../change-capture.ts';
 
@@ -67,6 +68,17 @@ export const sqliteCapture: CaptureDialect = {
     const rows = await sql<{ seq: number; table_name: string; op: CapturedChange['op']; pk: string }>`
       select seq, table_name, op, pk from ${sql.id(CHANGE_TABLE)} order by seq limit ${limit}`.execute(db);
     return rows.rows.map((r) => ({ seq: Number(r.seq), table: r.table_name, op: r.op, pk: JSON.parse(r.pk) as Record<string, unknown> }));
+  },
+
+  async readRows({ db, native }, table, keys) {
+    if (!keys.length) return [];
+    const params: unknown[] = [];
+    const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+    // key = value per column keeps the column's affinity on the comparison.
+    const match = keys.map((k) => `(${table.primaryKey.map((c) => (params.push(encode(k[c])), `${q(c)} = ?`)).join(' AND ')})`).join(' OR ');
+    const text = `SELECT ${table.columns.map(q).join(', ')} FROM ${q(table.name)} WHERE ${match}`;
+    // Holding Kysely's one connection, so no application transaction is open on it halfway.
+    return db.connection().execute(async () => (native as BetterSqlite3.Database).prepare(text).raw(true).safeIntegers(true).all(...params) as unknown[][]);
   },
 
   async acknowledge({ db }, seqs) {

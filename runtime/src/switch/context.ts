@@ -1,0 +1,189 @@
+import { resolve } from 'node:path';
+import { connect, introspect, type TenantDb } from '../connect.ts';
+import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
+import type { Finding } from '../contracts/finding.ts';
+import { loadDialect } from '../dialects/index.ts';
+import { captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
+import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
+import type { TenantRouter } from '../router/index.ts';
+import { profileFromUrl } from '../url.ts';
+import type { SwitchJournal, SwitchStep } from './journal.ts';
+
+/** What a switch reports as it goes (the CLI draws progress from it). */
+export interface SwitchProgress {
+  step: SwitchStep | 'copying' | 'replaying';
+  message: string;
+  table?: string;
+  rows?: number;
+  totalRows?: number;
+  /** Changes waiting in the change table. */
+  lag?: number;
+}
+
+export interface SwitchOptions {
+  tenant: string;
+  /** The router applications use; its profile store holds the tenant's active profile and is flipped. */
+  router: TenantRouter;
+  /** Where the tenant goes (profile, or URL). Needed to switch; a rollback reads both sides from the profile store. */
+  to?: ConnectionProfileInput | ConnectionProfile | string;
+  /** Folder of the journal (`<tenant>.switch.jsonl`). */
+  stateDir: string;
+  /** Return to the profile the last switch left, replaying what was written since (reverse capture). */
+  rollback?: boolean;
+  /** Tables to move (default: every table of the source's default schema). */
+  tables?: string[];
+  /** Tables copied at once (default 4). */
+  jobs?: number;
+  /** Rows per copy batch (each commits with its checkpoint; default the copy's 10 000). */
+  copyBatchSize?: number;
+  /** Captured changes replayed per batch (default 2000). */
+  batchSize?: number;
+  /** Changes allowed to wait before the cutover pause starts (default 500). */
+  maxLag?: number;
+  /** How long the pause waits for transactions in flight before giving up and releasing them (default 10 s). */
+  drainTimeoutMs?: number;
+  /** How long catching up may take before the switch stops with an error (default 10 min). */
+  catchUpTimeoutMs?: number;
+  /** Rows per table compared value by value in the verification (default 20). */
+  sample?: number;
+  onProgress?: (progress: SwitchProgress) => void;
+  /** Opens a profile (default: connect). */
+  open?: (profile: ConnectionProfile) => Promise<TenantDb>;
+}
+
+export interface SwitchReport {
+  tenant: string;
+  direction: 'switch' | 'rollback';
+  /** Where the tenant was and where it is now (no credentials). */
+  from: string;
+  to: string;
+  /** Final state of the operation. */
+  state: 'switched' | 'rolled-back' | 'aborted';
+  /** A previous run was interrupted and this one continued it. */
+  resumed: boolean;
+  /** Steps this call ran (steps already in the journal are skipped). */
+  steps: SwitchStep[];
+  rowsCopied: number;
+  changesReplayed: number;
+  verification?: { equal: boolean; tables: VerifyReport['tables'] };
+  /** How long writers were held during this call's cutover (0 when no cutover ran). */
+  pauseMs: number;
+  /** Where the pause went: waiting for transactions in flight, the last replay, verification, identity sync, flip. */
+  pauseTimings?: Record<string, number>;
+  journal: string;
+}
+
+/** A verification mismatch during the cutover; writers were released on the old database. */
+export class SwitchVerificationError extends Error {
+  override name = 'SwitchVerificationError';
+  readonly findings: Finding[];
+  constructor(tenant: string, findings: Finding[]) {
+    super(`switch of ${tenant} stopped: verification found ${findings.length} mismatch(es), writers stay on the source:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
+    this.findings = findings;
+  }
+}
+
+/** Identifies a database without its credentials: what the journal records and compares. */
+export function fingerprint(profile: ConnectionProfile | Omit<ConnectionProfile, 'password'>): string {
+  const where = profile.dialect === 'sqlite' ? resolve(profile.database) : `${profile.host ?? ''}:${profile.port ?? ''}/${profile.database}`;
+  return `${profile.provider}:${profile.dialect}:${where}`;
+}
+
+export function parseTarget(to: SwitchOptions['to'], tenant: string): ConnectionProfile {
+  if (to === undefined) throw new Error(`switch of ${tenant}: give the target profile (to)`);
+  return typeof to === 'string' ? profileFromUrl(to) : parseConnectionProfile(to, `target profile of ${tenant}`);
+}
+
+/** Capture tables of both sides: the source's (what is read) and the target's (value kinds it stores). */
+export async function tablesOf(source: TenantDb, target: TenantDb, names: readonly string[]): Promise<{ source: CaptureTable[]; target: CaptureTable[] }> {
+  const [s, t] = await Promise.all([introspect(source), introspect(target)]);
+  return { source: captureTables(s, names), target: captureTables(t, names) };
+}
+
+/** Runs `work` on the two databases, closing both afterwards. */
+export async function withBoth<T>(open: (p: ConnectionProfile) => Promise<TenantDb>, a: ConnectionProfile, b: ConnectionProfile, work: (a: TenantDb, b: TenantDb) => Promise<T>): Promise<T> {
+  const first = await open(a);
+  try {
+    const second = await open(b);
+    try {
+      return await work(first, second);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await first.close();
+  }
+}
+
+/** Replays until at most `maxLag` changes wait, giving up after `timeoutMs`. */
+export async function catchUp(
+  options: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; maxLag: number; timeoutMs: number },
+  progress: (r: ReplayResult) => void,
+): Promise<ReplayResult> {
+  const deadline = Date.now() + options.timeoutMs;
+  const total: ReplayResult = { changes: 0, writes: 0, batches: 0, lag: 0 };
+  for (;;) {
+    const r = await replayChanges({ ...options, maxBatches: 20 });
+    total.changes += r.changes;
+    total.writes += r.writes;
+    total.batches += r.batches;
+    total.lag = r.lag;
+    progress(total);
+    if (r.lag <= options.maxLag) return total;
+    if (Date.now() > deadline) {
+      throw new Error(`catching up did not get below ${options.maxLag} waiting changes within ${options.timeoutMs} ms (${r.lag} waiting): writers outpace the replay`);
+    }
+  }
+}
+
+/**
+ * The part of the cutover that runs with writers held: replays the last changes, verifies, then the caller's
+ * `commit` (identity sync, reverse capture, profile flip). Any failure releases the writers on the old database.
+ */
+export async function cutover(
+  ctx: { tenant: string; router: TenantRouter; journal: SwitchJournal; drainTimeoutMs: number; sample?: number; steps: SwitchStep[]; prefix: '' | 'rollback-' },
+  sides: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number },
+  commit: () => Promise<void>,
+): Promise<{ pauseMs: number; drained: number; verification: VerifyReport; timings: Record<string, number> }> {
+  const { router, tenant, journal } = ctx;
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+  };
+  await router.pause(tenant, { drainTimeoutMs: ctx.drainTimeoutMs });
+  lap('waitForInFlightMs');
+  let verification: VerifyReport;
+  let drained: ReplayResult;
+  try {
+    drained = await replayChanges({ ...sides, maxLag: 0 });
+    lap('drainMs');
+    const drainedStep = `${ctx.prefix}drained` as SwitchStep;
+    if (!journal.done(drainedStep)) {
+      await journal.record(drainedStep, { changes: drained.changes });
+      ctx.steps.push(drainedStep);
+    }
+    verification = await verifyDatabases({ from: sides.from, to: sides.to, tables: sides.tables.map((t) => t.name), sample: ctx.sample });
+    lap('verifyMs');
+    if (!verification.equal) {
+      await journal.record('verify-failed', { findings: verification.findings });
+      throw new SwitchVerificationError(tenant, verification.findings);
+    }
+    const verifiedStep = `${ctx.prefix}verified` as SwitchStep;
+    await journal.record(verifiedStep, { tables: verification.tables.length, rows: verification.tables.reduce((n, t) => n + t.targetRows, 0) });
+    ctx.steps.push(verifiedStep);
+    await (await loadDialect(sides.to.dialect)).capture.syncIdentity(sides.to, sides.targetTables);
+    lap('identityMs');
+    await commit();
+    lap('flipMs');
+  } catch (error) {
+    router.resume(tenant);
+    throw error;
+  }
+  const pauseMs = router.resume(tenant);
+  return { pauseMs, drained: drained.changes, verification, timings };
+}
+
+export { connect };

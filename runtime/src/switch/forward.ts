@@ -1,0 +1,140 @@
+import type { ConnectionProfile } from '../contracts/connection-profile.ts';
+import { connect } from '../connect.ts';
+import { startCapture, stopCapture } from '../movers/capture/index.ts';
+import { copyDatabase, targetTableCheckpoints, type CheckpointStore } from '../movers/copy/index.ts';
+import { catchUp, cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
+import { SwitchJournal, type SwitchStep } from './journal.ts';
+
+/** The copy's checkpoints, kept until the journal records the copy: a crash right after it resumes to "all done". */
+function keptCheckpoints(): CheckpointStore {
+  const store = targetTableCheckpoints('byos_switch_copy_checkpoint');
+  return { ...store, drop: async () => {} };
+}
+
+/**
+ * Moves a live tenant to `to`: capture on the source, copy, replay until the lag is small, then with the tenant's
+ * writers held (router.pause) drain the last changes, verify, sync identities, turn reverse capture on at the target,
+ * flip the active profile and release. Each completed step is journaled (fsync'd) in `stateDir`; running it again
+ * after a crash continues from the journal. Running it on a finished switch to the same target returns at once.
+ */
+export async function switchForward(options: SwitchOptions): Promise<SwitchReport> {
+  const { tenant, router } = options;
+  const profiles = router.profiles;
+  const open = options.open ?? ((p: ConnectionProfile) => connect(p));
+  const target = parseTarget(options.to, tenant);
+  const journal = await SwitchJournal.open(options.stateDir, tenant);
+  const steps: SwitchStep[] = [];
+  const record = async (step: SwitchStep, data?: Record<string, unknown>) => {
+    await journal.record(step, data);
+    steps.push(step);
+    options.onProgress?.({ step, message: step });
+  };
+  const state = journal.state();
+  const toPrint = fingerprint(target);
+  let resumed = false;
+  if (state === 'switched') {
+    const begin = journal.done('begin')!;
+    if (begin.data?.to === toPrint) {
+      return { tenant, direction: 'switch', from: String(begin.data?.from), to: toPrint, state: 'switched', resumed: false, steps, rowsCopied: 0, changesReplayed: 0, pauseMs: 0, journal: journal.file };
+    }
+    throw new Error(`tenant ${tenant} was switched to ${String(begin.data?.to)} and its rollback window is open: roll back, or close the window first (byos switch ${tenant} --finish)`);
+  }
+  if (state === 'in-progress') {
+    const begin = journal.done('begin')!;
+    if (begin.data?.to !== toPrint) throw new Error(`a switch of ${tenant} to ${String(begin.data?.to)} is in progress: finish it (same target) or roll it back first`);
+    resumed = true;
+  } else {
+    const active = await profiles.active(tenant);
+    if (fingerprint(active) === toPrint) throw new Error(`tenant ${tenant} is already on ${toPrint}`);
+    await record('begin', { from: fingerprint(active), to: toPrint, tables: options.tables ?? null });
+  }
+  const fromPrint = String(journal.done('begin')!.data!.from);
+
+  // After the flip the source is the store's previous profile; before it, the active one.
+  const active = await profiles.active(tenant);
+  const sourceProfile = fingerprint(active) === toPrint ? await profiles.previous(tenant) : active;
+  if (!sourceProfile || fingerprint(sourceProfile) !== fromPrint) {
+    throw new Error(`the profile store no longer names the switch's source ${fromPrint} for ${tenant}: it changed outside this switch`);
+  }
+
+  return withBoth(open, sourceProfile, target, async (source, dest) => {
+    let rowsCopied = 0;
+    let changesReplayed = 0;
+    let pauseMs = 0;
+    let verification: SwitchReport['verification'];
+    let pauseTimings: Record<string, number> | undefined;
+    const progress = options.onProgress ?? (() => {});
+
+    let names = journal.done('capture-on')?.data?.tables as string[] | undefined;
+    if (!names) {
+      names = (await startCapture(source, options.tables)).map((t) => t.name);
+      await record('capture-on', { tables: names });
+    }
+
+    if (!journal.done('copy')) {
+      const checkpoint = keptCheckpoints();
+      const report = await copyDatabase({
+        from: source,
+        to: dest,
+        tables: names,
+        jobs: options.jobs,
+        batchSize: options.copyBatchSize,
+        checkpoint,
+        resume: true,
+        onProgress: (p) => {
+          if (p.phase === 'load') progress({ step: 'copying', message: `copying ${p.table}`, table: p.table, rows: p.rows, totalRows: p.totalRows });
+        },
+      });
+      if (report.findings.some((f) => f.severity === 'error')) {
+        throw new Error(`copy of ${tenant} reported errors:\n${report.findings.filter((f) => f.severity === 'error').map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
+      }
+      rowsCopied = report.rows;
+      await record('copy', { rows: report.rows, tables: report.tables.length, ms: Math.round(report.ms) });
+      await targetTableCheckpoints(checkpoint.table).drop(dest.db);
+    }
+
+    const flipped = Boolean(journal.done('flipped'));
+    if (!flipped) {
+      const tables = await tablesOf(source, dest, names);
+      const sides = { from: source, to: dest, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
+      const caught = await catchUp({ ...sides, maxLag: options.maxLag ?? 500, timeoutMs: options.catchUpTimeoutMs ?? 600_000 }, (r) =>
+        progress({ step: 'replaying', message: `replayed ${r.changes} changes, ${r.lag} waiting`, lag: r.lag }),
+      );
+      changesReplayed += caught.changes;
+      if (!journal.done('catch-up')) await record('catch-up', { changes: caught.changes, lag: caught.lag });
+
+      // Connected before the pause, so the pause does not include connecting.
+      const routed = await open(target);
+      let handedOver = false;
+      const result = await cutover(
+        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, steps, prefix: '' },
+        sides,
+        async () => {
+          await startCapture(dest, names);
+          if (!journal.done('reverse-capture-on')) await record('reverse-capture-on');
+          if (fingerprint(await profiles.active(tenant)) !== toPrint) await profiles.activate(tenant, target);
+          await record('flipped', { to: toPrint });
+          handedOver = true;
+          await router.reload(tenant, routed);
+        },
+      ).finally(async () => {
+        if (!handedOver) await routed.close();
+      });
+      pauseMs = result.pauseMs;
+      changesReplayed += result.drained;
+      verification = { equal: result.verification.equal, tables: result.verification.tables };
+      pauseTimings = result.timings;
+      await record('released', { pauseMs: Math.round(pauseMs * 10) / 10, ...result.timings });
+    } else if (!journal.done('released')) {
+      // Crashed between flip and release: the writers held then died with that process; nothing is held now.
+      await record('released', { pauseMs: null });
+    }
+
+    if (!journal.done('source-capture-off')) {
+      await stopCapture(source);
+      await record('source-capture-off');
+    }
+    await record('switched', { rowsCopied, changesReplayed });
+    return { tenant, direction: 'switch', from: fromPrint, to: toPrint, state: 'switched', resumed, steps, rowsCopied, changesReplayed, verification, pauseMs, pauseTimings, journal: journal.file };
+  });
+}
