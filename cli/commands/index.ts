@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit.ts';
+import { registerKeys } from './keys.ts';
 import { registerBackup } from './backup.ts';
 import { registerCopy } from './copy.ts';
 import { registerDemo } from './demo.ts';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
 import { registerIntrospect } from './introspect.ts';
 import { registerKit } from './kit.ts';
 import { registerMigrate } from './migrate.ts';
@@ -14,4 +18,4 @@ import { registerVerify } from './verify.ts';
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport];
