@@ -57,10 +57,12 @@ export interface CopySupport {
   /** How a column of `type` is stored by this dialect. */
   store(type: NeutralType): StoredType;
   /**
-   * What a column of this dialect means to another engine, when that differs from its neutral type (SQL Server's
-   * zone-less datetime2 is taken as UTC, pgloader's cast); undefined keeps the neutral type.
+   * What a column of this dialect becomes in a copy, when its neutral type says less than its native type (a
+   * Postgres `json` is written as `jsonb`, a `macaddr` as text; SQL Server's zone-less datetime2 is taken as UTC on
+   * another engine, pgloader's cast). `sameDialect` tells whether the target is this same dialect. Undefined keeps
+   * the neutral type.
    */
-  exportAs?(column: { type: NeutralType; nativeType: string }): StoredType | undefined;
+  exportAs?(column: { type: NeutralType; nativeType: string }, sameDialect: boolean): StoredType | undefined;
   /**
    * Where foreign keys go: `with-table` declared in CREATE TABLE (SQLite, which cannot add them later without a
    * rebuild; the load then runs with enforcement off and checks afterwards), `after-load` added once the data is in.

@@ -82,7 +82,8 @@ function selectList(columns: readonly ReadColumn[]): RawBuilder<unknown> {
 
 export const mssqlCopySupport: CopySupport = {
   store,
-  exportAs(column) {
+  exportAs(column, sameDialect) {
+    if (sameDialect) return undefined;
     if (/^(datetime2?|smalldatetime)\b/i.test(column.nativeType)) {
       return { type: { kind: 'timestamptz' }, note: `${column.nativeType} carries no time zone: values are taken as UTC (pgloader's cast)` };
     }

@@ -82,7 +82,8 @@ async function* scan(tenant: CopyTenant, table: TableRef, columns: readonly { na
 
 export const sqliteCopySupport: CopySupport = {
   store,
-  exportAs(column) {
+  exportAs(column, sameDialect) {
+    if (sameDialect) return undefined;
     // Every SQLite integer is 64-bit whatever the declared name (INT, SMALLINT…): pgloader's cast to bigint.
     if (column.type.kind === 'integer' || column.type.kind === 'smallint') {
       return { type: { kind: 'bigint' }, note: `SQLite stores ${column.nativeType || 'integers'} as 64-bit integers` };

@@ -151,7 +151,7 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   }
   for (const column of table.columns) {
     const subject = `${table.name}.${column.name}`;
-    const exported: StoredType = (crossDialect ? source.copy.exportAs?.(column) : undefined) ?? { type: column.type };
+    const exported: StoredType = source.copy.exportAs?.(column, !crossDialect) ?? { type: column.type };
     const stored = storedType(exported.type, target);
     for (const change of [exported, stored]) {
       if (change.loss) findings.push({ rule: 'copy-lossy-type', severity: 'warning', subject, message: `${column.nativeType} → ${describeNeutralType(stored.type)}: ${change.loss}` });
