@@ -23,7 +23,7 @@ async function open(path: string): Promise<TenantDb> {
 const rows = async (tenant: TenantDb, text: string) => (await sql.raw<Record<string, unknown>>(text).execute(tenant.db)).rows;
 /** The text SQLite keeps for a table's indexes and triggers. */
 const schemaText = (tenant: TenantDb, table: string) =>
-  rows(tenant, `select type, name, sql from sqlite_schema where tbl_name = '${table}' and type in ('index', 'trigger') order by type, name`);
+  rows(tenant, `select type, name, sql from sqlite_schema where tbl_name = '${table.replace(/'/g, "''")}' and type in ('index', 'trigger') order by type, name`);
 /** Every row of a table as one text, for before/after comparisons. */
 const checksum = async (tenant: TenantDb, table: string, order: string) =>
   (await rows(tenant, `select count(*) as n, group_concat(quote(json_array(${order})), '|') as all_rows from (select * from "${table}" order by ${order})`))[0];
@@ -144,6 +144,27 @@ describe('SQLite migration compiler', () => {
     expect(await rows(tenant, 'select id, loose, parent, price, label, doubled, upper_label from odd order by id')).toEqual(data);
     await rows(tenant, 'insert into odd (id, parent) values (3, 2)');
     expect(await rows(tenant, 'select price, label from odd where id = 3')).toEqual([{ price: 3, label: "x'y" }]);
+  });
+
+  it('a rebuild of a table with a hostile name keeps its index and trigger, and touches no other table', async () => {
+    const tenant = await freshTenantDb('sqlite', 'hostile_rebuild');
+    const name = `Ünï "; drop table x; --'`;
+    const q = `"${name.replace(/"/g, '""')}"`;
+    await applyOps(tenant, migrations, [
+      { op: 'createTable', table: 'x', columns: [{ name: 'n', type: { kind: 'integer' } }] },
+      { op: 'createTable', table: name, columns: [{ name: `it's`, type: { kind: 'text' } }] },
+      { op: 'createIndex', table: name, name: `${name} idx`, columns: [`it's`] },
+    ]);
+    await rows(tenant, `create trigger "trg ${name.replace(/"/g, '""')}" after insert on ${q} begin insert into x values (1); end`);
+    await rows(tenant, `insert into ${q} values ('7')`);
+    const text = await schemaText(tenant, name);
+    const model = await applyOps(tenant, migrations, [{ op: 'alterColumnType', table: name, column: `it's`, type: { kind: 'integer' } }]);
+    expect(columnOf(model, name, `it's`).type).toEqual({ kind: 'integer' });
+    expect(await schemaText(tenant, name)).toEqual(text);
+    expect(text.map((r) => r.type)).toEqual(['index', 'trigger']);
+    expect(await rows(tenant, `select "it's" as v, typeof("it's") as t from ${q}`)).toEqual([{ v: 7, t: 'integer' }]);
+    await rows(tenant, `insert into ${q} values (8)`);
+    expect(await rows(tenant, 'select count(*) as n from x')).toEqual([{ n: 2 }]);
   });
 
   it('rebuilding a parent keeps the rows of ON DELETE CASCADE children', async () => {
