@@ -129,6 +129,7 @@ describe('lock timeouts on postgres', () => {
     await migrateUp(tenant, await loadMigrations(dir));
     await writeFile(join(dir, '0002_phone.ts'), PHONE);
     const migrations = await loadMigrations(dir);
+    const schema = await introspect(tenant);
     const blocker = new pg.Client({ host: profile.host, port: profile.port, database: profile.database, user: profile.user, password: profile.password });
     await blocker.connect();
     try {
@@ -136,6 +137,7 @@ describe('lock timeouts on postgres', () => {
       const failure = await migrateUp(tenant, migrations, { lockTimeoutMs: 50, retries: 1, retryDelayMs: 10 }).catch((error: unknown) => error);
       expect((failure as Error).message).toMatch(/0002_phone failed and was rolled back: .*lock timeout/);
       expect((await readJournal(tenant.db)).map((e) => e.id)).toEqual(['0001']);
+      expect(await introspect(tenant)).toEqual(schema);
 
       // Released while the runner backs off after its second timeout: the next attempt gets the lock.
       let retries = 0;

@@ -92,6 +92,14 @@ export async function startingModel(ctx: MigrationContext, db: Kysely<any>, appl
   return live.tables.length || live.views.length || live.enums.length || live.domains.length ? live : null;
 }
 
+/** `--to` must name a migration of the folder (or `0`, before the first, for down). */
+function checkTarget(migrations: readonly Migration[], to: string | undefined, allowZero: boolean): void {
+  if (to === undefined) return;
+  if (!/^\d+$/.test(to)) throw new MigrationRefusedError(`--to ${to}: a migration id is its leading digits (such as 0003)`);
+  if (allowZero && BigInt(to) === 0n) return;
+  if (!migrations.some((m) => compareIds(m.id, to) === 0)) throw new MigrationRefusedError(`--to ${to}: no migration has that id (ids: ${migrations.map((m) => m.id).join(', ') || 'none'})`);
+}
+
 const isApplied = (applied: readonly JournalEntry[], m: Migration) => applied.some((a) => compareIds(a.id, m.id) === 0);
 
 /**
@@ -101,6 +109,7 @@ const isApplied = (applied: readonly JournalEntry[], m: Migration) => applied.so
  */
 export async function migrateUp(tenant: MigrationTenant, migrations: readonly Migration[], options: RunOptions = {}): Promise<RunResult> {
   const ctx = await migrationContext(tenant);
+  checkTarget(migrations, options.to, false);
   return ctx.migrations.withMigrationLock(tenant.db, async () => {
     const applied = await checkedJournal(tenant.db, migrations);
     const baseline = await startingModel(ctx, tenant.db, applied.length);
@@ -206,6 +215,7 @@ export async function countLosses(db: Kysely<any>, step: DownStep): Promise<stri
  */
 export async function migrateDown(tenant: MigrationTenant, migrations: readonly Migration[], options: RunOptions = {}): Promise<RunResult> {
   const ctx = await migrationContext(tenant);
+  checkTarget(migrations, options.to, true);
   return ctx.migrations.withMigrationLock(tenant.db, async () => {
     const applied = await checkedJournal(tenant.db, migrations);
     const appliedMigrations = migrations.filter((m) => isApplied(applied, m));
