@@ -48,7 +48,7 @@ describe('byos migrate lint', () => {
     await mkdir(folder);
     await writeFile(join(folder, '0001_customers.ts'), opsFile([{ op: 'createTable', table: 'customers', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'name', type: { kind: 'varchar', length: 80 } }], primaryKey: { columns: ['id'] } }]));
     await writeFile(join(folder, '0002_shorter_name.ts'), opsFile([{ op: 'alterColumnType', table: 'customers', column: 'name', type: { kind: 'varchar', length: 20 } }]));
-    await writeFile(join(folder, '0003_raw.sql'), '-- byos:up\nselect 1;\nCREATE INDEX c_name ON customers (name);\n-- byos:down\nDROP INDEX c_name;\n');
+    await writeFile(join(folder, '0003_raw.sql'), '-- byos:up\n-- an index\nCREATE INDEX c_name ON customers (name);\n-- byos:down\nDROP INDEX c_name;\n');
     const r = await runCli(['migrate', 'lint', '--dir', folder, '--json']);
     expect(r.code).toBe(1);
     const subjects = JSON.parse(r.stdout).findings.map((f: { rule: string; subject: string }) => `${f.rule} ${f.subject}`);
@@ -56,7 +56,8 @@ describe('byos migrate lint', () => {
     expect(subjects).toContain('table-rebuild [sqlite] 0002_shorter_name: statement 8: customers');
     expect(subjects.filter((s: string) => s.startsWith('narrowing-column-type'))).toHaveLength(1);
     // The SQL migration's Postgres text, parsed for real, with the file's own line number.
-    expect(subjects.some((s: string) => /^require-concurrent-index-creation .*0003_raw\.sql:3: index c_name$/.test(s))).toBe(true);
+    // Once, from the parser, not again from the plan's reading of the same text.
+    expect(subjects.filter((s: string) => s.startsWith('require-concurrent-index-creation'))).toEqual([expect.stringMatching(/0003_raw\.sql:3: index c_name$/)]);
   });
 
   it('--dir with --dialect lints one dialect only; a clean folder exits 0', async () => {

@@ -28,3 +28,13 @@ describe('require-concurrent-index-creation', () => {
     expect(await sqlFindings('require-concurrent-index-creation', 'CREATE INDEX CONCURRENTLY idx ON orders (id); CREATE TABLE t (a int); CREATE INDEX ON t (a);')).toEqual([]);
   });
 });
+
+describe('require-concurrent-index-creation in a raw SQL op', () => {
+  it('reads every statement of a multi-statement text', () => {
+    const found = opFindings('require-concurrent-index-creation', {
+      ops: [{ op: 'sql', up: { postgres: 'select 1; CREATE INDEX i ON orders (placed);' }, down: null }],
+      statements: stmts('select 1; CREATE INDEX i ON orders (placed);'),
+    });
+    expect(found.map((f) => f.subject)).toEqual(['statement 1: index i']);
+  });
+});

@@ -15,11 +15,24 @@ export function changesFromStatements(statements: CompiledStatement[]): Change[]
   const changes: Change[] = [];
   statements.forEach((statement, i) => {
     const where = `statement ${i + 1}`;
-    for (const change of classify(tokenize(statement.sql), where, created)) {
-      changes.push({ ...change, lockGuarded: Boolean(statement.strongLock) } as Change);
+    // Raw SQL ops hand over several statements in one text.
+    for (const part of splitStatements(tokenize(statement.sql))) {
+      for (const change of classify(part, where, created)) changes.push({ ...change, lockGuarded: Boolean(statement.strongLock) } as Change);
     }
   });
   return changes;
+}
+
+function splitStatements(tokens: Token[]): Token[][] {
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.type === 'punct' && t.text === '(') depth++;
+    if (t.type === 'punct' && t.text === ')') depth--;
+    if (t.type === 'punct' && t.text === ';' && depth === 0) parts.push([]);
+    else parts[parts.length - 1]!.push(t);
+  }
+  return parts.filter((p) => p.length > 0);
 }
 
 function classify(tokens: Token[], where: string, created: Set<string>): Change[] {
