@@ -12,5 +12,27 @@ export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, C
 export { createMasker, maskTransform, parseMaskSpec, type Masker, type MaskerOptions, type MaskKind } from './guard/masking/index.ts';
 export { verifyBackup, type BackupVerifyOptions, type BackupVerifyResult, type BackupTableCheck } from './guard/backup/index.ts';
 export { assertProfileResidency, ResidencyViolationError, RESIDENCY, allowedRegions, isRegionAllowed, jurisdictionsOfRegion } from './guard/residency/index.ts';
+export {
+  migrateUp,
+  migrateDown,
+  migrationStatus,
+  planMigrations,
+  detectDrift,
+  loadMigrations,
+  applyOp,
+  applyOps,
+  invertOp,
+  invertOps,
+  impliedModel,
+  MigrationRefusedError,
+  MigrationFailedError,
+  IrreversibleOpError,
+  JOURNAL_TABLE,
+  type Migration,
+  type MigrationPlan,
+  type RunOptions,
+  type RunResult,
+  type StatusRow,
+} from './migrate/index.ts';
 export { lintOps, lintPostgresSql, lintCapabilities, classifyTypeChange, RULES as LINT_RULES, type LintCapabilities, type LintOpsContext, type LintRule } from './migrate/lint/index.ts';
 export { opsFromSentence, SentenceError, FORMS as SENTENCE_FORMS } from './migrate/sentence/index.ts';
