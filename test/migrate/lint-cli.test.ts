@@ -14,7 +14,7 @@ afterAll(async () => {
 
 const opsFile = (ops: unknown[]) => `export default { ops: ${JSON.stringify(ops)} };\n`;
 
-describe('byos migrate lint', () => {
+describe('byos migrate lint', { timeout: 180_000 }, () => {
   it('--sql: a raw Postgres file through the real parser; errors exit 1, each finding with its line and fix', async () => {
     const file = join(dir, 'unsafe.sql');
     await writeFile(file, "SET lock_timeout = '2s';\n\nALTER TABLE orders ADD COLUMN country text NOT NULL;\nCREATE INDEX orders_country ON orders (country);\n");

@@ -17,7 +17,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('byos migrate new', () => {
+describe('byos migrate new', { timeout: 180_000 }, () => {
   it('--dry-run --json prints ops, SQL per dialect, findings and rollback, and writes nothing', async () => {
     const target = join(dir, 'dry');
     const r = await runCli(['migrate', 'new', 'create table customers with id (integer) primary key, email (text) required', '--dir', target, '--dry-run', '--json']);
