@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * How a value is normalised before it is indexed, so `Ann@Example.com ` and `ann@example.com` find the same row.
@@ -35,8 +35,12 @@ export function normalizeForIndex(value: unknown, normalize: BlindIndexNormalize
  * HMAC-SHA256 (hex) of the normalised value under the blind-index key. The table and column are mixed in, so the
  * same value in two columns gives two unrelated digests and an index cannot be joined across columns.
  */
+const hmacKeys = new WeakMap<Buffer, KeyObject>();
+
 export function computeBlindIndex(key: Buffer, table: string, column: string, value: unknown, normalize?: BlindIndexNormalize): string {
-  return createHmac('sha256', key).update(`byos-bidx:v1\u0000${table}\u0000${column}\u0000`).update(normalizeForIndex(value, normalize), 'utf8').digest('hex');
+  let keyObject = hmacKeys.get(key);
+  if (!keyObject) hmacKeys.set(key, (keyObject = createSecretKey(key)));
+  return createHmac('sha256', keyObject).update(`byos-bidx:v1\u0000${table}\u0000${column}\u0000`).update(normalizeForIndex(value, normalize), 'utf8').digest('hex');
 }
 
 export function blindIndexColumn(column: string, spec: BlindIndexSpec | undefined): string {
