@@ -6,14 +6,14 @@ export const SEED_ACCOUNTS = 40;
 export const SEED_ENTRIES = 300;
 
 /** The tenant's schema and seed rows: accounts, and ledger entries referencing them. */
-export async function seedTenant(profile: ConnectionProfileInput): Promise<void> {
+export async function seedTenant(profile: ConnectionProfileInput, entryCount = SEED_ENTRIES): Promise<void> {
   const t = await connect(profile);
   try {
     await sql`create table account (id integer primary key, owner text not null, balance integer not null)`.execute(t.db);
     await sql`create table entry (id integer primary key, account_id integer not null references account (id), amount integer not null, note text)`.execute(t.db);
     for (let i = 1; i <= SEED_ACCOUNTS; i++) await t.db.insertInto('account').values({ id: i, owner: `owner ${i}`, balance: 1000 }).execute();
-    const entries = Array.from({ length: SEED_ENTRIES }, (_, i) => ({ id: i + 1, account_id: (i % SEED_ACCOUNTS) + 1, amount: i, note: i % 3 ? `seed ${i}` : null }));
-    for (let i = 0; i < entries.length; i += 100) await t.db.insertInto('entry').values(entries.slice(i, i + 100)).execute();
+    const entries = Array.from({ length: entryCount }, (_, i) => ({ id: i + 1, account_id: (i % SEED_ACCOUNTS) + 1, amount: i, note: i % 3 ? `seed ${i}` : null }));
+    for (let i = 0; i < entries.length; i += 500) await t.db.insertInto('entry').values(entries.slice(i, i + 500)).execute();
   } finally {
     await t.close();
   }
@@ -24,10 +24,10 @@ export interface Model {
   entry: Map<number, { account_id: number; amount: number; note: string | null }>;
 }
 
-export function seedModel(): Model {
+export function seedModel(entryCount = SEED_ENTRIES): Model {
   const model: Model = { account: new Map(), entry: new Map() };
   for (let i = 1; i <= SEED_ACCOUNTS; i++) model.account.set(i, { owner: `owner ${i}`, balance: 1000 });
-  for (let i = 0; i < SEED_ENTRIES; i++) model.entry.set(i + 1, { account_id: (i % SEED_ACCOUNTS) + 1, amount: i, note: i % 3 ? `seed ${i}` : null });
+  for (let i = 0; i < entryCount; i++) model.entry.set(i + 1, { account_id: (i % SEED_ACCOUNTS) + 1, amount: i, note: i % 3 ? `seed ${i}` : null });
   return model;
 }
 

@@ -44,7 +44,10 @@ export interface SwitchOptions {
   drainTimeoutMs?: number;
   /** How long catching up may take before the switch stops with an error (default 10 min). */
   catchUpTimeoutMs?: number;
-  /** Rows per table compared value by value in the verification (default 20). */
+  /**
+   * Rows per table compared value by value in the cutover's verification, on top of the counts and checksums of
+   * every row (default 0: the checksums already cover every value, and each sampled row is a query in the pause).
+   */
   sample?: number;
   onProgress?: (progress: SwitchProgress) => void;
   /** Opens a profile (default: connect). */
@@ -141,7 +144,16 @@ export async function catchUp(
  * `commit` (identity sync, reverse capture, profile flip). Any failure releases the writers on the old database.
  */
 export async function cutover(
-  ctx: { tenant: string; router: TenantRouter; journal: SwitchJournal; drainTimeoutMs: number; sample?: number; steps: SwitchStep[]; prefix: '' | 'rollback-' },
+  ctx: {
+    tenant: string;
+    router: TenantRouter;
+    journal: SwitchJournal;
+    /** Journals a step (and reports it). */
+    record: (step: SwitchStep, data?: Record<string, unknown>) => Promise<void>;
+    drainTimeoutMs: number;
+    sample?: number;
+    prefix: '' | 'rollback-';
+  },
   sides: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number },
   commit: () => Promise<void>,
 ): Promise<{ pauseMs: number; drained: number; verification: VerifyReport; timings: Record<string, number> }> {
@@ -161,19 +173,15 @@ export async function cutover(
     drained = await replayChanges({ ...sides, maxLag: 0 });
     lap('drainMs');
     const drainedStep = `${ctx.prefix}drained` as SwitchStep;
-    if (!journal.done(drainedStep)) {
-      await journal.record(drainedStep, { changes: drained.changes });
-      ctx.steps.push(drainedStep);
-    }
-    verification = await verifyDatabases({ from: sides.from, to: sides.to, tables: sides.tables.map((t) => t.name), sample: ctx.sample });
+    if (!journal.done(drainedStep)) await ctx.record(drainedStep, { changes: drained.changes });
+    verification = await verifyDatabases({ from: sides.from, to: sides.to, tables: sides.tables.map((t) => t.name), sample: ctx.sample ?? 0 });
     lap('verifyMs');
     if (!verification.equal) {
-      await journal.record('verify-failed', { findings: verification.findings });
+      await ctx.record('verify-failed', { findings: verification.findings });
       throw new SwitchVerificationError(tenant, verification.findings);
     }
     const verifiedStep = `${ctx.prefix}verified` as SwitchStep;
-    await journal.record(verifiedStep, { tables: verification.tables.length, rows: verification.tables.reduce((n, t) => n + t.targetRows, 0) });
-    ctx.steps.push(verifiedStep);
+    await ctx.record(verifiedStep, { tables: verification.tables.length, rows: verification.tables.reduce((n, t) => n + t.targetRows, 0) });
     await (await loadDialect(sides.to.dialect)).capture.syncIdentity(sides.to, sides.targetTables);
     lap('identityMs');
     await commit();
