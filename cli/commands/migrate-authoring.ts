@@ -83,11 +83,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     }
   }
   let file: string | null = null;
-  if (!flags.dryRun) {
-    await mkdir(flags.dir, { recursive: true });
-    file = join(flags.dir, `${id}_${name}.ts`);
-    await writeFile(file, migrationSource(sentence, ops), { flag: 'wx' });
-  }
+  if (!flags.dryRun) file = await writeMigration(flags.dir, `${id}_${name}.ts`, sentence, ops);
   out.result({ sentence, id, name, ops, dialects: previews, file });
   if (!out.json) {
     out.info(`ops (${ops.length}):`);
@@ -181,6 +177,37 @@ async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding
     findings.push(...(await lintPostgresSql(padding + text, relative(process.cwd(), m.file) || basename(m.file))));
   }
   return findings;
+}
+
+async function writeMigration(dir: string, fileName: string, sentence: string, ops: MigrationOp[]): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, fileName);
+  // `wx`: never overwrite a migration someone wrote meanwhile under the same id.
+  await writeFile(file, migrationSource(sentence, ops), { flag: 'wx' });
+  return file;
+}
+
+/** Sentences for the demo: a small shop schema grown step by step, every kind the builder knows once. */
+export const DEMO_SENTENCES = [
+  'create table customers with id (integer) primary key, email (text) required, name (varchar(80))',
+  'create table orders with id (integer) primary key, customer_id (integer), total (decimal(10,2)) default 0',
+  'orders.customer_id references customers on delete cascade',
+  "add column status (varchar(20)) with default 'new' to orders",
+  'add a unique index on customers (email)',
+  'rename column name in customers to full_name',
+];
+
+/**
+ * For `byos demo`: writes one migration per sentence into `dir` (numbered after what is there) exactly as
+ * `byos migrate new` does, and returns the files written. The runner's `up` then applies them to each tenant.
+ */
+export async function demoSentenceMigrations(dir: string, sentences: readonly string[] = DEMO_SENTENCES): Promise<string[]> {
+  const files: string[] = [];
+  for (const sentence of sentences) {
+    const existing = existsSync(dir) ? await loadMigrations(dir) : [];
+    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence)));
+  }
+  return files;
 }
 
 /** The Postgres text of a SQL migration (one `sql` op), which the Postgres parser lints. */

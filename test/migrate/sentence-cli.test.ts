@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, introspect } from '../../runtime/src/index.ts';
 import { loadMigrations, migrateDown, migrateUp } from '../../runtime/src/migrate/index.ts';
 import { opsFromSentence } from '../../runtime/src/migrate/sentence/index.ts';
-import { nextId, slug } from '../../cli/commands/migrate-authoring.ts';
+import { demoSentenceMigrations, nextId, slug } from '../../cli/commands/migrate-authoring.ts';
 import { runCli } from '../helpers/cli.ts';
 import { DIALECTS, freshProfile } from '../helpers/databases.ts';
 
@@ -126,5 +126,21 @@ describe('file naming', () => {
     expect(slug('"()"')).toBe('migration');
     expect(slug('x'.repeat(80))).toHaveLength(60);
     expect(slug('create table customers with id (integer) primary key, email (text) required')).toBe('create_table_customers_with_id_integer_primary_key_email');
+  });
+});
+
+describe('demoSentenceMigrations', () => {
+  it('writes the demo sentences as numbered migrations that apply to SQLite', async () => {
+    const target = join(dir, 'demo');
+    const files = await demoSentenceMigrations(target);
+    expect(files.map((f) => f.slice(target.length + 1, target.length + 5))).toEqual(['0001', '0002', '0003', '0004', '0005', '0006']);
+    const tenant = await connect(await freshProfile('sqlite', 'demo_sentences'));
+    try {
+      await migrateUp(tenant, await loadMigrations(target));
+      const orders = (await introspect(tenant)).tables.find((t) => t.name === 'orders')!;
+      expect(orders.columns.map((c) => c.name)).toEqual(['id', 'customer_id', 'total', 'status']);
+    } finally {
+      await tenant.close();
+    }
   });
 });
