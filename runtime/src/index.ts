@@ -36,3 +36,5 @@ export {
 } from './migrate/index.ts';
 export { lintOps, lintPostgresSql, lintCapabilities, classifyTypeChange, RULES as LINT_RULES, type LintCapabilities, type LintOpsContext, type LintRule } from './migrate/lint/index.ts';
 export { opsFromSentence, SentenceError, FORMS as SENTENCE_FORMS } from './migrate/sentence/index.ts';
+export * from './guard/crypto/index.ts';
+export * from './guard/audit/index.ts';
