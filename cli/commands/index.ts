@@ -12,10 +12,11 @@ import { registerMigrate } from './migrate.ts';
 import { registerMigrateAuthoring } from './migrate-authoring.ts';
 import { registerPii } from './pii.ts';
 import { registerPolicy } from './policy.ts';
+import { registerSwitch } from './switch.ts';
 import { registerTypes } from './types.ts';
 import { registerVerify } from './verify.ts';
 
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport, registerSwitch];
