@@ -122,6 +122,39 @@ describe.each(DIALECTS)('migration runner on %s', (dialect) => {
   });
 });
 
+describe('a half-done migration on postgres, whose safe forms commit part of the work', () => {
+  it('cleans up what each failing safe form left (invalid unique index, helper NOT NULL check, NOT VALID foreign key)', async () => {
+    const [tenant] = await tenantPair('postgres');
+    const dir = await folder({
+      '0001_customers.ts': CUSTOMERS,
+      '0002_phone.ts': PHONE,
+      '0003_twins.sql': "-- byos:up\nINSERT INTO customers (email) VALUES ('twin@example.com'), ('twin@example.com')\n-- byos:down\nDELETE FROM customers\n",
+    });
+    await migrateUp(tenant, await loadMigrations(dir));
+    const schema = await introspect(tenant);
+    const journal = await readJournal(tenant.db);
+    const failing: Record<string, unknown[]> = {
+      // CREATE UNIQUE INDEX CONCURRENTLY fails on the twins and leaves an invalid index behind.
+      '0004_unique_email.ts': [{ op: 'addUnique', table: 'customers', unique: { name: 'customers_email_key', columns: ['email'] } }],
+      // ADD CHECK … NOT VALID commits, VALIDATE fails on the NULL phones.
+      '0004_phone_required.ts': [{ op: 'setNullable', table: 'customers', column: 'phone', nullable: false }],
+      // A table and a row commit with the NOT VALID foreign key, then VALIDATE fails on the orphan.
+      '0004_orders.ts': [
+        { op: 'createTable', table: 'orders', columns: [{ name: 'customer_id', type: { kind: 'integer' } }] },
+        { op: 'sql', up: { postgres: 'INSERT INTO orders VALUES (999)' }, down: { postgres: 'DELETE FROM orders' } },
+        { op: 'addForeignKey', table: 'orders', foreignKey: { name: 'orders_customer_fk', columns: ['customer_id'], references: { table: 'customers', columns: ['id'] } } },
+      ],
+    };
+    for (const [file, ops] of Object.entries(failing)) {
+      await writeFile(join(dir, file), ts(ops));
+      await expect(migrateUp(tenant, await loadMigrations(dir)), file).rejects.toThrow(/failed and was rolled back/);
+      expect(await introspect(tenant), file).toEqual(schema);
+      expect(await readJournal(tenant.db)).toEqual(journal);
+      await rm(join(dir, file));
+    }
+  });
+});
+
 describe('lock timeouts on postgres', () => {
   it('retries a migration whose strong lock times out, and gives up after the last retry with nothing changed', async () => {
     const [tenant, , profile] = await tenantPair('postgres');

@@ -95,9 +95,15 @@ export async function executeMigration(
   }
 }
 
+/** One op under way: how many of its statements ran, and how many of those a commit made permanent. */
 interface Step {
   op: MigrationOp;
   before: SchemaModel;
+  total: number;
+  executed: number;
+  committed: number;
+  /** A statement of it ran outside any transaction, even if it failed (a failed CREATE INDEX CONCURRENTLY leaves an invalid index). */
+  outside: boolean;
 }
 
 async function executeOnce(
@@ -113,34 +119,30 @@ async function executeOnce(
   const begin = async () => {
     if (transactional) trx = await db.startTransaction().execute();
   };
-  const done: Step[] = [];
-  // How many of `done` a committed transaction holds, and whether the op under way has committed a part.
-  let committed = 0;
-  let current: Step | null = null;
-  let currentCommitted = false;
+  const steps: Step[] = [];
+  const commitAll = () => steps.forEach((s) => (s.committed = s.executed));
   let model = implied;
   try {
     await begin();
     for (const op of ops) {
-      current = { op, before: model };
-      currentCommitted = false;
       const statements = ctx.migrations.compile(op, compileModel(model, await liveModel(ctx, trx ?? db)));
+      const step: Step = { op, before: model, total: statements.length, executed: 0, committed: 0, outside: false };
+      steps.push(step);
       for (const statement of statements) {
-        const alone = statement.outsideTransaction === true || !transactional;
-        if (alone) {
+        if (statement.outsideTransaction === true || !transactional) {
           if (trx) await (trx as ControlledTransaction<any>).commit().execute();
           trx = null;
-          committed = done.length;
-          // Committed from here on, even when it fails half-way (a failed CREATE INDEX CONCURRENTLY leaves its index).
-          currentCommitted = true;
+          commitAll();
+          step.outside = true;
           await runStatement(ctx, db, statement, options, false);
+          step.executed++;
+          commitAll();
           if (transactional) await begin();
         } else {
           await runStatement(ctx, trx ?? db, statement, options, true);
+          step.executed++;
         }
       }
-      done.push(current);
-      current = null;
       model = applyOp(model, op, ctx.traits);
     }
     await finish(trx ?? db);
@@ -149,8 +151,7 @@ async function executeOnce(
     return model;
   } catch (error) {
     if (trx) await (trx as ControlledTransaction<any>).rollback().execute().catch(() => {});
-    const toUndo = [...done.slice(0, transactional ? committed : done.length)];
-    const problems = await undo(ctx, db, toUndo, current && currentCommitted ? current : null, options);
+    const problems = await undo(ctx, db, steps, options);
     if (problems.length) {
       throw new Error(`${(error as Error).message}\n(undoing the part already committed failed, the schema is left part-way: ${problems.join('; ')})`, { cause: error });
     }
@@ -159,21 +160,42 @@ async function executeOnce(
 }
 
 /**
- * Undoes committed ops, newest first: the half-done op (best effort: its inverse assumes it finished), then each
- * finished op by its inverse. Returns what could not be undone.
+ * After a failure, undoes what a commit made permanent, newest first: an op committed whole by its inverse; an op
+ * committed in part (a NOT VALID constraint whose VALIDATE failed, an index whose concurrent build failed) by
+ * dropping whatever its table now has, by name, that it did not have before. Returns what could not be undone.
  */
-async function undo(ctx: MigrationContext, db: Kysely<any>, done: Step[], partial: Step | null, options: ExecuteOptions): Promise<string[]> {
+async function undo(ctx: MigrationContext, db: Kysely<any>, steps: Step[], options: ExecuteOptions): Promise<string[]> {
   const problems: string[] = [];
-  const steps = [...(partial ? [partial] : []), ...done.reverse()];
-  for (const step of steps) {
+  for (const step of [...steps].reverse()) {
+    const whole = step.total > 0 && step.committed === step.total;
+    if (!whole && step.committed === 0 && !step.outside) continue;
     try {
-      const after = applyOp(step.before, step.op, ctx.traits);
-      await executeOnce(ctx, db, invertOp(step.op, step.before).ops, after, async () => {}, options);
+      if (whole) {
+        await executeOnce(ctx, db, invertOp(step.op, step.before).ops, applyOp(step.before, step.op, ctx.traits), async () => {}, options);
+      } else {
+        const live = await liveModel(ctx, db);
+        const cleanup = leftovers(live, step.before, 'table' in step.op ? step.op.table : null);
+        if (cleanup.length) await executeOnce(ctx, db, cleanup, live, async () => {}, options);
+      }
     } catch (error) {
-      if (step !== partial) problems.push(`${step.op.op}: ${(error as Error).message}`);
+      problems.push(`${step.op.op}: ${(error as Error).message}`);
     }
   }
   return problems;
+}
+
+/** Drops for the named indexes and constraints `table` has in `live` but not in `expected`. */
+function leftovers(live: SchemaModel, expected: SchemaModel, table: string | null): MigrationOp[] {
+  const now = live.tables.find((t) => t.schema === live.defaultSchema && t.name === table);
+  if (!table || !now) return [];
+  const was = expected.tables.find((t) => t.schema === expected.defaultSchema && t.name === table);
+  const had = (kind: 'indexes' | 'uniques' | 'checks' | 'foreignKeys', name: string | null) => name === null || (was?.[kind] as { name: string | null }[] | undefined)?.some((x) => x.name === name);
+  return [
+    ...now.foreignKeys.filter((f) => !had('foreignKeys', f.name)).map((f): MigrationOp => ({ op: 'dropForeignKey', table, name: f.name! })),
+    ...now.checks.filter((c) => !had('checks', c.name)).map((c): MigrationOp => ({ op: 'dropCheck', table, name: c.name! })),
+    ...now.uniques.filter((u) => !had('uniques', u.name)).map((u): MigrationOp => ({ op: 'dropUnique', table, name: u.name! })),
+    ...now.indexes.filter((i) => !had('indexes', i.name)).map((i): MigrationOp => ({ op: 'dropIndex', table, name: i.name })),
+  ];
 }
 
 async function runStatement(ctx: MigrationContext, db: Kysely<any>, statement: CompiledStatement, options: ExecuteOptions, inTransaction: boolean): Promise<void> {
