@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { connect } from '../../runtime/src/index.ts';
 import { exportQuery, exportTable, type ExportOptions } from '../../runtime/src/movers/export/index.ts';
+import { maskTransform } from '../../runtime/src/guard/masking/index.ts';
+import { type MaskFlags, maskerFromFlags, withMaskOptions } from '../mask-options.ts';
 import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
-interface ExportFlags extends ConnectionFlags {
+interface ExportFlags extends ConnectionFlags, MaskFlags {
   table?: string;
   query?: string;
   format?: string;
@@ -26,7 +28,7 @@ export function jsonSafe<T>(value: T): unknown {
 
 export function registerExport(program: Command): void {
   withConnectionOptions(
-    program
+    withMaskOptions(program
       .command('export')
       .description('export a table or a query to CSV or XLSX, streaming; cells a spreadsheet would run as formulas are neutralised')
       .option('--table <name>', 'the table to export (ordered by its primary key)')
@@ -35,9 +37,9 @@ export function registerExport(program: Command): void {
       .option('--out <file>', 'the file to write')
       .option('--delimiter <char>', 'CSV delimiter (default ,; "tab" for TSV)')
       .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel on Windows)')
-      .option('--json', 'print the export report as JSON'),
+      .option('--json', 'print the export report as JSON')),
   )
-    .addHelpText('after', '\nExamples:\n  byos export --url sqlite:./tenant.sqlite --table customers --out customers.xlsx\n  byos export --url postgres://… --query "select * from invoice where total > 10" --out big.csv')
+    .addHelpText('after', '\nExamples:\n  byos export --url sqlite:./tenant.sqlite --table customers --out customers.xlsx\n  byos export --url postgres://… --query "select * from invoice where total > 10" --out big.csv\n  BYOS_MASK_KEY=… byos export --url … --table customers --mask customers.email=hash,customers.card=partial --out masked.csv')
     .action(async (flags: ExportFlags) => {
       const out = createOutput(Boolean(flags.json));
       if (Boolean(flags.table) === Boolean(flags.query)) throw new UsageError('give exactly one of --table NAME or --query SQL');
@@ -46,6 +48,7 @@ export function registerExport(program: Command): void {
       if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`--format must be csv or xlsx, got ${flags.format}`);
       const delimiter = flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
       if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError('--delimiter must be one character (or "tab")');
+      const masker = await maskerFromFlags(flags);
       const tenant = await connect(await profileFromFlags(flags));
       const progress = createProgress({ total: 1, json: out.json });
       const started = performance.now();
@@ -55,6 +58,7 @@ export function registerExport(program: Command): void {
         out: flags.out,
         bom: Boolean(flags.bom),
         ...(delimiter ? { delimiter } : {}),
+        ...(masker ? { transform: maskTransform(masker, flags.table ? { name: flags.table } : undefined) } : {}),
         onProgress: (rows) => {
           const now = performance.now();
           if (now - last < 1000) return;
