@@ -62,7 +62,6 @@ describe('byos migrate', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    expect((await runCli(['migrate', 'up', '--url', 'sqlite::memory:'])).stderr).toContain('give the migration folder with --dir DIR');
     const bad = await runCli(['migrate', 'status', '--url', 'sqlite::memory:', '--dir', join(PORTABLE, 'nope')]);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('cannot read the migration folder')]);
   });
