@@ -10,6 +10,7 @@ import { registerIntrospect } from './introspect.ts';
 import { registerKit } from './kit.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerMigrateAuthoring } from './migrate-authoring.ts';
+import { registerOperator } from './operator.ts';
 import { registerPii } from './pii.ts';
 import { registerPolicy } from './policy.ts';
 import { registerSwitch } from './switch.ts';
@@ -19,4 +20,4 @@ import { registerVerify } from './verify.ts';
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport, registerSwitch];
+export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport, registerOperator, registerSwitch];

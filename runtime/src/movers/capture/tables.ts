@@ -1,9 +1,16 @@
 import type { SchemaModel } from '../../contracts/schema-model.ts';
 import { CHANGE_TABLE, type CaptureTable } from '../../dialects/change-capture.ts';
 
-/** Tables the runtime keeps for itself (change table, journals, checkpoints), never captured nor copied by a switch. */
+/**
+ * The runtime's tenant state moves with the tenant like any table: the migration journal and baseline (or the
+ * target would re-run applied migrations), the key ring (or encrypted columns could not be decrypted there) and
+ * the audit trail.
+ */
+const TENANT_STATE_TABLES = new Set(['byos_migrations', 'byos_migrations_baseline', 'byos_keys', 'byos_audit', 'byos_audit_staging']);
+
+/** The runtime's own machinery (change table, copy checkpoints), never captured nor copied by a switch. */
 export function isInternalTable(name: string): boolean {
-  return name === CHANGE_TABLE || name.startsWith('byos_');
+  return name === CHANGE_TABLE || (name.startsWith('byos_') && !TENANT_STATE_TABLES.has(name));
 }
 
 /**
