@@ -71,4 +71,22 @@ describe('a copy killed with SIGKILL resumes without losing or duplicating rows'
       }
     }, 180_000);
   }
+
+  it('refuses to overwrite or to resume with other tables; resumes with the same ones', async () => {
+    const path = await freshSqlitePath('chinook_small');
+    await copyChinookSqlite(path);
+    const from = await open(`sqlite:${path}`);
+    const to = await open(`sqlite:${await freshSqlitePath('interrupted')}`);
+    let loads = 0;
+    const stop = (p: { phase: string }) => {
+      if (p.phase === 'load' && ++loads === 2) throw new Error('interrupted on purpose');
+    };
+    await expect(copyDatabase({ from, to, tables: ['Artist', 'Album'], batchSize: 100, jobs: 1, onProgress: stop })).rejects.toThrow('interrupted on purpose');
+    await expect(copyDatabase({ from, to, tables: ['Artist', 'Album'] })).rejects.toThrow(/interrupted copy .*resume/);
+    await expect(copyDatabase({ from, to, tables: ['Artist', 'Track'], resume: true })).rejects.toThrow('cannot resume: Track was not part of the interrupted copy');
+    const report = await copyDatabase({ from, to, tables: ['Artist', 'Album'], batchSize: 100, resume: true });
+    expect(report.resumed).toBe(true);
+    expect(report.tables.map((t) => [t.table, t.rows, t.resumedAt])).toEqual([['Album', 347, 200], ['Artist', 275, 0]]);
+    expect((await verifyDatabases({ from, to, tables: ['Artist', 'Album'] })).findings).toEqual([]);
+  });
 });

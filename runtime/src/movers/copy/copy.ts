@@ -120,6 +120,10 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   }
   const targetModel = await target.introspect(to.db);
   const checkpoints = await store.read(to.db);
+  const strangers = plan.tables.filter((t) => !checkpoints.has(t.target)).map((t) => t.target);
+  if (strangers.length) {
+    throw new Error(`cannot resume: ${strangers.join(', ')} ${strangers.length > 1 ? 'were' : 'was'} not part of the interrupted copy (pass the same tables as before)`);
+  }
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 10_000));
   const totals = new Map(await Promise.all(plan.tables.map(async (t) => [t.target, await source.copy.count(from, t.source)] as const)));
   const counter = { batches: 0 };
