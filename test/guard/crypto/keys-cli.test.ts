@@ -63,3 +63,21 @@ describe('byos keys (postgres)', async () => {
     expect(bad.stderr).toMatch(/--batch-size must be a positive integer/);
   });
 });
+
+describe('demoFieldEncryption (sqlite)', async () => {
+  const { demoFieldEncryption } = await import('../../../cli/commands/keys.ts');
+  const { freshTenantDb } = await import('../../helpers/databases.ts');
+  it('encrypts, finds by blind index, rotates and verifies the audit trail', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'byos-demo-fle-'));
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+    const tenant = await freshTenantDb('sqlite', 'demo');
+    const lines: string[] = [];
+    const result = await demoFieldEncryption(tenant, { workDir: dir, info: (l) => lines.push(l) });
+    expect(result.auditOk).toBe(true);
+    expect(lines.join('\n')).toMatch(/stored NRIC: byos:v1:dk_/);
+    expect(lines.join('\n')).toMatch(/blind-index lookup of " Priya@Example.SG ": Priya Nair G5872776N/);
+    expect(lines.join('\n')).not.toMatch(/S1234567D/);
+    const raw = await tenant.db.selectFrom('demo_patients').select('nric').execute();
+    for (const r of raw) expect(ciphertextKeyId(r.nric)).toBe(result.newKeyId);
+  });
+});
