@@ -107,7 +107,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       const routed = await open(target);
       let handedOver = false;
       const result = await cutover(
-        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, record, prefix: '' },
+        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify: options.verify, record, prefix: '' },
         sides,
         async () => {
           await startCapture(dest, names);

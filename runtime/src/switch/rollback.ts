@@ -77,7 +77,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
       const routed = await open(oldDb);
       let handedOver = false;
       const result = await cutover(
-        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, record, prefix: 'rollback-' },
+        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify: options.verify, record, prefix: 'rollback-' },
         { from: current, to: original, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize },
         async () => {
           if (fingerprint(await profiles.active(tenant)) !== fromPrint) await profiles.activate(tenant, oldDb);
