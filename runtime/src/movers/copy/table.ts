@@ -68,6 +68,8 @@ export async function copyTable(ctx: TableContext): Promise<TableCopyReport> {
 
   const key = plan.key.map((name) => columns.find((c) => c.name === name)!);
   const keyAt = plan.key.map((name) => names.indexOf(name));
+  const read = (after: unknown[] | null) => ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after, limit: ctx.batchSize });
+  let prefetched: Promise<unknown[][]> | undefined;
   for (;;) {
     if (ctx.direct) {
       // Only where this batch ends is read (the key batchSize rows on); the rows go server to server.
@@ -83,9 +85,12 @@ export async function copyTable(ctx: TableContext): Promise<TableCopyReport> {
       next.rows = state.rows + copied;
       Object.assign(state, next);
     } else {
-      const page = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after: state.lastKey, limit: ctx.batchSize });
+      const page = await (prefetched ?? read(state.lastKey));
       const last = page[page.length - 1];
       const next: Checkpoint = { ...state, lastKey: last ? keyAt.map((i) => last[i]) : state.lastKey, rows: state.rows + page.length, done: page.length < ctx.batchSize };
+      // The next page is read while this one loads (reads only: the checkpoint still moves with the load).
+      prefetched = next.done ? undefined : read(next.lastKey);
+      prefetched?.catch(() => {});
       await ctx.target.bulk.inTransaction(to, async (session) => {
         if (page.length) await session.load(plan.target, names, [convert(page)]);
         await session.execute(store.record(to.db, next));

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { CompiledQuery } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
@@ -56,7 +55,8 @@ function csvWriter(options: ExportOptions): RowWriter {
   };
 }
 
-function xlsxWriter(options: ExportOptions): RowWriter {
+async function xlsxWriter(options: ExportOptions): Promise<RowWriter> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: options.out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet((options.sheet ?? 'export').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'export');
   return {
@@ -84,7 +84,7 @@ function xlsxWriter(options: ExportOptions): RowWriter {
  */
 export async function exportRows(tenant: TenantDb, query: CompiledQuery, options: ExportOptions): Promise<ExportReport> {
   const { bulk } = await loadDialect(tenant.dialect);
-  const writer = options.format === 'xlsx' ? xlsxWriter(options) : csvWriter(options);
+  const writer = options.format === 'xlsx' ? await xlsxWriter(options) : csvWriter(options);
   let columns: readonly StreamedColumn[] = [];
   let rows = 0;
   let started = false;

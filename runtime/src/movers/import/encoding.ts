@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 
 /** The text encodings a CSV may come in. `latin1` decodes as windows-1252, what "Latin-1" files really are. */
@@ -39,12 +40,13 @@ export function detectEncoding(head: Uint8Array, complete: boolean): DetectedEnc
 }
 
 /**
- * Decodes a byte stream to text, strictly for UTF-8: an invalid sequence after the sniffed sample stops the import
- * with the byte offset, rather than loading replacement characters.
+ * Decodes a byte stream to text. UTF-8 is checked strictly: an invalid sequence after the sniffed sample stops the
+ * import with the byte offset, rather than loading replacement characters.
  */
 export function decodeStream(detected: DetectedEncoding, source: string): Transform {
+  if (detected.encoding === 'utf-8') return utf8Checked(detected.bom, source);
   const label = detected.encoding === 'latin1' ? 'windows-1252' : detected.encoding;
-  const decoder = new TextDecoder(label, { fatal: detected.encoding === 'utf-8', ignoreBOM: false });
+  const decoder = new TextDecoder(label, { ignoreBOM: false });
   let offset = 0;
   let skip = detected.bom;
   return new Transform({
@@ -72,6 +74,48 @@ export function decodeStream(detected: DetectedEncoding, source: string): Transf
       } catch {
         done(new Error(`${source} ends in the middle of a ${detected.encoding} character`));
       }
+    },
+  });
+}
+
+/** Index where the last, possibly incomplete, UTF-8 sequence of `bytes` starts (bytes.length when none is cut). */
+function completeUpTo(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/**
+ * UTF-8 stays bytes (csv-parse decodes it itself, faster than a second decode here); each chunk is checked with
+ * the native validator, a sequence cut at the chunk's end carried to the next one.
+ */
+function utf8Checked(bom: number, source: string): Transform {
+  let offset = 0;
+  let skip = bom;
+  let carry: Buffer = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      if (skip > 0) {
+        const cut = Math.min(skip, bytes.length);
+        bytes = bytes.subarray(cut);
+        skip -= cut;
+        offset += cut;
+      }
+      const end = completeUpTo(bytes);
+      const whole = bytes.subarray(0, end);
+      carry = Buffer.from(bytes.subarray(end));
+      if (!isUtf8(whole)) return done(new Error(`${source} is not valid utf-8 near byte ${offset}: give --encoding latin1 (or the file's real encoding)`));
+      offset += whole.length;
+      done(null, whole);
+    },
+    flush(done) {
+      if (carry.length) return done(new Error(`${source} ends in the middle of a utf-8 character`));
+      done();
     },
   });
 }

@@ -223,7 +223,7 @@ async function importFromSource(
   const unique = new UniquenessTracker(table, targetColumns, options.uniqueKeyLimit);
   const rejectsWriter: RejectsWriter | null = options.rejectsFile
     ? source.format === 'xlsx'
-      ? xlsxRejectsWriter(options.rejectsFile, headers, String(source.details.sheet ?? 'rejects'))
+      ? await xlsxRejectsWriter(options.rejectsFile, headers, String(source.details.sheet ?? 'rejects'))
       : csvRejectsWriter(options.rejectsFile, headers, String(source.details.delimiter ?? ','))
     : null;
 
@@ -242,34 +242,22 @@ async function importFromSource(
     await rejectsWriter?.write(row, header ? `${header}: ${reason}` : reason);
   };
 
-  /** Converts one row, or records why not. */
-  const convertRow = async (row: SourceRow): Promise<BulkValue[] | null> => {
+  type Rejection = { header: string | null; reason: string };
+  /** Converts one row, or says why not (synchronous: a row costs no promise unless it is rejected). */
+  const convertRow = (row: SourceRow): BulkValue[] | Rejection => {
     const cells = row.cells;
-    if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== '')) {
-      await reject(row, null, `the row has ${cells.length} cells but the header has ${width}`);
-      return null;
-    }
-    if (cells.length < width && source.format === 'csv') {
-      await reject(row, null, `the row has ${cells.length} cells but the header has ${width}`);
-      return null;
-    }
+    if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== '')) return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
+    if (cells.length < width && source.format === 'csv') return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
     const values: BulkValue[] = new Array(active.length);
     for (let i = 0; i < active.length; i++) {
       const cell = cells[active[i]!.index] ?? null;
       // Undo the export's formula neutralising ('=1 → =1), so an exported file imports back unchanged.
-      const parsed = converters[i]!(typeof cell === 'string' ? restoreNeutralised(cell) : cell);
-      if (!parsed.ok) {
-        await reject(row, active[i]!.header, parsed.reason);
-        return null;
-      }
+      const parsed = converters[i]!(typeof cell === 'string' && cell.charCodeAt(0) === 39 ? restoreNeutralised(cell) : cell);
+      if (!parsed.ok) return { header: active[i]!.header, reason: parsed.reason };
       values[i] = parsed.value;
     }
     const duplicate = unique.check(values, row.row);
-    if (duplicate) {
-      await reject(row, null, duplicate);
-      return null;
-    }
-    return values;
+    return duplicate ? { header: null, reason: duplicate } : values;
   };
 
   const batchRows = options.batchRows ?? 2000;
@@ -277,7 +265,10 @@ async function importFromSource(
     let batch: BulkValue[][] = [];
     for await (const row of rows) {
       report.rowsRead++;
-      const values = await convertRow(row);
+      const converted = convertRow(row);
+      let values: BulkValue[] | null = null;
+      if (Array.isArray(converted)) values = converted;
+      else await reject(row, converted.header, converted.reason);
       if (values && report.preview.length < previewRows) report.preview.push(Object.fromEntries(targetColumns.map((c, i) => [c, values[i]!])));
       // After the first rejection an all-or-nothing import stops sending rows but reads on, to report every bad row.
       if (values && !(abort && report.rowsRejected > 0)) batch.push(values);

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { REJECT_ERROR_HEADER, REJECT_ROW_HEADER } from './mapping.ts';
 import type { CellValue, SourceRow } from './source.ts';
 
@@ -38,7 +37,8 @@ export function csvRejectsWriter(path: string, headers: readonly string[], delim
   };
 }
 
-export function xlsxRejectsWriter(path: string, headers: readonly string[], sheet: string): RejectsWriter {
+export async function xlsxRejectsWriter(path: string, headers: readonly string[], sheet: string): Promise<RejectsWriter> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: false, useSharedStrings: false });
   const worksheet = workbook.addWorksheet(sheet || 'rejects');
   worksheet.addRow([REJECT_ROW_HEADER, REJECT_ERROR_HEADER, ...headers]).commit();

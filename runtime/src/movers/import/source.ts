@@ -39,16 +39,18 @@ export async function splitHeader(
   if (first.done) throw new SourceError(`${source} is empty: there is no header and no row`);
   const width = first.value.cells.length;
   const headers = hasHeader ? first.value.cells.map((c, i) => (c === null || c === '' ? `column ${i + 1}` : cellText(c).trim())) : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
-  const pending = hasHeader ? null : first.value;
+  // No wrapping generator: one async hop per row is what a row costs.
+  let pending: SourceRow | null = hasHeader ? null : first.value;
   const rows: AsyncIterable<SourceRow> = {
-    async *[Symbol.asyncIterator]() {
-      if (pending) yield pending;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    },
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        if (!pending) return iterator.next();
+        const value = pending;
+        pending = null;
+        return Promise.resolve({ done: false, value });
+      },
+      return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value: undefined },
+    }),
   };
   return { headers, rows };
 }

@@ -47,8 +47,11 @@ function withNumericChecks(convert: Converter, column: Column, rules: CheckRule[
 /** Digits before the point a decimal(p, s) holds. */
 function decimalFits(text: string, precision?: number, scale?: number): boolean {
   if (precision === undefined) return true;
+  const room = precision - (scale ?? 0);
+  const point = text.indexOf('.');
+  if ((point < 0 ? text.length : point) <= room) return true; // short enough even counting a sign
   const digits = text.replace(/^-/, '').replace(/[eE].*$/, '').split('.')[0]!.replace(/^0+/, '');
-  return digits.length <= precision - (scale ?? 0);
+  return digits.length <= room;
 }
 
 /**
@@ -121,7 +124,8 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
     default:
       convert = (cell) => {
         const text = asText(cell);
-        if (type.length !== undefined && (type.kind === 'varchar' || type.kind === 'char')) {
+        // UTF-16 length is at least the character count, so only a long string needs counting.
+        if (type.length !== undefined && (type.kind === 'varchar' || type.kind === 'char') && text.length > type.length) {
           const length = [...text].length;
           if (length > type.length) return fail(`${length} characters, more than the ${type.length} the column holds`);
         }

@@ -28,7 +28,12 @@ export function parseBoolean(cell: CellValue): Parsed<boolean> {
  * are accepted in groups of three; `1.234,56` (decimal comma) when both marks appear with the comma last, and a
  * lone comma not followed by exactly three digits (`3,5`).
  */
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+const PLAIN_INTEGER = /^-?\d{1,15}$/;
+const RANGE = { 16: 2 ** 15, 32: 2 ** 31 } as const;
+
 export function parseDecimalText(cell: CellValue): Parsed<string> {
+  if (typeof cell === 'string' && PLAIN_DECIMAL.test(cell)) return ok(cell); // the common case, without the rest
   if (typeof cell === 'number') return Number.isFinite(cell) ? ok(String(cell)) : fail(`${cell} is not a finite number`);
   if (typeof cell === 'boolean' || cell instanceof Date) return fail(`"${cell}" is not a number`);
   let text = String(cell).trim().replace(/[\u00a0\u202f\u2009]/g, ' ');
@@ -50,6 +55,10 @@ export function parseDecimalText(cell: CellValue): Parsed<string> {
 }
 
 export function parseInteger(cell: CellValue, bits: 16 | 32 | 64): Parsed<number | bigint> {
+  if (typeof cell === 'string' && PLAIN_INTEGER.test(cell)) {
+    const n = Number(cell);
+    if (bits === 64 || (n >= -RANGE[bits] && n < RANGE[bits])) return ok(n);
+  }
   const text = parseDecimalText(cell);
   if (!text.ok) return text;
   const m = /^(-?\d+)(?:\.0*)?$/.exec(text.value);
@@ -62,9 +71,12 @@ export function parseInteger(cell: CellValue, bits: 16 | 32 | 64): Parsed<number
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= MONTH_DAYS[m - 1]! + (leap ? 1 : 0);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -83,7 +95,13 @@ export interface DateParts {
  * followed by a time (`T` or space, `HH:MM[:SS[.ffffff]]`, AM/PM) and an offset. `learned` remembers the order a
  * column revealed so later ambiguous values follow it.
  */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 export function parseDateTime(cell: CellValue, order: DateOrder | undefined, learned: { order?: DateOrder }): Parsed<DateParts> {
+  if (typeof cell === 'string') {
+    const iso = ISO_DATE.exec(cell);
+    if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3])) ? ok({ date: cell }) : fail(`"${cell}" is not a real calendar date`);
+  }
   if (cell instanceof Date) {
     if (Number.isNaN(cell.getTime())) return fail('invalid date');
     const ms = cell.getUTCMilliseconds();

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { type CellValue, type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
 import { DEFAULT_ZIP_LIMITS, guardZip, ZipLimitError, type ZipLimits } from './zip-guard.ts';
 
@@ -41,6 +40,8 @@ export async function openXlsxSource(path: string, options: XlsxReadOptions = {}
     throw error instanceof ZipLimitError ? error : new SourceError(error.message);
   });
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) throw new SourceError(`${path} is not an XLSX workbook (no xl/workbook.xml inside)`);
+  // exceljs loads only for workbooks: a CSV import does not pay for it.
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const seen: string[] = [];
   let sheetName = '';
