@@ -87,6 +87,7 @@ export function registerMigrate(program: Command): void {
         const result = await migrateDown(tenant, migrations, { to: flags.to, forceLossy: Boolean(flags.forceLossy) });
         out.result(result);
         if (!out.json) out.info(result.ran.length ? result.ran.map((r) => `reverted ${r.id}_${r.name} (${r.durationMs} ms)`).join('\n') : 'nothing to revert');
+        for (const loss of result.lost ?? []) out.warn(`lost: ${loss}`);
         return EXIT_OK;
       }),
     );

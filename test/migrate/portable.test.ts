@@ -100,6 +100,8 @@ describe('portable migrations on every dialect', () => {
       for (let i = migrations.length - 1; i >= 0; i--) {
         const result = await migrateDown(tenant, migrations, { forceLossy: true });
         expect(result.ran.map((r) => r.id)).toEqual([migrations[i]!.id]);
+        if (migrations[i]!.id === '0018') expect(result.lost).toEqual(['0018_nullable_note_required: narrows customers.email back from varchar(200) to varchar(120): 2 values must fit or the change fails or cuts them']);
+        if (migrations[i]!.id === '0017') expect(result.lost).toBeUndefined();
         expect(withoutJournal(await introspect(tenant)), `${dialect} after reverting ${migrations[i]!.id}`).toEqual(models[i]);
       }
       expect((await migrationStatus(tenant, migrations)).every((s) => s.state === 'pending')).toBe(true);

@@ -33,6 +33,8 @@ export interface RunOptions extends ExecuteOptions {
 export interface RunResult {
   /** Migrations applied (up) or reverted (down), in the order they ran. */
   ran: { id: string; name: string; durationMs: number }[];
+  /** `down` with forceLossy: what the inverses destroyed, counted just before they ran. */
+  lost?: string[];
 }
 
 export type MigrationState = 'applied' | 'pending' | 'edited' | 'missing';
@@ -223,11 +225,9 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
       options.to === undefined ? appliedMigrations.slice(-1) : appliedMigrations.filter((m) => compareIds(m.id, options.to!) > 0);
     const baseline = await readBaseline(tenant.db);
     const steps = downSteps(ctx, migrations, toRevert, baseline);
-    if (!options.forceLossy) {
-      const losses: string[] = [];
-      for (const step of steps) for (const loss of await countLosses(tenant.db, step)) losses.push(`${label(step.migration)}: ${loss}`);
-      if (losses.length) throw new MigrationRefusedError(`down would lose data (rerun with --force-lossy to accept):\n  - ${losses.join('\n  - ')}`);
-    }
+    const losses: string[] = [];
+    for (const step of steps) for (const loss of await countLosses(tenant.db, step)) losses.push(`${label(step.migration)}: ${loss}`);
+    if (losses.length && !options.forceLossy) throw new MigrationRefusedError(`down would lose data (rerun with --force-lossy to accept):\n  - ${losses.join('\n  - ')}`);
     const ran: RunResult['ran'] = [];
     let model = impliedModel(ctx, appliedMigrations, baseline);
     for (const step of steps) {
@@ -240,7 +240,7 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
       }
       ran.push({ id: step.migration.id, name: step.migration.name, durationMs: Math.round(performance.now() - started) });
     }
-    return { ran };
+    return { ran, ...(losses.length ? { lost: losses } : {}) };
   });
 }
 
