@@ -16,7 +16,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('byos backup verify', () => {
+// Several CLI processes (or pg_dump/pg_restore runs) per test, on a machine shared with other work: a 3-minute budget.
+describe('byos backup verify', { timeout: 180_000 }, () => {
   it('prints each table with its counts and exits 0 when the restore matches', async () => {
     const result = await runCli(['backup', 'verify', '--url', server.url, '--pg-bin', server.binDir]);
     expect(result.stderr).not.toMatch(/byos:/);

@@ -39,7 +39,8 @@ async function scratchDatabases(): Promise<string[]> {
   return rows.map((r) => r.datname);
 }
 
-describe('byos backup verify (pg_dump, pg_restore into a scratch database, per-table checksums)', () => {
+// Several CLI processes (or pg_dump/pg_restore runs) per test, on a machine shared with other work: a 3-minute budget.
+describe('byos backup verify (pg_dump, pg_restore into a scratch database, per-table checksums)', { timeout: 180_000 }, () => {
   it('a clean dump restores with equal row counts and checksums; the scratch database is dropped', async () => {
     const tenant = await tenantOn15(
       'clean',

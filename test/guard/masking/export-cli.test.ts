@@ -17,7 +17,8 @@ async function customers(): Promise<string> {
   return path;
 }
 
-describe('byos export --mask', () => {
+// Several CLI processes (or pg_dump/pg_restore runs) per test, on a machine shared with other work: a 3-minute budget.
+describe('byos export --mask', { timeout: 180_000 }, () => {
   it('writes masked columns with the key from BYOS_MASK_KEY; the tokens reverse with the same key', async () => {
     const path = await customers();
     const out = join(dirname(path), 'masked.csv');

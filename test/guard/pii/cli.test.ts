@@ -14,7 +14,8 @@ async function sampleDb(): Promise<string> {
   return path;
 }
 
-describe('byos pii scan', () => {
+// Several CLI processes (or pg_dump/pg_restore runs) per test, on a machine shared with other work: a 3-minute budget.
+describe('byos pii scan', { timeout: 180_000 }, () => {
   it('prints a table of PII columns with redacted samples and exits 0', async () => {
     const path = await sampleDb();
     const result = await runCli(['pii', 'scan', '--url', `sqlite:${path}`]);
