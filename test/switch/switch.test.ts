@@ -53,7 +53,7 @@ for (const [fromDialect, toDialect] of PAIRS) {
         );
         expect(report.state).toBe('switched');
         expect(report.verification?.equal).toBe(true);
-        expect(report.steps).toEqual(['begin', 'capture-on', 'copy', 'catch-up', 'drained', 'verified', 'reverse-capture-on', 'flipped', 'released', 'source-capture-off', 'switched']);
+        expect(report.steps).toEqual(['begin', 'capture-on', 'copy', 'catch-up', 'reverse-capture-on', 'drained', 'verified', 'flipped', 'released', 'source-capture-off', 'switched']);
         expect(progress).toContain('copying');
         expect(stats.pauses).toBe(1);
         expect((await router.get('acme')).dialect).toBe(toDialect);

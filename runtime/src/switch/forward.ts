@@ -12,9 +12,9 @@ function keptCheckpoints(): CheckpointStore {
 }
 
 /**
- * Moves a live tenant to `to`: capture on the source, copy, replay until the lag is small, then with the tenant's
- * writers held (router.pause) drain the last changes, verify, sync identities, turn reverse capture on at the target,
- * flip the active profile and release. Each completed step is journaled (fsync'd) in `stateDir`; running it again
+ * Moves a live tenant to `to`: capture on the source, copy, replay until the lag is small, reverse capture on at the
+ * target, then with the tenant's writers held (router.pause) drain the last changes, verify, sync identities, flip
+ * the active profile and release. Each completed step is journaled (fsync'd) in `stateDir`; running it again
  * after a crash continues from the journal. Running it on a finished switch to the same target returns at once.
  */
 export async function switchForward(options: SwitchOptions): Promise<SwitchReport> {
@@ -102,6 +102,10 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       );
       changesReplayed += caught.changes;
       if (!journal.done('catch-up')) await record('catch-up', { changes: caught.changes, lag: caught.lag });
+      // Reverse capture goes on before the pause, keeping trigger DDL out of it. It also sees the last replayed
+      // writes; replaying those back in a rollback writes the same values, so they cost a little and lose nothing.
+      await startCapture(dest, names);
+      if (!journal.done('reverse-capture-on')) await record('reverse-capture-on');
 
       // Connected before the pause, so the pause does not include connecting.
       const routed = await open(target);
@@ -110,8 +114,6 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
         { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify: options.verify, record, prefix: '' },
         sides,
         async () => {
-          await startCapture(dest, names);
-          if (!journal.done('reverse-capture-on')) await record('reverse-capture-on');
           if (fingerprint(await profiles.active(tenant)) !== toPrint) await profiles.activate(tenant, target);
           await record('flipped', { to: toPrint });
           handedOver = true;
