@@ -78,6 +78,7 @@ for (const dialect of DIALECTS) {
           '10;Hal;i@x;true;2024-01-02;1;new',
           '18;Ivy Ivy Ivy Ivy Ivy Ivy;j@x;true;2024-01-02;1;new',
           '19;Jo;k@x;true;2024-01-02;1;new',
+          '20;Kay;k@x;true;2024-01-02;1;new',
         ].join('\n'),
       );
       const rejects = join(dir, `bad-${dialect}.rejects.csv`);
@@ -92,8 +93,9 @@ for (const dialect of DIALECTS) {
         [7, 'status', '"platinum" is not one of "new", "gold", "lapsed"'],
         [8, null, 'the row has 4 cells but the header has 7'],
         [9, null, 'the row has 8 cells but the header has 7'],
-        [10, null, 'duplicate primary key (id): same value as row 2'],
+        [10, null, 'duplicate primary key (id): 10 appears earlier in the file'],
         [11, 'name', '23 characters, more than the 20 the column holds'],
+        [13, null, 'duplicate unique (email): same value as row 12'],
       ]);
       expect(await checksum(tenant, 'customers')).toBe(before);
       const rejectsText = await readFile(rejects, 'utf8');

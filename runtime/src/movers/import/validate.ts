@@ -158,9 +158,50 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
   };
 }
 
+/**
+ * Whole-number keys seen so far, as one bit each over the span from the first key (a million ids cost 125 KB where a
+ * Map would take tens of megabytes); keys outside the span go to a Set.
+ */
+class IntegerKeySet {
+  private bits = new Uint8Array(1 << 16);
+  private base: number | null = null;
+  private readonly maxSpan: number;
+  private readonly others = new Set<number>();
+  size = 0;
+
+  constructor(maxSpan = 1 << 28) {
+    this.maxSpan = maxSpan;
+  }
+
+  /** Adds `key`; false when it was already there. */
+  add(key: number): boolean {
+    this.base ??= key - (1 << 15);
+    const offset = key - this.base;
+    if (offset < 0 || offset >= this.maxSpan) {
+      if (this.others.has(key)) return false;
+      this.others.add(key);
+      this.size++;
+      return true;
+    }
+    const byte = offset >>> 3;
+    if (byte >= this.bits.length) {
+      const grown = new Uint8Array(Math.min(Math.max(this.bits.length * 2, byte + 1), this.maxSpan >>> 3));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const mask = 1 << (offset & 7);
+    if (this.bits[byte]! & mask) return false;
+    this.bits[byte]! |= mask;
+    this.size++;
+    return true;
+  }
+}
+
+type KeyIndex = { name: string; positions: number[]; integers: IntegerKeySet; seen: Map<string | number, number> };
+
 /** Duplicate detection within the file for the primary key and unique constraints whose columns are all loaded. */
 export class UniquenessTracker {
-  private readonly keys: { name: string; positions: number[]; seen: Map<string | number, number> }[];
+  private readonly keys: KeyIndex[];
   private readonly limit: number;
   /** Set once a key set reaches the limit: from then on the database's own constraint is the check. */
   saturated = false;
@@ -170,15 +211,29 @@ export class UniquenessTracker {
     const constraints = [...(table.primaryKey ? [{ name: 'primary key', columns: table.primaryKey.columns }] : []), ...table.uniques.map((u) => ({ name: `unique (${u.columns.join(', ')})`, columns: u.columns }))];
     this.keys = constraints
       .filter((c) => c.columns.every((col) => columns.includes(col)))
-      .map((c) => ({ name: c.name === 'primary key' ? `primary key (${c.columns.join(', ')})` : c.name, positions: c.columns.map((col) => columns.indexOf(col)), seen: new Map() }));
+      .map((c) => ({
+        name: c.name === 'primary key' ? `primary key (${c.columns.join(', ')})` : c.name,
+        positions: c.columns.map((col) => columns.indexOf(col)),
+        integers: new IntegerKeySet(),
+        seen: new Map(),
+      }));
   }
 
-  /** Null when the row is new for every key, else the reason naming the earlier row. */
+  /** Null when the row is new for every key, else the reason naming the earlier row (or value). */
   check(values: readonly BulkValue[], row: number): string | null {
     for (const key of this.keys) {
+      if (key.positions.length === 1) {
+        const only = values[key.positions[0]!];
+        if (only === null || only === undefined) continue;
+        if (typeof only === 'number' && Number.isSafeInteger(only)) {
+          // Whole numbers (the usual id) take a bit each and have no limit.
+          if (!key.integers.add(only)) return `duplicate ${key.name}: ${only} appears earlier in the file`;
+          continue;
+        }
+      }
       const parts = key.positions.map((p) => values[p]);
       if (parts.some((p) => p === null || p === undefined)) continue;
-      const id = parts.length === 1 && typeof parts[0] === 'number' ? parts[0] : JSON.stringify(parts.map((p) => (typeof p === 'bigint' ? p.toString() : p)));
+      const id = JSON.stringify(parts.map((p) => (typeof p === 'bigint' ? p.toString() : p)));
       const earlier = key.seen.get(id);
       if (earlier !== undefined) return `duplicate ${key.name}: same value as row ${earlier}`;
       if (key.seen.size < this.limit) key.seen.set(id, row);
