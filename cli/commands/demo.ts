@@ -18,6 +18,7 @@ import { startLocalPostgres } from '../../runtime/src/providers/local-postgres.t
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output } from '../output.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { copyChinookSqlite, loadChinookPostgres } from '../samples/chinook.ts';
+import { FEATURE_STEPS, formatFeatureReport, runFeatureDemos } from '../demo-features.ts';
 
 interface TenantReport {
   tenant: string;
@@ -35,7 +36,7 @@ interface TenantReport {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the main job on the embedded default: a local SQLite tenant and a local embedded-Postgres tenant, both loaded with Chinook, introspected and compared')
+    .description('the main job on the embedded default: SQLite and embedded-Postgres Chinook tenants, introspected, typed, migrated, imported into, scanned for PII, encrypted, and switched live from SQLite to Postgres')
     .option('--dir <dir>', 'folder for the demo tenants (SQLite file, Postgres data, profiles)', '.byos/demo')
     .option('--json', 'print the report as JSON')
     .action(async (flags: { dir: string; json?: boolean }) => {
@@ -47,8 +48,8 @@ export function registerDemo(program: Command): void {
     });
 }
 
-/** The `progress.step` calls runDemo makes, in order: SQLite, server, Postgres tenant, introspect, types, rows, stop. */
-const DEMO_STEPS = 7;
+/** The `progress.step` calls runDemo makes: SQLite, server, Postgres tenant, introspect, types, rows, the features, stop. */
+const DEMO_STEPS = 7 + FEATURE_STEPS;
 
 export async function runDemo(dir: string, out: Output) {
   const progress = createProgress({ total: DEMO_STEPS, json: out.json });
@@ -117,9 +118,15 @@ async function buildTenants(dir: string, progress: Progress) {
         await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite, types.sqlite),
         await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres, types.postgres),
       ];
-      // Chinook's two scripts differ only in naming (InvoiceLineId vs invoice_line_id) and in SQLite's rowid keys.
-      const neutralDifferences = diffNeutral(sqliteModel, postgresModel, { normalizeName: snakeCase, identity: false });
-      return { dir, tenants, neutralEqual: neutralDifferences.length === 0, neutralDifferences };
+      const features = await runFeatureDemos(dir, { sqlite: sqliteTenant, postgres: postgresTenant }, step);
+      // Chinook's two scripts differ only in naming (InvoiceLineId vs invoice_line_id) and in SQLite's rowid keys;
+      // the demo migrations keep them equal. The imported customers table exists on the SQLite tenant only.
+      const migrated = { sqlite: await introspect(sqliteTenant), postgres: await introspect(postgresTenant) };
+      // The runtime's own tables (byos_migrations…) are bookkeeping, not the tenant's schema.
+      const own = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => !t.name.startsWith('byos_') && t.name !== 'demo_customers') });
+      // SQLite has no enum types: the loyalty tier is text with a CHECK there, a native enum on Postgres.
+      const neutralDifferences = diffNeutral(own(migrated.sqlite), own(migrated.postgres), { normalizeName: snakeCase, identity: false, nativeEnums: false });
+      return { dir, tenants, neutralEqual: neutralDifferences.length === 0, neutralDifferences, features };
     } finally {
       await sqliteTenant.close();
       await postgresTenant.close();
@@ -156,10 +163,11 @@ function printReport(report: Awaited<ReturnType<typeof buildTenants>>, out: Outp
   }
   out.info(
     report.neutralEqual
-      ? '  schemas compare equal on their neutral parts (names normalised to snake_case)'
+      ? '  schemas compare equal on their neutral parts after the migrations (names normalised to snake_case)'
       : `  schemas differ:\n${report.neutralDifferences.map((d) => `    ${d}`).join('\n')}`,
   );
   out.info(`  types: ${report.tenants.map((t) => t.types).join(', ')}`);
+  for (const line of formatFeatureReport(report.features)) out.info(line);
   out.info(`  next: byos introspect --profile ${report.tenants[0]!.profile}`);
 }
 

@@ -68,7 +68,7 @@ describe('byos CLI', () => {
     expect(result.stderr).toMatch(/port: /);
   });
 
-  it('demo builds both Chinook tenants on the embedded default and finds them equal', async () => {
+  it('demo builds both Chinook tenants on the embedded default, runs every capability on them, and finds them equal', { timeout: 300_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'byos-demo-'));
     await chmod(dir, 0o755);
     afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -83,6 +83,16 @@ describe('byos CLI', () => {
     expect(report.tenants[0].rows).toBe(report.tenants[1].rows);
     expect(report.tenants[0].rowsByTable.Track).toBe(3503);
     expect(report.neutralEqual).toBe(true);
+    // The capabilities, each on the real tenants.
+    const { features } = report;
+    expect(features.migrations.map((m: { applied: string[]; drift: string[] }) => [m.applied.length, m.drift])).toEqual([[4, []], [4, []]]);
+    expect(features.importExport).toMatchObject({ rowsLoaded: 8, rowsRejected: 1, exported: [{ rows: 8 }, { rows: 8 }] });
+    expect(features.pii.personal).toEqual(expect.arrayContaining(['customer.email', 'employee.email']));
+    expect(features.encryption.auditIntact).toBe(true);
+    // Every write made through the router during the switch landed on Postgres: Chinook's 25 genres plus the writes.
+    expect(features.switch.writes).toBeGreaterThan(0);
+    expect(features.switch.genresOnTarget).toBe(25 + features.switch.writes);
+    expect(features.switch.checksumsVerified).toBe(11);
     // The generated password sits only in its 0600 file; the saved profile refers to it.
     const passwordFile = join(dir, 'postgres.password');
     expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
@@ -97,7 +107,10 @@ describe('byos CLI', () => {
     // Idempotent: a second run reuses both tenants and reports the same.
     const second = await runCli(['demo', '--dir', dir, '--json']);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout).tenants).toEqual(report.tenants);
+    const again = JSON.parse(second.stdout);
+    expect(again.tenants.map((t: { rowsByTable: Record<string, number> }) => t.rowsByTable.Track ?? t.rowsByTable.track)).toEqual([3503, 3503]);
+    expect(again.neutralEqual).toBe(true);
+    expect(again.features.migrations.map((m: { applied: string[] }) => m.applied)).toEqual([[], []]);
     expect(second.stderr).toContain('• reusing demo-postgres (Chinook already loaded)');
     expect(second.stderr).not.toContain('loading Chinook');
   });
