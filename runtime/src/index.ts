@@ -38,3 +38,6 @@ export { lintOps, lintPostgresSql, lintCapabilities, classifyTypeChange, RULES a
 export { opsFromSentence, SentenceError, FORMS as SENTENCE_FORMS } from './migrate/sentence/index.ts';
 export * from './guard/crypto/index.ts';
 export * from './guard/audit/index.ts';
+export { createTenantRouter, fileProfileStore, memoryProfileStore, type ProfileStore, type RoutedTenantDb, type TenantRouter } from './router/index.ts';
+export { switchTenant, closeRollbackWindow, SwitchVerificationError, type SwitchOptions, type SwitchReport, type SwitchProgress } from './switch/index.ts';
+export { startCapture, stopCapture, captureLag, replayChanges, captureTables } from './movers/capture/index.ts';
