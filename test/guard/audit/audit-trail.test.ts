@@ -66,6 +66,18 @@ for (const dialect of DIALECTS) {
       expect(result).toMatchObject({ ok: true, entries: 8, findings: [] });
     });
 
+    it('keeps one contiguous chain when many writers record and seal at once', async () => {
+      const { tenant, checkpoint } = await seeded(dialect);
+      const entries = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => recordAudit(tenant, { actor: `worker-${i}`, action: 'import.csv', subject: `batch-${i}`, details: { i } })),
+      );
+      expect(new Set(entries.map((e) => e.seq)).size).toBe(12);
+      for (const [i, e] of entries.entries()) expect(e).toMatchObject({ actor: `worker-${i}`, subject: `batch-${i}`, details: { i } });
+      const result = await verifyAudit(tenant, { checkpoint });
+      expect(result).toMatchObject({ ok: true, entries: 7 + 12 });
+      expect(result.head.seq).toBe(19);
+    });
+
     it('refuses UPDATE and DELETE on the chain table while the guard is in place', async () => {
       const { tenant } = await seeded(dialect);
       await expect(tenant.db.updateTable('byos_audit').set({ actor: 'mallory' }).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);

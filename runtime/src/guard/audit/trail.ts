@@ -71,7 +71,8 @@ const parseDetails = (text: unknown): unknown => {
 
 /**
  * Moves staged entries (from triggers and recordAudit) into the hash chain, in staging order, in one transaction
- * per batch. Two sealers racing collide on the chain's primary key; the loser rolls back and tries again.
+ * per batch. Two sealers racing either claim overlapping staged rows or collide on the chain's primary key; the loser
+ * rolls back and tries again.
  */
 export async function sealAudit(tenant: AuditTenant, options: { batchSize?: number } = {}): Promise<{ sealed: number; head: { seq: number; hash: string } }> {
   await ensureAuditTables(tenant);
@@ -82,6 +83,10 @@ export async function sealAudit(tenant: AuditTenant, options: { batchSize?: numb
       const n = await tenant.db.transaction().execute(async (trx) => {
         const staged = await trx.selectFrom(AUDIT_STAGING_TABLE).selectAll().orderBy('id').limit(batchSize).execute();
         if (!staged.length) return 0;
+        // Claim the rows by deleting them first: a sealer that raced us deletes fewer than it read (it waits for our
+        // commit, then finds them gone) and retries, so no staged entry is chained twice.
+        const claimed = await trx.deleteFrom(AUDIT_STAGING_TABLE).where('id', 'in', staged.map((s) => s.id)).executeTakeFirst();
+        if (Number(claimed.numDeletedRows) !== staged.length) throw new Error('staged entries were sealed by another process');
         let { seq, hash } = await chainHead(trx);
         const rows = staged.map((s) => {
           const details = parseDetails(s.details);
@@ -91,13 +96,14 @@ export async function sealAudit(tenant: AuditTenant, options: { batchSize?: numb
           return { ...entry, details: canonicalJson(details), prev_hash: prevHash, hash };
         });
         for (let i = 0; i < rows.length; i += 100) await trx.insertInto(AUDIT_TABLE).values(rows.slice(i, i + 100)).execute();
-        await trx.deleteFrom(AUDIT_STAGING_TABLE).where('id', 'in', staged.map((s) => s.id)).execute();
         return staged.length;
       });
       sealed += n;
       if (n < batchSize) return { sealed, head: await chainHead(tenant.db) };
     } catch (error) {
-      if (++attempt >= 5) throw new Error(`cannot seal the audit trail: ${(error as Error).message}`);
+      if (++attempt >= 20) throw new Error(`cannot seal the audit trail: ${(error as Error).message}`);
+      // Lost a race for the next seq to another sealer: back off a little, at random, and read the new head.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
 }
@@ -108,16 +114,19 @@ export async function recordAudit(tenant: AuditTenant, record: AuditRecord): Pro
   for (const [field, value] of Object.entries({ actor: record.actor, action: record.action, subject: record.subject })) {
     if (!value) throw new Error(`recordAudit: ${field} must not be empty`);
   }
-  await tenant.db.insertInto(AUDIT_STAGING_TABLE).values({
+  const staged = {
     at: new Date().toISOString(),
     actor: record.actor,
     action: record.action,
     subject: record.subject,
     details: canonicalJson(record.details ?? {}),
-  }).execute();
+  };
+  await tenant.db.insertInto(AUDIT_STAGING_TABLE).values(staged).execute();
   await sealAudit(tenant);
-  const row = await tenant.db.selectFrom(AUDIT_TABLE).selectAll().where('action', '=', record.action).where('subject', '=', record.subject).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-  return toSealed(row);
+  // Another process may have sealed it (and more) meanwhile: find it by its full content, not as the chain's head.
+  let query = tenant.db.selectFrom(AUDIT_TABLE).selectAll();
+  for (const [column, value] of Object.entries(staged)) query = query.where(column, '=', value);
+  return toSealed(await query.orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow());
 }
 
 export function toSealed(row: Record<string, unknown>): SealedEntry {
