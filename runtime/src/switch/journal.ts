@@ -1,4 +1,4 @@
-import { open, readFile, mkdir } from 'node:fs/promises';
+import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertTenantName } from '../router/profile-store.ts';
 
@@ -35,8 +35,8 @@ export interface JournalEntry {
 /**
  * A tenant's switch journal: JSON lines in `<stateDir>/<tenant>.switch.jsonl`, each appended and fsync'd before the
  * step after it starts, so after a `kill -9` the file says exactly which steps completed. A line torn by the crash
- * (the last one, without its newline) is ignored: its step had not been recorded, so it runs again, and every step
- * is idempotent.
+ * (the last one, without its newline) is cut off when the journal is opened: its step had not been recorded, so it
+ * runs again, and every step is idempotent.
  */
 export class SwitchJournal {
   readonly file: string;
@@ -58,8 +58,10 @@ export class SwitchJournal {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the switch journal ${file}: ${(error as NodeJS.ErrnoException).code}`);
     }
-    // What follows the last newline is empty, or a line torn by a crash.
+    // What follows the last newline is empty, or a line torn by a crash: cut it off, so the next record starts on
+    // a line of its own (its step had not been recorded and runs again).
     const complete = text.split('\n').slice(0, -1);
+    if (!text.endsWith('\n') && text.length) await truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
     const entries: JournalEntry[] = [];
     complete.forEach((line, i) => {
       if (!line.trim()) return;
