@@ -6,6 +6,7 @@ import { createCheckpoint, installAuditCapture, recordAudit, verifyAudit } from 
 import {
   createFieldEncryption,
   createLocalKeyFile,
+  KEY_TABLE,
   listKeys,
   openKeyProvider,
   readEncryptionConfig,
@@ -53,6 +54,8 @@ export function registerKeys(program: Command): void {
     const out = createOutput(Boolean(flags.json));
     const tenant = await connect(await profileFromFlags(flags));
     try {
+      const tables = await tenant.db.introspection.getTables();
+      if (!tables.some((t) => t.name === KEY_TABLE)) throw new Error(`${KEY_TABLE} not found in ${tenant.profile.database}: field encryption has not been set up on this tenant`);
       const records = (await listKeys(tenant.db)).map(({ wrapped_key: _wrapped, ...rest }) => rest);
       out.result(records);
       if (!out.json) for (const r of records) out.info(`${r.key_id}  ${r.purpose.padEnd(11)}  ${r.state.padEnd(7)}  ${r.provider} ${r.kek_id}  ${r.created_at}`);

@@ -46,6 +46,15 @@ describe('byos audit (sqlite)', async () => {
     expect(result.findings.map((f: { rule: string }) => f.rule)).toEqual(['audit-entry-modified']);
   });
 
+  it('keys list names a tenant without field encryption; --help documents the audit commands', async () => {
+    const list = await runByos(['keys', 'list', '--url', url]);
+    expect(list.code).toBe(1);
+    expect(list.stderr).toMatch(/byos_keys not found in .*acme\.sqlite: field encryption has not been set up/);
+    const help = await runByos(['audit', 'verify', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--checkpoint <file>/);
+  });
+
   it('a missing or malformed checkpoint is a usage error', async () => {
     await writeFile(join(dir, 'bad.json'), '{"format":"nope"}');
     const bad = await runByos(['audit', 'verify', '--url', url, '--checkpoint', join(dir, 'bad.json')]);
