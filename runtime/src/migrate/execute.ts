@@ -116,8 +116,14 @@ async function executeOnce(
 ): Promise<SchemaModel> {
   const transactional = ctx.dialect.capabilities.transactionalDdl;
   let trx: ControlledTransaction<any> | null = null;
+  // Once the open transaction holds a strong lock (after an ADD COLUMN), re-reading the live schema would keep
+  // writers queued behind it for the whole read: later ops of that transaction compile against the schema read
+  // before, plus what the plan says the earlier ops did.
+  let holdsStrongLock = false;
+  let live: SchemaModel | null = null;
   const begin = async () => {
     if (transactional) trx = await db.startTransaction().execute();
+    holdsStrongLock = false;
   };
   const steps: Step[] = [];
   const commitAll = () => steps.forEach((s) => (s.committed = s.executed));
@@ -125,7 +131,8 @@ async function executeOnce(
   try {
     await begin();
     for (const op of ops) {
-      const statements = ctx.migrations.compile(op, compileModel(model, await liveModel(ctx, trx ?? db)));
+      if (!holdsStrongLock || !live) live = await liveModel(ctx, trx ?? db);
+      const statements = ctx.migrations.compile(op, compileModel(model, live));
       const step: Step = { op, before: model, total: statements.length, executed: 0, committed: 0, outside: false };
       steps.push(step);
       for (const statement of statements) {
@@ -141,6 +148,7 @@ async function executeOnce(
         } else {
           await runStatement(ctx, trx ?? db, statement, options, true);
           step.executed++;
+          if (statement.strongLock) holdsStrongLock = true;
         }
       }
       model = applyOp(model, op, ctx.traits);
