@@ -40,6 +40,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
     throw new Error(`tenant ${tenant} was switched to ${String(begin.data?.to)} and its rollback window is open: roll back, or close the window first (byos switch ${tenant} --finish)`);
   }
   if (state === 'in-progress') {
+    if (journal.done('rollback-begin')) throw new Error(`a rollback of ${tenant} is in progress: run the rollback again to finish it (byos switch ${tenant} --rollback)`);
     const begin = journal.done('begin')!;
     if (begin.data?.to !== toPrint) throw new Error(`a switch of ${tenant} to ${String(begin.data?.to)} is in progress: finish it (same target) or roll it back first`);
     resumed = true;
