@@ -303,6 +303,9 @@ async function importFromSource(
     });
     report.rowsLoaded = loaded;
     report.committed = true;
+    // Ids given by the file: the next generated id must follow the largest one loaded, not collide with it.
+    const identities = table.columns.filter((c) => c.identity && targetColumns.includes(c.name)).map((c) => c.name);
+    if (identities.length && loaded > 0) await dialect.copy.resetIdentity(tenant, { name: options.table }, identities);
     report.created = Boolean(createOp);
     if (unique.saturated) notes.push('uniqueness within the file was checked for the first keys only (memory bound); the database checked the rest');
     return report;
