@@ -3,15 +3,16 @@ import { connect, introspect, type TenantDb } from '../connect.ts';
 import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
 import type { Finding } from '../contracts/finding.ts';
 import { loadDialect } from '../dialects/index.ts';
-import { captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
+import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
 import type { TenantRouter } from '../router/index.ts';
 import { profileFromUrl } from '../url.ts';
 import type { SwitchJournal, SwitchStep } from './journal.ts';
+import { compareCounts, type PreVerification, type VerificationScope, type VerifyMode, verifyInPause } from './pause-verify.ts';
 
 /** What a switch reports as it goes (the CLI draws progress from it). */
 export interface SwitchProgress {
-  step: SwitchStep | 'copying' | 'replaying';
+  step: SwitchStep | 'copying' | 'replaying' | 'pre-verifying';
   message: string;
   table?: string;
   rows?: number;
@@ -50,11 +51,13 @@ export interface SwitchOptions {
    */
   sample?: number;
   /**
-   * What the cutover verifies while writers are held: `checksums` (default) counts every table's rows and compares
-   * order-independent checksums of every value; `counts` compares row counts only, which keeps the pause short on
-   * large tenants (the replay itself is by key and idempotent; run verifyDatabases afterwards for the checksums).
+   * What the cutover verifies while writers are held. `changed` (default): the checksums of every row are compared
+   * before the pause, with writers running; the pause compares row counts, checksums again only the tables that
+   * differed then, and re-reads on both sides every key replayed since (see pause-verify.ts for why that covers
+   * every row). `checksums`: counts and checksums of every row inside the pause (the pause grows with the data).
+   * `counts`: row counts only.
    */
-  verify?: 'checksums' | 'counts';
+  verify?: VerifyMode;
   onProgress?: (progress: SwitchProgress) => void;
   /** Opens a profile (default: connect). */
   open?: (profile: ConnectionProfile) => Promise<TenantDb>;
@@ -74,7 +77,8 @@ export interface SwitchReport {
   steps: SwitchStep[];
   rowsCopied: number;
   changesReplayed: number;
-  verification?: { equal: boolean; tables: VerifyReport['tables'] };
+  /** The cutover's verification; `scope` says what was compared inside the pause (and before it, for `changed`). */
+  verification?: { equal: boolean; tables: VerifyReport['tables']; scope: VerificationScope };
   /** How long writers were held during this call's cutover (0 when no cutover ran). */
   pauseMs: number;
   /** Where the pause went: waiting for transactions in flight, the last replay, verification, identity sync, flip. */
@@ -126,7 +130,7 @@ export async function withBoth<T>(open: (p: ConnectionProfile) => Promise<Tenant
 
 /** Replays until at most `maxLag` changes wait, giving up after `timeoutMs`. */
 export async function catchUp(
-  options: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; maxLag: number; timeoutMs: number },
+  options: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; maxLag: number; timeoutMs: number; onApplied?: (keys: readonly AppliedKey[]) => void },
   progress: (r: ReplayResult) => void,
 ): Promise<ReplayResult> {
   const deadline = Date.now() + options.timeoutMs;
@@ -158,12 +162,14 @@ export async function cutover(
     record: (step: SwitchStep, data?: Record<string, unknown>) => Promise<void>;
     drainTimeoutMs: number;
     sample?: number;
-    verify?: 'checksums' | 'counts';
+    verify?: VerifyMode;
+    /** The `changed` mode's pre-verification; its keys collector must be the drain's onApplied (sides.onApplied). */
+    pre?: PreVerification;
     prefix: '' | 'rollback-';
   },
-  sides: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number },
+  sides: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; onApplied?: (keys: readonly AppliedKey[]) => void },
   commit: () => Promise<void>,
-): Promise<{ pauseMs: number; drained: number; verification: VerifyReport; timings: Record<string, number> }> {
+): Promise<{ pauseMs: number; drained: number; verification: VerifyReport; scope: VerificationScope; timings: Record<string, number> }> {
   const { router, tenant, journal } = ctx;
   const timings: Record<string, number> = {};
   let mark = performance.now();
@@ -175,16 +181,23 @@ export async function cutover(
   await router.pause(tenant, { drainTimeoutMs: ctx.drainTimeoutMs });
   lap('waitForInFlightMs');
   let verification: VerifyReport;
+  let scope: VerificationScope;
   let drained: ReplayResult;
+  const names = sides.tables.map((t) => t.name);
   try {
     drained = await replayChanges({ ...sides, maxLag: 0 });
     lap('drainMs');
     const drainedStep = `${ctx.prefix}drained` as SwitchStep;
     if (!journal.done(drainedStep)) await ctx.record(drainedStep, { changes: drained.changes });
-    verification =
-      ctx.verify === 'counts'
-        ? await compareCounts(sides.from, sides.to, sides.tables.map((t) => t.name))
-        : await verifyDatabases({ from: sides.from, to: sides.to, tables: sides.tables.map((t) => t.name), sample: ctx.sample ?? 0 });
+    if (ctx.verify === 'counts') {
+      verification = await compareCounts(sides.from, sides.to, names);
+      scope = { mode: 'counts', counted: names, checksummed: [], keysRechecked: 0 };
+    } else if (ctx.verify === 'changed' && ctx.pre) {
+      ({ report: verification, scope } = await verifyInPause(sides, ctx.pre, ctx.sample ?? 0));
+    } else {
+      verification = await verifyDatabases({ from: sides.from, to: sides.to, tables: names, sample: ctx.sample ?? 0 });
+      scope = { mode: 'checksums', counted: names, checksummed: names, keysRechecked: verification.tables.reduce((n, t) => n + t.sampled, 0) };
+    }
     lap('verifyMs');
     if (!verification.equal) {
       await ctx.record('verify-failed', { findings: verification.findings });
@@ -201,20 +214,5 @@ export async function cutover(
     throw error;
   }
   const pauseMs = router.resume(tenant);
-  return { pauseMs, drained: drained.changes, verification, timings };
-}
-
-/** Row counts per table on both sides, as a VerifyReport without checksums. */
-async function compareCounts(from: TenantDb, to: TenantDb, tables: readonly string[]): Promise<VerifyReport> {
-  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
-  const rows = await Promise.all(
-    tables.map(async (table) => {
-      const [sourceRows, targetRows] = await Promise.all([source.copy.count(from, { name: table }), target.copy.count(to, { name: table })]);
-      return { table, sourceRows, targetRows, sourceChecksum: 'not computed', targetChecksum: 'not computed', equal: sourceRows === targetRows, sampled: 0 };
-    }),
-  );
-  const findings: Finding[] = rows
-    .filter((r) => !r.equal)
-    .map((r) => ({ rule: 'switch-row-count', severity: 'error', subject: r.table, message: `${r.sourceRows} rows on the source, ${r.targetRows} on the target after the last replay` }));
-  return { tables: rows, findings, equal: findings.length === 0 };
+  return { pauseMs, drained: drained.changes, verification, scope, timings };
 }

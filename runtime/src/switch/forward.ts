@@ -4,6 +4,7 @@ import { startCapture, stopCapture } from '../movers/capture/index.ts';
 import { copyDatabase, targetTableCheckpoints, type CheckpointStore } from '../movers/copy/index.ts';
 import { catchUp, cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
+import { type PreVerification, preVerify } from './pause-verify.ts';
 
 /** The copy's checkpoints, kept until the journal records the copy: a crash right after it resumes to "all done". */
 function keptCheckpoints(): CheckpointStore {
@@ -97,10 +98,11 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
     const flipped = Boolean(journal.done('flipped'));
     if (!flipped) {
       const tables = await tablesOf(source, dest, names);
-      const sides = { from: source, to: dest, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
-      const caught = await catchUp({ ...sides, maxLag: options.maxLag ?? 500, timeoutMs: options.catchUpTimeoutMs ?? 600_000 }, (r) =>
-        progress({ step: 'replaying', message: `replayed ${r.changes} changes, ${r.lag} waiting`, lag: r.lag }),
-      );
+      const verify = options.verify ?? 'changed';
+      const sides: Parameters<typeof cutover>[1] = { from: source, to: dest, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
+      const catchUpOptions = { maxLag: options.maxLag ?? 500, timeoutMs: options.catchUpTimeoutMs ?? 600_000 };
+      const onCatchUp = (r: { changes: number; lag: number }) => progress({ step: 'replaying', message: `replayed ${r.changes} changes, ${r.lag} waiting`, lag: r.lag });
+      const caught = await catchUp({ ...sides, ...catchUpOptions }, onCatchUp);
       changesReplayed += caught.changes;
       if (!journal.done('catch-up')) await record('catch-up', { changes: caught.changes, lag: caught.lag });
       // Reverse capture goes on before the pause, keeping trigger DDL out of it. It also sees the last replayed
@@ -108,11 +110,22 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       await startCapture(dest, names);
       if (!journal.done('reverse-capture-on')) await record('reverse-capture-on');
 
+      // `changed`: the checksums of every row, compared while writers still run; from its start every key the
+      // replay applies is collected (the catch-up below, the drain in the pause), and the pause re-checks those
+      // keys and the tables found different (pause-verify.ts preVerify says why that covers every row).
+      let pre: PreVerification | undefined;
+      if (verify === 'changed') {
+        progress({ step: 'pre-verifying', message: `checksumming ${names.length} tables before the pause` });
+        pre = await preVerify(source, dest, names);
+        sides.onApplied = pre.keys.collect;
+        changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
+      }
+
       // Connected before the pause, so the pause does not include connecting.
       const routed = await open(target);
       let handedOver = false;
       const result = await cutover(
-        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify: options.verify, record, prefix: '' },
+        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify, pre, record, prefix: '' },
         sides,
         async () => {
           if (fingerprint(await profiles.active(tenant)) !== toPrint) await profiles.activate(tenant, target);
@@ -125,7 +138,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       });
       pauseMs = result.pauseMs;
       changesReplayed += result.drained;
-      verification = { equal: result.verification.equal, tables: result.verification.tables };
+      verification = { equal: result.verification.equal, tables: result.verification.tables, scope: result.scope };
       pauseTimings = result.timings;
       await record('released', { pauseMs: Math.round(pauseMs * 10) / 10, ...result.timings });
     } else if (!journal.done('released')) {

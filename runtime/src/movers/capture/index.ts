@@ -5,7 +5,7 @@ import { loadDialect } from '../../dialects/index.ts';
 import { captureTables } from './tables.ts';
 
 export { captureTables, isInternalTable } from './tables.ts';
-export { replayBatch, replayChanges, decodeKey, type ReplayOptions, type ReplayResult } from './replay.ts';
+export { replayBatch, replayChanges, decodeKey, type AppliedKey, type ReplayOptions, type ReplayResult } from './replay.ts';
 export { CHANGE_TABLE, type CaptureTable, type CapturedChange, type CaptureDialect, type KeyedWrite } from '../../dialects/change-capture.ts';
 
 type Tenant = Pick<TenantDb, 'dialect' | 'db' | 'native'>;

@@ -16,6 +16,17 @@ export interface ReplayOptions {
   targetTables?: readonly CaptureTable[];
   /** Changes taken per batch (default 2000). */
   batchSize?: number;
+  /**
+   * Told, after each batch is applied on the target, the keys it wrote (each touched key once per batch, values as
+   * decodeKey gives them): a switch collects them to re-check exactly those rows in its cutover.
+   */
+  onApplied?: (keys: readonly AppliedKey[]) => void;
+}
+
+/** One key a replay batch wrote (upserted or deleted) on the target. */
+export interface AppliedKey {
+  table: CaptureTable;
+  pk: Record<string, unknown>;
 }
 
 export interface ReplayResult {
@@ -40,8 +51,10 @@ export async function replayBatch(options: ReplayOptions): Promise<ReplayResult>
   const target = (await loadDialect(options.to.dialect)).capture;
   const changes = await source.read(options.from, options.batchSize ?? 2000);
   if (!changes.length) return { changes: 0, writes: 0, batches: 0, lag: 0 };
-  const writes = await writesFor(options.from, changes, options.tables, options.targetTables ?? options.tables);
+  const keys = keysOf(changes, options.tables);
+  const writes = await writesFor(options.from, keys, options.targetTables ?? options.tables);
   await applyWrites(target, options.to, writes);
+  options.onApplied?.(keys);
   await source.acknowledge(options.from, changes.map((c) => c.seq));
   return { changes: changes.length, writes: writes.length, batches: 1, lag: await source.pending(options.from) };
 }
@@ -71,19 +84,9 @@ export async function replayChanges(options: ReplayOptions & { maxLag?: number; 
  * are read with the source dialect's exact reader (CopySupport.readPage, the copy's own) and converted for the
  * target column's kind with the copy's toBulkValue, so a replayed row is stored exactly as a copied one.
  */
-async function writesFor(from: Tenant, changes: readonly CapturedChange[], tables: readonly CaptureTable[], targetTables: readonly CaptureTable[]): Promise<KeyedWrite[]> {
-  const byName = new Map(tables.map((t) => [t.name, t]));
+async function writesFor(from: Tenant, entries: readonly AppliedKey[], targetTables: readonly CaptureTable[]): Promise<KeyedWrite[]> {
   const targetByName = new Map(targetTables.map((t) => [t.name, t]));
-  const keys = new Map<string, { table: CaptureTable; pk: Record<string, unknown> }>();
-  for (const change of changes) {
-    const table = byName.get(change.table);
-    if (!table) throw new Error(`captured change ${change.seq} is for table ${change.table}, which this replay does not know (capture it, or give it in tables)`);
-    const pk = decodeKey(change.pk, table);
-    const id = `${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => pk[c]))}`;
-    if (!keys.has(id)) keys.set(id, { table, pk });
-  }
   const dialect = await loadDialect(from.dialect);
-  const entries = [...keys.values()];
   // One read per table per 500 keys; rows are matched back to keys by their text form.
   const found = new Map<string, unknown[]>();
   const byTable = new Map<CaptureTable, Record<string, unknown>[]>();
@@ -122,6 +125,20 @@ async function writesFor(from: Tenant, changes: readonly CapturedChange[], table
     writes.push({ kind: 'upsert', table: target, row });
   }
   return writes;
+}
+
+/** The distinct keys of a batch of changes, in the order of each key's first change. */
+function keysOf(changes: readonly CapturedChange[], tables: readonly CaptureTable[]): AppliedKey[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const keys = new Map<string, AppliedKey>();
+  for (const change of changes) {
+    const table = byName.get(change.table);
+    if (!table) throw new Error(`captured change ${change.seq} is for table ${change.table}, which this replay does not know (capture it, or give it in tables)`);
+    const pk = decodeKey(change.pk, table);
+    const id = `${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => pk[c]))}`;
+    if (!keys.has(id)) keys.set(id, { table, pk });
+  }
+  return [...keys.values()];
 }
 
 /** Key kinds whose value reads back with the same text the change table holds, so a miss is a real delete. */
