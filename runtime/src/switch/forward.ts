@@ -116,7 +116,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       let pre: PreVerification | undefined;
       if (verify === 'changed') {
         progress({ step: 'pre-verifying', message: `checksumming ${names.length} tables before the pause` });
-        pre = await preVerify(source, dest, names);
+        pre = await preVerify(sides);
         sides.onApplied = pre.keys.collect;
         changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
       }

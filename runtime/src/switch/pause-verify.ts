@@ -26,6 +26,9 @@ export interface VerificationScope {
   /** `changed`: tables the pre-verification (writers running) checksummed, and those it found different. */
   preVerified?: string[];
   preMismatched?: string[];
+  /** `changed`: mismatched tables compared again row by row before the pause, and the rows found different there. */
+  preRefined?: string[];
+  preSuspects?: number;
   /** `changed`: how long the pre-verification took (outside the pause). */
   preVerifyMs?: number;
 }
@@ -52,11 +55,21 @@ export class ChangedKeys {
 
 /** What the pre-verification left for the pause: the tables to checksum again and the keys to re-check. */
 export interface PreVerification {
+  /** Keys replayed since the pre-verification began, plus the rows its row-by-row pass found different. */
   keys: ChangedKeys;
   tables: string[];
+  /** Tables whose checksums differed (writes in flight, or a real divergence). */
   mismatched: string[];
+  /** Of those, the ones compared again row by row before the pause (integer keys): their differing rows are in `keys`. */
+  refined: string[];
+  /** Rows the row-by-row pass found different (re-checked in the pause; usually writes in flight). */
+  suspects: number;
+  /** Tables the pause checksums in full: mismatched and not refined (no integer key, or a column missing). */
+  checksumInPause: string[];
   ms: number;
 }
+
+type Sides = { from: TenantDb; to: TenantDb; tables: readonly CaptureTable[]; targetTables: readonly CaptureTable[] };
 
 /**
  * The `changed` mode's first half, run with writers still going and no replay running: a full checksum
@@ -74,18 +87,90 @@ export interface PreVerification {
  * side (short of a 64-bit sum-and-xor hash collision). The rows it may have seen mid-change are exactly the
  * collected keys, which the pause re-reads on both sides; tables it found different are checksummed again in full.
  * Not covered: a write made directly on the target, outside the switch, to a key never replayed after T0.
+ *
+ * A table written while it is checksummed differs (its source page is read before its target page, and nothing is
+ * replayed meanwhile), so busy tables would all be checksummed again in the pause. Instead, a table with an integer
+ * key is compared once more row by row, still before the pause: an uncollected key is frozen since T0, so that
+ * pass sees it as the pause would; every key it finds different joins the keys the pause re-checks.
  */
-export async function preVerify(from: TenantDb, to: TenantDb, tables: readonly string[]): Promise<PreVerification> {
+export async function preVerify(sides: Sides): Promise<PreVerification> {
   const keys = new ChangedKeys();
   const started = performance.now();
-  const report = await verifyDatabases({ from, to, tables: [...tables], sample: 0 });
+  const tables = sides.tables.map((t) => t.name);
+  const report = await verifyDatabases({ from: sides.from, to: sides.to, tables, sample: 0 });
   const mismatched = new Set(report.tables.filter((t) => !t.equal).map((t) => t.table));
+  const structural = new Set<string>();
   for (const f of report.findings) {
     if (f.severity !== 'error') continue;
     const table = tables.find((t) => f.subject === t || f.subject.startsWith(`${t}.`));
-    if (table) mismatched.add(table);
+    if (!table) continue;
+    mismatched.add(table);
+    if (f.rule !== 'verify-mismatch' && f.rule !== 'verify-row-count') structural.add(table);
   }
-  return { keys, tables: [...tables], mismatched: tables.filter((t) => mismatched.has(t)), ms: Math.round(performance.now() - started) };
+  const refined: string[] = [];
+  let suspects = 0;
+  for (const table of sides.tables) {
+    if (!mismatched.has(table.name) || structural.has(table.name)) continue;
+    const other = sides.targetTables.find((t) => t.name === table.name);
+    if (!other || !table.primaryKey.every((c) => valueClass(table.kinds[c]!, other.kinds[c] ?? table.kinds[c]!) === 'integer')) continue;
+    const differing = await differingKeys(sides.from, sides.to, table, other);
+    keys.collect(differing.map((pk) => ({ table, pk })));
+    suspects += differing.length;
+    refined.push(table.name);
+  }
+  return {
+    keys,
+    tables,
+    mismatched: tables.filter((t) => mismatched.has(t)),
+    refined,
+    suspects,
+    checksumInPause: tables.filter((t) => mismatched.has(t) && !refined.includes(t)),
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+const PAGE = 5000;
+
+/** Keys (integer primary key) whose rows differ between the sides, or exist on one side only; read in key ranges. */
+async function differingKeys(from: TenantDb, to: TenantDb, table: CaptureTable, other: CaptureTable): Promise<Record<string, unknown>[]> {
+  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
+  const names = table.columns.filter((c) => other.columns.includes(c));
+  const classes = new Map<string, ValueClass>(names.map((c) => [c, valueClass(table.kinds[c]!, other.kinds[c] ?? table.kinds[c]!)]));
+  const read = (t: CaptureTable) => ({ columns: names.map((name) => ({ name, type: t.types[name]! })), key: t.primaryKey.map((name) => ({ name, type: t.types[name]! })) });
+  const keyOf = (row: readonly unknown[]) => table.primaryKey.map((c) => row[names.indexOf(c)]);
+  const text = (row: readonly unknown[]) => names.map((c, i) => normalizeValue(row[i], classes.get(c)!));
+  const differing: Record<string, unknown>[] = [];
+  let after: unknown[] | null = null;
+  for (;;) {
+    const page = await source.copy.readPage(from, { table: { name: table.name }, ...read(table), after, limit: PAGE });
+    const final = page.length < PAGE;
+    const upTo = page.length ? keyOf(page[page.length - 1]!) : null;
+    const theirs = await target.copy.readPage(to, { table: { name: table.name }, ...read(other), after, upTo: final ? null : upTo });
+    const mine = new Map(page.map((row) => [JSON.stringify(keyText(keyOf(row))), JSON.stringify(text(row))]));
+    const seen = new Set<string>();
+    for (const row of theirs) {
+      const id = JSON.stringify(keyText(keyOf(row)));
+      seen.add(id);
+      if (mine.get(id) !== JSON.stringify(text(row))) differing.push(integerKey(table, keyOf(row)));
+    }
+    for (const row of page) if (!seen.has(JSON.stringify(keyText(keyOf(row))))) differing.push(integerKey(table, keyOf(row)));
+    if (final) break;
+    after = upTo;
+  }
+  return differing;
+}
+
+function keyText(values: readonly unknown[]): (string | null)[] {
+  return values.map((v) => normalizeValue(v, 'integer'));
+}
+
+/** An integer key read from a row as the values a replay's keys carry (numbers when safe, as decodeKey gives). */
+function integerKey(table: CaptureTable, values: readonly unknown[]): Record<string, unknown> {
+  return Object.fromEntries(table.primaryKey.map((c, i) => {
+    const text = normalizeValue(values[i], 'integer');
+    const n = Number(text);
+    return [c, text !== null && Number.isSafeInteger(n) ? n : text];
+  }));
 }
 
 /**
@@ -100,13 +185,13 @@ export async function verifyInPause(
 ): Promise<{ report: VerifyReport; scope: VerificationScope }> {
   const names = sides.tables.map((t) => t.name);
   const counts = await compareCounts(sides.from, sides.to, names);
-  const full = pre.mismatched.length ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.mismatched, sample }) : undefined;
+  const full = pre.checksumInPause.length ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.checksumInPause, sample }) : undefined;
   const rechecked = await recheckKeys(sides.from, sides.to, pre.keys, sides.targetTables);
   const findings = [...counts.findings, ...(full?.findings ?? []), ...rechecked.findings];
   const tables = counts.tables.map((t) => full?.tables.find((f) => f.table === t.table) ?? t);
   return {
     report: { tables, findings, equal: !findings.some((f) => f.severity === 'error') },
-    scope: { mode: 'changed', counted: names, checksummed: pre.mismatched, keysRechecked: rechecked.rows, preVerified: pre.tables, preMismatched: pre.mismatched, preVerifyMs: pre.ms },
+    scope: { mode: 'changed', counted: names, checksummed: pre.checksumInPause, keysRechecked: rechecked.rows, preVerified: pre.tables, preMismatched: pre.mismatched, preRefined: pre.refined, preSuspects: pre.suspects, preVerifyMs: pre.ms },
   };
 }
 

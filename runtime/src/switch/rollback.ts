@@ -85,7 +85,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
         const onCatchUp = (r: { changes: number; lag: number }) => options.onProgress?.({ step: 'replaying', message: `replayed ${r.changes} changes, ${r.lag} waiting`, lag: r.lag });
         changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
         options.onProgress?.({ step: 'pre-verifying', message: `checksumming ${names.length} tables before the pause` });
-        pre = await preVerify(current, original, names);
+        pre = await preVerify(sides);
         sides.onApplied = pre.keys.collect;
         changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
       }
