@@ -1,7 +1,7 @@
 /**
  * Runs one switch in its own process, for the kill -9 test: `BYOS_SWITCH_CHILD` holds { tenant, stateDir,
- * profilesDir, to, copyBatchSize }. Prints `STEP name` for every step and progress event, so the parent can kill
- * it at a chosen point.
+ * profilesDir, to, copyBatchSize, killAt }. Prints `STEP name` for every step and progress event, and SIGKILLs
+ * itself the moment it reaches `killAt`: killing from the parent on seeing the line would race with the next steps.
  */
 import { createTenantRouter, fileProfileStore } from '../../runtime/src/router/index.ts';
 import { switchTenant } from '../../runtime/src/switch/index.ts';
@@ -16,7 +16,10 @@ try {
     stateDir: args.stateDir,
     copyBatchSize: args.copyBatchSize,
     jobs: 1,
-    onProgress: (p) => process.stdout.write(`STEP ${p.step}\n`),
+    onProgress: (p) => {
+      process.stdout.write(`STEP ${p.step}\n`);
+      if (p.step === args.killAt) process.kill(process.pid, 'SIGKILL');
+    },
   });
   process.stdout.write('DONE\n');
 } finally {

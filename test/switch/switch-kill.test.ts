@@ -12,30 +12,23 @@ import { dumpTenant, type Model, SEED_ACCOUNTS, seedModel, seedTenant, sorted } 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'switch-child.ts');
 const ENTRIES = 1500;
 
-/** Runs the switch in a child and SIGKILLs it as soon as it reports `killAt`; resolves to what it printed. */
+/** Runs the switch in a child that SIGKILLs itself when it reaches `killAt`; resolves to what it printed. */
 function runChildUntil(env: object, killAt: string): Promise<{ lines: string[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, BYOS_SWITCH_CHILD: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, BYOS_SWITCH_CHILD: JSON.stringify({ ...env, killAt }) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
-    let killed = false;
     let buffer = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const parts = buffer.split('\n');
       buffer = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (!killed && line === `STEP ${killAt}`) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      }
+      lines.push(...parts);
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL' || code === 0) resolve({ lines, killed });
+      if (signal === 'SIGKILL' || code === 0) resolve({ lines, killed: signal === 'SIGKILL' });
       else reject(new Error(`switch child exited with ${code}: ${stderr}`));
     });
   });
