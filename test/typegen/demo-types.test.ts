@@ -8,7 +8,7 @@ it('byos demo generates the types of both tenants, and they type the Chinook que
   const dir = await scratchProject('typegen-demo');
   await chmod(dir, 0o755); // as root the embedded server runs as `postgres` and must reach the data folder below
   const demo = join(dir, 'demo');
-  const result = await runCli(['demo', '--dir', demo, '--json']);
+  const result = await runCli(['demo', '--dir', demo, '--quick', '--json']);
   expect(result.code, result.stderr).toBe(0);
   const report = JSON.parse(result.stdout) as { tenants: { tenant: string; types: string }[] };
   expect(report.tenants.map((t) => [t.tenant, t.types])).toEqual([
