@@ -22,7 +22,7 @@ function allCommandPaths(): string[][] {
 }
 
 describe('byos CLI', () => {
-  it.each(allCommandPaths().map((p) => [p.join(' ') || '(root)', p]))('%s --help exits 0 and prints usage', async (_label, path) => {
+  it.concurrent.each(allCommandPaths().map((p) => [p.join(' ') || '(root)', p]))('%s --help exits 0 and prints usage', async (_label, path) => {
     const result = await runCli([...(path as string[]), '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: byos/);

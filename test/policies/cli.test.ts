@@ -20,14 +20,15 @@ describe('byos policy', () => {
     expect(files.sort()).toEqual(Object.keys(BROKEN).sort());
   });
 
-  it.each(STACKS)('check --stack %s passes (exit 0)', async (tenant) => {
+  // Each check is its own process (Pulumi loads in each): run them side by side.
+  it.concurrent.each(STACKS)('check --stack %s passes (exit 0)', async (tenant) => {
     const result = await runCli(['policy', 'check', '--stack', tenant]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(new RegExp(`tenant ${tenant} .*0 mandatory`));
     expect(result.code).toBe(0);
   });
 
-  it.each(Object.entries(BROKEN))('check --spec %s fails naming %s (exit 1)', async (file, rule) => {
+  it.concurrent.each(Object.entries(BROKEN))('check --spec %s fails naming %s (exit 1)', async (file, rule) => {
     const result = await runCli(['policy', 'check', '--spec', `test/fixtures/specs/${file}`, '--json']);
     expect(result.code).toBe(1);
     const parsed = JSON.parse(result.stdout) as { findings: { rule: string; severity: string }[] };
