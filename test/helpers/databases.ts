@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
+import { atFileEnd } from './file-cleanup.ts';
 import { connect, type TenantDb } from '../../runtime/src/index.ts';
 import type { ConnectionProfileInput, DialectName } from '../../runtime/src/contracts/index.ts';
 
@@ -29,9 +30,7 @@ async function adminQuery(sql: string): Promise<void> {
 export async function freshPostgresDatabase(label = 'db'): Promise<string> {
   const name = `byos_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
-  afterAll(async () => {
-    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
+  atFileEnd(() => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   const url = new URL(pgAdminUrl());
   url.pathname = `/${name}`;
   return url.toString();
@@ -40,9 +39,7 @@ export async function freshPostgresDatabase(label = 'db'): Promise<string> {
 /** A path for a new SQLite file in a temp folder removed when the test file ends. */
 export async function freshSqlitePath(label = 'db'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'byos-test-sqlite-'));
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  atFileEnd(() => rm(dir, { recursive: true, force: true }));
   return join(dir, `${label}.sqlite`);
 }
 
@@ -71,6 +68,6 @@ export async function freshProfile(dialect: DialectName, label = 'db'): Promise<
 /** Connects to a fresh database of `dialect`; closed when the test file ends. */
 export async function freshTenantDb(dialect: DialectName, label = 'db'): Promise<TenantDb> {
   const tenant = await connect(await freshProfile(dialect, label));
-  afterAll(() => tenant.close());
+  atFileEnd(() => tenant.close());
   return tenant;
 }

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll } from 'vitest';
 import { REPO_ROOT } from './cli.ts';
+import { atFileEnd } from './file-cleanup.ts';
 
 const run = promisify(execFile);
 
@@ -14,7 +14,7 @@ const run = promisify(execFile);
  */
 export async function scratchProject(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(REPO_ROOT, 'test', `.tmp-${prefix}-`));
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  atFileEnd(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   const { compilerOptions } = JSON.parse(await readFile(join(REPO_ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, noEmit: true }, include: ['*.ts'] }));
