@@ -95,6 +95,12 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       await targetTableCheckpoints(checkpoint.table).drop(dest.db);
     }
 
+    // A crash between flipping the profile store and journaling it: the store already sends writers to the target,
+    // and verification passed before the flip, so the flip stands (replaying again would compare against writes the
+    // target has taken since).
+    if (!journal.done('flipped') && journal.done('verified') && fingerprint(await profiles.active(tenant)) === toPrint) {
+      await record('flipped', { to: toPrint, recovered: true });
+    }
     const flipped = Boolean(journal.done('flipped'));
     if (!flipped) {
       const tables = await tablesOf(source, dest, names);

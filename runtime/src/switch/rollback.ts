@@ -73,6 +73,8 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     let verification: SwitchReport['verification'];
     let pauseTimings: Record<string, number> | undefined;
     const names = journal.done('capture-on')!.data!.tables as string[];
+    // A crash between flipping the store back and journaling it: the flip stands (see switchForward).
+    if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack) await record('rollback-flipped', { to: fromPrint, recovered: true });
     if (!journal.done('rollback-flipped')) {
       const tables = await tablesOf(current, original, names);
       const verify = options.verify ?? 'changed';
