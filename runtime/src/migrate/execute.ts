@@ -7,6 +7,8 @@ import { type Dialect, loadDialect } from '../dialects/index.ts';
 import { type CompiledStatement, type MigrationDialect, runCompiledStatement } from '../dialects/migration-dialect.ts';
 import { applyOp, type ModelTraits } from './apply-op.ts';
 import { invertOp } from './invert-op.ts';
+import { classifyTypeChange } from './lint/type-change.ts';
+import { describeNeutralType } from '../schema/neutral.ts';
 import { withoutJournal } from './journal.ts';
 
 /** What the runner needs of an open tenant database. */
@@ -64,6 +66,8 @@ export interface ExecuteOptions {
   retryDelayMs?: number;
   /** Called before each retry after a lock timeout. */
   onRetry?: (attempt: number, error: unknown) => void;
+  /** The caller accepted that the ops lose data (`down --force-lossy`): no refusal to commit them early. */
+  lossesAccepted?: boolean;
 }
 
 /**
@@ -137,6 +141,7 @@ async function executeOnce(
       steps.push(step);
       for (const statement of statements) {
         if (statement.outsideTransaction === true || !transactional) {
+          if (trx && !options.lossesAccepted) assertSafeToCommitEarly(steps, statement);
           if (trx) await (trx as ControlledTransaction<any>).commit().execute();
           trx = null;
           commitAll();
@@ -164,6 +169,43 @@ async function executeOnce(
       throw new Error(`${(error as Error).message}\n(undoing the part already committed failed, the schema is left part-way: ${problems.join('; ')})`, { cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * A statement that must run outside the transaction commits the ops before it. Should a later op then fail, those
+ * are undone by their inverses, and an op that destroyed data (a dropped column comes back empty, a narrowed column
+ * does not get its cut values back, raw SQL may do anything) cannot be undone faithfully: such a migration is
+ * refused before anything commits.
+ */
+function assertSafeToCommitEarly(steps: readonly Step[], statement: CompiledStatement): void {
+  for (const step of steps) {
+    const problem = destroyedData(step.op, step.before);
+    if (problem) {
+      throw new Error(
+        `refusing to run "${statement.sql.slice(0, 80)}" outside the transaction after a ${step.op.op} op that cannot be undone faithfully ` +
+          `(${problem}): if a later step failed, the migration could not be rolled back. Put the ${step.op.op} in a migration of its own.`,
+      );
+    }
+  }
+}
+
+/** What an op destroys that its inverse would not bring back, or null. */
+function destroyedData(op: MigrationOp, before: SchemaModel): string | null {
+  switch (op.op) {
+    case 'dropTable':
+      return `the rows of ${op.table}`;
+    case 'dropColumn':
+      return `the values of ${op.table}.${op.column}`;
+    case 'sql':
+      return 'raw SQL, whose effect on data the runner cannot know';
+    case 'alterColumnType': {
+      const column = before.tables.find((t) => t.name === op.table)?.columns.find((c) => c.name === op.column);
+      const change = column ? classifyTypeChange(column.type, op.type) : 'convert';
+      return change === 'narrow' || change === 'convert' ? `values of ${op.table}.${op.column} converted to ${describeNeutralType(op.type)}` : null;
+    }
+    default:
+      return null;
   }
 }
 

@@ -234,7 +234,8 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
       options.onMigration?.(step.migration, 'down');
       const started = performance.now();
       try {
-        model = await executeMigration(ctx, tenant.db, step.ops, model, (db) => recordReverted(db, step.migration.id), options);
+        // A down that destroys data ran past --force-lossy: the loss is accepted, also if a later step fails.
+        model = await executeMigration(ctx, tenant.db, step.ops, model, (db) => recordReverted(db, step.migration.id), { ...options, lossesAccepted: true });
       } catch (error) {
         throw new MigrationFailedError(step.migration, error);
       }
