@@ -12,6 +12,7 @@ interface OperatorFlags {
   migrations?: string;
   profiles?: string;
   allowRetire?: boolean;
+  writersStopped?: boolean;
   json?: boolean;
 }
 
@@ -61,6 +62,7 @@ export function registerOperator(program: Command): void {
   withOperatorOptions(program.command('reconcile').description('make every tenant match its spec in git: provision, migrate, switch, retire'))
     .option('--profiles <dir>', 'ready profiles (<tenant>.<provider>.json): placements taken as provisioned, no Pulumi needed')
     .option('--allow-retire', 'allow deleting the database of a tenant whose stack file is gone')
+    .option('--writers-stopped', "confirm that the tenants being switched have no writers outside this process (their applications are stopped), so no write can miss the cutover")
     .addHelpText('after', HELP_RECONCILE)
     .action(async (flags: OperatorFlags) => {
       const out = createOutput(Boolean(flags.json));
@@ -157,6 +159,12 @@ async function runReconcile(plan: Plan, flags: OperatorFlags, json: boolean): Pr
     // The switch holds writers that reach the tenant through this process's router and flips the durable profile
     // store applications read (`.byos/state/profiles`); see docs/operator.md for applications in other processes.
     switch: async (tenant, from, to) => {
+      if (!flags.writersStopped) {
+        throw new Error(
+          'a live switch holds writers through the tenant router of the process running it, and this process is not the application: ' +
+            "stop the tenant's writers and re-run with --writers-stopped, or run switchTenant inside the application (docs/operator.md)",
+        );
+      }
       const profiles = router.fileProfileStore(join(stateRoot, 'profiles'));
       const known = await profiles.active(tenant).catch(() => undefined);
       if (!known) await profiles.activate(tenant, from);
