@@ -2,9 +2,9 @@ import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import { connect } from '../connect.ts';
 import { startCapture, stopCapture } from '../movers/capture/index.ts';
 import { copyDatabase, targetTableCheckpoints, type CheckpointStore } from '../movers/copy/index.ts';
-import { catchUp, cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
+import { cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
-import { type PreVerification, preVerify } from './pause-verify.ts';
+import { catchUpFor, handOver } from './hand-over.ts';
 
 /** The copy's checkpoints, kept until the journal records the copy: a crash right after it resumes to "all done". */
 function keptCheckpoints(): CheckpointStore {
@@ -104,49 +104,17 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
     const flipped = Boolean(journal.done('flipped'));
     if (!flipped) {
       const tables = await tablesOf(source, dest, names);
-      const verify = options.verify ?? 'changed';
       const sides: Parameters<typeof cutover>[1] = { from: source, to: dest, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
-      const catchUpOptions = { maxLag: options.maxLag ?? 500, timeoutMs: options.catchUpTimeoutMs ?? 600_000 };
-      const onCatchUp = (r: { changes: number; lag: number }) => progress({ step: 'replaying', message: `replayed ${r.changes} changes, ${r.lag} waiting`, lag: r.lag });
-      const caught = await catchUp({ ...sides, ...catchUpOptions }, onCatchUp);
+      const caught = await catchUpFor(options, sides);
       changesReplayed += caught.changes;
       if (!journal.done('catch-up')) await record('catch-up', { changes: caught.changes, lag: caught.lag });
       // Reverse capture goes on before the pause, keeping trigger DDL out of it. It also sees the last replayed
       // writes; replaying those back in a rollback writes the same values, so they cost a little and lose nothing.
       await startCapture(dest, names);
       if (!journal.done('reverse-capture-on')) await record('reverse-capture-on');
-
-      // `changed`: the checksums of every row, compared while writers still run; from its start every key the
-      // replay applies is collected (the catch-up below, the drain in the pause), and the pause re-checks those
-      // keys and the tables found different (pause-verify.ts preVerify says why that covers every row).
-      let pre: PreVerification | undefined;
-      if (verify === 'changed') {
-        progress({ step: 'pre-verifying', message: `checksumming ${names.length} tables before the pause` });
-        pre = await preVerify(sides);
-        sides.onApplied = pre.keys.collect;
-        changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
-      }
-
-      // Connected before the pause, so the pause does not include connecting.
-      const routed = await open(target);
-      let handedOver = false;
-      const result = await cutover(
-        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify, pre, record, prefix: '' },
-        sides,
-        async () => {
-          if (fingerprint(await profiles.active(tenant)) !== toPrint) await profiles.activate(tenant, target);
-          await record('flipped', { to: toPrint });
-          handedOver = true;
-          await router.reload(tenant, routed);
-        },
-      ).finally(async () => {
-        if (!handedOver) await routed.close();
-      });
-      pauseMs = result.pauseMs;
-      changesReplayed += result.drained;
-      verification = { equal: result.verification.equal, tables: result.verification.tables, scope: result.scope };
-      pauseTimings = result.timings;
-      await record('released', { pauseMs: Math.round(pauseMs * 10) / 10, ...result.timings });
+      const handed = await handOver({ options, journal, record, open, prefix: '', tables: names, sides, destination: target });
+      changesReplayed += handed.changesReplayed;
+      ({ pauseMs, verification, pauseTimings } = handed);
     } else if (!journal.done('released')) {
       // Crashed between flip and release: the writers held then died with that process; nothing is held now.
       await record('released', { pauseMs: null });

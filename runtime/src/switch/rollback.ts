@@ -1,9 +1,9 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import { connect } from '../connect.ts';
 import { stopCapture } from '../movers/capture/index.ts';
-import { catchUp, cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
+import { cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
-import { type PreVerification, preVerify } from './pause-verify.ts';
+import { catchUpFor, handOver } from './hand-over.ts';
 
 /**
  * Returns a tenant to where its last switch started. After the flip: with writers held, replays what the reverse
@@ -77,39 +77,11 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack) await record('rollback-flipped', { to: fromPrint, recovered: true });
     if (!journal.done('rollback-flipped')) {
       const tables = await tablesOf(current, original, names);
-      const verify = options.verify ?? 'changed';
       const sides: Parameters<typeof cutover>[1] = { from: current, to: original, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
-      let pre: PreVerification | undefined;
-      if (verify === 'changed') {
-        // As in the switch: catch up, checksum everything with writers running, collect every key replayed from
-        // then on (pause-verify.ts preVerify), and let the pause re-check only those keys and the differing tables.
-        const catchUpOptions = { maxLag: options.maxLag ?? 500, timeoutMs: options.catchUpTimeoutMs ?? 600_000 };
-        const onCatchUp = (r: { changes: number; lag: number }) => options.onProgress?.({ step: 'replaying', message: `replayed ${r.changes} changes, ${r.lag} waiting`, lag: r.lag });
-        changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
-        options.onProgress?.({ step: 'pre-verifying', message: `checksumming ${names.length} tables before the pause` });
-        pre = await preVerify(sides);
-        sides.onApplied = pre.keys.collect;
-        changesReplayed += (await catchUp({ ...sides, ...catchUpOptions }, onCatchUp)).changes;
-      }
-      const routed = await open(oldDb);
-      let handedOver = false;
-      const result = await cutover(
-        { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify, pre, record, prefix: 'rollback-' },
-        sides,
-        async () => {
-          if (fingerprint(await profiles.active(tenant)) !== fromPrint) await profiles.activate(tenant, oldDb);
-          await record('rollback-flipped', { to: fromPrint });
-          handedOver = true;
-          await router.reload(tenant, routed);
-        },
-      ).finally(async () => {
-        if (!handedOver) await routed.close();
-      });
-      pauseMs = result.pauseMs;
-      changesReplayed += result.drained;
-      verification = { equal: result.verification.equal, tables: result.verification.tables, scope: result.scope };
-      pauseTimings = result.timings;
-      await record('rollback-released', { pauseMs: Math.round(pauseMs * 10) / 10, ...result.timings });
+      if ((options.verify ?? 'changed') === 'changed') changesReplayed += (await catchUpFor(options, sides)).changes;
+      const handed = await handOver({ options, journal, record, open, prefix: 'rollback-', tables: names, sides, destination: oldDb });
+      changesReplayed += handed.changesReplayed;
+      ({ pauseMs, verification, pauseTimings } = handed);
     } else if (!journal.done('rollback-released')) {
       await record('rollback-released', { pauseMs: null });
     }
