@@ -1,9 +1,7 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
-import { PROVIDER_TRAITS } from '../providers/index.ts';
+import { isFileDatabase, PROVIDER_TRAITS } from '../providers/index.ts';
 import { PROVIDER_NOTES } from './provider-notes.ts';
 
-/** A database reached as a file (SQLite) rather than over the network: no host, port or credentials. */
-const isFileDatabase = (profile: ConnectionProfile) => PROVIDER_TRAITS[profile.provider].defaultPort === undefined;
 
 /**
  * The Connection Kit: copy-paste code and a .env template that reach one tenant's database through

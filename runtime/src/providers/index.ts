@@ -48,3 +48,8 @@ export function providerForHost(host: string): ProviderName | undefined {
   }
   return undefined;
 }
+
+/** A database reached as a file (SQLite) rather than over the network: its provider has no port. */
+export function isFileDatabase(profile: Pick<ConnectionProfile, 'provider'>): boolean {
+  return PROVIDER_TRAITS[profile.provider].defaultPort === undefined;
+}

@@ -5,6 +5,7 @@ import type { Finding } from '../contracts/finding.ts';
 import { loadDialect } from '../dialects/index.ts';
 import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
+import { isFileDatabase } from '../providers/index.ts';
 import type { TenantRouter } from '../router/index.ts';
 import { profileFromUrl } from '../url.ts';
 import type { SwitchJournal, SwitchStep } from './journal.ts';
@@ -98,7 +99,7 @@ export class SwitchVerificationError extends Error {
 
 /** Identifies a database without its credentials: what the journal records and compares. */
 export function fingerprint(profile: ConnectionProfile | Omit<ConnectionProfile, 'password'>): string {
-  const where = profile.dialect === 'sqlite' ? resolve(profile.database) : `${profile.host ?? ''}:${profile.port ?? ''}/${profile.database}`;
+  const where = isFileDatabase(profile) ? resolve(profile.database) : `${profile.host ?? ''}:${profile.port ?? ''}/${profile.database}`;
   return `${profile.provider}:${profile.dialect}:${where}`;
 }
 
