@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { connect } from '../runtime/src/index.ts';
-import { importFile } from '../runtime/src/movers/import/index.ts';
 import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
 import type { BenchRow } from './run.ts';
 
@@ -43,27 +42,15 @@ async function writeCsv(path: string, rows: number): Promise<number> {
   return (await stat(path)).size;
 }
 
-/** Runs the byos import in a child process so its peak RSS is its own. */
+/** Runs the byos import in a child process (bench/import-child.ts) so its peak RSS is its own. */
 function childImport(url: string, file: string): Promise<{ ms: number; rows: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'child', url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./import-child.ts', import.meta.url)), url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`byos import child exited ${code}`))));
   });
-}
-
-async function child(url: string, file: string): Promise<void> {
-  const tenant = await connect(url);
-  try {
-    const start = performance.now();
-    const report = await importFile(tenant, { file, table: 'bench_rows' });
-    const ms = performance.now() - start;
-    process.stdout.write(JSON.stringify({ ms, rows: report.rowsLoaded, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
-  } finally {
-    await tenant.close();
-  }
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -131,11 +118,4 @@ export default async function importBench(): Promise<BenchRow[]> {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'child') {
-  void child(process.argv[3]!, process.argv[4]!).catch((error) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exitCode = 1;
-  });
 }

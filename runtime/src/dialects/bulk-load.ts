@@ -13,20 +13,56 @@ export interface BulkSession {
   /**
    * Streams rows into `table` (default schema) with the dialect's bulk path: `COPY FROM STDIN` on Postgres,
    * a prepared insert on SQLite, a TDS bulk load on SQL Server. Each row lists values in `columns` order.
-   * Returns the number of rows written.
+   * Returns the number of rows written. A row the database refuses fails the load with a {@link BulkRowError}
+   * saying which row (counted from 0 over the whole load) where the driver tells.
    */
-  load(table: string, columns: readonly string[], rows: AsyncIterable<readonly BulkValue[][]> | Iterable<readonly BulkValue[][]>, options?: BulkLoadOptions): Promise<number>;
+  load(table: string, columns: readonly string[], batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>, options?: BulkLoadOptions): Promise<number>;
   /** Runs a query on the same connection, inside the same transaction (build it with Kysely and `.compile()`). */
   execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<{ rows: R[]; numAffectedRows?: bigint }>;
 }
 
+/**
+ * Rows already written as CSV in the load's `csv` format (the import's raw file text, when every cell of it reads
+ * back as the validated value), one record per line: a loader that reads CSV sends the text as is. Only valid with
+ * `options.csv`.
+ */
+export interface CsvTextBatch {
+  csvText: string;
+  rowCount: number;
+}
+
+/** Rows as values (each row in `columns` order), or as CSV text. */
+export type BulkBatch = readonly BulkValue[][] | CsvTextBatch;
+
+/** The rows of a value batch; a CSV text batch reaching a loader that does not read CSV is a programming error. */
+export function batchRows(batch: BulkBatch): readonly BulkValue[][] {
+  if (!Array.isArray(batch)) throw new Error('a CSV text batch needs a load with the csv option on a dialect that reads CSV');
+  return batch as readonly BulkValue[][];
+}
+
 export interface BulkLoadOptions {
   /**
-   * Load into a constraint-free scratch table first, then move the rows with one INSERT … SELECT, so the table's
-   * constraints and triggers see them once, as one statement (Postgres). Dialects whose direct path is already a
-   * plain insert ignore it.
+   * Load through the server's CSV reader in this format (Postgres `COPY … (FORMAT csv)`), sending each batch's
+   * `csv` text when it has one. Empty fields, quoted or not, load as NULL: the import never produces empty strings.
    */
-  staged?: boolean;
+  csv?: CsvFormat;
+}
+
+export interface CsvFormat {
+  delimiter: string;
+  quote: string;
+  /** `\n` or `\r\n`: raw text and encoded rows must end their lines the same way in one COPY. */
+  newline: string;
+}
+
+/** The database refused row `index` of a load (counted from 0 over the whole load). */
+export class BulkRowError extends Error {
+  override name = 'BulkRowError';
+  readonly index: number;
+  constructor(message: string, index: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.index = index;
+  }
 }
 
 /** A column of a streamed result: its name and, where the driver says, its neutral kind. */
@@ -59,4 +95,9 @@ export interface BulkDialect {
    * columns are known for an empty result too. Breaking out of the loop releases the connection.
    */
   stream(tenant: { db: Kysely<any>; native: unknown }, query: CompiledQuery, batchSize: number): AsyncIterable<StreamedBatch>;
+  /**
+   * Present when `load` reads CSV (`options.csv`): for a column of `kind`, whether the server's CSV reader stores a
+   * file cell written as `cell` as `value`, so the file's text can be sent as is.
+   */
+  csvCellMatcher?(kind: NeutralKind): (cell: string, value: BulkValue) => boolean;
 }

@@ -77,8 +77,9 @@ describe('zip-bomb guard', () => {
       ws.addRow(['n']);
       for (let i = 0; i < 50; i++) ws.addRow([i]);
     });
-    const source = await openSource(path, { limits: { maxRows: 20 } });
+    // Refused as soon as the reader passes the limit (here while reading the first batch, at open).
     const read = async () => {
+      const source = await openSource(path, { limits: { maxRows: 20 } });
       for await (const _row of source.rows) {
         // drain
       }

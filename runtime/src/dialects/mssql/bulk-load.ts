@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import type { Connection, ConnectionConfiguration, Request as TediousRequest } from 'tedious';
-import type { BulkDialect, BulkSession, BulkValue, StreamedBatch } from '../bulk-load.ts';
+import { batchRows, type BulkDialect, type BulkSession, type BulkValue, type StreamedBatch } from '../bulk-load.ts';
 import type { MssqlNativeHandle } from './driver.ts';
 import { MSSQL_DEFAULT_SCHEMA } from './introspector.ts';
 
@@ -137,7 +137,7 @@ async function tableColumns(tedious: Tedious, connection: Connection, table: str
 
 function mssqlSession(tedious: Tedious, connection: Connection): BulkSession {
   return {
-    async load(table, columns, rows) {
+    async load(table, columns, batches) {
       if (columns.length === 0) throw new Error('a bulk load needs at least one column');
       const described = await tableColumns(tedious, connection, table);
       const declared = columns.map((name) => {
@@ -155,8 +155,8 @@ function mssqlSession(tedious: Tedious, connection: Connection): BulkSession {
           bulk.addColumn(column.name.replace(/]/g, ']]'), type, options);
         }
         async function* flatten() {
-          for await (const batch of rows) {
-            for (const row of batch) {
+          for await (const batch of batches) {
+            for (const row of batchRows(batch)) {
               if (row.length !== declared.length) throw new Error(`a row has ${row.length} values for ${declared.length} columns`);
               yield row.map((v, i) => encodeMssqlValue(v, declared[i]!.dataType));
             }

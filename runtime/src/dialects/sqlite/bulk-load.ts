@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { BulkDialect, BulkSession, BulkValue } from '../bulk-load.ts';
+import { batchRows, type BulkDialect, BulkRowError, type BulkSession, type BulkValue } from '../bulk-load.ts';
 import { streamSqlite } from './bulk-stream.ts';
 
 function quoteSqliteIdentifier(name: string): string {
@@ -31,18 +31,22 @@ export function encodeSqliteValue(value: BulkValue): string | number | bigint | 
 
 function sqliteSession(database: BetterSqlite3.Database): BulkSession {
   return {
-    async load(table, columns, rows) {
+    async load(table, columns, batches) {
       if (columns.length === 0) throw new Error('a bulk load needs at least one column');
       const insert = database.prepare(
         `INSERT INTO ${quoteSqliteIdentifier(table)} (${columns.map(quoteSqliteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       );
       let count = 0;
       const values: (string | number | bigint | Buffer | null)[] = new Array(columns.length);
-      for await (const batch of rows) {
-        for (const row of batch) {
+      for await (const batch of batches) {
+        for (const row of batchRows(batch)) {
           if (row.length !== columns.length) throw new Error(`a row has ${row.length} values for ${columns.length} columns`);
           for (let i = 0; i < row.length; i++) values[i] = encodeSqliteValue(row[i]!);
-          insert.run(values);
+          try {
+            insert.run(values);
+          } catch (error) {
+            throw new BulkRowError((error as Error).message, count, { cause: error });
+          }
           count++;
         }
       }

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
+import type { CsvFormat } from '../../dialects/bulk-load.ts';
+import { readCsvRecords } from './csv-records.ts';
 import { decodeStream, type DetectedEncoding, detectEncoding, type TextEncodingName } from './encoding.ts';
 import { sniffCsv } from './sniff.ts';
 import { type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
@@ -18,7 +19,7 @@ export interface CsvReadOptions {
   maxRecordChars?: number;
 }
 
-/** Opens a CSV/TSV file: encoding and dialect sniffed from its first 64 KiB, rows parsed by csv-parse as a stream. */
+/** Opens a CSV/TSV file: encoding and dialect sniffed from its first 64 KiB, rows read as a stream (see csv-records.ts). */
 export async function openCsvSource(path: string, options: CsvReadOptions = {}): Promise<TabularSource> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new SourceError(`cannot read ${path}: ${error.code ?? error.message}`);
@@ -44,45 +45,41 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
     ...(options.header !== undefined ? { header: options.header } : {}),
     tabSeparated: /\.tsv$|\.tab$/i.test(path),
   });
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const parser = parse({
-    delimiter: dialect.delimiter,
-    quote: dialect.quote,
-    escape: dialect.quote,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    // Files edited in several tools mix line endings; any of the three ends a record.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    info: true,
-    max_record_size: options.maxRecordChars ?? 8 * 1024 * 1024,
-  });
-  const flowing = pipeline(file, decodeStream(detected, path), parser);
-  flowing.catch(() => {}); // the error surfaces through the parser's iterator
-  async function* records(): AsyncGenerator<SourceRow> {
-    let row = 0;
-    try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        row++;
-        yield { row, line: info.lines, cells: record };
-      }
-    } catch (error) {
-      const e = error as Error & { code?: string; lines?: number };
-      if (e.code?.startsWith('CSV_')) throw new SourceError(`${path} is malformed near line ${e.lines ?? '?'}: ${e.message}`);
-      throw error;
-    }
-  }
-  const iterator = records();
-  const { headers, rows } = await splitHeader(iterator, dialect.header, path);
+  const format: CsvFormat = { delimiter: dialect.delimiter, quote: dialect.quote, newline: sniffNewline(sample, dialect.quote) };
+  const file = createReadStream(path, { highWaterMark: 65536 });
+  const decoded = decodeStream(detected, path);
+  pipeline(file, decoded).catch(() => {}); // the error surfaces through the decoded stream's iterator
+  const records = readCsvRecords(decoded[Symbol.asyncIterator]() as AsyncIterator<string>, { path, format, maxRecordChars: options.maxRecordChars ?? 8 * 1024 * 1024 });
+  // The header's text ends at the first line break, unless one of its names holds a line break.
+  const headerLineEnd = (csv: string, header: SourceRow) => {
+    if (header.cells.some((c) => typeof c === 'string' && /[\r\n]/.test(c))) return -1;
+    const at = csv.indexOf(format.newline);
+    return at < 0 ? csv.length : at + format.newline.length;
+  };
+  const split = await splitHeader(records, dialect.header, path, headerLineEnd);
   return {
     format: 'csv',
-    headers,
+    headers: split.headers,
     hasHeader: dialect.header,
     details: { encoding: detected.encoding, bom: detected.bom > 0, delimiter: dialect.delimiter, quote: dialect.quote, header: dialect.header },
-    rows,
+    batches: split.batches,
+    rows: split.rows,
+    csv: format,
     close: async () => {
-      await iterator.return(undefined);
+      await records.return(undefined);
       file.destroy();
     },
   };
+}
+
+/** The sample's first line break outside quotes: `\r\n`, `\n` or `\r`. */
+export function sniffNewline(sample: string, quote: string): string {
+  let quoted = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample[i];
+    if (c === quote) quoted = !quoted;
+    else if (!quoted && c === '\n') return '\n';
+    else if (!quoted && c === '\r') return sample[i + 1] === '\n' ? '\r\n' : i + 1 < sample.length ? '\r' : '\n';
+  }
+  return '\n';
 }

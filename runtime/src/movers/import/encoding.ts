@@ -40,7 +40,7 @@ export function detectEncoding(head: Uint8Array, complete: boolean): DetectedEnc
 }
 
 /**
- * Decodes a byte stream to text. UTF-8 is checked strictly: an invalid sequence after the sniffed sample stops the
+ * Decodes a byte stream to text (one string per chunk). UTF-8 is checked strictly: an invalid sequence after the sniffed sample stops the
  * import with the byte offset, rather than loading replacement characters.
  */
 export function decodeStream(detected: DetectedEncoding, source: string): Transform {
@@ -50,7 +50,7 @@ export function decodeStream(detected: DetectedEncoding, source: string): Transf
   let offset = 0;
   let skip = detected.bom;
   return new Transform({
-    readableObjectMode: false,
+    readableObjectMode: true,
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, done) {
       let bytes = chunk;
@@ -90,14 +90,15 @@ function completeUpTo(bytes: Buffer): number {
 }
 
 /**
- * UTF-8 stays bytes (csv-parse decodes it itself, faster than a second decode here); each chunk is checked with
- * the native validator, a sequence cut at the chunk's end carried to the next one.
+ * UTF-8 is checked with the native validator a chunk at a time (a sequence cut at the chunk's end carried to the
+ * next one) and then decoded without a second check.
  */
 function utf8Checked(bom: number, source: string): Transform {
   let offset = 0;
   let skip = bom;
   let carry: Buffer = Buffer.alloc(0);
   return new Transform({
+    readableObjectMode: true,
     transform(chunk: Buffer, _encoding, done) {
       let bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       if (skip > 0) {
@@ -111,7 +112,7 @@ function utf8Checked(bom: number, source: string): Transform {
       carry = Buffer.from(bytes.subarray(end));
       if (!isUtf8(whole)) return done(new Error(`${source} is not valid utf-8 near byte ${offset}: give --encoding latin1 (or the file's real encoding)`));
       offset += whole.length;
-      done(null, whole);
+      done(null, whole.toString('utf8'));
     },
     flush(done) {
       if (carry.length) return done(new Error(`${source} ends in the middle of a utf-8 character`));

@@ -2,7 +2,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
 import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { Table } from '../../contracts/schema-model.ts';
-import type { BulkValue } from '../../dialects/bulk-load.ts';
+import { type BulkBatch, BulkRowError, type BulkValue } from '../../dialects/bulk-load.ts';
 import { type Dialect, loadDialect } from '../../dialects/index.ts';
 import type { TenantDb } from '../../connect.ts';
 import type { TextEncodingName } from './encoding.ts';
@@ -10,9 +10,9 @@ import { createTableOp, tableFromOp } from './infer.ts';
 import { DEFAULT_MAPPING_THRESHOLD, mapHeaders, type MappingEntry, parseSavedMapping, savedMapping } from './mapping.ts';
 import { openSource } from './open-source.ts';
 import { csvRejectsWriter, type RejectsWriter, xlsxRejectsWriter } from './rejects.ts';
-import type { SourceRow, TabularSource } from './source.ts';
+import type { CellValue, SourceBatch, SourceRow, TabularSource } from './source.ts';
 import { type Converter, columnConverter, UniquenessTracker } from './validate.ts';
-import type { DateOrder } from './values.ts';
+import { type DateOrder, Invalid } from './values.ts';
 import type { ZipLimits } from './zip-guard.ts';
 import { restoreNeutralised } from '../export/cells.ts';
 
@@ -65,6 +65,8 @@ export interface ImportReport {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Rows sent to the database as the file's own text (Postgres COPY … CSV); the others were encoded again. */
+  rowsAsFileText: number;
   /** The first 100 rejected rows; all of them are in the rejects file. */
   rejected: RejectedRow[];
   rejectsFile: string | null;
@@ -96,6 +98,16 @@ export class ImportRejectedError extends Error {
         (report.rejectsFile ? `; all rejected rows are in ${report.rejectsFile}` : '; use --rejects FILE to get them, or --on-error skip to load the rest'),
     );
     this.report = report;
+  }
+}
+
+/** The database refused a row the file's validation let through (a key already in the table, a foreign key). */
+export class ImportDatabaseError extends Error {
+  override name = 'ImportDatabaseError';
+  readonly row: number | null;
+  constructor(message: string, row: number | null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.row = row;
   }
 }
 
@@ -165,26 +177,29 @@ async function importFromSource(
   checkDuplicateHeaders(headers, explicit);
 
   let table = model.tables.find((t) => t.schema === model.defaultSchema && t.name === options.table) ?? null;
-  let rows: AsyncIterable<SourceRow> = source.rows;
+  let batches: AsyncIterable<SourceBatch> = source.batches;
   let createOp: Extract<MigrationOp, { op: 'createTable' }> | null = null;
   if (options.create) {
     if (table) throw new ImportMappingError(`table "${options.table}" already exists; drop --create to import into it`, []);
-    const iterator = source.rows[Symbol.asyncIterator]();
-    const sample: SourceRow[] = [];
-    while (sample.length < (options.sampleRows ?? 1000)) {
+    const iterator = source.batches[Symbol.asyncIterator]();
+    const read: SourceBatch[] = [];
+    const sampleRows = options.sampleRows ?? 1000;
+    for (let count = 0; count < sampleRows; ) {
       const next = await iterator.next();
       if (next.done) break;
-      sample.push(next.value);
+      read.push(next.value);
+      count += next.value.rows.length;
     }
+    const sample = read.flatMap((b) => b.rows).slice(0, sampleRows);
     const included = headers.map((h, i) => ({ h, i, target: explicit[h] !== undefined ? explicit[h] : explicit[String(i + 1)] !== undefined ? explicit[String(i + 1)] : h })).filter((x) => x.target !== null);
     createOp = createTableOp(options.table, included.map((x) => x.target!), sample.map((r) => included.map((x) => r.cells[x.i] ?? null)));
     table = tableFromOp(createOp, model.defaultSchema);
     included.forEach((x) => {
       if (x.target !== x.h) explicit[x.h] = x.target;
     });
-    rows = {
+    batches = {
       async *[Symbol.asyncIterator]() {
-        yield* sample;
+        yield* read;
         for (;;) {
           const next = await iterator.next();
           if (next.done) return;
@@ -229,7 +244,7 @@ async function importFromSource(
 
   const report: ImportReport = {
     file: options.file, table: options.table, format: source.format, details: source.details, mapping: mapped.entries, created: false,
-    dryRun: Boolean(options.dryRun), committed: false, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejected: [],
+    dryRun: Boolean(options.dryRun), committed: false, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsAsFileText: 0, rejected: [],
     rejectsFile: options.rejectsFile ?? null, preview: [], mappingFileWritten, notes,
   };
   const abort = (options.onError ?? 'abort') === 'abort';
@@ -243,51 +258,112 @@ async function importFromSource(
   };
 
   type Rejection = { header: string | null; reason: string };
-  /** Converts one row, or says why not (synchronous: a row costs no promise unless it is rejected). */
-  const convertRow = (row: SourceRow): BulkValue[] | Rejection => {
+  /**
+   * Converts one row (into `values`), or says why not. Synchronous: a row costs no promise unless it is rejected.
+   * `unique: false` converts a row already checked (again, to encode it).
+   */
+  const convertRow = (row: SourceRow, values: BulkValue[] = new Array(active.length), checkUnique = true): BulkValue[] | Rejection => {
     const cells = row.cells;
     if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== '')) return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
     if (cells.length < width && source.format === 'csv') return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
-    const values: BulkValue[] = new Array(active.length);
     for (let i = 0; i < active.length; i++) {
       const cell = cells[active[i]!.index] ?? null;
       // Undo the export's formula neutralising ('=1 → =1), so an exported file imports back unchanged.
       const parsed = converters[i]!(typeof cell === 'string' && cell.charCodeAt(0) === 39 ? restoreNeutralised(cell) : cell);
-      if (!parsed.ok) return { header: active[i]!.header, reason: parsed.reason };
-      values[i] = parsed.value;
+      if (parsed instanceof Invalid) return { header: active[i]!.header, reason: parsed.reason };
+      values[i] = parsed;
     }
-    const duplicate = unique.check(values, row.row);
+    const duplicate = checkUnique ? unique.check(values, row.row) : null;
     return duplicate ? { header: null, reason: duplicate } : values;
   };
 
-  const batchRows = options.batchRows ?? 2000;
-  async function* batches(): AsyncGenerator<BulkValue[][]> {
-    let batch: BulkValue[][] = [];
-    for await (const row of rows) {
-      report.rowsRead++;
-      const converted = convertRow(row);
-      let values: BulkValue[] | null = null;
-      if (Array.isArray(converted)) values = converted;
-      else await reject(row, converted.header, converted.reason);
-      if (values && report.preview.length < previewRows) report.preview.push(Object.fromEntries(targetColumns.map((c, i) => [c, values[i]!])));
-      // After the first rejection an all-or-nothing import stops sending rows but reads on, to report every bad row.
-      if (values && !(abort && report.rowsRejected > 0)) batch.push(values);
-      if (batch.length >= batchRows) {
-        yield batch;
-        batch = [];
+  // The file's own text can go to the server when every header feeds its column in file order and the dialect
+  // reads CSV; a batch is sent as is when each of its cells reads back as the validated value, else re-encoded.
+  const matchers = source.csv && dialect.bulk.csvCellMatcher && active.length === width && active.every((e, i) => e.index === i)
+    ? active.map((e) => dialect.bulk.csvCellMatcher!(byName.get(e.column!)!.type.kind))
+    : null;
+  const rawText = (cells: readonly CellValue[], values: readonly BulkValue[]) => {
+    if (cells.length !== width) return false;
+    for (let i = 0; i < width; i++) if (!matchers![i]!(cells[i] as string, values[i]!)) return false;
+    return true;
+  };
+  /** Load position → file row, as runs of consecutive rows (a rejected row starts a new run). */
+  const loadedRuns: { at: number; row: number }[] = [];
+  let loadedCount = 0;
+  const note = (row: number) => {
+    const last = loadedRuns[loadedRuns.length - 1];
+    if (!last || last.row + (loadedCount - last.at) !== row) loadedRuns.push({ at: loadedCount, row });
+    loadedCount++;
+  };
+  const stopped = () => abort && report.rowsRejected > 0;
+
+  /**
+   * The good rows, batch by batch: as the file's CSV text while every cell of the batch reads back as its value
+   * (the values then live only in one scratch row), else as values.
+   */
+  async function* converted(): AsyncGenerator<BulkBatch> {
+    let rowsSinceProgress = 0;
+    const scratch: BulkValue[] = new Array(active.length);
+    for await (const batch of batches) {
+      let asText = batch.csv !== null && matchers !== null;
+      let out: BulkValue[][] = [];
+      let sent = 0;
+      // From row `at` on the batch goes as values: convert the rows before it (all good while it was text) again.
+      const leaveText = (at: number) => {
+        asText = false;
+        if (!stopped()) out = batch.rows.slice(0, at).map((r) => convertRow(r, undefined, false) as BulkValue[]);
+      };
+      for (let at = 0; at < batch.rows.length; at++) {
+        const row = batch.rows[at]!;
+        report.rowsRead++;
+        const values = convertRow(row, asText ? scratch : undefined);
+        if (!Array.isArray(values)) {
+          if (asText) leaveText(at);
+          await reject(row, values.header, values.reason);
+          continue;
+        }
+        if (report.preview.length < previewRows) report.preview.push(Object.fromEntries(targetColumns.map((c, i) => [c, values[i]!])));
+        // After the first rejection an all-or-nothing import stops sending rows but reads on, to report every bad row.
+        if (stopped()) continue;
+        note(row.row);
+        sent++;
+        if (asText && rawText(row.cells, values)) continue;
+        if (asText) leaveText(at); // this row needs encoding, so the whole batch does
+        out.push(values === scratch ? [...values] : values);
       }
-      if (report.rowsRead % batchRows === 0) options.onProgress?.(report.rowsRead);
+      if (sent && !stopped()) {
+        if (asText) report.rowsAsFileText += sent;
+        yield asText ? { csvText: batch.csv!, rowCount: sent } : out;
+      }
+      rowsSinceProgress += batch.rows.length;
+      if (rowsSinceProgress >= 2000) {
+        options.onProgress?.(report.rowsRead);
+        rowsSinceProgress = 0;
+      }
     }
-    if (batch.length && !(abort && report.rowsRejected > 0)) yield batch;
     options.onProgress?.(report.rowsRead);
   }
 
+  /** The file row behind a load position, for an error the database raised on it. */
+  const fileRow = (index: number) => {
+    let lo = 0;
+    let hi = loadedRuns.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (loadedRuns[mid]!.at <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const run = loadedRuns[lo];
+    return run ? run.row + (index - run.at) : null;
+  };
+
   try {
     if (options.dryRun) {
-      for await (const _batch of batches()) {
+      for await (const _batch of converted()) {
         // validation only
       }
       report.rowsLoaded = 0;
+      report.rowsAsFileText = 0;
       if (createOp) notes.push(`would create table ${options.table} (${createOp.columns.map((c) => `${c.name} ${c.type.kind}`).join(', ')})`);
       return report;
     }
@@ -297,8 +373,12 @@ async function importFromSource(
     }
     const loaded = await dialect.bulk.inTransaction(tenant, async (session) => {
       for (const statement of statements) await session.execute(CompiledQuery.raw(statement));
-      const count = await session.load(options.table, targetColumns, batches(), { staged: true });
-      if (abort && report.rowsRejected > 0) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
+      const count = await session.load(options.table, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
+        if (!(error instanceof BulkRowError)) throw error;
+        const row = fileRow(error.index);
+        throw new ImportDatabaseError(`the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`, row, { cause: error });
+      });
+      if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
       return count;
     });
     report.rowsLoaded = loaded;

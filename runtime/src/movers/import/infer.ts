@@ -1,7 +1,7 @@
 import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { Column, NeutralType, Table } from '../../contracts/schema-model.ts';
 import type { CellValue } from './source.ts';
-import { parseDateTime, parseDecimalText, parseInteger, parseUuid } from './values.ts';
+import { Invalid, parseDateTime, parseDecimalText, parseInteger, parseUuid } from './values.ts';
 
 type Inferred = 'boolean' | 'integer' | 'bigint' | 'decimal' | 'date' | 'timestamp' | 'timestamptz' | 'uuid' | 'json' | 'text';
 
@@ -13,28 +13,28 @@ function fits(kind: Inferred, cell: CellValue): boolean {
     case 'boolean':
       return typeof cell === 'boolean' || (typeof cell === 'string' && /^(true|false|yes|no)$/i.test(cell.trim()));
     case 'integer':
-      return typeof cell !== 'boolean' && !(cell instanceof Date) && parseInteger(cell, 32).ok;
+      return typeof cell !== 'boolean' && !(cell instanceof Date) && !(parseInteger(cell, 32) instanceof Invalid);
     case 'bigint':
-      return typeof cell !== 'boolean' && !(cell instanceof Date) && parseInteger(cell, 64).ok;
+      return typeof cell !== 'boolean' && !(cell instanceof Date) && !(parseInteger(cell, 64) instanceof Invalid);
     case 'decimal':
-      return typeof cell === 'number' || (typeof cell === 'string' && parseDecimalText(cell).ok);
+      return typeof cell === 'number' || (typeof cell === 'string' && !(parseDecimalText(cell) instanceof Invalid));
     case 'date': {
       if (cell instanceof Date) return cell.getUTCHours() === 0 && cell.getUTCMinutes() === 0 && cell.getUTCSeconds() === 0;
       if (typeof cell !== 'string') return false;
       const parsed = parseDateTime(cell, undefined, {});
-      return parsed.ok && parsed.value.time === undefined;
+      return !(parsed instanceof Invalid) && parsed.time === undefined;
     }
     case 'timestamp': {
       if (cell instanceof Date) return true;
       const parsed = typeof cell === 'string' ? parseDateTime(cell, undefined, {}) : null;
-      return Boolean(parsed?.ok && parsed.value.offset === undefined);
+      return parsed !== null && !(parsed instanceof Invalid) && parsed.offset === undefined;
     }
     case 'timestamptz': {
       const parsed = typeof cell === 'string' ? parseDateTime(cell, undefined, {}) : null;
-      return Boolean(parsed?.ok);
+      return parsed !== null && !(parsed instanceof Invalid);
     }
     case 'uuid':
-      return typeof cell === 'string' && parseUuid(cell).ok;
+      return typeof cell === 'string' && !(parseUuid(cell) instanceof Invalid);
     case 'json':
       if (typeof cell !== 'string' || !/^\s*[[{]/.test(cell)) return false;
       try {

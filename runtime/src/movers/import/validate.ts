@@ -3,13 +3,13 @@ import type { BulkValue } from '../../dialects/bulk-load.ts';
 import { type CheckRule, parseCheck } from '../../typegen/checks.ts';
 import type { CellValue } from './source.ts';
 import {
-  type DateOrder, parseBinary, parseBoolean, parseDateTime, parseDecimalText, parseInteger, parseJsonText, type Parsed, parseTime, parseUuid,
+  type DateOrder, Invalid, isIsoDate, parseBinary, parseBoolean, parseDateTime, parseDecimalText, parseInteger, parseJsonText, type Parsed, parseTime, parseUuid,
 } from './values.ts';
 
 export type Converter = (cell: CellValue) => Parsed<BulkValue>;
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
+const ok = <T>(value: T): T => value;
+const fail = (reason: string): Invalid => new Invalid(reason);
 
 function asText(cell: CellValue): string {
   if (cell instanceof Date) return cell.toISOString();
@@ -37,9 +37,9 @@ function withNumericChecks(convert: Converter, column: Column, rules: CheckRule[
   const holds = { '>': (a: number, b: number) => a > b, '>=': (a: number, b: number) => a >= b, '<': (a: number, b: number) => a < b, '<=': (a: number, b: number) => a <= b, '=': (a: number, b: number) => a === b, '<>': (a: number, b: number) => a !== b };
   return (cell) => {
     const parsed = convert(cell);
-    if (!parsed.ok || parsed.value === null) return parsed;
-    const n = Number(parsed.value);
-    for (const r of mine) if (!holds[r.op](n, r.value)) return fail(`${parsed.value} breaks the check ${column.name} ${r.op} ${r.value}`);
+    if (parsed instanceof Invalid || parsed === null) return parsed;
+    const n = Number(parsed);
+    for (const r of mine) if (!holds[r.op](n, r.value)) return fail(`${String(parsed)} breaks the check ${column.name} ${r.op} ${r.value}`);
     return parsed;
   };
 }
@@ -79,7 +79,7 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
     case 'money':
       convert = (cell) => {
         const parsed = parseDecimalText(cell);
-        if (parsed.ok && !decimalFits(parsed.value, type.precision, type.scale)) return fail(`${parsed.value} has too many digits for decimal(${type.precision},${type.scale ?? 0})`);
+        if (!(parsed instanceof Invalid) && !decimalFits(parsed, type.precision, type.scale)) return fail(`${parsed} has too many digits for decimal(${type.precision},${type.scale ?? 0})`);
         return parsed;
       };
       break;
@@ -87,23 +87,25 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
     case 'double':
       convert = (cell) => {
         const parsed = parseDecimalText(cell);
-        return parsed.ok ? ok(Number(parsed.value)) : parsed;
+        return parsed instanceof Invalid ? parsed : Number(parsed);
       };
       break;
     case 'date':
       convert = (cell) => {
+        // ISO dates (what exports write) skip the general parser.
+        if (typeof cell === 'string' && isIsoDate(cell)) return cell;
         const parsed = parseDateTime(cell, options.dateOrder, learned);
-        if (!parsed.ok) return parsed;
-        if (parsed.value.time && !/^00:00:00(\.0*)?$/.test(parsed.value.time)) return fail(`"${asText(cell)}" has a time of day; the column holds dates only`);
-        return ok(parsed.value.date);
+        if (parsed instanceof Invalid) return parsed;
+        if (parsed.time && !/^00:00:00(\.0*)?$/.test(parsed.time)) return fail(`"${asText(cell)}" has a time of day; the column holds dates only`);
+        return parsed.date;
       };
       break;
     case 'timestamp':
     case 'timestamptz':
       convert = (cell) => {
         const parsed = parseDateTime(cell, options.dateOrder, learned);
-        if (!parsed.ok) return parsed;
-        const { date, time = '00:00:00', offset } = parsed.value;
+        if (parsed instanceof Invalid) return parsed;
+        const { date, time = '00:00:00', offset } = parsed;
         // timestamptz without an offset is read as UTC; a timestamp keeps the wall-clock time as written.
         if (type.kind === 'timestamptz') return ok(`${date} ${time}${offset === undefined || offset === 'Z' ? '+00:00' : offset}`);
         return ok(`${date} ${time}`);
@@ -138,8 +140,8 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
     for (const v of allowed) byLower.set(v.toLowerCase(), byLower.has(v.toLowerCase()) ? '' : v);
     convert = (cell) => {
       const parsed = inner(cell);
-      if (!parsed.ok || parsed.value === null) return parsed;
-      const text = String(parsed.value);
+      if (parsed instanceof Invalid || parsed === null) return parsed;
+      const text = String(parsed);
       if (allowed.includes(text)) return parsed;
       const canonical = byLower.get(text.toLowerCase());
       if (canonical) return ok(canonical);

@@ -1,21 +1,33 @@
 import type { CellValue } from './source.ts';
 
 /**
- * Parsers for text as people write it in spreadsheets. Each returns the canonical value or a reason it is not one;
+ * Parsers for text as people write it in spreadsheets. Each returns the canonical value or why it is not one;
  * none guesses: an ambiguous date without `--date-format` is refused with that reason.
  */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Parsed<T> = T | Invalid;
+
+/**
+ * Why a cell is not a value of its column. A parse returns the value itself or one of these: no wrapper object per
+ * cell (a million-row file has millions of cells).
+ */
+export class Invalid {
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
 
 export type DateOrder = 'DMY' | 'MDY' | 'YMD';
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
+const ok = <T>(value: T): T => value;
+const fail = (reason: string): Invalid => new Invalid(reason);
 
 const TRUE = new Set(['true', 't', 'yes', 'y', '1', 'on', 'oui', 'ja', 'si', 'sí']);
 const FALSE = new Set(['false', 'f', 'no', 'n', '0', 'off', 'non', 'nein']);
 
 export function parseBoolean(cell: CellValue): Parsed<boolean> {
   if (typeof cell === 'boolean') return ok(cell);
+  if (cell === 'true' || cell === 'false') return cell === 'true'; // the common spelling, without allocating
   if (typeof cell === 'number' && (cell === 0 || cell === 1)) return ok(cell === 1);
   const text = String(cell).trim().toLowerCase();
   if (TRUE.has(text)) return ok(true);
@@ -60,8 +72,8 @@ export function parseInteger(cell: CellValue, bits: 16 | 32 | 64): Parsed<number
     if (bits === 64 || (n >= -RANGE[bits] && n < RANGE[bits])) return ok(n);
   }
   const text = parseDecimalText(cell);
-  if (!text.ok) return text;
-  const m = /^(-?\d+)(?:\.0*)?$/.exec(text.value);
+  if (text instanceof Invalid) return text;
+  const m = /^(-?\d+)(?:\.0*)?$/.exec(text);
   if (!m) return fail(`"${cell}" is not a whole number`);
   const value = BigInt(m[1]!);
   const limit = 2n ** BigInt(bits - 1);
@@ -96,6 +108,26 @@ export interface DateParts {
  * column revealed so later ambiguous values follow it.
  */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The number written by the digits of text[from, to), or -1 (no allocation: this runs for every date cell). */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `YYYY-MM-DD` naming a real calendar day. */
+export function isIsoDate(text: string): boolean {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  const y = digitsAt(text, 0, 4);
+  const m = digitsAt(text, 5, 7);
+  const d = digitsAt(text, 8, 10);
+  return y >= 0 && m >= 0 && d >= 0 && validDate(y, m, d);
+}
 
 export function parseDateTime(cell: CellValue, order: DateOrder | undefined, learned: { order?: DateOrder }): Parsed<DateParts> {
   if (typeof cell === 'string') {

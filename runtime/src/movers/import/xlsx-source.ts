@@ -1,4 +1,4 @@
-import { type CellValue, type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
+import { type CellValue, inBatches, type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
 import { DEFAULT_ZIP_LIMITS, guardZip, ZipLimitError, type ZipLimits } from './zip-guard.ts';
 
 export interface XlsxReadOptions {
@@ -70,7 +70,7 @@ export async function openXlsxSource(path: string, options: XlsxReadOptions = {}
       throw new SourceError(options.sheet !== undefined ? `${path} has no sheet named "${options.sheet}"; its sheets are: ${seen.join(', ') || 'none'}` : `${path} has no sheet`);
     }
   }
-  const iterator = records();
+  const iterator = inBatches(records());
   let split;
   try {
     split = await splitHeader(iterator, options.header ?? true, `${path} (sheet ${options.sheet ?? 'first'})`);
@@ -84,6 +84,7 @@ export async function openXlsxSource(path: string, options: XlsxReadOptions = {}
     headers: split.headers,
     hasHeader: options.header ?? true,
     details: { sheet: sheetName },
+    batches: split.batches,
     rows: split.rows,
     close: async () => {
       await iterator.return(undefined);

@@ -1,0 +1,18 @@
+/**
+ * The import the import benchmark measures, alone in its process so its peak RSS is its own: an application that
+ * imports files loads the connector and the importer, nothing else. Prints {ms, rows, maxRssMb} as JSON.
+ */
+import { performance } from 'node:perf_hooks';
+import { connect } from '../runtime/src/connect.ts';
+import { importFile } from '../runtime/src/movers/import/index.ts';
+
+const [url, file] = process.argv.slice(2);
+const tenant = await connect(url!);
+try {
+  const start = performance.now();
+  const report = await importFile(tenant, { file: file!, table: 'bench_rows' });
+  const ms = performance.now() - start;
+  process.stdout.write(JSON.stringify({ ms, rows: report.rowsLoaded, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+} finally {
+  await tenant.close();
+}

@@ -1,0 +1,33 @@
+import type { NeutralKind } from '../../contracts/schema-model.ts';
+import type { BulkValue } from '../bulk-load.ts';
+
+/** The spellings PostgreSQL's boolean input reads (it also takes unique prefixes; whole words suffice here). */
+const PG_BOOLEANS = new Set(['t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0']);
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+/** An integer written the way String() writes it back (no sign but `-`, no leading zero, no `-0`). */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+
+/**
+ * Whether COPY's CSV reader stores a file cell written as `cell` as `value` (what the import's validation made of
+ * it) in a column of `kind`, so the file's own text can go to the server. Conservative: false only costs encoding
+ * that row again. An empty cell is NULL either way (the COPY uses FORCE_NULL); text goes through unchanged when
+ * validation kept it unchanged.
+ */
+export function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkValue) => boolean {
+  switch (kind) {
+    case 'boolean':
+      return (cell, value) => (value === null ? cell === '' : typeof value === 'boolean' && PG_BOOLEANS.has(cell.toLowerCase()));
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+      return (cell, value) => (value === null ? cell === '' : (typeof value === 'number' || typeof value === 'bigint') && CANONICAL_INTEGER.test(cell));
+    case 'real':
+    case 'double':
+      return (cell, value) => (value === null ? cell === '' : typeof value === 'number' && PLAIN_NUMBER.test(cell));
+    case 'binary':
+      return (cell, value) => value === null && cell === '';
+    default:
+      // `\.` alone on a line would end the COPY data on older servers.
+      return (cell, value) => (value === null ? cell === '' : value === cell && cell !== '\\.');
+  }
+}

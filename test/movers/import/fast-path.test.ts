@@ -1,0 +1,199 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../../runtime/src/movers/import/index.ts';
+import { ImportDatabaseError } from '../../../runtime/src/movers/import/import.ts';
+import { readCsvRecords } from '../../../runtime/src/movers/import/csv-records.ts';
+import type { CsvFormat } from '../../../runtime/src/dialects/bulk-load.ts';
+import { freshTenantDb } from '../../helpers/databases.ts';
+
+// The Postgres fast path: batches whose every cell reads back as its validated value go to COPY … CSV as the
+// file's own text; the rest are encoded again. These tests hold it to the same result as the validating path.
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'byos-import-fast-'));
+});
+async function file(name: string, content: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+/** Random text over CSV's special characters, in random chunks: readCsvRecords must read it as csv-parse does. */
+function* randomInputs(seed: number, count: number): Generator<{ text: string; chunks: string[]; newline: string }> {
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const alphabet = ['a', 'b', ',', '"', '\n', ' ', 'x', '\r', '\t', '\r\n', 'é', 'ab,cd\n', '"q"'];
+  for (let k = 0; k < count; k++) {
+    let text = '';
+    const length = 1 + Math.floor(random() * 40);
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      const size = 1 + Math.floor(random() * 12);
+      chunks.push(text.slice(at, at + size));
+      at += size;
+    }
+    yield { text, chunks, newline: random() < 0.5 ? '\n' : '\r\n' };
+  }
+}
+
+describe('CSV reading: the fast parser and its hand-over to csv-parse', () => {
+  it('reads 10,000 random inputs exactly as csv-parse does, whatever the chunking', async () => {
+    let compared = 0;
+    for (const { text, chunks, newline } of randomInputs(7, 10_000)) {
+      const format: CsvFormat = { delimiter: ',', quote: '"', newline };
+      const options = { delimiter: ',', quote: '"', escape: '"', relax_column_count: true, relax_quotes: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] };
+      let expected: string[][] | Error;
+      try {
+        expected = parse(text, options) as string[][];
+      } catch (error) {
+        expected = error as Error;
+      }
+      const got: string[][] = [];
+      let failure: Error | null = null;
+      try {
+        for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, { path: 'random.csv', format, maxRecordChars: 1 << 20 })) {
+          got.push(...batch.rows.map((r) => r.cells as string[]));
+        }
+      } catch (error) {
+        failure = error as Error;
+      }
+      if (expected instanceof Error) expect(failure, JSON.stringify(text)).not.toBeNull();
+      else expect(got, JSON.stringify(text)).toEqual(expected);
+      compared++;
+    }
+    expect(compared).toBe(10_000);
+  });
+
+  it('hands over to csv-parse at a stray line ending past the first chunks, keeping row and line numbers', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${i + 1},name ${i + 1}`);
+    lines[15_000] = `15001,"two\r\nlines"`; // CRLF inside a value of an LF file, past the first 64 KiB: not regular
+    lines[15_001] = `15002,x\r`; // a CR line ending
+    const text = ['id,name\n', ...lines.map((l) => `${l}\n`)].join('');
+    const chunks = text.match(/[\s\S]{1,65536}/g)!;
+    const rows = [];
+    let textBatches = 0;
+    for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, { path: 'x.csv', format: { delimiter: ',', quote: '"', newline: '\n' }, maxRecordChars: 1 << 20 })) {
+      rows.push(...batch.rows);
+      if (batch.csv !== null) textBatches++;
+    }
+    expect(textBatches).toBeGreaterThan(0); // the chunks before the stray ending went the fast way
+    // Row and line numbers as csv-parse gives them reading the whole text (it counts the CR and the LF of a CRLF
+    // inside a value as two lines).
+    const reference = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'], info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    expect(rows).toEqual(reference.map((r, i) => ({ row: i + 1, line: r.info.lines, cells: r.record })));
+    expect(rows[15_001]!.cells).toEqual(['15001', 'two\r\nlines']);
+    expect(rows[15_002]!.cells).toEqual(['15002', 'x']);
+  });
+});
+
+describe('Postgres import: file text where it reads back the same, encoded values elsewhere', async () => {
+  const tenant = await freshTenantDb('postgres', 'import_fast');
+  await sql.raw('create table people (id integer primary key, name text not null, amount numeric(10,2), active boolean, joined date, note text)').execute(tenant.db);
+
+  it('loads a mixed file exactly as validation reads it, sending the regular batches as text', async () => {
+    // The odd cells sit in the last chunks of the file: the chunks before them (64 KiB, ~1,000 rows) go as text.
+    const rows = 8000;
+    // [cell as written, value stored] for the few cells the server would read differently from validation.
+    const odd: Record<number, [column: number, written: string, stored: unknown]> = {
+      5500: [2, '"1,234.50"', '1234.50'],
+      6000: [3, 'yes', true],
+      6500: [4, '31/12/2024', '2024-12-31'],
+      7000: [5, '"   "', null],
+      7500: [5, '""', null],
+      7600: [5, "'=SUM(A1)", '=SUM(A1)'],
+      7700: [0, '+7700', 7700],
+      7999: [3, 'FALSE', false],
+    };
+    const expected: unknown[][] = [];
+    let text = 'id,name,amount,active,joined,note\n';
+    for (let i = 1; i <= rows; i++) {
+      const cells = [String(i), `"Name ${i}, ""quoted"""`, `${i}.25`, i % 2 ? 'true' : 'f', `2024-0${(i % 9) + 1}-1${i % 10}`, i % 7 ? `note ${i}` : ''];
+      const values: unknown[] = [i, `Name ${i}, "quoted"`, `${i}.25`, Boolean(i % 2), `2024-0${(i % 9) + 1}-1${i % 10}`, i % 7 ? `note ${i}` : null];
+      const special = odd[i];
+      if (special) {
+        cells[special[0]] = special[1];
+        values[special[0]] = special[2];
+      }
+      text += `${cells.join(',')}\n`;
+      expected.push(values);
+    }
+    const report = await importFile(tenant, { file: await file('mixed.csv', text), table: 'people' });
+    expect(report.rowsLoaded).toBe(rows);
+    expect(report.rowsAsFileText).toBeGreaterThan(0);
+    expect(report.rowsAsFileText).toBeLessThan(rows);
+    const stored = await sql<Record<string, unknown>>`select id, name, amount::text as amount, active, to_char(joined, 'YYYY-MM-DD') as joined, note from people order by id`.execute(tenant.db);
+    expect(stored.rows.map((r) => [r.id, r.name, r.amount, r.active, r.joined, r.note])).toEqual(expected);
+  });
+
+  it('a row the database refuses is named by its row in the file, and nothing is imported', async () => {
+    const before = (await sql<{ n: string }>`select count(*) as n from people`.execute(tenant.db)).rows[0]!.n;
+    const text = `id,name\n9001,a\n9002,b\n9003,"two\nlines"\n17,duplicate of an existing id\n9004,c\n`;
+    const error = await importFile(tenant, { file: await file('dup.csv', text), table: 'people' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportDatabaseError);
+    expect((error as ImportDatabaseError).row).toBe(5);
+    expect((error as Error).message).toMatch(/refused row 5 of .*dup\.csv: duplicate key .*\(id\)=\(17\)/);
+    expect((await sql<{ n: string }>`select count(*) as n from people`.execute(tenant.db)).rows[0]!.n).toBe(before);
+  });
+});
+
+describe('the file text reaches Postgres as validation read it', async () => {
+  const postgres = await freshTenantDb('postgres', 'import_fast_random');
+  const sqlite = await freshTenantDb('sqlite', 'import_fast_random');
+  for (const tenant of [postgres, sqlite]) await sql.raw('create table notes (id integer primary key, a text, b text)').execute(tenant.db);
+
+  /** A field written the way people and tools write them: quoted or not (where a reader may take either), quotes inside unquoted text. */
+  function* randomFiles(seed: number, count: number): Generator<{ text: string; newline: string }> {
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const pieces = ['x', 'y z', '"', '""', ',', '\n', '\r\n', 'é', '\\.', '\\', "'", ' ', 'NULL', '\\N'];
+    let id = 0;
+    for (let k = 0; k < count; k++) {
+      const newline = random() < 0.5 ? '\n' : '\r\n';
+      let text = `id,a,b${newline}`;
+      const records = 1 + Math.floor(random() * 8);
+      for (let r = 0; r < records; r++) {
+        const fields = [String(++id)];
+        for (let c = 0; c < 2; c++) {
+          let value = '';
+          for (let n = Math.floor(random() * 4); n > 0; n--) value += pick(pieces);
+          const mustQuote = /[,\r\n]/.test(value) || value.startsWith('"') || value === '';
+          fields.push(mustQuote || random() < 0.3 ? `"${value.replaceAll('"', '""')}"` : value);
+        }
+        text += fields.join(',') + newline;
+      }
+      yield { text, newline };
+    }
+  }
+
+  it('200 random files with quotes, delimiters and line breaks in odd places store the same rows on Postgres (file text) as on SQLite (values)', async () => {
+    let asText = 0;
+    let index = 0;
+    for (const { text } of randomFiles(11, 200)) {
+      const path = await file(`random-${index++}.csv`, text);
+      const reports = [];
+      for (const tenant of [postgres, sqlite]) reports.push(await importFile(tenant, { file: path, table: 'notes', onError: 'skip' }));
+      expect(reports[0]!.rowsLoaded, text).toBe(reports[1]!.rowsLoaded);
+      asText += reports[0]!.rowsAsFileText;
+    }
+    const read = async (tenant: typeof postgres) => (await sql<{ id: number; a: string | null; b: string | null }>`select id, a, b from notes order by id`.execute(tenant.db)).rows;
+    const fromSqlite = await read(sqlite);
+    expect(fromSqlite.length).toBeGreaterThan(500);
+    expect(await read(postgres)).toEqual(fromSqlite);
+    // Both ways were taken: regular files went as text, the others (quotes inside unquoted fields, …) as values.
+    expect(asText).toBeGreaterThan(0);
+    expect(asText).toBeLessThan(fromSqlite.length);
+  });
+
+  it('a quote inside an unquoted field is kept as a character, not read as the start of a quoted value', async () => {
+    const path = await file('mid-quote.csv', 'id,a,b\n90001,ab"c,x\n90002,y,d"\n90003,"q",e\n');
+    const report = await importFile(postgres, { file: path, table: 'notes' });
+    expect(report.rowsLoaded).toBe(3);
+    const stored = await sql<{ a: string; b: string }>`select a, b from notes where id > 90000 order by id`.execute(postgres.db);
+    expect(stored.rows).toEqual([{ a: 'ab"c', b: 'x' }, { a: 'y', b: 'd"' }, { a: 'q', b: 'e' }]);
+  });
+});
