@@ -197,3 +197,69 @@ describe('the file text reaches Postgres as validation read it', async () => {
     expect(stored.rows).toEqual([{ a: 'ab"c', b: 'x' }, { a: 'y', b: 'd"' }, { a: 'q', b: 'e' }]);
   });
 });
+
+describe('floats, delimiters and chunk boundaries on the text path', async () => {
+  const tenant = await freshTenantDb('postgres', 'import_fast_edges');
+  await sql.raw('create table floats (id integer primary key, d double precision, r real)').execute(tenant.db);
+
+  it('a float cell stores the same whether its batch goes as text or as values (-0, many digits into real)', async () => {
+    const cells = ['-0', '-0.0', '1.000000059604644775390624999', '12.50', '1.5', '0.1', '123456789.123456789'];
+    let id = 0;
+    for (const cell of cells) {
+      const asText = ++id;
+      const asValues = ++id;
+      // The integer matcher only passes canonical integers: a `+N` id makes its batch go as encoded values.
+      const a = await importFile(tenant, { file: await file(`float-${asText}.csv`, `id,d,r\n${asText},${cell},${cell}\n`), table: 'floats' });
+      const b = await importFile(tenant, { file: await file(`float-${asValues}.csv`, `id,d,r\n+${asValues},${cell},${cell}\n`), table: 'floats' });
+      expect(b.rowsAsFileText).toBe(0);
+      const stored = await sql<{ id: number; d: string; r: string }>`select id, d::text as d, r::text as r from floats where id in (${asText}, ${asValues}) order by id`.execute(tenant.db);
+      expect(stored.rows[0]!.d, cell).toBe(stored.rows[1]!.d);
+      expect(stored.rows[0]!.r, cell).toBe(stored.rows[1]!.r);
+      expect(a.rowsLoaded + b.rowsLoaded).toBe(2);
+    }
+  });
+
+  it('a float the column cannot hold is rejected by validation with its row, not left to the server', async () => {
+    const huge = `1${'0'.repeat(400)}`;
+    const tiny = `0.${'0'.repeat(400)}1`;
+    const text = `id,d,r\n9001,${huge},1\n9002,1,1e39\n9003,${tiny},1\n9004,2.5,2.5\n`;
+    const report = await importFile(tenant, { file: await file('float-range.csv', text), table: 'floats', onError: 'skip' });
+    expect(report.rowsLoaded).toBe(1);
+    expect(report.rejected.map((r) => [r.row, r.header, /out of range for (double precision|real)/.test(r.reason)])).toEqual([
+      [2, 'd', true],
+      [3, 'r', true],
+      [4, 'd', true],
+    ]);
+  });
+
+  it('a delimiter COPY cannot take (not one byte) loads through encoded values', async () => {
+    await sql.raw('create table sections (id integer primary key, name text)').execute(tenant.db);
+    const report = await importFile(tenant, { file: await file('section.csv', 'id§name\n1§Straße\n2§"a§b"\n'), table: 'sections', delimiter: '§' });
+    expect(report.rowsLoaded).toBe(2);
+    expect(report.rowsAsFileText).toBe(0);
+    const stored = await sql<{ id: number; name: string }>`select id, name from sections order by id`.execute(tenant.db);
+    expect(stored.rows).toEqual([{ id: 1, name: 'Straße' }, { id: 2, name: 'a§b' }]);
+  });
+
+  it('a CRLF chunk cut between CR and LF after a quoted field stays on the fast reader', async () => {
+    const format: CsvFormat = { delimiter: ',', quote: '"', newline: '\r\n' };
+    const text = `id,name\r\n${Array.from({ length: 3000 }, (_, i) => `${i + 1},"name ${i + 1}"\r\n`).join('')}`;
+    // Cut every chunk just after a CR.
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      const cr = text.indexOf('\r', at + 4000);
+      const end = cr === -1 ? text.length : cr + 1;
+      chunks.push(text.slice(at, end));
+      at = end;
+    }
+    expect(chunks.length).toBeGreaterThan(3);
+    let rows = 0;
+    let textRows = 0;
+    for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, { path: 'crlf.csv', format, maxRecordChars: 1 << 20 })) {
+      rows += batch.rows.length;
+      if (batch.csv !== null) textRows += batch.rows.length;
+    }
+    expect(rows).toBe(3001);
+    expect(textRows).toBe(3001);
+  });
+});

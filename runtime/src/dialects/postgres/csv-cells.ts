@@ -3,7 +3,6 @@ import type { BulkValue } from '../bulk-load.ts';
 
 /** The spellings PostgreSQL's boolean input reads (it also takes unique prefixes; whole words suffice here). */
 const PG_BOOLEANS = new Set(['t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0']);
-const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 /** An integer written the way String() writes it back (no sign but `-`, no leading zero, no `-0`). */
 const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
 
@@ -23,7 +22,9 @@ export function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkVal
       return (cell, value) => (value === null ? cell === '' : (typeof value === 'number' || typeof value === 'bigint') && CANONICAL_INTEGER.test(cell));
     case 'real':
     case 'double':
-      return (cell, value) => (value === null ? cell === '' : typeof value === 'number' && PLAIN_NUMBER.test(cell));
+      // Only the text the value path would send: `-0` reads as minus zero but is sent as 0, and a real rounded
+      // from many digits once (text) can differ from one rounded to a double first (values).
+      return (cell, value) => (value === null ? cell === '' : typeof value === 'number' && String(value) === cell);
     case 'binary':
       return (cell, value) => value === null && cell === '';
     default:

@@ -74,7 +74,9 @@ export async function* readCsvRecords(text: AsyncIterator<string>, options: Reco
       const end = Boolean(next.done);
       const input = end ? pending : pending + next.value;
       if (input === '') return;
-      const result = papa.parse(input, 0, !end) as { data: string[][]; errors: unknown[]; meta: { cursor: number } };
+      // A chunk ending between the CR and LF of a line break would read as a quote followed by a stray CR.
+      const parseable = !end && input.endsWith('\r') ? input.slice(0, -1) : input;
+      const result = papa.parse(parseable, 0, !end) as { data: string[][]; errors: unknown[]; meta: { cursor: number } };
       const consumed = end ? input.length : result.meta.cursor;
       const data = result.data;
       const chunk = input.slice(0, consumed);

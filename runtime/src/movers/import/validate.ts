@@ -87,7 +87,11 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
     case 'double':
       convert = (cell) => {
         const parsed = parseDecimalText(cell);
-        return parsed instanceof Invalid ? parsed : Number(parsed);
+        if (parsed instanceof Invalid) return parsed;
+        // A number the column cannot hold is refused here, not rounded to Infinity or 0 on the way.
+        const n = type.kind === 'real' ? Math.fround(Number(parsed)) : Number(parsed);
+        if (!Number.isFinite(n) || (n === 0 && /[1-9]/.test(parsed))) return fail(`${parsed} is out of range for ${type.kind === 'real' ? 'real' : 'double precision'}`);
+        return Number(parsed);
       };
       break;
     case 'date':
