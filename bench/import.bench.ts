@@ -88,7 +88,7 @@ export default async function importBench(): Promise<BenchRow[]> {
       rows.push({
         name: `import ${ROWS.toLocaleString('en')} rows (${mb} MB CSV) into postgres`, byos: ROWS / (byos.ms / 1000), alternative: ROWS / (psqlMs / 1000),
         against: 'psql \\copy', unit: 'rows/s', better: 'higher',
-        note: 'byos also sniffs, maps, validates every cell (thousands separators, dates, booleans, lengths, in-file uniqueness) and stages',
+        note: 'byos also sniffs, maps and validates every cell (thousands separators, dates, booleans, lengths, in-file uniqueness)',
       });
       rows.push({ name: `peak RSS of byos import, ${mb} MB CSV`, byos: byos.maxRssMb, alternative: 200, against: 'goal', unit: 'MB', better: 'lower' });
       if (TEN_X) {
