@@ -1,11 +1,14 @@
 /**
  * The import the import benchmark measures, alone in its process so its peak RSS is its own: an application that
- * imports files loads the connector and the importer, nothing else. Prints {ms, rows, maxRssMb} as JSON.
+ * imports files loads the connector and the importer, nothing else, with the CLI's heap setting. Prints
+ * {ms, rows, maxRssMb} as JSON.
  */
 import { performance } from 'node:perf_hooks';
+import { tuneHeapForStreaming } from '../cli/heap.ts';
 import { connect } from '../runtime/src/connect.ts';
 import { importFile } from '../runtime/src/movers/import/index.ts';
 
+tuneHeapForStreaming(); // as the byos CLI does (bin/byos.js)
 const [url, file] = process.argv.slice(2);
 const tenant = await connect(url!);
 try {

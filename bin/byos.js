@@ -12,5 +12,6 @@ if (!process.features.typescript) {
 }
 // Cache compiled code on disk between runs (in the OS temp folder): `byos` then starts in about half the time.
 module.enableCompileCache?.();
+(await import('../cli/heap.ts')).tuneHeapForStreaming();
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv);
