@@ -25,14 +25,13 @@ function escapeCopyText(text: string): string {
 }
 
 /**
- * One value in COPY text format: `\N` for null, `t`/`f`, bytea as `\\x` hex (the backslash itself escaped),
- * JSON as its text, dates as ISO 8601 with the UTC offset.
+ * The text PostgreSQL reads back as `value`, before a COPY format escapes it: numbers as JavaScript writes them,
+ * booleans as t/f, dates as ISO 8601 with the UTC offset, bytea as `\x` hex, JSON as its text.
  */
-export function encodeCopyValue(value: BulkValue): string {
-  if (value === null || value === undefined) return '\\N';
+function valueText(value: Exclude<BulkValue, null | undefined>): string {
   switch (typeof value) {
     case 'string':
-      return escapeCopyText(value);
+      return value;
     case 'number':
       return Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
     case 'bigint':
@@ -47,11 +46,20 @@ export function encodeCopyValue(value: BulkValue): string {
     return value.toISOString();
   }
   if (value instanceof Uint8Array) {
-    let out = '\\\\x';
+    let out = '\\x';
     for (const byte of value) out += HEX[byte];
     return out;
   }
-  return escapeCopyText(JSON.stringify(value));
+  return JSON.stringify(value);
+}
+
+/** Whether valueText of `value` can hold no character any COPY format treats specially. */
+const plainValue = (value: BulkValue) => typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean';
+
+/** One value in COPY text format: `\N` for null, the rest escaped (so bytea's `\x` becomes `\\x`). */
+export function encodeCopyValue(value: BulkValue): string {
+  if (value === null || value === undefined) return '\\N';
+  return plainValue(value) ? valueText(value) : escapeCopyText(valueText(value));
 }
 
 function encodeRow(row: readonly BulkValue[], width: number): string {
@@ -63,34 +71,13 @@ function encodeRow(row: readonly BulkValue[], width: number): string {
 
 /**
  * One value as a CSV field that COPY's CSV reader turns back into it: null as an empty field, text quoted when it
- * must be (an empty string would read as NULL under FORCE_NULL, which the import never produces), booleans as
- * t/f, bytea as `\x` hex (backslashes are plain characters in CSV).
+ * must be (an empty string would read as NULL under FORCE_NULL, which the import never produces); backslashes
+ * are plain characters in CSV.
  */
 function encodeCsvValue(value: BulkValue, format: CsvFormat, quoteNeeded: RegExp): string {
   if (value === null || value === undefined) return '';
-  let text: string;
-  switch (typeof value) {
-    case 'string':
-      text = value;
-      break;
-    case 'number':
-      return Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
-    case 'bigint':
-      return String(value);
-    case 'boolean':
-      return value ? 't' : 'f';
-    default:
-      if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) throw new Error('invalid Date value');
-        return value.toISOString();
-      }
-      if (value instanceof Uint8Array) {
-        let out = '\\x';
-        for (const byte of value) out += HEX[byte];
-        return out;
-      }
-      text = JSON.stringify(value);
-  }
+  const text = valueText(value);
+  if (plainValue(value)) return text;
   if (text.includes('\u0000')) throw new Error('text values cannot contain a NUL character (PostgreSQL refuses it)');
   // `\.` alone on a line ends COPY data in older servers: quoted, it is a value.
   if (!quoteNeeded.test(text) && text !== '\\.') return text;
