@@ -95,9 +95,13 @@ export interface BulkDialect {
    * columns are known for an empty result too. Breaking out of the loop releases the connection.
    */
   stream(tenant: { db: Kysely<any>; native: unknown }, query: CompiledQuery, batchSize: number): AsyncIterable<StreamedBatch>;
-  /**
-   * Present when `load` reads CSV (`options.csv`): for a column of `kind`, whether the server's CSV reader stores a
-   * file cell written as `cell` as `value`, so the file's text can be sent as is.
-   */
-  csvCellMatcher?(kind: NeutralKind): (cell: string, value: BulkValue) => boolean;
+  /** Present when `load` reads CSV (`options.csv`), so an import can send a file's own text. */
+  csvText?: CsvTextSupport;
+}
+
+export interface CsvTextSupport {
+  /** Whether the server's CSV reader takes files written in `format`. */
+  accepts(format: CsvFormat): boolean;
+  /** For a column of `kind`: whether the server's CSV reader stores a file cell written as `cell` as `value`. */
+  cellMatcher(kind: NeutralKind): (cell: string, value: BulkValue) => boolean;
 }

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { batchRows, type BulkBatch, type BulkDialect, type BulkLoadOptions, BulkRowError, type BulkSession, type BulkValue, type CsvFormat, type CsvTextBatch } from '../bulk-load.ts';
 import { streamPostgres } from './bulk-stream.ts';
-import { csvCellMatcher } from './csv-cells.ts';
+import { postgresCsvText } from './csv-cells.ts';
 
 /** Rows per chunk written to the COPY stream: large enough to amortise the write, small enough to stay bounded. */
 const COPY_CHUNK_ROWS = 1000;
@@ -228,5 +228,5 @@ export const postgresBulk: BulkDialect = {
     }
   },
   stream: (tenant, query, batchSize) => streamPostgres(tenant.native as pg.Pool, query, batchSize),
-  csvCellMatcher,
+  csvText: postgresCsvText,
 };

@@ -1,5 +1,5 @@
 import type { NeutralKind } from '../../contracts/schema-model.ts';
-import type { BulkValue } from '../bulk-load.ts';
+import type { BulkValue, CsvFormat, CsvTextSupport } from '../bulk-load.ts';
 
 /** The spellings PostgreSQL's boolean input reads (it also takes unique prefixes; whole words suffice here). */
 const PG_BOOLEANS = new Set(['t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0']);
@@ -12,7 +12,7 @@ const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
  * that row again. An empty cell is NULL either way (the COPY uses FORCE_NULL); text goes through unchanged when
  * validation kept it unchanged.
  */
-export function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkValue) => boolean {
+function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkValue) => boolean {
   switch (kind) {
     case 'boolean':
       return (cell, value) => (value === null ? cell === '' : typeof value === 'boolean' && PG_BOOLEANS.has(cell.toLowerCase()));
@@ -32,3 +32,11 @@ export function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkVal
       return (cell, value) => (value === null ? cell === '' : value === cell && cell !== '\\.');
   }
 }
+
+/** COPY takes a one-byte delimiter and quote only (the server reads UTF-8, whatever the file's encoding was). */
+const oneByte = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80;
+
+export const postgresCsvText: CsvTextSupport = {
+  accepts: (format: CsvFormat) => oneByte(format.delimiter) && oneByte(format.quote),
+  cellMatcher: csvCellMatcher,
+};

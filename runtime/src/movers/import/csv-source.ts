@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CsvFormat } from '../../dialects/bulk-load.ts';
 import { readCsvRecords } from './csv-records.ts';
 import { decodeStream, type DetectedEncoding, detectEncoding, type TextEncodingName } from './encoding.ts';
-import { sniffCsv } from './sniff.ts';
+import { sniffCsv, sniffNewline } from './sniff.ts';
 import { type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -70,16 +70,4 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
       file.destroy();
     },
   };
-}
-
-/** The sample's first line break outside quotes: `\r\n`, `\n` or `\r`. */
-export function sniffNewline(sample: string, quote: string): string {
-  let quoted = false;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample[i];
-    if (c === quote) quoted = !quoted;
-    else if (!quoted && c === '\n') return '\n';
-    else if (!quoted && c === '\r') return sample[i + 1] === '\n' ? '\r\n' : i + 1 < sample.length ? '\r' : '\n';
-  }
-  return '\n';
 }

@@ -35,7 +35,6 @@ export interface ImportOptions {
   delimiter?: string;
   header?: boolean;
   threshold?: number;
-  batchRows?: number;
   previewRows?: number;
   sampleRows?: number;
   limits?: Partial<ZipLimits>;
@@ -278,11 +277,11 @@ async function importFromSource(
   };
 
   // The file's own text can go to the server when every header feeds its column in file order and the dialect
-  // reads CSV in the file's format (COPY takes a one-byte delimiter and quote only); a batch is sent as is when
-  // each of its cells reads back as the validated value, else re-encoded.
-  const oneByte = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80;
-  const matchers = source.csv && oneByte(source.csv.delimiter) && oneByte(source.csv.quote) && dialect.bulk.csvCellMatcher && active.length === width && active.every((e, i) => e.index === i)
-    ? active.map((e) => dialect.bulk.csvCellMatcher!(byName.get(e.column!)!.type.kind))
+  // reads CSV in the file's format; a batch is sent as is when each of its cells reads back as the validated
+  // value, else re-encoded.
+  const csvText = dialect.bulk.csvText;
+  const matchers = source.csv && csvText?.accepts(source.csv) && active.length === width && active.every((e, i) => e.index === i)
+    ? active.map((e) => csvText.cellMatcher(byName.get(e.column!)!.type.kind))
     : null;
   const rawText = (cells: readonly CellValue[], values: readonly BulkValue[]) => {
     if (cells.length !== width) return false;

@@ -87,3 +87,15 @@ export function sniffCsv(sample: string, hint: { delimiter?: string; quote?: str
   }
   return { delimiter, quote: quoteGuess, header };
 }
+
+/** The sample's first line break outside quotes: `\r\n`, `\n` or `\r`. */
+export function sniffNewline(sample: string, quote: string): string {
+  let quoted = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample[i];
+    if (c === quote) quoted = !quoted;
+    else if (!quoted && c === '\n') return '\n';
+    else if (!quoted && c === '\r') return sample[i + 1] === '\n' ? '\r\n' : i + 1 < sample.length ? '\r' : '\n';
+  }
+  return '\n';
+}
