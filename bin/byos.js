@@ -5,6 +5,14 @@ import { spawnSync } from 'node:child_process';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `byos needs Node.js 22.12 or newer; this is ${process.version} (${process.execPath}).\n` +
+      'In a checkout of byos, `source scripts/node24.sh` puts Node 24 from the npm registry first on PATH; then run the command again.\n',
+  );
+  process.exit(1);
+}
 if (!process.features.typescript) {
   const self = fileURLToPath(import.meta.url);
   const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', self, ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type TenantDb } from '../runtime/src/index.ts';
 import { demoFieldEncryption } from './commands/keys.ts';
-import { demoImportExport } from './commands/import.ts';
+import { DEMO_IMPORT_TABLE, demoImportExport } from './commands/import.ts';
 import { demoMigrations } from './commands/migrate.ts';
 import { demoPii } from './commands/pii.ts';
 import { demoSwitch, type DemoSwitchReport } from './switch-demo.ts';
@@ -26,6 +26,9 @@ export interface FeatureReport {
  */
 export async function runFeatureDemos(dir: string, tenants: { sqlite: TenantDb; postgres: TenantDb }, step: (label: string) => void): Promise<FeatureReport> {
   step('applying the demo migrations to both tenants');
+  // The import below starts over each run; its table from an earlier run goes first, or the migrations' drift
+  // check would report it as a change made outside the migrations.
+  await tenants.sqlite.db.schema.dropTable(DEMO_IMPORT_TABLE).ifExists().execute();
   const migrations = [];
   for (const [name, tenant] of [['demo-sqlite', tenants.sqlite], ['demo-postgres', tenants.postgres]] as const) {
     const result = await demoMigrations(tenant, join(dir, 'migrations', name));

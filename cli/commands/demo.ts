@@ -14,11 +14,12 @@ import {
   snakeCase,
   type TenantDb,
 } from '../../runtime/src/index.ts';
-import { startLocalPostgres } from '../../runtime/src/providers/local-postgres.ts';
+import { serverCannotReach, startLocalPostgres } from '../../runtime/src/providers/local-postgres.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output } from '../output.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { copyChinookSqlite, loadChinookPostgres } from '../samples/chinook.ts';
 import { FEATURE_STEPS, formatFeatureReport, runFeatureDemos } from '../demo-features.ts';
+import { DEMO_IMPORT_TABLE } from './import.ts';
 
 interface TenantReport {
   tenant: string;
@@ -114,17 +115,18 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
       const types = { sqlite: join(dir, 'demo-sqlite.types.ts'), postgres: join(dir, 'demo-postgres.types.ts') };
       await writeFile(types.sqlite, generateTypes(sqliteModel, { zod: true, kysely: true }));
       await writeFile(types.postgres, generateTypes(postgresModel, { zod: true, kysely: true }));
-      step('counting rows');
-      const tenants = [
-        await tenantReport('demo-sqlite', sqliteTenant, sqliteModel, sqlitePath, profiles.sqlite, types.sqlite),
-        await tenantReport('demo-postgres', postgresTenant, postgresModel, `${dataDir} (database demo_postgres)`, profiles.postgres, types.postgres),
-      ];
       const features = quick ? undefined : await runFeatureDemos(dir, { sqlite: sqliteTenant, postgres: postgresTenant }, step);
       // Chinook's two scripts differ only in naming (InvoiceLineId vs invoice_line_id) and in SQLite's rowid keys;
       // the demo migrations keep them equal. The imported customers table exists on the SQLite tenant only.
       const migrated = { sqlite: await introspect(sqliteTenant), postgres: await introspect(postgresTenant) };
-      // The runtime's own tables (byos_migrations…) are bookkeeping, not the tenant's schema.
-      const own = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => !t.name.startsWith('byos_') && t.name !== 'demo_customers') });
+      // Counted at the end, once the migrations and the import have run, so that a second run (which finds the
+      // migrations applied and redoes the import) reports the same tables and rows as the first.
+      step('counting rows');
+      const tenants = [
+        await tenantReport('demo-sqlite', sqliteTenant, migrated.sqlite, sqlitePath, profiles.sqlite, types.sqlite),
+        await tenantReport('demo-postgres', postgresTenant, migrated.postgres, `${dataDir} (database demo_postgres)`, profiles.postgres, types.postgres),
+      ];
+      const own = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => !isBookkeeping(t.name) && t.name !== DEMO_IMPORT_TABLE) });
       // SQLite has no enum types: the loyalty tier is text with a CHECK there, a native enum on Postgres.
       const neutralDifferences = diffNeutral(own(migrated.sqlite), own(migrated.postgres), { normalizeName: snakeCase, identity: false, nativeEnums: false });
       return { dir, tenants, neutralEqual: neutralDifferences.length === 0, neutralDifferences, features };
@@ -138,9 +140,13 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
   }
 }
 
+/** The runtime's own tables (byos_migrations, byos_keys…) are bookkeeping, not the tenant's schema. */
+const isBookkeeping = (table: string) => table.startsWith('byos_');
+
 async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, location: string, profile: string, types: string): Promise<TenantReport> {
   const rowsByTable: Record<string, number> = {};
-  for (const table of model.tables) {
+  const tables = model.tables.filter((t) => !isBookkeeping(t.name));
+  for (const table of tables) {
     const result = await db.db.selectFrom(table.name).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
     rowsByTable[table.name] = Number(result.n);
   }
@@ -151,7 +157,7 @@ async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, lo
     location,
     profile,
     types,
-    tables: model.tables.length,
+    tables: tables.length,
     rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
     rowsByTable,
   };
@@ -169,11 +175,13 @@ function printReport(report: Awaited<ReturnType<typeof buildTenants>>, out: Outp
   );
   out.info(`  types: ${report.tenants.map((t) => t.types).join(', ')}`);
   if (report.features) for (const line of formatFeatureReport(report.features)) out.info(line);
-  out.info(`  next: byos introspect --profile ${report.tenants[0]!.profile}`);
+  out.info(`  next: npx byos introspect --profile ${report.tenants[0]!.profile}`);
 }
 
 /** As root, the embedded server runs as the `postgres` user, which must be able to reach the data folder. */
 async function ensureReachableDir(dir: string): Promise<void> {
+  const unreachable = await serverCannotReach(join(dir, 'postgres'));
+  if (unreachable) throw new Error(`${unreachable}: run the demo in a folder it can reach, for example \`npx byos demo --dir /tmp/byos-demo\``);
   await mkdir(dir, { recursive: true });
   if (process.getuid?.() === 0) await chmod(dir, 0o755);
 }

@@ -166,6 +166,9 @@ const CUSTOMERS = [
   ['Mei', 'Tan', 'Singapore', 'new'], ['Olu', 'Adeyemi', 'Nigeria', 'gold'], ['Sven', 'Ørsted', 'Denmark', 'new'], ['Priya', 'Nair', 'India', 'lapsed'],
 ];
 
+/** The table the demo's import creates (on the SQLite tenant), dropped and created again on each run. */
+export const DEMO_IMPORT_TABLE = 'demo_customers';
+
 /**
  * The demo's import/export step: creates a customers table (Kysely's schema builder), writes a customers CSV the way
  * spreadsheets do (semicolons, BOM, "Customer Id"-style headers, day-first dates, thousands separators, one row
@@ -175,7 +178,7 @@ const CUSTOMERS = [
 export async function demoImportExport(
   tenant: TenantDb,
   dir: string,
-  table = 'demo_customers',
+  table = DEMO_IMPORT_TABLE,
 ): Promise<{ csv: string; rejects: string; imported: ImportReport; exported: ExportReport[] }> {
   await mkdir(dir, { recursive: true });
   const csv = join(dir, 'customers.csv');

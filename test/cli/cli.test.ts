@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { SchemaModel } from '../../runtime/src/index.ts';
 import { copyChinookSqlite } from '../../cli/samples/chinook.ts';
 import { buildProgram } from '../../cli/main.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
-import { runCli } from '../helpers/cli.ts';
+import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 
 /** Every command and sub-command of the program, as argv prefixes. */
 function allCommandPaths(): string[][] {
@@ -26,6 +27,16 @@ describe('byos CLI', () => {
     const result = await runCli([...(path as string[]), '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: byos/);
+  });
+
+  it('on a Node older than 22.12, says which Node it needs and how to get it, and exits 1', () => {
+    // Node reports an old version to the CLI (the machine's own Node may well be new enough).
+    const pretend = "Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.19.0'}});Object.defineProperty(process,'version',{value:'v20.19.0'});";
+    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, join(REPO_ROOT, 'bin/byos.js'), 'demo'], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('byos needs Node.js 22.12 or newer; this is v20.19.0');
+    expect(result.stderr).toContain('source scripts/node24.sh');
+    expect(result.stderr).not.toContain('bad option');
   });
 
   it('exits 2 on an unknown option and on a missing connection', async () => {
@@ -76,11 +87,12 @@ describe('byos CLI', () => {
     expect(first.stderr).not.toMatch(/password/i);
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
+    // Chinook's 11 tables and the migrations' track rating table on both; the imported customers on SQLite only.
     expect(report.tenants.map((t: { tenant: string; tables: number }) => [t.tenant, t.tables])).toEqual([
-      ['demo-sqlite', 11],
-      ['demo-postgres', 11],
+      ['demo-sqlite', 13],
+      ['demo-postgres', 12],
     ]);
-    expect(report.tenants[0].rows).toBe(report.tenants[1].rows);
+    expect(report.tenants[0].rows).toBe(report.tenants[1].rows + 8);
     expect(report.tenants[0].rowsByTable.Track).toBe(3503);
     expect(report.neutralEqual).toBe(true);
     // The capabilities, each on the real tenants.
@@ -110,7 +122,10 @@ describe('byos CLI', () => {
     const again = JSON.parse(second.stdout);
     expect(again.tenants.map((t: { rowsByTable: Record<string, number> }) => t.rowsByTable.Track ?? t.rowsByTable.track)).toEqual([3503, 3503]);
     expect(again.neutralEqual).toBe(true);
-    expect(again.features.migrations.map((m: { applied: string[] }) => m.applied)).toEqual([[], []]);
+    expect(again.features.migrations.map((m: { applied: string[]; drift: string[] }) => [m.applied, m.drift])).toEqual([[[], []], [[], []]]);
+    // …and the same tenants as the first run: nothing the first run left is counted twice or reported as drift.
+    const summary = (r: { tenants: { tables: number; rowsByTable: object }[] }) => r.tenants.map((t) => [t.tables, t.rowsByTable]);
+    expect(summary(again)).toEqual(summary(report));
     expect(second.stderr).toContain('• reusing demo-postgres (Chinook already loaded)');
     expect(second.stderr).not.toContain('loading Chinook');
   });

@@ -16,6 +16,15 @@ export interface KitOptions {
 /** Environment variable names the kit's code reads, with the value the template suggests (never a secret). */
 export function kitEnvironment(profile: ConnectionProfile): [name: string, value: string, note?: string][] {
   if (isFileDatabase(profile)) return [['BYOS_DB_PATH', profile.database]];
+  if (profile.dataDir) {
+    const where = profile.passwordRef?.startsWith('file:') ? `it is in ${profile.passwordRef.slice('file:'.length)}` : 'the password the server was initialised with';
+    return [
+      ['BYOS_DB_DATA_DIR', profile.dataDir, 'embedded PostgreSQL: connect() starts the server in this folder inside your process (and stops it at close)'],
+      ['BYOS_DB_NAME', profile.database],
+      ['BYOS_DB_USER', profile.user ?? 'postgres'],
+      ['BYOS_DB_PASSWORD', '', `${where}; never commit it`],
+    ];
+  }
   const vars: [string, string, string?][] = [
     ['BYOS_DB_HOST', profile.pooler?.host ?? profile.host ?? ''],
     ['BYOS_DB_PORT', String(profile.pooler?.port ?? profile.port ?? PROVIDER_TRAITS[profile.provider].defaultPort)],
@@ -43,6 +52,14 @@ export function kitCode(profile: ConnectionProfile, options: KitOptions): string
   if (profile.tenant) fields.push(`tenant: ${JSON.stringify(profile.tenant)}`);
   if (isFileDatabase(profile)) {
     fields.push(`database: required('BYOS_DB_PATH')`);
+  } else if (profile.dataDir) {
+    // No host or port: the embedded server runs only while a process holds a connection, on a port it picks.
+    fields.push(
+      `dataDir: required('BYOS_DB_DATA_DIR')`,
+      `database: required('BYOS_DB_NAME')`,
+      `user: required('BYOS_DB_USER')`,
+      `passwordRef: 'env:BYOS_DB_PASSWORD'`,
+    );
   } else {
     fields.push(
       `host: required('BYOS_DB_HOST')`,

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { kitCode, kitEnvFile, parseConnectionProfile, PROVIDERS, PROVIDER_TRAITS } from '../../../runtime/src/index.ts';
+import { startLocalPostgres } from '../../../runtime/src/providers/local-postgres.ts';
 import { freshProfile } from '../../helpers/databases.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { scratchProject, typecheck } from '../../helpers/scratch.ts';
@@ -11,13 +12,20 @@ import { scratchProject, typecheck } from '../../helpers/scratch.ts';
 const run = promisify(execFile);
 
 describe('connection kit', () => {
-  it('generates TypeScript that compiles under strict and runs select 1 against the test Postgres', async () => {
+  // One compile for every provider's kit (tsc reads the runtime's sources each time: seconds, more under load).
+  it('generates TypeScript for every provider that compiles under strict, and runs select 1 against the test Postgres', { timeout: 180_000 }, async () => {
     const input = await freshProfile('postgres', 'kit');
     const profile = parseConnectionProfile(input);
     const dir = await scratchProject('kit');
     const code = kitCode(profile, { lang: 'ts' });
     expect(code).not.toContain(profile.password!);
     await writeFile(join(dir, 'app.ts'), code);
+    for (const provider of PROVIDERS.filter((p) => PROVIDER_TRAITS[p].cloud)) {
+      const cloud = parseConnectionProfile({ provider, dialect: PROVIDER_TRAITS[provider].dialect, host: 'db.example.com', database: 'app', user: 'app', tls: { mode: 'verify-full' } });
+      await writeFile(join(dir, `${provider}.ts`), kitCode(cloud, { lang: 'ts' }));
+    }
+    const embedded = parseConnectionProfile({ provider: 'local-postgres', dialect: 'postgres', database: 'app', user: 'postgres', passwordRef: 'file:/x/pw', dataDir: '/x/pg' });
+    await writeFile(join(dir, 'embedded.ts'), kitCode(embedded, { lang: 'ts' }));
     await typecheck(dir);
     const env = {
       ...process.env,
@@ -36,6 +44,23 @@ describe('connection kit', () => {
     const input = await freshProfile('sqlite', 'kit');
     await writeFile(join(dir, 'app.mjs'), kitCode(parseConnectionProfile(input), { lang: 'js' }));
     const { stdout } = await run(process.execPath, [join(dir, 'app.mjs')], { env: { ...process.env, BYOS_DB_PATH: input.database }, cwd: dir });
+    expect(stdout).toContain('connected: { ok: 1 }');
+  });
+
+  it('for an embedded local-postgres profile (the demo\'s), the kit starts the server in its folder instead of naming a host', async () => {
+    const dir = await scratchProject('kit');
+    const dataDir = join(dir, 'pg');
+    await chmod(dir, 0o755); // as root, the server runs as the postgres user
+    const server = await startLocalPostgres({ dataDir, password: 'kit-embedded-pw' });
+    await server.stop();
+    const profile = parseConnectionProfile({ provider: 'local-postgres', dialect: 'postgres', tenant: 'demo', database: 'postgres', user: 'postgres', passwordRef: `file:${join(dir, 'pw')}`, dataDir });
+    const env = kitEnvFile(profile);
+    expect(env).toContain(`BYOS_DB_DATA_DIR=${dataDir}`);
+    expect(env).not.toContain('BYOS_DB_HOST');
+    expect(env).toContain(`it is in ${join(dir, 'pw')}`);
+    await writeFile(join(dir, 'embedded.mjs'), kitCode(profile, { lang: 'js' }));
+    const vars = { BYOS_DB_DATA_DIR: dataDir, BYOS_DB_NAME: 'postgres', BYOS_DB_USER: 'postgres', BYOS_DB_PASSWORD: 'kit-embedded-pw' };
+    const { stdout } = await run(process.execPath, [join(dir, 'embedded.mjs')], { env: { ...process.env, ...vars }, cwd: dir });
     expect(stdout).toContain('connected: { ok: 1 }');
   });
 
