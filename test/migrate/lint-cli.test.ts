@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
   it('--sql: a raw Postgres file through the real parser; errors exit 1, each finding with its line and fix', async () => {
     const file = join(dir, 'unsafe.sql');
     await writeFile(file, "SET lock_timeout = '2s';\n\nALTER TABLE orders ADD COLUMN country text NOT NULL;\nCREATE INDEX orders_country ON orders (country);\n");
-    const r = await runCli(['migrate', 'lint', '--sql', file, '--json']);
+    const r = await runCliInProcess(['migrate', 'lint', '--sql', file, '--json']);
     expect(r.code).toBe(1);
     const { findings, blocking } = JSON.parse(r.stdout);
     expect(blocking).toBe(true);
@@ -31,14 +31,14 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
   it('--sql: warnings only exit 0; a syntax error exits 1 naming line and column', async () => {
     const warn = join(dir, 'warn.sql');
     await writeFile(warn, "SET lock_timeout = '2s';\nALTER TABLE t RENAME COLUMN a TO b;\n");
-    const w = await runCli(['migrate', 'lint', '--sql', warn]);
+    const w = await runCliInProcess(['migrate', 'lint', '--sql', warn]);
     expect(w.code).toBe(0);
     expect(w.stdout).toContain('warning renaming-column');
     expect(w.stdout).toContain('fix: Expand and contract');
     expect(w.stdout).toContain('1 findings: 0 errors, 1 warnings, 0 info');
     const bad = join(dir, 'bad.sql');
     await writeFile(bad, 'ALTER TABLE t\n  ADD COLUMN;\n');
-    const b = await runCli(['migrate', 'lint', '--sql', bad]);
+    const b = await runCliInProcess(['migrate', 'lint', '--sql', bad]);
     expect(b.code).toBe(1);
     expect(b.stdout).toMatch(/error   syntax-error  .*bad\.sql:2:13/);
   });
@@ -49,7 +49,7 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
     await writeFile(join(folder, '0001_customers.ts'), opsFile([{ op: 'createTable', table: 'customers', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'name', type: { kind: 'varchar', length: 80 } }], primaryKey: { columns: ['id'] } }]));
     await writeFile(join(folder, '0002_shorter_name.ts'), opsFile([{ op: 'alterColumnType', table: 'customers', column: 'name', type: { kind: 'varchar', length: 20 } }]));
     await writeFile(join(folder, '0003_raw.sql'), '-- byos:up\n-- an index\nCREATE INDEX c_name ON customers (name);\n-- byos:down\nDROP INDEX c_name;\n');
-    const r = await runCli(['migrate', 'lint', '--dir', folder, '--json']);
+    const r = await runCliInProcess(['migrate', 'lint', '--dir', folder, '--json']);
     expect(r.code).toBe(1);
     const subjects = JSON.parse(r.stdout).findings.map((f: { rule: string; subject: string }) => `${f.rule} ${f.subject}`);
     expect(subjects).toContain('narrowing-column-type 0002_shorter_name: op 1 (alterColumnType): customers.name');
@@ -64,16 +64,16 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
     const folder = join(dir, 'clean');
     await mkdir(folder);
     await writeFile(join(folder, '0001_t.ts'), opsFile([{ op: 'createTable', table: 't', columns: [{ name: 'id', type: { kind: 'integer' } }] }, { op: 'createIndex', table: 't', name: 't_id', columns: ['id'] }]));
-    const r = await runCli(['migrate', 'lint', '--dir', folder, '--dialect', 'postgres']);
+    const r = await runCliInProcess(['migrate', 'lint', '--dir', folder, '--dialect', 'postgres']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('0 findings');
   });
 
   it('needs --dir or --sql (exit 2), and names an unreadable file', async () => {
-    const none = await runCli(['migrate', 'lint']);
+    const none = await runCliInProcess(['migrate', 'lint']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('give --dir <migration folder> or --sql <file>');
-    const missing = await runCli(['migrate', 'lint', '--sql', join(dir, 'nope.sql')]);
+    const missing = await runCliInProcess(['migrate', 'lint', '--sql', join(dir, 'nope.sql')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.sql: ENOENT/);
   });

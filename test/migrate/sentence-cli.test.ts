@@ -6,7 +6,7 @@ import { connect, introspect } from '../../runtime/src/index.ts';
 import { loadMigrations, migrateDown, migrateUp } from '../../runtime/src/migrate/index.ts';
 import { opsFromSentence } from '../../runtime/src/migrate/sentence/index.ts';
 import { demoSentenceMigrations, nextId, slug } from '../../cli/commands/migrate-authoring.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli.ts';
 import { DIALECTS, freshProfile } from '../helpers/databases.ts';
 
 let dir: string;
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('byos migrate new', { timeout: 180_000 }, () => {
   it('--dry-run --json prints ops, SQL per dialect, findings and rollback, and writes nothing', async () => {
     const target = join(dir, 'dry');
-    const r = await runCli(['migrate', 'new', 'create table customers with id (integer) primary key, email (text) required', '--dir', target, '--dry-run', '--json']);
+    const r = await runCliInProcess(['migrate', 'new', 'create table customers with id (integer) primary key, email (text) required', '--dir', target, '--dry-run', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.file).toBeNull();
@@ -44,7 +44,7 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
       'rename column email in customers to mail',
     ];
     for (const s of sentences) {
-      const r = await runCli(['migrate', 'new', s, '--dir', target]);
+      const r = await runCliInProcess(['migrate', 'new', s, '--dir', target]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/wrote .*\.ts/);
@@ -75,8 +75,8 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
 
   it('shows the lint and the rollback in the human output', async () => {
     const target = join(dir, 'lint');
-    await runCli(['migrate', 'new', 'create table t with id (integer) primary key, name (varchar(80))', '--dir', target]);
-    const r = await runCli(['migrate', 'new', 'change t.name to varchar(10)', '--dir', target, '--dry-run', '--dialect', 'postgres']);
+    await runCliInProcess(['migrate', 'new', 'create table t with id (integer) primary key, name (varchar(80))', '--dir', target]);
+    const r = await runCliInProcess(['migrate', 'new', 'change t.name to varchar(10)', '--dir', target, '--dry-run', '--dialect', 'postgres']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('postgres:');
     expect(r.stdout).toContain('ALTER TABLE "t" ALTER COLUMN "name" TYPE character varying(10)');
@@ -88,7 +88,7 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
 
   it('a sentence it does not understand exits 2 with the closest forms; nothing is written', async () => {
     const target = join(dir, 'bad');
-    const r = await runCli(['migrate', 'new', 'renmae column email in customers to mail', '--dir', target]);
+    const r = await runCliInProcess(['migrate', 'new', 'renmae column email in customers to mail', '--dir', target]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('could not understand "renmae column email in customers to mail"');
     expect(r.stderr).toMatch(/Closest forms understood:\n  rename/);
@@ -97,7 +97,7 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
 
   it('ops that do not fit the folder\'s schema are reported per dialect', async () => {
     const target = join(dir, 'missing');
-    const r = await runCli(['migrate', 'new', 'drop column x from nowhere', '--dir', target, '--dry-run', '--dialect', 'sqlite']);
+    const r = await runCliInProcess(['migrate', 'new', 'drop column x from nowhere', '--dir', target, '--dry-run', '--dialect', 'sqlite']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cannot compile against the schema the migrations in .* imply: .*nowhere/);
     expect(r.stderr).toMatch(/sqlite: .*nowhere/);
@@ -106,9 +106,9 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
   it('a hostile sentence stays data in the file it writes', async () => {
     const target = join(dir, 'hostile');
     const sentence = 'add column "x""); process.exit(9); //" (text) to "t */ evil"';
-    const r = await runCli(['migrate', 'new', 'create table "t */ evil" with id (integer)', '--dir', target]);
+    const r = await runCliInProcess(['migrate', 'new', 'create table "t */ evil" with id (integer)', '--dir', target]);
     expect(r.code).toBe(0);
-    const r2 = await runCli(['migrate', 'new', sentence, '--dir', target]);
+    const r2 = await runCliInProcess(['migrate', 'new', sentence, '--dir', target]);
     expect(r2.code).toBe(0);
     const [, second] = await loadMigrations(target);
     expect(second!.ops).toEqual(opsFromSentence(sentence));

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../runtime/src/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../helpers/databases.ts';
 import { dumpTenant, seedTenant, sorted } from './workload.ts';
 
@@ -14,11 +14,11 @@ describe('byos switch', () => {
     const password = decodeURIComponent(new URL(pgUrl).password);
     const state = join(dirname(sqlitePath), 'state');
 
-    const usage = await runCli(['switch', 'acme', '--state', state]);
+    const usage = await runCliInProcess(['switch', 'acme', '--state', state]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/exactly one of --to PROFILE, --rollback or --finish/);
 
-    const run = await runCli(['switch', 'acme', '--from', `sqlite:${sqlitePath}`, '--to', pgUrl, '--state', state, '--json']);
+    const run = await runCliInProcess(['switch', 'acme', '--from', `sqlite:${sqlitePath}`, '--to', pgUrl, '--state', state, '--json']);
     expect(run.stderr).not.toContain(password);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
@@ -40,7 +40,7 @@ describe('byos switch', () => {
       expect(text, file).not.toContain(password);
     }
 
-    const back = await runCli(['switch', 'acme', '--rollback', '--state', state]);
+    const back = await runCliInProcess(['switch', 'acme', '--rollback', '--state', state]);
     expect(back.code).toBe(0);
     expect(back.stdout).toMatch(/acme: rolled-back .*postgres.* → .*sqlite/);
     const sqliteAfter = await connect(`sqlite:${sqlitePath}`);
@@ -49,7 +49,7 @@ describe('byos switch', () => {
     } finally {
       await sqliteAfter.close();
     }
-    const nothing = await runCli(['switch', 'acme', '--rollback', '--state', state]);
+    const nothing = await runCliInProcess(['switch', 'acme', '--rollback', '--state', state]);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/no switch to roll back/);
   });

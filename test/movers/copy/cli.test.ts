@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyChinookSqlite } from '../../../cli/samples/chinook.ts';
-import { runCli } from '../../helpers/cli.ts';
+import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 
 describe('byos copy / byos verify', () => {
@@ -8,7 +8,7 @@ describe('byos copy / byos verify', () => {
     const path = await freshSqlitePath('cli_src');
     await copyChinookSqlite(path);
     const to = await freshPostgresDatabase('cli_to');
-    const result = await runCli(['copy', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Artist,Album,Genre,MediaType,Track', '--batch-size', '1000', '--jobs', '2', '--verify', '--json']);
+    const result = await runCliInProcess(['copy', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Artist,Album,Genre,MediaType,Track', '--batch-size', '1000', '--jobs', '2', '--verify', '--json']);
     expect(result.stderr).not.toMatch(/byos:/);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { copy: { rows: number; tables: { table: string; rows: number }[] }; verify: { equal: boolean; tables: { table: string; equal: boolean }[] } };
@@ -19,21 +19,21 @@ describe('byos copy / byos verify', () => {
     const password = decodeURIComponent(new URL(to).password);
     expect(result.stdout + result.stderr).not.toContain(password);
 
-    const again = await runCli(['verify', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Track', '--json']);
+    const again = await runCliInProcess(['verify', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Track', '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ equal: true, tables: [{ table: 'Track', sourceRows: 3503, targetRows: 3503 }] });
 
     // Into the same target again: refused, nothing written, exit 1.
-    const refused = await runCli(['copy', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Artist']);
+    const refused = await runCliInProcess(['copy', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Artist']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the target already has a table Artist');
   });
 
   it('answers bad arguments with exit 2 and the flag named', async () => {
-    const bad = await runCli(['copy', '--from', 'sqlite:/nowhere/x.sqlite', '--to', 'sqlite:/nowhere/y.sqlite', '--jobs', '0']);
+    const bad = await runCliInProcess(['copy', '--from', 'sqlite:/nowhere/x.sqlite', '--to', 'sqlite:/nowhere/y.sqlite', '--jobs', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--jobs must be a positive whole number');
-    const scheme = await runCli(['verify', '--from', 'ftp://x/y', '--to', 'sqlite:/tmp/y.sqlite']);
+    const scheme = await runCliInProcess(['verify', '--from', 'ftp://x/y', '--to', 'sqlite:/tmp/y.sqlite']);
     expect(scheme.code).toBe(2);
     expect(scheme.stderr).toContain('--from');
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../runtime/src/index.ts';
 import { demoImportExport, parseMapFlags } from '../../../cli/commands/import.ts';
-import { runCli } from '../../helpers/cli.ts';
+import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshSqlitePath } from '../../helpers/databases.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'byos-import-cli-'));
@@ -22,7 +22,7 @@ describe('byos import / byos export', async () => {
   });
 
   it('creates, rejects with reasons (exit 1), and --on-error skip loads the rest; --json is one document', async () => {
-    const failed = await runCli(['import', csv, '--url', url, '--table', 'people', '--create', '--json']);
+    const failed = await runCliInProcess(['import', csv, '--url', url, '--table', 'people', '--create', '--json']);
     expect(failed.code).toBe(0); // --create infers Age as text from "forty": nothing to reject
     const report = JSON.parse(failed.stdout);
     expect(report).toMatchObject({ created: true, rowsLoaded: 2, committed: true });
@@ -32,11 +32,11 @@ describe('byos import / byos export', async () => {
     const tenant = await connect(url);
     await tenant.db.schema.createTable('kids').addColumn('name', 'text', (c) => c.notNull()).addColumn('age', 'integer').execute();
     await tenant.close();
-    const abort = await runCli(['import', typed, '--url', url, '--table', 'kids']);
+    const abort = await runCliInProcess(['import', typed, '--url', url, '--table', 'kids']);
     expect(abort.code).toBe(1);
     expect(abort.stdout).toContain('rejected row 3 (line 3), column "age": "old" is not a number');
     expect(abort.stderr).toContain('1 row(s) rejected, nothing imported (the table is unchanged)');
-    const skip = await runCli(['import', typed, '--url', url, '--table', 'kids', '--on-error', 'skip', '--json']);
+    const skip = await runCliInProcess(['import', typed, '--url', url, '--table', 'kids', '--on-error', 'skip', '--json']);
     expect(skip.code).toBe(1);
     expect(JSON.parse(skip.stdout)).toMatchObject({ rowsLoaded: 1, rowsRejected: 1 });
   });
@@ -44,20 +44,20 @@ describe('byos import / byos export', async () => {
   it('headers that need --map exit 2 and are named', async () => {
     const odd = join(dir, 'odd.csv');
     await writeFile(odd, 'Kid Nm,Years\nEd,3\n');
-    const result = await runCli(['import', odd, '--url', url, '--table', 'kids']);
+    const result = await runCliInProcess(['import', odd, '--url', url, '--table', 'kids']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"Kid Nm" (column 1)');
-    const mapped = await runCli(['import', odd, '--url', url, '--table', 'kids', '--map', 'Kid Nm=name', '--map', 'Years=age', '--dry-run']);
+    const mapped = await runCliInProcess(['import', odd, '--url', url, '--table', 'kids', '--map', 'Kid Nm=name', '--map', 'Years=age', '--dry-run']);
     expect(mapped.code).toBe(0);
     expect(mapped.stdout).toContain('{"name":"Ed","age":3}');
   });
 
   it('exports a table to CSV and a query to XLSX', async () => {
     const out = join(dir, 'kids.csv');
-    const result = await runCli(['export', '--url', url, '--table', 'kids', '--out', out]);
+    const result = await runCliInProcess(['export', '--url', url, '--table', 'kids', '--out', out]);
     expect(result.code).toBe(0);
     expect(await readFile(out, 'utf8')).toBe('name,age\r\nCy,7\r\n');
-    const xlsx = await runCli(['export', '--url', url, '--query', 'select count(*) as n from kids', '--out', join(dir, 'n.xlsx'), '--json']);
+    const xlsx = await runCliInProcess(['export', '--url', url, '--query', 'select count(*) as n from kids', '--out', join(dir, 'n.xlsx'), '--json']);
     expect(JSON.parse(xlsx.stdout)).toMatchObject({ rows: 1, format: 'xlsx', columns: ['n'] });
   });
 
