@@ -27,6 +27,8 @@ export interface ReadColumn {
 export interface TableRef {
   schema?: string;
   name: string;
+  /** Read this table's own rows only, not its inheritance children's (Postgres `FROM ONLY`). */
+  only?: boolean;
 }
 
 /** A keyset page: rows after `after` (exclusive) and up to `upTo` (inclusive), in key order, at most `limit`. */

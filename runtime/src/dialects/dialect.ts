@@ -8,6 +8,7 @@ import type { BackupDialect } from './backup.ts';
 import type { SamplingDialect } from './sampling.ts';
 import type { CopySupport } from './copy-support.ts';
 import type { MigrationDialect } from './migration-dialect.ts';
+import type { NativeSchemaDialect } from './native-schema.ts';
 
 /** What a database can do; neutral code asks these instead of checking the dialect's name. */
 export interface DialectCapabilities {
@@ -71,4 +72,6 @@ export interface Dialect {
   readonly migrations: MigrationDialect;
   /** Staging table, hash-chain table and row-change triggers for the audit trail (dialects/<name>/audit.ts). */
   readonly audit: AuditDialect;
+  /** Reads the whole schema in the engine's own terms, for lossless same-engine copies and verification (dialects/<name>/native/). */
+  readonly native?: NativeSchemaDialect;
 }

@@ -2,13 +2,14 @@ import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import { connect } from '../connect.ts';
 import { startCapture, stopCapture } from '../movers/capture/index.ts';
 import { copyDatabase, targetTableCheckpoints, type CheckpointStore } from '../movers/copy/index.ts';
+import { SWITCH_CHECKPOINT_TABLE } from '../movers/copy/checkpoint.ts';
 import { cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
 import { catchUpFor, handOver } from './hand-over.ts';
 
 /** The copy's checkpoints, kept until the journal records the copy: a crash right after it resumes to "all done". */
 function keptCheckpoints(): CheckpointStore {
-  const store = targetTableCheckpoints('byos_switch_copy_checkpoint');
+  const store = targetTableCheckpoints(SWITCH_CHECKPOINT_TABLE);
   return { ...store, drop: async () => {} };
 }
 

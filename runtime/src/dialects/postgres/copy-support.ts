@@ -13,6 +13,8 @@ const READ_SETTINGS =
   "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
 
 const tableSql = (t: TableRef) => (t.schema ? `${q(t.schema)}.${q(t.name)}` : q(t.name));
+/** A table read from: its own rows only when `only` is set. */
+const readSql = (t: TableRef) => `${t.only ? 'ONLY ' : ''}${tableSql(t)}`;
 
 /** Arrays as JSON (comparable with any engine's JSON text), money as a plain decimal (its text carries a currency). */
 function selectExpression(column: ReadColumn): string {
@@ -42,7 +44,7 @@ function keyCondition(request: PageRequest, bind: (value: unknown) => string): s
 function pageSql(request: PageRequest, columns: string, bind: (value: unknown) => string): string {
   const order = request.key.length ? `ORDER BY ${request.key.map((k) => q(k.name)).join(', ')}` : '';
   const limit = `${request.limit !== undefined ? `LIMIT ${Math.max(1, Math.floor(request.limit))}` : ''}${request.offset ? ` OFFSET ${Math.floor(request.offset)}` : ''}`;
-  return `SELECT ${columns} FROM ${tableSql(request.table)} ${keyCondition(request, bind)} ${order} ${limit}`.trim();
+  return `SELECT ${columns} FROM ${readSql(request.table)} ${keyCondition(request, bind)} ${order} ${limit}`.trim();
 }
 
 async function inReadTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -78,7 +80,7 @@ async function* scan(tenant: CopyTenant, table: TableRef, columns: readonly Read
   try {
     await client.query(READ_SETTINGS);
     const cursor = q(`byos_copy_scan_${process.pid}`);
-    await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${columns.map(selectExpression).join(', ')} FROM ${tableSql(table)}`);
+    await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${columns.map(selectExpression).join(', ')} FROM ${readSql(table)}`);
     for (;;) {
       const result = await client.query({ text: `FETCH FORWARD ${Math.max(1, batch)} FROM ${cursor}`, rowMode: 'array', types: RAW_TEXT });
       if (result.rows.length) yield result.rows as unknown[][];
@@ -167,7 +169,7 @@ export const postgresCopySupport: CopySupport = {
   },
   scan,
   async count(tenant, table) {
-    const result = await (tenant.native as pg.Pool).query<{ n: string }>(`SELECT count(*)::text AS n FROM ${tableSql(table)}`);
+    const result = await (tenant.native as pg.Pool).query<{ n: string }>(`SELECT count(*)::text AS n FROM ${readSql(table)}`);
     return Number(result.rows[0]!.n);
   },
   async resetIdentity(tenant, table, columns) {

@@ -1,5 +1,6 @@
 import type { Dialect } from '../dialect.ts';
 import { postgresAudit } from './audit.ts';
+import { postgresNativeSchema } from './native/index.ts';
 import { postgresMigrations } from './migrate/index.ts';
 import { postgresCopySupport } from './copy-support.ts';
 import { postgresCapture } from './capture.ts';
@@ -22,4 +23,5 @@ export const postgresDialect: Dialect = {
   copy: postgresCopySupport,
   migrations: postgresMigrations,
   audit: postgresAudit,
+  native: postgresNativeSchema,
 };

@@ -33,6 +33,8 @@ export interface CheckpointStore {
 }
 
 export const DEFAULT_CHECKPOINT_TABLE = 'byos_copy_checkpoint';
+/** The checkpoints of the copy inside a live switch, kept until the switch's journal records the copy. */
+export const SWITCH_CHECKPOINT_TABLE = 'byos_switch_copy_checkpoint';
 
 /** Checkpoints in a table of the target (`byos_copy_checkpoint` by default), created through the target's own DDL. */
 export function targetTableCheckpoints(table: string = DEFAULT_CHECKPOINT_TABLE): CheckpointStore {

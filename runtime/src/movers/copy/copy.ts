@@ -9,6 +9,7 @@ import { loadDialect } from '../../dialects/index.ts';
 import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from './checkpoint.ts';
 import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
+import { cloneDatabase } from './clone.ts';
 
 export interface CopyProgress {
   /** `plan`: findings known, nothing written yet; `schema`; `load` after each committed batch; `indexes`; `done`. */
@@ -41,6 +42,16 @@ export interface CopyOptions {
   resume?: boolean;
   /** Use a same-dialect raw path where the dialect has one (Postgres binary COPY). Default true. */
   direct?: boolean;
+  /**
+   * Between two databases of an engine that can read its own schema in full (Postgres), the copy carries every
+   * object in the engine's own terms (`native`, the default when no `tables` subset is asked for); `neutral`
+   * forces the translation through the SchemaModel that copies between engines use.
+   */
+  mode?: 'native' | 'neutral';
+  /** Kinds of object whose loss the user accepts (`view`, `trigger`…); any other loss refuses the copy. */
+  acceptLoss?: string[];
+  /** Create the roles that grants and policies name and the target lacks, without login. */
+  createRoles?: boolean;
 }
 
 export interface TableCopyReport {
@@ -63,6 +74,8 @@ export interface CopyReport {
   resumed: boolean;
   /** Everything the plan found (lossy types, skipped objects) and any foreign key violation found after the load. */
   findings: Finding[];
+  /** A native copy: how many schema objects it created, and what it left behind (accepted). */
+  objects?: { created: number; unsupported: { kind: string; name: string }[] };
 }
 
 /** A copy the plan refused (an unknown table, a non-empty target…); `findings` says why. */
@@ -104,6 +117,10 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
  * checkpoint, so a copy killed at any point resumes (`resume: true`) without duplicating or skipping a row.
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
+  const [sourceDialect, targetDialect] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
+  if (sourceDialect.native && sourceDialect.name === targetDialect.name && options.mode !== 'neutral' && !options.tables && options.schema !== 'existing' && options.direct !== false) {
+    return cloneDatabase({ ...options, checkpoint: options.checkpoint ?? targetTableCheckpoints() }, { source: sourceDialect, target: targetDialect, native: sourceDialect.native });
+  }
   const started = performance.now();
   const { from, to } = options;
   const progress = options.onProgress ?? (() => {});

@@ -4,8 +4,9 @@ import type { Finding } from '../../contracts/finding.ts';
 import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
 import type { CopySupport, PageRequest, ReadColumn } from '../../dialects/copy-support.ts';
 import { loadDialect } from '../../dialects/index.ts';
-import { DEFAULT_CHECKPOINT_TABLE } from '../copy/checkpoint.ts';
+import { MACHINERY_TABLES } from '../machinery.ts';
 import { normalizeValue, type ValueClass, valueClass } from './normalize.ts';
+import { type SchemaVerification, verifySchemas } from './schema.ts';
 
 export { canonicalDecimal, canonicalJson, canonicalTimestamp, normalizeValue, valueClass, type ValueClass } from './normalize.ts';
 
@@ -18,6 +19,8 @@ export interface VerifyOptions {
   sample?: number;
   /** Rows per page when both sides are read in key ranges (default 5 000). */
   pageSize?: number;
+  /** Compare the schema objects too (default true; see verifySchemas). */
+  schema?: boolean;
 }
 
 /** One table's two sides. A checksum is `sum:xor` of the rows' 64-bit hashes (sum mod 2^64), in hex. */
@@ -34,6 +37,8 @@ export interface TableVerification {
 
 export interface VerifyReport {
   tables: TableVerification[];
+  /** The schema comparison, unless turned off. */
+  schema?: SchemaVerification;
   /** One per mismatch (error), naming the table and the key range or key. */
   findings: Finding[];
   equal: boolean;
@@ -73,6 +78,8 @@ interface Side {
 }
 
 const INTEGER_CLASSES = new Set<ValueClass>(['integer']);
+/** BYOS's own tables: change capture and copy checkpoints are not the tenant's rows. */
+const MACHINERY = new Set(MACHINERY_TABLES);
 
 /**
  * Compares two databases table by table: row count and an order-independent checksum computed identically on both
@@ -84,10 +91,15 @@ export async function verifyDatabases(options: VerifyOptions): Promise<VerifyRep
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const findings: Finding[] = [];
   const tables: TableVerification[] = [];
+  const schema = options.schema === false ? undefined : await verifySchemas(options.from, options.to, { source, target });
+  if (schema) findings.push(...schema.findings);
+  // Between two databases of one engine a table keeps its schema; into another engine it lands in the default one.
+  const sameEngine = source.name === target.name;
   for (const table of selectTables(sourceModel, options.tables, findings)) {
-    const other = targetModel.tables.find((t) => t.schema === targetModel.defaultSchema && t.name === table.name);
+    const other = targetModel.tables.find((t) => (sameEngine ? t.schema === table.schema : t.schema === targetModel.defaultSchema) && t.name === table.name);
     if (!other) {
-      findings.push({ rule: 'verify-table-missing', severity: 'error', subject: table.name, message: `the target has no table ${table.name}` });
+      // A native schema comparison has already named the missing table.
+      if (!schema || schema.mode === 'neutral') findings.push({ rule: 'verify-table-missing', severity: 'error', subject: table.name, message: `the target has no table ${table.name}` });
       continue;
     }
     const pairs = table.columns.flatMap((c) => {
@@ -106,14 +118,15 @@ export async function verifyDatabases(options: VerifyOptions): Promise<VerifyRep
       pairs.map((p) => p.cls),
       options,
       findings,
+      table.schema === sourceModel.defaultSchema ? table.name : `${table.schema}.${table.name}`,
     );
     tables.push(result);
   }
-  return { tables, findings, equal: !findings.some((f) => f.severity === 'error') };
+  return { tables, ...(schema ? { schema } : {}), findings, equal: !findings.some((f) => f.severity === 'error') };
 }
 
 function selectTables(model: SchemaModel, wanted: string[] | undefined, findings: Finding[]): Table[] {
-  if (!wanted) return model.tables.filter((t) => t.name !== DEFAULT_CHECKPOINT_TABLE);
+  if (!wanted) return model.tables.filter((t) => !(t.schema === model.defaultSchema && MACHINERY.has(t.name)));
   return wanted.flatMap((name) => {
     const found = model.tables.find((t) => `${t.schema}.${t.name}` === name) ?? model.tables.find((t) => t.name === name);
     if (!found) findings.push({ rule: 'verify-table-missing', severity: 'error', subject: name, message: `the source has no table ${name}` });
@@ -131,7 +144,7 @@ function describeKey(key: readonly unknown[] | null | undefined): string {
   return text.length === 1 ? text[0]! : `(${text.join(', ')})`;
 }
 
-async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options: VerifyOptions, findings: Finding[]): Promise<TableVerification> {
+async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options: VerifyOptions, findings: Finding[], label: string): Promise<TableVerification> {
   const name = src.table.name;
   const pageSize = Math.max(1, options.pageSize ?? 5000);
   const sampleWanted = options.sample ?? 20;
@@ -149,7 +162,7 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
     const flush = (upTo: unknown[] | null) => {
       if (badFrom === undefined) return;
       findings.push({
-        rule: 'verify-mismatch', severity: 'error', subject: name,
+        rule: 'verify-mismatch', severity: 'error', subject: label,
         message: `rows with key after ${describeKey(badFrom)} up to ${describeKey(upTo)} differ: ${badRows.source} source rows, ${badRows.target} target rows, checksums differ`,
       });
       badFrom = undefined;
@@ -191,7 +204,7 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
       }
     }
     if (!total.source.equals(total.target)) {
-      findings.push({ rule: 'verify-mismatch', severity: 'error', subject: name, message: `whole table differs (no integer key to narrow the range): ${total.source.rows} source rows, ${total.target.rows} target rows, checksums ${total.source} vs ${total.target}` });
+      findings.push({ rule: 'verify-mismatch', severity: 'error', subject: label, message: `whole table differs (no integer key to narrow the range): ${total.source.rows} source rows, ${total.target.rows} target rows, checksums ${total.source} vs ${total.target}` });
     }
   }
   let sampled = 0;
@@ -202,19 +215,19 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
     const wanted = canonicalRow(row, classes);
     const got = found[0] ? canonicalRow(found[0], classes) : null;
     if (!got) {
-      findings.push({ rule: 'verify-sample-missing', severity: 'error', subject: name, message: `row with key ${describeKey(key)} is missing from the target` });
+      findings.push({ rule: 'verify-sample-missing', severity: 'error', subject: label, message: `row with key ${describeKey(key)} is missing from the target` });
       continue;
     }
     const differing = src.columns.filter((_, i) => wanted[i] !== got[i]).map((c) => c.name);
     if (differing.length) {
-      findings.push({ rule: 'verify-sample-differs', severity: 'error', subject: name, message: `row with key ${describeKey(key)} differs in ${differing.join(', ')}` });
+      findings.push({ rule: 'verify-sample-differs', severity: 'error', subject: label, message: `row with key ${describeKey(key)} differs in ${differing.join(', ')}` });
     }
   }
   if (total.source.rows !== total.target.rows) {
-    findings.push({ rule: 'verify-row-count', severity: 'error', subject: name, message: `${total.source.rows} rows in the source, ${total.target.rows} in the target` });
+    findings.push({ rule: 'verify-row-count', severity: 'error', subject: label, message: `${total.source.rows} rows in the source, ${total.target.rows} in the target` });
   }
   return {
-    table: name,
+    table: label,
     sourceRows: total.source.rows,
     targetRows: total.target.rows,
     sourceChecksum: total.source.toString(),

@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The kinds of schema object a same-engine clone recreates. Neutral code reports and accepts losses by these
+ * names (`--accept-loss views,triggers`), so they are the user's words, not the catalog's.
+ */
+export const NATIVE_KINDS = [
+  'schema', 'extension', 'collation', 'enum', 'domain', 'composite-type', 'range-type', 'function', 'procedure', 'aggregate',
+  'sequence', 'table', 'partition', 'foreign-table', 'foreign-server', 'view', 'materialized-view', 'default', 'check',
+  'primary-key', 'unique', 'exclusion-constraint', 'foreign-key', 'index', 'trigger', 'rule', 'policy', 'row-security',
+  'cast', 'statistics', 'comment', 'grant', 'default-privileges', 'owner',
+] as const;
+export type NativeKind = (typeof NATIVE_KINDS)[number];
+
+/** Kinds whose loss takes away a tenant's isolation or access rules: accepted only when named one by one. */
+export const SECURITY_KINDS: readonly NativeKind[] = ['row-security', 'policy', 'grant', 'default-privileges'];
+
+/**
+ * One schema object in its engine's own terms: the statements that create it on an empty database of the same
+ * engine, as the server's catalog functions print them. The same reader on both sides of a move gives units that
+ * compare equal exactly when the objects are the same, which is what schema verification checks.
+ */
+export interface NativeUnit {
+  /** Unique within a database: kind and qualified name (routines with their argument types). */
+  id: string;
+  kind: NativeKind;
+  /** Qualified name as users read it: `app.account`, `app.set_plan(bigint, app.plan)`, `app.member member_tenant`. */
+  name: string;
+  /** The relation the object belongs to (index, constraint, trigger, policy, default), qualified; null otherwise. */
+  table: string | null;
+  /**
+   * `pre` runs before the rows are loaded (schemas, types, routines, tables, views); `post` after (indexes, keys,
+   * triggers, policies), as pg_dump orders its sections, so triggers do not fire on copied rows and indexes are
+   * built once.
+   */
+  section: 'pre' | 'post';
+  /** Statements that create the object, in order. The role the copy connects as is written `CURRENT_USER`. */
+  sql: string[];
+  /** Ids of the units that must exist first. */
+  deps: string[];
+  /** Post-data: the relation (quoted, qualified) whose rows must be loaded first, or `*` for every table's. */
+  needsRows?: string;
+  /** Roles the statements name (owners, grantees, policy roles), other than the connecting role. */
+  roles: string[];
+}
+
+/** A relation whose rows a clone copies: a plain table or a leaf partition. */
+export interface NativeTable {
+  schema: string;
+  name: string;
+  /** Qualified and quoted as the server quotes it: the name units and checkpoints use. */
+  q: string;
+  /** Columns holding stored values (generated columns are computed by the target), in ordinal order. */
+  columns: string[];
+  /** Primary key columns, or empty. */
+  key: string[];
+  /** Id of the table's own unit. */
+  unit: string;
+}
+
+/** A sequence's position: a clone sets the target's to the same after the load. */
+export interface SequenceState {
+  /** Qualified, quoted name. */
+  name: string;
+  lastValue: string;
+  isCalled: boolean;
+  /** The column it numbers (`schema.table.column`, quoted), when owned by one. */
+  ownedBy: string | null;
+}
+
+export interface NativeSchema {
+  /** Every object, in an order that creates each after what it needs. */
+  units: NativeUnit[];
+  tables: NativeTable[];
+  sequences: SequenceState[];
+  /** Objects of kinds the reader cannot recreate: reported by kind and name, never skipped silently. */
+  unsupported: { kind: string; name: string }[];
+}
+
+/** What a same-engine clone needs from a dialect that can read its own schema in full (Postgres). */
+export interface NativeSchemaDialect {
+  /**
+   * Reads every user object. `exclude` names relations and routines that are BYOS's own machinery (change capture,
+   * copy checkpoints) and must not travel as if they were the tenant's.
+   */
+  read(db: Kysely<any>, options?: { excludeTables?: readonly string[]; excludeRoutinePrefix?: string }): Promise<NativeSchema>;
+  /** The roles and extensions the units need that the target lacks. */
+  missing(db: Kysely<any>, schema: NativeSchema): Promise<{ roles: string[]; extensions: string[] }>;
+  /** Creates roles without login (the user's explicit choice), so grants and policies naming them can be kept. */
+  createRoles(db: Kysely<any>, roles: readonly string[]): Promise<void>;
+  /** Current values of the given sequences. */
+  readSequences(db: Kysely<any>, names: readonly string[]): Promise<SequenceState[]>;
+  /** Sets sequences to the given positions. */
+  setSequences(db: Kysely<any>, states: readonly SequenceState[]): Promise<void>;
+  /** Sequences owned by a column whose next value would collide with a value already in the column. */
+  sequencesBehind(db: Kysely<any>): Promise<{ sequence: string; column: string; value: string; max: string }[]>;
+}

@@ -1,0 +1,124 @@
+import { type Kysely, sql } from 'kysely';
+import type { NativeSchema, NativeSchemaDialect, SequenceState } from '../../native-schema.ts';
+import { buildCasts, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
+import { buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
+import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
+import { Drafts } from './draft.ts';
+import { orderUnits } from './order.ts';
+import * as Q from './queries.ts';
+import { Roles } from './sql-text.ts';
+
+type Rows = Record<string, any>[];
+
+/** Runs catalog reads in one read-only snapshot, with names printed schema-qualified (search_path = pg_catalog). */
+async function inCatalogSnapshot<T>(db: Kysely<any>, work: (run: (text: string) => Promise<Rows>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+    await sql`set local search_path = pg_catalog`.execute(trx);
+    return work(async (text) => (await sql.raw<Record<string, any>>(text).execute(trx)).rows);
+  });
+}
+
+/**
+ * Reads a Postgres database's whole schema as native units: every object pg_dump --schema-only would print, built
+ * from the server's own deparsers. Objects it cannot recreate are listed in `unsupported`.
+ */
+export async function readPostgresSchema(db: Kysely<any>, options: { excludeTables?: readonly string[]; excludeRoutinePrefix?: string } = {}): Promise<NativeSchema> {
+  const exclude = new Set(options.excludeTables ?? []);
+  const prefix = options.excludeRoutinePrefix;
+  return inCatalogSnapshot(db, async (run) => {
+    const [self] = await run(Q.SELF);
+    const roles = new Roles(self!.self);
+    const drafts = new Drafts(roles);
+    const [schemas, extensions, members, types, routines, relations, defaults, constraints, indexes, triggers, rules, policies, casts, statistics, servers, privileges, edges, unsupported] =
+      await sequential(run, [Q.SCHEMAS, Q.EXTENSIONS, Q.EXTENSION_MEMBERS, Q.TYPES, Q.ROUTINES, Q.RELATIONS, Q.DEFAULTS, Q.CONSTRAINTS, Q.INDEXES, Q.TRIGGERS, Q.RULES, Q.POLICIES, Q.CASTS, Q.STATISTICS, Q.SERVERS, Q.DEFAULT_PRIVILEGES, Q.DEPENDENCIES, Q.UNSUPPORTED]);
+    buildSchemas(drafts, schemas as never);
+    buildExtensions(drafts, extensions as never, members as never);
+    buildTypes(drafts, types as never);
+    const ownRoutine = (q: string) => prefix !== undefined && q.slice(q.indexOf('.') + 1).startsWith(prefix);
+    buildRoutines(drafts, (routines as { q: string }[]).filter((r) => !ownRoutine(r.q)) as never);
+    const tables = buildRelations(drafts, relations as RelationRow[], exclude);
+    buildDefaults(drafts, defaults as never, exclude);
+    buildConstraints(drafts, constraints as never, exclude);
+    buildIndexes(drafts, indexes as never, exclude);
+    buildTriggers(drafts, triggers as never, exclude, (name) => prefix !== undefined && name.startsWith(prefix));
+    buildRules(drafts, rules as never, exclude);
+    buildPolicies(drafts, policies as never, exclude);
+    buildCasts(drafts, casts as never);
+    buildStatistics(drafts, statistics as never, exclude);
+    buildServers(drafts, servers as never);
+    buildDefaultPrivileges(drafts, privileges as never);
+    const units = orderUnits(drafts.list, edges as { key: string; ref: string }[]);
+    const sequenceRows = (relations as RelationRow[]).filter((r) => r.kind === 'S' && !exclude.has(r.q) && !exclude.has(r.sequence?.owned_by?.table ?? ''));
+    const sequences = await readSequenceStates(run, sequenceRows.map((r) => r.q));
+    for (const s of sequences) {
+      const owner = sequenceRows.find((r) => r.q === s.name)?.sequence?.owned_by;
+      s.ownedBy = owner ? `${owner.table}.${owner.column}` : null;
+    }
+    return { units, tables, sequences, unsupported: [...drafts.unsupported, ...(unsupported as { kind: string; name: string }[])] };
+  });
+}
+
+/** One query at a time: a transaction has one connection. */
+async function sequential(run: (text: string) => Promise<Rows>, texts: string[]): Promise<Rows[]> {
+  const out: Rows[] = [];
+  for (const text of texts) out.push(await run(text));
+  return out;
+}
+
+async function readSequenceStates(run: (text: string) => Promise<Rows>, names: readonly string[]): Promise<SequenceState[]> {
+  const states: SequenceState[] = [];
+  // A few hundred sequences per statement keeps each query small.
+  for (let i = 0; i < names.length; i += 200) {
+    const rows = await run(Q.sequenceValues(names.slice(i, i + 200)));
+    for (const r of rows) states.push({ name: r.name, lastValue: r.last_value, isCalled: r.is_called, ownedBy: null });
+  }
+  return states;
+}
+
+export const postgresNativeSchema: NativeSchemaDialect = {
+  read: (db, options) => readPostgresSchema(db, options),
+
+  async missing(db, schema) {
+    const wanted = [...new Set(schema.units.flatMap((u) => u.roles))];
+    const extensions = schema.units.filter((u) => u.kind === 'extension').map((u) => u.name);
+    const roles = wanted.length
+      ? (await sql<{ name: string }>`select r as name from unnest(${wanted}::text[]) r where not exists (select 1 from pg_roles where quote_ident(rolname) = r)`.execute(db)).rows.map((r) => r.name)
+      : [];
+    const absent = extensions.length
+      ? (await sql<{ name: string }>`select e as name from unnest(${extensions}::text[]) e where not exists (select 1 from pg_available_extensions where quote_ident(name) = e)`.execute(db)).rows.map((r) => r.name)
+      : [];
+    return { roles, extensions: absent };
+  },
+
+  async createRoles(db, roles) {
+    for (const role of roles) {
+      // The name arrives quoted by quote_ident on the source; NOLOGIN: a role made to hold grants, not to sign in.
+      await sql.raw(`CREATE ROLE ${role} NOLOGIN`).execute(db);
+    }
+  },
+
+  readSequences: (db, names) => inCatalogSnapshot(db, (run) => readSequenceStates(run, names)),
+
+  async setSequences(db, states) {
+    for (const s of states) {
+      await sql`select setval(${s.name}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(db);
+    }
+  },
+
+  async sequencesBehind(db) {
+    return inCatalogSnapshot(db, async (run) => {
+      const owned = await run(`select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tab, quote_ident(a.attname) as col
+        from pg_depend d join pg_class s on s.oid = d.objid and s.relkind = 'S' join pg_namespace sn on sn.oid = s.relnamespace
+        join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
+        join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
+        where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
+          and tn.nspname !~ '^pg_' and tn.nspname <> 'information_schema' and t.relkind in ('r', 'p')`);
+      const behind: { sequence: string; column: string; value: string; max: string }[] = [];
+      for (const o of owned) {
+        const [r] = await run(`select (select case when is_called then last_value end from ${o.seq})::text as value, (select max(${o.col})::text from ${o.tab}) as max`);
+        if (r && r.max !== null && (r.value === null || BigInt(r.value) < BigInt(r.max))) behind.push({ sequence: o.seq, column: `${o.tab}.${o.col}`, value: r.value ?? 'not yet used', max: r.max });
+      }
+      return behind;
+    });
+  },
+};

@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
+import type { TenantDb } from '../../connect.ts';
+import type { Finding } from '../../contracts/finding.ts';
+import type { Dialect } from '../../dialects/dialect.ts';
+import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit } from '../../dialects/native-schema.ts';
+import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../machinery.ts';
+import { type Checkpoint, type CheckpointStore } from './checkpoint.ts';
+import type { CopyOptions, CopyReport, TableCopyReport } from './copy.ts';
+import { CopyRefusedError } from './copy.ts';
+import { runScheduled } from './schedule.ts';
+
+/**
+ * A same-engine copy that carries the whole database in the engine's own terms (pg_dump's way, from the catalog):
+ * every object as the source's catalog deparses it, pre-data in one transaction, then the rows of every table
+ * (binary COPY, keyset batches, each with its checkpoint) while each table's indexes and keys are built as soon as
+ * it is loaded, then what must wait for all rows (foreign keys, triggers, policies, row security, materialized
+ * view refreshes), then the sequences' positions.
+ */
+export async function cloneDatabase(options: CopyOptions, dialects: { source: Dialect; target: Dialect; native: NativeSchemaDialect }): Promise<CopyReport> {
+  const started = performance.now();
+  const { from, to } = options;
+  const { target, native } = dialects;
+  const progress = options.onProgress ?? (() => {});
+  const store = options.checkpoint!;
+  const machinery = [...new Set([store.table, ...MACHINERY_TABLES])].map((t) => `${quoteIdent(target.defaultSchema)}.${quoteIdent(t)}`);
+  const schema = await native.read(from.db, { excludeTables: machinery, excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX });
+  const findings = await planFindings(schema, native, to, options);
+  progress({ phase: 'plan', findings });
+  const refusals = findings.filter((f) => f.severity === 'error');
+  if (refusals.length) throw new CopyRefusedError(refusals);
+
+  const targetModel = await target.introspect(to.db);
+  const resuming = store.present(targetModel);
+  if (resuming && !options.resume) {
+    throw new Error(`the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`);
+  }
+  if (!resuming) {
+    const leftovers = (await native.read(to.db)).units.filter((u) => !isEmptyDatabaseObject(u));
+    if (leftovers.length) {
+      throw new CopyRefusedError([{ rule: 'copy-target-not-empty', severity: 'error', subject: leftovers.slice(0, 5).map((u) => u.name).join(', '), message: `the target is not empty (${leftovers.length} objects)`, remediation: 'copy into an empty database' }]);
+    }
+    if (options.createRoles) {
+      const { roles } = await native.missing(to.db, schema);
+      if (roles.length) await native.createRoles(to.db, roles);
+    }
+    progress({ phase: 'schema' });
+    await createPreData(to, target, schema, store);
+  }
+
+  const checkpoints = await store.read(to.db);
+  const totals = new Map(await Promise.all(schema.tables.map(async (t) => [keyOf(t), await dialects.source.copy.count(from, { schema: t.schema, name: t.name, only: true })] as const)));
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 50_000));
+  const counter = { batches: 0 };
+  const reports: TableCopyReport[] = [];
+  const loaded = new Set(schema.tables.filter((t) => checkpoints.get(keyOf(t))?.done).map(keyOf));
+  const done = new Set([...checkpoints.keys()].filter((k) => k.startsWith('post:')));
+  const post = schema.units.filter((u) => u.section === 'post' && !done.has(postKey(u)));
+  const allLoaded = () => loaded.size === schema.tables.length;
+  const rowsReady = (u: NativeUnit) => {
+    const need = u.needsRows;
+    if (need === '*') return allLoaded();
+    return need === undefined || loaded.has(need) || !schema.tables.some((t) => keyOf(t) === need);
+  };
+  const loads = [...schema.tables].filter((t) => !loaded.has(keyOf(t))).sort((a, b) => (totals.get(keyOf(b)) ?? 0) - (totals.get(keyOf(a)) ?? 0));
+  await runScheduled({
+    jobs: Math.max(1, options.jobs ?? 4),
+    loads: loads.map((t) => ({
+      key: keyOf(t),
+      run: async () => {
+        const checkpoint: Checkpoint = checkpoints.get(keyOf(t)) ?? { table: keyOf(t), lastKey: null, rows: 0, done: false };
+        reports.push(await copyNativeTable({ from, to, target, store, table: t, checkpoint, batchSize, counter, progress: (rows, finished) => progress({ phase: 'load', table: keyOf(t), rows, totalRows: totals.get(keyOf(t)), batches: counter.batches, tableDone: finished }) }));
+        loaded.add(keyOf(t));
+      },
+    })),
+    units: post.map((u) => ({
+      unit: u,
+      ready: () => rowsReady(u),
+      run: () => runUnit(to, target, store, u),
+    })),
+    onUnitsStart: () => progress({ phase: 'indexes' }),
+  });
+  await native.setSequences(to.db, await native.readSequences(from.db, schema.sequences.map((s) => s.name)));
+  await store.drop(to.db);
+  if (!schema.units.some((u) => u.id === `schema:${quoteIdent(target.defaultSchema)}`)) {
+    // The source has no default schema (it was dropped there): neither has the copy, once the checkpoints are gone.
+    await runStatements(to, target, [`DROP SCHEMA IF EXISTS ${quoteIdent(target.defaultSchema)}`]);
+  }
+  progress({ phase: 'done' });
+  reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  return {
+    from: from.dialect, to: to.dialect, tables: reports, rows: reports.reduce((n, r) => n + r.rows, 0), ms: performance.now() - started, resumed: resuming,
+    findings, objects: { created: schema.units.length, unsupported: schema.unsupported },
+  };
+}
+
+/** The objects a new, empty database already has: its `public` schema and PL/pgSQL. */
+function isEmptyDatabaseObject(u: NativeUnit): boolean {
+  return u.id === 'schema:public' || u.id === 'grant:schema:public' || u.id === 'extension:plpgsql';
+}
+
+/**
+ * What stops a lossless copy before anything is written: objects the reader cannot recreate (unless accepted by
+ * kind), roles the grants and policies name that the target lacks (unless created), extensions it cannot install.
+ */
+async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, to: TenantDb, options: CopyOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const accepted = new Set(options.acceptLoss ?? []);
+  for (const u of schema.unsupported) {
+    const ok = accepted.has(u.kind);
+    findings.push({
+      rule: 'copy-object-not-carried', severity: ok ? 'warning' : 'error', subject: u.name,
+      message: `${u.kind} ${u.name} cannot be recreated by the copy${ok ? ' (accepted)' : ''}`,
+      remediation: ok ? undefined : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
+    });
+  }
+  const missing = await native.missing(to.db, schema);
+  for (const e of missing.extensions) {
+    findings.push({ rule: 'copy-extension-missing', severity: 'error', subject: e, message: `the target cannot install extension ${e}`, remediation: `install ${e} on the target server (or pick a provider that offers it)` });
+  }
+  if (!options.createRoles) {
+    for (const role of missing.roles) {
+      const users = schema.units.filter((u) => u.roles.includes(role)).map((u) => `${u.kind} ${u.name}`);
+      findings.push({
+        rule: 'copy-role-missing', severity: 'error', subject: role,
+        message: `the target has no role ${role}, which ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''} name`,
+        remediation: `create the role on the target, or let the copy create it without login (createRoles, --create-roles)`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Pre-data in one transaction, with the checkpoint records: a copy killed here starts over cleanly. An empty
+ * `public` goes first, so that the source's (its owner, privileges and comment) is created in its place.
+ */
+async function createPreData(to: TenantDb, target: Dialect, schema: NativeSchema, store: CheckpointStore): Promise<void> {
+  const statements = [
+    'DROP SCHEMA IF EXISTS public',
+    "SET LOCAL check_function_bodies = off",
+    'SET LOCAL search_path = pg_catalog',
+    ...schema.units.filter((u) => u.section === 'pre').flatMap((u) => u.sql),
+    'SET LOCAL search_path TO DEFAULT',
+  ];
+  const migrations = target.migrations;
+  const model = await target.introspect(to.db);
+  await target.bulk.inTransaction(to, async (session) => {
+    for (const statement of statements) await session.execute(CompiledQuery.raw(statement));
+    if (!schema.units.some((u) => u.id === 'schema:public')) await session.execute(CompiledQuery.raw('CREATE SCHEMA IF NOT EXISTS public'));
+    for (const statement of migrations.compile(store.createOp(), model)) await session.execute(CompiledQuery.raw(statement.sql));
+    for (const table of schema.tables) await session.execute(store.start(to.db, keyOf(table)));
+  });
+}
+
+async function runStatements(to: TenantDb, target: Dialect, statements: string[]): Promise<void> {
+  await target.bulk.inTransaction(to, async (session) => {
+    for (const statement of statements) await session.execute(CompiledQuery.raw(statement));
+  });
+}
+
+/** One post-data unit and its checkpoint record, in one transaction: a resumed copy skips the units already done. */
+async function runUnit(to: TenantDb, target: Dialect, store: CheckpointStore, unit: NativeUnit): Promise<void> {
+  await target.bulk.inTransaction(to, async (session) => {
+    await session.execute(CompiledQuery.raw('SET LOCAL search_path = pg_catalog'));
+    for (const statement of unit.sql) await session.execute(CompiledQuery.raw(statement));
+    await session.execute(CompiledQuery.raw('SET LOCAL search_path TO DEFAULT'));
+    await session.execute(store.start(to.db, postKey(unit)));
+  });
+}
+
+/** Checkpoint name of a post-data unit (ids can be longer than the record's name column). */
+function postKey(unit: NativeUnit): string {
+  return `post:${createHash('sha256').update(unit.id).digest('hex').slice(0, 40)}`;
+}
+
+const keyOf = (t: NativeTable) => t.q;
+
+/** Quotes a name the way the checkpoint and change tables are named (plain lower-case names stay bare). */
+function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+interface NativeTableContext {
+  from: TenantDb;
+  to: TenantDb;
+  target: Dialect;
+  store: CheckpointStore;
+  table: NativeTable;
+  checkpoint: Checkpoint;
+  batchSize: number;
+  counter: { batches: number };
+  progress: (rows: number, done: boolean) => void;
+}
+
+/**
+ * One table's rows, server to server: key ranges of `batchSize` rows after the checkpoint's key, each written with
+ * its checkpoint in one target transaction; a table without a key goes in one transaction.
+ */
+async function copyNativeTable(ctx: NativeTableContext): Promise<TableCopyReport> {
+  const started = performance.now();
+  const direct = ctx.target.copy.direct!;
+  const state = { ...ctx.checkpoint };
+  const resumedAt = state.rows;
+  const ref = { schema: ctx.table.schema, name: ctx.table.name, only: true };
+  const columns = ctx.table.columns.map((name) => ({ name, type: { kind: 'text' as const } }));
+  const key = ctx.table.key.map((name) => ({ name, type: { kind: 'text' as const } }));
+  let batches = 0;
+  while (!state.done) {
+    let upTo: unknown[] | null = null;
+    if (key.length) {
+      const end = await ctx.target.copy.readPage(ctx.from, { table: ref, columns: key, key, after: state.lastKey, offset: ctx.batchSize - 1, limit: 1 });
+      upTo = end[0] ?? null;
+    }
+    const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: upTo === null };
+    const copied = await direct.copyPage(ctx.from, ctx.to, { table: ref, targetTable: ref, columns, key, after: state.lastKey, upTo }, async (run, rows) => {
+      next.rows = state.rows + rows;
+      const query = ctx.store.record(ctx.to.db, next);
+      await run(query.sql, query.parameters as unknown[]);
+    });
+    next.rows = state.rows + copied;
+    Object.assign(state, next);
+    batches++;
+    ctx.counter.batches++;
+    ctx.progress(state.rows, state.done);
+  }
+  return { table: keyOf(ctx.table), rows: state.rows, batches, method: 'direct', resumedAt, ms: performance.now() - started };
+}

@@ -1,0 +1,110 @@
+import type { TenantDb } from '../../connect.ts';
+import type { Finding } from '../../contracts/finding.ts';
+import type { Dialect } from '../../dialects/dialect.ts';
+import type { NativeSchema, NativeUnit } from '../../dialects/native-schema.ts';
+import { diffNeutral } from '../../schema/neutral.ts';
+import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../machinery.ts';
+
+export interface SchemaVerification {
+  /** `native`: every object's definition compared; `neutral`: the dialect-neutral projection (different engines). */
+  mode: 'native' | 'neutral';
+  /** Objects compared (native) or tables and views compared (neutral). */
+  compared: number;
+  findings: Finding[];
+}
+
+/** BYOS's own tables, qualified as the catalog reader names them (plain names need no quotes). */
+function machinery(dialect: Dialect): string[] {
+  return MACHINERY_TABLES.map((t) => `${dialect.defaultSchema}.${t}`);
+}
+
+/**
+ * Compares the schema objects of two databases. Same engine: every object read in the engine's own terms (tables,
+ * keys, indexes, functions, triggers, policies, row security, grants, comments…) must exist on both sides with the
+ * same definition, and no sequence may be behind the source or behind its column's largest value. Different engines:
+ * the neutral projection (tables, columns, keys, indexes, views) must be equal.
+ */
+export async function verifySchemas(from: TenantDb, to: TenantDb, dialects: { source: Dialect; target: Dialect }): Promise<SchemaVerification> {
+  const { source, target } = dialects;
+  if (source.native && source.name === target.name) {
+    const options = { excludeTables: machinery(source), excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX };
+    const [a, b] = await Promise.all([source.native.read(from.db, options), target.native!.read(to.db, options)]);
+    const findings = compareNative(a, b);
+    const targetStates = new Map((await target.native!.readSequences(to.db, a.sequences.filter((s) => b.sequences.some((t) => t.name === s.name)).map((s) => s.name))).map((s) => [s.name, s]));
+    for (const s of a.sequences) {
+      const t = targetStates.get(s.name);
+      if (t && position(t) < position(s)) {
+        findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: s.name, message: `sequence ${s.name} is at ${describe(t)} on the target, behind the source's ${describe(s)}: new rows would reuse numbers` });
+      }
+    }
+    for (const behind of await target.native!.sequencesBehind(to.db)) {
+      findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: behind.sequence, message: `sequence ${behind.sequence} is at ${behind.value} on the target, behind the largest ${behind.column} (${behind.max}): the next insert would collide` });
+    }
+    return { mode: 'native', compared: a.units.length, findings };
+  }
+  const [a, b] = await Promise.all([source.introspect(from.db), target.introspect(to.db)]);
+  const own = (names: string[]) => (t: { schema: string; name: string }) => !names.includes(`${t.schema}.${t.name}`);
+  const strip = (model: typeof a, names: string[]) => ({ ...model, tables: model.tables.filter(own(names)) });
+  const differences = diffNeutral(strip(a, machinery(source)), strip(b, machinery(target)), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
+  return {
+    mode: 'neutral',
+    compared: a.tables.length + a.views.length,
+    findings: differences.map((d) => ({ rule: 'verify-schema-differs', severity: 'error', subject: d.split(':')[0] ?? d, message: d })),
+  };
+}
+
+/** Unit by unit: missing, extra, or defined differently. */
+function compareNative(a: NativeSchema, b: NativeSchema): Finding[] {
+  const findings: Finding[] = [];
+  const there = new Map(b.units.map((u) => [u.id, u]));
+  const here = new Set(a.units.map((u) => u.id));
+  for (const u of a.units) {
+    const other = there.get(u.id);
+    if (!other) {
+      findings.push({ rule: 'verify-object-missing', severity: 'error', subject: u.name, message: `${describeUnit(u)} is missing on the target` });
+      continue;
+    }
+    const difference = firstDifference(u.sql, other.sql);
+    if (difference) findings.push({ rule: 'verify-object-differs', severity: 'error', subject: u.name, message: `${describeUnit(u)} differs on the target: ${difference}` });
+  }
+  for (const u of b.units) {
+    if (!here.has(u.id)) findings.push({ rule: 'verify-object-extra', severity: 'error', subject: u.name, message: `${describeUnit(u)} exists on the target only` });
+  }
+  const unsupported = (s: NativeSchema) => new Set(s.unsupported.map((x) => `${x.kind} ${x.name}`));
+  const left = unsupported(a);
+  const right = unsupported(b);
+  for (const x of left) if (!right.has(x)) findings.push({ rule: 'verify-object-missing', severity: 'error', subject: x, message: `${x} is missing on the target` });
+  return findings;
+}
+
+function describeUnit(u: NativeUnit): string {
+  const what = u.kind === 'grant' ? 'privileges on' : u.kind === 'materialized-view' && u.id.startsWith('refresh:') ? 'the data of materialized view' : u.kind.replace(/-/g, ' ');
+  return `${what} ${u.name}`;
+}
+
+/** The first line that differs, in the first statement that differs: `source has «…», target has «…»`. */
+function firstDifference(a: string[], b: string[]): string | undefined {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === undefined || b[i] === undefined) return `source has «${short(a[i] ?? '(nothing)')}», target has «${short(b[i] ?? '(nothing)')}»`;
+    const left = a[i]!.split('\n');
+    const right = b[i]!.split('\n');
+    const at = left.findIndex((line, n) => line !== right[n]);
+    const line = at < 0 ? left.length : at;
+    return `${left.length > 1 ? `line ${line + 1}: ` : ''}source has «${short(left[line] ?? '(nothing)')}», target has «${short(right[line] ?? '(nothing)')}»`;
+  }
+  return undefined;
+}
+
+function short(text: string): string {
+  const flat = text.trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}…` : flat;
+}
+
+function position(s: { lastValue: string; isCalled: boolean }): bigint {
+  return BigInt(s.lastValue) - (s.isCalled ? 0n : 1n);
+}
+
+function describe(s: { lastValue: string; isCalled: boolean }): string {
+  return s.isCalled ? s.lastValue : `${s.lastValue} (not yet used)`;
+}
