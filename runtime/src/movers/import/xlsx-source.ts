@@ -1,5 +1,6 @@
 import { type CellValue, inBatches, type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
 import { DEFAULT_ZIP_LIMITS, guardZip, ZipLimitError, type ZipLimits } from './zip-guard.ts';
+import { openWorkbookReader } from './xlsx-workbook-reader.ts';
 
 export interface XlsxReadOptions {
   /** Sheet to read; the first one when absent. */
@@ -40,9 +41,9 @@ export async function openXlsxSource(path: string, options: XlsxReadOptions = {}
     throw error instanceof ZipLimitError ? error : new SourceError(error.message);
   });
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) throw new SourceError(`${path} is not an XLSX workbook (no xl/workbook.xml inside)`);
-  // exceljs loads only for workbooks: a CSV import does not pay for it.
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  // exceljs loads only for workbooks: a CSV import does not pay for it. Read through the zip's central
+  // directory, not exceljs's single streaming pass, which can lose xl/workbook.xml (exceljs #3064).
+  const reader = await openWorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const seen: string[] = [];
   let sheetName = '';
   async function* records(): AsyncGenerator<SourceRow> {
