@@ -101,7 +101,7 @@ export interface DirectCopy {
   copyPage(
     source: CopyTenant,
     target: CopyTenant,
-    request: PageRequest & { targetTable: TableRef },
+    request: PageRequest & { targetTable: TableRef; format?: 'binary' | 'text' },
     finish: (run: (sql: string, params: unknown[]) => Promise<void>, rows: number) => Promise<void>,
   ): Promise<number>;
 }

@@ -54,6 +54,8 @@ export interface NativeTable {
   columns: string[];
   /** Primary key columns, or empty. */
   key: string[];
+  /** Every column's type has a binary form (some extension types, such as isn's, have only text). */
+  binary: boolean;
   /** Id of the table's own unit. */
   unit: string;
 }
@@ -69,6 +71,8 @@ export interface SequenceState {
 }
 
 export interface NativeSchema {
+  /** The server's version (`server_version_num`, e.g. 180004): deparsed text can differ between major versions. */
+  version: number;
   /** Every object, in an order that creates each after what it needs. */
   units: NativeUnit[];
   tables: NativeTable[];
@@ -92,6 +96,11 @@ export interface NativeSchemaDialect {
   readSequences(db: Kysely<any>, names: readonly string[]): Promise<SequenceState[]>;
   /** Sets sequences to the given positions. */
   setSequences(db: Kysely<any>, states: readonly SequenceState[]): Promise<void>;
+  /**
+   * Deparses view bodies read on a server of another major version the way this server prints them (each is
+   * created as a temporary view, read back, and rolled back), so definitions compare across versions.
+   */
+  redeparseViews(db: Kysely<any>, bodies: readonly string[]): Promise<string[]>;
   /** Sequences owned by a column whose next value would collide with a value already in the column. */
   sequencesBehind(db: Kysely<any>): Promise<{ sequence: string; column: string; value: string; max: string }[]>;
 }

@@ -12,6 +12,9 @@ const RAW_TEXT = { getTypeParser: () => (text: string) => text };
 const READ_SETTINGS =
   "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
 
+/** Text COPY between servers: output settings that read back exactly, on both sides of the pipe. */
+const WRITE_SETTINGS = "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'";
+
 const tableSql = (t: TableRef) => (t.schema ? `${q(t.schema)}.${q(t.name)}` : q(t.name));
 /** A table read from: its own rows only when `only` is set. */
 const readSql = (t: TableRef) => `${t.only ? 'ONLY ' : ''}${tableSql(t)}`;
@@ -101,7 +104,7 @@ async function* scan(tenant: CopyTenant, table: TableRef, columns: readonly Read
 async function copyPage(
   source: CopyTenant,
   target: CopyTenant,
-  request: PageRequest & { targetTable: TableRef },
+  request: PageRequest & { targetTable: TableRef; format?: 'binary' | 'text' },
   finish: (run: (sql: string, params: unknown[]) => Promise<void>, rows: number) => Promise<void>,
 ): Promise<number> {
   const from = await (source.native as pg.Pool).connect();
@@ -119,8 +122,14 @@ async function copyPage(
     await into.query('BEGIN');
     const literal = (value: unknown) => from.escapeLiteral(String(parameter(value)));
     const columns = request.columns.map((c) => q(c.name)).join(', ');
-    const reader = from.query(copyTo(`COPY (${pageSql({ ...request, limit: undefined }, columns, literal)}) TO STDOUT (FORMAT binary)`));
-    const writer = into.query(copyFrom(`COPY ${tableSql(request.targetTable)} (${columns}) FROM STDIN (FORMAT binary)`));
+    // Text where a type has no binary form; both servers then use the same text, with the same settings.
+    const format = request.format ?? 'binary';
+    if (format === 'text') await from.query(WRITE_SETTINGS);
+    if (format === 'text') await into.query(WRITE_SETTINGS);
+    const reader = from.query(copyTo(`COPY (${pageSql({ ...request, limit: undefined }, columns, literal)}) TO STDOUT (FORMAT ${format})`));
+    // A table can have no columns and still rows (INSERT … DEFAULT VALUES): no column list then.
+    const columnList = request.columns.length ? ` (${columns})` : '';
+    const writer = into.query(copyFrom(`COPY ${tableSql(request.targetTable)}${columnList} FROM STDIN (FORMAT ${format})`));
     await pipeline(reader, writer);
     const rows = Number(writer.rowCount ?? 0);
     await finish(async (sql, params) => {

@@ -146,7 +146,7 @@ async function createPreData(to: TenantDb, target: Dialect, schema: NativeSchema
   const migrations = target.migrations;
   const model = await target.introspect(to.db);
   await target.bulk.inTransaction(to, async (session) => {
-    for (const statement of statements) await session.execute(CompiledQuery.raw(statement));
+    for (const statement of statements) await session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, schema));
     if (!schema.units.some((u) => u.id === 'schema:public')) await session.execute(CompiledQuery.raw('CREATE SCHEMA IF NOT EXISTS public'));
     for (const statement of migrations.compile(store.createOp(), model)) await session.execute(CompiledQuery.raw(statement.sql));
     for (const table of schema.tables) await session.execute(store.start(to.db, keyOf(table)));
@@ -163,10 +163,19 @@ async function runStatements(to: TenantDb, target: Dialect, statements: string[]
 async function runUnit(to: TenantDb, target: Dialect, store: CheckpointStore, unit: NativeUnit): Promise<void> {
   await target.bulk.inTransaction(to, async (session) => {
     await session.execute(CompiledQuery.raw('SET LOCAL search_path = pg_catalog'));
-    for (const statement of unit.sql) await session.execute(CompiledQuery.raw(statement));
+    for (const statement of unit.sql) await session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, { units: [unit] }));
     await session.execute(CompiledQuery.raw('SET LOCAL search_path TO DEFAULT'));
     await session.execute(store.start(to.db, postKey(unit)));
   });
+}
+
+/** Names the object whose statement the target refused, with the statement's first line. */
+function failedAt(statement: string, schema: { units: NativeUnit[] }) {
+  return (error: Error): never => {
+    const unit = schema.units.find((u) => u.sql.includes(statement));
+    const where = unit ? `${unit.kind.replace(/-/g, ' ')} ${unit.name}` : 'the copy';
+    throw new Error(`creating ${where} on the target failed: ${error.message} (statement: ${statement.split('\n')[0]!.slice(0, 200)})`, { cause: error });
+  };
 }
 
 /** Checkpoint name of a post-data unit (ids can be longer than the record's name column). */
@@ -198,6 +207,14 @@ interface NativeTableContext {
  * its checkpoint in one target transaction; a table without a key goes in one transaction.
  */
 async function copyNativeTable(ctx: NativeTableContext): Promise<TableCopyReport> {
+  try {
+    return await copyNativeRows(ctx);
+  } catch (error) {
+    throw new Error(`copying the rows of ${ctx.table.q} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function copyNativeRows(ctx: NativeTableContext): Promise<TableCopyReport> {
   const started = performance.now();
   const direct = ctx.target.copy.direct!;
   const state = { ...ctx.checkpoint };
@@ -213,7 +230,7 @@ async function copyNativeTable(ctx: NativeTableContext): Promise<TableCopyReport
       upTo = end[0] ?? null;
     }
     const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: upTo === null };
-    const copied = await direct.copyPage(ctx.from, ctx.to, { table: ref, targetTable: ref, columns, key, after: state.lastKey, upTo }, async (run, rows) => {
+    const copied = await direct.copyPage(ctx.from, ctx.to, { table: ref, targetTable: { schema: ref.schema, name: ref.name }, columns, key, after: state.lastKey, upTo, format: ctx.table.binary ? 'binary' : 'text' }, async (run, rows) => {
       next.rows = state.rows + rows;
       const query = ctx.store.record(ctx.to.db, next);
       await run(query.sql, query.parameters as unknown[]);

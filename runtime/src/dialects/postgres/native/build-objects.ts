@@ -33,13 +33,14 @@ export function buildExtensions(drafts: Drafts, rows: { key: string; q: string; 
 
 interface TypeRow extends Owned {
   kind: string;
+  name: string;
   also: string[];
   labels: string[] | null;
   base: string | null;
   default_expr: string | null;
   not_null: boolean;
   collation: string | null;
-  constraints: [name: string, kind: string, definition: string, key: string][] | null;
+  constraints: [name: string, kind: string, definition: string, key: string, bare: string][] | null;
   attributes: [name: string, type: string, collation: string | null][] | null;
   range: { subtype: string; opclass: string | null; collation: string | null; canonical: string | null; diff: string | null; multirange: string } | null;
 }
@@ -57,7 +58,8 @@ export function buildTypes(drafts: Drafts, rows: TypeRow[]): void {
       const parts = [`CREATE DOMAIN ${t.q} AS ${t.base}`];
       if (t.collation) parts.push(`COLLATE ${t.collation}`);
       if (t.default_expr !== null) parts.push(`DEFAULT ${t.default_expr}`);
-      const namedNotNull = (t.constraints ?? []).find((c) => c[1] === 'n');
+      // PostgreSQL 18 names a domain's NOT NULL; the default name reads as a plain NOT NULL, as on older servers.
+      const namedNotNull = (t.constraints ?? []).find((c) => c[1] === 'n' && c[4] !== `${t.name}_not_null`);
       if (namedNotNull) parts.push(`CONSTRAINT ${namedNotNull[0]} NOT NULL`);
       else if (t.not_null) parts.push('NOT NULL');
       sql.push(parts.join(' '));

@@ -15,7 +15,7 @@ export interface RelationRow {
   key: string; kind: string; schema_q: string; schema: string; name: string; q: string; owner: string; comment: string | null;
   acl: AclTriple[] | null; acl_default: AclTriple[] | null; also: string[]; persistence: string; is_partition: boolean; options: string[] | null;
   row_security: boolean; force_row_security: boolean; replica_identity: string; has_children: boolean; access_method: string | null;
-  populated: boolean; typed: boolean; partition_key: string | null; partition_bound: string | null; parents: string[] | null;
+  populated: boolean; typed: boolean; binary_io: boolean; partition_key: string | null; partition_bound: string | null; parents: string[] | null;
   view_definition: string | null; foreign_table: { server: string; options: string[] | null } | null;
   sequence: (SequenceRow & { identity: boolean; owned_by: { table: string; column: string } | null }) | null;
   columns: ColumnRow[] | null; primary_key: [string][] | null;
@@ -42,11 +42,16 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
     const word = WORD[r.kind]!;
     const columns = r.columns ?? [];
     const sql: string[] = [];
+    let selfReferencing: string[] | undefined;
     if (r.kind === 'v' || r.kind === 'm') {
       const options = r.options?.length ? ` WITH (${relOptions(r.options)})` : '';
       const using = r.kind === 'm' && r.access_method && r.access_method !== 'heap' ? ` USING ${r.access_method}` : '';
       const body = (r.view_definition ?? '').trim().replace(/;$/, '');
       sql.push(`CREATE ${word} ${r.q}${using}${options} AS\n${body}${r.kind === 'm' ? '\nWITH NO DATA' : ''}`);
+      if (r.kind === 'v') {
+        const placeholder = columns.map((c) => `NULL::${c.type} AS ${c.q}`).join(', ');
+        selfReferencing = [`CREATE VIEW ${r.q}${options} AS\nSELECT ${placeholder}`, `CREATE OR REPLACE VIEW ${r.q}${options} AS\n${body}`];
+      }
     } else if (r.is_partition) {
       const parent = byName.get(r.parents![0]!);
       const parentColumns = (parent?.columns ?? []).map((c) => c.name).join('\u0000');
@@ -77,6 +82,7 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
     const identityKeys = columns.map((c) => c.identity_sequence?.key);
     const kind = r.kind === 'v' ? 'view' : r.kind === 'm' ? 'materialized-view' : r.kind === 'f' ? 'foreign-table' : r.is_partition ? 'partition' : 'table';
     const unit = drafts.add({ id: unitId('relation', r.q), kind, name: r.q, table: r.q, section: 'pre', sql, keys: [r.key, ...r.also, ...identityKeys], deps: r.parents?.map((p) => unitId('relation', p)) ?? [] });
+    if (selfReferencing) unit.selfReferencing = [...selfReferencing, ...sql.slice(1)];
     const grants = aclStatements(`TABLE ${r.q}`, r.acl, r.acl_default, drafts.roles);
     for (const c of columns) grants.push(...columnGrants(r.q, c.q, c.acl, drafts.roles));
     for (const c of columns) {
@@ -95,7 +101,7 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
     }
     if (r.kind === 'r') {
       tables.push({
-        schema: r.schema, name: r.name, q: r.q, unit: unit.id,
+        schema: r.schema, name: r.name, q: r.q, unit: unit.id, binary: r.binary_io,
         columns: columns.filter((c) => !c.generated).map((c) => c.name),
         key: (r.primary_key ?? []).map(([q]) => columns.find((c) => c.q === q)?.name ?? q),
       });

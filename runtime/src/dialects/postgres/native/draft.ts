@@ -18,6 +18,11 @@ export interface Draft {
   depKeys: string[];
   /** The relation whose rows must be loaded before this post-data unit runs. */
   needsRows?: string;
+  /**
+   * A view that selects from itself (CREATE OR REPLACE can make one): statements that create it in two steps, a
+   * placeholder with its columns' types first, pg_dump's way; used when pg_depend shows the self-reference.
+   */
+  selfReferencing?: string[];
   roles: string[];
 }
 

@@ -54,7 +54,7 @@ export async function readPostgresSchema(db: Kysely<any>, options: { excludeTabl
       const owner = sequenceRows.find((r) => r.q === s.name)?.sequence?.owned_by;
       s.ownedBy = owner ? `${owner.table}.${owner.column}` : null;
     }
-    return { units, tables, sequences, unsupported: [...drafts.unsupported, ...(unsupported as { kind: string; name: string }[])] };
+    return { version: Number(self!.version), units, tables, sequences, unsupported: [...drafts.unsupported, ...(unsupported as { kind: string; name: string }[])] };
   });
 }
 
@@ -73,6 +73,15 @@ async function readSequenceStates(run: (text: string) => Promise<Rows>, names: r
     for (const r of rows) states.push({ name: r.name, lastValue: r.last_value, isCalled: r.is_called, ownedBy: null });
   }
   return states;
+}
+
+/** Carries the result out of a transaction that must roll back. */
+class Redeparsed extends Error {
+  readonly bodies: string[];
+  constructor(bodies: string[]) {
+    super('redeparsed');
+    this.bodies = bodies;
+  }
 }
 
 export const postgresNativeSchema: NativeSchemaDialect = {
@@ -102,6 +111,26 @@ export const postgresNativeSchema: NativeSchemaDialect = {
   async setSequences(db, states) {
     for (const s of states) {
       await sql`select setval(${s.name}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(db);
+    }
+  },
+
+  async redeparseViews(db, bodies) {
+    if (!bodies.length) return [];
+    try {
+      return await db.transaction().execute(async (trx) => {
+        await sql`set local search_path = pg_catalog`.execute(trx);
+        const out: string[] = [];
+        for (const [i, body] of bodies.entries()) {
+          const name = `byos_redeparse_${i}`;
+          await sql.raw(`CREATE TEMPORARY VIEW ${name} AS\n${body}`).execute(trx);
+          out.push((await sql<{ d: string }>`select pg_get_viewdef(${`pg_temp.${name}`}::regclass) as d`.execute(trx)).rows[0]!.d.trim().replace(/;$/, ''));
+        }
+        // Nothing of this stays: the temporary views go with the rollback.
+        throw new Redeparsed(out);
+      });
+    } catch (error) {
+      if (error instanceof Redeparsed) return error.bodies;
+      throw error;
     }
   },
 

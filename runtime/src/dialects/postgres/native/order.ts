@@ -29,7 +29,9 @@ export function orderUnits(drafts: Draft[], edges: { key: string; ref: string }[
   }
   for (const e of edges) {
     const from = unitOfKey.get(e.key);
-    if (from) link(from, unitOfKey.get(e.ref));
+    const to = unitOfKey.get(e.ref);
+    if (from && from === to && from.selfReferencing && e.key !== e.ref) from.sql = from.selfReferencing;
+    if (from) link(from, to);
   }
   settleSections(drafts, byId, deps);
   const units: NativeUnit[] = [];

@@ -49,7 +49,7 @@ select d.classid::regclass::text || ':' || d.objid::int8 as key, ${KEY('pg_exten
 from pg_depend d where d.deptype = 'e' and d.refclassid = 'pg_extension'::regclass`;
 
 export const TYPES = `
-select ${KEY('pg_type', 't.oid')} as key, t.typtype as kind, format('%I.%I', n.nspname, t.typname) as q,
+select ${KEY('pg_type', 't.oid')} as key, t.typtype as kind, format('%I.%I', n.nspname, t.typname) as q, t.typname as name,
   quote_ident(pg_get_userbyid(t.typowner)) as owner, obj_description(t.oid, 'pg_type') as comment, ${ACL('t.typacl', "'T'", 't.typowner')},
   array_remove(array[${KEY('pg_type', 't.typarray')}, ${KEY('pg_class', 't.typrelid')},
     (select ${KEY('pg_type', 'r.rngmultitypid')} from pg_range r where r.rngtypid = t.oid),
@@ -60,7 +60,7 @@ select ${KEY('pg_type', 't.oid')} as key, t.typtype as kind, format('%I.%I', n.n
   t.typnotnull as not_null,
   case when t.typcollation <> 0 and t.typcollation <> (select b.typcollation from pg_type b where b.oid = t.typbasetype)
     then (select format('%I.%I', cn.nspname, co.collname) from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace where co.oid = t.typcollation) end as collation,
-  case when t.typtype = 'd' then (select json_agg(json_build_array(quote_ident(c.conname), c.contype, pg_get_constraintdef(c.oid), ${KEY('pg_constraint', 'c.oid')}) order by c.conname)
+  case when t.typtype = 'd' then (select json_agg(json_build_array(quote_ident(c.conname), c.contype, pg_get_constraintdef(c.oid), ${KEY('pg_constraint', 'c.oid')}, c.conname) order by c.conname)
     from pg_constraint c where c.contypid = t.oid) end as constraints,
   case when t.typtype = 'c' then (select json_agg(json_build_array(quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
       case when a.attcollation <> 0 and a.attcollation <> at.typcollation
@@ -116,6 +116,10 @@ select ${KEY('pg_class', 'c.oid')} as key, c.relkind as kind, quote_ident(n.nspn
   c.relforcerowsecurity as force_row_security, c.relreplident as replica_identity, c.relhassubclass as has_children,
   case when c.relam <> 0 and c.relkind in ('r', 'm') then (select amname from pg_am where oid = c.relam) end as access_method,
   c.relispopulated as populated, c.reloftype <> 0 as typed,
+  not exists (select 1 from pg_attribute a join pg_type t on t.oid = a.atttypid
+    left join pg_type b on b.oid = t.typbasetype left join pg_type e on e.oid = coalesce(nullif(b.typelem, 0), t.typelem)
+    where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      and (t.typsend = 0 or t.typreceive = 0 or b.typsend = 0 or b.typreceive = 0 or e.typsend = 0 or e.typreceive = 0)) as binary_io,
   case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
   case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
   (select json_agg(format('%I.%I', pn.nspname, pc.relname) order by i.inhseqno) from pg_inherits i join pg_class pc on pc.oid = i.inhparent
