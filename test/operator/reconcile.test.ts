@@ -82,7 +82,7 @@ describe('byos reconcile, GitOps end to end on local databases', { timeout: 240_
 
     const run = await runCli(['reconcile', ...common, '--profiles', profiles, '--writers-stopped', '--json']);
     expect(run.stderr).not.toContain(String(target.password));
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
     const dev = JSON.parse(run.stdout).tenants.find((t: { tenant: string }) => t.tenant === 'dev-sqlite');
     expect(dev.done[0]).toMatch(/switch from local-sqlite.*15,609 rows copied.*verified equal/);
 

@@ -196,7 +196,7 @@ export async function cutover(
     } else if (ctx.verify === 'changed' && ctx.pre) {
       ({ report: verification, scope } = await verifyInPause(sides, ctx.pre, ctx.sample ?? 0));
     } else {
-      verification = await verifyDatabases({ from: sides.from, to: sides.to, tables: names, sample: ctx.sample ?? 0 });
+      verification = await verifyDatabases({ from: sides.from, to: sides.to, tables: names, sample: ctx.sample ?? 0, schema: false });
       scope = { mode: 'checksums', counted: names, checksummed: names, keysRechecked: verification.tables.reduce((n, t) => n + t.sampled, 0) };
     }
     lap('verifyMs');

@@ -1,6 +1,8 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import type { TenantDb } from '../connect.ts';
-import { catchUp, cutover, fingerprint, type SwitchOptions, type SwitchReport } from './context.ts';
+import { loadDialect } from '../dialects/index.ts';
+import { verifySchemas } from '../movers/verify/schema.ts';
+import { catchUp, cutover, fingerprint, type SwitchOptions, type SwitchReport, SwitchVerificationError } from './context.ts';
 import type { SwitchJournal, SwitchStep } from './journal.ts';
 import { type PreVerification, preVerify } from './pause-verify.ts';
 
@@ -36,6 +38,15 @@ export async function handOver(ctx: {
   const destinationPrint = fingerprint(destination);
   const verify = options.verify ?? 'changed';
   let changesReplayed = 0;
+  // The schema does not change during a switch: its objects are compared once, before writers are held.
+  options.onProgress?.({ step: 'pre-verifying', message: 'comparing the schema objects' });
+  const [from, to] = await Promise.all([loadDialect(sides.from.dialect), loadDialect(sides.to.dialect)]);
+  const schema = await verifySchemas(sides.from, sides.to, { source: from, target: to }, ctx.tables);
+  const wrong = schema.findings.filter((f) => f.severity === 'error');
+  if (wrong.length) {
+    await record('verify-failed', { findings: wrong });
+    throw new SwitchVerificationError(tenant, wrong);
+  }
   let pre: PreVerification | undefined;
   if (verify === 'changed') {
     options.onProgress?.({ step: 'pre-verifying', message: `checksumming ${ctx.tables.length} tables before the pause` });

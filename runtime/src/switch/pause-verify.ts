@@ -97,7 +97,7 @@ export async function preVerify(sides: Sides): Promise<PreVerification> {
   const keys = new ChangedKeys();
   const started = performance.now();
   const tables = sides.tables.map((t) => t.name);
-  const report = await verifyDatabases({ from: sides.from, to: sides.to, tables, sample: 0 });
+  const report = await verifyDatabases({ from: sides.from, to: sides.to, tables, sample: 0, schema: false });
   const mismatched = new Set(report.tables.filter((t) => !t.equal).map((t) => t.table));
   const structural = new Set<string>();
   for (const f of report.findings) {
@@ -185,7 +185,7 @@ export async function verifyInPause(
 ): Promise<{ report: VerifyReport; scope: VerificationScope }> {
   const names = sides.tables.map((t) => t.name);
   const counts = await compareCounts(sides.from, sides.to, names);
-  const full = pre.checksumInPause.length ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.checksumInPause, sample }) : undefined;
+  const full = pre.checksumInPause.length ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.checksumInPause, sample, schema: false }) : undefined;
   const rechecked = await recheckKeys(sides.from, sides.to, pre.keys, sides.targetTables);
   const findings = [...counts.findings, ...(full?.findings ?? []), ...rechecked.findings];
   const tables = counts.tables.map((t) => full?.tables.find((f) => f.table === t.table) ?? t);

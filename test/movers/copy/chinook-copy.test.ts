@@ -117,7 +117,9 @@ describe('copy Postgres → Postgres', () => {
     const to = await freshTenantDb('postgres', 'copy_pg_bulk');
     const report = await copyDatabase({ from, to, batchSize: 1000, direct: false, tables: ['gadget', 'counter', 'artist', 'album'] });
     expect(report.tables.map((t) => t.method)).toEqual(['bulk', 'bulk', 'bulk', 'bulk']);
-    const verified = await verifyDatabases({ from, to, tables: ['gadget', 'counter', 'artist', 'album'] });
+    // A subset through the decoded path is a neutral copy (types and numbering through the SchemaModel, see
+    // docs/type-mapping.md), not the lossless native one: its rows are what is compared here.
+    const verified = await verifyDatabases({ from, to, tables: ['gadget', 'counter', 'artist', 'album'], schema: false });
     expect(verified.findings).toEqual([]);
     const tags = await sql<{ tags: string }>`select tags::text as tags from gadget where id = 5`.execute(to.db);
     expect(tags.rows[0]!.tags).toBe('{t5,NULL,"quote\\"5"}');

@@ -69,7 +69,8 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
       key: keyOf(t),
       run: async () => {
         const checkpoint: Checkpoint = checkpoints.get(keyOf(t)) ?? { table: keyOf(t), lastKey: null, rows: 0, done: false };
-        reports.push(await copyNativeTable({ from, to, target, store, table: t, checkpoint, batchSize, counter, progress: (rows, finished) => progress({ phase: 'load', table: keyOf(t), rows, totalRows: totals.get(keyOf(t)), batches: counter.batches, tableDone: finished }) }));
+        const label = t.schema === target.defaultSchema ? t.name : t.q;
+        reports.push(await copyNativeTable({ from, to, target, store, table: t, label, checkpoint, batchSize, counter, progress: (rows, finished) => progress({ phase: 'load', table: label, rows, totalRows: totals.get(keyOf(t)), batches: counter.batches, tableDone: finished }) }));
         loaded.add(keyOf(t));
       },
     })),
@@ -196,6 +197,8 @@ interface NativeTableContext {
   target: Dialect;
   store: CheckpointStore;
   table: NativeTable;
+  /** How reports name the table: bare in the default schema, qualified elsewhere. */
+  label: string;
   checkpoint: Checkpoint;
   batchSize: number;
   counter: { batches: number };
@@ -241,5 +244,5 @@ async function copyNativeRows(ctx: NativeTableContext): Promise<TableCopyReport>
     ctx.counter.batches++;
     ctx.progress(state.rows, state.done);
   }
-  return { table: keyOf(ctx.table), rows: state.rows, batches, method: 'direct', resumedAt, ms: performance.now() - started };
+  return { table: ctx.label, rows: state.rows, batches, method: 'direct', resumedAt, ms: performance.now() - started };
 }

@@ -151,13 +151,11 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   }
   for (const column of table.columns) {
     const subject = `${table.name}.${column.name}`;
-    const exported: StoredType = source.copy.exportAs?.(column, !crossDialect) ?? { type: column.type };
-    const stored = storedType(exported.type, target);
-    for (const change of [exported, stored]) {
-      if (change.loss) findings.push({ rule: 'copy-lossy-type', severity: 'warning', subject, message: `${column.nativeType} → ${describeNeutralType(stored.type)}: ${change.loss}` });
-      if (change.note) findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `${column.nativeType} → ${describeNeutralType(stored.type)}: ${change.note}` });
+    const { type, changes } = plannedType(column, source.copy, target, !crossDialect);
+    for (const change of changes) {
+      if (change.loss) findings.push({ rule: 'copy-lossy-type', severity: 'warning', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.loss}` });
+      if (change.note) findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.note}` });
     }
-    const type = withoutDomains(stored.type);
     if (column.type.domain) findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `domain ${column.type.domain} is copied as its base type` });
     if (column.type.kind === 'enum' && type.kind === 'enum' && column.type.enumName) enums.push(column.type.enumName);
     if (column.type.kind === 'enum' && type.kind !== 'enum') {
@@ -229,8 +227,23 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   return { plan: { source: { schema: table.schema, name: table.name }, target: table.name, columns: plans, key, identity }, create, after, enums };
 }
 
+/**
+ * The type a source column gets in the target: what the source exports it as, how the target stores that, without
+ * domains; `changes` say what each step loses or changes. The copy creates this type and verification expects it.
+ */
+export function plannedType(
+  column: Column,
+  source: CopySupport,
+  target: { copy: CopySupport; capabilities: DialectCapabilities },
+  sameDialect: boolean,
+): { type: NeutralType; changes: StoredType[] } {
+  const exported: StoredType = source.exportAs?.(column, sameDialect) ?? { type: column.type };
+  const stored = storedType(exported.type, target);
+  return { type: withoutDomains(stored.type), changes: [exported, stored] };
+}
+
 /** The target's storage of `type`; enums stay enums only where the target has them. */
-function storedType(type: NeutralType, target: PlanSides['target']): StoredType {
+function storedType(type: NeutralType, target: { copy: CopySupport; capabilities: DialectCapabilities }): StoredType {
   if (type.kind === 'enum' && !target.capabilities.enums) {
     const stored = target.copy.store(type);
     return stored.type.kind === 'enum' ? { type: { kind: 'text' }, note: 'enum values become text with a CHECK listing them' } : stored;

@@ -1,8 +1,10 @@
 import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
+import type { Column, NeutralType, Table } from '../../contracts/schema-model.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeUnit } from '../../dialects/native-schema.ts';
 import { diffNeutral } from '../../schema/neutral.ts';
+import { plannedType } from '../copy/plan.ts';
 import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../machinery.ts';
 
 export interface SchemaVerification {
@@ -24,12 +26,12 @@ function machinery(dialect: Dialect): string[] {
  * same definition, and no sequence may be behind the source or behind its column's largest value. Different engines:
  * the neutral projection (tables, columns, keys, indexes, views) must be equal.
  */
-export async function verifySchemas(from: TenantDb, to: TenantDb, dialects: { source: Dialect; target: Dialect }): Promise<SchemaVerification> {
+export async function verifySchemas(from: TenantDb, to: TenantDb, dialects: { source: Dialect; target: Dialect }, tables?: readonly string[]): Promise<SchemaVerification> {
   const { source, target } = dialects;
   if (source.native && source.name === target.name) {
     const options = { excludeTables: machinery(source), excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX };
-    const [a, b] = await Promise.all([source.native.read(from.db, options), target.native!.read(to.db, options)]);
-    if (major(a.version) !== major(b.version)) await redeparseViews(a, b, (bodies) => target.native!.redeparseViews(to.db, bodies));
+    const [a, b] = (await Promise.all([source.native.read(from.db, options), target.native!.read(to.db, options)])).map((s) => (tables ? only(s, tables, source.defaultSchema) : s));
+    if (major(a!.version) !== major(b!.version)) await redeparseViews(a, b, (bodies) => target.native!.redeparseViews(to.db, bodies));
     const findings = compareNative(a, b);
     const targetStates = new Map((await target.native!.readSequences(to.db, a.sequences.filter((s) => b.sequences.some((t) => t.name === s.name)).map((s) => s.name))).map((s) => [s.name, s]));
     for (const s of a.sequences) {
@@ -48,8 +50,15 @@ export async function verifySchemas(from: TenantDb, to: TenantDb, dialects: { so
   }
   const [a, b] = await Promise.all([source.introspect(from.db), target.introspect(to.db)]);
   const own = (names: string[]) => (t: { schema: string; name: string }) => !names.includes(`${t.schema}.${t.name}`);
-  const strip = (model: typeof a, names: string[]) => ({ ...model, tables: model.tables.filter(own(names)) });
-  const differences = diffNeutral(strip(a, machinery(source)), strip(b, machinery(target)), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
+  const chosen = (t: { schema: string; name: string }) => !tables || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`);
+  const strip = (model: typeof a, names: string[]) => ({ ...model, tables: model.tables.filter((t) => own(names)(t) && chosen(t)), views: tables ? [] : model.views });
+  // Each column is expected with the type the copy gives it in this engine (SQLite's 64-bit INTEGER is a bigint).
+  const same = source.name === target.name;
+  // A primary key column is NOT NULL everywhere but in SQLite, where only a declaration makes it so.
+  const keyed = (t: Table, c: Column) => (t.primaryKey?.columns.includes(c.name) ? { ...c, nullable: false } : c);
+  const expected = { ...a, tables: a.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(plannedType(c, source.copy, target, same).type) })) })) };
+  const found = { ...b, tables: b.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(c.type) })) })) };
+  const differences = diffNeutral(strip(expected, machinery(source)), strip(found, machinery(target)), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
   return {
     mode: 'neutral',
     compared: a.tables.length + a.views.length,
@@ -57,7 +66,25 @@ export async function verifySchemas(from: TenantDb, to: TenantDb, dialects: { so
   };
 }
 
+/**
+ * Integer and floating types compared by family: a database moved back into an engine that already holds its tables
+ * (a rollback) keeps its own widths, and the rows' values are compared exactly anyway.
+ */
+function widths(type: NeutralType): NeutralType {
+  if (type.kind === 'smallint' || type.kind === 'integer') return { ...type, kind: 'bigint' };
+  if (type.kind === 'real') return { ...type, kind: 'double' };
+  return type.element ? { ...type, element: widths(type.element) } : type;
+}
+
 const major = (version: number) => Math.floor(version / 10000);
+
+/** The objects of some tables only: each relation named and whatever belongs to it (keys, indexes, triggers, grants). */
+function only(schema: NativeSchema, tables: readonly string[], defaultSchema: string): NativeSchema {
+  const wanted = new Set(schema.tables.filter((t) => tables.includes(t.q) || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`)).map((t) => t.q));
+  for (const name of tables) if (!name.includes('.')) wanted.add(`${defaultSchema}.${name}`);
+  const units = schema.units.filter((u) => (u.table !== null && wanted.has(u.table)) || (u.kind === 'grant' && u.table !== null && wanted.has(u.table)));
+  return { ...schema, units, tables: schema.tables.filter((t) => wanted.has(t.q)), sequences: schema.sequences.filter((s) => s.ownedBy !== null && [...wanted].some((w) => s.ownedBy!.startsWith(`${w}.`))), unsupported: [] };
+}
 
 /**
  * Servers of different major versions print the same view differently (PostgreSQL 16 stopped qualifying columns of
