@@ -6,6 +6,7 @@ import { type MaskFlags, maskerFromFlags, withMaskOptions } from '../mask-option
 import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { TABLE_NAME_HELP, tableFlag } from '../table-flag.ts';
 
 interface ExportFlags extends ConnectionFlags, MaskFlags {
   table?: string;
@@ -31,7 +32,7 @@ export function registerExport(program: Command): void {
     withMaskOptions(program
       .command('export')
       .description('export a table or a query to CSV or XLSX, streaming; cells a spreadsheet would run as formulas are neutralised')
-      .option('--table <name>', 'the table to export (ordered by its primary key)')
+      .option('--table <name>', `the table to export (ordered by its primary key): ${TABLE_NAME_HELP}`)
       .option('--query <sql>', 'a SELECT to export instead of a table')
       .option('--format <format>', 'csv or xlsx (default: from the --out extension)')
       .option('--out <file>', 'the file to write')
@@ -48,6 +49,7 @@ export function registerExport(program: Command): void {
       if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`--format must be csv or xlsx, got ${flags.format}`);
       const delimiter = flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
       if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError('--delimiter must be one character (or "tab")');
+      const table = flags.table === undefined ? undefined : tableFlag(flags.table);
       const masker = await maskerFromFlags(flags);
       const tenant = await connect(await profileFromFlags(flags));
       const progress = createProgress({ total: 1, json: out.json });
@@ -58,7 +60,7 @@ export function registerExport(program: Command): void {
         out: flags.out,
         bom: Boolean(flags.bom),
         ...(delimiter ? { delimiter } : {}),
-        ...(masker ? { transform: maskTransform(masker, flags.table ? { name: flags.table } : undefined) } : {}),
+        ...(masker ? { transform: maskTransform(masker, table) } : {}),
         onProgress: (rows) => {
           const now = performance.now();
           if (now - last < 1000) return;
@@ -67,7 +69,7 @@ export function registerExport(program: Command): void {
         },
       };
       try {
-        const report = flags.table ? await exportTable(tenant, flags.table, options) : await exportQuery(tenant, flags.query!, options);
+        const report = table ? await exportTable(tenant, table, options) : await exportQuery(tenant, flags.query!, options);
         progress.done();
         out.info(`${report.rows} row(s), ${report.columns.length} column(s) written to ${report.out} (${report.format})`);
         out.result(report);

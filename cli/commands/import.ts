@@ -11,6 +11,7 @@ import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '.
 import { createOutput, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Output, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { jsonSafe, rowsPerSecond } from './export.ts';
+import { TABLE_NAME_HELP, tableFlag } from '../table-flag.ts';
 
 interface ImportFlags extends ConnectionFlags {
   table?: string;
@@ -53,7 +54,7 @@ function importOptions(file: string, flags: ImportFlags): ImportOptions {
   if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError('--threshold must be a number above 0 and at most 1');
   return {
     file,
-    table: flags.table,
+    table: tableFlag(flags.table),
     create: Boolean(flags.create),
     map: parseMapFlags(flags.map),
     dryRun: Boolean(flags.dryRun),
@@ -92,8 +93,8 @@ export function registerImport(program: Command): void {
       .command('import')
       .description('import a CSV/TSV or XLSX file into a table: headers mapped, rows validated, loaded in one transaction')
       .argument('<file>', 'the CSV, TSV or XLSX file')
-      .option('--table <name>', 'target table (default schema)')
-      .option('--create', 'create the table from the file (column types inferred from the first 1,000 rows)')
+      .option('--table <name>', `target table: ${TABLE_NAME_HELP}`)
+      .option('--create', 'create the table from the file (column types inferred from the first 1,000 rows), in the schema --table names')
       .option('--sheet <name>', 'XLSX: the sheet to read (default: the first)')
       .option('--map <header=column>', 'map a header (or 1-based position) to a column; HEADER= leaves it out (repeatable)', (v: string, all: string[]) => [...all, v], [])
       .option('--mapping <file>', 'saved mapping: read when it exists, written with the settled mapping when it does not')

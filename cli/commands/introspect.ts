@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { connect, describeNeutralType, introspect, type SchemaModel } from '../../runtime/src/index.ts';
 import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_OK } from '../output.ts';
+import { formatTableName } from '../../runtime/src/schema/table-names.ts';
 
 export function registerIntrospect(program: Command): void {
   withConnectionOptions(
@@ -25,10 +26,14 @@ export function registerIntrospect(program: Command): void {
     });
 }
 
-/** A readable page: one block per table, then views, enums and domains. */
+/**
+ * A readable page: one block per table, then views, enums and domains. Tables, views, enums and domains are named
+ * as every command takes them back (`--table`): bare in the default schema, else `schema.name`, a part quoted
+ * ("a.b", doubled quotes) where it holds a dot or starts with a quote.
+ */
 export function summarize(model: SchemaModel): string {
   const lines = [`${model.dialect} database: ${model.tables.length} tables, ${model.views.length} views, ${model.enums.length} enums, ${model.domains.length} domains`];
-  const qualify = (schema: string, name: string) => (schema === model.defaultSchema ? name : `${schema}.${name}`);
+  const qualify = (schema: string, name: string) => formatTableName({ schema, name }, model.defaultSchema);
   for (const table of model.tables) {
     lines.push('', `${qualify(table.schema, table.name)}${table.comment ? `  -- ${table.comment}` : ''}`);
     for (const c of table.columns) {

@@ -4,6 +4,7 @@ import { PII_CATEGORIES, type PiiCategory, type PiiScanResult, scanPii } from '.
 import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { TABLE_NAME_HELP, tableFlag } from '../table-flag.ts';
 
 interface ScanFlags extends ConnectionFlags {
   sample?: string;
@@ -19,7 +20,7 @@ export function registerPii(program: Command): void {
       .command('scan')
       .description('classify every column from its name and a sample of its values (validated: Luhn, mod 97, NRIC check letters, ...)')
       .option('--sample <n>', 'rows sampled per table', '200')
-      .option('--table <name...>', 'scan only these tables (name or schema.name)')
+      .option('--table <name...>', `scan only these tables (every schema by default): ${TABLE_NAME_HELP}`)
       .option('--fail-on <categories>', 'exit 1 when any of these categories is found: a comma list, "special" (GDPR special categories) or "any"')
       .option('--json', 'print the scan (columns and findings) as JSON'),
   )
@@ -33,6 +34,7 @@ export function registerPii(program: Command): void {
       const out = createOutput(Boolean(flags.json));
       const sample = parseSample(flags.sample);
       const failOn = parseFailOn(flags.failOn);
+      const tables = flags.table?.map(tableFlag);
       const profile = await profileFromFlags(flags);
       const progress = createProgress({ total: 3, json: out.json });
       progress.step(`connecting to ${profile.provider} ${profile.dialect} database ${profile.database}`);
@@ -40,7 +42,7 @@ export function registerPii(program: Command): void {
       let result: PiiScanResult;
       try {
         progress.step(`sampling up to ${sample} rows per table and classifying columns`);
-        result = await scanPii(tenant, { sample, ...(flags.table ? { tables: flags.table } : {}) });
+        result = await scanPii(tenant, { sample, ...(tables ? { tables } : {}) });
         progress.step('done');
       } finally {
         progress.done();
@@ -73,7 +75,7 @@ export function formatPiiReport(result: PiiScanResult): string {
   const hits = result.columns.filter((c) => c.categories.length);
   if (hits.length === 0) return `no personal data found in ${result.columns.length} columns (sample ${result.sample} rows per table)`;
   const rows = hits.map((c) => [
-    `${c.table}.${c.column}`,
+    c.subject,
     c.categories.map((h) => `${h.category} ${h.confidence.toFixed(2)}${h.gdpr === 'special' ? ' (special)' : ''}`).join(', '),
     [...new Set(c.categories.flatMap((h) => h.frameworks))].join(' '),
     c.samples.join('  ') || '-',

@@ -30,7 +30,7 @@ export function registerTypes(program: Command): void {
     .option('--zod', 'also emit Zod schemas for every Row and Insert')
     .option('--kysely', 'also emit the Kysely DB interface')
     .option('--camel-case', 'camelCase keys (for Kysely CamelCasePlugin)')
-    .option('--include <glob>', 'only tables/views matching (repeatable; schema.table outside the default schema)', collect)
+    .option('--include <glob>', 'only tables/views whose qualified name matches (repeatable): table in the default schema, schema.table elsewhere; * any characters, ? one', collect)
     .option('--exclude <glob>', 'leave out tables/views matching (repeatable)', collect)
     .option('--bigint <as>', 'how the app reads 64-bit integers: string (pg default), number, or bigint (pg type parser, better-sqlite3 safeIntegers)')
     .option('--decimal <as>', 'how the app reads exact decimals: string (pg default) or number (a pg type parser)')

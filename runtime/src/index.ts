@@ -2,6 +2,7 @@ export * from './contracts/index.ts';
 export { connect, introspect, assertProfileAllowed, resolvePassword, type TenantDb } from './connect.ts';
 export { neutralSchema, diffNeutral, snakeCase, describeNeutralType, type NeutralSchema, type NeutralOptions } from './schema/neutral.ts';
 export { generateTypes, parseCheck, type TypegenOptions, type CheckRule } from './typegen/index.ts';
+export { parseTableName, formatTableName, formatColumnName, formatNamePart, findTable, TableNameError, type TableRef } from './schema/table-names.ts';
 export { kitCode, kitEnvFile, kitEnvironment, type KitOptions } from './kit/index.ts';
 export { sql } from 'kysely';
 export { profileFromUrl } from './url.ts';

@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { NeutralKind } from '../contracts/schema-model.ts';
+import type { TableRef } from './copy-support.ts';
 
 /**
  * A value as the bulk path accepts it, whatever the dialect: null, string, number, bigint, boolean, Date,
@@ -8,17 +9,36 @@ import type { NeutralKind } from '../contracts/schema-model.ts';
  */
 export type BulkValue = null | string | number | bigint | boolean | Date | Uint8Array | Record<string, unknown> | unknown[];
 
+/**
+ * The table a load writes: a bare string is a table of the dialect's default schema, named exactly (never parsed:
+ * `a.b` is a table whose name holds a dot); `{ schema, name }` names any schema.
+ */
+export type BulkTarget = string | TableRef;
+
+/** `{ schema?, name }` for either form of a bulk target. */
+export function bulkTargetRef(table: BulkTarget): TableRef {
+  return typeof table === 'string' ? { name: table } : table;
+}
+
 /** One connection with one transaction open on it. */
 export interface BulkSession {
   /**
-   * Streams rows into `table` (default schema) with the dialect's bulk path: `COPY FROM STDIN` on Postgres,
-   * a prepared insert on SQLite, a TDS bulk load on SQL Server. Each row lists values in `columns` order.
-   * Returns the number of rows written. A row the database refuses fails the load with a {@link BulkRowError}
-   * saying which row (counted from 0 over the whole load) where the driver tells.
+   * Streams rows into `table` with the dialect's bulk path: `COPY FROM STDIN` on Postgres, a prepared insert on
+   * SQLite, a TDS bulk load on SQL Server. Each row lists values in `columns` order. Returns the number of rows
+   * written. A row the database refuses fails the load with a {@link BulkRowError} saying which row (counted from 0
+   * over the whole load) where the driver tells. Names are always quoted, never executed.
    */
-  load(table: string, columns: readonly string[], batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>, options?: BulkLoadOptions): Promise<number>;
+  load(table: BulkTarget, columns: readonly string[], batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>, options?: BulkLoadOptions): Promise<number>;
   /** Runs a query on the same connection, inside the same transaction (build it with Kysely and `.compile()`). */
   execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<{ rows: R[]; numAffectedRows?: bigint }>;
+  /**
+   * Runs statements that name their objects unqualified (a migration op's `CREATE TABLE "t"`, compiled for the
+   * default schema) so that what they create lands in `schema`, inside the same transaction. Postgres resolves them
+   * through a search_path of that schema alone for these statements (the schema must exist); a dialect whose
+   * unqualified names cannot be pointed elsewhere (SQLite creates in `main`, SQL Server in the user's default
+   * schema) throws for any schema but its default.
+   */
+  executeInSchema(schema: string, queries: readonly CompiledQuery[]): Promise<void>;
 }
 
 /**

@@ -15,7 +15,7 @@ export { parseCheck, type CheckRule } from './checks.ts';
 export function generateTypes(model: SchemaModel, options: TypegenOptions = {}): string {
   const include = options.include?.length ? globMatcher(options.include) : () => true;
   const exclude = options.exclude?.length ? globMatcher(options.exclude) : () => false;
-  const plan = planGeneration(model, options, (name) => include(name) && !exclude(name));
+  const plan = planGeneration(model, options, (names) => names.some(include) && !names.some(exclude));
   const shapes = plan.relations.flatMap((r) => r.columns.map((c) => c.shape));
   const uses = (kind: ValueShape['kind']) => shapes.some((s) => s.kind === kind || ((s.kind === 'array' || s.kind === 'array-text') && s.element.kind === kind));
 
@@ -162,9 +162,32 @@ function kyselyTypes(plan: GenerationPlan): { lines: string[]; helpers: Set<stri
     out.push('}', '');
   }
   out.push('export interface DB {');
-  for (const relation of plan.relations) out.push(`  ${propertyKey(relation.dbKey)}: ${relation.typeName}Table;`);
+  const keys = new Map<string, RelationPlan>();
+  for (const relation of plan.relations) {
+    const first = keys.get(relation.dbKey);
+    if (first) {
+      // A table `app.orders` in the default schema, or `order_items` beside `orderItems` under --camel-case.
+      out.push(`  // ${relation.typeName}Table is left out: its key ${JSON.stringify(relation.dbKey)} is ${first.typeName}Table's.`);
+      continue;
+    }
+    keys.set(relation.dbKey, relation);
+    if (!kyselyCanName(relation, plan.model.defaultSchema)) {
+      const { schema, name } = relation.source;
+      const id = schema === plan.model.defaultSchema ? JSON.stringify(name) : `${JSON.stringify(schema)}, ${JSON.stringify(name)}`;
+      out.push(...doc([`Kysely reads a table string as \`schema.table [as alias]\` (split at "." and " as ", parts trimmed), so it cannot name this one: use sql.id(${id}).`], '  '));
+    }
+    out.push(`  ${propertyKey(relation.dbKey)}: ${relation.typeName}Table;`);
+  }
   out.push('}', '');
   return { lines: out, helpers };
+}
+
+/** Whether Kysely's string table reference (`db.selectFrom(key)`) parses the DB key back into this relation. */
+function kyselyCanName(relation: RelationPlan, defaultSchema: string): boolean {
+  const { schema, name } = relation.source;
+  const plain = (part: string) => !part.includes('.') && !part.includes(' as ');
+  if (schema === defaultSchema) return plain(name);
+  return [schema, name].every((part) => plain(part) && part.trim() === part) && !`${schema}.${name}`.includes(' as ');
 }
 
 function zodSchemas(plan: GenerationPlan): string[] {

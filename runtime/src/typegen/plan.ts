@@ -1,7 +1,8 @@
 import type { Column, Domain, EnumType, SchemaModel, Table, View } from '../contracts/schema-model.ts';
 import { driverValues, type ValueShape } from '../dialects/value-shape.ts';
 import { type CheckRule, parseCheck } from './checks.ts';
-import { camelCase, pascalCase, TypeNames } from './names.ts';
+import { formatTableName } from '../schema/table-names.ts';
+import { camelCase, ENUM_SUFFIXES, pascalCase, TABLE_SUFFIXES, TypeNames, VIEW_SUFFIXES } from './names.ts';
 
 /** Options of `generateTypes` / `byos types`. */
 export interface TypegenOptions {
@@ -11,7 +12,10 @@ export interface TypegenOptions {
   kysely?: boolean;
   /** Column and table keys in camelCase, for Kysely's CamelCasePlugin. Default: as the database spells them. */
   camelCase?: boolean;
-  /** Only tables/views whose name (or schema.name) matches one of these globs. */
+  /**
+   * Only tables/views whose qualified name matches one of these globs: `name` in the default schema, else
+   * `schema.name`, as the DB interface keys it or as `byos introspect` prints it (parts holding a dot quoted).
+   */
   include?: string[];
   exclude?: string[];
   /**
@@ -62,27 +66,42 @@ export interface GenerationPlan {
   enforcesDeclaredTypes: boolean;
 }
 
+/** `name` in the default schema, else `schema.name`: kysely-codegen's DB key, which Kysely reads back as schema and table. */
 function qualified(model: SchemaModel, schema: string, name: string): string {
   return schema === model.defaultSchema ? name : `${schema}.${name}`;
 }
 
-export function planGeneration(model: SchemaModel, options: TypegenOptions, matches: (name: string) => boolean): GenerationPlan {
+/** `matches` is given a relation's qualified name and, when it differs, the name as `byos introspect` prints it. */
+export function planGeneration(model: SchemaModel, options: TypegenOptions, matches: (names: readonly string[]) => boolean): GenerationPlan {
   const names = new TypeNames();
   const driver = driverValues(model.dialect);
   const key = (name: string) => (options.camelCase ? camelCase(name) : name);
 
+  // Tables and views take their type names first (they are what an application names most), enums after them.
+  const selected = (r: Table | View) => {
+    const name = qualified(model, r.schema, r.name);
+    const shown = formatTableName(r, model.defaultSchema);
+    return matches(shown === name ? [name] : [name, shown]) ? name : null;
+  };
+  const chosen: { source: Table | View; isView: boolean; name: string; typeName: string }[] = [];
+  for (const [list, isView] of [[model.tables, false], [model.views, true]] as const) {
+    for (const source of list) {
+      const name = selected(source);
+      if (name !== null) chosen.push({ source, isView, name, typeName: names.take(pascalCase(name), isView ? VIEW_SUFFIXES : TABLE_SUFFIXES) });
+    }
+  }
+
+  // A column names its enum or domain bare in the default schema, else `schema.name`; that form wins a clash.
   const enumByName = new Map<string, EnumPlan>();
   const enums = model.enums.map((e) => {
-    const plan = { typeName: names.take(pascalCase(qualified(model, e.schema, e.name))), values: e.values, source: e };
+    const plan = { typeName: names.take(pascalCase(qualified(model, e.schema, e.name)), ENUM_SUFFIXES), values: e.values, source: e };
     enumByName.set(qualified(model, e.schema, e.name), plan);
-    enumByName.set(`${e.schema}.${e.name}`, plan);
     return plan;
   });
+  for (const plan of enums) if (!enumByName.has(`${plan.source.schema}.${plan.source.name}`)) enumByName.set(`${plan.source.schema}.${plan.source.name}`, plan);
   const domainByName = new Map<string, Domain>();
-  for (const d of model.domains) {
-    domainByName.set(qualified(model, d.schema, d.name), d);
-    domainByName.set(`${d.schema}.${d.name}`, d);
-  }
+  for (const d of model.domains) domainByName.set(qualified(model, d.schema, d.name), d);
+  for (const d of model.domains) if (!domainByName.has(`${d.schema}.${d.name}`)) domainByName.set(`${d.schema}.${d.name}`, d);
 
   // The application's own type parsers (pg.types.setTypeParser, safeIntegers) change what comes back.
   const override = (shape: ValueShape): ValueShape => {
@@ -127,16 +146,12 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
     });
   };
 
-  const relations: RelationPlan[] = [];
-  for (const table of model.tables) {
-    const name = qualified(model, table.schema, table.name);
-    if (!matches(name)) continue;
-    relations.push({ typeName: names.take(pascalCase(name)), dbKey: key(name), source: table, isView: false, columns: planColumns(table.columns, table.checks, false) });
-  }
-  for (const view of model.views) {
-    const name = qualified(model, view.schema, view.name);
-    if (!matches(name)) continue;
-    relations.push({ typeName: names.take(pascalCase(name)), dbKey: key(name), source: view, isView: true, columns: planColumns(view.columns, [], true) });
-  }
+  const relations: RelationPlan[] = chosen.map(({ source, isView, name, typeName }) => ({
+    typeName,
+    dbKey: key(name),
+    source,
+    isView,
+    columns: planColumns(source.columns, isView ? [] : (source as Table).checks, isView),
+  }));
   return { model, enums, relations, enforcesDeclaredTypes: driver.enforcesDeclaredTypes };
 }

@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import type { Connection, ConnectionConfiguration, Request as TediousRequest } from 'tedious';
-import { batchRows, type BulkDialect, type BulkSession, type BulkValue, type StreamedBatch } from '../bulk-load.ts';
+import { batchRows, type BulkDialect, type BulkSession, bulkTargetRef, type BulkValue, type StreamedBatch } from '../bulk-load.ts';
 import type { MssqlNativeHandle } from './driver.ts';
 import { MSSQL_DEFAULT_SCHEMA } from './introspector.ts';
 
@@ -110,15 +110,15 @@ function run(tedious: Tedious, connection: Connection, sqlText: string, paramete
   });
 }
 
-async function tableColumns(tedious: Tedious, connection: Connection, table: string): Promise<Map<string, MssqlBulkColumn>> {
+async function tableColumns(tedious: Tedious, connection: Connection, schema: string, table: string): Promise<Map<string, MssqlBulkColumn>> {
   const { rows } = await run(
     tedious,
     connection,
     `SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE
        FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = @1 AND TABLE_NAME = @2`,
-    [MSSQL_DEFAULT_SCHEMA, table],
+    [schema, table],
   );
-  if (rows.length === 0) throw new Error(`table ${table} does not exist`);
+  if (rows.length === 0) throw new Error(`table ${quoteMssqlIdentifier(schema)}.${quoteMssqlIdentifier(table)} does not exist`);
   return new Map(
     rows.map((r) => [
       r.COLUMN_NAME as string,
@@ -136,16 +136,17 @@ async function tableColumns(tedious: Tedious, connection: Connection, table: str
 }
 
 function mssqlSession(tedious: Tedious, connection: Connection): BulkSession {
-  return {
+  const session: BulkSession = {
     async load(table, columns, batches) {
       if (columns.length === 0) throw new Error('a bulk load needs at least one column');
-      const described = await tableColumns(tedious, connection, table);
-      const declared = columns.map((name) => {
-        const column = described.get(name);
-        if (!column) throw new Error(`table ${table} has no column ${name}`);
-        return column;
+      const { schema = MSSQL_DEFAULT_SCHEMA, name } = bulkTargetRef(table);
+      const described = await tableColumns(tedious, connection, schema, name);
+      const target = `${quoteMssqlIdentifier(schema)}.${quoteMssqlIdentifier(name)}`;
+      const declared = columns.map((column) => {
+        const found = described.get(column);
+        if (!found) throw new Error(`table ${target} has no column ${quoteMssqlIdentifier(column)}`);
+        return found;
       });
-      const target = `${quoteMssqlIdentifier(MSSQL_DEFAULT_SCHEMA)}.${quoteMssqlIdentifier(table)}`;
       return promised<number>((done) => {
         // checkConstraints and fireTriggers: a bulk load otherwise skips them and marks the constraints untrusted.
         const bulk = connection.newBulkLoad(target, { checkConstraints: true, fireTriggers: true, keepNulls: true }, (error, rowCount) => done(error, rowCount ?? 0));
@@ -169,7 +170,13 @@ function mssqlSession(tedious: Tedious, connection: Connection): BulkSession {
       const result = await run(tedious, connection, query.sql, query.parameters);
       return { rows: result.rows as R[], numAffectedRows: BigInt(result.rowCount) };
     },
+    async executeInSchema(schema, queries) {
+      // Unqualified names resolve to the user's default schema; a session cannot point them elsewhere.
+      if (schema !== MSSQL_DEFAULT_SCHEMA) throw new Error(`SQL Server creates unqualified tables in the user's default schema, not in ${quoteMssqlIdentifier(schema)}`);
+      for (const query of queries) await session.execute(query);
+    },
   };
+  return session;
 }
 
 async function openConnection(handle: MssqlNativeHandle): Promise<Connection> {

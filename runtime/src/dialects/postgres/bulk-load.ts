@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { batchRows, type BulkBatch, type BulkDialect, type BulkLoadOptions, BulkRowError, type BulkSession, type BulkValue, type CsvFormat, type CsvTextBatch } from '../bulk-load.ts';
+import { batchRows, type BulkBatch, type BulkDialect, type BulkLoadOptions, BulkRowError, type BulkSession, bulkTargetRef, type BulkValue, type CsvFormat, type CsvTextBatch } from '../bulk-load.ts';
+import type { TableRef } from '../copy-support.ts';
 import { streamPostgres } from './bulk-stream.ts';
 import { postgresCsvText } from './csv-cells.ts';
 
@@ -170,8 +171,18 @@ function copyStatement(target: string, columns: readonly string[], format: CsvFo
   return `COPY ${target} (${list}) FROM STDIN WITH (FORMAT csv, DELIMITER ${literal(format.delimiter)}, QUOTE ${literal(format.quote)}, ESCAPE ${literal(format.quote)}, FORCE_NULL (${list}))`;
 }
 
-async function copyInto(client: pg.PoolClient, target: string, columns: readonly string[], batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>, format: CsvFormat | undefined): Promise<number> {
+/** The line of the record a COPY error names in its context: `COPY <table name as stored>, line N[, column …]`. */
+function copyErrorLine(where: string | undefined, table: TableRef): number | undefined {
+  if (!where) return undefined;
+  // The name is printed raw, so a name holding ", line 9" must not be read as the line: match it exactly first.
+  const prefix = `COPY ${table.name}, line `;
+  const line = where.startsWith(prefix) ? /^\d+/.exec(where.slice(prefix.length))?.[0] : /^COPY [^\n]*?, line (\d+)/.exec(where)?.[1];
+  return line === undefined ? undefined : Number(line);
+}
+
+async function copyInto(client: pg.PoolClient, table: TableRef, columns: readonly string[], batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>, format: CsvFormat | undefined): Promise<number> {
   const progress = new CopyProgress();
+  const target = table.schema === undefined ? quotePgIdentifier(table.name) : `${quotePgIdentifier(table.schema)}.${quotePgIdentifier(table.name)}`;
   const stream = client.query(copyFrom(copyStatement(target, columns, format)));
   try {
     // pipeline applies backpressure: the generator is only pulled as fast as the server takes the data.
@@ -180,8 +191,8 @@ async function copyInto(client: pg.PoolClient, target: string, columns: readonly
   } catch (error) {
     // The server names the record as `COPY t, line N`.
     const e = error as { message: string; detail?: string; where?: string };
-    const line = e.where ? /^COPY [^\n]*?, line (\d+)/.exec(e.where)?.[1] : undefined;
-    if (line !== undefined) throw new BulkRowError(e.detail ? `${e.message} (${e.detail})` : e.message, progress.rowAt(Number(line)), { cause: error });
+    const line = copyErrorLine(e.where, table);
+    if (line !== undefined) throw new BulkRowError(e.detail ? `${e.message} (${e.detail})` : e.message, progress.rowAt(line), { cause: error });
     throw error;
   }
   // The server's own count: rows sent as text that it read into fewer or more records must never commit.
@@ -195,11 +206,21 @@ function postgresSession(client: pg.PoolClient): BulkSession {
       if (columns.length === 0) throw new Error('a bulk load needs at least one column');
       // Straight into the table inside the caller's transaction: a failed COPY leaves nothing behind, and the
       // server reads every row once (a staging table and INSERT … SELECT measured 1.5× the server time).
-      return copyInto(client, quotePgIdentifier(table), columns, batches, options?.csv);
+      return copyInto(client, bulkTargetRef(table), columns, batches, options?.csv);
     },
     async execute<R>(query: CompiledQuery) {
       const result = await client.query(query.sql, query.parameters as unknown[]);
       return { rows: result.rows as R[], numAffectedRows: result.rowCount === null ? undefined : BigInt(result.rowCount) };
+    },
+    async executeInSchema(schema, queries) {
+      const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (found.rowCount === 0) throw new Error(`schema ${quotePgIdentifier(schema)} does not exist`);
+      // SET LOCAL through set_config: the schema is a bound value, quoted as an identifier inside the setting.
+      const { rows } = await client.query<{ path: string }>("SELECT current_setting('search_path') AS path");
+      await client.query("SELECT set_config('search_path', $1, true)", [quotePgIdentifier(schema)]);
+      for (const query of queries) await client.query(query.sql, query.parameters as unknown[]);
+      // On success the caller's search_path comes back; on failure the transaction's rollback restores it.
+      await client.query("SELECT set_config('search_path', $1, true)", [rows[0]!.path]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import { batchRows, type BulkDialect, BulkRowError, type BulkSession, type BulkValue } from '../bulk-load.ts';
+import { batchRows, type BulkDialect, BulkRowError, type BulkSession, bulkTargetRef, type BulkValue } from '../bulk-load.ts';
 import { streamSqlite } from './bulk-stream.ts';
 
 function quoteSqliteIdentifier(name: string): string {
@@ -30,11 +30,13 @@ export function encodeSqliteValue(value: BulkValue): string | number | bigint | 
 }
 
 function sqliteSession(database: BetterSqlite3.Database): BulkSession {
-  return {
+  const session: BulkSession = {
     async load(table, columns, batches) {
       if (columns.length === 0) throw new Error('a bulk load needs at least one column');
+      const ref = bulkTargetRef(table);
+      const target = ref.schema === undefined ? quoteSqliteIdentifier(ref.name) : `${quoteSqliteIdentifier(ref.schema)}.${quoteSqliteIdentifier(ref.name)}`;
       const insert = database.prepare(
-        `INSERT INTO ${quoteSqliteIdentifier(table)} (${columns.map(quoteSqliteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        `INSERT INTO ${target} (${columns.map(quoteSqliteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       );
       let count = 0;
       const values: (string | number | bigint | Buffer | null)[] = new Array(columns.length);
@@ -59,7 +61,13 @@ function sqliteSession(database: BetterSqlite3.Database): BulkSession {
       const result = statement.run(parameters);
       return { rows: [], numAffectedRows: BigInt(result.changes) };
     },
+    async executeInSchema(schema, queries) {
+      // Unqualified CREATE TABLE always lands in main (introspection reads main only): no other target is possible.
+      if (schema !== 'main') throw new Error(`SQLite creates unqualified tables in main, not in ${JSON.stringify(schema)}`);
+      for (const query of queries) await session.execute(query);
+    },
   };
+  return session;
 }
 
 /**

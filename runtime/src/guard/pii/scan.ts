@@ -2,6 +2,7 @@ import type { Finding } from '../../contracts/finding.ts';
 import type { NeutralKind, Table } from '../../contracts/schema-model.ts';
 import { introspect, type TenantDb } from '../../connect.ts';
 import { loadDialect } from '../../dialects/index.ts';
+import { formatColumnName, formatTableName, lookupTable, nearTablesHint, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { controlsOf } from './categories.ts';
 import { classifyColumn, type PiiCategoryHit, redactSample, valueText } from './classify.ts';
 
@@ -13,8 +14,11 @@ const SAMPLED_KINDS: ReadonlySet<NeutralKind> = new Set<NeutralKind>([
 export interface PiiScanOptions {
   /** Rows sampled per table (default 200). */
   sample?: number;
-  /** Only these tables (`name` or `schema.name`). */
-  tables?: readonly string[];
+  /**
+   * Only these tables: text in the table-name syntax (schema/table-names.ts: `name` in the default schema,
+   * `schema.name`, `"a.b"` for a name holding a dot) or `{ schema?, name }`.
+   */
+  tables?: readonly (string | TableRef)[];
   /** Redacted samples kept per PII column in the report (default 3). */
   samplesPerColumn?: number;
   /** Reference time for date-of-birth plausibility (tests). */
@@ -23,6 +27,8 @@ export interface PiiScanOptions {
 
 /** One scanned column. */
 export interface PiiColumnReport {
+  /** How reports name the column: `table.column`, or `schema.table.column` outside the default schema (quoted where needed). */
+  subject: string;
   schema: string;
   table: string;
   column: string;
@@ -53,28 +59,30 @@ export async function scanPii(tenant: Pick<TenantDb, 'dialect' | 'db'>, options:
   if (!Number.isInteger(sample) || sample < 1) throw new Error(`sample size must be a positive integer, got ${sample}`);
   const keep = options.samplesPerColumn ?? 3;
   const [model, dialect] = await Promise.all([introspect(tenant), loadDialect(tenant.dialect)]);
-  const wanted = options.tables ? new Set(options.tables) : undefined;
-  const tables = model.tables.filter((t) => !wanted || wanted.has(t.name) || wanted.has(`${t.schema}.${t.name}`));
-  if (wanted) {
-    const missing = [...wanted].filter((w) => !model.tables.some((t) => w === t.name || w === `${t.schema}.${t.name}`));
-    if (missing.length) throw new Error(`no such table: ${missing.join(', ')}`);
+  let tables = model.tables;
+  if (options.tables) {
+    const refs = options.tables.map(toTableRef);
+    const missing = refs.filter((ref) => !lookupTable(model, ref));
+    if (missing.length) throw new Error(`no such table: ${missing.map((ref) => `${formatTableName(ref, model.defaultSchema)}${nearTablesHint(model, ref)}`).join(', ')}`);
+    const chosen = new Set(refs.map((ref) => lookupTable(model, ref)!));
+    tables = tables.filter((t) => chosen.has(t));
   }
   const columns: PiiColumnReport[] = [];
   for (const table of tables) {
     const sampledColumns = table.columns.filter((c) => SAMPLED_KINDS.has(c.type.kind) && !c.type.element).map((c) => c.name);
     const rows = sampledColumns.length ? await dialect.sampling.sampleRows(tenant.db, table, sampledColumns, sample) : [];
-    columns.push(...scanTable(table, sampledColumns, rows, keep, options.now));
+    columns.push(...scanTable(table, sampledColumns, rows, keep, model.defaultSchema, options.now));
   }
-  const subject = (c: PiiColumnReport) => (c.schema === model.defaultSchema ? `${c.table}.${c.column}` : `${c.schema}.${c.table}.${c.column}`);
-  return { sample, columns, findings: columns.flatMap((c) => c.categories.map((hit) => toFinding(subject(c), c, hit))) };
+  return { sample, columns, findings: columns.flatMap((c) => c.categories.map((hit) => toFinding(c.subject, c, hit))) };
 }
 
-function scanTable(table: Table, sampledColumns: readonly string[], rows: readonly Record<string, unknown>[], keep: number, now?: Date): PiiColumnReport[] {
+function scanTable(table: Table, sampledColumns: readonly string[], rows: readonly Record<string, unknown>[], keep: number, defaultSchema: string, now?: Date): PiiColumnReport[] {
   return table.columns.map((column) => {
     const values = sampledColumns.includes(column.name) ? rows.map((r) => r[column.name]) : [];
     const present = values.filter((v) => (valueText(v) ?? '').trim() !== '');
     const categories = classifyColumn(table.name, column.name, values, now);
     return {
+      subject: formatColumnName(table, column.name, defaultSchema),
       schema: table.schema,
       table: table.name,
       column: column.name,

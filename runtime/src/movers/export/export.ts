@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
 import { loadDialect } from '../../dialects/index.ts';
+import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { csvCell, xlsxCell } from './cells.ts';
 
 /** Rewrites one row before it is written (column masking plugs in here); returns values in the same column order. */
@@ -107,15 +108,18 @@ export async function exportRows(tenant: TenantDb, query: CompiledQuery, options
   return { out: options.out, format: options.format, columns: columns.map((c) => c.name), rows };
 }
 
-/** Exports a whole table, ordered by its primary key when it has one (so two exports of the same data are equal). */
-export async function exportTable(tenant: TenantDb, table: string, options: ExportOptions): Promise<ExportReport> {
+/**
+ * Exports a whole table, ordered by its primary key when it has one (so two exports of the same data are equal).
+ * `table` is text in the table-name syntax (schema/table-names.ts: `orders`, `app.orders`, `"a.b"`) or
+ * `{ schema?, name }`; no schema means the default schema. Names are quoted identifiers, never SQL text.
+ */
+export async function exportTable(tenant: TenantDb, table: string | TableRef, options: ExportOptions): Promise<ExportReport> {
   const dialect = await loadDialect(tenant.dialect);
   const model = await dialect.introspect(tenant.db);
-  const found = model.tables.find((t) => t.schema === model.defaultSchema && t.name === table);
-  if (!found) throw new Error(`table "${table}" does not exist`);
-  let query = tenant.db.selectFrom(table).selectAll();
-  for (const column of found.primaryKey?.columns ?? []) query = query.orderBy(column);
-  return exportRows(tenant, query.compile(), { sheet: table, ...options });
+  const found = findTable(model, toTableRef(table));
+  const order = (found.primaryKey?.columns ?? []).map((c) => sql.id(c));
+  const query = sql`select * from ${sql.id(found.schema, found.name)}${order.length ? sql` order by ${sql.join(order)}` : sql``}`;
+  return exportRows(tenant, query.compile(tenant.db), { sheet: found.name, ...options });
 }
 
 /** Exports the rows of the user's own SQL text (a SELECT); it runs as written, read-only on Postgres. */

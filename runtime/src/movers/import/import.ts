@@ -2,11 +2,12 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
 import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { Table } from '../../contracts/schema-model.ts';
+import { formatTableName, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { type BulkBatch, BulkRowError, type BulkValue } from '../../dialects/bulk-load.ts';
 import { type Dialect, loadDialect } from '../../dialects/index.ts';
 import type { TenantDb } from '../../connect.ts';
 import type { TextEncodingName } from './encoding.ts';
-import { createTableOp, tableFromOp } from './infer.ts';
+import { resolveImportTarget, ImportTargetError } from './target.ts';
 import { DEFAULT_MAPPING_THRESHOLD, mapHeaders, type MappingEntry, parseSavedMapping, savedMapping } from './mapping.ts';
 import { openSource } from './open-source.ts';
 import { csvRejectsWriter, type RejectsWriter, xlsxRejectsWriter } from './rejects.ts';
@@ -18,7 +19,11 @@ import { restoreNeutralised } from '../export/cells.ts';
 
 export interface ImportOptions {
   file: string;
-  table: string;
+  /**
+   * The target table: text in the table-name syntax (schema/table-names.ts: `orders`, `app.orders`,
+   * `"Odd ""Schema"" ü".t`, a name holding a dot quoted as `"a.b"`), or `{ schema?, name }`. No schema: the default one.
+   */
+  table: string | TableRef;
   /** Create the table from the file (types inferred from the first `sampleRows` rows) through a createTable op. */
   create?: boolean;
   sheet?: string;
@@ -53,6 +58,7 @@ export interface RejectedRow {
 
 export interface ImportReport {
   file: string;
+  /** The table, as reports print it: bare in the default schema, else `schema.table` (quoted where needed). */
   table: string;
   format: 'csv' | 'xlsx';
   details: Record<string, string | boolean>;
@@ -119,6 +125,15 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Whether two table names (text or references) name the same table. */
+function sameTable(a: string | TableRef, b: string | TableRef, defaultSchema: string): boolean {
+  try {
+    return formatTableName(toTableRef(a), defaultSchema) === formatTableName(toTableRef(b), defaultSchema);
+  } catch {
+    return false;
+  }
+}
+
 function insertableColumns(table: Table): string[] {
   return table.columns.filter((c) => !c.generated).map((c) => c.name);
 }
@@ -168,46 +183,17 @@ async function importFromSource(
   const mappingFileExists = options.mappingFile ? await exists(options.mappingFile) : false;
   if (options.mappingFile && mappingFileExists) {
     const saved = parseSavedMapping(await readFile(options.mappingFile, 'utf8'), options.mappingFile);
-    if (saved.table !== options.table) notes.push(`mapping file ${options.mappingFile} was saved for table ${saved.table}`);
+    if (!sameTable(saved.table, options.table, model.defaultSchema)) notes.push(`mapping file ${options.mappingFile} was saved for table ${saved.table}`);
     explicit = { ...saved.map };
   }
   explicit = { ...explicit, ...options.map };
   const headers = source.headers;
   checkDuplicateHeaders(headers, explicit);
 
-  let table = model.tables.find((t) => t.schema === model.defaultSchema && t.name === options.table) ?? null;
-  let batches: AsyncIterable<SourceBatch> = source.batches;
-  let createOp: Extract<MigrationOp, { op: 'createTable' }> | null = null;
-  if (options.create) {
-    if (table) throw new ImportMappingError(`table "${options.table}" already exists; drop --create to import into it`, []);
-    const iterator = source.batches[Symbol.asyncIterator]();
-    const read: SourceBatch[] = [];
-    const sampleRows = options.sampleRows ?? 1000;
-    for (let count = 0; count < sampleRows; ) {
-      const next = await iterator.next();
-      if (next.done) break;
-      read.push(next.value);
-      count += next.value.rows.length;
-    }
-    const sample = read.flatMap((b) => b.rows).slice(0, sampleRows);
-    const included = headers.map((h, i) => ({ h, i, target: explicit[h] !== undefined ? explicit[h] : explicit[String(i + 1)] !== undefined ? explicit[String(i + 1)] : h })).filter((x) => x.target !== null);
-    createOp = createTableOp(options.table, included.map((x) => x.target!), sample.map((r) => included.map((x) => r.cells[x.i] ?? null)));
-    table = tableFromOp(createOp, model.defaultSchema);
-    included.forEach((x) => {
-      if (x.target !== x.h) explicit[x.h] = x.target;
-    });
-    batches = {
-      async *[Symbol.asyncIterator]() {
-        yield* read;
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      },
-    };
-  }
-  if (!table) throw new ImportMappingError(`table "${options.table}" does not exist; add --create to make it from the file`, []);
+  const target = await resolveImportTarget(model, options.table, options.create ? { sampleRows: options.sampleRows ?? 1000, headers, explicit } : null, source.batches).catch((error: unknown) => {
+    throw error instanceof ImportTargetError ? new ImportMappingError(error.message, []) : error;
+  });
+  const { table, createOp, batches } = target;
 
   const columns = insertableColumns(table);
   const mapped = mapHeaders(headers, columns, explicit, options.threshold ?? DEFAULT_MAPPING_THRESHOLD);
@@ -228,7 +214,7 @@ async function importFromSource(
   }
   let mappingFileWritten: string | null = null;
   if (options.mappingFile && !mappingFileExists) {
-    await writeFile(options.mappingFile, `${JSON.stringify(savedMapping(options.table, mapped.entries), null, 2)}\n`);
+    await writeFile(options.mappingFile, `${JSON.stringify(savedMapping(target.display, mapped.entries), null, 2)}\n`);
     mappingFileWritten = options.mappingFile;
   }
 
@@ -242,7 +228,7 @@ async function importFromSource(
     : null;
 
   const report: ImportReport = {
-    file: options.file, table: options.table, format: source.format, details: source.details, mapping: mapped.entries, created: false,
+    file: options.file, table: target.display, format: source.format, details: source.details, mapping: mapped.entries, created: false,
     dryRun: Boolean(options.dryRun), committed: false, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsAsFileText: 0, rejected: [],
     rejectsFile: options.rejectsFile ?? null, preview: [], mappingFileWritten, notes,
   };
@@ -365,16 +351,14 @@ async function importFromSource(
       }
       report.rowsLoaded = 0;
       report.rowsAsFileText = 0;
-      if (createOp) notes.push(`would create table ${options.table} (${createOp.columns.map((c) => `${c.name} ${c.type.kind}`).join(', ')})`);
+      if (createOp) notes.push(`would create table ${target.display} (${createOp.columns.map((c) => `${c.name} ${c.type.kind}`).join(', ')})`);
       return report;
     }
-    let statements: string[] = [];
-    if (createOp) {
-      statements = dialect.migrations.compile(createOp, model).map((s) => s.sql);
-    }
+    // The op names its table unqualified (ops live in the default schema); the session runs it in the target's schema.
+    const statements = createOp ? dialect.migrations.compile(createOp, model).map((s) => CompiledQuery.raw(s.sql)) : [];
     const loaded = await dialect.bulk.inTransaction(tenant, async (session) => {
-      for (const statement of statements) await session.execute(CompiledQuery.raw(statement));
-      const count = await session.load(options.table, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
+      if (statements.length) await session.executeInSchema(target.ref.schema, statements);
+      const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
         if (!(error instanceof BulkRowError)) throw error;
         const row = fileRow(error.index);
         throw new ImportDatabaseError(`the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`, row, { cause: error });
@@ -386,7 +370,7 @@ async function importFromSource(
     report.committed = true;
     // Ids given by the file: the next generated id must follow the largest one loaded, not collide with it.
     const identities = table.columns.filter((c) => c.identity && targetColumns.includes(c.name)).map((c) => c.name);
-    if (identities.length && loaded > 0) await dialect.copy.resetIdentity(tenant, { name: options.table }, identities);
+    if (identities.length && loaded > 0) await dialect.copy.resetIdentity(tenant, target.ref, identities);
     report.created = Boolean(createOp);
     if (unique.saturated) notes.push('uniqueness within the file was checked for the first keys only (memory bound); the database checked the rest');
     return report;

@@ -19,8 +19,11 @@ function asText(cell: CellValue): string {
 /** Enum values: a Postgres enum from the model, or a CHECK (col IN (…)) list on any dialect. */
 function allowedValues(column: Column, table: Table, model: SchemaModel, rules: CheckRule[]): string[] | null {
   if (column.type.kind === 'enum' && column.type.enumName) {
-    const [schema, name] = column.type.enumName.includes('.') ? column.type.enumName.split('.', 2) : [model.defaultSchema, column.type.enumName];
-    const found = model.enums.find((e) => e.schema === schema && e.name === name);
+    // The model names an enum bare in the default schema, else `schema.name` (either part may hold dots itself).
+    const enumName = column.type.enumName;
+    const found =
+      model.enums.find((e) => e.schema === model.defaultSchema && e.name === enumName) ??
+      model.enums.find((e) => `${e.schema}.${e.name}` === enumName);
     if (found) return found.values;
   }
   const inRule = rules.find((r) => r.column === column.name && r.op === 'in');
