@@ -18,7 +18,15 @@ interface CopyFlags {
   resume?: boolean;
   schema?: string;
   direct?: boolean;
+  neutral?: boolean;
+  acceptLoss?: string;
+  createRoles?: boolean;
   json?: boolean;
+}
+
+/** `--accept-loss views,triggers` → the kinds. */
+export function lossKinds(value: string | undefined): string[] | undefined {
+  return value ? value.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
 }
 
 /** `--from`/`--to` take a database URL or a ConnectionProfile file (JSON or YAML). */
@@ -40,17 +48,20 @@ export function positiveInteger(value: string | undefined, flag: string): number
 export function registerCopy(program: Command): void {
   program
     .command('copy')
-    .description('copy tables from one database into another (any dialects): schema, data in checkpointed batches, indexes, foreign keys')
+    .description('copy a database into another: between two Postgres every object in its own terms (schemas, types, functions, triggers, policies, grants…); between engines the tables through the neutral model, refusing until every loss is accepted')
     .requiredOption('--from <url>', 'source database URL or profile file')
     .requiredOption('--to <url>', 'target database URL or profile file (empty, or holding an interrupted copy with --resume)')
     .option('--tables <names>', 'comma-separated tables to copy (default: all)')
     .option('--jobs <n>', 'tables copied at once', '4')
-    .option('--batch-size <n>', 'rows per batch; each batch commits with its checkpoint', '10000')
+    .option('--batch-size <n>', 'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres, 10000 otherwise)')
     .option('--verify', 'verify row counts and checksums afterwards (exit 1 on a mismatch)')
     .option('--sample <n>', 'rows per table compared value by value when verifying', '20')
     .option('--resume', 'continue an interrupted copy recorded in the target')
     .option('--schema <mode>', 'create (default): build the target schema; existing: load into tables already there', 'create')
-    .option('--no-direct', 'decode every value even between two Postgres (no binary COPY)')
+    .option('--no-direct', 'decode every value even between two Postgres (no binary COPY; goes through the neutral model)')
+    .option('--neutral', 'between two Postgres, translate through the neutral model instead of copying every object natively')
+    .option('--accept-loss <kinds>', 'kinds of object the copy may leave behind or change, comma-separated (view, trigger, function…; `all` for every kind but the security ones: row-security, policy, grant, default-privileges, which must be named)')
+    .option('--create-roles', 'create, without login, the roles that grants and policies name and the target lacks')
     .option('--json', 'print the copy (and verification) report as JSON')
     .addHelpText('after', '\nExamples:\n  byos copy --from sqlite:./tenant.sqlite --to postgres://app@db.example.com/tenant --jobs 4 --verify\n  byos copy --from old.profile.json --to new.profile.json --resume --json')
     .action(async (flags: CopyFlags) => {
@@ -74,11 +85,14 @@ export function registerCopy(program: Command): void {
         const bars = createTableProgress(out);
         let report: CopyReport;
         try {
-          report = await copyDatabase({ from, to, tables, jobs, batchSize, resume: flags.resume, schema: flags.schema, direct: flags.direct, onProgress: bars.update });
+          report = await copyDatabase({
+            from, to, tables, jobs, batchSize, resume: flags.resume, schema: flags.schema, direct: flags.direct, onProgress: bars.update,
+            mode: flags.neutral ? 'neutral' : undefined, acceptLoss: lossKinds(flags.acceptLoss), createRoles: flags.createRoles,
+          });
         } finally {
           bars.stop();
         }
-        const verification = flags.verify ? await verifyDatabases({ from, to, tables, sample }) : undefined;
+        const verification = flags.verify ? await verifyDatabases({ from, to, tables, sample, acceptLoss: lossKinds(flags.acceptLoss) }) : undefined;
         out.result({ copy: report, ...(verification ? { verify: verification } : {}) });
         if (!out.json) out.info(summarize(report, verification));
         const failed = report.findings.some((f) => f.severity === 'error') || (verification !== undefined && !verification.equal);
@@ -101,9 +115,11 @@ export function summarize(report: CopyReport, verification?: VerifyReport): stri
     const rate = t.ms > 0 ? Math.round(((t.rows - t.resumedAt) / t.ms) * 1000) : 0;
     lines.push(`  ${t.table.padEnd(28)} ${String(t.rows).padStart(10)} rows  ${t.method.padEnd(8)} ${String(rate).padStart(9)} rows/s${t.resumedAt ? `  resumed at ${t.resumedAt}` : ''}`);
   }
+  if (report.objects) lines.push(`  ${report.objects.created} schema objects created${report.objects.unsupported.length ? `; left behind (accepted): ${report.objects.unsupported.map((u) => `${u.kind} ${u.name}`).join(', ')}` : ''}`);
   for (const f of report.findings.filter((x) => x.severity !== 'info')) lines.push(describeFinding(f));
   if (verification) {
-    lines.push(verification.equal ? 'verified: every table has equal row counts and checksums' : 'verification FAILED:');
+    const schema = verification.schema ? `${verification.schema.compared} ${verification.schema.mode === 'native' ? 'schema objects identical' : 'tables and views with the same neutral schema'}, ` : '';
+    lines.push(verification.equal ? `verified: ${schema}every table has equal row counts and checksums` : 'verification FAILED:');
     for (const t of verification.tables) lines.push(`  ${t.table.padEnd(28)} ${String(t.targetRows).padStart(10)} rows  ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.targetChecksum}`);
     for (const f of verification.findings) lines.push(describeFinding(f));
   }

@@ -2,19 +2,21 @@ import type { Command } from 'commander';
 import { connect, type TenantDb } from '../../runtime/src/index.ts';
 import { verifyDatabases } from '../../runtime/src/movers/verify/index.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
-import { profileFromArgument } from './copy.ts';
+import { lossKinds, profileFromArgument } from './copy.ts';
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('compare two databases table by table: row counts, order-independent checksums per key range, sampled rows')
+    .description('compare two databases: every schema object (same engine: definitions of tables, keys, indexes, functions, triggers, policies, grants, sequences; across engines the neutral schema), then table by table row counts, checksums per key range, sampled rows')
     .requiredOption('--from <url>', 'source database URL or profile file')
     .requiredOption('--to <url>', 'target database URL or profile file')
     .option('--tables <names>', 'comma-separated tables (default: all of the source)')
     .option('--sample <n>', 'rows per table compared value by value', '20')
+    .option('--no-schema', 'compare the rows only')
+    .option('--accept-loss <kinds>', 'between engines: kinds of object the copy was allowed to leave behind (as given to byos copy)')
     .option('--json', 'print the verification report as JSON')
     .addHelpText('after', '\nExample:\n  byos verify --from sqlite:./tenant.sqlite --to postgres://app@127.0.0.1/tenant')
-    .action(async (flags: { from: string; to: string; tables?: string; sample: string; json?: boolean }) => {
+    .action(async (flags: { from: string; to: string; tables?: string; sample: string; schema?: boolean; acceptLoss?: string; json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
       const sample = Number(flags.sample);
       if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample must be a whole number, got ${JSON.stringify(flags.sample)}`);
@@ -28,10 +30,11 @@ export function registerVerify(program: Command): void {
         throw error;
       }
       try {
-        const report = await verifyDatabases({ from, to, tables, sample });
+        const report = await verifyDatabases({ from, to, tables, sample, schema: flags.schema, acceptLoss: lossKinds(flags.acceptLoss) });
         out.result(report);
         if (!out.json) {
           for (const t of report.tables) out.info(`${t.table.padEnd(28)} ${String(t.sourceRows).padStart(10)} / ${String(t.targetRows).padEnd(10)} ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.sourceChecksum}${t.equal ? '' : ` vs ${t.targetChecksum}`}`);
+          if (report.schema) out.info(`schema: ${report.schema.compared} ${report.schema.mode === 'native' ? 'objects compared by definition' : 'tables and views compared on the neutral schema'}`);
           for (const f of report.findings) out.info(`${f.severity} ${f.rule} ${f.subject}: ${f.message}`);
           out.info(report.equal ? 'equal' : 'NOT equal');
         }

@@ -21,6 +21,8 @@ export interface VerifyOptions {
   pageSize?: number;
   /** Compare the schema objects too (default true; see verifySchemas). */
   schema?: boolean;
+  /** Between engines: kinds of object the copy was allowed to leave behind, not reported as missing. */
+  acceptLoss?: string[];
 }
 
 /** One table's two sides. A checksum is `sum:xor` of the rows' 64-bit hashes (sum mod 2^64), in hex. */

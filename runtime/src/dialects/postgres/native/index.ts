@@ -47,7 +47,7 @@ export async function readPostgresSchema(db: Kysely<any>, options: { excludeTabl
     buildStatistics(drafts, statistics as never, exclude);
     buildServers(drafts, servers as never);
     buildDefaultPrivileges(drafts, privileges as never);
-    const units = orderUnits(drafts.list, edges as { key: string; ref: string }[]);
+    const units = orderUnits(drafts.list, edges as { key: string; ref: string; ref_column: boolean }[]);
     const sequenceRows = (relations as RelationRow[]).filter((r) => r.kind === 'S' && !exclude.has(r.q) && !exclude.has(r.sequence?.owned_by?.table ?? ''));
     const sequences = await readSequenceStates(run, sequenceRows.map((r) => r.q));
     for (const s of sequences) {

@@ -15,7 +15,7 @@ const PRIORITY: NativeKind[] = [
  * grouping by a primary key needs that key) moves to post-data with everything that needs it, unless a table would
  * move: then the post-data object moves forward instead. Within each section units are sorted topologically.
  */
-export function orderUnits(drafts: Draft[], edges: { key: string; ref: string }[]): NativeUnit[] {
+export function orderUnits(drafts: Draft[], edges: { key: string; ref: string; ref_column: boolean }[]): NativeUnit[] {
   const unitOfKey = new Map<string, Draft>();
   for (const d of drafts) for (const k of d.keys) unitOfKey.set(k, d);
   const byId = new Map(drafts.map((d) => [d.id, d]));
@@ -30,7 +30,8 @@ export function orderUnits(drafts: Draft[], edges: { key: string; ref: string }[
   for (const e of edges) {
     const from = unitOfKey.get(e.key);
     const to = unitOfKey.get(e.ref);
-    if (from && from === to && from.selfReferencing && e.key !== e.ref) from.sql = from.selfReferencing;
+    // A view reading its own columns (PostgreSQL up to 15 also records a view's rule on the view itself, column 0).
+    if (from && from === to && from.selfReferencing && e.key !== e.ref && e.ref_column) from.sql = from.selfReferencing;
     if (from) link(from, to);
   }
   settleSections(drafts, byId, deps);

@@ -245,7 +245,8 @@ from pg_default_acl d`;
 
 /** Normal and automatic dependencies between user objects (system objects are below oid 16384). */
 export const DEPENDENCIES = `
-select d.classid::regclass::text || ':' || d.objid::int8 as key, d.refclassid::regclass::text || ':' || d.refobjid::int8 as ref
+select d.classid::regclass::text || ':' || d.objid::int8 as key, d.refclassid::regclass::text || ':' || d.refobjid::int8 as ref,
+  d.refobjsubid <> 0 as ref_column
 from pg_depend d where d.deptype in ('n', 'a') and d.objid >= 16384 and d.refobjid >= 16384`;
 
 /** User objects of kinds the reader does not recreate; each is reported by kind and name. */
