@@ -1,12 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { NeutralKind, NeutralType } from '../contracts/schema-model.ts';
+import type { TableRef } from './copy-support.ts';
 
 /** The change table every dialect's capture writes to, in the tenant's default schema. */
 export const CHANGE_TABLE = 'byos_changes';
 
 /** A table as capture sees it: its name, its primary-key columns and the columns a replay writes. */
 export interface CaptureTable {
+  /**
+   * How the change table names the table: bare in the default schema, `schema.name` in another one (Postgres
+   * captures every schema). Reports and verification use the same name.
+   */
   name: string;
+  /** Where the table is, for SQL. */
+  ref: TableRef;
   /** Primary-key columns, in key order. Never empty: tables without a key are refused before install. */
   primaryKey: readonly string[];
   /** Every stored column (generated columns excluded), in ordinal order. */
@@ -43,11 +50,13 @@ type Db = { db: Kysely<any>; native: unknown };
  * seq is still read (a moving cursor would skip it).
  */
 export interface CaptureDialect {
+  /** Tables of every schema can be captured (Postgres); otherwise those of the default schema only. */
+  readonly schemas: boolean;
   /** Creates the change table if missing and (re)creates the capture triggers on `tables`. Idempotent. */
   install(tenant: Db, tables: readonly CaptureTable[]): Promise<void>;
-  /** Drops the capture triggers of `tables` and, with `dropTable`, the change table. Idempotent. */
+  /** Drops the capture triggers of `tables` (names as the change table records them) and, with `dropTable`, the change table. Idempotent. */
   uninstall(tenant: Db, tables: readonly string[], options?: { dropTable?: boolean }): Promise<void>;
-  /** Tables that currently have capture triggers. */
+  /** Tables that currently have capture triggers, named as the change table records them. */
   installed(tenant: Db): Promise<string[]>;
   /** The oldest `limit` committed changes, in seq order. */
   read(tenant: Db, limit: number): Promise<CapturedChange[]>;

@@ -3,6 +3,7 @@ import { connect, introspect, type TenantDb } from '../connect.ts';
 import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
 import type { Finding } from '../contracts/finding.ts';
 import { loadDialect } from '../dialects/index.ts';
+import { MACHINERY_TABLES } from '../movers/machinery.ts';
 import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
 import { isFileDatabase } from '../providers/index.ts';
@@ -111,7 +112,8 @@ export function parseTarget(to: SwitchOptions['to'], tenant: string): Connection
 /** Capture tables of both sides: the source's (what is read) and the target's (value kinds it stores). */
 export async function tablesOf(source: TenantDb, target: TenantDb, names: readonly string[]): Promise<{ source: CaptureTable[]; target: CaptureTable[] }> {
   const [s, t] = await Promise.all([introspect(source), introspect(target)]);
-  return { source: captureTables(s, names), target: captureTables(t, names) };
+  const [sd, td] = await Promise.all([loadDialect(source.dialect), loadDialect(target.dialect)]);
+  return { source: captureTables(s, names, { schemas: sd.capture.schemas }), target: captureTables(t, names, { schemas: td.capture.schemas }) };
 }
 
 /** Runs `work` on the two databases, closing both afterwards. */
@@ -191,7 +193,7 @@ export async function cutover(
     const drainedStep = `${ctx.prefix}drained` as SwitchStep;
     if (!journal.done(drainedStep)) await ctx.record(drainedStep, { changes: drained.changes });
     if (ctx.verify === 'counts') {
-      verification = await compareCounts(sides.from, sides.to, names);
+      verification = await compareCounts(sides.from, sides.to, sides.tables);
       scope = { mode: 'counts', counted: names, checksummed: [], keysRechecked: 0 };
     } else if (ctx.verify === 'changed' && ctx.pre) {
       ({ report: verification, scope } = await verifyInPause(sides, ctx.pre, ctx.sample ?? 0));
@@ -206,7 +208,14 @@ export async function cutover(
     }
     const verifiedStep = `${ctx.prefix}verified` as SwitchStep;
     await ctx.record(verifiedStep, { tables: verification.tables.length, rows: verification.tables.reduce((n, t) => n + t.targetRows, 0) });
-    await (await loadDialect(sides.to.dialect)).capture.syncIdentity(sides.to, sides.targetTables);
+    const [sourceDialect, targetDialect] = await Promise.all([loadDialect(sides.from.dialect), loadDialect(sides.to.dialect)]);
+    await targetDialect.capture.syncIdentity(sides.to, sides.targetTables);
+    // Between two databases of an engine that reads its own schema, every sequence takes the source's position
+    // exactly (free-standing ones too, which identity sync cannot see).
+    if (sourceDialect.native && targetDialect.native && sourceDialect.name === targetDialect.name) {
+      const names = (await sourceDialect.native.read(sides.from.db, { excludeTables: MACHINERY_TABLES.map((t) => `${sourceDialect.defaultSchema}.${t}`) })).sequences.map((s) => s.name);
+      await targetDialect.native.setSequences(sides.to.db, await sourceDialect.native.readSequences(sides.from.db, names));
+    }
     lap('identityMs');
     await commit();
     lap('flipMs');

@@ -79,7 +79,9 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       const report = await copyDatabase({
         from: source,
         to: dest,
-        tables: names,
+        // The whole tenant: between two Postgres every object travels (copyDatabase's native mode); a subset of
+        // tables goes through the neutral model.
+        tables: options.tables,
         jobs: options.jobs,
         batchSize: options.copyBatchSize,
         checkpoint,

@@ -142,10 +142,10 @@ async function differingKeys(from: TenantDb, to: TenantDb, table: CaptureTable, 
   const differing: Record<string, unknown>[] = [];
   let after: unknown[] | null = null;
   for (;;) {
-    const page = await source.copy.readPage(from, { table: { name: table.name }, ...read(table), after, limit: PAGE });
+    const page = await source.copy.readPage(from, { table: table.ref, ...read(table), after, limit: PAGE });
     const final = page.length < PAGE;
     const upTo = page.length ? keyOf(page[page.length - 1]!) : null;
-    const theirs = await target.copy.readPage(to, { table: { name: table.name }, ...read(other), after, upTo: final ? null : upTo });
+    const theirs = await target.copy.readPage(to, { table: other.ref, ...read(other), after, upTo: final ? null : upTo });
     const mine = new Map(page.map((row) => [JSON.stringify(keyText(keyOf(row))), JSON.stringify(text(row))]));
     const seen = new Set<string>();
     for (const row of theirs) {
@@ -184,7 +184,7 @@ export async function verifyInPause(
   sample: number,
 ): Promise<{ report: VerifyReport; scope: VerificationScope }> {
   const names = sides.tables.map((t) => t.name);
-  const counts = await compareCounts(sides.from, sides.to, names);
+  const counts = await compareCounts(sides.from, sides.to, sides.tables);
   const full = pre.checksumInPause.length ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.checksumInPause, sample, schema: false }) : undefined;
   const rechecked = await recheckKeys(sides.from, sides.to, pre.keys, sides.targetTables);
   const findings = [...counts.findings, ...(full?.findings ?? []), ...rechecked.findings];
@@ -196,11 +196,11 @@ export async function verifyInPause(
 }
 
 /** Row counts per table on both sides, as a VerifyReport without checksums. */
-export async function compareCounts(from: TenantDb, to: TenantDb, tables: readonly string[]): Promise<VerifyReport> {
+export async function compareCounts(from: TenantDb, to: TenantDb, tables: readonly CaptureTable[]): Promise<VerifyReport> {
   const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
   const rows = await Promise.all(
-    tables.map(async (table) => {
-      const [sourceRows, targetRows] = await Promise.all([source.copy.count(from, { name: table }), target.copy.count(to, { name: table })]);
+    tables.map(async ({ name: table, ref }) => {
+      const [sourceRows, targetRows] = await Promise.all([source.copy.count(from, ref), target.copy.count(to, ref)]);
       return { table, sourceRows, targetRows, sourceChecksum: 'not computed', targetChecksum: 'not computed', equal: sourceRows === targetRows, sampled: 0 };
     }),
   );
@@ -228,7 +228,7 @@ async function recheckKeys(from: TenantDb, to: TenantDb, collected: ChangedKeys,
     one: async (key) => {
       const columns = table.columns.map((name) => ({ name, type: table.types[name]! }));
       const keyColumns = table.primaryKey.map((name) => ({ name, type: table.types[name]! }));
-      return (await dialect.copy.readPage(tenant, { table: { name: table.name }, columns, key: keyColumns, at: key }))[0];
+      return (await dialect.copy.readPage(tenant, { table: table.ref, columns, key: keyColumns, at: key }))[0];
     },
   });
   for (const { table, keys } of collected.tables.values()) {

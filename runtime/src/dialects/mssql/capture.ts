@@ -11,6 +11,7 @@ const PREFIX = 'byos_capture_';
  * against the T-SQL reference and type-checked. TRUNCATE TABLE fires no trigger and is not captured.
  */
 export const mssqlCapture: CaptureDialect = {
+  schemas: false,
   async install({ db }, tables) {
     await sql`if object_id(${sql.lit(CHANGE_TABLE)}, N'U') is null create table ${sql.id(CHANGE_TABLE)} (
       seq bigint identity(1, 1) primary key,

@@ -16,6 +16,7 @@ const OPS = [
  * cannot go into JSON, so blob values appear in the image as hex text (the replay reads the row itself, not the image).
  */
 export const sqliteCapture: CaptureDialect = {
+  schemas: false,
   async install({ db }, tables) {
     await db.transaction().execute(async (trx) => {
       await sql`create table if not exists ${sql.id(CHANGE_TABLE)} (

@@ -4,19 +4,20 @@ import type { CaptureTable } from '../../dialects/change-capture.ts';
 import { loadDialect } from '../../dialects/index.ts';
 import { captureTables } from './tables.ts';
 
-export { captureTables, isInternalTable } from './tables.ts';
+export { captureName, captureTables, isInternalTable } from './tables.ts';
 export { replayBatch, replayChanges, decodeKey, type AppliedKey, type ReplayOptions, type ReplayResult } from './replay.ts';
 export { CHANGE_TABLE, type CaptureTable, type CapturedChange, type CaptureDialect, type KeyedWrite } from '../../dialects/change-capture.ts';
 
 type Tenant = Pick<TenantDb, 'dialect' | 'db' | 'native'>;
 
 /**
- * Turns change capture on for the tenant's tables (all of the default schema, or `tables`). Refuses, naming them,
+ * Turns change capture on for the tenant's tables (every schema's where the dialect can, or `tables`). Refuses, naming them,
  * tables without a primary key. Idempotent: running it again re-creates the same triggers.
  */
 export async function startCapture(tenant: Tenant, tables?: readonly string[]): Promise<CaptureTable[]> {
-  const chosen = captureTables(await introspect(tenant), tables);
-  await (await loadDialect(tenant.dialect)).capture.install(tenant, chosen);
+  const capture = (await loadDialect(tenant.dialect)).capture;
+  const chosen = captureTables(await introspect(tenant), tables, { schemas: capture.schemas });
+  await capture.install(tenant, chosen);
   return chosen;
 }
 

@@ -112,7 +112,7 @@ async function writesFor(from: Tenant, entries: readonly AppliedKey[], targetTab
       // taken for deleted: a wrong delete would lose a row.
       const columns = table.columns.map((name) => ({ name, type: table.types[name]! }));
       const key = table.primaryKey.map((name) => ({ name, type: table.types[name]! }));
-      [raw] = await dialect.copy.readPage(from, { table: { name: table.name }, columns, key, at: table.primaryKey.map((c) => pk[c]) });
+      [raw] = await dialect.copy.readPage(from, { table: table.ref, columns, key, at: table.primaryKey.map((c) => pk[c]) });
     }
     if (!raw) {
       writes.push({ kind: 'delete', table: target, pk });

@@ -10,6 +10,7 @@ import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from '.
 import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
 import { cloneDatabase } from './clone.ts';
+import { MACHINERY_TABLES } from '../machinery.ts';
 
 export interface CopyProgress {
   /** `plan`: findings known, nothing written yet; `schema`; `load` after each committed batch; `indexes`; `done`. */
@@ -97,7 +98,9 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
   if (resuming && !options.resume) {
     throw new Error(`the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`);
   }
-  const visible = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => t.name !== store.table) });
+  // BYOS's own tables (change capture, checkpoints) are machinery, not the tenant's: never copied.
+  const machinery = new Set([store.table, ...MACHINERY_TABLES]);
+  const visible = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => !(t.schema === model.defaultSchema && machinery.has(t.name))) });
   const plan = planCopy(
     {
       source: { model: visible(sourceModel), copy: source.copy },
