@@ -1,7 +1,7 @@
 import { Parser } from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { type MigrationOp, type MigrationOpInput, parseMigrationOps } from '../../runtime/src/contracts/migration-op.ts';
-import type { Column, NeutralType, SchemaModel } from '../../runtime/src/contracts/schema-model.ts';
+import { type Column, type NeutralType, noNativeParts, type SchemaModel } from '../../runtime/src/contracts/schema-model.ts';
 import { loadDialect } from '../../runtime/src/dialects/index.ts';
 import { mssqlMigrations as migrations } from '../../runtime/src/dialects/mssql/migrate/index.ts';
 import { mssqlType } from '../../runtime/src/dialects/mssql/migrate/sql-text.ts';
@@ -27,6 +27,7 @@ const column = (name: string, type: NeutralType, nativeType: string, nullable = 
 
 /** A dbo.t with an int, a non-Unicode varchar and an enum column; the enum comes from the implied model. */
 const MODEL: SchemaModel = {
+  ...noNativeParts('dbo'),
   dialect: 'mssql',
   defaultSchema: 'dbo',
   views: [],
@@ -37,7 +38,7 @@ const MODEL: SchemaModel = {
       schema: 'dbo',
       name: 't',
       columns: [column('a', { kind: 'integer' }, 'int', false), column('v', { kind: 'varchar', length: 10 }, 'varchar(10)'), column('m', { kind: 'enum', enumName: 'mood' }, 'nvarchar(255)')],
-      primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null,
+      primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null,
     },
   ],
 };

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, introspect, type TenantDb } from '../../runtime/src/index.ts';
 import { type MigrationOp, type MigrationOpInput, parseMigrationOps } from '../../runtime/src/contracts/migration-op.ts';
-import type { SchemaModel } from '../../runtime/src/contracts/schema-model.ts';
+import { noNativeParts, type SchemaModel } from '../../runtime/src/contracts/schema-model.ts';
 import { loadDialect } from '../../runtime/src/dialects/index.ts';
 import { runCompiledStatement } from '../../runtime/src/dialects/migration-dialect.ts';
 import { sqliteMigrationLockPath, sqliteMigrations as migrations } from '../../runtime/src/dialects/sqlite/migrate/index.ts';
@@ -43,7 +43,7 @@ describe('SQLite migration compiler', () => {
       'select 2 -- tail; comment',
     ]);
     expect(splitSqliteStatements(' -- only a comment;\n ;')).toEqual([]);
-    expect(() => migrations.compile(op({ op: 'sql', up: { sqlite: '-- nothing' }, down: null }), { dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [] })).toThrow(
+    expect(() => migrations.compile(op({ op: 'sql', up: { sqlite: '-- nothing' }, down: null }), { dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [], ...noNativeParts('main') })).toThrow(
       /holds no statement/,
     );
   });

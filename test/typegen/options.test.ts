@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { generateTypes, introspect, type SchemaModel } from '../../runtime/src/index.ts';
+import { generateTypes, introspect, noNativeParts, type SchemaModel } from '../../runtime/src/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { freshTenantDb } from '../helpers/databases.ts';
 import { scratchProject, typecheck } from '../helpers/scratch.ts';
@@ -70,6 +70,7 @@ describe('typegen options', () => {
   it('hostile names and comments cannot break out of the generated code', async () => {
     const evil = 'x */ export const pwned = 1; /* "\' `${1}`\\';
     const model: SchemaModel = {
+      ...noNativeParts('public'),
       dialect: 'postgres',
       defaultSchema: 'public',
       enums: [{ schema: 'public', name: evil, values: [evil, 'line\nbreak', '\u2028'] }],
@@ -80,6 +81,7 @@ describe('typegen options', () => {
           schema: 'public',
           name: evil,
           comment: evil,
+          partitionBy: null,
           primaryKey: { name: null, columns: [evil] },
           foreignKeys: [{ name: evil, columns: [evil], referencedSchema: evil, referencedTable: evil, referencedColumns: [evil], onDelete: 'no action', onUpdate: 'no action' }],
           uniques: [],

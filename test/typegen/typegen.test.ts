@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { connect, generateTypes, introspect, parseCheck, type SchemaModel } from '../../runtime/src/index.ts';
+import { connect, generateTypes, introspect, noNativeParts, parseCheck, type SchemaModel } from '../../runtime/src/index.ts';
 import { copyChinookSqlite, loadChinookPostgres } from '../../cli/samples/chinook.ts';
 import { freshProfile, freshSqlitePath, freshTenantDb } from '../helpers/databases.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -98,9 +98,10 @@ describe('generateTypes', () => {
 
   it('include/exclude globs, camelCase keys and hostile names', () => {
     const model: SchemaModel = {
+      ...noNativeParts('public'),
       dialect: 'postgres', defaultSchema: 'public', enums: [{ schema: 'public', name: 'mood', values: ['happy', "it's \"sad\""] }], domains: [], views: [],
       tables: ['order_line', 'audit_log', 'Größe "x"'].map((name) => ({
-        schema: name === 'audit_log' ? 'audit' : 'public', name, comment: '*/ evil', primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [],
+        schema: name === 'audit_log' ? 'audit' : 'public', name, comment: '*/ evil', primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], partitionBy: null,
         columns: [
           { name: 'line_no', type: { kind: 'integer' }, nativeType: 'integer', nullable: false, default: null, identity: 'always', generated: null, comment: null },
           { name: 'the mood', type: { kind: 'enum', enumName: 'mood' }, nativeType: 'mood', nullable: true, default: null, identity: null, generated: null, comment: null },

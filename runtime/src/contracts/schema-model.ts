@@ -115,9 +115,61 @@ export const Table = z
     indexes: z.array(Index),
     checks: z.array(z.object({ name: z.string().nullable(), expression: z.string() }).strict()),
     comment: z.string().nullable(),
+    /** A partitioned table's key (`RANGE (issued_on)`); its partitions are listed in SchemaModel.partitions. */
+    partitionBy: z.string().nullable().default(null),
   })
   .strict();
 export type Table = z.output<typeof Table>;
+
+/**
+ * A partition of a partitioned table (Postgres). The partitioned table is the one in `tables` that applications
+ * query; a partition lists what is declared on it alone (its own foreign keys, indexes, checks).
+ */
+export const Partition = z
+  .object({
+    schema: z.string(),
+    name: z.string(),
+    parent: z.object({ schema: z.string(), name: z.string() }).strict(),
+    /** `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`, or `DEFAULT`. */
+    bound: z.string(),
+    /** Set when the partition is partitioned in turn. */
+    partitionBy: z.string().nullable(),
+    foreignKeys: z.array(ForeignKey),
+    indexes: z.array(Index),
+    checks: z.array(z.object({ name: z.string().nullable(), expression: z.string() }).strict()),
+  })
+  .strict();
+export type Partition = z.output<typeof Partition>;
+
+export const Sequence = z
+  .object({
+    schema: z.string(),
+    name: z.string(),
+    /** The column it numbers (serial columns, `OWNED BY`); identity columns' own sequences are not listed. */
+    ownedBy: z.object({ schema: z.string(), table: z.string(), column: z.string() }).strict().nullable(),
+  })
+  .strict();
+export type Sequence = z.output<typeof Sequence>;
+
+export const Extension = z.object({ name: z.string(), schema: z.string(), version: z.string() }).strict();
+export type Extension = z.output<typeof Extension>;
+
+/**
+ * What has no neutral form, as a named object carrying its native definition: routines, triggers, policies,
+ * row-level security, rules, grants… (dialects/native-schema.ts NATIVE_KINDS for Postgres). Names and tables are
+ * qualified and quoted as the engine quotes them.
+ */
+export const NamedObject = z
+  .object({
+    kind: z.string(),
+    name: z.string(),
+    /** The table it belongs to (a trigger's, a policy's), or null. */
+    table: z.string().nullable(),
+    /** The statements that create it, in the engine's own SQL. */
+    definition: z.string(),
+  })
+  .strict();
+export type NamedObject = z.output<typeof NamedObject>;
 
 export const View = z
   .object({
@@ -160,6 +212,17 @@ export const SchemaModel = z
     views: z.array(View),
     enums: z.array(EnumType),
     domains: z.array(Domain),
+    /** Every schema of the tenant (the default one included); one for engines without schemas. */
+    schemas: z.array(z.object({ name: z.string(), comment: z.string().nullable() }).strict()).default([]),
+    partitions: z.array(Partition).default([]),
+    sequences: z.array(Sequence).default([]),
+    extensions: z.array(Extension).default([]),
+    objects: z.array(NamedObject).default([]),
   })
   .strict();
 export type SchemaModel = z.output<typeof SchemaModel>;
+
+/** The parts of a model an engine without schemas, partitions, sequences, extensions or named objects leaves empty. */
+export function noNativeParts(defaultSchema: string): Pick<SchemaModel, 'schemas' | 'partitions' | 'sequences' | 'extensions' | 'objects'> {
+  return { schemas: [{ name: defaultSchema, comment: null }], partitions: [], sequences: [], extensions: [], objects: [] };
+}

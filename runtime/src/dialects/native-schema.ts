@@ -81,13 +81,22 @@ export interface NativeSchema {
   unsupported: { kind: string; name: string }[];
 }
 
+export interface NativeReadOptions {
+  /** Relations (qualified, quoted) that are BYOS's machinery, left out with what belongs to them. */
+  excludeTables?: readonly string[];
+  /** Functions and triggers whose name starts with this are BYOS's machinery too. */
+  excludeRoutinePrefix?: string;
+  /** Read each sequence's position (default true); a schema read alone does not need them. */
+  positions?: boolean;
+}
+
 /** What a same-engine clone needs from a dialect that can read its own schema in full (Postgres). */
 export interface NativeSchemaDialect {
   /**
    * Reads every user object. `exclude` names relations and routines that are BYOS's own machinery (change capture,
    * copy checkpoints) and must not travel as if they were the tenant's.
    */
-  read(db: Kysely<any>, options?: { excludeTables?: readonly string[]; excludeRoutinePrefix?: string }): Promise<NativeSchema>;
+  read(db: Kysely<any>, options?: NativeReadOptions): Promise<NativeSchema>;
   /** The roles and extensions the units need that the target lacks. */
   missing(db: Kysely<any>, schema: NativeSchema): Promise<{ roles: string[]; extensions: string[] }>;
   /** Creates roles without login (the user's explicit choice), so grants and policies naming them can be kept. */

@@ -1,6 +1,6 @@
 import type { DialectName } from '../contracts/connection-profile.ts';
 import type { ColumnDef, MigrationOp } from '../contracts/migration-op.ts';
-import type { Column, NeutralType, SchemaModel, Table } from '../contracts/schema-model.ts';
+import { type Column, type NeutralType, noNativeParts, type SchemaModel, type Table } from '../contracts/schema-model.ts';
 import type { DialectCapabilities } from '../dialects/dialect.ts';
 import { describeNeutralType } from '../schema/neutral.ts';
 import { compareText } from '../util/collections.ts';
@@ -11,7 +11,7 @@ export type ModelTraits = Pick<DialectCapabilities, 'enums'>;
 
 /** The model of a database with nothing in it yet. */
 export function emptyModel(dialect: DialectName, defaultSchema: string): SchemaModel {
-  return { dialect, defaultSchema, tables: [], views: [], enums: [], domains: [] };
+  return { dialect, defaultSchema, tables: [], views: [], enums: [], domains: [], ...noNativeParts(defaultSchema) };
 }
 
 /**
@@ -46,6 +46,7 @@ function reduce(m: SchemaModel, op: MigrationOp, traits: ModelTraits): void {
     case 'createTable': {
       if (findTable(m, op.table)) throw new Error(`table ${op.table} already exists`);
       const table: Table = {
+        partitionBy: null,
         schema: m.defaultSchema,
         name: op.table,
         columns: [],

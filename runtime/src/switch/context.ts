@@ -3,7 +3,7 @@ import { connect, introspect, type TenantDb } from '../connect.ts';
 import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
 import type { Finding } from '../contracts/finding.ts';
 import { loadDialect } from '../dialects/index.ts';
-import { MACHINERY_TABLES } from '../movers/machinery.ts';
+import { MACHINERY_TABLES } from '../machinery.ts';
 import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
 import { isFileDatabase } from '../providers/index.ts';

@@ -1,4 +1,4 @@
-import { type Finding, type MigrationOpInput, type NeutralType, parseMigrationOps, type SchemaModel } from '../../../runtime/src/index.ts';
+import { type Finding, type MigrationOpInput, type NeutralType, noNativeParts, parseMigrationOps, type SchemaModel } from '../../../runtime/src/index.ts';
 import type { CompiledStatement } from '../../../runtime/src/dialects/migration-dialect.ts';
 import { lintOps, lintPostgresSql, type LintCapabilities } from '../../../runtime/src/migrate/lint/index.ts';
 
@@ -29,10 +29,12 @@ export function schema(tables: Record<string, [string, NeutralType['kind'] | Neu
       indexes: [],
       checks: [],
       comment: null,
+      partitionBy: null,
     })),
     views: [],
     enums: [],
     domains: [],
+    ...noNativeParts(dialect === 'postgres' ? 'public' : dialect === 'sqlite' ? 'main' : 'dbo'),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { SchemaModel } from '../../../runtime/src/contracts/schema-model.ts';
+import { noNativeParts, type SchemaModel } from '../../../runtime/src/contracts/schema-model.ts';
 import type { CatalogRows } from '../../../runtime/src/dialects/mssql/introspection-queries.ts';
 import { columnRow, indexRow } from './chinook-catalog.ts';
 
@@ -102,12 +102,22 @@ export const FEATURES_CATALOG: CatalogRows = {
     { parent_object_id: EVENT, constraint_name: 'CK_Event_Region', definition: "([Region]<>'')" },
     { parent_object_id: EVENT, constraint_name: 'CK_Event_Amount', definition: '([Amount]>=(0))' },
   ],
+  modules: [
+    { object_type: 'TR', schema_name: 'audit', object_name: 'Event_NoDelete', parent_schema: 'audit', parent_name: 'Event', definition: 'CREATE TRIGGER audit.Event_NoDelete ON audit.Event INSTEAD OF DELETE AS THROW 50000, N\'append-only\', 1;' },
+    { object_type: 'P ', schema_name: 'dbo', object_name: 'Purge', parent_schema: null, parent_name: null, definition: 'CREATE PROCEDURE dbo.Purge AS DELETE FROM dbo.[User Account] WHERE 1 = 0;' },
+  ],
 };
 
 const plain = { default: null, identity: null, generated: null, comment: null } as const;
 
 /** What the assembly must make of FEATURES_CATALOG, written out by hand. */
 export const FEATURES_MODEL: SchemaModel = {
+  ...noNativeParts('dbo'),
+  schemas: ['audit', 'dbo', 'geo'].map((name) => ({ name, comment: null })),
+  objects: [
+    { kind: 'trigger', name: 'audit.Event_NoDelete', table: 'audit.Event', definition: 'CREATE TRIGGER audit.Event_NoDelete ON audit.Event INSTEAD OF DELETE AS THROW 50000, N\'append-only\', 1;' },
+    { kind: 'procedure', name: 'dbo.Purge', table: null, definition: 'CREATE PROCEDURE dbo.Purge AS DELETE FROM dbo.[User Account] WHERE 1 = 0;' },
+  ],
   dialect: 'mssql',
   defaultSchema: 'dbo',
   tables: [
@@ -156,6 +166,7 @@ export const FEATURES_MODEL: SchemaModel = {
         { name: 'CK_Event_Region', expression: "([Region]<>'')" },
       ],
       comment: 'Who changed what',
+      partitionBy: null,
     },
     {
       schema: 'dbo',
@@ -172,6 +183,7 @@ export const FEATURES_MODEL: SchemaModel = {
       indexes: [],
       checks: [],
       comment: null,
+      partitionBy: null,
     },
   ],
   views: [

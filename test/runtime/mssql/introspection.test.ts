@@ -25,7 +25,7 @@ function outputColumns(text: string): string[] {
 }
 
 /** The fields of a query's row type, as the (fully typed) fixture rows carry them. */
-const rowKeys = (key: keyof CatalogRows): string[] => Object.keys(FEATURES_CATALOG[key][0]!).sort();
+const rowKeys = (key: keyof CatalogRows): string[] => Object.keys(FEATURES_CATALOG[key]![0]!).sort();
 
 describe('SQL Server introspection queries', () => {
   it.each(Object.entries(INTROSPECTION_QUERIES))('the %s query is one T-SQL SELECT', (_name, text) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Column, describeNeutralType, diffNeutral, neutralSchema, type SchemaModel, snakeCase, type Table } from '../../../runtime/src/index.ts';
+import { type Column, describeNeutralType, diffNeutral, neutralSchema, noNativeParts, type SchemaModel, snakeCase, type Table } from '../../../runtime/src/index.ts';
 
 // Models built by hand: these tests pin down what the comparison looks at, independent of any introspector.
 
@@ -8,11 +8,11 @@ function col(name: string, extra: Partial<Column> = {}): Column {
 }
 
 function table(name: string, extra: Partial<Table> = {}, schema = 'public'): Table {
-  return { schema, name, columns: [col('id')], primaryKey: { name: `${name}_pkey`, columns: ['id'] }, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, ...extra };
+  return { schema, name, columns: [col('id')], primaryKey: { name: `${name}_pkey`, columns: ['id'] }, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null, ...extra };
 }
 
 function model(tables: Table[], extra: Partial<SchemaModel> = {}): SchemaModel {
-  return { dialect: 'postgres', defaultSchema: 'public', tables, views: [], enums: [], domains: [], ...extra };
+  return { dialect: 'postgres', defaultSchema: 'public', tables, views: [], enums: [], domains: [], ...noNativeParts('public'), ...extra };
 }
 
 const fk = (columns: string[], referencedTable: string, onDelete: Table['foreignKeys'][number]['onDelete'] = 'no action', name: string | null = null) => ({

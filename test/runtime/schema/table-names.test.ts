@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemaModel, Table } from '../../../runtime/src/contracts/index.ts';
+import { noNativeParts, type SchemaModel, type Table } from '../../../runtime/src/contracts/index.ts';
 import {
   findTable,
   formatColumnName,
@@ -13,7 +13,7 @@ import {
 const AWKWARD = ['orders', 'Items', 'a.b', '"quoted"', 'We "ird" Ñame', 'Odd "Schema" ü', 'تست', 'SPECIAL "@/\\#~_-', 'x"; drop table victim; --', ' padded ', 'tab\tin', 'a..b', '.', '"', '""."'];
 
 const table = (schema: string, name: string): Table => ({
-  schema, name, columns: [], primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null,
+  schema, name, columns: [], primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null,
 });
 
 describe('the table-name syntax', () => {
@@ -54,7 +54,7 @@ describe('the table-name syntax', () => {
 
   it('finds a table in the default schema unless one is named; a miss names the near ones', () => {
     const model: SchemaModel = {
-      dialect: 'postgres', defaultSchema: 'public', views: [], enums: [], domains: [],
+      dialect: 'postgres', defaultSchema: 'public', views: [], enums: [], domains: [], ...noNativeParts('public'),
       tables: [table('app', 'people'), table('public', 'Items'), table('public', 'items'), table('Odd "Schema" ü', 'people')],
     };
     expect(findTable(model, { name: 'items' }).name).toBe('items');

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { type Column, connect, introspect, type NeutralType, SchemaModel, type Table } from '../../../runtime/src/index.ts';
+import { type Column, connect, introspect, type NeutralType, noNativeParts, SchemaModel, type Table } from '../../../runtime/src/index.ts';
 import { copyChinookSqlite } from '../../../cli/samples/chinook.ts';
 import { freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 import { SPECIAL_SCHEMA } from './special-schema.ts';
@@ -11,7 +11,7 @@ function col(name: string, nativeType: string, type: NeutralType, extra: Partial
 }
 
 function table(name: string, parts: Partial<Table>): Table {
-  return { schema: 'main', name, columns: [], primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, ...parts };
+  return { schema: 'main', name, columns: [], primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null, ...parts };
 }
 
 const fk = (columns: string[], referencedTable: string, referencedColumns: string[], extra: Partial<Table['foreignKeys'][number]> = {}) => ({
@@ -169,6 +169,6 @@ describe('sqlite introspection of a purpose-built schema', () => {
 
   it('an empty database has an empty model', async () => {
     const tenant = await freshTenantDb('sqlite', 'empty');
-    expect(await introspect(tenant)).toEqual({ dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [] });
+    expect(await introspect(tenant)).toEqual({ dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [], ...noNativeParts('main') });
   });
 });

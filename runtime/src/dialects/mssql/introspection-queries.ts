@@ -91,6 +91,14 @@ SELECT cc.parent_object_id, cc.name AS constraint_name, cc.definition
 FROM sys.check_constraints cc
 WHERE cc.is_ms_shipped = 0`;
 
+/** Procedures, functions and triggers with their T-SQL: no neutral form, listed by name (change capture's left out). */
+export const MODULES_QUERY = `
+SELECT o.type AS object_type, SCHEMA_NAME(o.schema_id) AS schema_name, o.name AS object_name,
+  OBJECT_SCHEMA_NAME(o.parent_object_id) AS parent_schema, OBJECT_NAME(o.parent_object_id) AS parent_name, m.definition
+FROM sys.sql_modules m
+JOIN sys.objects o ON o.object_id = m.object_id
+WHERE o.is_ms_shipped = 0 AND o.type IN ('P', 'FN', 'IF', 'TF', 'TR') AND o.name NOT LIKE 'byos[_]capture%'`;
+
 export const INTROSPECTION_QUERIES = {
   tables: TABLES_QUERY,
   views: VIEWS_QUERY,
@@ -99,7 +107,18 @@ export const INTROSPECTION_QUERIES = {
   indexes: INDEXES_QUERY,
   foreignKeys: FOREIGN_KEYS_QUERY,
   checks: CHECKS_QUERY,
+  modules: MODULES_QUERY,
 } as const;
+
+export interface ModuleRow {
+  /** P procedure, FN/IF/TF function, TR trigger. */
+  object_type: string;
+  schema_name: string;
+  object_name: string;
+  parent_schema: string | null;
+  parent_name: string | null;
+  definition: string | null;
+}
 
 export interface TableRow {
   schema_name: string;
@@ -191,4 +210,6 @@ export interface CatalogRows {
   indexes: IndexRow[];
   foreignKeys: ForeignKeyRow[];
   checks: CheckRow[];
+  /** Absent in catalogs recorded before modules were read. */
+  modules?: ModuleRow[];
 }

@@ -8,12 +8,12 @@ export const MSSQL_DEFAULT_SCHEMA = 'dbo';
 
 /** Runs the catalog queries (one per kind of object, in parallel) and assembles the SchemaModel. */
 export async function introspectMssql(db: Kysely<any>): Promise<SchemaModel> {
-  const run = async <K extends keyof CatalogRows>(key: K): Promise<CatalogRows[K]> =>
-    (await sql.raw<CatalogRows[K][number]>(INTROSPECTION_QUERIES[key]).execute(db)).rows as CatalogRows[K];
-  const [tables, views, columns, aliasTypes, indexes, foreignKeys, checks] = await Promise.all([
-    run('tables'), run('views'), run('columns'), run('aliasTypes'), run('indexes'), run('foreignKeys'), run('checks'),
+  const run = async <K extends keyof CatalogRows>(key: K): Promise<Required<CatalogRows>[K]> =>
+    (await sql.raw<Required<CatalogRows>[K][number]>(INTROSPECTION_QUERIES[key]).execute(db)).rows as Required<CatalogRows>[K];
+  const [tables, views, columns, aliasTypes, indexes, foreignKeys, checks, modules] = await Promise.all([
+    run('tables'), run('views'), run('columns'), run('aliasTypes'), run('indexes'), run('foreignKeys'), run('checks'), run('modules'),
   ]);
-  return assembleMssqlSchema({ tables, views, columns, aliasTypes, indexes, foreignKeys, checks });
+  return assembleMssqlSchema({ tables, views, columns, aliasTypes, indexes, foreignKeys, checks, modules });
 }
 
 const ACTIONS: Record<string, ForeignKey['onDelete']> = {
@@ -37,6 +37,7 @@ export function assembleMssqlSchema(rows: CatalogRows): SchemaModel {
     const keys = tableIndexes(indexesOf.get(t.object_id) ?? []);
     const pk = keys.find((k) => k.constraintType === 'PK');
     return {
+      partitionBy: null,
       schema: t.schema_name,
       name: t.table_name,
       columns: toColumns(columnsOf.get(t.object_id)),
@@ -91,8 +92,22 @@ export function assembleMssqlSchema(rows: CatalogRows): SchemaModel {
     views: views.sort(bySchemaAndName),
     enums: [],
     domains: domains.sort(bySchemaAndName),
+    schemas: [...new Set([MSSQL_DEFAULT_SCHEMA, ...tables.map((t) => t.schema), ...views.map((v) => v.schema), ...domains.map((d) => d.schema)])].sort(compareText).map((name) => ({ name, comment: null })),
+    partitions: [],
+    sequences: [],
+    extensions: [],
+    objects: (rows.modules ?? [])
+      .map((m) => ({
+        kind: MODULE_KINDS[m.object_type.trim()] ?? 'function',
+        name: `${m.schema_name}.${m.object_name}`,
+        table: m.parent_name ? `${m.parent_schema}.${m.parent_name}` : null,
+        definition: m.definition ?? '',
+      }))
+      .sort((a, b) => compareText(a.name, b.name)),
   };
 }
+
+const MODULE_KINDS: Record<string, string> = { P: 'procedure', FN: 'function', IF: 'function', TF: 'function', TR: 'trigger' };
 
 function toColumns(rows: readonly ColumnRow[] | undefined): Column[] {
   return [...(rows ?? [])]

@@ -7,9 +7,35 @@ const NOT_FROM_EXTENSION = (oid: string) => `not exists (select 1 from pg_depend
 export const RELATIONS = `
 select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relkind as kind,
   obj_description(c.oid, 'pg_class') as comment,
-  case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as definition
+  case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as definition,
+  case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_by
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('c.oid')}`;
+
+/** Partitions, with their parent and bound (their columns are the parent's; what is declared on them comes below). */
+export const PARTITIONS = `
+select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, pn.nspname as parent_schema, pc.relname as parent_name,
+  pg_get_expr(c.relpartbound, c.oid) as bound, case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_by
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+join pg_inherits i on i.inhrelid = c.oid join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+where c.relispartition and c.relkind in ('r', 'p') and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('c.oid')}`;
+
+export const SCHEMAS = `
+select n.nspname as name, obj_description(n.oid, 'pg_namespace') as comment from pg_namespace n
+where ${USER_SCHEMA} and not exists (select 1 from pg_depend dep where dep.objid = n.oid and dep.deptype = 'e')`;
+
+export const EXTENSIONS = `
+select e.extname as name, n.nspname as schema, e.extversion as version from pg_extension e join pg_namespace n on n.oid = e.extnamespace`;
+
+/** Sequences of the user schemas; identity columns' own sequences are part of their column and left out. */
+export const SEQUENCES = `
+select n.nspname as schema, c.relname as name, tn.nspname as owner_schema, tc.relname as owner_table, ta.attname as owner_column
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+left join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = c.oid and d.refclassid = 'pg_class'::regclass and d.deptype = 'a'
+left join pg_class tc on tc.oid = d.refobjid left join pg_namespace tn on tn.oid = tc.relnamespace
+left join pg_attribute ta on ta.attrelid = tc.oid and ta.attnum = d.refobjsubid
+where c.relkind = 'S' and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('c.oid')}
+  and not exists (select 1 from pg_depend i where i.classid = 'pg_class'::regclass and i.objid = c.oid and i.deptype = 'i')`;
 
 /**
  * Every domain (of any schema: a user domain may sit on another one) with the type at the bottom of its chain, the
@@ -66,6 +92,7 @@ where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'v', 'm') 
 export const CONSTRAINTS = `
 select con.conrelid::int8::text as oid, con.conname as name, con.contype as kind, fn.nspname as ref_schema, fc.relname as ref_table,
   con.confupdtype as on_update, con.confdeltype as on_delete, pg_get_constraintdef(con.oid, true) as definition,
+  con.conparentid <> 0 as inherited, con.conislocal as local,
   (select array_agg(a.attname::text order by k.ord) from unnest(con.conkey) with ordinality k(attnum, ord)
     join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum) as columns,
   (select array_agg(a.attname::text order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
@@ -79,6 +106,7 @@ where con.contype in ('p', 'u', 'f', 'c') and ${USER_SCHEMA}`;
 
 export const INDEXES = `
 select i.indrelid::int8::text as oid, ic.relname as name, i.indisunique as unique, pg_get_expr(i.indpred, i.indrelid, true) as predicate,
+  exists (select 1 from pg_inherits h where h.inhrelid = i.indexrelid) as attached,
   (select array_agg(case when i.indkey[k.ord - 1] <> 0
        then (select a.attname::text from pg_attribute a where a.attrelid = i.indrelid and a.attnum = i.indkey[k.ord - 1])
        else '(' || pg_get_indexdef(i.indexrelid, k.ord, true) || ')' end order by k.ord)
@@ -108,7 +136,9 @@ join pg_type ut on ut.oid = t.typbasetype
 join pg_namespace un on un.oid = ut.typnamespace ${RESOLVE_TYPE('t', 'r')}
 where t.typtype = 'd' and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('t.oid')}`;
 
-export interface RelationRow { oid: string; schema: string; name: string; kind: string; comment: string | null; definition: string | null }
+export interface RelationRow { oid: string; schema: string; name: string; kind: string; comment: string | null; definition: string | null; partition_by: string | null }
+export interface PartitionRow { oid: string; schema: string; name: string; parent_schema: string; parent_name: string; bound: string; partition_by: string | null }
+export interface SequenceRow { schema: string; name: string; owner_schema: string | null; owner_table: string | null; owner_column: string | null }
 /**
  * A type as the introspection queries resolve it: the declared type (`type_*`, perhaps a domain), the base under all
  * its domains (`base_*`), and for an array the element's base (`element_*`) and the domain declared on the element.
@@ -129,8 +159,11 @@ export interface ColumnRow extends TypeRow {
 export interface ConstraintRow {
   oid: string; name: string; kind: string; ref_schema: string | null; ref_table: string | null; on_update: string; on_delete: string;
   definition: string; columns: string[] | null; ref_columns: string[] | null;
+  /** Cloned from the parent's (a partition's copy of a foreign key). */
+  inherited: boolean;
+  local: boolean;
 }
-export interface IndexRow { oid: string; name: string; unique: boolean; predicate: string | null; columns: string[] }
+export interface IndexRow { oid: string; name: string; unique: boolean; predicate: string | null; columns: string[]; attached: boolean }
 export interface EnumRow { schema: string; name: string; values: string[] }
 /** For a domain, `type_*` is the type it is declared over (maybe another domain) and `base_*` the one at the bottom. */
 export interface DomainRow extends TypeRow {

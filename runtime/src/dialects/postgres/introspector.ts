@@ -1,9 +1,12 @@
 import { type Kysely, sql } from 'kysely';
-import type { Column, ForeignKey, NeutralType, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
+import type { Column, Extension, ForeignKey, NamedObject, NeutralType, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
+import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
+import type { NativeKind } from '../native-schema.ts';
 import {
-  COLUMNS, type ColumnRow, CONSTRAINTS, type ConstraintRow, DOMAINS, type DomainRow, ENUMS, type EnumRow, INDEXES, type IndexRow, RELATIONS,
-  type RelationRow, type TypeRow,
+  COLUMNS, type ColumnRow, CONSTRAINTS, type ConstraintRow, DOMAINS, type DomainRow, ENUMS, type EnumRow, EXTENSIONS, INDEXES, type IndexRow,
+  PARTITIONS, type PartitionRow, RELATIONS, type RelationRow, SCHEMAS, SEQUENCES, type SequenceRow, type TypeRow,
 } from './introspection-queries.ts';
+import { readPostgresSchema } from './native/index.ts';
 import { postgresNeutralType } from './types.ts';
 import { compareText, groupBy } from '../../util/collections.ts';
 
@@ -24,12 +27,26 @@ function checkExpression(definition: string): string {
     .replace(/^\((.*)\)$/s, '$1');
 }
 
+/**
+ * Kinds of native object without a neutral form, listed in SchemaModel.objects with their definitions. Tables,
+ * views, types, keys and indexes are already in the neutral parts; sequences, schemas and extensions have lists.
+ */
+const OBJECT_KINDS = new Set<NativeKind>([
+  'function', 'procedure', 'aggregate', 'trigger', 'rule', 'policy', 'row-security', 'cast', 'exclusion-constraint', 'statistics',
+  'foreign-table', 'foreign-server', 'composite-type', 'range-type', 'grant', 'default-privileges',
+]);
+
 export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> {
   const rows = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
-  const [relations, columns, constraints, indexes, enums, domains] = await Promise.all([
+  const [relations, columns, constraints, indexes, enums, domains, partitions, schemas, extensions, sequences, native] = await Promise.all([
     rows<RelationRow>(RELATIONS), rows<ColumnRow>(COLUMNS), rows<ConstraintRow>(CONSTRAINTS), rows<IndexRow>(INDEXES), rows<EnumRow>(ENUMS), rows<DomainRow>(DOMAINS),
+    rows<PartitionRow>(PARTITIONS), rows<{ name: string; comment: string | null }>(SCHEMAS), rows<Extension>(EXTENSIONS), rows<SequenceRow>(SEQUENCES),
+    readPostgresSchema(db, { excludeTables: MACHINERY_TABLES.map((t) => `${POSTGRES_DEFAULT_SCHEMA}.${t}`), excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX, positions: false }),
   ]);
-  return assemblePostgresSchema({ relations, columns, constraints, indexes, enums, domains });
+  const objects = native.units
+    .filter((u) => OBJECT_KINDS.has(u.kind))
+    .map((u) => ({ kind: u.kind, name: u.name, table: u.table, definition: `${u.sql.join(';\n')};` }));
+  return assemblePostgresSchema({ relations, columns, constraints, indexes, enums, domains, partitions, schemas, extensions, sequences, objects });
 }
 
 export interface PostgresCatalog {
@@ -39,6 +56,11 @@ export interface PostgresCatalog {
   indexes: IndexRow[];
   enums: EnumRow[];
   domains: DomainRow[];
+  partitions?: PartitionRow[];
+  schemas?: { name: string; comment: string | null }[];
+  extensions?: Extension[];
+  sequences?: SequenceRow[];
+  objects?: NamedObject[];
 }
 
 export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
@@ -56,31 +78,29 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
     const cons = constraintsOf.get(relation.oid) ?? [];
     const pk = cons.find((c) => c.kind === 'p');
     tables.push({
+      partitionBy: relation.partition_by ?? null,
       schema: relation.schema,
       name: relation.name,
       columns: cols,
       primaryKey: pk ? { name: pk.name, columns: pk.columns ?? [] } : null,
-      foreignKeys: cons
-        .filter((c) => c.kind === 'f')
-        .map((c) => ({
-          name: c.name,
-          columns: c.columns ?? [],
-          referencedSchema: c.ref_schema ?? POSTGRES_DEFAULT_SCHEMA,
-          referencedTable: c.ref_table ?? '',
-          referencedColumns: c.ref_columns ?? [],
-          onDelete: ACTIONS[c.on_delete] ?? 'no action',
-          onUpdate: ACTIONS[c.on_update] ?? 'no action',
-        }))
-        .sort((a, b) => compareText(a.name, b.name)),
+      foreignKeys: foreignKeysOf(cons),
       uniques: cons.filter((c) => c.kind === 'u').map((c) => ({ name: c.name, columns: c.columns ?? [] })).sort((a, b) => compareText(a.name ?? '', b.name ?? '')),
-      indexes: (indexesOf.get(relation.oid) ?? [])
-        .map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, where: i.predicate }))
-        .sort((a, b) => compareText(a.name, b.name)),
-      checks: cons.filter((c) => c.kind === 'c').map((c) => ({ name: c.name, expression: checkExpression(c.definition) })).sort((a, b) => compareText(a.name ?? '', b.name ?? '')),
+      indexes: indexesFrom(indexesOf.get(relation.oid) ?? []),
+      checks: checksOf(cons),
       comment: relation.comment,
     });
   }
   const bySchemaName = (a: { schema: string; name: string }, b: { schema: string; name: string }) => compareText(a.schema, b.schema) || compareText(a.name, b.name);
+  // What a partition declares itself: its own foreign keys (not the parent's clones), indexes and checks.
+  const partitions = (catalog.partitions ?? []).map((p) => {
+    const cons = constraintsOf.get(p.oid) ?? [];
+    return {
+      schema: p.schema, name: p.name, parent: { schema: p.parent_schema, name: p.parent_name }, bound: p.bound, partitionBy: p.partition_by,
+      foreignKeys: foreignKeysOf(cons.filter((c) => !c.inherited)),
+      indexes: indexesFrom((indexesOf.get(p.oid) ?? []).filter((i) => !i.attached)),
+      checks: checksOf(cons.filter((c) => c.local)),
+    };
+  });
   return {
     dialect: 'postgres',
     defaultSchema: POSTGRES_DEFAULT_SCHEMA,
@@ -99,7 +119,40 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
         checks: d.checks.map((c) => ({ name: c.name, expression: checkExpression(c.definition) })),
       }))
       .sort(bySchemaName),
+    schemas: (catalog.schemas ?? [{ name: POSTGRES_DEFAULT_SCHEMA, comment: null }]).map((s) => ({ name: s.name, comment: s.comment })).sort((a, b) => compareText(a.name, b.name)),
+    partitions: partitions.sort(bySchemaName),
+    sequences: (catalog.sequences ?? [])
+      .map((s) => ({ schema: s.schema, name: s.name, ownedBy: s.owner_table ? { schema: s.owner_schema!, table: s.owner_table, column: s.owner_column! } : null }))
+      .sort(bySchemaName),
+    extensions: (catalog.extensions ?? []).map((e) => ({ name: e.name, schema: e.schema, version: e.version })).sort((a, b) => compareText(a.name, b.name)),
+    objects: catalog.objects ?? [],
   };
+}
+
+function foreignKeysOf(cons: ConstraintRow[]): ForeignKey[] {
+  return cons
+    .filter((c) => c.kind === 'f')
+    .map((c) => ({
+      name: c.name,
+      columns: c.columns ?? [],
+      referencedSchema: c.ref_schema ?? POSTGRES_DEFAULT_SCHEMA,
+      referencedTable: c.ref_table ?? '',
+      referencedColumns: c.ref_columns ?? [],
+      onDelete: ACTIONS[c.on_delete] ?? 'no action',
+      onUpdate: ACTIONS[c.on_update] ?? 'no action',
+    }))
+    .sort((a, b) => compareText(a.name, b.name));
+}
+
+function indexesFrom(rows: IndexRow[]) {
+  return rows.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, where: i.predicate })).sort((a, b) => compareText(a.name, b.name));
+}
+
+function checksOf(cons: ConstraintRow[]) {
+  return cons
+    .filter((c) => c.kind === 'c')
+    .map((c) => ({ name: c.name, expression: checkExpression(c.definition) }))
+    .sort((a, b) => compareText(a.name ?? '', b.name ?? ''));
 }
 
 /** The neutral type of a resolved catalog type: the kind of the base under every domain, `domain` naming the declared one. */

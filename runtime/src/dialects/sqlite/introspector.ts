@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
-import type { Column, ForeignKey, Index, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
+import type { Column, ForeignKey, Index, NamedObject, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
+import { MACHINERY_ROUTINE_PREFIX } from '../../machinery.ts';
 import { foldIdentifier, type ParsedTable, parseCreateIndex, parseCreateTable, viewDefinition } from './sql-text.ts';
 import { sqliteNeutralType } from './types.ts';
 import { compareText, groupBy } from '../../util/collections.ts';
 
-interface ObjectRow { type: string; name: string; sql: string; kind: string | null; wr: number | null }
+interface ObjectRow { type: string; name: string; tbl_name: string; sql: string; kind: string | null; wr: number | null }
 interface ColumnRow { tbl: string; cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
 interface ForeignKeyRow { tbl: string; id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
 interface IndexRow { tbl: string; idx: string; unique: number; origin: string; partial: number; seqno: number; cid: number; col: string | null }
@@ -22,7 +23,7 @@ const USER_RELATIONS = sql`select name, type from pragma_table_list where schema
  */
 export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
   const [objects, columns, foreignKeys, indexes] = await Promise.all([
-    sql<ObjectRow>`select m.type, m.name, m.sql, l.type as kind, l.wr from sqlite_schema m
+    sql<ObjectRow>`select m.type, m.name, m.tbl_name, m.sql, l.type as kind, l.wr from sqlite_schema m
       left join pragma_table_list l on l.schema = 'main' and l.name = m.name
       where ${notInternal('m.name')} and m.sql is not null`.execute(db),
     sql<ColumnRow>`with r as (${USER_RELATIONS})
@@ -69,6 +70,7 @@ export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
     const rowidAlias = !object.wr && pk.length === 1 && !parsed.descendingColumnPrimaryKey ? pk[0] : undefined;
     const tableIndexes = groupBy(indexesOf.get(object.name) ?? [], (i) => i.idx);
     tables.push({
+      partitionBy: null,
       schema: 'main',
       name: object.name,
       columns: cols.map((c) => toColumn(c, c.name === rowidAlias && c.type.trim().toUpperCase() === 'INTEGER', parsed.generated.get(c.name))),
@@ -88,7 +90,15 @@ export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
   }
   tables.sort((a, b) => compareText(a.name, b.name));
   views.sort((a, b) => compareText(a.name, b.name));
-  return { dialect: 'sqlite', defaultSchema: 'main', tables, views, enums: [], domains: [] };
+  // Triggers have no neutral form: they are listed with their SQL (change capture's own are machinery, not the tenant's).
+  return { dialect: 'sqlite', defaultSchema: 'main', tables, views, enums: [], domains: [], schemas: [{ name: 'main', comment: null }], partitions: [], sequences: [], extensions: [], objects: namedObjects(objects.rows) };
+}
+
+function namedObjects(rows: ObjectRow[]): NamedObject[] {
+  return rows
+    .filter((o) => o.type === 'trigger' && !o.name.startsWith(MACHINERY_ROUTINE_PREFIX))
+    .map((o) => ({ kind: 'trigger', name: o.name, table: o.tbl_name, definition: o.sql }))
+    .sort((a, b) => compareText(a.name, b.name));
 }
 
 function toColumn(row: ColumnRow, rowidAlias: boolean, generatedExpression: string | undefined): Column {

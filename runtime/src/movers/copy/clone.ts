@@ -4,7 +4,7 @@ import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit } from '../../dialects/native-schema.ts';
-import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../machinery.ts';
+import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
 import { type Checkpoint, type CheckpointStore } from './checkpoint.ts';
 import type { CopyOptions, CopyReport, TableCopyReport } from './copy.ts';
 import { CopyRefusedError } from './copy.ts';

@@ -10,7 +10,7 @@ import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from '.
 import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
 import { cloneDatabase } from './clone.ts';
-import { MACHINERY_TABLES } from '../machinery.ts';
+import { MACHINERY_TABLES } from '../../machinery.ts';
 
 export interface CopyProgress {
   /** `plan`: findings known, nothing written yet; `schema`; `load` after each committed batch; `indexes`; `done`. */

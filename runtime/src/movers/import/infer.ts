@@ -89,5 +89,5 @@ export function tableFromOp(op: Extract<MigrationOp, { op: 'createTable' }>, sch
     generated: null,
     comment: null,
   }));
-  return { schema, name: op.table, columns, primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null };
+  return { schema, name: op.table, columns, primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null };
 }

@@ -4,7 +4,7 @@ import type { Finding } from '../../contracts/finding.ts';
 import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
 import type { CopySupport, PageRequest, ReadColumn } from '../../dialects/copy-support.ts';
 import { loadDialect } from '../../dialects/index.ts';
-import { MACHINERY_TABLES } from '../machinery.ts';
+import { MACHINERY_TABLES } from '../../machinery.ts';
 import { normalizeValue, type ValueClass, valueClass } from './normalize.ts';
 import { type SchemaVerification, verifySchemas } from './schema.ts';
 

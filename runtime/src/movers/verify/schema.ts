@@ -5,7 +5,7 @@ import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeUnit } from '../../dialects/native-schema.ts';
 import { diffNeutral } from '../../schema/neutral.ts';
 import { plannedType } from '../copy/plan.ts';
-import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../machinery.ts';
+import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
 
 export interface SchemaVerification {
   /** `native`: every object's definition compared; `neutral`: the dialect-neutral projection (different engines). */

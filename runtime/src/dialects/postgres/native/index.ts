@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { NativeSchema, NativeSchemaDialect, SequenceState } from '../../native-schema.ts';
+import type { NativeReadOptions, NativeSchema, NativeSchemaDialect, SequenceState } from '../../native-schema.ts';
 import { buildCasts, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
 import { buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
 import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
@@ -10,8 +10,21 @@ import { Roles } from './sql-text.ts';
 
 type Rows = Record<string, any>[];
 
-/** Runs catalog reads in one read-only snapshot, with names printed schema-qualified (search_path = pg_catalog). */
+/**
+ * Runs catalog reads in one read-only snapshot, with names printed schema-qualified (search_path = pg_catalog).
+ * Inside a transaction already (a migration reading its schema) the reads join it, and the search_path it had is
+ * put back afterwards.
+ */
 async function inCatalogSnapshot<T>(db: Kysely<any>, work: (run: (text: string) => Promise<Rows>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) {
+    const saved = (await sql<{ path: string }>`select current_setting('search_path') as path`.execute(db)).rows[0]!.path;
+    await sql`select set_config('search_path', 'pg_catalog', true)`.execute(db);
+    try {
+      return await work(async (text) => (await sql.raw<Record<string, any>>(text).execute(db)).rows);
+    } finally {
+      await sql`select set_config('search_path', ${saved}, true)`.execute(db);
+    }
+  }
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
     await sql`set local search_path = pg_catalog`.execute(trx);
     return work(async (text) => (await sql.raw<Record<string, any>>(text).execute(trx)).rows);
@@ -22,7 +35,7 @@ async function inCatalogSnapshot<T>(db: Kysely<any>, work: (run: (text: string) 
  * Reads a Postgres database's whole schema as native units: every object pg_dump --schema-only would print, built
  * from the server's own deparsers. Objects it cannot recreate are listed in `unsupported`.
  */
-export async function readPostgresSchema(db: Kysely<any>, options: { excludeTables?: readonly string[]; excludeRoutinePrefix?: string } = {}): Promise<NativeSchema> {
+export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOptions = {}): Promise<NativeSchema> {
   const exclude = new Set(options.excludeTables ?? []);
   const prefix = options.excludeRoutinePrefix;
   return inCatalogSnapshot(db, async (run) => {
@@ -49,7 +62,9 @@ export async function readPostgresSchema(db: Kysely<any>, options: { excludeTabl
     buildDefaultPrivileges(drafts, privileges as never);
     const units = orderUnits(drafts.list, edges as { key: string; ref: string; ref_column: boolean }[]);
     const sequenceRows = (relations as RelationRow[]).filter((r) => r.kind === 'S' && !exclude.has(r.q) && !exclude.has(r.sequence?.owned_by?.table ?? ''));
-    const sequences = await readSequenceStates(run, sequenceRows.map((r) => r.q));
+    const sequences = options.positions === false
+      ? sequenceRows.map((r) => ({ name: r.q, lastValue: r.sequence!.start, isCalled: false, ownedBy: null }))
+      : await readSequenceStates(run, sequenceRows.map((r) => r.q));
     for (const s of sequences) {
       const owner = sequenceRows.find((r) => r.q === s.name)?.sequence?.owned_by;
       s.ownedBy = owner ? `${owner.table}.${owner.column}` : null;
