@@ -153,11 +153,14 @@ async function copyPage(
  * Native types the neutral model folds into a wider kind, which the DDL compiler would spell differently: json is
  * written as jsonb, timetz as time, macaddr as inet (which refuses its values).
  */
-function exportAs(column: { type: NeutralType; nativeType: string }): StoredType | undefined {
+function exportAs(column: { type: NeutralType; nativeType: string }, sameDialect: boolean): StoredType | undefined {
   const native = column.nativeType.toLowerCase();
   if (native === 'json') return { type: column.type, loss: 'json becomes jsonb: whitespace, key order and duplicate keys are not kept' };
   if (/^time(\(\d+\))? with time zone$/.test(native)) return { type: { kind: 'text' }, loss: 'time with time zone has no portable type: values are kept as their text' };
   if (native.startsWith('macaddr')) return { type: { kind: 'text' }, note: `${native} values become text` };
+  if (!sameDialect && /(^|\.)citext$/.test(native)) {
+    return { type: column.type, loss: 'citext compares case-insensitively; as text, comparisons and unique keys become case-sensitive' };
+  }
   return undefined;
 }
 

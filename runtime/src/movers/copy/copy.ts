@@ -11,6 +11,10 @@ import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
 import { cloneDatabase } from './clone.ts';
 import { MACHINERY_TABLES } from '../../machinery.ts';
+import { LOSS_RULE, lossFindings, neutralCopyLosses } from './losses.ts';
+
+/** Plan findings that neutralCopyLosses restates as losses (with the kind they are accepted by). */
+const LOSS_RULES = new Set(['copy-lossy-type', 'copy-generated-column', 'copy-default-dropped', 'copy-check-skipped', 'copy-index-skipped', 'copy-identity-dropped']);
 
 export interface CopyProgress {
   /** `plan`: findings known, nothing written yet; `schema`; `load` after each committed batch; `indexes`; `done`. */
@@ -84,13 +88,15 @@ export class CopyRefusedError extends Error {
   override name = 'CopyRefusedError';
   readonly findings: Finding[];
   constructor(findings: Finding[]) {
-    super(`copy refused:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
+    const kinds = [...new Set(findings.filter((f) => f.rule.startsWith(LOSS_RULE)).map((f) => f.rule.slice(LOSS_RULE.length)))];
+    const hint = kinds.length ? `\nto copy anyway, accept these losses by kind: --accept-loss ${kinds.join(',')} (every kind but row-security, policy, grant and default-privileges can be accepted at once with all)` : '';
+    super(`copy refused:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}${hint}`);
     this.findings = findings;
   }
 }
 
 /** Plans a copy without writing anything: the target schema and what it changes or loses. */
-export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume'>): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
+export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume' | 'acceptLoss'>): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
   const [source, target] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const store = options.checkpoint ?? targetTableCheckpoints();
@@ -101,7 +107,7 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
   // BYOS's own tables (change capture, checkpoints) are machinery, not the tenant's: never copied.
   const machinery = new Set([store.table, ...MACHINERY_TABLES]);
   const visible = (model: SchemaModel) => ({ ...model, tables: model.tables.filter((t) => !(t.schema === model.defaultSchema && machinery.has(t.name))) });
-  const plan = planCopy(
+  const planned = planCopy(
     {
       source: { model: visible(sourceModel), copy: source.copy },
       // A resumed copy already created its tables: plan them as new, the schema step is skipped.
@@ -109,7 +115,10 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
     },
     { tables: options.tables, schema: options.schema },
   );
-  return { ...plan, resuming, sourceModel, targetModel };
+  // What the neutral model cannot carry replaces the plan's notes on it, one loss per object, refused until accepted.
+  const losses = options.schema === 'existing' ? [] : neutralCopyLosses(visible(sourceModel), planned, { schemas: target.capabilities.schemas });
+  const findings = [...planned.findings.filter((f) => !LOSS_RULES.has(f.rule)), ...lossFindings(losses, options.acceptLoss)];
+  return { ...planned, findings, resuming, sourceModel, targetModel };
 }
 
 /**

@@ -110,9 +110,6 @@ export function planCopy(sides: PlanSides, options: PlanOptions = {}): CopyPlan 
     return { op: 'createEnum', name: found.name, values: found.values };
   });
   plan.create.unshift(...enumOps);
-  if (source.model.views.length) {
-    findings.push({ rule: 'copy-views-skipped', severity: 'warning', subject: source.model.views.map((v) => v.name).join(', '), message: 'views are not copied: their definitions are SQL of the source engine', remediation: 'recreate the views on the target with a migration' });
-  }
   return plan;
 }
 
@@ -140,6 +137,8 @@ function existingTablePlan(table: Table, target: SchemaModel, findings: Finding[
 
 function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied: Set<string>, findings: Finding[]) {
   const { source, target } = sides;
+  // Findings name a table outside the default schema with its schema.
+  const label = table.schema === source.model.defaultSchema ? table.name : `${table.schema}.${table.name}`;
   const enums: string[] = [];
   const key = table.primaryKey?.columns ?? [];
   const columns: ColumnDef[] = [];
@@ -147,11 +146,11 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   const checks: { name: string; expression: string }[] = [];
   const identity: string[] = [];
   if (!key.length) {
-    findings.push({ rule: 'copy-no-primary-key', severity: 'info', subject: table.name, message: 'no primary key: copied in one pass, and an online switch refuses it' });
+    findings.push({ rule: 'copy-no-primary-key', severity: 'info', subject: label, message: 'no primary key: copied in one pass, and an online switch refuses it' });
   }
   for (const column of table.columns) {
-    const subject = `${table.name}.${column.name}`;
-    const { type, changes } = plannedType(column, source.copy, target, !crossDialect);
+    const subject = `${label}.${column.name}`;
+    const { type, changes } = plannedType(column, source.copy, target, !crossDialect, source.model);
     for (const change of changes) {
       if (change.loss) findings.push({ rule: 'copy-lossy-type', severity: 'warning', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.loss}` });
       if (change.note) findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.note}` });
@@ -185,12 +184,12 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   if (!crossDialect) {
     table.checks.forEach((c, i) => checks.push({ name: boundedName(c.name ?? `${table.name}_check${i + 1}`), expression: c.expression }));
   } else if (table.checks.length) {
-    findings.push({ rule: 'copy-check-skipped', severity: 'warning', subject: table.name, message: `${table.checks.length} CHECK constraint(s) not copied: their expressions are SQL of the source engine` });
+    findings.push({ rule: 'copy-check-skipped', severity: 'warning', subject: label, message: `${table.checks.length} CHECK constraint(s) not copied: their expressions are SQL of the source engine` });
   }
   const foreignKeys: ForeignKeyDef[] = [];
   for (const fk of table.foreignKeys) {
     if (!copied.has(`${fk.referencedSchema}.${fk.referencedTable}`)) {
-      findings.push({ rule: 'copy-foreign-key-skipped', severity: 'warning', subject: table.name, message: `foreign key (${fk.columns.join(', ')}) references ${fk.referencedTable}, which is not copied` });
+      findings.push({ rule: 'copy-foreign-key-skipped', severity: 'warning', subject: label, message: `foreign key (${fk.columns.join(', ')}) references ${fk.referencedTable}, which is not copied` });
       continue;
     }
     foreignKeys.push({
@@ -204,11 +203,11 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   const after: MigrationOp[] = [];
   for (const index of table.indexes) {
     if (index.columns.some((c) => c.startsWith('('))) {
-      findings.push({ rule: 'copy-index-skipped', severity: 'warning', subject: `${table.name}.${index.name}`, message: 'expression index not copied: its expression is SQL of the source engine' });
+      findings.push({ rule: 'copy-index-skipped', severity: 'warning', subject: `${label}.${index.name}`, message: 'expression index not copied: its expression is SQL of the source engine' });
       continue;
     }
     if (index.where !== null && crossDialect) {
-      findings.push({ rule: 'copy-index-skipped', severity: 'warning', subject: `${table.name}.${index.name}`, message: `partial index not copied: its predicate (${index.where}) is SQL of the source engine` });
+      findings.push({ rule: 'copy-index-skipped', severity: 'warning', subject: `${label}.${index.name}`, message: `partial index not copied: its predicate (${index.where}) is SQL of the source engine` });
       continue;
     }
     after.push({ op: 'createIndex', table: table.name, name: boundedName(index.name), columns: index.columns, unique: index.unique, ...(index.where !== null ? { where: index.where } : {}) });
@@ -236,8 +235,11 @@ export function plannedType(
   source: CopySupport,
   target: { copy: CopySupport; capabilities: DialectCapabilities },
   sameDialect: boolean,
+  model?: SchemaModel,
 ): { type: NeutralType; changes: StoredType[] } {
-  const exported: StoredType = source.exportAs?.(column, sameDialect) ?? { type: column.type };
+  // A domain's own native type says nothing of what it is over (app.email over citext): look through it.
+  const domain = column.type.domain ? model?.domains.find((d) => (d.schema === model.defaultSchema ? d.name : `${d.schema}.${d.name}`) === column.type.domain) : undefined;
+  const exported: StoredType = source.exportAs?.({ ...column, nativeType: domain?.nativeType ?? column.nativeType }, sameDialect) ?? { type: column.type };
   const stored = storedType(exported.type, target);
   return { type: withoutDomains(stored.type), changes: [exported, stored] };
 }

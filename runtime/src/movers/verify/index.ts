@@ -93,7 +93,7 @@ export async function verifyDatabases(options: VerifyOptions): Promise<VerifyRep
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const findings: Finding[] = [];
   const tables: TableVerification[] = [];
-  const schema = options.schema === false ? undefined : await verifySchemas(options.from, options.to, { source, target }, options.tables);
+  const schema = options.schema === false ? undefined : await verifySchemas(options.from, options.to, { source, target }, options.tables, { acceptLoss: options.acceptLoss });
   if (schema) findings.push(...schema.findings);
   // Between two databases of one engine a table keeps its schema; into another engine it lands in the default one.
   const sameEngine = source.name === target.name;

@@ -5,6 +5,7 @@ import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeUnit } from '../../dialects/native-schema.ts';
 import { diffNeutral } from '../../schema/neutral.ts';
 import { plannedType } from '../copy/plan.ts';
+import { isSecurityKind } from '../copy/losses.ts';
 import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
 
 export interface SchemaVerification {
@@ -32,7 +33,7 @@ export async function verifySchemas(
   to: TenantDb,
   dialects: { source: Dialect; target: Dialect },
   tables?: readonly string[],
-  options: { sequences?: boolean } = {},
+  options: { sequences?: boolean; acceptLoss?: readonly string[] } = {},
 ): Promise<SchemaVerification> {
   const { source, target } = dialects;
   if (source.native && source.name === target.name) {
@@ -65,7 +66,17 @@ export async function verifySchemas(
   const same = source.name === target.name;
   // A primary key column is NOT NULL everywhere but in SQLite, where only a declaration makes it so.
   const keyed = (t: Table, c: Column) => (t.primaryKey?.columns.includes(c.name) ? { ...c, nullable: false } : c);
-  const expected = { ...a, tables: a.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(plannedType(c, source.copy, target, same).type) })) })) };
+  // What the copy was allowed to leave behind is not expected on the target (accepted as copy did: by kind, or all).
+  const accepted = (kind: string) => options.acceptLoss?.includes(kind) || (options.acceptLoss?.includes('all') && !isSecurityKind(kind));
+  // Into an engine with one schema every table lands in it (the copy names that loss, kind `schema`).
+  const flat = !target.capabilities.schemas;
+  const carried = (t: Table) => ({
+    ...t,
+    ...(flat ? { schema: a.defaultSchema, foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, referencedSchema: a.defaultSchema })) } : {}),
+    indexes: accepted('index') ? t.indexes.filter((i) => !i.columns.some((c) => c.startsWith('(')) && (same || i.where === null)) : t.indexes,
+    columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(plannedType(c, source.copy, target, same, a).type), generated: accepted('generated-column') ? null : c.generated })),
+  });
+  const expected = { ...a, tables: a.tables.map(carried), views: a.views.filter((v) => !accepted(v.materialized ? 'materialized-view' : 'view')) };
   const found = { ...b, tables: b.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(c.type) })) })) };
   const differences = diffNeutral(strip(expected, machinery(source)), strip(found, machinery(target)), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
   return {
