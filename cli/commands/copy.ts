@@ -21,11 +21,13 @@ interface CopyFlags {
   neutral?: boolean;
   acceptLoss?: string;
   createRoles?: boolean;
+  schemas?: string;
+  excludeSchemas?: string;
   json?: boolean;
 }
 
-/** `--accept-loss views,triggers` → the kinds. */
-export function lossKinds(value: string | undefined): string[] | undefined {
+/** A comma-separated flag (`--accept-loss view,trigger`, `--schemas app,billing`) → its items. */
+export function commaList(value: string | undefined): string[] | undefined {
   return value ? value.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
 }
 
@@ -62,6 +64,8 @@ export function registerCopy(program: Command): void {
     .option('--neutral', 'between two Postgres, translate through the neutral model instead of copying every object natively')
     .option('--accept-loss <kinds>', 'kinds of object the copy may leave behind or change, comma-separated (view, trigger, function…; `all` for every kind but the security ones: row-security, policy, grant, default-privileges, which must be named)')
     .option('--create-roles', 'create, without login, the roles that grants and policies name and the target lacks')
+    .option('--schemas <names>', 'between two Postgres: only these schemas, comma-separated')
+    .option('--exclude-schemas <names>', 'between two Postgres: every schema but these, comma-separated')
     .option('--json', 'print the copy (and verification) report as JSON')
     .addHelpText('after', '\nExamples:\n  byos copy --from sqlite:./tenant.sqlite --to postgres://app@db.example.com/tenant --jobs 4 --verify\n  byos copy --from old.profile.json --to new.profile.json --resume --json')
     .action(async (flags: CopyFlags) => {
@@ -87,12 +91,13 @@ export function registerCopy(program: Command): void {
         try {
           report = await copyDatabase({
             from, to, tables, jobs, batchSize, resume: flags.resume, schema: flags.schema, direct: flags.direct, onProgress: bars.update,
-            mode: flags.neutral ? 'neutral' : undefined, acceptLoss: lossKinds(flags.acceptLoss), createRoles: flags.createRoles,
+            mode: flags.neutral ? 'neutral' : undefined, acceptLoss: commaList(flags.acceptLoss), createRoles: flags.createRoles,
+            schemas: commaList(flags.schemas), excludeSchemas: commaList(flags.excludeSchemas),
           });
         } finally {
           bars.stop();
         }
-        const verification = flags.verify ? await verifyDatabases({ from, to, tables, sample, acceptLoss: lossKinds(flags.acceptLoss) }) : undefined;
+        const verification = flags.verify ? await verifyDatabases({ from, to, tables, sample, acceptLoss: commaList(flags.acceptLoss) }) : undefined;
         out.result({ copy: report, ...(verification ? { verify: verification } : {}) });
         if (!out.json) out.info(summarize(report, verification));
         const failed = report.findings.some((f) => f.severity === 'error') || (verification !== undefined && !verification.equal);

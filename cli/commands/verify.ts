@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { connect, type TenantDb } from '../../runtime/src/index.ts';
 import { verifyDatabases } from '../../runtime/src/movers/verify/index.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
-import { lossKinds, profileFromArgument } from './copy.ts';
+import { commaList, profileFromArgument } from './copy.ts';
 
 export function registerVerify(program: Command): void {
   program
@@ -30,7 +30,7 @@ export function registerVerify(program: Command): void {
         throw error;
       }
       try {
-        const report = await verifyDatabases({ from, to, tables, sample, schema: flags.schema, acceptLoss: lossKinds(flags.acceptLoss) });
+        const report = await verifyDatabases({ from, to, tables, sample, schema: flags.schema, acceptLoss: commaList(flags.acceptLoss) });
         out.result(report);
         if (!out.json) {
           for (const t of report.tables) out.info(`${t.table.padEnd(28)} ${String(t.sourceRows).padStart(10)} / ${String(t.targetRows).padEnd(10)} ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.sourceChecksum}${t.equal ? '' : ` vs ${t.targetChecksum}`}`);

@@ -77,6 +77,20 @@ describe('Postgres → Postgres carries the whole application schema', { timeout
     await expect(sqlOn(target, `insert into app.account (name, email) values ('Dup', 'OPS@ACME.TEST')`)).rejects.toThrow(/account_email_key/);
   });
 
+  it('--exclude-schemas leaves a schema out, and refuses when a kept object needs it', async () => {
+    const source = await freshPostgresDatabase('app_part_src');
+    await loadAppSchema(source, uniqueRole());
+    const needed = await freshPostgresDatabase('app_part_refused');
+    const refused = await runCliInProcess(['copy', '--from', source, '--to', needed, '--exclude-schemas', 'audit']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/trigger app\.account account_audit needs function audit\.record_insert\(\), in a schema left out/);
+    const target = await freshPostgresDatabase('app_part_dst');
+    const result = await runCliInProcess(['copy', '--from', source, '--to', target, '--exclude-schemas', 'billing', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).copy.tables.map((t: { table: string }) => t.table).sort()).toEqual(['app.account', 'app.booking', 'app.member', 'app.room', 'audit.log']);
+    expect(await sqlOn(target, `select nspname from pg_namespace where nspname in ('app', 'audit', 'billing') order by 1`)).toEqual([{ nspname: 'app' }, { nspname: 'audit' }]);
+  });
+
   it('system PostgreSQL 15 → another database on it: identical pg_dump 15', async () => {
     const [source, target] = [await systemDatabase(), await systemDatabase()];
     await loadAppSchema(source, uniqueRole());

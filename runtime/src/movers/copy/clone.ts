@@ -24,8 +24,9 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
   const progress = options.onProgress ?? (() => {});
   const store = options.checkpoint!;
   const machinery = [...new Set([store.table, ...MACHINERY_TABLES])].map((t) => `${quoteIdent(target.defaultSchema)}.${quoteIdent(t)}`);
-  const schema = await native.read(from.db, { excludeTables: machinery, excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX });
-  const findings = await planFindings(schema, native, to, options);
+  const whole = await native.read(from.db, { excludeTables: machinery, excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX });
+  const { schema, findings: chosen } = chooseSchemas(whole, options);
+  const findings = [...chosen, ...(await planFindings(schema, native, to, options))];
   progress({ phase: 'plan', findings });
   const refusals = findings.filter((f) => f.severity === 'error');
   if (refusals.length) throw new CopyRefusedError(refusals);
@@ -93,6 +94,62 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
     from: from.dialect, to: to.dialect, tables: reports, rows: reports.reduce((n, r) => n + r.rows, 0), ms: performance.now() - started, resumed: resuming,
     findings, objects: { created: schema.units.length, unsupported: schema.unsupported },
   };
+}
+
+/**
+ * `schemas` / `excludeSchemas`: the units of the chosen schemas (and those of no schema: extensions, casts, servers,
+ * global default privileges). An object that needs one left out is refused, naming both.
+ */
+function chooseSchemas(whole: NativeSchema, options: CopyOptions): { schema: NativeSchema; findings: Finding[] } {
+  if (!options.schemas && !options.excludeSchemas) return { schema: whole, findings: [] };
+  const only = options.schemas;
+  const skip = options.excludeSchemas ?? [];
+  const wanted = (quoted: string | null) => {
+    if (quoted === null) return true;
+    const schema = unquote(quoted);
+    return (!only || only.includes(schema)) && !skip.includes(schema);
+  };
+  const units = whole.units.filter((u) => wanted(unitSchema(u)));
+  const kept = new Set(units.map((u) => u.id));
+  const findings: Finding[] = [];
+  for (const u of units) {
+    for (const d of u.deps.filter((x) => !kept.has(x))) {
+      const needed = whole.units.find((x) => x.id === d);
+      findings.push({ rule: 'copy-schema-dependency', severity: 'error', subject: u.name, message: `${u.kind} ${u.name} needs ${needed?.kind ?? ''} ${needed?.name ?? d}, in a schema left out`, remediation: 'copy that schema too' });
+    }
+  }
+  const tables = whole.tables.filter((t) => kept.has(t.unit));
+  return { schema: { ...whole, units, tables, sequences: whole.sequences.filter((s) => wanted(leadingIdentifier(s.name))) }, findings };
+}
+
+/** The schema a unit is in: the first identifier of its qualified name (quote_ident's quoting), or null. */
+function unitSchema(u: NativeUnit): string | null {
+  if (u.kind === 'schema') return u.name;
+  if (u.kind === 'extension' || u.kind === 'cast' || u.kind === 'foreign-server') return null;
+  if (u.kind === 'default-privileges') {
+    const at = u.name.indexOf(' in ');
+    return at < 0 ? null : leadingIdentifier(u.name.slice(at + 4));
+  }
+  if (u.kind === 'grant') {
+    const object = u.id.slice('grant:'.length);
+    return object.startsWith('schema:') ? object.slice('schema:'.length) : object.startsWith('server:') ? null : leadingIdentifier(u.name);
+  }
+  return leadingIdentifier(u.name);
+}
+
+function unquote(identifier: string): string {
+  return identifier.startsWith('"') ? identifier.slice(1, -1).replace(/""/g, '"') : identifier;
+}
+
+function leadingIdentifier(text: string): string {
+  if (!text.startsWith('"')) return text.split(/[.( ]/)[0]!;
+  let i = 1;
+  while (i < text.length) {
+    if (text[i] === '"' && text[i + 1] === '"') i += 2;
+    else if (text[i] === '"') break;
+    else i++;
+  }
+  return text.slice(0, i + 1);
 }
 
 /** The objects a new, empty database already has: its `public` schema and PL/pgSQL. */

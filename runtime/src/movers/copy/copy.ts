@@ -57,6 +57,10 @@ export interface CopyOptions {
   acceptLoss?: string[];
   /** Create the roles that grants and policies name and the target lacks, without login. */
   createRoles?: boolean;
+  /** Native copies: only these schemas (with their objects and rows). */
+  schemas?: string[];
+  /** Native copies: every schema but these. */
+  excludeSchemas?: string[];
 }
 
 export interface TableCopyReport {
