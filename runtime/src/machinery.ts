@@ -6,5 +6,17 @@
  */
 export const MACHINERY_TABLES: readonly string[] = ['byos_changes', 'byos_copy_checkpoint', 'byos_switch_copy_checkpoint'];
 
-/** Functions and triggers of the change capture start with this. */
-export const MACHINERY_ROUTINE_PREFIX = 'byos_capture';
+/** The change capture's functions (in the default schema) and triggers: their names, the same for both. */
+export const MACHINERY_ROUTINES: readonly string[] = ['byos_capture', 'byos_capture_truncate'];
+
+/**
+ * What a schema reader leaves out as machinery in a database whose default schema is `defaultSchema`: the tables
+ * and functions there (qualified, as the catalog quotes plain names), and the capture triggers by name.
+ */
+export function machineryIn(defaultSchema: string): { excludeTables: string[]; excludeRoutines: string[]; excludeTriggers: readonly string[] } {
+  return {
+    excludeTables: MACHINERY_TABLES.map((t) => `${defaultSchema}.${t}`),
+    excludeRoutines: MACHINERY_ROUTINES.map((r) => `${defaultSchema}.${r}()`),
+    excludeTriggers: MACHINERY_ROUTINES,
+  };
+}

@@ -21,6 +21,8 @@ export interface StoredType {
 export interface ReadColumn {
   name: string;
   type: NeutralType;
+  /** The column's native type, when a key value bound back needs a cast to it (text of a composite key). */
+  cast?: string;
 }
 
 /** A table the copy reads or writes, in the dialect's default schema unless `schema` says otherwise. */

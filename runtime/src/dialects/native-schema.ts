@@ -24,6 +24,8 @@ export interface NativeUnit {
   /** Unique within a database: kind and qualified name (routines with their argument types). */
   id: string;
   kind: NativeKind;
+  /** The schema it lives in, unquoted; null for what lives in none (extensions, casts, servers, global defaults). */
+  schema: string | null;
   /** Qualified name as users read it: `app.account`, `app.set_plan(bigint, app.plan)`, `app.member member_tenant`. */
   name: string;
   /** The relation the object belongs to (index, constraint, trigger, policy, default), qualified; null otherwise. */
@@ -54,8 +56,12 @@ export interface NativeTable {
   columns: string[];
   /** Primary key columns, or empty. */
   key: string[];
+  /** Their types (`format_type`), so a key value read as text is bound back as that type (a composite key). */
+  keyTypes: string[];
   /** Every column's type has a binary form (some extension types, such as isn's, have only text). */
   binary: boolean;
+  /** The catalog's estimate of its rows (0 when never analysed): for progress and to load large tables first. */
+  estimatedRows: number;
   /** Id of the table's own unit. */
   unit: string;
 }
@@ -66,6 +72,8 @@ export interface SequenceState {
   name: string;
   lastValue: string;
   isCalled: boolean;
+  /** Negative for a sequence that counts down. */
+  increment: string;
   /** The column it numbers (`schema.table.column`, quoted), when owned by one. */
   ownedBy: string | null;
 }
@@ -77,15 +85,22 @@ export interface NativeSchema {
   units: NativeUnit[];
   tables: NativeTable[];
   sequences: SequenceState[];
-  /** Objects of kinds the reader cannot recreate: reported by kind and name, never skipped silently. */
-  unsupported: { kind: string; name: string }[];
+  /**
+   * Objects of kinds the reader cannot recreate: reported by kind and name, never skipped silently. `rows`: a table
+   * whose rows could not be copied either, a loss that cannot be accepted.
+   */
+  unsupported: { kind: string; name: string; rows?: boolean }[];
+  /** Relations left out as BYOS's machinery (excludeTables that exist here), so a caller can say so. */
+  excluded: string[];
 }
 
 export interface NativeReadOptions {
   /** Relations (qualified, quoted) that are BYOS's machinery, left out with what belongs to them. */
   excludeTables?: readonly string[];
-  /** Functions and triggers whose name starts with this are BYOS's machinery too. */
-  excludeRoutinePrefix?: string;
+  /** Functions (qualified signatures, `public.byos_capture()`) that are BYOS's machinery too. */
+  excludeRoutines?: readonly string[];
+  /** Trigger names that are BYOS's machinery. */
+  excludeTriggers?: readonly string[];
   /** Read each sequence's position (default true); a schema read alone does not need them. */
   positions?: boolean;
 }
@@ -99,8 +114,13 @@ export interface NativeSchemaDialect {
   read(db: Kysely<any>, options?: NativeReadOptions): Promise<NativeSchema>;
   /** The roles and extensions the units need that the target lacks. */
   missing(db: Kysely<any>, schema: NativeSchema): Promise<{ roles: string[]; extensions: string[] }>;
-  /** Creates roles without login (the user's explicit choice), so grants and policies naming them can be kept. */
-  createRoles(db: Kysely<any>, roles: readonly string[]): Promise<void>;
+  /**
+   * Statements creating roles without login (the user's explicit choice), so grants and policies naming them can be
+   * kept; run in the pre-data transaction, so a copy that fails leaves no role behind.
+   */
+  createRoleStatements(roles: readonly string[]): string[];
+  /** What gathers a copied table's planner statistics once it is loaded. */
+  statisticsStatements(table: NativeTable): string[];
   /** Current values of the given sequences. */
   readSequences(db: Kysely<any>, names: readonly string[]): Promise<SequenceState[]>;
   /** Sets sequences to the given positions. */

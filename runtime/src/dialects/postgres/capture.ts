@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import { CHANGE_TABLE, type CaptureDialect, type CaptureTable, type CapturedChange, type KeyedWrite, runsOf } from '../change-capture.ts';
 import type { TableRef } from '../copy-support.ts';
+import { READ_SETTINGS } from './copy-support.ts';
 
 const TRIGGER = 'byos_capture';
 const TRUNCATE_GUARD = 'byos_capture_truncate';
@@ -143,6 +144,8 @@ export const postgresCapture: CaptureDialect = {
     await db.transaction().execute(async (trx) => {
       // Foreign keys declared DEFERRABLE are checked at commit, so a batch may touch child before parent.
       await sql`set constraints all deferred`.execute(trx);
+      // A policy must not quietly filter what a replay updates or deletes: with row_security off it fails instead.
+      await sql`set local row_security = off`.execute(trx);
       await asReplica(trx, writes);
       for (const run of runsOf(writes, 1000)) {
         const table = run[0]!.table;
@@ -167,8 +170,7 @@ export const postgresCapture: CaptureDialect = {
 
 /** Every value as the server's text (as dialects/postgres/copy-support.ts reads it). */
 const RAW_TEXT = { getTypeParser: () => (text: string) => text };
-const READ_SETTINGS =
-  "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
+
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
   return (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s;

@@ -8,9 +8,13 @@ import { quotePgIdentifier as q } from './bulk-load.ts';
 /** Every value as the server's text: no Date in local time, no int8 or numeric through a float. */
 const RAW_TEXT = { getTypeParser: () => (text: string) => text };
 
-/** Output formats fixed per transaction, so the text read is the same whatever the server's configuration. */
-const READ_SETTINGS =
-  "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
+/**
+ * Output formats fixed per transaction, so the text read is the same whatever the server's configuration; and
+ * row_security off, so that a table under row-level security is read whole or the read fails (pg_dump's rule)
+ * instead of a policy quietly leaving rows out of a copy or a verification.
+ */
+export const READ_SETTINGS =
+  "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL row_security = off";
 
 /** Text COPY between servers: output settings that read back exactly, on both sides of the pipe. */
 const WRITE_SETTINGS = "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'";
@@ -36,7 +40,7 @@ function parameter(value: unknown): unknown {
 function keyCondition(request: PageRequest, bind: (value: unknown) => string): string {
   if (request.key.length === 0) return '';
   const keys = `(${request.key.map((k) => q(k.name)).join(', ')})`;
-  const tuple = (values: readonly unknown[]) => `(${values.map(bind).join(', ')})`;
+  const tuple = (values: readonly unknown[]) => `(${values.map((v, i) => (request.key[i]?.cast ? `${bind(v)}::${request.key[i]!.cast}` : bind(v))).join(', ')})`;
   if (request.at) return `WHERE ${keys} = ${tuple(request.at)}`;
   const parts: string[] = [];
   if (request.after) parts.push(`${keys} > ${tuple(request.after)}`);
@@ -60,10 +64,22 @@ async function inReadTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient)
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => (broken = true));
-    throw error;
+    throw explainRowSecurity(error);
   } finally {
     client.release(broken ? true : undefined);
   }
+}
+
+/**
+ * With row_security off, a table whose policies apply to the reading role fails instead of being read in part;
+ * the message says what the role needs (the same as pg_dump).
+ */
+export function explainRowSecurity(error: unknown): unknown {
+  const e = error as { code?: string; message?: string };
+  if (e.code === '42501' && /row-level security/.test(e.message ?? '')) {
+    return new Error(`${e.message}: every row must be read, so connect as a superuser, the table's owner when row security is not forced, or a role with BYPASSRLS`, { cause: error });
+  }
+  return error;
 }
 
 function store(type: NeutralType): StoredType {
@@ -118,8 +134,10 @@ async function copyPage(
   let broken = false;
   let sourceBroken = false;
   try {
-    await from.query('BEGIN READ ONLY');
-    await into.query('BEGIN');
+    await from.query('BEGIN READ ONLY; SET LOCAL row_security = off');
+    // Each range commits with its checkpoint: were the last commits lost in a crash, both go together, so the
+    // copy does not need to wait for each to be flushed.
+    await into.query('BEGIN; SET LOCAL synchronous_commit = off');
     const literal = (value: unknown) => from.escapeLiteral(String(parameter(value)));
     const columns = request.columns.map((c) => q(c.name)).join(', ');
     // Text where a type has no binary form; both servers then use the same text, with the same settings.
@@ -142,7 +160,7 @@ async function copyPage(
     await into.query('ROLLBACK').catch(() => (broken = true));
     // A COPY TO aborted midway leaves the source connection in an unknown state: it is not reused.
     sourceBroken = true;
-    throw error;
+    throw explainRowSecurity(error);
   } finally {
     into.release(broken ? true : undefined);
     from.release(sourceBroken ? true : undefined);
@@ -181,7 +199,7 @@ export const postgresCopySupport: CopySupport = {
   },
   scan,
   async count(tenant, table) {
-    const result = await (tenant.native as pg.Pool).query<{ n: string }>(`SELECT count(*)::text AS n FROM ${readSql(table)}`);
+    const result = await inReadTransaction(tenant.native as pg.Pool, (client) => client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${readSql(table)}`));
     return Number(result.rows[0]!.n);
   },
   async resetIdentity(tenant, table, columns) {

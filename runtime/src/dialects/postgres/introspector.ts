@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Column, Extension, ForeignKey, NamedObject, NeutralType, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
-import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
+import { machineryIn } from '../../machinery.ts';
 import type { NativeKind } from '../native-schema.ts';
 import {
   COLUMNS, type ColumnRow, CONSTRAINTS, type ConstraintRow, DOMAINS, type DomainRow, ENUMS, type EnumRow, EXTENSIONS, INDEXES, type IndexRow,
@@ -41,7 +41,7 @@ export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> 
   const [relations, columns, constraints, indexes, enums, domains, partitions, schemas, extensions, sequences, native] = await Promise.all([
     rows<RelationRow>(RELATIONS), rows<ColumnRow>(COLUMNS), rows<ConstraintRow>(CONSTRAINTS), rows<IndexRow>(INDEXES), rows<EnumRow>(ENUMS), rows<DomainRow>(DOMAINS),
     rows<PartitionRow>(PARTITIONS), rows<{ name: string; comment: string | null }>(SCHEMAS), rows<Extension>(EXTENSIONS), rows<SequenceRow>(SEQUENCES),
-    readPostgresSchema(db, { excludeTables: MACHINERY_TABLES.map((t) => `${POSTGRES_DEFAULT_SCHEMA}.${t}`), excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX, positions: false }),
+    readPostgresSchema(db, { ...machineryIn(POSTGRES_DEFAULT_SCHEMA), positions: false }),
   ]);
   const objects = native.units
     .filter((u) => OBJECT_KINDS.has(u.kind))

@@ -4,7 +4,9 @@ import { CHANGE_TABLE, type CaptureDialect, type CaptureTable, type CapturedChan
 
 /** SQLite binds at most 32766 parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32). */
 const MAX_PARAMS = 30000;
-const PREFIX = 'byos_capture_';
+/** SQLite's capture triggers, one per table and event, are named with this (introspection leaves them out). */
+export const CAPTURE_TRIGGER_PREFIX = 'byos_capture_';
+const PREFIX = CAPTURE_TRIGGER_PREFIX;
 const OPS = [
   ['insert', 'i'],
   ['update', 'u'],

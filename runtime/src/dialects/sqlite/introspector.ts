@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Column, ForeignKey, Index, NamedObject, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
-import { MACHINERY_ROUTINE_PREFIX } from '../../machinery.ts';
+import { CAPTURE_TRIGGER_PREFIX } from './capture.ts';
 import { foldIdentifier, type ParsedTable, parseCreateIndex, parseCreateTable, viewDefinition } from './sql-text.ts';
 import { sqliteNeutralType } from './types.ts';
 import { compareText, groupBy } from '../../util/collections.ts';
@@ -96,7 +96,7 @@ export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
 
 function namedObjects(rows: ObjectRow[]): NamedObject[] {
   return rows
-    .filter((o) => o.type === 'trigger' && !o.name.startsWith(MACHINERY_ROUTINE_PREFIX))
+    .filter((o) => o.type === 'trigger' && !o.name.startsWith(CAPTURE_TRIGGER_PREFIX))
     .map((o) => ({ kind: 'trigger', name: o.name, table: o.tbl_name, definition: o.sql }))
     .sort((a, b) => compareText(a.name, b.name));
 }

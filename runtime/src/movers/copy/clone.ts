@@ -4,7 +4,7 @@ import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit } from '../../dialects/native-schema.ts';
-import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
+import { machineryIn } from '../../machinery.ts';
 import { type Checkpoint, type CheckpointStore } from './checkpoint.ts';
 import type { CopyOptions, CopyReport, TableCopyReport } from './copy.ts';
 import { CopyRefusedError } from './copy.ts';
@@ -23,10 +23,12 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
   const { target, native } = dialects;
   const progress = options.onProgress ?? (() => {});
   const store = options.checkpoint!;
-  const machinery = [...new Set([store.table, ...MACHINERY_TABLES])].map((t) => `${quoteIdent(target.defaultSchema)}.${quoteIdent(t)}`);
-  const whole = await native.read(from.db, { excludeTables: machinery, excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX });
+  const machinery = machineryIn(target.defaultSchema);
+  const whole = await native.read(from.db, { ...machinery, excludeTables: [...new Set([...machinery.excludeTables, `${quoteIdent(target.defaultSchema)}.${quoteIdent(store.table)}`])] });
   const { schema, findings: chosen } = chooseSchemas(whole, options);
   const findings = [...chosen, ...(await planFindings(schema, native, to, options))];
+  // byos_* tables of the default schema are BYOS's own; one found there is named, not skipped silently.
+  for (const table of whole.excluded) findings.push({ rule: 'copy-machinery-left-out', severity: 'warning', subject: table, message: `${table} is BYOS's own (change capture or copy checkpoints) and is not copied; a tenant table must not use that name` });
   progress({ phase: 'plan', findings });
   const refusals = findings.filter((f) => f.severity === 'error');
   if (refusals.length) throw new CopyRefusedError(refusals);
@@ -41,22 +43,20 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
     if (leftovers.length) {
       throw new CopyRefusedError([{ rule: 'copy-target-not-empty', severity: 'error', subject: leftovers.slice(0, 5).map((u) => u.name).join(', '), message: `the target is not empty (${leftovers.length} objects)`, remediation: 'copy into an empty database' }]);
     }
-    if (options.createRoles) {
-      const { roles } = await native.missing(to.db, schema);
-      if (roles.length) await native.createRoles(to.db, roles);
-    }
+    const roles = options.createRoles ? (await native.missing(to.db, schema)).roles : [];
     progress({ phase: 'schema' });
-    await createPreData(to, target, schema, store);
+    findings.push(...(await createPreData(to, target, schema, store, native.createRoleStatements(roles))));
   }
 
   const checkpoints = await store.read(to.db);
-  const totals = new Map(await Promise.all(schema.tables.map(async (t) => [keyOf(t), await dialects.source.copy.count(from, { schema: t.schema, name: t.name, only: true })] as const)));
+  // The catalog's estimate sizes progress and orders the loads: counting every table first is a full pass of its own.
+  const totals = new Map(schema.tables.map((t) => [keyOf(t), t.estimatedRows] as const));
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 50_000));
   const counter = { batches: 0 };
   const reports: TableCopyReport[] = [];
   const loaded = new Set(schema.tables.filter((t) => checkpoints.get(keyOf(t))?.done).map(keyOf));
   const done = new Set([...checkpoints.keys()].filter((k) => k.startsWith('post:')));
-  const post = schema.units.filter((u) => u.section === 'post' && !done.has(postKey(u)));
+  const post = [...schema.units.filter((u) => u.section === 'post'), ...statisticsUnits(schema, native)].filter((u) => !done.has(postKey(u)));
   const allLoaded = () => loaded.size === schema.tables.length;
   const rowsReady = (u: NativeUnit) => {
     const need = u.needsRows;
@@ -104,12 +104,8 @@ function chooseSchemas(whole: NativeSchema, options: CopyOptions): { schema: Nat
   if (!options.schemas && !options.excludeSchemas) return { schema: whole, findings: [] };
   const only = options.schemas;
   const skip = options.excludeSchemas ?? [];
-  const wanted = (quoted: string | null) => {
-    if (quoted === null) return true;
-    const schema = unquote(quoted);
-    return (!only || only.includes(schema)) && !skip.includes(schema);
-  };
-  const units = whole.units.filter((u) => wanted(unitSchema(u)));
+  const wanted = (schema: string | null) => schema === null || ((!only || only.includes(schema)) && !skip.includes(schema));
+  const units = whole.units.filter((u) => wanted(u.schema));
   const kept = new Set(units.map((u) => u.id));
   const findings: Finding[] = [];
   for (const u of units) {
@@ -119,37 +115,19 @@ function chooseSchemas(whole: NativeSchema, options: CopyOptions): { schema: Nat
     }
   }
   const tables = whole.tables.filter((t) => kept.has(t.unit));
-  return { schema: { ...whole, units, tables, sequences: whole.sequences.filter((s) => wanted(leadingIdentifier(s.name))) }, findings };
+  const sequenceSchema = new Map(whole.units.filter((u) => u.kind === 'sequence').map((u) => [u.name, u.schema]));
+  return { schema: { ...whole, units, tables, sequences: whole.sequences.filter((s) => wanted(sequenceSchema.get(s.name) ?? whole.tables.find((t) => s.ownedBy?.startsWith(`${t.q}.`))?.schema ?? null)) }, findings };
 }
 
-/** The schema a unit is in: the first identifier of its qualified name (quote_ident's quoting), or null. */
-function unitSchema(u: NativeUnit): string | null {
-  if (u.kind === 'schema') return u.name;
-  if (u.kind === 'extension' || u.kind === 'cast' || u.kind === 'foreign-server') return null;
-  if (u.kind === 'default-privileges') {
-    const at = u.name.indexOf(' in ');
-    return at < 0 ? null : leadingIdentifier(u.name.slice(at + 4));
-  }
-  if (u.kind === 'grant') {
-    const object = u.id.slice('grant:'.length);
-    return object.startsWith('schema:') ? object.slice('schema:'.length) : object.startsWith('server:') ? null : leadingIdentifier(u.name);
-  }
-  return leadingIdentifier(u.name);
-}
-
-function unquote(identifier: string): string {
-  return identifier.startsWith('"') ? identifier.slice(1, -1).replace(/""/g, '"') : identifier;
-}
-
-function leadingIdentifier(text: string): string {
-  if (!text.startsWith('"')) return text.split(/[.( ]/)[0]!;
-  let i = 1;
-  while (i < text.length) {
-    if (text[i] === '"' && text[i + 1] === '"') i += 2;
-    else if (text[i] === '"') break;
-    else i++;
-  }
-  return text.slice(0, i + 1);
+/**
+ * Planner statistics for each copied table, gathered once its indexes and keys exist (pgcopydb does the same): a
+ * fresh copy is otherwise planned blind until autovacuum comes round.
+ */
+function statisticsUnits(schema: NativeSchema, native: NativeSchemaDialect): NativeUnit[] {
+  return schema.tables.map((t) => ({
+    id: `analyze:${t.q}`, kind: 'statistics', schema: t.schema, name: t.q, table: t.q, section: 'post', sql: native.statisticsStatements(t), roles: [],
+    deps: schema.units.filter((u) => u.section === 'post' && u.table === t.q && u.needsRows === t.q).map((u) => u.id), needsRows: t.q,
+  }));
 }
 
 /** The objects a new, empty database already has: its `public` schema and PL/pgSQL. */
@@ -165,11 +143,12 @@ async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, t
   const findings: Finding[] = [];
   const accepted = new Set(options.acceptLoss ?? []);
   for (const u of schema.unsupported) {
-    const ok = accepted.has(u.kind);
+    // A table the copy cannot recreate would also lose its rows: that is never accepted.
+    const ok = accepted.has(u.kind) && !u.rows;
     findings.push({
       rule: 'copy-object-not-carried', severity: ok ? 'warning' : 'error', subject: u.name,
-      message: `${u.kind} ${u.name} cannot be recreated by the copy${ok ? ' (accepted)' : ''}`,
-      remediation: ok ? undefined : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
+      message: `${u.kind} ${u.name} cannot be recreated by the copy${ok ? ' (accepted)' : u.rows ? ', nor its rows' : ''}`,
+      remediation: ok ? undefined : u.rows ? 'recreate the table with its columns in the order of its parent, then copy' : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
     });
   }
   const missing = await native.missing(to.db, schema);
@@ -193,22 +172,48 @@ async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, t
  * Pre-data in one transaction, with the checkpoint records: a copy killed here starts over cleanly. An empty
  * `public` goes first, so that the source's (its owner, privileges and comment) is created in its place.
  */
-async function createPreData(to: TenantDb, target: Dialect, schema: NativeSchema, store: CheckpointStore): Promise<void> {
-  const statements = [
-    'DROP SCHEMA IF EXISTS public',
-    "SET LOCAL check_function_bodies = off",
-    'SET LOCAL search_path = pg_catalog',
-    ...schema.units.filter((u) => u.section === 'pre').flatMap((u) => u.sql),
-    'SET LOCAL search_path TO DEFAULT',
-  ];
+async function createPreData(to: TenantDb, target: Dialect, schema: NativeSchema, store: CheckpointStore, roles: string[]): Promise<Finding[]> {
+  const warnings: Finding[] = [];
   const migrations = target.migrations;
   const model = await target.introspect(to.db);
   await target.bulk.inTransaction(to, async (session) => {
-    for (const statement of statements) await session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, schema));
+    const run = (statement: string) => session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, schema));
+    for (const statement of roles) await run(statement);
+    // A role that does not own the new database's public schema may not drop it: it keeps it, and the source's
+    // public (owner, privileges, comment) is applied over it as far as it may; verification reports what differs.
+    await run('SAVEPOINT byos_public');
+    const keepPublic = await session.execute(CompiledQuery.raw('DROP SCHEMA IF EXISTS public')).then(
+      () => false,
+      async (error: { code?: string }) => {
+        if (error.code !== '42501') throw error;
+        await run('ROLLBACK TO SAVEPOINT byos_public');
+        return true;
+      },
+    );
+    await run('SET LOCAL check_function_bodies = off');
+    await run('SET LOCAL search_path = pg_catalog');
+    for (const unit of schema.units.filter((u) => u.section === 'pre')) {
+      const onPublic = keepPublic && (unit.id === 'schema:public' || unit.id === 'grant:schema:public');
+      for (const statement of unit.sql) {
+        if (!onPublic) {
+          await run(statement);
+          continue;
+        }
+        if (statement === 'CREATE SCHEMA public') continue;
+        await run('SAVEPOINT byos_public');
+        await session.execute(CompiledQuery.raw(statement)).catch(async (error: { code?: string; message?: string }) => {
+          if (error.code !== '42501') throw error;
+          await run('ROLLBACK TO SAVEPOINT byos_public');
+          warnings.push({ rule: 'copy-public-schema-kept', severity: 'warning', subject: 'public', message: `the target's own public schema was kept (the connecting role does not own it), and \`${statement}\` was refused: ${error.message}` });
+        });
+      }
+    }
+    await run('SET LOCAL search_path TO DEFAULT');
     if (!schema.units.some((u) => u.id === 'schema:public')) await session.execute(CompiledQuery.raw('CREATE SCHEMA IF NOT EXISTS public'));
     for (const statement of migrations.compile(store.createOp(), model)) await session.execute(CompiledQuery.raw(statement.sql));
     for (const table of schema.tables) await session.execute(store.start(to.db, keyOf(table)));
   });
+  return warnings;
 }
 
 async function runStatements(to: TenantDb, target: Dialect, statements: string[]): Promise<void> {
@@ -281,15 +286,18 @@ async function copyNativeRows(ctx: NativeTableContext): Promise<TableCopyReport>
   const resumedAt = state.rows;
   const ref = { schema: ctx.table.schema, name: ctx.table.name, only: true };
   const columns = ctx.table.columns.map((name) => ({ name, type: { kind: 'text' as const } }));
-  const key = ctx.table.key.map((name) => ({ name, type: { kind: 'text' as const } }));
+  const key = ctx.table.key.map((name, i) => ({ name, type: { kind: 'text' as const }, cast: ctx.table.keyTypes[i] }));
   let batches = 0;
   while (!state.done) {
     let upTo: unknown[] | null = null;
+    let last = true;
     if (key.length) {
-      const end = await ctx.target.copy.readPage(ctx.from, { table: ref, columns: key, key, after: state.lastKey, offset: ctx.batchSize - 1, limit: 1 });
-      upTo = end[0] ?? null;
+      // The key where this range ends, and whether any row lies beyond it (so the last range is not an empty COPY).
+      const end = await ctx.target.copy.readPage(ctx.from, { table: ref, columns: key, key, after: state.lastKey, offset: ctx.batchSize - 1, limit: 2 });
+      upTo = end.length === 2 ? end[0]! : null;
+      last = end.length < 2;
     }
-    const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: upTo === null };
+    const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: last };
     const copied = await direct.copyPage(ctx.from, ctx.to, { table: ref, targetTable: { schema: ref.schema, name: ref.name }, columns, key, after: state.lastKey, upTo, format: ctx.table.binary ? 'binary' : 'text' }, async (run, rows) => {
       next.rows = state.rows + rows;
       const query = ctx.store.record(ctx.to.db, next);

@@ -6,7 +6,7 @@ import type { NativeSchema, NativeUnit } from '../../dialects/native-schema.ts';
 import { diffNeutral } from '../../schema/neutral.ts';
 import { plannedType } from '../copy/plan.ts';
 import { isSecurityKind } from '../copy/losses.ts';
-import { MACHINERY_ROUTINE_PREFIX, MACHINERY_TABLES } from '../../machinery.ts';
+import { MACHINERY_TABLES, machineryIn } from '../../machinery.ts';
 
 export interface SchemaVerification {
   /** `native`: every object's definition compared; `neutral`: the dialect-neutral projection (different engines). */
@@ -37,7 +37,7 @@ export async function verifySchemas(
 ): Promise<SchemaVerification> {
   const { source, target } = dialects;
   if (source.native && source.name === target.name) {
-    const exclude = { excludeTables: machinery(source), excludeRoutinePrefix: MACHINERY_ROUTINE_PREFIX };
+    const exclude = machineryIn(source.defaultSchema);
     const [a, b] = (await Promise.all([source.native.read(from.db, exclude), target.native!.read(to.db, exclude)])).map((s) => (tables ? only(s, tables, source.defaultSchema) : s));
     if (major(a!.version) !== major(b!.version)) await redeparseViews(a, b, (bodies) => target.native!.redeparseViews(to.db, bodies));
     const findings = compareNative(a, b);
@@ -46,7 +46,9 @@ export async function verifySchemas(
     const targetStates = new Map((await target.native!.readSequences(to.db, a.sequences.filter((s) => b.sequences.some((t) => t.name === s.name)).map((s) => s.name))).map((s) => [s.name, s]));
     for (const s of a.sequences) {
       const t = targetStates.get(s.name);
-      if (t && position(t) < position(s)) {
+      // Behind means short of the source in the direction the sequence counts.
+      const down = BigInt(s.increment) < 0n;
+      if (t && (down ? position(t) > position(s) : position(t) < position(s))) {
         findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: s.name, message: `sequence ${s.name} is at ${describe(t)} on the target, behind the source's ${describe(s)}: new rows would reuse numbers` });
       }
     }
@@ -54,7 +56,7 @@ export async function verifySchemas(
     const sourceBehind = new Set((await source.native.sequencesBehind(from.db)).map((s) => `${s.sequence}@${s.value}`));
     for (const behind of await target.native!.sequencesBehind(to.db)) {
       if (sourceBehind.has(`${behind.sequence}@${behind.value}`)) continue;
-      findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: behind.sequence, message: `sequence ${behind.sequence} is at ${behind.value} on the target, behind the largest ${behind.column} (${behind.max}): the next insert would collide` });
+      findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: behind.sequence, message: `sequence ${behind.sequence} is at ${behind.value} on the target, behind the values already in ${behind.column} (${behind.max}): the next insert would collide` });
     }
     return { mode: 'native', compared: a.units.length, findings };
   }
@@ -174,8 +176,9 @@ function short(text: string): string {
   return flat.length > 160 ? `${flat.slice(0, 157)}…` : flat;
 }
 
-function position(s: { lastValue: string; isCalled: boolean }): bigint {
-  return BigInt(s.lastValue) - (s.isCalled ? 0n : 1n);
+/** Where the sequence stands: its last value, or one step before it when not yet called. */
+function position(s: { lastValue: string; isCalled: boolean; increment: string }): bigint {
+  return BigInt(s.lastValue) - (s.isCalled ? 0n : BigInt(s.increment));
 }
 
 function describe(s: { lastValue: string; isCalled: boolean }): string {

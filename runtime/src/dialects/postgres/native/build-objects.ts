@@ -1,5 +1,5 @@
 import { type Draft, type Drafts, unitId } from './draft.ts';
-import { type AclTriple, aclStatements, commentOn, literal, optionList } from './sql-text.ts';
+import { type AclTriple, aclStatements, commentOn, literal, optionList, unquote } from './sql-text.ts';
 
 /** Builders for the objects that are not relations: schemas, extensions, types, routines, casts, servers, default privileges. */
 
@@ -15,18 +15,18 @@ export function buildSchemas(drafts: Drafts, rows: Owned[]): void {
       ...commentOn(`SCHEMA ${s.q}`, s.comment),
     ];
     const unit = drafts.add({ id: unitId('schema', s.q), kind: 'schema', name: s.q, table: null, section: 'pre', sql, keys: [s.key] });
-    drafts.grant(unit, aclStatements(`SCHEMA ${s.q}`, s.acl, s.acl_default, drafts.roles));
+    drafts.grant(unit, aclStatements(`SCHEMA ${s.q}`, s.acl, s.acl_default, drafts.roles, s.owner));
   }
 }
 
-export function buildExtensions(drafts: Drafts, rows: { key: string; q: string; schema: string }[], members: { key: string; extension: string }[]): void {
+export function buildExtensions(drafts: Drafts, rows: { key: string; q: string; schema: string; comment: string | null }[], members: { key: string; extension: string }[]): void {
   const byExtension = new Map<string, string[]>();
   for (const m of members) byExtension.set(m.extension, [...(byExtension.get(m.extension) ?? []), m.key]);
   for (const e of rows) {
     // No version: the target installs the one it has (pg_dump does the same); a missing extension is a finding.
     drafts.add({
       id: unitId('extension', e.q), kind: 'extension', name: e.q, table: null, section: 'pre',
-      sql: [`CREATE EXTENSION IF NOT EXISTS ${e.q} WITH SCHEMA ${e.schema}`], keys: [e.key, ...(byExtension.get(e.key) ?? [])],
+      sql: [`CREATE EXTENSION IF NOT EXISTS ${e.q} WITH SCHEMA ${e.schema}`, ...commentOn(`EXTENSION ${e.q}`, e.comment)], keys: [e.key, ...(byExtension.get(e.key) ?? [])],
     });
   }
 }
@@ -40,12 +40,13 @@ interface TypeRow extends Owned {
   default_expr: string | null;
   not_null: boolean;
   collation: string | null;
-  constraints: [name: string, kind: string, definition: string, key: string, bare: string][] | null;
-  attributes: [name: string, type: string, collation: string | null][] | null;
+  constraints: [name: string, kind: string, definition: string, key: string, bare: string, comment: string | null][] | null;
+  attributes: [name: string, type: string, collation: string | null, comment: string | null][] | null;
   range: { subtype: string; opclass: string | null; collation: string | null; canonical: string | null; diff: string | null; multirange: string } | null;
 }
 
 export function buildTypes(drafts: Drafts, rows: TypeRow[]): void {
+  const later: Parameters<Drafts['add']>[0][] = [];
   for (const t of rows) {
     let kind: Draft['kind'];
     const sql: string[] = [];
@@ -63,15 +64,22 @@ export function buildTypes(drafts: Drafts, rows: TypeRow[]): void {
       if (namedNotNull) parts.push(`CONSTRAINT ${namedNotNull[0]} NOT NULL`);
       else if (t.not_null) parts.push('NOT NULL');
       sql.push(parts.join(' '));
-      for (const [name, ckind, definition, key] of t.constraints ?? []) {
+      for (const [name, ckind, definition, key, , comment] of t.constraints ?? []) {
         if (ckind === 'n') continue;
-        sql.push(`ALTER DOMAIN ${t.q} ADD CONSTRAINT ${name} ${definition}`);
+        const statements = [`ALTER DOMAIN ${t.q} ADD CONSTRAINT ${name} ${definition}`, ...commentOn(`CONSTRAINT ${name} ON DOMAIN ${t.q}`, comment)];
+        if (/ NOT VALID$/.test(definition)) {
+          // Rows the source let in before the check existed would fail it: added after the load, still NOT VALID.
+          later.push({ id: unitId('domain-check', `${t.q} ${name}`), kind: 'check', name: `${t.q} ${name}`, table: null, section: 'post', sql: statements, keys: [key], deps: [unitId('type', t.q)], needsRows: '*' });
+          continue;
+        }
+        sql.push(...statements);
         keys.push(key);
       }
     } else if (t.kind === 'c') {
       kind = 'composite-type';
       const attributes = (t.attributes ?? []).map(([name, type, collation]) => `${name} ${type}${collation ? ` COLLATE ${collation}` : ''}`);
       sql.push(`CREATE TYPE ${t.q} AS (${attributes.join(', ')})`);
+      for (const [name, , , comment] of t.attributes ?? []) sql.push(...commentOn(`COLUMN ${t.q}.${name}`, comment));
     } else if (t.kind === 'r' && t.range && !t.range.canonical) {
       kind = 'range-type';
       const r = t.range;
@@ -87,8 +95,9 @@ export function buildTypes(drafts: Drafts, rows: TypeRow[]): void {
     }
     sql.push(...drafts.roles.owner(`TYPE ${t.q}`, t.owner), ...commentOn(`${kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${t.q}`, t.comment));
     const unit = drafts.add({ id: unitId('type', t.q), kind, name: t.q, table: null, section: 'pre', sql, keys });
-    drafts.grant(unit, aclStatements(`${kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${t.q}`, t.acl, t.acl_default, drafts.roles));
+    drafts.grant(unit, aclStatements(`${kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${t.q}`, t.acl, t.acl_default, drafts.roles, t.owner));
   }
+  for (const draft of later) drafts.add(draft);
 }
 
 interface RoutineRow extends Owned {
@@ -133,7 +142,7 @@ export function buildRoutines(drafts: Drafts, rows: RoutineRow[]): void {
     }
     const sql = [create, ...drafts.roles.owner(`${word} ${r.q}`, r.owner), ...commentOn(`${word} ${r.q}`, r.comment)];
     const unit = drafts.add({ id: unitId('routine', r.q), kind, name: r.q, table: null, section: 'pre', sql, keys: [r.key] });
-    drafts.grant(unit, aclStatements(`${word === 'AGGREGATE' ? 'FUNCTION' : word} ${r.q}`, r.acl, r.acl_default, drafts.roles));
+    drafts.grant(unit, aclStatements(`${word === 'AGGREGATE' ? 'FUNCTION' : word} ${r.q}`, r.acl, r.acl_default, drafts.roles, r.owner));
   }
 }
 
@@ -155,7 +164,7 @@ export function buildServers(drafts: Drafts, rows: (Owned & { wrapper: string; t
     if (s.options?.length) parts.push(`OPTIONS (${optionList(s.options)})`);
     const sql = [parts.join(' '), ...drafts.roles.owner(`SERVER ${s.q}`, s.owner), ...commentOn(`SERVER ${s.q}`, s.comment)];
     const unit = drafts.add({ id: unitId('server', s.q), kind: 'foreign-server', name: s.q, table: null, section: 'pre', sql, keys: [s.key] });
-    drafts.grant(unit, aclStatements(`FOREIGN SERVER ${s.q}`, s.acl, s.acl_default, drafts.roles));
+    drafts.grant(unit, aclStatements(`FOREIGN SERVER ${s.q}`, s.acl, s.acl_default, drafts.roles, s.owner));
   }
 }
 
@@ -166,11 +175,11 @@ export function buildDefaultPrivileges(drafts: Drafts, rows: { key: string; role
     const objects = OBJECT_TYPES[d.object_type]!;
     const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${drafts.roles.role(d.role)}${d.schema_q ? ` IN SCHEMA ${d.schema_q}` : ''}`;
     // In a schema the entries only add to the global defaults; globally they replace them (revokes included).
-    const statements = aclStatements(`§`, d.acl, d.schema_q ? [] : d.acl_default, drafts.roles).map((s) => {
+    const statements = aclStatements(`§`, d.acl, d.schema_q ? [] : d.acl_default, drafts.roles, d.role).map((s) => {
       const [verb, rest] = [s.slice(0, s.indexOf(' ')), s.slice(s.indexOf(' ') + 1)];
       return `${prefix} ${verb} ${rest.replace(' ON §', ` ON ${objects}`)}`;
     });
     const name = `${d.role}${d.schema_q ? ` in ${d.schema_q}` : ''} on ${objects.toLowerCase()}`;
-    if (statements.length) drafts.add({ id: unitId('default-privileges', name), kind: 'default-privileges', name, table: null, section: 'pre', sql: statements, keys: [d.key], deps: d.schema_q ? [unitId('schema', d.schema_q)] : [] });
+    if (statements.length) drafts.add({ id: unitId('default-privileges', name), kind: 'default-privileges', name, schema: d.schema_q ? unquote(d.schema_q) : null, table: null, section: 'pre', sql: statements, keys: [d.key], deps: d.schema_q ? [unitId('schema', d.schema_q)] : [] });
   }
 }

@@ -41,12 +41,17 @@ export function buildConstraints(drafts: Drafts, rows: ConstraintRow[], exclude:
 
 interface IndexRow {
   key: string; q: string; name_q: string; table_q: string; table_kind: string; parent_key: string | null; definition: string;
-  clustered: boolean; replica_identity: boolean; parent_q: string | null; comment: string | null; statistics: [number, number][] | null;
+  clustered: boolean; replica_identity: boolean; valid: boolean; parent_q: string | null; comment: string | null; statistics: [number, number][] | null;
 }
 
 export function buildIndexes(drafts: Drafts, rows: IndexRow[], exclude: ReadonlySet<string>): void {
   for (const i of rows) {
     if (exclude.has(i.table_q)) continue;
+    if (!i.valid && !i.parent_q) {
+      // What a failed CREATE INDEX CONCURRENTLY leaves: the rows may break it (pg_dump leaves it out too, silently).
+      drafts.unsupported.push({ kind: 'invalid index (left by a failed CREATE INDEX CONCURRENTLY)', name: i.q });
+      continue;
+    }
     const sql = [i.definition];
     if (i.parent_q) sql.push(`ALTER INDEX ${i.parent_q} ATTACH PARTITION ${i.q}`);
     if (i.clustered) sql.push(`ALTER TABLE ${i.table_q} CLUSTER ON ${i.name_q}`);
@@ -63,6 +68,18 @@ export function buildIndexes(drafts: Drafts, rows: IndexRow[], exclude: Readonly
 }
 
 const TRIGGER_STATE: Record<string, string> = { D: 'DISABLE TRIGGER', R: 'ENABLE REPLICA TRIGGER', A: 'ENABLE ALWAYS TRIGGER' };
+/** A cloned trigger can also be enabled where its parent's is not. */
+const CLONED_TRIGGER_STATE: Record<string, string> = { ...TRIGGER_STATE, O: 'ENABLE TRIGGER' };
+const RULE_STATE: Record<string, string> = { D: 'DISABLE RULE', R: 'ENABLE REPLICA RULE', A: 'ENABLE ALWAYS RULE' };
+
+/** A partition's own state for a trigger it has from its partitioned table (disabled there only, say). */
+export function buildClonedTriggerStates(drafts: Drafts, rows: { key: string; name_q: string; table_q: string; enabled: string; parent_key: string }[], exclude: ReadonlySet<string>, excludeNames: (name: string) => boolean): void {
+  for (const t of rows) {
+    if (exclude.has(t.table_q) || excludeNames(t.name_q.replace(/^"|"$/g, ''))) continue;
+    const name = `${t.table_q} ${t.name_q}`;
+    drafts.add({ id: unitId('trigger-state', name), kind: 'trigger', name, table: t.table_q, section: 'post', sql: [`ALTER TABLE ${t.table_q} ${CLONED_TRIGGER_STATE[t.enabled]} ${t.name_q}`], keys: [t.key], deps: [unitId('relation', t.table_q)], depKeys: [t.parent_key], needsRows: '*' });
+  }
+}
 
 export function buildTriggers(
   drafts: Drafts,
@@ -84,7 +101,7 @@ export function buildRules(drafts: Drafts, rows: { key: string; name_q: string; 
   for (const r of rows) {
     if (exclude.has(r.table_q)) continue;
     const sql = [r.definition.trim().replace(/;$/, '')];
-    if (r.enabled === 'D') sql.push(`ALTER TABLE ${r.table_q} DISABLE RULE ${r.name_q}`);
+    if (RULE_STATE[r.enabled]) sql.push(`ALTER TABLE ${r.table_q} ${RULE_STATE[r.enabled]} ${r.name_q}`);
     sql.push(...commentOn(`RULE ${r.name_q} ON ${r.table_q}`, r.comment));
     const name = `${r.table_q} ${r.name_q}`;
     drafts.add({ id: unitId('rule', name), kind: 'rule', name, table: r.table_q, section: 'post', sql, keys: [r.key], deps: [unitId('relation', r.table_q)], needsRows: '*' });
@@ -112,10 +129,10 @@ export function buildPolicies(
   }
 }
 
-export function buildStatistics(drafts: Drafts, rows: { key: string; q: string; definition: string; table_q: string; owner: string; comment: string | null }[], exclude: ReadonlySet<string>): void {
+export function buildStatistics(drafts: Drafts, rows: { key: string; q: string; definition: string; table_q: string; owner: string; target: number | null; comment: string | null }[], exclude: ReadonlySet<string>): void {
   for (const s of rows) {
     if (exclude.has(s.table_q)) continue;
-    const sql = [s.definition, ...drafts.roles.owner(`STATISTICS ${s.q}`, s.owner), ...commentOn(`STATISTICS ${s.q}`, s.comment)];
+    const sql = [s.definition, ...(s.target !== null ? [`ALTER STATISTICS ${s.q} SET STATISTICS ${s.target}`] : []), ...drafts.roles.owner(`STATISTICS ${s.q}`, s.owner), ...commentOn(`STATISTICS ${s.q}`, s.comment)];
     drafts.add({ id: unitId('statistics', s.q), kind: 'statistics', name: s.q, table: s.table_q, section: 'post', sql, keys: [s.key], deps: [unitId('relation', s.table_q)], needsRows: '*' });
   }
 }

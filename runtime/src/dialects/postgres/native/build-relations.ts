@@ -8,17 +8,19 @@ interface SequenceRow { type: string; start: string; increment: string; min: str
 interface ColumnRow {
   name: string; q: string; type: string; not_null: boolean; local: boolean; identity: string; generated: string; expression: string | null;
   collation: string | null; statistics: number | null; storage: string | null; compression: string | null; options: string[] | null;
-  fdw_options: string[] | null; comment: string | null; acl: AclTriple[] | null; not_null_name: string | null;
+  fdw_options: string[] | null; comment: string | null; acl: AclTriple[] | null;
+  /** PostgreSQL 18 keeps NOT NULL as a named constraint, which can be NOT VALID or NO INHERIT; absent before 18. */
+  not_null_constraint: { name: string; named: boolean; validated: boolean; no_inherit: boolean; local: boolean } | null;
   identity_sequence: (SequenceRow & { q: string; key: string; comment: string | null; owner: string; acl: AclTriple[] | null; acl_default: AclTriple[] | null }) | null;
 }
 export interface RelationRow {
   key: string; kind: string; schema_q: string; schema: string; name: string; q: string; owner: string; comment: string | null;
   acl: AclTriple[] | null; acl_default: AclTriple[] | null; also: string[]; persistence: string; is_partition: boolean; options: string[] | null;
-  row_security: boolean; force_row_security: boolean; replica_identity: string; has_children: boolean; access_method: string | null;
-  populated: boolean; typed: boolean; binary_io: boolean; partition_key: string | null; partition_bound: string | null; parents: string[] | null;
+  toast_options: string[] | null; row_security: boolean; force_row_security: boolean; replica_identity: string; has_children: boolean; access_method: string | null;
+  populated: boolean; typed: boolean; binary_io: boolean; estimated_rows: string; partition_key: string | null; partition_bound: string | null; parents: string[] | null;
   view_definition: string | null; foreign_table: { server: string; options: string[] | null } | null;
   sequence: (SequenceRow & { identity: boolean; owned_by: { table: string; column: string } | null }) | null;
-  columns: ColumnRow[] | null; primary_key: [string][] | null;
+  columns: ColumnRow[] | null; primary_key: [string, string][] | null;
 }
 
 const WORD: Record<string, string> = { r: 'TABLE', p: 'TABLE', f: 'FOREIGN TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', S: 'SEQUENCE' };
@@ -56,7 +58,7 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
       const parent = byName.get(r.parents![0]!);
       const parentColumns = (parent?.columns ?? []).map((c) => c.name).join('\u0000');
       if (parentColumns !== columns.map((c) => c.name).join('\u0000')) {
-        drafts.unsupported.push({ kind: 'partition whose columns differ from its parent\'s (order or names)', name: r.q });
+        drafts.unsupported.push({ kind: 'partition whose columns differ from its parent\'s (order or names)', name: r.q, rows: true });
         continue;
       }
       const by = r.partition_key ? ` PARTITION BY ${r.partition_key}` : '';
@@ -67,6 +69,10 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
         if (c.not_null && !inherited?.not_null) sql.push(`ALTER TABLE ONLY ${r.q} ALTER COLUMN ${c.q} SET NOT NULL`);
       }
     } else {
+      if (r.parents?.length && !inheritedOrder(r, byName)) {
+        drafts.unsupported.push({ kind: "inheritance child whose columns are in another order than its parents' (columns added before INHERIT)", name: r.q, rows: true });
+        continue;
+      }
       const definitions = columns.filter((c) => c.local || r.kind === 'f').map((c) => columnDefinition(c, r.kind === 'f'));
       const parts = [`CREATE ${r.persistence === 'u' ? 'UNLOGGED ' : ''}${word} ${r.q} (${definitions.length ? `\n  ${definitions.join(',\n  ')}\n` : ''})`];
       if (r.parents?.length) parts.push(`INHERITS (${r.parents.join(', ')})`);
@@ -76,6 +82,9 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
       sql.push(parts.join(' ') + withOptions(r));
     }
     for (const c of columns) sql.push(...columnSettings(r, c, word));
+    notValidNotNulls(drafts, r, columns);
+    // An identity's sequence takes its column's type unless changed since (ALTER SEQUENCE … AS integer).
+    for (const c of columns) if (c.identity_sequence && c.identity_sequence.type !== c.type) sql.push(`ALTER SEQUENCE ${c.identity_sequence.q} AS ${c.identity_sequence.type}`);
     if ((r.kind === 'r' || r.kind === 'p') && (r.replica_identity === 'f' || r.replica_identity === 'n')) sql.push(`ALTER TABLE ONLY ${r.q} REPLICA IDENTITY ${r.replica_identity === 'f' ? 'FULL' : 'NOTHING'}`);
     sql.push(...drafts.roles.owner(`${word} ${r.q}`, r.owner), ...commentOn(`${word} ${r.q}`, r.comment));
     for (const c of columns) sql.push(...commentOn(`COLUMN ${r.q}.${c.q}`, c.comment));
@@ -83,11 +92,11 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
     const kind = r.kind === 'v' ? 'view' : r.kind === 'm' ? 'materialized-view' : r.kind === 'f' ? 'foreign-table' : r.is_partition ? 'partition' : 'table';
     const unit = drafts.add({ id: unitId('relation', r.q), kind, name: r.q, table: r.q, section: 'pre', sql, keys: [r.key, ...r.also, ...identityKeys], deps: r.parents?.map((p) => unitId('relation', p)) ?? [] });
     if (selfReferencing) unit.selfReferencing = [...selfReferencing, ...sql.slice(1)];
-    const grants = aclStatements(`TABLE ${r.q}`, r.acl, r.acl_default, drafts.roles);
-    for (const c of columns) grants.push(...columnGrants(r.q, c.q, c.acl, drafts.roles));
+    const grants = aclStatements(`TABLE ${r.q}`, r.acl, r.acl_default, drafts.roles, r.owner);
+    for (const c of columns) grants.push(...columnGrants(r.q, c.q, c.acl, drafts.roles, r.owner));
     for (const c of columns) {
       const s = c.identity_sequence;
-      if (s) grants.push(...commentOn(`SEQUENCE ${s.q}`, s.comment), ...aclStatements(`SEQUENCE ${s.q}`, s.acl, s.acl_default, drafts.roles));
+      if (s) grants.push(...commentOn(`SEQUENCE ${s.q}`, s.comment), ...aclStatements(`SEQUENCE ${s.q}`, s.acl, s.acl_default, drafts.roles, s.owner));
     }
     drafts.grant(unit, grants);
     if (r.kind === 'm' && r.populated) {
@@ -101,17 +110,41 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
     }
     if (r.kind === 'r') {
       tables.push({
-        schema: r.schema, name: r.name, q: r.q, unit: unit.id, binary: r.binary_io,
+        schema: r.schema, name: r.name, q: r.q, unit: unit.id, binary: r.binary_io, estimatedRows: Number(r.estimated_rows),
         columns: columns.filter((c) => !c.generated).map((c) => c.name),
         key: (r.primary_key ?? []).map(([q]) => columns.find((c) => c.q === q)?.name ?? q),
+        keyTypes: (r.primary_key ?? []).map(([, type]) => type),
       });
     }
   }
   return tables;
 }
 
+/** Storage parameters of the table and of its TOAST table (`toast.autovacuum_enabled='false'`). */
+/** A NOT NULL the source added NOT VALID (PostgreSQL 18) holds rows it never checked: added after them, still NOT VALID. */
+function notValidNotNulls(drafts: Drafts, r: RelationRow, columns: ColumnRow[]): void {
+  for (const c of columns) {
+    const nn = c.not_null_constraint;
+    if (!nn || nn.validated || !nn.local) continue;
+    const name = `${r.q} ${nn.name}`;
+    drafts.add({
+      id: unitId('constraint', name), kind: 'check', name, table: r.q, section: 'post', needsRows: '*', deps: [unitId('relation', r.q)],
+      sql: [`ALTER TABLE ${r.kind === 'p' ? '' : 'ONLY '}${r.q} ADD CONSTRAINT ${nn.name} NOT NULL ${c.q}${nn.no_inherit ? ' NO INHERIT' : ''} NOT VALID`],
+    });
+  }
+}
+
+/** CREATE TABLE … INHERITS puts the parents' columns first, in their order, then the child's own. */
+function inheritedOrder(r: RelationRow, byName: Map<string, RelationRow>): boolean {
+  const expected: string[] = [];
+  for (const p of r.parents ?? []) for (const c of byName.get(p)?.columns ?? []) if (!expected.includes(c.name)) expected.push(c.name);
+  for (const c of r.columns ?? []) if (!expected.includes(c.name)) expected.push(c.name);
+  return expected.join('\u0000') === (r.columns ?? []).map((c) => c.name).join('\u0000');
+}
+
 function withOptions(r: RelationRow): string {
-  return r.options?.length ? ` WITH (${relOptions(r.options)})` : '';
+  const all = [...(r.options ?? []), ...(r.toast_options ?? []).map((o) => `toast.${o}`)];
+  return all.length ? ` WITH (${relOptions(all)})` : '';
 }
 
 function columnDefinition(c: ColumnRow, foreign: boolean): string {
@@ -122,7 +155,9 @@ function columnDefinition(c: ColumnRow, foreign: boolean): string {
   if (c.identity && c.identity_sequence) {
     parts.push(`GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (SEQUENCE NAME ${c.identity_sequence.q} ${sequenceOptions(c.identity_sequence, false)})`);
   }
-  if (c.not_null) parts.push(c.not_null_name ? `CONSTRAINT ${c.not_null_name} NOT NULL` : 'NOT NULL');
+  const nn = c.not_null_constraint;
+  if (nn && !nn.validated) return parts.join(' '); // added NOT VALID after the rows (see notValidNotNulls)
+  if (c.not_null || nn) parts.push(`${nn?.named && nn.local ? `CONSTRAINT ${nn.name} ` : ''}NOT NULL${nn?.no_inherit ? ' NO INHERIT' : ''}`);
   return parts.join(' ');
 }
 
@@ -145,7 +180,7 @@ function buildSequence(drafts: Drafts, r: RelationRow): void {
     ...commentOn(`SEQUENCE ${r.q}`, r.comment),
   ];
   const unit = drafts.add({ id: unitId('relation', r.q), kind: 'sequence', name: r.q, table: null, section: 'pre', sql, keys: [r.key] });
-  drafts.grant(unit, aclStatements(`SEQUENCE ${r.q}`, r.acl, r.acl_default, drafts.roles));
+  drafts.grant(unit, aclStatements(`SEQUENCE ${r.q}`, r.acl, r.acl_default, drafts.roles, r.owner));
   if (s.owned_by) {
     drafts.add({
       id: unitId('owned-by', r.q), kind: 'sequence', name: r.q, table: s.owned_by.table, section: 'pre',

@@ -1,5 +1,7 @@
 import type { NativeKind } from '../../native-schema.ts';
-import type { Roles } from './sql-text.ts';
+import { leadingIdentifier, type Roles, unquote } from './sql-text.ts';
+
+const SCHEMALESS = new Set(['extension', 'cast', 'foreign-server', 'default-privileges']);
 
 /**
  * A unit being built: its statements and the catalog keys (`pg_class:1234`) of every catalog row it creates, by
@@ -7,6 +9,8 @@ import type { Roles } from './sql-text.ts';
  */
 export interface Draft {
   id: string;
+  /** The schema it lives in, unquoted; null for what lives in none (extensions, casts, servers, global defaults). */
+  schema: string | null;
   kind: NativeKind;
   name: string;
   table: string | null;
@@ -28,15 +32,16 @@ export interface Draft {
 
 export class Drafts {
   readonly list: Draft[] = [];
-  readonly unsupported: { kind: string; name: string }[] = [];
+  readonly unsupported: { kind: string; name: string; rows?: boolean }[] = [];
   readonly roles: Roles;
   constructor(roles: Roles) {
     this.roles = roles;
   }
 
-  add(draft: Omit<Draft, 'roles' | 'deps' | 'keys' | 'depKeys'> & { keys?: (string | null | undefined)[]; deps?: string[]; depKeys?: (string | null | undefined)[] }): Draft {
+  add(draft: Omit<Draft, 'roles' | 'deps' | 'keys' | 'depKeys' | 'schema'> & { schema?: string | null; keys?: (string | null | undefined)[]; deps?: string[]; depKeys?: (string | null | undefined)[] }): Draft {
     const present = (list: (string | null | undefined)[] | undefined) => (list ?? []).filter((k): k is string => !!k);
-    const made: Draft = { ...draft, keys: present(draft.keys), deps: draft.deps ?? [], depKeys: present(draft.depKeys), roles: this.roles.take() };
+    const schema = draft.schema !== undefined ? draft.schema : SCHEMALESS.has(draft.kind) ? null : unquote(leadingIdentifier(draft.name));
+    const made: Draft = { ...draft, schema, keys: present(draft.keys), deps: draft.deps ?? [], depKeys: present(draft.depKeys), roles: this.roles.take() };
     this.list.push(made);
     return made;
   }
@@ -44,7 +49,12 @@ export class Drafts {
   /** A grant unit for `object` when its statements are not empty. */
   grant(object: Draft, statements: string[]): void {
     if (!statements.length) return;
-    this.add({ id: `grant:${object.id}`, kind: 'grant', name: object.name, table: object.table ?? (object.kind === 'table' || object.kind === 'view' ? object.name : null), section: object.section, sql: statements, deps: [object.id] });
+    // After the schema's own privileges: a grant made as another role needs that role's usage of the schema.
+    const schemaGrant = object.schema === null || object.kind === 'schema' ? [] : [`grant:${unitId('schema', leadingIdentifier(object.name))}`];
+    this.add({
+      id: `grant:${object.id}`, kind: 'grant', name: object.name, schema: object.schema,
+      table: object.table ?? (object.kind === 'table' || object.kind === 'view' ? object.name : null), section: object.section, sql: statements, deps: [object.id, ...schemaGrant],
+    });
   }
 }
 

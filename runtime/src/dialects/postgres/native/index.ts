@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { NativeReadOptions, NativeSchema, NativeSchemaDialect, SequenceState } from '../../native-schema.ts';
 import { buildCasts, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
-import { buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
+import { buildClonedTriggerStates, buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
 import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
 import { Drafts } from './draft.ts';
 import { orderUnits } from './order.ts';
@@ -37,23 +37,25 @@ async function inCatalogSnapshot<T>(db: Kysely<any>, work: (run: (text: string) 
  */
 export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOptions = {}): Promise<NativeSchema> {
   const exclude = new Set(options.excludeTables ?? []);
-  const prefix = options.excludeRoutinePrefix;
+  const ownRoutines = new Set(options.excludeRoutines ?? []);
+  const ownTriggers = new Set(options.excludeTriggers ?? []);
   return inCatalogSnapshot(db, async (run) => {
     const [self] = await run(Q.SELF);
     const roles = new Roles(self!.self);
     const drafts = new Drafts(roles);
-    const [schemas, extensions, members, types, routines, relations, defaults, constraints, indexes, triggers, rules, policies, casts, statistics, servers, privileges, edges, unsupported] =
-      await sequential(run, [Q.SCHEMAS, Q.EXTENSIONS, Q.EXTENSION_MEMBERS, Q.TYPES, Q.ROUTINES, Q.RELATIONS, Q.DEFAULTS, Q.CONSTRAINTS, Q.INDEXES, Q.TRIGGERS, Q.RULES, Q.POLICIES, Q.CASTS, Q.STATISTICS, Q.SERVERS, Q.DEFAULT_PRIVILEGES, Q.DEPENDENCIES, Q.UNSUPPORTED]);
+    const [schemas, extensions, members, types, routines, relations, defaults, constraints, indexes, triggers, clonedTriggers, rules, policies, casts, statistics, servers, privileges, edges, unsupported] =
+      await sequential(run, [Q.SCHEMAS, Q.EXTENSIONS, Q.EXTENSION_MEMBERS, Q.TYPES, Q.ROUTINES, Q.RELATIONS, Q.DEFAULTS, Q.CONSTRAINTS, Q.INDEXES, Q.TRIGGERS, Q.CLONED_TRIGGER_STATES, Q.RULES, Q.POLICIES, Q.CASTS, Q.STATISTICS, Q.SERVERS, Q.DEFAULT_PRIVILEGES, Q.DEPENDENCIES, Q.UNSUPPORTED]);
     buildSchemas(drafts, schemas as never);
     buildExtensions(drafts, extensions as never, members as never);
     buildTypes(drafts, types as never);
-    const ownRoutine = (q: string) => prefix !== undefined && q.slice(q.indexOf('.') + 1).startsWith(prefix);
-    buildRoutines(drafts, (routines as { q: string }[]).filter((r) => !ownRoutine(r.q)) as never);
+    buildRoutines(drafts, (routines as { q: string }[]).filter((r) => !ownRoutines.has(r.q)) as never);
     const tables = buildRelations(drafts, relations as RelationRow[], exclude);
     buildDefaults(drafts, defaults as never, exclude);
     buildConstraints(drafts, constraints as never, exclude);
     buildIndexes(drafts, indexes as never, exclude);
-    buildTriggers(drafts, triggers as never, exclude, (name) => prefix !== undefined && name.startsWith(prefix));
+    const ownTrigger = (name: string) => ownTriggers.has(name);
+    buildTriggers(drafts, triggers as never, exclude, ownTrigger);
+    buildClonedTriggerStates(drafts, clonedTriggers as never, exclude, ownTrigger);
     buildRules(drafts, rules as never, exclude);
     buildPolicies(drafts, policies as never, exclude);
     buildCasts(drafts, casts as never);
@@ -63,13 +65,14 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
     const units = orderUnits(drafts.list, edges as { key: string; ref: string; ref_column: boolean }[]);
     const sequenceRows = (relations as RelationRow[]).filter((r) => r.kind === 'S' && !exclude.has(r.q) && !exclude.has(r.sequence?.owned_by?.table ?? ''));
     const sequences = options.positions === false
-      ? sequenceRows.map((r) => ({ name: r.q, lastValue: r.sequence!.start, isCalled: false, ownedBy: null }))
+      ? sequenceRows.map((r) => ({ name: r.q, lastValue: r.sequence!.start, isCalled: false, increment: r.sequence!.increment, ownedBy: null }))
       : await readSequenceStates(run, sequenceRows.map((r) => r.q));
     for (const s of sequences) {
       const owner = sequenceRows.find((r) => r.q === s.name)?.sequence?.owned_by;
       s.ownedBy = owner ? `${owner.table}.${owner.column}` : null;
     }
-    return { version: Number(self!.version), units, tables, sequences, unsupported: [...drafts.unsupported, ...(unsupported as { kind: string; name: string }[])] };
+    const excluded = (relations as RelationRow[]).filter((r) => exclude.has(r.q)).map((r) => r.q);
+    return { version: Number(self!.version), units, tables, sequences, unsupported: [...drafts.unsupported, ...(unsupported as { kind: string; name: string }[])], excluded };
   });
 }
 
@@ -85,7 +88,7 @@ async function readSequenceStates(run: (text: string) => Promise<Rows>, names: r
   // A few hundred sequences per statement keeps each query small.
   for (let i = 0; i < names.length; i += 200) {
     const rows = await run(Q.sequenceValues(names.slice(i, i + 200)));
-    for (const r of rows) states.push({ name: r.name, lastValue: r.last_value, isCalled: r.is_called, ownedBy: null });
+    for (const r of rows) states.push({ name: r.name, lastValue: r.last_value, isCalled: r.is_called, increment: r.increment, ownedBy: null });
   }
   return states;
 }
@@ -114,12 +117,10 @@ export const postgresNativeSchema: NativeSchemaDialect = {
     return { roles, extensions: absent };
   },
 
-  async createRoles(db, roles) {
-    for (const role of roles) {
-      // The name arrives quoted by quote_ident on the source; NOLOGIN: a role made to hold grants, not to sign in.
-      await sql.raw(`CREATE ROLE ${role} NOLOGIN`).execute(db);
-    }
-  },
+  // The names arrive quoted by quote_ident on the source; NOLOGIN: a role made to hold grants, not to sign in.
+  createRoleStatements: (roles) => roles.map((role) => `CREATE ROLE ${role} NOLOGIN`),
+
+  statisticsStatements: (table) => [`ANALYZE ${table.q}`],
 
   readSequences: (db, names) => inCatalogSnapshot(db, (run) => readSequenceStates(run, names)),
 
@@ -151,7 +152,8 @@ export const postgresNativeSchema: NativeSchemaDialect = {
 
   async sequencesBehind(db) {
     return inCatalogSnapshot(db, async (run) => {
-      const owned = await run(`select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tab, quote_ident(a.attname) as col
+      const owned = await run(`select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tab, quote_ident(a.attname) as col,
+        (select ps.seqincrement < 0 from pg_sequence ps where ps.seqrelid = s.oid) as down
         from pg_depend d join pg_class s on s.oid = d.objid and s.relkind = 'S' join pg_namespace sn on sn.oid = s.relnamespace
         join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
         join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
@@ -159,8 +161,11 @@ export const postgresNativeSchema: NativeSchemaDialect = {
           and tn.nspname !~ '^pg_' and tn.nspname <> 'information_schema' and t.relkind in ('r', 'p')`);
       const behind: { sequence: string; column: string; value: string; max: string }[] = [];
       for (const o of owned) {
-        const [r] = await run(`select (select case when is_called then last_value end from ${o.seq})::text as value, (select max(${o.col})::text from ${o.tab}) as max`);
-        if (r && r.max !== null && (r.value === null || BigInt(r.value) < BigInt(r.max))) behind.push({ sequence: o.seq, column: `${o.tab}.${o.col}`, value: r.value ?? 'not yet used', max: r.max });
+        // A sequence counting down collides once it is above the smallest value present.
+        const edge = o.down ? 'min' : 'max';
+        const [r] = await run(`select (select case when is_called then last_value end from ${o.seq})::text as value, (select ${edge}(${o.col})::text from ${o.tab}) as edge`);
+        const behindEdge = r && r.edge !== null && (r.value === null || (o.down ? BigInt(r.value) > BigInt(r.edge) : BigInt(r.value) < BigInt(r.edge)));
+        if (behindEdge) behind.push({ sequence: o.seq, column: `${o.tab}.${o.col}`, value: r.value ?? 'not yet used', max: r.edge });
       }
       return behind;
     });

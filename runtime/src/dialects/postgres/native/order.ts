@@ -34,18 +34,45 @@ export function orderUnits(drafts: Draft[], edges: { key: string; ref: string; r
     if (from && from === to && from.selfReferencing && e.key !== e.ref && e.ref_column) from.sql = from.selfReferencing;
     if (from) link(from, to);
   }
+  refreshInOrder(drafts, byId, deps);
   settleSections(drafts, byId, deps);
   const units: NativeUnit[] = [];
   for (const section of ['pre', 'post'] as const) {
-    const members = drafts.filter((d) => d.section === section);
-    for (const d of topological(members, deps)) {
+    let order = topological(drafts.filter((d) => d.section === section), deps);
+    // Views that read each other (CREATE OR REPLACE can make such a loop): one is created as a placeholder first.
+    while (order.stuck.length && breakViewCycle(order.stuck, drafts, byId, deps)) order = topological(drafts.filter((d) => d.section === section), deps);
+    if (order.stuck.length) {
+      const names = order.stuck.map((d) => d.name);
+      throw new Error(`cannot order the schema: these objects depend on each other in a cycle: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`);
+    }
+    for (const d of order.out) {
       units.push({
-        id: d.id, kind: d.kind, name: d.name, table: d.table, section: d.section, sql: d.sql, deps: [...deps.get(d.id)!].sort(), roles: d.roles,
+        id: d.id, kind: d.kind, schema: d.schema, name: d.name, table: d.table, section: d.section, sql: d.sql, deps: [...deps.get(d.id)!].sort(), roles: d.roles,
         ...(d.section === 'post' ? { needsRows: d.needsRows } : {}),
       });
     }
   }
   return units;
+}
+
+/**
+ * A materialized view is refreshed after those it reads (directly or through plain views): its refresh depends on
+ * theirs, or it would read one not yet populated.
+ */
+function refreshInOrder(drafts: Draft[], byId: Map<string, Draft>, deps: Map<string, Set<string>>): void {
+  for (const refresh of drafts.filter((d) => d.id.startsWith('refresh:'))) {
+    const view = `relation:${refresh.id.slice('refresh:'.length)}`;
+    const seen = new Set<string>([view]);
+    const walk = [...deps.get(view)!];
+    while (walk.length) {
+      const id = walk.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const d = byId.get(id);
+      if (d?.kind === 'materialized-view' && byId.has(`refresh:${id.slice('relation:'.length)}`)) deps.get(refresh.id)!.add(`refresh:${id.slice('relation:'.length)}`);
+      else if (d?.kind === 'view') walk.push(...deps.get(id)!);
+    }
+  }
 }
 
 const HOLDS_ROWS = new Set<NativeKind>(['table', 'partition', 'sequence']);
@@ -68,7 +95,28 @@ function settleSections(drafts: Draft[], byId: Map<string, Draft>, deps: Map<str
   }
 }
 
-function topological(members: Draft[], deps: Map<string, Set<string>>): Draft[] {
+/**
+ * Splits one view of a cycle in two, pg_dump's way: a placeholder with its columns' types, which needs none of the
+ * other views, then its real body (CREATE OR REPLACE) once they exist. False when no view of the cycle can be split.
+ */
+function breakViewCycle(stuck: Draft[], drafts: Draft[], byId: Map<string, Draft>, deps: Map<string, Set<string>>): boolean {
+  const inCycle = new Set(stuck.map((d) => d.id));
+  // The same view on every server, whatever order its catalog lists them in: source and target split alike.
+  const view = [...stuck].sort((a, b) => (a.id < b.id ? -1 : 1)).find((d) => d.selfReferencing && [...deps.get(d.id)!].some((x) => inCycle.has(x)));
+  if (!view) return false;
+  const [placeholder, body, ...rest] = view.selfReferencing!;
+  const needs = deps.get(view.id)!;
+  const later: Draft = { ...view, id: `view-body:${view.name}`, sql: [body!], keys: [], deps: [], depKeys: [], roles: [], selfReferencing: undefined };
+  deps.set(later.id, new Set([...needs, view.id]));
+  for (const x of [...needs]) if (inCycle.has(x)) needs.delete(x);
+  view.sql = [placeholder!, ...rest];
+  view.selfReferencing = undefined;
+  drafts.push(later);
+  byId.set(later.id, later);
+  return true;
+}
+
+function topological(members: Draft[], deps: Map<string, Set<string>>): { out: Draft[]; stuck: Draft[] } {
   const rank = (d: Draft) => PRIORITY.indexOf(d.kind);
   const inSection = new Set(members.map((d) => d.id));
   const waiting = new Map(members.map((d) => [d.id, [...deps.get(d.id)!].filter((x) => inSection.has(x)).length]));
@@ -86,11 +134,8 @@ function topological(members: Draft[], deps: Map<string, Set<string>>): Draft[] 
       if (left === 0) insertSorted(ready, d, compare);
     }
   }
-  if (out.length < members.length) {
-    const stuck = members.filter((d) => !out.includes(d)).map((d) => d.name);
-    throw new Error(`cannot order the schema: these objects depend on each other in a cycle: ${stuck.slice(0, 10).join(', ')}${stuck.length > 10 ? ', …' : ''}`);
-  }
-  return out;
+  const placed = new Set(out);
+  return { out, stuck: members.filter((d) => !placed.has(d)) };
 }
 
 function insertSorted(list: Draft[], item: Draft, compare: (a: Draft, b: Draft) => number): void {

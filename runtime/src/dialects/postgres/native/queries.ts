@@ -21,7 +21,7 @@ const ROLE = (oid: string) => `case when ${oid} = 0 then 'PUBLIC' else quote_ide
  * An object's ACL and the default it would have, both as [grantee, privilege, grantable] triples in array order;
  * a null ACL means the default (nothing to grant).
  */
-const aclTriples = (acl: string) => `coalesce((select json_agg(json_build_array(${ROLE('x.grantee')}, x.privilege_type, x.is_grantable) order by x.n)
+const aclTriples = (acl: string) => `coalesce((select json_agg(json_build_array(${ROLE('x.grantee')}, x.privilege_type, x.is_grantable, ${ROLE('x.grantor')}) order by x.n)
     from aclexplode(${acl}) with ordinality x(grantor, grantee, privilege_type, is_grantable, n)), '[]')`;
 const aclPair = (acl: string, kind: string, owner: string) => ({
   actual: `case when ${acl} is not null then ${aclTriples(acl)} end`,
@@ -40,7 +40,9 @@ select ${KEY('pg_namespace', 'n.oid')} as key, quote_ident(n.nspname) as q, quot
 from pg_namespace n where ${USER_NS('n')} and ${NOT_EXTENSION('pg_namespace', 'n.oid')}`;
 
 export const EXTENSIONS = `
-select ${KEY('pg_extension', 'e.oid')} as key, quote_ident(e.extname) as q, e.extname as name, quote_ident(n.nspname) as schema, e.extversion as version
+select ${KEY('pg_extension', 'e.oid')} as key, quote_ident(e.extname) as q, e.extname as name, quote_ident(n.nspname) as schema, e.extversion as version,
+  -- Its comment only when the tenant changed it: the extension's own comes with it (and only its owner may set one).
+  nullif(obj_description(e.oid, 'pg_extension'), (select a.comment from pg_available_extensions a where a.name = e.extname)) as comment
 from pg_extension e join pg_namespace n on n.oid = e.extnamespace`;
 
 /** Every object an extension installed, mapped onto the extension (an object using its type depends on it). */
@@ -60,11 +62,13 @@ select ${KEY('pg_type', 't.oid')} as key, t.typtype as kind, format('%I.%I', n.n
   t.typnotnull as not_null,
   case when t.typcollation <> 0 and t.typcollation <> (select b.typcollation from pg_type b where b.oid = t.typbasetype)
     then (select format('%I.%I', cn.nspname, co.collname) from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace where co.oid = t.typcollation) end as collation,
-  case when t.typtype = 'd' then (select json_agg(json_build_array(quote_ident(c.conname), c.contype, pg_get_constraintdef(c.oid), ${KEY('pg_constraint', 'c.oid')}, c.conname) order by c.conname)
+  case when t.typtype = 'd' then (select json_agg(json_build_array(quote_ident(c.conname), c.contype, pg_get_constraintdef(c.oid), ${KEY('pg_constraint', 'c.oid')}, c.conname,
+      obj_description(c.oid, 'pg_constraint')) order by c.conname)
     from pg_constraint c where c.contypid = t.oid) end as constraints,
   case when t.typtype = 'c' then (select json_agg(json_build_array(quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
       case when a.attcollation <> 0 and a.attcollation <> at.typcollation
-        then (select format('%I.%I', cn.nspname, co.collname) from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace where co.oid = a.attcollation) end) order by a.attnum)
+        then (select format('%I.%I', cn.nspname, co.collname) from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace where co.oid = a.attcollation) end,
+      col_description(t.typrelid, a.attnum)) order by a.attnum)
     from pg_attribute a join pg_type at on at.oid = a.atttypid where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped) end as attributes,
   case when t.typtype = 'r' then (select json_build_object(
       'subtype', format_type(r.rngsubtype, null),
@@ -112,10 +116,11 @@ select ${KEY('pg_class', 'c.oid')} as key, c.relkind as kind, quote_ident(n.nspn
   obj_description(c.oid, 'pg_class') as comment, ${ACL('c.relacl', `(case when c.relkind = 'S' then 's' else 'r' end)::"char"`, 'c.relowner')},
   array_remove(array[${KEY('pg_type', 'c.reltype')}, (select ${KEY('pg_type', 't.typarray')} from pg_type t where t.oid = c.reltype),
     (select ${KEY('pg_rewrite', 'r.oid')} from pg_rewrite r where r.ev_class = c.oid and r.rulename = '_RETURN')], null) as also,
-  c.relpersistence as persistence, c.relispartition as is_partition, c.reloptions as options, c.relrowsecurity as row_security,
+  c.relpersistence as persistence, c.relispartition as is_partition, c.reloptions as options,
+  (select t.reloptions from pg_class t where t.oid = c.reltoastrelid) as toast_options, c.relrowsecurity as row_security,
   c.relforcerowsecurity as force_row_security, c.relreplident as replica_identity, c.relhassubclass as has_children,
   case when c.relam <> 0 and c.relkind in ('r', 'm') then (select amname from pg_am where oid = c.relam) end as access_method,
-  c.relispopulated as populated, c.reloftype <> 0 as typed,
+  c.relispopulated as populated, c.reloftype <> 0 as typed, greatest(c.reltuples, 0)::int8 as estimated_rows,
   not exists (select 1 from pg_attribute a join pg_type t on t.oid = a.atttypid
     left join pg_type b on b.oid = t.typbasetype left join pg_type e on e.oid = coalesce(nullif(b.typelem, 0), t.typelem)
     where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -143,15 +148,16 @@ select ${KEY('pg_class', 'c.oid')} as key, c.relkind as kind, quote_ident(n.nspn
       'statistics', nullif(a.attstattarget::int, -1), 'storage', case when a.attstorage <> t.typstorage then a.attstorage end,
       'compression', nullif(a.attcompression::text, ''), 'options', a.attoptions, 'fdw_options', a.attfdwoptions,
       'comment', col_description(c.oid, a.attnum),
-      'acl', (select json_agg(json_build_array(${ROLE('x.grantee')}, x.privilege_type, x.is_grantable) order by x.n)
+      'acl', (select json_agg(json_build_array(${ROLE('x.grantee')}, x.privilege_type, x.is_grantable, ${ROLE('x.grantor')}) order by x.n)
         from aclexplode(a.attacl) with ordinality x(grantor, grantee, privilege_type, is_grantable, n)),
       'identity_sequence', case when a.attidentity <> '' then ${IDENTITY_SEQUENCE} end,
-      'not_null_name', (select quote_ident(nc.conname) from pg_constraint nc where nc.conrelid = c.oid and nc.contype = 'n' and nc.conkey = array[a.attnum]
-        and nc.conislocal and nc.conname <> c.relname || '_' || a.attname || '_not_null')
+      'not_null_constraint', (select json_build_object('name', quote_ident(nc.conname), 'named', nc.conname <> c.relname || '_' || a.attname || '_not_null',
+          'validated', nc.convalidated, 'no_inherit', nc.connoinherit, 'local', nc.conislocal)
+        from pg_constraint nc where nc.conrelid = c.oid and nc.contype = 'n' and nc.conkey = array[a.attnum])
     ) order by a.attnum)
     from pg_attribute a join pg_type t on t.oid = a.atttypid
     where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
-  (select json_agg(json_build_array(quote_ident(a.attname)) order by k.n) from pg_index i cross join lateral unnest(i.indkey) with ordinality k(attnum, n)
+  (select json_agg(json_build_array(quote_ident(a.attname), format_type(a.atttypid, a.atttypmod)) order by k.n) from pg_index i cross join lateral unnest(i.indkey) with ordinality k(attnum, n)
     join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum where i.indrelid = c.oid and i.indisprimary) as primary_key
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and ${USER_NS('n')} and ${NOT_EXTENSION('pg_class', 'c.oid')}`;
@@ -182,7 +188,7 @@ export const INDEXES = `
 select ${KEY('pg_class', 'ic.oid')} as key, format('%I.%I', n.nspname, ic.relname) as q, quote_ident(ic.relname) as name_q,
   format('%I.%I', tn.nspname, c.relname) as table_q, c.relkind as table_kind,
   (select ${KEY('pg_class', 'h.inhparent')} from pg_inherits h where h.inhrelid = ic.oid) as parent_key,
-  pg_get_indexdef(i.indexrelid) as definition, i.indisclustered as clustered, i.indisreplident as replica_identity,
+  pg_get_indexdef(i.indexrelid) as definition, i.indisclustered as clustered, i.indisreplident as replica_identity, i.indisvalid as valid,
   (select format('%I.%I', pn.nspname, pc.relname) from pg_inherits h join pg_class pc on pc.oid = h.inhparent
     join pg_namespace pn on pn.oid = pc.relnamespace where h.inhrelid = ic.oid) as parent_q,
   obj_description(ic.oid, 'pg_class') as comment,
@@ -198,6 +204,13 @@ select ${KEY('pg_trigger', 'tg.oid')} as key, quote_ident(tg.tgname) as name_q, 
   case when tg.tgconstraint <> 0 then ${KEY('pg_constraint', 'tg.tgconstraint')} end as constraint_key
 from pg_trigger tg join pg_class c on c.oid = tg.tgrelid join pg_namespace n on n.oid = c.relnamespace
 where not tg.tgisinternal and tg.tgparentid = 0 and ${USER_NS('n')} and ${NOT_EXTENSION('pg_class', 'c.oid')}`;
+
+/** A partitioned table's trigger cloned onto a partition, where the partition has it in another state (disabled…). */
+export const CLONED_TRIGGER_STATES = `
+select ${KEY('pg_trigger', 'tg.oid')} as key, quote_ident(tg.tgname) as name_q, format('%I.%I', n.nspname, c.relname) as table_q, tg.tgenabled as enabled,
+  ${KEY('pg_trigger', 'p.oid')} as parent_key
+from pg_trigger tg join pg_trigger p on p.oid = tg.tgparentid join pg_class c on c.oid = tg.tgrelid join pg_namespace n on n.oid = c.relnamespace
+where tg.tgenabled <> p.tgenabled and ${USER_NS('n')}`;
 
 export const RULES = `
 select ${KEY('pg_rewrite', 'r.oid')} as key, quote_ident(r.rulename) as name_q, format('%I.%I', n.nspname, c.relname) as table_q,
@@ -222,7 +235,7 @@ from pg_cast ca where ca.oid >= 16384 and ${NOT_EXTENSION('pg_cast', 'ca.oid')} 
 
 export const STATISTICS = `
 select ${KEY('pg_statistic_ext', 's.oid')} as key, format('%I.%I', n.nspname, s.stxname) as q, pg_get_statisticsobjdef(s.oid) as definition,
-  format('%I.%I', tn.nspname, c.relname) as table_q, quote_ident(pg_get_userbyid(s.stxowner)) as owner,
+  format('%I.%I', tn.nspname, c.relname) as table_q, quote_ident(pg_get_userbyid(s.stxowner)) as owner, nullif(s.stxstattarget::int, -1) as target,
   obj_description(s.oid, 'pg_statistic_ext') as comment
 from pg_statistic_ext s join pg_namespace n on n.oid = s.stxnamespace join pg_class c on c.oid = s.stxrelid
 join pg_namespace tn on tn.oid = c.relnamespace
@@ -269,8 +282,8 @@ union all select 'event trigger', quote_ident(o.evtname) from pg_event_trigger o
 union all select 'publication', quote_ident(o.pubname) from pg_publication o
 union all select 'language', quote_ident(o.lanname) from pg_language o where o.oid >= 16384 and ${NOT_EXTENSION('pg_language', 'o.oid')}
 union all select 'foreign-data wrapper', quote_ident(o.fdwname) from pg_foreign_data_wrapper o where ${NOT_EXTENSION('pg_foreign_data_wrapper', 'o.oid')}
-union all select 'user mapping (holds credentials)', quote_ident(s.srvname) || ' for ' || case when u.umuser = 0 then 'PUBLIC' else quote_ident(pg_get_userbyid(u.umuser)) end
-  from pg_user_mapping u join pg_foreign_server s on s.oid = u.umserver
+union all select 'user mapping (holds credentials)', quote_ident(u.srvname) || ' for ' || quote_ident(u.usename)
+  from pg_user_mappings u
 union all select 'access method', quote_ident(o.amname) from pg_am o where o.oid >= 16384 and ${NOT_EXTENSION('pg_am', 'o.oid')}
 union all select 'transform', o.oid::text from pg_transform o where ${NOT_EXTENSION('pg_transform', 'o.oid')}
 union all select 'large object', o.oid::text from pg_largeobject_metadata o
@@ -282,7 +295,10 @@ union all select 'security label', s.provider || ' on ' || s.classoid::regclass:
 
 /** Current positions of sequences, one select per sequence (a sequence is read as a one-row relation). */
 export function sequenceValues(names: readonly string[]): string {
-  return names.map((q) => `select ${quoteLiteral(q)} as name, last_value::text as last_value, is_called from ${q}`).join('\nunion all ');
+  return names
+    .map((q) => `select ${quoteLiteral(q)} as name, last_value::text as last_value, is_called,
+      (select seqincrement::text from pg_sequence where seqrelid = ${quoteLiteral(q)}::regclass) as increment from ${q}`)
+    .join('\nunion all ');
 }
 
 export function quoteLiteral(text: string): string {
