@@ -60,8 +60,10 @@ export interface NativeTable {
   keyTypes: string[];
   /** Every column's type has a binary form (some extension types, such as isn's, have only text). */
   binary: boolean;
-  /** The catalog's estimate of its rows (0 when never analysed): for progress and to load large tables first. */
+  /** The catalog's estimate of its rows (0 when never analysed), for progress. */
   estimatedRows: number;
+  /** Its size on disk: large tables are loaded first (the row estimate is 0 until the table is analysed). */
+  bytes: number;
   /** Id of the table's own unit. */
   unit: string;
 }

@@ -141,14 +141,18 @@ describe('copy Postgres → SQLite', () => {
     const to = await connect(`sqlite:${await freshSqlitePath('target')}`);
     afterAllClose(to);
     const planned: string[] = [];
+    // Arrays arrive as JSON text: a change of meaning the copy refuses until accepted.
+    const refused = await copyDatabase({ from, to, batchSize: 400 }).catch((e: unknown) => e);
+    expect((refused as CopyRefusedError).findings.map((f) => `${f.rule} ${f.subject}`)).toContain('copy-loss-type gadget.tags');
     const report = await copyDatabase({
-      from, to, batchSize: 400,
+      from, to, batchSize: 400, acceptLoss: ['type'],
       onProgress: (p) => {
         if (p.phase === 'plan') planned.push(...(p.findings ?? []).map((f) => `${f.rule} ${f.subject}`));
       },
     });
     expect(planned).toContain('copy-type-changed gadget.tags');
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'copy-loss-type', subject: 'gadget.tags', severity: 'warning' }));
     const verified = await verifyDatabases({ from, to });
     expect(verified.findings).toEqual([]);
     const check = await sql<{ table: string }>`pragma foreign_key_check`.execute(to.db);

@@ -50,7 +50,7 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
 
   const checkpoints = await store.read(to.db);
   // The catalog's estimate sizes progress and orders the loads: counting every table first is a full pass of its own.
-  const totals = new Map(schema.tables.map((t) => [keyOf(t), t.estimatedRows] as const));
+  const totals = new Map(schema.tables.map((t) => [keyOf(t), t.estimatedRows > 0 ? t.estimatedRows : undefined] as const));
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 50_000));
   const counter = { batches: 0 };
   const reports: TableCopyReport[] = [];
@@ -63,7 +63,7 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
     if (need === '*') return allLoaded();
     return need === undefined || loaded.has(need) || !schema.tables.some((t) => keyOf(t) === need);
   };
-  const loads = [...schema.tables].filter((t) => !loaded.has(keyOf(t))).sort((a, b) => (totals.get(keyOf(b)) ?? 0) - (totals.get(keyOf(a)) ?? 0));
+  const loads = [...schema.tables].filter((t) => !loaded.has(keyOf(t))).sort((a, b) => b.bytes - a.bytes);
   await runScheduled({
     jobs: Math.max(1, options.jobs ?? 4),
     loads: loads.map((t) => ({

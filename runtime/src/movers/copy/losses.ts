@@ -1,6 +1,6 @@
 import type { Finding } from '../../contracts/finding.ts';
 import type { SchemaModel } from '../../contracts/schema-model.ts';
-import { SECURITY_KINDS } from '../../dialects/native-schema.ts';
+import { type NativeUnit, SECURITY_KINDS } from '../../dialects/native-schema.ts';
 
 /**
  * What a copy through the neutral model (between engines, or a subset of tables) cannot carry, by kind. Before a
@@ -26,6 +26,9 @@ const PLAN_LOSSES: Record<string, string> = {
   'copy-identity-dropped': 'identity',
 };
 
+/** Type notes that change what a value means, not only how it is spelled. */
+const MEANING_CHANGES = /arrays become JSON text|values become text|network addresses become text|carries no time zone/;
+
 export function isSecurityKind(kind: string): boolean {
   return (SECURITY_KINDS as readonly string[]).includes(kind);
 }
@@ -41,6 +44,8 @@ export function neutralCopyLosses(source: SchemaModel, plan: { findings: Finding
     const kind = PLAN_LOSSES[f.rule];
     if (kind) losses.push({ kind, subject: f.subject, message: f.message });
     if (f.rule === 'copy-type-changed' && /^domain /.test(f.message)) losses.push({ kind: 'domain', subject: f.subject, message: `${f.message}: its checks and default do not come along` });
+    // Values that arrive as text or JSON keep their content, not their type: queries on them change meaning.
+    if (f.rule === 'copy-type-changed' && MEANING_CHANGES.test(f.message)) losses.push({ kind: 'type', subject: f.subject, message: f.message });
   }
   for (const o of source.objects) {
     if (!belongs(o.table) || isNewDatabaseDefault(o, source.defaultSchema)) continue;
@@ -85,6 +90,38 @@ export function neutralCopyLosses(source: SchemaModel, plan: { findings: Finding
 
 /** Loss findings are `copy-loss-<kind>`: the kind is what the user accepts them by. */
 export const LOSS_RULE = 'copy-loss-';
+
+/**
+ * What the neutral model keeps of indexes, keys and columns but not of their details, read from the source's own
+ * definitions (NativeUnit SQL): an index method other than btree, descending or INCLUDE columns, a deferrable
+ * foreign key, UNIQUE NULLS NOT DISTINCT, a column collation, comments on indexes and constraints. Each arrives
+ * plainer than it was.
+ */
+export function nativeDetailLosses(units: readonly NativeUnit[], plan: { tables: { source: { schema?: string; name: string } }[] }, source: SchemaModel): Loss[] {
+  const qualified = (schema: string, name: string) => (schema === source.defaultSchema ? name : `${schema}.${name}`);
+  const copied = new Set(plan.tables.map((t) => qualified(t.source.schema ?? source.defaultSchema, t.source.name)));
+  // Units name their table as the engine quotes it; a whole copy takes them all, a subset those of its tables.
+  const quote = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+  const chosen = new Set(plan.tables.map((t) => `${quote(t.source.schema ?? source.defaultSchema)}.${quote(t.source.name)}`));
+  const whole = copied.size === source.tables.length;
+  const onCopied = (u: NativeUnit) => u.table !== null && (whole || chosen.has(u.table));
+  const losses: Loss[] = [];
+  for (const u of units.filter(onCopied)) {
+    const create = u.sql[0] ?? '';
+    const add = (kind: string, what: string) => losses.push({ kind, subject: u.name, message: `${u.name}: ${what}` });
+    if (u.kind === 'index') {
+      const method = / USING (\w+) /.exec(create)?.[1];
+      if (method && method !== 'btree') add('index', `a ${method} index arrives as a plain one`);
+      if (/ DESC[,)]/.test(create) || / NULLS (FIRST|LAST)/.test(create)) add('index', 'its column order (DESC, NULLS FIRST/LAST) does not arrive');
+      if (/ INCLUDE \(/.test(create)) add('index', 'its INCLUDE columns do not arrive');
+    }
+    if (u.kind === 'foreign-key' && / DEFERRABLE/.test(create) && !/ NOT DEFERRABLE/.test(create)) add('foreign-key', 'it is DEFERRABLE on the source and will be checked immediately');
+    if (u.kind === 'unique' && /NULLS NOT DISTINCT/.test(create)) add('unique', 'UNIQUE NULLS NOT DISTINCT becomes a plain UNIQUE: several NULLs will be allowed');
+    if ((u.kind === 'table' || u.kind === 'partition') && / COLLATE /.test(create)) add('collation', 'column collations do not arrive: text compares and sorts by the target\'s rules');
+    if (u.sql.slice(1).some((s) => /^COMMENT ON (INDEX|CONSTRAINT) /.test(s))) add('comment', 'its comment does not arrive');
+  }
+  return losses;
+}
 
 /** What every new Postgres database holds: the default schema's usage for everyone (PostgreSQL 15 and later). */
 function isNewDatabaseDefault(o: { kind: string; name: string; definition: string }, defaultSchema: string): boolean {

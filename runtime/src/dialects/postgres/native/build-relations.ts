@@ -17,7 +17,7 @@ export interface RelationRow {
   key: string; kind: string; schema_q: string; schema: string; name: string; q: string; owner: string; comment: string | null;
   acl: AclTriple[] | null; acl_default: AclTriple[] | null; also: string[]; persistence: string; is_partition: boolean; options: string[] | null;
   toast_options: string[] | null; row_security: boolean; force_row_security: boolean; replica_identity: string; has_children: boolean; access_method: string | null;
-  populated: boolean; typed: boolean; binary_io: boolean; estimated_rows: string; partition_key: string | null; partition_bound: string | null; parents: string[] | null;
+  populated: boolean; typed: boolean; binary_io: boolean; estimated_rows: string; bytes: string; partition_key: string | null; partition_bound: string | null; parents: string[] | null;
   view_definition: string | null; foreign_table: { server: string; options: string[] | null } | null;
   sequence: (SequenceRow & { identity: boolean; owned_by: { table: string; column: string } | null }) | null;
   columns: ColumnRow[] | null; primary_key: [string, string][] | null;
@@ -110,7 +110,7 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
     }
     if (r.kind === 'r') {
       tables.push({
-        schema: r.schema, name: r.name, q: r.q, unit: unit.id, binary: r.binary_io, estimatedRows: Number(r.estimated_rows),
+        schema: r.schema, name: r.name, q: r.q, unit: unit.id, binary: r.binary_io, estimatedRows: Number(r.estimated_rows), bytes: Number(r.bytes),
         columns: columns.filter((c) => !c.generated).map((c) => c.name),
         key: (r.primary_key ?? []).map(([q]) => columns.find((c) => c.q === q)?.name ?? q),
         keyTypes: (r.primary_key ?? []).map(([, type]) => type),

@@ -120,7 +120,7 @@ select ${KEY('pg_class', 'c.oid')} as key, c.relkind as kind, quote_ident(n.nspn
   (select t.reloptions from pg_class t where t.oid = c.reltoastrelid) as toast_options, c.relrowsecurity as row_security,
   c.relforcerowsecurity as force_row_security, c.relreplident as replica_identity, c.relhassubclass as has_children,
   case when c.relam <> 0 and c.relkind in ('r', 'm') then (select amname from pg_am where oid = c.relam) end as access_method,
-  c.relispopulated as populated, c.reloftype <> 0 as typed, greatest(c.reltuples, 0)::int8 as estimated_rows,
+  c.relispopulated as populated, c.reloftype <> 0 as typed, greatest(c.reltuples, 0)::int8 as estimated_rows, pg_relation_size(c.oid) as bytes,
   not exists (select 1 from pg_attribute a join pg_type t on t.oid = a.atttypid
     left join pg_type b on b.oid = t.typbasetype left join pg_type e on e.oid = coalesce(nullif(b.typelem, 0), t.typelem)
     where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
