@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Finding } from '../contracts/finding.ts';
 
 /**
  * The kinds of schema object a same-engine clone recreates. Neutral code reports and accepts losses by these
@@ -107,6 +108,12 @@ export interface NativeReadOptions {
   positions?: boolean;
 }
 
+/**
+ * Runs one statement in the transaction a clone has open; rejects naming the object, the server's own error as its
+ * `cause` (whose `code` says what went wrong).
+ */
+export type RunStatement = (statement: string) => Promise<void>;
+
 /** What a same-engine clone needs from a dialect that can read its own schema in full (Postgres). */
 export interface NativeSchemaDialect {
   /**
@@ -121,6 +128,18 @@ export interface NativeSchemaDialect {
    * kept; run in the pre-data transaction, so a copy that fails leaves no role behind.
    */
   createRoleStatements(roles: readonly string[]): string[];
+  /**
+   * Creates the pre-data units (and `roles`) in the clone's open transaction, with whatever settings and care the
+   * engine needs (Postgres: the new database's own public schema replaced by the source's). Returns warnings for
+   * what it had to leave as the target had it.
+   */
+  createPreData(run: RunStatement, schema: NativeSchema, roles: readonly string[]): Promise<Finding[]>;
+  /** Creates one post-data unit in the clone's open transaction. */
+  createUnit(run: RunStatement, unit: NativeUnit): Promise<void>;
+  /** True for what every new, empty database already has (a target holding only these is empty). */
+  isNewDatabaseObject(unit: NativeUnit): boolean;
+  /** Statements that finish a clone: the default schema dropped when the source had none. */
+  finishStatements(schema: NativeSchema): string[];
   /** What gathers a copied table's planner statistics once it is loaded. */
   statisticsStatements(table: NativeTable): string[];
   /** Current values of the given sequences. */

@@ -104,4 +104,24 @@ describe('a copy connecting as an ordinary role, as on a managed provider', { ti
     expect(verified.code).toBe(1);
     expect(verified.stderr).toMatch(/row-level security policy for table "account"/);
   });
+
+  it("keeps a target's public schema the role may not drop, warns for each setting refused on it, and verify names what differs", async () => {
+    const role = uniqueRole('tenant');
+    const password = 'tenant-pw-not-in-output';
+    const [source, target] = [await freshPostgresDatabase('kept_public_src'), await freshPostgresDatabase('kept_public_dst')];
+    await sqlOn(source, `create role ${role} login password '${password}'`);
+    for (const url of [source, target]) await sqlOn(url, `alter database "${new URL(url).pathname.slice(1)}" owner to ${role}`);
+    await sqlOn(source, `alter schema public owner to ${role}; set role ${role};
+      create table t (id int primary key); insert into t values (1), (2); comment on schema public is 'tenant public'`);
+    // As on a provider whose public schema belongs to an administrator: the tenant may create in it, not drop it.
+    await sqlOn(target, `alter schema public owner to current_user; grant usage, create on schema public to ${role}`);
+    const as = (url: string) => Object.assign(new URL(url), { username: role, password }).toString();
+    const copied = await runCliInProcess(['copy', '--from', as(source), '--to', as(target), '--verify']);
+    expect(copied.code).toBe(1);
+    expect(copied.stdout).toMatch(/warning copy-public-schema-kept public: .*`COMMENT ON SCHEMA public IS 'tenant public'` was refused: must be owner of schema public/);
+    expect(copied.stdout).toMatch(/verify-object-differs public: schema public differs on the target/);
+    expect(copied.stdout).toMatch(/^ {2}t +2 rows +equal/m);
+    expect(copied.stderr + copied.stdout).not.toContain(password);
+    expect(await sqlOn(target, `select nspowner = (select oid from pg_roles where rolname = current_user) as kept from pg_namespace where nspname = 'public'`)).toEqual([{ kept: true }]);
+  });
 });

@@ -3,7 +3,7 @@ import { CompiledQuery } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
-import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit } from '../../dialects/native-schema.ts';
+import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit, RunStatement } from '../../dialects/native-schema.ts';
 import { machineryIn } from '../../machinery.ts';
 import { type Checkpoint, type CheckpointStore } from './checkpoint.ts';
 import type { CopyOptions, CopyReport, TableCopyReport } from './copy.ts';
@@ -24,7 +24,8 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
   const progress = options.onProgress ?? (() => {});
   const store = options.checkpoint!;
   const machinery = machineryIn(target.defaultSchema);
-  const whole = await native.read(from.db, { ...machinery, excludeTables: [...new Set([...machinery.excludeTables, `${quoteIdent(target.defaultSchema)}.${quoteIdent(store.table)}`])] });
+  // The checkpoint table (a plain lower-case name, in the default schema) is machinery too, whatever it is called.
+  const whole = await native.read(from.db, { ...machinery, excludeTables: [...new Set([...machinery.excludeTables, `${target.defaultSchema}.${store.table}`])] });
   const { schema, findings: chosen } = chooseSchemas(whole, options);
   const findings = [...chosen, ...(await planFindings(schema, native, to, options))];
   // byos_* tables of the default schema are BYOS's own; one found there is named, not skipped silently.
@@ -39,13 +40,13 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
     throw new Error(`the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`);
   }
   if (!resuming) {
-    const leftovers = (await native.read(to.db)).units.filter((u) => !isEmptyDatabaseObject(u));
+    const leftovers = (await native.read(to.db)).units.filter((u) => !native.isNewDatabaseObject(u));
     if (leftovers.length) {
       throw new CopyRefusedError([{ rule: 'copy-target-not-empty', severity: 'error', subject: leftovers.slice(0, 5).map((u) => u.name).join(', '), message: `the target is not empty (${leftovers.length} objects)`, remediation: 'copy into an empty database' }]);
     }
     const roles = options.createRoles ? (await native.missing(to.db, schema)).roles : [];
     progress({ phase: 'schema' });
-    findings.push(...(await createPreData(to, target, schema, store, native.createRoleStatements(roles))));
+    findings.push(...(await createPreData(to, target, native, schema, store, native.createRoleStatements(roles))));
   }
 
   const checkpoints = await store.read(to.db);
@@ -78,16 +79,14 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
     units: post.map((u) => ({
       unit: u,
       ready: () => rowsReady(u),
-      run: () => runUnit(to, target, store, u),
+      run: () => runUnit(to, target, native, store, u),
     })),
     onUnitsStart: () => progress({ phase: 'indexes' }),
   });
   await native.setSequences(to.db, await native.readSequences(from.db, schema.sequences.map((s) => s.name)));
   await store.drop(to.db);
-  if (!schema.units.some((u) => u.id === `schema:${quoteIdent(target.defaultSchema)}`)) {
-    // The source has no default schema (it was dropped there): neither has the copy, once the checkpoints are gone.
-    await runStatements(to, target, [`DROP SCHEMA IF EXISTS ${quoteIdent(target.defaultSchema)}`]);
-  }
+  const finish = native.finishStatements(schema);
+  if (finish.length) await runStatements(to, target, finish);
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return {
@@ -130,11 +129,6 @@ function statisticsUnits(schema: NativeSchema, native: NativeSchemaDialect): Nat
   }));
 }
 
-/** The objects a new, empty database already has: its `public` schema and PL/pgSQL. */
-function isEmptyDatabaseObject(u: NativeUnit): boolean {
-  return u.id === 'schema:public' || u.id === 'grant:schema:public' || u.id === 'extension:plpgsql';
-}
-
 /**
  * What stops a lossless copy before anything is written: objects the reader cannot recreate (unless accepted by
  * kind), roles the grants and policies name that the target lacks (unless created), extensions it cannot install.
@@ -168,52 +162,15 @@ async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, t
   return findings;
 }
 
-/**
- * Pre-data in one transaction, with the checkpoint records: a copy killed here starts over cleanly. An empty
- * `public` goes first, so that the source's (its owner, privileges and comment) is created in its place.
- */
-async function createPreData(to: TenantDb, target: Dialect, schema: NativeSchema, store: CheckpointStore, roles: string[]): Promise<Finding[]> {
-  const warnings: Finding[] = [];
-  const migrations = target.migrations;
+/** Pre-data in one transaction, with the checkpoint records: a copy killed here starts over cleanly. */
+async function createPreData(to: TenantDb, target: Dialect, native: NativeSchemaDialect, schema: NativeSchema, store: CheckpointStore, roles: string[]): Promise<Finding[]> {
   const model = await target.introspect(to.db);
-  await target.bulk.inTransaction(to, async (session) => {
-    const run = (statement: string) => session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, schema));
-    for (const statement of roles) await run(statement);
-    // A role that does not own the new database's public schema may not drop it: it keeps it, and the source's
-    // public (owner, privileges, comment) is applied over it as far as it may; verification reports what differs.
-    await run('SAVEPOINT byos_public');
-    const keepPublic = await session.execute(CompiledQuery.raw('DROP SCHEMA IF EXISTS public')).then(
-      () => false,
-      async (error: { code?: string }) => {
-        if (error.code !== '42501') throw error;
-        await run('ROLLBACK TO SAVEPOINT byos_public');
-        return true;
-      },
-    );
-    await run('SET LOCAL check_function_bodies = off');
-    await run('SET LOCAL search_path = pg_catalog');
-    for (const unit of schema.units.filter((u) => u.section === 'pre')) {
-      const onPublic = keepPublic && (unit.id === 'schema:public' || unit.id === 'grant:schema:public');
-      for (const statement of unit.sql) {
-        if (!onPublic) {
-          await run(statement);
-          continue;
-        }
-        if (statement === 'CREATE SCHEMA public') continue;
-        await run('SAVEPOINT byos_public');
-        await session.execute(CompiledQuery.raw(statement)).catch(async (error: { code?: string; message?: string }) => {
-          if (error.code !== '42501') throw error;
-          await run('ROLLBACK TO SAVEPOINT byos_public');
-          warnings.push({ rule: 'copy-public-schema-kept', severity: 'warning', subject: 'public', message: `the target's own public schema was kept (the connecting role does not own it), and \`${statement}\` was refused: ${error.message}` });
-        });
-      }
-    }
-    await run('SET LOCAL search_path TO DEFAULT');
-    if (!schema.units.some((u) => u.id === 'schema:public')) await session.execute(CompiledQuery.raw('CREATE SCHEMA IF NOT EXISTS public'));
-    for (const statement of migrations.compile(store.createOp(), model)) await session.execute(CompiledQuery.raw(statement.sql));
+  return target.bulk.inTransaction(to, async (session) => {
+    const warnings = await native.createPreData(runner(session, schema.units), schema, roles);
+    for (const statement of target.migrations.compile(store.createOp(), model)) await session.execute(CompiledQuery.raw(statement.sql));
     for (const table of schema.tables) await session.execute(store.start(to.db, keyOf(table)));
+    return warnings;
   });
-  return warnings;
 }
 
 async function runStatements(to: TenantDb, target: Dialect, statements: string[]): Promise<void> {
@@ -223,13 +180,18 @@ async function runStatements(to: TenantDb, target: Dialect, statements: string[]
 }
 
 /** One post-data unit and its checkpoint record, in one transaction: a resumed copy skips the units already done. */
-async function runUnit(to: TenantDb, target: Dialect, store: CheckpointStore, unit: NativeUnit): Promise<void> {
+async function runUnit(to: TenantDb, target: Dialect, native: NativeSchemaDialect, store: CheckpointStore, unit: NativeUnit): Promise<void> {
   await target.bulk.inTransaction(to, async (session) => {
-    await session.execute(CompiledQuery.raw('SET LOCAL search_path = pg_catalog'));
-    for (const statement of unit.sql) await session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, { units: [unit] }));
-    await session.execute(CompiledQuery.raw('SET LOCAL search_path TO DEFAULT'));
+    await native.createUnit(runner(session, [unit]), unit);
     await session.execute(store.start(to.db, postKey(unit)));
   });
+}
+
+/** Statements on the session, a refusal naming the object its statement creates. */
+function runner(session: { execute(query: CompiledQuery): Promise<unknown> }, units: NativeUnit[]): RunStatement {
+  return async (statement) => {
+    await session.execute(CompiledQuery.raw(statement)).catch(failedAt(statement, { units }));
+  };
 }
 
 /** Names the object whose statement the target refused, with the statement's first line. */
@@ -247,11 +209,6 @@ function postKey(unit: NativeUnit): string {
 }
 
 const keyOf = (t: NativeTable) => t.q;
-
-/** Quotes a name the way the checkpoint and change tables are named (plain lower-case names stay bare). */
-function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
 
 interface NativeTableContext {
   from: TenantDb;

@@ -3,6 +3,7 @@ import type { NativeReadOptions, NativeSchema, NativeSchemaDialect, SequenceStat
 import { buildCasts, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
 import { buildClonedTriggerStates, buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
 import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
+import { createPostgresPreData, createPostgresUnit, isNewPostgresDatabaseObject, postgresFinishStatements } from './apply.ts';
 import { Drafts } from './draft.ts';
 import { orderUnits } from './order.ts';
 import * as Q from './queries.ts';
@@ -121,6 +122,10 @@ export const postgresNativeSchema: NativeSchemaDialect = {
   createRoleStatements: (roles) => roles.map((role) => `CREATE ROLE ${role} NOLOGIN`),
 
   statisticsStatements: (table) => [`ANALYZE ${table.q}`],
+  createPreData: createPostgresPreData,
+  createUnit: createPostgresUnit,
+  isNewDatabaseObject: isNewPostgresDatabaseObject,
+  finishStatements: postgresFinishStatements,
 
   readSequences: (db, names) => inCatalogSnapshot(db, (run) => readSequenceStates(run, names)),
 
