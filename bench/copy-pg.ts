@@ -230,6 +230,18 @@ export async function machineCpu(): Promise<number> {
   return (user! + nice! + system! + irq! + softirq! + steal!) / TICK;
 }
 
+/**
+ * A fresh, empty target database for one timed run, both servers' buffers written out first and the page cache's
+ * write-back queue empty, so that a run does not pay for the one before it.
+ */
+export async function freshRunDatabase(servers: { source: SystemPostgres; target: SystemPostgres }, database: string): Promise<void> {
+  await admin(servers.target, `DROP DATABASE IF EXISTS ${database}`);
+  await admin(servers.target, `CREATE DATABASE ${database}`);
+  await admin(servers.source, 'CHECKPOINT');
+  await admin(servers.target, 'CHECKPOINT');
+  spawnSync('sync');
+}
+
 export interface Measured {
   run: ToolRun;
   /** CPU seconds during the run: the tool (with its children), each server, and everything else on the machine. */

@@ -17,13 +17,12 @@
  *   --gantt MS          also list every statement of at least MS milliseconds (default 0: none)
  *   --json FILE         write the parsed runs as JSON
  */
-import { spawnSync } from 'node:child_process';
 import { readFile, writeFile, mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSystemPostgres, type SystemPostgres } from '../test/helpers/system-postgres.ts';
-import { admin, fillShop, type Measured, measure, PG_ROWS, query, runByos, runPgcopydb, type ToolRun, urlOf, warmUp } from './copy-pg.ts';
+import { admin, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, query, runByos, runPgcopydb, type ToolRun, urlOf, warmUp } from './copy-pg.ts';
 import { median } from './run.ts';
 
 interface Entry {
@@ -249,11 +248,7 @@ async function main(): Promise<void> {
         let measured: Measured;
         // A run during which other work took more than a quarter of a core is done again (up to 5 tries).
         for (let attempt = 1; ; attempt++) {
-          await admin(target, `DROP DATABASE IF EXISTS ${database}`);
-          await admin(target, `CREATE DATABASE ${database}`);
-          await admin(source, 'CHECKPOINT');
-          await admin(target, 'CHECKPOINT');
-          spawnSync('sync');
+          await freshRunDatabase({ source, target }, database);
           await new Promise((r) => setTimeout(r, 500));
           t0 = Date.now();
           measured = await measure({ source, target }, () => tool.run(urlOf(target, database), round));

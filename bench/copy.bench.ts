@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { copyDatabase } from '../runtime/src/movers/copy/index.ts';
 import { schemaDump } from '../test/helpers/pg-dump.ts';
 import { startSystemPostgres } from '../test/helpers/system-postgres.ts';
 import {
-  admin, compareSchemas, describeSchema, fillShop, type Measured, measure, PG_ROWS, positive, query, pgcopydbVersion, runByos, runDumpRestore, runPgcopydb, type SchemaComparison,
+  admin, compareSchemas, describeSchema, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, positive, query, pgcopydbVersion, runByos, runDumpRestore, runPgcopydb, type SchemaComparison,
   sequencePositions, shopChecksums, shopCounts, type ToolRun, urlOf, warmUp,
 } from './copy-pg.ts';
 import { type BenchRow, median } from './run.ts';
@@ -134,12 +134,7 @@ export default async function copyBench(): Promise<BenchRow[]> {
         const to = urlOf(target, database);
         let measured: Measured;
         for (let attempt = 1; ; attempt++) {
-          await admin(target, `DROP DATABASE IF EXISTS ${database}`);
-          await admin(target, `CREATE DATABASE ${database}`);
-          // Each run starts from clean buffers on both servers and an empty page cache write-back queue.
-          await admin(source, 'CHECKPOINT');
-          await admin(target, 'CHECKPOINT');
-          spawnSync('sync');
+          await freshRunDatabase({ source, target }, database);
           measured = await measure({ source, target }, () => tool.run(to, round));
           if (measured.cpu.other <= NOISE * (measured.run.ms / 1000) || attempt === TRIES) break;
           result.repeated++;
