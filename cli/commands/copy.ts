@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { connect, type ConnectionProfile, type Finding, profileFromUrl, type TenantDb } from '../../runtime/src/index.ts';
-import { copyDatabase, type CopyProgress, type CopyReport } from '../../runtime/src/movers/copy/index.ts';
+import { loadDialect } from '../../runtime/src/dialects/index.ts';
+import { copyDatabase, type CopyProgress, CopyRefusedError, type CopyReport } from '../../runtime/src/movers/copy/index.ts';
+import { LOSS_KINDS, unknownLossKinds } from '../../runtime/src/movers/copy/losses.ts';
 import { type VerifyReport, verifyDatabases } from '../../runtime/src/movers/verify/index.ts';
 import { readProfileFile } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
@@ -29,6 +32,21 @@ interface CopyFlags {
 /** A comma-separated flag (`--accept-loss view,trigger`, `--schemas app,billing`) → its items. */
 export function commaList(value: string | undefined): string[] | undefined {
   return value ? value.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+}
+
+/**
+ * `--accept-loss` as a list, each kind one that a loss between these engines can have: a misspelt kind would
+ * accept nothing, so it is a usage error naming the kinds there are.
+ */
+export async function acceptedLossKinds(value: string | undefined, dialects: readonly ConnectionProfile['dialect'][]): Promise<string[] | undefined> {
+  const kinds = commaList(value);
+  if (!kinds) return undefined;
+  const own = (await Promise.all(dialects.map((d) => loadDialect(d)))).flatMap((d) => d.native?.notRecreatedKinds ?? []);
+  const unknown = unknownLossKinds(kinds, own);
+  if (unknown.length) {
+    throw new UsageError(`--accept-loss: no loss has the kind ${unknown.map((k) => JSON.stringify(k)).join(', ')}; kinds: ${[...LOSS_KINDS, ...new Set(own)].join(', ')}`);
+  }
+  return kinds;
 }
 
 /** `--from`/`--to` take a database URL or a ConnectionProfile file (JSON or YAML). */
@@ -77,6 +95,10 @@ export function registerCopy(program: Command): void {
       if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample must be a whole number, got ${JSON.stringify(flags.sample)}`);
       const tables = flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
       const [fromProfile, toProfile] = [await profileFromArgument(flags.from, '--from'), await profileFromArgument(flags.to, '--to')];
+      const acceptLoss = await acceptedLossKinds(flags.acceptLoss, [fromProfile.dialect, toProfile.dialect]);
+      // A refused copy writes nothing: not even the empty SQLite file that opening the target would leave behind.
+      const newSqliteFile = toProfile.dialect === 'sqlite' && toProfile.database !== ':memory:' && !existsSync(resolve(toProfile.database)) ? resolve(toProfile.database) : undefined;
+      let refused = false;
       const from = await connect(fromProfile);
       let to: TenantDb;
       try {
@@ -91,13 +113,18 @@ export function registerCopy(program: Command): void {
         try {
           report = await copyDatabase({
             from, to, tables, jobs, batchSize, resume: flags.resume, schema: flags.schema, direct: flags.direct, onProgress: bars.update,
-            mode: flags.neutral ? 'neutral' : undefined, acceptLoss: commaList(flags.acceptLoss), createRoles: flags.createRoles,
+            mode: flags.neutral ? 'neutral' : undefined, acceptLoss, createRoles: flags.createRoles,
             schemas: commaList(flags.schemas), excludeSchemas: commaList(flags.excludeSchemas),
           });
+        } catch (error) {
+          refused = error instanceof CopyRefusedError;
+          throw error;
         } finally {
           bars.stop();
         }
-        const verification = flags.verify ? await verifyDatabases({ from, to, tables, sample, acceptLoss: commaList(flags.acceptLoss) }) : undefined;
+        const verification = flags.verify
+          ? await verifyDatabases({ from, to, tables, sample, acceptLoss, schemas: commaList(flags.schemas), excludeSchemas: commaList(flags.excludeSchemas) })
+          : undefined;
         out.result({ copy: report, ...(verification ? { verify: verification } : {}) });
         if (!out.json) out.info(summarize(report, verification));
         const failed = report.findings.some((f) => f.severity === 'error') || (verification !== undefined && !verification.equal);
@@ -105,6 +132,7 @@ export function registerCopy(program: Command): void {
       } finally {
         await from.close();
         await to.close();
+        if (refused && newSqliteFile) for (const file of [newSqliteFile, `${newSqliteFile}-wal`, `${newSqliteFile}-shm`]) rmSync(file, { force: true });
       }
     });
 }

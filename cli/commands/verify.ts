@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { connect, type TenantDb } from '../../runtime/src/index.ts';
 import { verifyDatabases } from '../../runtime/src/movers/verify/index.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
-import { commaList, profileFromArgument } from './copy.ts';
+import { acceptedLossKinds, commaList, profileFromArgument } from './copy.ts';
 
 export function registerVerify(program: Command): void {
   program
@@ -13,24 +13,30 @@ export function registerVerify(program: Command): void {
     .option('--tables <names>', 'comma-separated tables (default: all of the source)')
     .option('--sample <n>', 'rows per table compared value by value', '20')
     .option('--no-schema', 'compare the rows only')
+    .option('--schemas <names>', 'same engine: only these schemas, comma-separated (as given to byos copy)')
+    .option('--exclude-schemas <names>', 'same engine: every schema but these, comma-separated')
     .option('--accept-loss <kinds>', 'between engines: kinds of object the copy was allowed to leave behind (as given to byos copy)')
     .option('--json', 'print the verification report as JSON')
     .addHelpText('after', '\nExample:\n  byos verify --from sqlite:./tenant.sqlite --to postgres://app@127.0.0.1/tenant')
-    .action(async (flags: { from: string; to: string; tables?: string; sample: string; schema?: boolean; acceptLoss?: string; json?: boolean }) => {
+    .action(async (flags: { from: string; to: string; tables?: string; sample: string; schema?: boolean; acceptLoss?: string; schemas?: string; excludeSchemas?: string; json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
       const sample = Number(flags.sample);
       if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample must be a whole number, got ${JSON.stringify(flags.sample)}`);
       const tables = flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
-      const from = await connect(await profileFromArgument(flags.from, '--from'));
+      const [fromProfile, toProfile] = [await profileFromArgument(flags.from, '--from'), await profileFromArgument(flags.to, '--to')];
+      const acceptLoss = await acceptedLossKinds(flags.acceptLoss, [fromProfile.dialect, toProfile.dialect]);
+      const from = await connect(fromProfile);
       let to: TenantDb;
       try {
-        to = await connect(await profileFromArgument(flags.to, '--to'));
+        to = await connect(toProfile);
       } catch (error) {
         await from.close();
         throw error;
       }
       try {
-        const report = await verifyDatabases({ from, to, tables, sample, schema: flags.schema, acceptLoss: commaList(flags.acceptLoss) });
+        const report = await verifyDatabases({
+          from, to, tables, sample, schema: flags.schema, acceptLoss, schemas: commaList(flags.schemas), excludeSchemas: commaList(flags.excludeSchemas),
+        });
         out.result(report);
         if (!out.json) {
           for (const t of report.tables) out.info(`${t.table.padEnd(28)} ${String(t.sourceRows).padStart(10)} / ${String(t.targetRows).padEnd(10)} ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.sourceChecksum}${t.equal ? '' : ` vs ${t.targetChecksum}`}`);

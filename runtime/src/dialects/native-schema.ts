@@ -89,12 +89,22 @@ export interface NativeSchema {
   tables: NativeTable[];
   sequences: SequenceState[];
   /**
-   * Objects of kinds the reader cannot recreate: reported by kind and name, never skipped silently. `rows`: a table
-   * whose rows could not be copied either, a loss that cannot be accepted.
+   * Objects of kinds the reader cannot recreate: reported by kind and name, never skipped silently. Two cannot be
+   * accepted as losses: `rows`, a table whose rows could not be copied either; `neededBy`, objects the copy carries
+   * that cannot be created without it (a column of its collation, an index with its operator class).
    */
-  unsupported: { kind: string; name: string; rows?: boolean }[];
+  unsupported: UnsupportedObject[];
   /** Relations left out as BYOS's machinery (excludeTables that exist here), so a caller can say so. */
   excluded: string[];
+}
+
+export interface UnsupportedObject {
+  kind: string;
+  name: string;
+  /** The schema it lives in, unquoted; null for what lives in none (an event trigger, a language). */
+  schema: string | null;
+  rows?: boolean;
+  neededBy?: string[];
 }
 
 export interface NativeReadOptions {
@@ -140,6 +150,8 @@ export interface NativeSchemaDialect {
   isNewDatabaseObject(unit: NativeUnit): boolean;
   /** Statements that finish a clone: the default schema dropped when the source had none. */
   finishStatements(schema: NativeSchema): string[];
+  /** The kinds of object `read` may list as `unsupported`: a loss of one may be accepted by that name. */
+  notRecreatedKinds: readonly string[];
   /** What gathers a copied table's planner statistics once it is loaded. */
   statisticsStatements(table: NativeTable): string[];
   /** Current values of the given sequences. */

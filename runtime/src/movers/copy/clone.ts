@@ -3,8 +3,9 @@ import { CompiledQuery } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
-import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit, RunStatement } from '../../dialects/native-schema.ts';
+import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit, RunStatement, UnsupportedObject } from '../../dialects/native-schema.ts';
 import { machineryIn } from '../../machinery.ts';
+import { keepChosenSchemas } from '../schema-choice.ts';
 import { type Checkpoint, type CheckpointStore } from './checkpoint.ts';
 import type { CopyOptions, CopyReport, TableCopyReport } from './copy.ts';
 import { CopyRefusedError } from './copy.ts';
@@ -32,7 +33,7 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
   for (const table of whole.excluded) findings.push({ rule: 'copy-machinery-left-out', severity: 'warning', subject: table, message: `${table} is BYOS's own (change capture or copy checkpoints) and is not copied; a tenant table must not use that name` });
   progress({ phase: 'plan', findings });
   const refusals = findings.filter((f) => f.severity === 'error');
-  if (refusals.length) throw new CopyRefusedError(refusals);
+  if (refusals.length) throw new CopyRefusedError(refusals, acceptableKinds(schema, options));
 
   const targetModel = await target.introspect(to.db);
   const resuming = store.present(targetModel);
@@ -85,7 +86,8 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
   });
   await native.setSequences(to.db, await native.readSequences(from.db, schema.sequences.map((s) => s.name)));
   await store.drop(to.db);
-  const finish = native.finishStatements(schema);
+  // Judged on the whole source: a copy of some schemas leaves the target's own default schema alone.
+  const finish = native.finishStatements(whole);
   if (finish.length) await runStatements(to, target, finish);
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -100,22 +102,16 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
  * global default privileges). An object that needs one left out is refused, naming both.
  */
 function chooseSchemas(whole: NativeSchema, options: CopyOptions): { schema: NativeSchema; findings: Finding[] } {
-  if (!options.schemas && !options.excludeSchemas) return { schema: whole, findings: [] };
-  const only = options.schemas;
-  const skip = options.excludeSchemas ?? [];
-  const wanted = (schema: string | null) => schema === null || ((!only || only.includes(schema)) && !skip.includes(schema));
-  const units = whole.units.filter((u) => wanted(u.schema));
-  const kept = new Set(units.map((u) => u.id));
+  const schema = keepChosenSchemas(whole, options);
+  const kept = new Set(schema.units.map((u) => u.id));
   const findings: Finding[] = [];
-  for (const u of units) {
+  for (const u of schema.units) {
     for (const d of u.deps.filter((x) => !kept.has(x))) {
       const needed = whole.units.find((x) => x.id === d);
       findings.push({ rule: 'copy-schema-dependency', severity: 'error', subject: u.name, message: `${u.kind} ${u.name} needs ${needed?.kind ?? ''} ${needed?.name ?? d}, in a schema left out`, remediation: 'copy that schema too' });
     }
   }
-  const tables = whole.tables.filter((t) => kept.has(t.unit));
-  const sequenceSchema = new Map(whole.units.filter((u) => u.kind === 'sequence').map((u) => [u.name, u.schema]));
-  return { schema: { ...whole, units, tables, sequences: whole.sequences.filter((s) => wanted(sequenceSchema.get(s.name) ?? whole.tables.find((t) => s.ownedBy?.startsWith(`${t.q}.`))?.schema ?? null)) }, findings };
+  return { schema, findings };
 }
 
 /**
@@ -129,6 +125,15 @@ function statisticsUnits(schema: NativeSchema, native: NativeSchemaDialect): Nat
   }));
 }
 
+/** Whether an object the reader cannot recreate may be left behind: not a table's rows, not what carried objects need. */
+const isAcceptable = (u: UnsupportedObject) => !u.rows && !u.neededBy?.length;
+
+/** The kinds of refused objects the user could accept (the hint of a refusal). */
+function acceptableKinds(schema: NativeSchema, options: CopyOptions): string[] {
+  const accepted = new Set(options.acceptLoss ?? []);
+  return schema.unsupported.filter((u) => isAcceptable(u) && !accepted.has(u.kind) && !accepted.has('all')).map((u) => u.kind);
+}
+
 /**
  * What stops a lossless copy before anything is written: objects the reader cannot recreate (unless accepted by
  * kind), roles the grants and policies name that the target lacks (unless created), extensions it cannot install.
@@ -137,12 +142,18 @@ async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, t
   const findings: Finding[] = [];
   const accepted = new Set(options.acceptLoss ?? []);
   for (const u of schema.unsupported) {
-    // A table the copy cannot recreate would also lose its rows: that is never accepted.
-    const ok = accepted.has(u.kind) && !u.rows;
+    // A table the copy cannot recreate would also lose its rows, and an object that carried ones need would make
+    // the copy fail half-way: neither is ever accepted. None of these kinds is a security one: `all` accepts them.
+    const needed = u.neededBy ?? [];
+    const ok = isAcceptable(u) && (accepted.has(u.kind) || accepted.has('all'));
+    const neededBy = needed.length ? `, and ${needed.slice(0, 3).join(', ')}${needed.length > 3 ? ` and ${needed.length - 3} more` : ''} cannot be created without it` : '';
     findings.push({
       rule: 'copy-object-not-carried', severity: ok ? 'warning' : 'error', subject: u.name,
-      message: `${u.kind} ${u.name} cannot be recreated by the copy${ok ? ' (accepted)' : u.rows ? ', nor its rows' : ''}`,
-      remediation: ok ? undefined : u.rows ? 'recreate the table with its columns in the order of its parent, then copy' : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
+      message: `${u.kind} ${u.name} cannot be recreated by the copy${ok ? ' (accepted)' : u.rows ? ', nor its rows' : neededBy}`,
+      remediation: ok ? undefined
+        : u.rows ? 'recreate the table with its columns in the order of its parent, then copy'
+        : needed.length ? 'the copy cannot go without it: remove the dependence on the source, or move this database with pg_dump'
+        : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
     });
   }
   const missing = await native.missing(to.db, schema);

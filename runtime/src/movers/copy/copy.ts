@@ -10,6 +10,7 @@ import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from '.
 import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
 import { cloneDatabase } from './clone.ts';
+import { choosesSchemas } from '../schema-choice.ts';
 import { MACHINERY_TABLES, machineryIn } from '../../machinery.ts';
 import { LOSS_RULE, lossFindings, nativeDetailLosses, neutralCopyLosses } from './losses.ts';
 
@@ -91,9 +92,12 @@ export interface CopyReport {
 export class CopyRefusedError extends Error {
   override name = 'CopyRefusedError';
   readonly findings: Finding[];
-  constructor(findings: Finding[]) {
-    const kinds = [...new Set(findings.filter((f) => f.rule.startsWith(LOSS_RULE)).map((f) => f.rule.slice(LOSS_RULE.length)))];
-    const hint = kinds.length ? `\nto copy anyway, accept these losses by kind: --accept-loss ${kinds.join(',')} (every kind but row-security, policy, grant and default-privileges can be accepted at once with all)` : '';
+  /** `acceptable`: the kinds among the refusals a user may accept (by default, those of the loss findings). */
+  constructor(findings: Finding[], acceptable: readonly string[] = findings.filter((f) => f.rule.startsWith(LOSS_RULE)).map((f) => f.rule.slice(LOSS_RULE.length))) {
+    const kinds = [...new Set(acceptable)].join(',');
+    const argument = /[\s"']/.test(kinds) ? `"${kinds}"` : kinds;
+    const others = findings.length > acceptable.length ? '; the other refusals cannot be accepted' : '';
+    const hint = kinds ? `\nto copy anyway, accept these losses by kind: --accept-loss ${argument} (every kind but row-security, policy, grant and default-privileges can be accepted at once with all)${others}` : '';
     super(`copy refused:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}${hint}`);
     this.findings = findings;
   }
@@ -136,7 +140,15 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   const [sourceDialect, targetDialect] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
-  if (sourceDialect.native && sourceDialect.name === targetDialect.name && options.mode !== 'neutral' && !options.tables && options.schema !== 'existing' && options.direct !== false) {
+  const native = sourceDialect.native && sourceDialect.name === targetDialect.name && options.mode !== 'neutral' && !options.tables && options.schema !== 'existing' && options.direct !== false;
+  if (!native && choosesSchemas(options)) {
+    const chosen = [...(options.schemas ?? []), ...(options.excludeSchemas ?? []).map((s) => `-${s}`)].join(',');
+    throw new CopyRefusedError([{
+      rule: 'copy-schema-choice', severity: 'error', subject: chosen,
+      message: `schemas are chosen only for a whole copy between two ${sourceDialect.native ? sourceDialect.name : 'Postgres'} databases (not between engines, nor with tables, neutral mode or an existing schema)`,
+    }]);
+  }
+  if (native) {
     return cloneDatabase({ ...options, checkpoint: options.checkpoint ?? targetTableCheckpoints() }, { source: sourceDialect, target: targetDialect, native: sourceDialect.native });
   }
   const started = performance.now();

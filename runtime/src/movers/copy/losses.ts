@@ -1,6 +1,6 @@
 import type { Finding } from '../../contracts/finding.ts';
 import type { SchemaModel } from '../../contracts/schema-model.ts';
-import { type NativeUnit, SECURITY_KINDS } from '../../dialects/native-schema.ts';
+import { NATIVE_KINDS, type NativeUnit, SECURITY_KINDS } from '../../dialects/native-schema.ts';
 
 /**
  * What a copy through the neutral model (between engines, or a subset of tables) cannot carry, by kind. Before a
@@ -29,6 +29,18 @@ const PLAN_LOSSES: Record<string, string> = {
 /** Type notes that change what a value means, not only how it is spelled. */
 const MEANING_CHANGES = /arrays become JSON text|values become text|network addresses become text|carries no time zone/;
 
+/**
+ * Every kind a loss can be accepted by: the native kinds, the neutral plan's own (PLAN_LOSSES), and `all`. A
+ * dialect's same-engine reader adds the kinds it cannot recreate (NativeSchemaDialect.notRecreatedKinds).
+ */
+export const LOSS_KINDS: readonly string[] = [...new Set<string>([...NATIVE_KINDS, ...Object.values(PLAN_LOSSES), 'all'])];
+
+/** The accepted kinds that name no kind a loss can have (a typo would otherwise accept nothing, silently). */
+export function unknownLossKinds(accepted: readonly string[] | undefined, dialectKinds: readonly string[] = []): string[] {
+  const known = new Set([...LOSS_KINDS, ...dialectKinds]);
+  return (accepted ?? []).filter((kind) => !known.has(kind));
+}
+
 export function isSecurityKind(kind: string): boolean {
   return (SECURITY_KINDS as readonly string[]).includes(kind);
 }
@@ -51,7 +63,7 @@ export function neutralCopyLosses(source: SchemaModel, plan: { findings: Finding
     if (!belongs(o.table) || isNewDatabaseDefault(o, source.defaultSchema)) continue;
     const what = o.kind.replace(/-/g, ' ');
     const message = isSecurityKind(o.kind)
-      ? `${what} ${o.name} will not arrive: the target would not enforce it (a security loss, accepted only by naming ${o.kind})`
+      ? `${what} ${o.name} will not arrive, and nothing on the target enforces it in its place (a security loss, accepted only by naming ${o.kind})`
       : `${what} ${o.name} will not arrive: it is ${source.dialect} SQL with no neutral form`;
     losses.push({ kind: o.kind, subject: o.name, message });
   }

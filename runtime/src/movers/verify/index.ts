@@ -5,12 +5,14 @@ import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
 import type { CopySupport, PageRequest, ReadColumn } from '../../dialects/copy-support.ts';
 import { loadDialect } from '../../dialects/index.ts';
 import { MACHINERY_TABLES } from '../../machinery.ts';
+import { choosesSchemas, inChosenSchemas, type SchemaChoice } from '../schema-choice.ts';
 import { normalizeValue, type ValueClass, valueClass } from './normalize.ts';
 import { type SchemaVerification, verifySchemas } from './schema.ts';
 
 export { canonicalDecimal, canonicalJson, canonicalTimestamp, normalizeValue, valueClass, type ValueClass } from './normalize.ts';
 
-export interface VerifyOptions {
+/** `schemas` / `excludeSchemas`: only the objects and rows of the chosen schemas (as a copy of them made them). */
+export interface VerifyOptions extends SchemaChoice {
   from: TenantDb;
   to: TenantDb;
   /** Table names (or schema.name) of the source; every table by default. */
@@ -92,14 +94,16 @@ const MACHINERY = new Set(MACHINERY_TABLES);
  */
 export async function verifyDatabases(options: VerifyOptions): Promise<VerifyReport> {
   const [source, target] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
+  if (choosesSchemas(options) && source.name !== target.name) throw new Error('schemas are chosen only when verifying two databases of one engine');
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const findings: Finding[] = [];
   const tables: TableVerification[] = [];
-  const schema = options.schema === false ? undefined : await verifySchemas(options.from, options.to, { source, target }, options.tables, { acceptLoss: options.acceptLoss });
+  const schema = options.schema === false ? undefined : await verifySchemas(options.from, options.to, { source, target }, options.tables, { acceptLoss: options.acceptLoss, choice: options });
   if (schema) findings.push(...schema.findings);
   // Between two databases of one engine a table keeps its schema; into another engine it lands in the default one.
   const sameEngine = source.name === target.name;
-  for (const table of selectTables(sourceModel, options.tables, findings)) {
+  const chosen = inChosenSchemas(options);
+  for (const table of selectTables(sourceModel, options.tables, findings).filter((t) => chosen(t.schema))) {
     const other = targetModel.tables.find((t) => (sameEngine ? t.schema === table.schema : t.schema === targetModel.defaultSchema) && t.name === table.name);
     if (!other) {
       // A native schema comparison has already named the missing table.

@@ -7,6 +7,7 @@ import { diffNeutral } from '../../schema/neutral.ts';
 import { plannedType } from '../copy/plan.ts';
 import { isSecurityKind } from '../copy/losses.ts';
 import { MACHINERY_TABLES, machineryIn } from '../../machinery.ts';
+import { inChosenSchemas, keepChosenSchemas, type SchemaChoice } from '../schema-choice.ts';
 
 export interface SchemaVerification {
   /** `native`: every object's definition compared; `neutral`: the dialect-neutral projection (different engines). */
@@ -33,14 +34,16 @@ export async function verifySchemas(
   to: TenantDb,
   dialects: { source: Dialect; target: Dialect },
   tables?: readonly string[],
-  options: { sequences?: boolean; acceptLoss?: readonly string[] } = {},
+  options: { sequences?: boolean; acceptLoss?: readonly string[]; choice?: SchemaChoice } = {},
 ): Promise<SchemaVerification> {
   const { source, target } = dialects;
   if (source.native && source.name === target.name) {
     const exclude = machineryIn(source.defaultSchema);
-    const [a, b] = (await Promise.all([source.native.read(from.db, exclude), target.native!.read(to.db, exclude)])).map((s) => (tables ? only(s, tables, source.defaultSchema) : s));
+    const [a, b] = (await Promise.all([source.native.read(from.db, exclude), target.native!.read(to.db, exclude)]))
+      .map((s) => keepChosenSchemas(s, options.choice ?? {}))
+      .map((s) => (tables ? only(s, tables, source.defaultSchema) : s));
     if (major(a!.version) !== major(b!.version)) await redeparseViews(a, b, (bodies) => target.native!.redeparseViews(to.db, bodies));
-    const findings = compareNative(a, b);
+    const findings = compareNative(a, b, options.acceptLoss);
     // While writers still run (a switch before its cutover) positions move on both sides: only definitions compare.
     if (options.sequences === false) return { mode: 'native', compared: a.units.length, findings };
     const targetStates = new Map((await target.native!.readSequences(to.db, a.sequences.filter((s) => b.sequences.some((t) => t.name === s.name)).map((s) => s.name))).map((s) => [s.name, s]));
@@ -62,7 +65,8 @@ export async function verifySchemas(
   }
   const [a, b] = await Promise.all([source.introspect(from.db), target.introspect(to.db)]);
   const own = (names: string[]) => (t: { schema: string; name: string }) => !names.includes(`${t.schema}.${t.name}`);
-  const chosen = (t: { schema: string; name: string }) => !tables || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`);
+  const inSchemas = inChosenSchemas(options.choice ?? {});
+  const chosen = (t: { schema: string; name: string }) => (!tables || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`)) && inSchemas(t.schema);
   const strip = (model: typeof a, names: string[]) => ({ ...model, tables: model.tables.filter((t) => own(names)(t) && chosen(t)), views: tables ? [] : model.views });
   // Each column is expected with the type the copy gives it in this engine (SQLite's 64-bit INTEGER is a bigint).
   const same = source.name === target.name;
@@ -129,7 +133,8 @@ async function redeparseViews(a: NativeSchema, b: NativeSchema, redeparse: (bodi
 }
 
 /** Unit by unit: missing, extra, or defined differently. */
-function compareNative(a: NativeSchema, b: NativeSchema): Finding[] {
+/** Objects of kinds the reader cannot recreate are compared by name: missing is a loss unless its kind was accepted. */
+function compareNative(a: NativeSchema, b: NativeSchema, acceptLoss: readonly string[] = []): Finding[] {
   const findings: Finding[] = [];
   const there = new Map(b.units.map((u) => [u.id, u]));
   const here = new Set(a.units.map((u) => u.id));
@@ -145,10 +150,12 @@ function compareNative(a: NativeSchema, b: NativeSchema): Finding[] {
   for (const u of b.units) {
     if (!here.has(u.id)) findings.push({ rule: 'verify-object-extra', severity: 'error', subject: u.name, message: `${describeUnit(u)} exists on the target only` });
   }
-  const unsupported = (s: NativeSchema) => new Set(s.unsupported.map((x) => `${x.kind} ${x.name}`));
-  const left = unsupported(a);
-  const right = unsupported(b);
-  for (const x of left) if (!right.has(x)) findings.push({ rule: 'verify-object-missing', severity: 'error', subject: x, message: `${x} is missing on the target` });
+  const right = new Set(b.unsupported.map((x) => `${x.kind} ${x.name}`));
+  for (const x of a.unsupported) {
+    const what = `${x.kind} ${x.name}`;
+    if (right.has(what) || acceptLoss.includes(x.kind) || acceptLoss.includes('all')) continue;
+    findings.push({ rule: 'verify-object-missing', severity: 'error', subject: what, message: `${what} is missing on the target` });
+  }
   return findings;
 }
 

@@ -10,10 +10,10 @@ const SETTINGS = ['SET LOCAL check_function_bodies = off', 'SET LOCAL search_pat
 const RESET = 'SET LOCAL search_path TO DEFAULT';
 
 /**
- * Pre-data in the clone's transaction. The empty `public` of a new database goes first, so that the source's (its
- * owner, privileges and comment) is created in its place; a role that does not own it may not drop it, and then
- * keeps it and applies the source's settings over it as far as it may, each refusal a warning (verification names
- * what differs). The checkpoint table lives in `public`: it is created when the source has none.
+ * Pre-data in the clone's transaction. When the copy brings the source's `public`, the new database's empty one
+ * goes first, so that the source's (its owner, privileges and comment) is created in its place; a role that does
+ * not own it may not drop it, and then keeps it and applies the source's settings over it as far as it may, each
+ * refusal a warning (verification names what differs).
  */
 export async function createPostgresPreData(run: RunStatement, schema: NativeSchema, roles: readonly string[]): Promise<Finding[]> {
   const warnings: Finding[] = [];
@@ -26,8 +26,10 @@ export async function createPostgresPreData(run: RunStatement, schema: NativeSch
       onRefusal(error);
     });
   };
-  let keepPublic = false;
-  await tolerate('DROP SCHEMA IF EXISTS public', () => (keepPublic = true));
+  // Replaced only by the source's own: a copy of other schemas leaves the target's as a new database has it.
+  const bringsPublic = schema.units.some((u) => u.id === 'schema:public');
+  let keepPublic = !bringsPublic;
+  if (bringsPublic) await tolerate('DROP SCHEMA IF EXISTS public', () => (keepPublic = true));
   for (const statement of SETTINGS) await run(statement);
   for (const unit of schema.units.filter((u) => u.section === 'pre')) {
     const onPublic = keepPublic && (unit.id === 'schema:public' || unit.id === 'grant:schema:public');
@@ -42,7 +44,8 @@ export async function createPostgresPreData(run: RunStatement, schema: NativeSch
     }
   }
   await run(RESET);
-  if (!schema.units.some((u) => u.id === 'schema:public')) await run('CREATE SCHEMA IF NOT EXISTS public');
+  // The checkpoint table lives in public: a source without one gets it back at the end (finishStatements).
+  if (!bringsPublic) await run('CREATE SCHEMA IF NOT EXISTS public');
   return warnings;
 }
 

@@ -1,7 +1,7 @@
 import { type Draft, type Drafts, unitId } from './draft.ts';
 import { type AclTriple, aclStatements, commentOn, literal, optionList, unquote } from './sql-text.ts';
 
-/** Builders for the objects that are not relations: schemas, extensions, types, routines, casts, servers, default privileges. */
+/** Builders for the objects that are not relations: schemas, extensions, collations, types, routines, casts, servers, default privileges. */
 
 interface Owned { key: string; q: string; owner: string; comment: string | null; acl: AclTriple[] | null; acl_default: AclTriple[] | null }
 
@@ -28,6 +28,33 @@ export function buildExtensions(drafts: Drafts, rows: { key: string; q: string; 
       id: unitId('extension', e.q), kind: 'extension', name: e.q, table: null, section: 'pre',
       sql: [`CREATE EXTENSION IF NOT EXISTS ${e.q} WITH SCHEMA ${e.schema}`, ...commentOn(`EXTENSION ${e.q}`, e.comment)], keys: [e.key, ...(byExtension.get(e.key) ?? [])],
     });
+  }
+}
+
+interface CollationRow extends Omit<Owned, 'acl' | 'acl_default'> {
+  provider: string;
+  deterministic: boolean;
+  lc_collate: string | null;
+  lc_ctype: string | null;
+  locale: string | null;
+  rules: string | null;
+}
+
+/** CREATE COLLATION with the options pg_dump writes for each provider (libc, ICU, PostgreSQL 17's builtin). */
+export function buildCollations(drafts: Drafts, rows: CollationRow[]): void {
+  for (const c of rows) {
+    const options: string[] = [];
+    if (c.provider === 'c') {
+      options.push('provider = libc');
+      if (c.lc_collate === c.lc_ctype) options.push(`locale = ${literal(c.lc_collate ?? '')}`);
+      else options.push(`lc_collate = ${literal(c.lc_collate ?? '')}`, `lc_ctype = ${literal(c.lc_ctype ?? '')}`);
+    } else {
+      options.push(`provider = ${c.provider === 'i' ? 'icu' : 'builtin'}`, `locale = ${literal(c.locale ?? c.lc_collate ?? '')}`);
+      if (c.rules) options.push(`rules = ${literal(c.rules)}`);
+    }
+    if (!c.deterministic) options.push('deterministic = false');
+    const sql = [`CREATE COLLATION ${c.q} (${options.join(', ')})`, ...drafts.roles.owner(`COLLATION ${c.q}`, c.owner), ...commentOn(`COLLATION ${c.q}`, c.comment)];
+    drafts.add({ id: unitId('collation', c.q), kind: 'collation', name: c.q, table: null, section: 'pre', sql, keys: [c.key] });
   }
 }
 
@@ -90,7 +117,7 @@ export function buildTypes(drafts: Drafts, rows: TypeRow[]): void {
       sql.push(`CREATE TYPE ${t.q} AS RANGE (${options.join(', ')})`);
     } else {
       // Base types need C functions and shell types; ranges with a canonical function need a shell type first.
-      drafts.unsupported.push({ kind: t.kind === 'r' ? 'range type with a canonical function' : 'base type', name: t.q });
+      drafts.notRecreated(t.kind === 'r' ? 'range type with a canonical function' : 'base type', t.q, { key: t.key });
       continue;
     }
     sql.push(...drafts.roles.owner(`TYPE ${t.q}`, t.owner), ...commentOn(`${kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${t.q}`, t.comment));
@@ -121,7 +148,7 @@ export function buildRoutines(drafts: Drafts, rows: RoutineRow[]): void {
     if (r.kind === 'a') {
       const a = r.aggregate!;
       if (a.aggkind !== 'n' || a.msfunc) {
-        drafts.unsupported.push({ kind: a.aggkind !== 'n' ? 'ordered-set aggregate' : 'moving-aggregate', name: r.q });
+        drafts.notRecreated(a.aggkind !== 'n' ? 'ordered-set aggregate' : 'moving-aggregate', r.q, { key: r.key });
         continue;
       }
       const name = r.q.slice(0, r.q.indexOf('('));

@@ -49,7 +49,7 @@ export function buildIndexes(drafts: Drafts, rows: IndexRow[], exclude: Readonly
     if (exclude.has(i.table_q)) continue;
     if (!i.valid && !i.parent_q) {
       // What a failed CREATE INDEX CONCURRENTLY leaves: the rows may break it (pg_dump leaves it out too, silently).
-      drafts.unsupported.push({ kind: 'invalid index (left by a failed CREATE INDEX CONCURRENTLY)', name: i.q });
+      drafts.notRecreated('invalid index (left by a failed CREATE INDEX CONCURRENTLY)', i.q);
       continue;
     }
     const sql = [i.definition];

@@ -58,7 +58,7 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
       const parent = byName.get(r.parents![0]!);
       const parentColumns = (parent?.columns ?? []).map((c) => c.name).join('\u0000');
       if (parentColumns !== columns.map((c) => c.name).join('\u0000')) {
-        drafts.unsupported.push({ kind: 'partition whose columns differ from its parent\'s (order or names)', name: r.q, rows: true });
+        drafts.notRecreated('partition whose columns differ from its parent\'s (order or names)', r.q, { rows: true });
         continue;
       }
       const by = r.partition_key ? ` PARTITION BY ${r.partition_key}` : '';
@@ -70,7 +70,7 @@ export function buildRelations(drafts: Drafts, rows: RelationRow[], exclude: Rea
       }
     } else {
       if (r.parents?.length && !inheritedOrder(r, byName)) {
-        drafts.unsupported.push({ kind: "inheritance child whose columns are in another order than its parents' (columns added before INHERIT)", name: r.q, rows: true });
+        drafts.notRecreated("inheritance child whose columns are in another order than its parents' (columns added before INHERIT)", r.q, { rows: true });
         continue;
       }
       const definitions = columns.filter((c) => c.local || r.kind === 'f').map((c) => columnDefinition(c, r.kind === 'f'));

@@ -1,4 +1,4 @@
-import type { NativeKind } from '../../native-schema.ts';
+import type { NativeKind, UnsupportedObject } from '../../native-schema.ts';
 import { leadingIdentifier, type Roles, unquote } from './sql-text.ts';
 
 const SCHEMALESS = new Set(['extension', 'cast', 'foreign-server', 'default-privileges']);
@@ -32,7 +32,7 @@ export interface Draft {
 
 export class Drafts {
   readonly list: Draft[] = [];
-  readonly unsupported: { kind: string; name: string; rows?: boolean }[] = [];
+  readonly unsupported: (UnsupportedObject & { key?: string })[] = [];
   readonly roles: Roles;
   constructor(roles: Roles) {
     this.roles = roles;
@@ -44,6 +44,24 @@ export class Drafts {
     const made: Draft = { ...draft, schema, keys: present(draft.keys), deps: draft.deps ?? [], depKeys: present(draft.depKeys), roles: this.roles.take() };
     this.list.push(made);
     return made;
+  }
+
+  /**
+   * An object the reader cannot recreate. `key` is its catalog key, by which the objects that need it are found
+   * (see neededBy); `rows` marks a table whose rows could not be copied either.
+   */
+  notRecreated(kind: string, name: string, options: { key?: string | null; rows?: boolean } = {}): void {
+    this.unsupported.push({ kind, name, schema: unquote(leadingIdentifier(name)), ...(options.rows ? { rows: true } : {}), ...(options.key ? { key: options.key } : {}) });
+  }
+
+  /** For each object not recreated: the units built here that depend on it (pg_depend's `edges`), by kind and name. */
+  markNeeded(edges: readonly { key: string; ref: string }[]): void {
+    const unitOf = new Map(this.list.flatMap((d) => d.keys.map((k) => [k, d] as const)));
+    for (const u of this.unsupported) {
+      if (!u.key) continue;
+      const needers = new Set(edges.filter((e) => e.ref === u.key).map((e) => unitOf.get(e.key)).filter((d) => d !== undefined).map((d) => `${d.kind} ${d.name}`));
+      if (needers.size) u.neededBy = [...needers].sort();
+    }
   }
 
   /** A grant unit for `object` when its statements are not empty. */

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { NativeReadOptions, NativeSchema, NativeSchemaDialect, SequenceState } from '../../native-schema.ts';
-import { buildCasts, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
+import { buildCasts, buildCollations, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
 import { buildClonedTriggerStates, buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
 import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
 import { createPostgresPreData, createPostgresUnit, isNewPostgresDatabaseObject, postgresFinishStatements } from './apply.ts';
@@ -44,10 +44,11 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
     const [self] = await run(Q.SELF);
     const roles = new Roles(self!.self);
     const drafts = new Drafts(roles);
-    const [schemas, extensions, members, types, routines, relations, defaults, constraints, indexes, triggers, clonedTriggers, rules, policies, casts, statistics, servers, privileges, edges, unsupported] =
-      await sequential(run, [Q.SCHEMAS, Q.EXTENSIONS, Q.EXTENSION_MEMBERS, Q.TYPES, Q.ROUTINES, Q.RELATIONS, Q.DEFAULTS, Q.CONSTRAINTS, Q.INDEXES, Q.TRIGGERS, Q.CLONED_TRIGGER_STATES, Q.RULES, Q.POLICIES, Q.CASTS, Q.STATISTICS, Q.SERVERS, Q.DEFAULT_PRIVILEGES, Q.DEPENDENCIES, Q.UNSUPPORTED]);
+    const [schemas, extensions, members, collations, types, routines, relations, defaults, constraints, indexes, triggers, clonedTriggers, rules, policies, casts, statistics, servers, privileges, edges, unsupported] =
+      await sequential(run, [Q.SCHEMAS, Q.EXTENSIONS, Q.EXTENSION_MEMBERS, Q.COLLATIONS, Q.TYPES, Q.ROUTINES, Q.RELATIONS, Q.DEFAULTS, Q.CONSTRAINTS, Q.INDEXES, Q.TRIGGERS, Q.CLONED_TRIGGER_STATES, Q.RULES, Q.POLICIES, Q.CASTS, Q.STATISTICS, Q.SERVERS, Q.DEFAULT_PRIVILEGES, Q.DEPENDENCIES, Q.UNSUPPORTED]);
     buildSchemas(drafts, schemas as never);
     buildExtensions(drafts, extensions as never, members as never);
+    buildCollations(drafts, collations as never);
     buildTypes(drafts, types as never);
     buildRoutines(drafts, (routines as { q: string }[]).filter((r) => !ownRoutines.has(r.q)) as never);
     const tables = buildRelations(drafts, relations as RelationRow[], exclude);
@@ -73,7 +74,12 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
       s.ownedBy = owner ? `${owner.table}.${owner.column}` : null;
     }
     const excluded = (relations as RelationRow[]).filter((r) => exclude.has(r.q)).map((r) => r.q);
-    return { version: Number(self!.version), units, tables, sequences, unsupported: [...drafts.unsupported, ...(unsupported as { kind: string; name: string }[])], excluded };
+    drafts.markNeeded(edges as { key: string; ref: string }[]);
+    const notRecreated = (unsupported as { kind: string; name: string; schema: string | null; needed_by: string[] | null }[]).map((u) => ({
+      kind: u.kind, name: u.name, schema: u.schema, ...(u.needed_by ? { neededBy: u.needed_by } : {}),
+    }));
+    const fromDrafts = drafts.unsupported.map(({ key: _key, ...u }) => u);
+    return { version: Number(self!.version), units, tables, sequences, unsupported: [...fromDrafts, ...notRecreated], excluded };
   });
 }
 
@@ -103,6 +109,14 @@ class Redeparsed extends Error {
   }
 }
 
+/** What read() may list as unsupported: the UNSUPPORTED query's kinds, and those the builders find. */
+const NOT_RECREATED_KINDS: readonly string[] = [
+  ...[...Q.UNSUPPORTED.matchAll(/select '([^']+)'/g)].map((m) => m[1]!),
+  'base type', 'range type with a canonical function', 'ordered-set aggregate', 'moving-aggregate',
+  'invalid index (left by a failed CREATE INDEX CONCURRENTLY)', "partition whose columns differ from its parent's (order or names)",
+  "inheritance child whose columns are in another order than its parents' (columns added before INHERIT)",
+];
+
 export const postgresNativeSchema: NativeSchemaDialect = {
   read: (db, options) => readPostgresSchema(db, options),
 
@@ -121,6 +135,7 @@ export const postgresNativeSchema: NativeSchemaDialect = {
   // The names arrive quoted by quote_ident on the source; NOLOGIN: a role made to hold grants, not to sign in.
   createRoleStatements: (roles) => roles.map((role) => `CREATE ROLE ${role} NOLOGIN`),
 
+  notRecreatedKinds: NOT_RECREATED_KINDS,
   statisticsStatements: (table) => [`ANALYZE ${table.q}`],
   createPreData: createPostgresPreData,
   createUnit: createPostgresUnit,

@@ -9,6 +9,12 @@
 const USER_NS = (n: string) => `${n}.nspname !~ '^pg_' and ${n}.nspname <> 'information_schema'`;
 const NOT_EXTENSION = (catalog: string, oid: string) =>
   `not exists (select 1 from pg_depend x where x.classid = '${catalog}'::regclass and x.objid = ${oid} and x.deptype = 'e')`;
+/** What the copy carries (relations, types, routines, constraints, defaults, triggers, policies, views' rules) and needs this object. */
+const NEEDED = (catalog: string, oid: string) =>
+  `(select array_agg(regexp_replace(pg_describe_object(d.classid, d.objid, d.objsubid), '^rule _RETURN on ', '') order by 1) from pg_depend d where d.refclassid = '${catalog}'::regclass
+    and d.refobjid = ${oid} and d.deptype in ('n', 'a') and d.classid in ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass,
+    'pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_rewrite'::regclass,
+    'pg_foreign_server'::regclass, 'pg_statistic_ext'::regclass, 'pg_cast'::regclass))`;
 /** Objects the server made for another one (a range type's constructors and casts): they come with it. */
 const NOT_INTERNAL = (catalog: string, oid: string) =>
   `not exists (select 1 from pg_depend x where x.classid = '${catalog}'::regclass and x.objid = ${oid} and x.deptype = 'i')`;
@@ -44,6 +50,18 @@ select ${KEY('pg_extension', 'e.oid')} as key, quote_ident(e.extname) as q, e.ex
   -- Its comment only when the tenant changed it: the extension's own comes with it (and only its owner may set one).
   nullif(obj_description(e.oid, 'pg_extension'), (select a.comment from pg_available_extensions a where a.name = e.extname)) as comment
 from pg_extension e join pg_namespace n on n.oid = e.extnamespace`;
+
+/**
+ * Collations, with the locale wherever this major keeps it (PostgreSQL 15/16 `colliculocale`, 17 `colllocale`):
+ * read through to_jsonb so one query serves every version.
+ */
+export const COLLATIONS = `
+select ${KEY('pg_collation', 'c.oid')} as key, format('%I.%I', n.nspname, c.collname) as q, quote_ident(pg_get_userbyid(c.collowner)) as owner,
+  obj_description(c.oid, 'pg_collation') as comment, c.collprovider as provider, c.collisdeterministic as deterministic,
+  c.collcollate as lc_collate, c.collctype as lc_ctype,
+  coalesce(to_jsonb(c)->>'colllocale', to_jsonb(c)->>'colliculocale') as locale, to_jsonb(c)->>'collicurules' as rules
+from pg_collation c join pg_namespace n on n.oid = c.collnamespace
+where ${USER_NS('n')} and ${NOT_EXTENSION('pg_collation', 'c.oid')}`;
 
 /** Every object an extension installed, mapped onto the extension (an object using its type depends on it). */
 export const EXTENSION_MEMBERS = `
@@ -262,36 +280,38 @@ select d.classid::regclass::text || ':' || d.objid::int8 as key, d.refclassid::r
   d.refobjsubid <> 0 as ref_column
 from pg_depend d where d.deptype in ('n', 'a') and d.objid >= 16384 and d.refobjid >= 16384`;
 
-/** User objects of kinds the reader does not recreate; each is reported by kind and name. */
+/**
+ * User objects of kinds the reader does not recreate; each is reported by kind and name, with the objects the copy
+ * does carry that need it (a column, an index, a view): without it those cannot be created, so its loss cannot be
+ * accepted.
+ */
 export const UNSUPPORTED = `
-select 'operator' as kind, o.oid::regoperator::text as name from pg_operator o join pg_namespace n on n.oid = o.oprnamespace
+select 'operator' as kind, o.oid::regoperator::text as name, ${NEEDED('pg_operator', 'o.oid')} as needed_by, n.nspname as schema from pg_operator o join pg_namespace n on n.oid = o.oprnamespace
   where ${USER_NS('n')} and ${NOT_EXTENSION('pg_operator', 'o.oid')}
-union all select 'operator class', format('%I.%I', n.nspname, o.opcname) from pg_opclass o join pg_namespace n on n.oid = o.opcnamespace
+union all select 'operator class', format('%I.%I', n.nspname, o.opcname), ${NEEDED('pg_opclass', 'o.oid')}, n.nspname from pg_opclass o join pg_namespace n on n.oid = o.opcnamespace
   where ${USER_NS('n')} and ${NOT_EXTENSION('pg_opclass', 'o.oid')}
-union all select 'operator family', format('%I.%I', n.nspname, o.opfname) from pg_opfamily o join pg_namespace n on n.oid = o.opfnamespace
+union all select 'operator family', format('%I.%I', n.nspname, o.opfname), ${NEEDED('pg_opfamily', 'o.oid')}, n.nspname from pg_opfamily o join pg_namespace n on n.oid = o.opfnamespace
   where ${USER_NS('n')} and ${NOT_EXTENSION('pg_opfamily', 'o.oid')}
-union all select 'collation', format('%I.%I', n.nspname, o.collname) from pg_collation o join pg_namespace n on n.oid = o.collnamespace
-  where ${USER_NS('n')} and ${NOT_EXTENSION('pg_collation', 'o.oid')}
-union all select 'text search configuration', format('%I.%I', n.nspname, o.cfgname) from pg_ts_config o join pg_namespace n on n.oid = o.cfgnamespace
+union all select 'text search configuration', format('%I.%I', n.nspname, o.cfgname), ${NEEDED('pg_ts_config', 'o.oid')}, n.nspname from pg_ts_config o join pg_namespace n on n.oid = o.cfgnamespace
   where ${USER_NS('n')} and ${NOT_EXTENSION('pg_ts_config', 'o.oid')}
-union all select 'text search dictionary', format('%I.%I', n.nspname, o.dictname) from pg_ts_dict o join pg_namespace n on n.oid = o.dictnamespace
+union all select 'text search dictionary', format('%I.%I', n.nspname, o.dictname), ${NEEDED('pg_ts_dict', 'o.oid')}, n.nspname from pg_ts_dict o join pg_namespace n on n.oid = o.dictnamespace
   where ${USER_NS('n')} and ${NOT_EXTENSION('pg_ts_dict', 'o.oid')}
-union all select 'conversion', format('%I.%I', n.nspname, o.conname) from pg_conversion o join pg_namespace n on n.oid = o.connamespace
+union all select 'conversion', format('%I.%I', n.nspname, o.conname), ${NEEDED('pg_conversion', 'o.oid')}, n.nspname from pg_conversion o join pg_namespace n on n.oid = o.connamespace
   where ${USER_NS('n')} and ${NOT_EXTENSION('pg_conversion', 'o.oid')}
-union all select 'event trigger', quote_ident(o.evtname) from pg_event_trigger o where ${NOT_EXTENSION('pg_event_trigger', 'o.oid')}
-union all select 'publication', quote_ident(o.pubname) from pg_publication o
-union all select 'language', quote_ident(o.lanname) from pg_language o where o.oid >= 16384 and ${NOT_EXTENSION('pg_language', 'o.oid')}
-union all select 'foreign-data wrapper', quote_ident(o.fdwname) from pg_foreign_data_wrapper o where ${NOT_EXTENSION('pg_foreign_data_wrapper', 'o.oid')}
-union all select 'user mapping (holds credentials)', quote_ident(u.srvname) || ' for ' || quote_ident(u.usename)
+union all select 'event trigger', quote_ident(o.evtname), null, null from pg_event_trigger o where ${NOT_EXTENSION('pg_event_trigger', 'o.oid')}
+union all select 'publication', quote_ident(o.pubname), null, null from pg_publication o
+union all select 'language', quote_ident(o.lanname), ${NEEDED('pg_language', 'o.oid')}, null from pg_language o where o.oid >= 16384 and ${NOT_EXTENSION('pg_language', 'o.oid')}
+union all select 'foreign-data wrapper', quote_ident(o.fdwname), ${NEEDED('pg_foreign_data_wrapper', 'o.oid')}, null from pg_foreign_data_wrapper o where ${NOT_EXTENSION('pg_foreign_data_wrapper', 'o.oid')}
+union all select 'user mapping (holds credentials)', quote_ident(u.srvname) || ' for ' || quote_ident(u.usename), null, null
   from pg_user_mappings u
-union all select 'access method', quote_ident(o.amname) from pg_am o where o.oid >= 16384 and ${NOT_EXTENSION('pg_am', 'o.oid')}
-union all select 'transform', o.oid::text from pg_transform o where ${NOT_EXTENSION('pg_transform', 'o.oid')}
-union all select 'large object', o.oid::text from pg_largeobject_metadata o
-union all select 'typed table', format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+union all select 'access method', quote_ident(o.amname), ${NEEDED('pg_am', 'o.oid')}, null from pg_am o where o.oid >= 16384 and ${NOT_EXTENSION('pg_am', 'o.oid')}
+union all select 'transform', o.oid::text, ${NEEDED('pg_transform', 'o.oid')}, null from pg_transform o where ${NOT_EXTENSION('pg_transform', 'o.oid')}
+union all select 'large object', o.oid::text, null, null from pg_largeobject_metadata o
+union all select 'typed table', format('%I.%I', n.nspname, c.relname), null, n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where c.reloftype <> 0 and ${USER_NS('n')} and ${NOT_EXTENSION('pg_class', 'c.oid')}
-union all select 'relation in a tablespace', format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+union all select 'relation in a tablespace', format('%I.%I', n.nspname, c.relname), null, n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where c.reltablespace <> 0 and ${USER_NS('n')} and ${NOT_EXTENSION('pg_class', 'c.oid')}
-union all select 'security label', s.provider || ' on ' || s.classoid::regclass::text || ' ' || s.objoid from pg_seclabel s`;
+union all select 'security label', s.provider || ' on ' || s.classoid::regclass::text || ' ' || s.objoid, null, null from pg_seclabel s`;
 
 /** Current positions of sequences, one select per sequence (a sequence is read as a one-row relation). */
 export function sequenceValues(names: readonly string[]): string {
