@@ -30,10 +30,23 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      failedAsJson(argv, error.message.replace(/^error: /, ''), EXIT_USAGE);
       return EXIT_USAGE;
     }
     const message = redactText(error instanceof Error ? error.message : String(error));
     process.stderr.write(`byos: ${message}\n`);
-    return error instanceof UsageError || error instanceof ContractError ? EXIT_USAGE : EXIT_FAILURE;
+    const code = error instanceof UsageError || error instanceof ContractError ? EXIT_USAGE : EXIT_FAILURE;
+    failedAsJson(argv, message, code, (error as { findings?: unknown }).findings);
+    return code;
   }
+}
+
+/**
+ * Under `--json`, a command that fails still prints one JSON document on stdout, so that a script reading it learns
+ * why (a refused copy's findings included) rather than parsing nothing; the message stays on stderr for people.
+ */
+function failedAsJson(argv: readonly string[], message: string, exitCode: number, findings?: unknown): void {
+  if (!argv.includes('--json')) return;
+  const error = { message, exitCode, ...(Array.isArray(findings) ? { findings } : {}) };
+  process.stdout.write(`${redactText(JSON.stringify({ error }, null, 2))}\n`);
 }

@@ -170,7 +170,7 @@ function printReport(report: Awaited<ReturnType<typeof buildTenants>>, out: Outp
   }
   out.info(
     report.neutralEqual
-      ? '  schemas compare equal on their neutral parts after the migrations (names normalised to snake_case)'
+      ? `  schemas compare equal on their neutral parts${report.features ? ' after the migrations' : ''} (names normalised to snake_case)`
       : `  schemas differ:\n${report.neutralDifferences.map((d) => `    ${d}`).join('\n')}`,
   );
   out.info(`  types: ${report.tenants.map((t) => t.types).join(', ')}`);

@@ -30,6 +30,19 @@ async function profileArg(value: string, flag: string): Promise<ConnectionProfil
   return readProfileFile(value);
 }
 
+const DEFAULT_STATE = '.byos/state';
+
+/** A word a shell reads back as itself: plain, or single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The commands that roll a switch back or close its window: they must find its journal, so the same --state. */
+export function followUpCommands(tenant: string, state: string): { rollback: string; finish: string } {
+  const base = `byos switch ${shellWord(tenant)}${state === DEFAULT_STATE ? '' : ` --state ${shellWord(state)}`}`;
+  return { rollback: `${base} --rollback`, finish: `${base} --finish` };
+}
+
 export function registerSwitch(program: Command): void {
   program
     .command('switch')
@@ -37,7 +50,7 @@ export function registerSwitch(program: Command): void {
     .argument('<tenant>', 'tenant id (its active profile lives in STATE/profiles)')
     .option('--to <profile>', 'target: a ConnectionProfile file (JSON/YAML) or a database URL')
     .option('--from <profile>', "the tenant's current database, recorded as its active profile the first time")
-    .option('--state <dir>', 'state folder: the journal (<tenant>.switch.jsonl) and the profile store (profiles/)', '.byos/state')
+    .option('--state <dir>', 'state folder: the journal (<tenant>.switch.jsonl) and the profile store (profiles/)', DEFAULT_STATE)
     .option('--rollback', 'return to the database the last switch left, with what was written since (reverse capture)')
     .option('--finish', "close the last switch's rollback window (reverse capture off)")
     .option('--tables <names>', 'comma-separated tables to move (default: all)')
@@ -116,7 +129,10 @@ export function registerSwitch(program: Command): void {
             `${report.rowsCopied} rows copied, ${report.changesReplayed} changes replayed, ` +
             `${report.verification ? `${report.verification.tables.length} tables verified equal, ` : ''}writes held ${report.pauseMs.toFixed(0)} ms`,
         );
-        if (report.state === 'switched') out.info(`rollback: byos switch ${tenant} --rollback   close the window: byos switch ${tenant} --finish`);
+        if (report.state === 'switched') {
+          const next = followUpCommands(tenant, flags.state);
+          out.info(`rollback: ${next.rollback}   close the window: ${next.finish}`);
+        }
         process.exitCode = EXIT_OK;
       } finally {
         await router.close();

@@ -103,3 +103,16 @@ describe('as root, a data folder the postgres user cannot enter', () => {
     expect(await firstBlockedFolder(join(closed, 'inside', 'pg'), stranger)).toBeUndefined();
   });
 });
+
+describe('under --json, a command that fails still prints one JSON document', () => {
+  it('a connection failure (exit 1) and a usage error (exit 2), the password in neither', async () => {
+    const unreachable = 'postgres://someone:hunter2-secret@127.0.0.1:1/nothing';
+    const failed = await runCli(['copy', '--from', unreachable, '--to', 'sqlite::memory:', '--json']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toEqual({ error: { message: expect.stringMatching(/^cannot connect to .*127\.0\.0\.1:1\/nothing/), exitCode: 1 } });
+    expect(failed.stdout + failed.stderr).not.toContain('hunter2-secret');
+    const usage = await runCli(['copy', '--from', unreachable, '--to', 'sqlite::memory:', '--jobs', 'abc', '--json']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ message: expect.stringContaining('--jobs'), exitCode: 2 });
+  });
+});

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../runtime/src/index.ts';
+import { followUpCommands } from '../../cli/commands/switch.ts';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../helpers/databases.ts';
 import { dumpTenant, seedTenant, sorted } from './workload.ts';
@@ -52,5 +54,14 @@ describe('byos switch', () => {
     const nothing = await runCliInProcess(['switch', 'acme', '--rollback', '--state', state]);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/no switch to roll back/);
+  });
+});
+
+describe('the commands a switch prints for its rollback and finish', () => {
+  it('carry a --state that is not the default, quoted so that a shell reads the same words back', () => {
+    expect(followUpCommands('acme', '.byos/state')).toEqual({ rollback: 'byos switch acme --rollback', finish: 'byos switch acme --finish' });
+    const { rollback } = followUpCommands("o'brien co", "/tmp/state dir/it's");
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${rollback}`], { encoding: 'utf8' }).trimEnd().split('\n');
+    expect(words).toEqual(['byos', 'switch', "o'brien co", '--state', "/tmp/state dir/it's", '--rollback']);
   });
 });
