@@ -1,5 +1,4 @@
 import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { connect, type ConnectionProfile, type Finding, profileFromUrl, type TenantDb } from '../../runtime/src/index.ts';
@@ -96,8 +95,8 @@ export function registerCopy(program: Command): void {
       const tables = flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
       const [fromProfile, toProfile] = [await profileFromArgument(flags.from, '--from'), await profileFromArgument(flags.to, '--to')];
       const acceptLoss = await acceptedLossKinds(flags.acceptLoss, [fromProfile.dialect, toProfile.dialect]);
-      // A refused copy writes nothing: not even the empty SQLite file that opening the target would leave behind.
-      const newSqliteFile = toProfile.dialect === 'sqlite' && toProfile.database !== ':memory:' && !existsSync(resolve(toProfile.database)) ? resolve(toProfile.database) : undefined;
+      // A refused copy writes nothing: not even the empty database file that opening the target would leave behind.
+      const createdByOpening = (await loadDialect(toProfile.dialect)).filesCreatedByOpening?.(toProfile) ?? [];
       let refused = false;
       const from = await connect(fromProfile);
       let to: TenantDb;
@@ -132,7 +131,7 @@ export function registerCopy(program: Command): void {
       } finally {
         await from.close();
         await to.close();
-        if (refused && newSqliteFile) for (const file of [newSqliteFile, `${newSqliteFile}-wal`, `${newSqliteFile}-shm`]) rmSync(file, { force: true });
+        if (refused) for (const file of createdByOpening) rmSync(file, { force: true });
       }
     });
 }

@@ -56,6 +56,11 @@ export interface Dialect {
   readonly defaultSchema: string;
   /** Opens a pooled connection. The password is already resolved into `profile.password`. */
   open(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase>;
+  /**
+   * Files that opening this profile would create because they do not exist yet (a new SQLite database and its WAL
+   * files): a command that ends up writing nothing removes them again. Absent for servers.
+   */
+  filesCreatedByOpening?(profile: ConnectionProfile): string[];
   /** Reads the live schema into a SchemaModel, sorted deterministically. */
   introspect(db: Kysely<any>): Promise<SchemaModel>;
   /** Reads a spread-out sample of a table's rows (PII scan). */

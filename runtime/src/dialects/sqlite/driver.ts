@@ -18,6 +18,13 @@ export function sqlitePragmas(busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS): s
   return ['journal_mode = WAL', 'foreign_keys = ON', `busy_timeout = ${busyTimeoutMs}`, 'synchronous = NORMAL'];
 }
 
+/** The database file and its WAL companions when `profile.database` names a file that does not exist yet. */
+export function newSqliteFiles(profile: ConnectionProfile): string[] {
+  if (profile.database === ':memory:') return [];
+  const path = resolve(profile.database);
+  return existsSync(path) ? [] : [path, `${path}-wal`, `${path}-shm`];
+}
+
 /** Opens `profile.database` (a file path, or `:memory:`); a missing file is created, a missing folder is an error. */
 export async function openSqlite(profile: ConnectionProfile): Promise<OpenedDatabase> {
   const path = profile.database === ':memory:' ? ':memory:' : resolve(profile.database);

@@ -5,7 +5,7 @@ import { sqliteCopySupport } from './copy-support.ts';
 import { sqliteCapture } from './capture.ts';
 import { sqliteBulk } from './bulk-load.ts';
 import { sqliteSampling } from './sampling.ts';
-import { openSqlite } from './driver.ts';
+import { newSqliteFiles, openSqlite } from './driver.ts';
 import { introspectSqlite } from './introspector.ts';
 
 export const sqliteDialect: Dialect = {
@@ -13,6 +13,7 @@ export const sqliteDialect: Dialect = {
   defaultSchema: 'main',
   capabilities: { transactionalDdl: true, returning: true, schemas: false, enums: false, concurrentIndexes: false },
   open: (profile) => openSqlite(profile),
+  filesCreatedByOpening: newSqliteFiles,
   introspect: (db) => introspectSqlite(db),
   bulk: sqliteBulk,
   capture: sqliteCapture,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
+import type { SchemaModel } from '../../contracts/schema-model.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit, RunStatement, UnsupportedObject } from '../../dialects/native-schema.ts';
 import { machineryIn } from '../../machinery.ts';
@@ -47,7 +48,7 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
     }
     const roles = options.createRoles ? (await native.missing(to.db, schema)).roles : [];
     progress({ phase: 'schema' });
-    findings.push(...(await createPreData(to, target, native, schema, store, native.createRoleStatements(roles))));
+    findings.push(...(await createPreData({ to, target, targetModel, native, schema, store }, native.createRoleStatements(roles))));
   }
 
   const checkpoints = await store.read(to.db);
@@ -174,11 +175,14 @@ async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, t
 }
 
 /** Pre-data in one transaction, with the checkpoint records: a copy killed here starts over cleanly. */
-async function createPreData(to: TenantDb, target: Dialect, native: NativeSchemaDialect, schema: NativeSchema, store: CheckpointStore, roles: string[]): Promise<Finding[]> {
-  const model = await target.introspect(to.db);
+async function createPreData(
+  ctx: { to: TenantDb; target: Dialect; targetModel: SchemaModel; native: NativeSchemaDialect; schema: NativeSchema; store: CheckpointStore },
+  roles: string[],
+): Promise<Finding[]> {
+  const { to, target, native, schema, store } = ctx;
   return target.bulk.inTransaction(to, async (session) => {
     const warnings = await native.createPreData(runner(session, schema.units), schema, roles);
-    for (const statement of target.migrations.compile(store.createOp(), model)) await session.execute(CompiledQuery.raw(statement.sql));
+    for (const statement of target.migrations.compile(store.createOp(), ctx.targetModel)) await session.execute(CompiledQuery.raw(statement.sql));
     for (const table of schema.tables) await session.execute(store.start(to.db, keyOf(table)));
     return warnings;
   });
