@@ -87,6 +87,8 @@ export interface NativeSchema {
   /** Every object, in an order that creates each after what it needs. */
   units: NativeUnit[];
   tables: NativeTable[];
+  /** Every table-like relation (tables, partitioned tables, views, foreign tables) by its plain and its quoted name. */
+  relations: { schema: string; name: string; q: string }[];
   sequences: SequenceState[];
   /**
    * Objects of kinds the reader cannot recreate: reported by kind and name, never skipped silently. Two cannot be
@@ -105,6 +107,13 @@ export interface UnsupportedObject {
   schema: string | null;
   rows?: boolean;
   neededBy?: string[];
+}
+
+/** A detail of an object the neutral model carries only in part, by the kind the user accepts its loss by. */
+export interface NeutralDetailLoss {
+  kind: string;
+  subject: string;
+  message: string;
 }
 
 export interface NativeReadOptions {
@@ -150,6 +159,11 @@ export interface NativeSchemaDialect {
   isNewDatabaseObject(unit: NativeUnit): boolean;
   /** Statements that finish a clone: the default schema dropped when the source had none. */
   finishStatements(schema: NativeSchema): string[];
+  /**
+   * What a copy through the neutral model loses of the objects on `copied` relations (units' `table`) that the
+   * neutral model keeps only in part: an index method, a deferrable key, a collation…
+   */
+  neutralDetailLosses(units: readonly NativeUnit[], copied: (relation: string) => boolean): NeutralDetailLoss[];
   /** The kinds of object `read` may list as `unsupported`: a loss of one may be accepted by that name. */
   notRecreatedKinds: readonly string[];
   /** What gathers a copied table's planner statistics once it is loaded. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../runtime/src/index.ts';
-import { loadAppSchema, uniqueRole } from '../../helpers/app-schema.ts';
+import { loadAppSchema, sqlOn, uniqueRole } from '../../helpers/app-schema.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 
@@ -79,5 +79,17 @@ describe('Postgres → SQLite of the application schema', () => {
     expect(verify.equal).toBe(true);
     expect(verify.schema.mode).toBe('neutral');
     expect(copy.rows).toBeGreaterThan(10);
+  });
+});
+
+describe('a subset of tables copied between engines', () => {
+  it('names the details lost on a table whose name the catalog quotes (a reserved word, mixed case)', async () => {
+    const subset = await freshPostgresDatabase('cross_subset_src');
+    await sqlOn(subset, `create table "user" (id int primary key, tags text[]); create index user_tags on "user" using gin (tags);
+      create table "Order" (id int primary key, n int); create index order_n on "Order" (n desc); create table other (id int primary key)`);
+    const refused = await runCliInProcess(['copy', '--from', subset, '--to', `sqlite:${await freshSqlitePath('cross_subset')}`, '--tables', 'user,Order']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/public\.user_tags: a gin index arrives as a plain one/);
+    expect(refused.stderr).toMatch(/public\.order_n: its column order \(DESC, NULLS FIRST\/LAST\) does not arrive/);
   });
 });

@@ -12,10 +12,7 @@ import { copyTable, type TableContext } from './table.ts';
 import { cloneDatabase } from './clone.ts';
 import { choosesSchemas } from '../schema-choice.ts';
 import { MACHINERY_TABLES, machineryIn } from '../../machinery.ts';
-import { LOSS_RULE, lossFindings, nativeDetailLosses, neutralCopyLosses } from './losses.ts';
-
-/** Plan findings that neutralCopyLosses restates as losses (with the kind they are accepted by). */
-const LOSS_RULES = new Set(['copy-lossy-type', 'copy-generated-column', 'copy-default-dropped', 'copy-check-skipped', 'copy-index-skipped', 'copy-identity-dropped']);
+import { isRestatedAsLoss, LOSS_RULE, lossFindings, nativeDetailLosses, neutralCopyLosses } from './losses.ts';
 
 export interface CopyProgress {
   /** `plan`: findings known, nothing written yet; `schema`; `load` after each committed batch; `indexes`; `done`. */
@@ -125,9 +122,9 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
   );
   // What the neutral model cannot carry replaces the plan's notes on it, one loss per object, refused until accepted.
   // Where the source reads its own schema in full, the details the neutral model has no words for are named too.
-  const native = source.native && options.schema !== 'existing' ? await source.native.read(options.from.db, { ...machineryIn(source.defaultSchema), positions: false }) : undefined;
-  const losses = options.schema === 'existing' ? [] : [...neutralCopyLosses(visible(sourceModel), planned, { schemas: target.capabilities.schemas }), ...nativeDetailLosses(native?.units ?? [], planned, sourceModel)];
-  const findings = [...planned.findings.filter((f) => !LOSS_RULES.has(f.rule)), ...lossFindings(losses, options.acceptLoss)];
+  const native = source.native && options.schema !== 'existing' ? { native: source.native, schema: await source.native.read(options.from.db, { ...machineryIn(source.defaultSchema), positions: false }) } : undefined;
+  const losses = options.schema === 'existing' ? [] : [...neutralCopyLosses(visible(sourceModel), planned, { schemas: target.capabilities.schemas }), ...nativeDetailLosses(native, planned, sourceModel)];
+  const findings = [...planned.findings.filter((f) => !isRestatedAsLoss(f)), ...lossFindings(losses, options.acceptLoss)];
   return { ...planned, findings, resuming, sourceModel, targetModel };
 }
 

@@ -1,6 +1,6 @@
 import type { Finding } from '../../contracts/finding.ts';
 import type { SchemaModel } from '../../contracts/schema-model.ts';
-import { NATIVE_KINDS, type NativeUnit, SECURITY_KINDS } from '../../dialects/native-schema.ts';
+import { NATIVE_KINDS, type NativeSchema, type NativeSchemaDialect, SECURITY_KINDS } from '../../dialects/native-schema.ts';
 
 /**
  * What a copy through the neutral model (between engines, or a subset of tables) cannot carry, by kind. Before a
@@ -28,6 +28,11 @@ const PLAN_LOSSES: Record<string, string> = {
 
 /** Type notes that change what a value means, not only how it is spelled. */
 const MEANING_CHANGES = /arrays become JSON text|values become text|network addresses become text|carries no time zone/;
+
+/** Whether a plan finding is one that neutralCopyLosses restates as a loss (with the kind it is accepted by). */
+export function isRestatedAsLoss(finding: Finding): boolean {
+  return finding.rule in PLAN_LOSSES;
+}
 
 /**
  * Every kind a loss can be accepted by: the native kinds, the neutral plan's own (PLAN_LOSSES), and `all`. A
@@ -104,35 +109,15 @@ export function neutralCopyLosses(source: SchemaModel, plan: { findings: Finding
 export const LOSS_RULE = 'copy-loss-';
 
 /**
- * What the neutral model keeps of indexes, keys and columns but not of their details, read from the source's own
- * definitions (NativeUnit SQL): an index method other than btree, descending or INCLUDE columns, a deferrable
- * foreign key, UNIQUE NULLS NOT DISTINCT, a column collation, comments on indexes and constraints. Each arrives
- * plainer than it was.
+ * What the neutral model keeps of indexes, keys and columns but not of their details, as the source's own reader
+ * tells it (NativeSchemaDialect.neutralDetailLosses), for the objects of the relations the plan copies.
  */
-export function nativeDetailLosses(units: readonly NativeUnit[], plan: { tables: { source: { schema?: string; name: string } }[] }, source: SchemaModel): Loss[] {
-  const qualified = (schema: string, name: string) => (schema === source.defaultSchema ? name : `${schema}.${name}`);
-  const copied = new Set(plan.tables.map((t) => qualified(t.source.schema ?? source.defaultSchema, t.source.name)));
-  // Units name their table as the engine quotes it; a whole copy takes them all, a subset those of its tables.
-  const quote = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
-  const chosen = new Set(plan.tables.map((t) => `${quote(t.source.schema ?? source.defaultSchema)}.${quote(t.source.name)}`));
-  const whole = copied.size === source.tables.length;
-  const onCopied = (u: NativeUnit) => u.table !== null && (whole || chosen.has(u.table));
-  const losses: Loss[] = [];
-  for (const u of units.filter(onCopied)) {
-    const create = u.sql[0] ?? '';
-    const add = (kind: string, what: string) => losses.push({ kind, subject: u.name, message: `${u.name}: ${what}` });
-    if (u.kind === 'index') {
-      const method = / USING (\w+) /.exec(create)?.[1];
-      if (method && method !== 'btree') add('index', `a ${method} index arrives as a plain one`);
-      if (/ DESC[,)]/.test(create) || / NULLS (FIRST|LAST)/.test(create)) add('index', 'its column order (DESC, NULLS FIRST/LAST) does not arrive');
-      if (/ INCLUDE \(/.test(create)) add('index', 'its INCLUDE columns do not arrive');
-    }
-    if (u.kind === 'foreign-key' && / DEFERRABLE/.test(create) && !/ NOT DEFERRABLE/.test(create)) add('foreign-key', 'it is DEFERRABLE on the source and will be checked immediately');
-    if (u.kind === 'unique' && /NULLS NOT DISTINCT/.test(create)) add('unique', 'UNIQUE NULLS NOT DISTINCT becomes a plain UNIQUE: several NULLs will be allowed');
-    if ((u.kind === 'table' || u.kind === 'partition') && / COLLATE /.test(create)) add('collation', 'column collations do not arrive: text compares and sorts by the target\'s rules');
-    if (u.sql.slice(1).some((s) => /^COMMENT ON (INDEX|CONSTRAINT) /.test(s))) add('comment', 'its comment does not arrive');
-  }
-  return losses;
+export function nativeDetailLosses(read: { native: NativeSchemaDialect; schema: NativeSchema } | undefined, plan: { tables: { source: { schema?: string; name: string } }[] }, source: SchemaModel): Loss[] {
+  if (!read) return [];
+  const planned = new Set(plan.tables.map((t) => JSON.stringify([t.source.schema ?? source.defaultSchema, t.source.name])));
+  const whole = planned.size === source.tables.length;
+  const chosen = new Set(read.schema.relations.filter((r) => planned.has(JSON.stringify([r.schema, r.name]))).map((r) => r.q));
+  return read.native.neutralDetailLosses(read.schema.units, (relation) => whole || chosen.has(relation));
 }
 
 /** What every new Postgres database holds: the default schema's usage for everyone (PostgreSQL 15 and later). */

@@ -3,6 +3,7 @@ import type { NativeReadOptions, NativeSchema, NativeSchemaDialect, SequenceStat
 import { buildCasts, buildCollations, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
 import { buildClonedTriggerStates, buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
 import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
+import { postgresNeutralDetailLosses } from './detail-losses.ts';
 import { createPostgresPreData, createPostgresUnit, isNewPostgresDatabaseObject, postgresFinishStatements } from './apply.ts';
 import { Drafts } from './draft.ts';
 import { orderUnits } from './order.ts';
@@ -79,7 +80,8 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
       kind: u.kind, name: u.name, schema: u.schema, ...(u.needed_by ? { neededBy: u.needed_by } : {}),
     }));
     const fromDrafts = drafts.unsupported.map(({ key: _key, ...u }) => u);
-    return { version: Number(self!.version), units, tables, sequences, unsupported: [...fromDrafts, ...notRecreated], excluded };
+    const relationNames = (relations as RelationRow[]).filter((r) => 'rpvmf'.includes(r.kind) && !exclude.has(r.q)).map((r) => ({ schema: r.schema, name: r.name, q: r.q }));
+    return { version: Number(self!.version), units, tables, relations: relationNames, sequences, unsupported: [...fromDrafts, ...notRecreated], excluded };
   });
 }
 
@@ -136,6 +138,7 @@ export const postgresNativeSchema: NativeSchemaDialect = {
   createRoleStatements: (roles) => roles.map((role) => `CREATE ROLE ${role} NOLOGIN`),
 
   notRecreatedKinds: NOT_RECREATED_KINDS,
+  neutralDetailLosses: postgresNeutralDetailLosses,
   statisticsStatements: (table) => [`ANALYZE ${table.q}`],
   createPreData: createPostgresPreData,
   createUnit: createPostgresUnit,
