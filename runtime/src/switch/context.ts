@@ -3,7 +3,7 @@ import { connect, introspect, type TenantDb } from '../connect.ts';
 import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
 import type { Finding } from '../contracts/finding.ts';
 import { loadDialect } from '../dialects/index.ts';
-import { MACHINERY_TABLES } from '../machinery.ts';
+import type { NativeSchemaDialect } from '../dialects/native-schema.ts';
 import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
 import { isFileDatabase } from '../providers/index.ts';
@@ -168,6 +168,11 @@ export async function cutover(
     verify?: VerifyMode;
     /** The `changed` mode's pre-verification; its keys collector must be the drain's onApplied (sides.onApplied). */
     pre?: PreVerification;
+    /**
+     * Between two databases of an engine that reads its own schema: every sequence (free-standing ones too, which
+     * identity sync cannot see), named before the pause, set to the source's exact position in it.
+     */
+    sequences?: { names: string[]; source: NativeSchemaDialect; target: NativeSchemaDialect };
     prefix: '' | 'rollback-';
   },
   sides: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; onApplied?: (keys: readonly AppliedKey[]) => void },
@@ -208,14 +213,9 @@ export async function cutover(
     }
     const verifiedStep = `${ctx.prefix}verified` as SwitchStep;
     await ctx.record(verifiedStep, { tables: verification.tables.length, rows: verification.tables.reduce((n, t) => n + t.targetRows, 0) });
-    const [sourceDialect, targetDialect] = await Promise.all([loadDialect(sides.from.dialect), loadDialect(sides.to.dialect)]);
-    await targetDialect.capture.syncIdentity(sides.to, sides.targetTables);
-    // Between two databases of an engine that reads its own schema, every sequence takes the source's position
-    // exactly (free-standing ones too, which identity sync cannot see).
-    if (sourceDialect.native && targetDialect.native && sourceDialect.name === targetDialect.name) {
-      const names = (await sourceDialect.native.read(sides.from.db, { excludeTables: MACHINERY_TABLES.map((t) => `${sourceDialect.defaultSchema}.${t}`) })).sequences.map((s) => s.name);
-      await targetDialect.native.setSequences(sides.to.db, await sourceDialect.native.readSequences(sides.from.db, names));
-    }
+    await (await loadDialect(sides.to.dialect)).capture.syncIdentity(sides.to, sides.targetTables);
+    const sequences = ctx.sequences;
+    if (sequences?.names.length) await sequences.target.setSequences(sides.to.db, await sequences.source.readSequences(sides.from.db, sequences.names));
     lap('identityMs');
     await commit();
     lap('flipMs');

@@ -1,6 +1,7 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import type { TenantDb } from '../connect.ts';
 import { loadDialect } from '../dialects/index.ts';
+import { machineryIn } from '../machinery.ts';
 import { verifySchemas } from '../movers/verify/schema.ts';
 import { catchUp, cutover, fingerprint, type SwitchOptions, type SwitchReport, SwitchVerificationError } from './context.ts';
 import type { SwitchJournal, SwitchStep } from './journal.ts';
@@ -55,11 +56,15 @@ export async function handOver(ctx: {
     sides.onApplied = pre.keys.collect;
     changesReplayed += (await catchUpFor(options, sides)).changes;
   }
+  // Named before the pause (the schema does not change during a switch), set to the source's positions in it.
+  const sequences = from.native && to.native && from.name === to.name
+    ? { names: (await from.native.read(sides.from.db, machineryIn(from.defaultSchema))).sequences.map((s) => s.name), source: from.native, target: to.native }
+    : undefined;
   // Connected before the pause, so the pause does not include connecting.
   const routed = await ctx.open(destination);
   let handedOver = false;
   const result = await cutover(
-    { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify, pre, record, prefix },
+    { tenant, router, journal, drainTimeoutMs: options.drainTimeoutMs ?? 10_000, sample: options.sample, verify, pre, sequences, record, prefix },
     sides,
     async () => {
       if (fingerprint(await router.profiles.active(tenant)) !== destinationPrint) await router.profiles.activate(tenant, destination);

@@ -6,7 +6,7 @@ import type { NativeSchema, NativeUnit } from '../../dialects/native-schema.ts';
 import { diffNeutral } from '../../schema/neutral.ts';
 import { plannedType } from '../copy/plan.ts';
 import { isSecurityKind } from '../copy/losses.ts';
-import { MACHINERY_TABLES, machineryIn } from '../../machinery.ts';
+import { machineryIn } from '../../machinery.ts';
 import { inChosenSchemas, keepChosenSchemas, type SchemaChoice } from '../schema-choice.ts';
 
 export interface SchemaVerification {
@@ -15,11 +15,6 @@ export interface SchemaVerification {
   /** Objects compared (native) or tables and views compared (neutral). */
   compared: number;
   findings: Finding[];
-}
-
-/** BYOS's own tables, qualified as the catalog reader names them (plain names need no quotes). */
-function machinery(dialect: Dialect): string[] {
-  return MACHINERY_TABLES.map((t) => `${dialect.defaultSchema}.${t}`);
 }
 
 /**
@@ -84,7 +79,7 @@ export async function verifySchemas(
   });
   const expected = { ...a, tables: a.tables.map(carried), views: a.views.filter((v) => !accepted(v.materialized ? 'materialized-view' : 'view')) };
   const found = { ...b, tables: b.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(c.type) })) })) };
-  const differences = diffNeutral(strip(expected, machinery(source)), strip(found, machinery(target)), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
+  const differences = diffNeutral(strip(expected, machineryIn(source.defaultSchema).excludeTables), strip(found, machineryIn(target.defaultSchema).excludeTables), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
   return {
     mode: 'neutral',
     compared: a.tables.length + a.views.length,
