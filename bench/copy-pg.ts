@@ -11,8 +11,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { dumpDiff, schemaDump } from '../test/helpers/pg-dump.ts';
+import { sqlOn } from '../test/helpers/sql.ts';
 import type { SystemPostgres } from '../test/helpers/system-postgres.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -31,23 +31,7 @@ export function positive(name: string, fallback: number): number {
 export const urlOf = (server: SystemPostgres, database: string) => server.url.replace(/\/postgres$/, `/${database}`);
 
 export async function admin(server: SystemPostgres, sqlText: string, database = 'postgres'): Promise<void> {
-  const client = new pg.Client({ connectionString: urlOf(server, database) });
-  await client.connect();
-  try {
-    await client.query(sqlText);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function query<T extends pg.QueryResultRow>(url: string, sqlText: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sqlText)).rows;
-  } finally {
-    await client.end();
-  }
+  await sqlOn(urlOf(server, database), sqlText);
 }
 
 /**
@@ -150,7 +134,7 @@ export async function fillShop(server: SystemPostgres, database: string, total =
 
 /** Row counts per table of the shop, for checking a copy's rows (`table: rows`). */
 export async function shopCounts(url: string): Promise<Record<string, number>> {
-  const rows = await query<{ t: string; n: string }>(
+  const rows = await sqlOn<{ t: string; n: string }>(
     url,
     `SELECT 'customers' AS t, count(*)::text AS n FROM customers UNION ALL SELECT 'products', count(*)::text FROM products
      UNION ALL SELECT 'orders', count(*)::text FROM orders UNION ALL SELECT 'order_items', count(*)::text FROM order_items
@@ -212,7 +196,7 @@ export function childrenCpu(): number {
  * autovacuum workers), plus its live children's (background writer, WAL writer, checkpointer, open backends).
  */
 export async function serverCpu(server: SystemPostgres): Promise<number> {
-  const [{ d }] = await query<{ d: string }>(server.url, "SELECT current_setting('data_directory') AS d");
+  const [{ d }] = await sqlOn<{ d: string }>(server.url, "SELECT current_setting('data_directory') AS d");
   const postmaster = (await readFile(join(d, 'postmaster.pid'), 'utf8')).split('\n')[0]!.trim();
   const own = statFields(await readFile(`/proc/${postmaster}/stat`, 'utf8'));
   let ticks = own[11]! + own[12]! + own[13]! + own[14]!;
@@ -323,13 +307,13 @@ export async function shopChecksums(url: string): Promise<Record<string, string>
   const sqlText = Object.entries(keys)
     .map(([t, k]) => `SELECT '${t}' AS t, count(*) || ':' || md5(string_agg(x::text, E'\\n' ORDER BY ${k.split(', ').map((c) => `x.${c}`).join(', ')})) AS sum FROM ${t} x`)
     .join(' UNION ALL ');
-  const rows = await query<{ t: string; sum: string }>(url, sqlText);
+  const rows = await sqlOn<{ t: string; sum: string }>(url, sqlText);
   return Object.fromEntries(rows.map((r) => [r.t, r.sum]));
 }
 
 /** Sequence positions (last_value, is_called) by name. */
 export async function sequencePositions(url: string): Promise<string> {
-  const rows = await query<{ s: string }>(url, `SELECT schemaname || '.' || sequencename || '=' || coalesce(last_value::text, 'null') AS s FROM pg_sequences ORDER BY 1`);
+  const rows = await sqlOn<{ s: string }>(url, `SELECT schemaname || '.' || sequencename || '=' || coalesce(last_value::text, 'null') AS s FROM pg_sequences ORDER BY 1`);
   return rows.map((r) => r.s).join(',');
 }
 

@@ -21,8 +21,9 @@ import { readFile, writeFile, mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sqlOn } from '../test/helpers/sql.ts';
 import { startSystemPostgres, type SystemPostgres } from '../test/helpers/system-postgres.ts';
-import { admin, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, query, runByos, runPgcopydb, type ToolRun, urlOf, warmUp } from './copy-pg.ts';
+import { admin, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, runByos, runPgcopydb, type ToolRun, urlOf, warmUp } from './copy-pg.ts';
 import { median } from './run.ts';
 
 interface Entry {
@@ -60,7 +61,7 @@ const LOG_SETTINGS = {
 async function enableLogging(server: SystemPostgres): Promise<{ log: string }> {
   for (const [k, v] of Object.entries(LOG_SETTINGS)) await admin(server, `ALTER SYSTEM SET ${k} = ${v}`);
   await admin(server, 'SELECT pg_reload_conf()');
-  const [{ d }] = await query<{ d: string }>(server.url, "SELECT current_setting('data_directory') AS d");
+  const [{ d }] = await sqlOn<{ d: string }>(server.url, "SELECT current_setting('data_directory') AS d");
   // startSystemPostgres starts the server with `pg_ctl -l ROOT/log`, ROOT holding the data directory.
   return { log: join(dirname(d), 'log') };
 }

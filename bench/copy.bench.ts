@@ -8,9 +8,10 @@ import { once } from 'node:events';
 import { connect, type TenantDb } from '../runtime/src/index.ts';
 import { copyDatabase } from '../runtime/src/movers/copy/index.ts';
 import { schemaDump } from '../test/helpers/pg-dump.ts';
+import { sqlOn } from '../test/helpers/sql.ts';
 import { startSystemPostgres } from '../test/helpers/system-postgres.ts';
 import {
-  admin, compareSchemas, describeSchema, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, positive, query, pgcopydbVersion, runByos, runDumpRestore, runPgcopydb, type SchemaComparison,
+  admin, compareSchemas, describeSchema, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, positive, pgcopydbVersion, runByos, runDumpRestore, runPgcopydb, type SchemaComparison,
   sequencePositions, shopChecksums, shopCounts, type ToolRun, urlOf, warmUp,
 } from './copy-pg.ts';
 import { type BenchRow, median } from './run.ts';
@@ -114,7 +115,7 @@ export default async function copyBench(): Promise<BenchRow[]> {
     process.stderr.write(`  filling the source (${PG_ROWS} rows)…\n`);
     await fillShop(source, 'bench_src');
     const from = urlOf(source, 'bench_src');
-    const [{ mb }] = await query<{ mb: string }>(from, `SELECT round(pg_database_size('bench_src') / 1e6) AS mb`);
+    const [{ mb }] = await sqlOn<{ mb: string }>(from, `SELECT round(pg_database_size('bench_src') / 1e6) AS mb`);
     const counts = await shopCounts(from);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const [sourceDump, sourceSums, sourceSequences] = [await schemaDump(from), await shopChecksums(from), await sequencePositions(from)];

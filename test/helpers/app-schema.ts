@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { REPO_ROOT } from './cli.ts';
+import { sqlOn } from './sql.ts';
 
 /**
  * The realistic application schema of test/fixtures/postgres/app-schema.sql: several schemas, row-level security,
@@ -30,18 +30,6 @@ export async function loadAppSchema(url: string, role: string): Promise<void> {
   await sqlOn(url, text);
 }
 
-/** Runs SQL (several statements allowed) on the database at `url`; returns the last result's rows. */
-export async function sqlOn<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query(text);
-    const last = Array.isArray(result) ? result[result.length - 1] : result;
-    return (last?.rows ?? []) as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** Every sequence's position in the user schemas, by name. */
 export async function sequencePositions(url: string): Promise<Record<string, string>> {

@@ -1,9 +1,9 @@
 import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { REPO_ROOT } from './cli.ts';
 import { pgToolsFor, runClient } from './pg-dump.ts';
+import { sqlOn } from './sql.ts';
 
 /** PostgREST's test fixtures (MIT): a large, awkward, real application schema. See data/postgrest/README.md. */
 export const POSTGREST_DIR = join(REPO_ROOT, 'data', 'postgrest');
@@ -52,7 +52,7 @@ export interface LoadPostgrestOptions {
  */
 export async function loadPostgrest(url: string, options: LoadPostgrestOptions = {}): Promise<PostgrestCounts> {
   const { psql } = await pgToolsFor(url);
-  const available = await query<{ ok: boolean }>(url, `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis') AS ok`);
+  const available = await sqlOn<{ ok: boolean }>(url, `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis') AS ok`);
   const postgis = options.postgis ?? available[0]!.ok;
   if (postgis && !available[0]!.ok) throw new Error('loadPostgrest({ postgis: true }): this server has no postgis extension (Debian: postgresql-15-postgis-3, see scripts/pg-tools.sh)');
 
@@ -89,7 +89,7 @@ export async function loadPostgrest(url: string, options: LoadPostgrestOptions =
  * fixture's shops, shop_bles, test.lines and 14 functions and aggregates over them, are absent).
  */
 export async function postgrestCounts(url: string): Promise<PostgrestCounts> {
-  const rows = await query<{ tables: number; views: number; functions: number }>(
+  const rows = await sqlOn<{ tables: number; views: number; functions: number }>(
     url,
     `WITH ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e'),
           sys AS (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg\\_toast%' OR nspname LIKE 'pg\\_temp%')
@@ -100,16 +100,6 @@ export async function postgrestCounts(url: string): Promise<PostgrestCounts> {
           AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid))::int AS functions`,
   );
   return rows[0]!;
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** roles.sql, made idempotent and safe under concurrent loads on one server (see {@link loadPostgrest}). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresNativeSchema } from '../../../runtime/src/dialects/postgres/native/index.ts';
 import { LOSS_KINDS, unknownLossKinds } from '../../../runtime/src/movers/copy/losses.ts';
-import { sqlOn } from '../../helpers/app-schema.ts';
+import { sqlOn } from '../../helpers/sql.ts';
 import { REPO_ROOT, runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 import { dumpDiff, schemaDump } from '../../helpers/pg-dump.ts';

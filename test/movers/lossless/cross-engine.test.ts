@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../runtime/src/index.ts';
-import { loadAppSchema, sqlOn, uniqueRole } from '../../helpers/app-schema.ts';
+import { loadAppSchema, uniqueRole } from '../../helpers/app-schema.ts';
+import { sqlOn } from '../../helpers/sql.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 

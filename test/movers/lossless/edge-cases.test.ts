@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureRole, sqlOn, uniqueRole } from '../../helpers/app-schema.ts';
+import { ensureRole, uniqueRole } from '../../helpers/app-schema.ts';
+import { sqlOn } from '../../helpers/sql.ts';
 import { REPO_ROOT, runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase } from '../../helpers/databases.ts';
 import { dumpDiff, schemaDump } from '../../helpers/pg-dump.ts';

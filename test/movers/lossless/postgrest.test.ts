@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../runtime/src/index.ts';
 import { copyDatabase } from '../../../runtime/src/movers/copy/index.ts';
 import { verifyDatabases } from '../../../runtime/src/movers/verify/index.ts';
-import { sqlOn } from '../../helpers/app-schema.ts';
+import { sqlOn } from '../../helpers/sql.ts';
 import { freshPostgresDatabase } from '../../helpers/databases.ts';
 import { dumpDiff, runClient, pgToolsFor, schemaDump } from '../../helpers/pg-dump.ts';
 import { loadPostgrest } from '../../helpers/postgrest.ts';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { profileFromUrl } from '../../../runtime/src/index.ts';
 import { createTenantRouter, fileProfileStore, type TenantRouter } from '../../../runtime/src/router/index.ts';
 import { closeRollbackWindow, switchTenant } from '../../../runtime/src/switch/index.ts';
-import { loadAppSchema, sqlOn, uniqueRole } from '../../helpers/app-schema.ts';
+import { loadAppSchema, uniqueRole } from '../../helpers/app-schema.ts';
+import { sqlOn } from '../../helpers/sql.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 import { dumpDiff, schemaDump } from '../../helpers/pg-dump.ts';
 
