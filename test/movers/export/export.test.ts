@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -59,6 +59,36 @@ for (const dialect of DIALECTS) {
       expect(ws.getCell('B2').value).toBe(`'=HYPERLINK("http://evil","x")`);
       expect(ws.getCell('B3').value).toBe("'+1+1");
       if (dialect === 'postgres') expect(ws.getCell('D2').value).toEqual(new Date(Date.UTC(2024, 2, 31)));
+    });
+
+    it('headers are neutralised like values (CSV and XLSX) and an import maps them back to their columns', async () => {
+      const names = ['=HYPERLINK("http://evil","x")', '@SUM(A1)', '-2+3', '+1', "'=quoted", 'plain'];
+      const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+      await sql.raw(`create table heads (id integer primary key, ${names.map((n) => `${q(n)} text`).join(', ')})`).execute(tenant.db);
+      await tenant.db.insertInto('heads').values(Object.fromEntries([['id', 1], ...names.map((n, i) => [n, `v${i}`])]) as never).execute();
+      const csv = join(dir, `heads-${dialect}.csv`);
+      await exportTable(tenant, 'heads', { format: 'csv', out: csv });
+      expect((await readFile(csv, 'utf8')).split('\r\n')[0]).toBe(`id,"'=HYPERLINK(""http://evil"",""x"")","'@SUM(A1)","'-2+3","'+1","''=quoted",plain`);
+      const xlsx = join(dir, `heads-${dialect}.xlsx`);
+      await exportTable(tenant, 'heads', { format: 'xlsx', out: xlsx });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(xlsx);
+      expect(wb.getWorksheet('heads')!.getRow(1).values).toEqual([undefined, 'id', `'=HYPERLINK("http://evil","x")`, "'@SUM(A1)", "'-2+3", "'+1", "''=quoted", 'plain']);
+      for (const file of [csv, xlsx]) {
+        await tenant.db.deleteFrom('heads').execute();
+        const report = await importFile(tenant, { file, table: 'heads' });
+        expect(report.mapping.map((m) => [m.header, m.column, m.method])).toEqual([['id', 'id', 'exact'], ...names.map((n) => [n, n, 'exact'])]);
+        expect(await tenant.db.selectFrom('heads').selectAll().execute()).toEqual([Object.fromEntries([['id', 1], ...names.map((n, i) => [n, `v${i}`])])]);
+      }
+    });
+
+    it('a rejects file is guarded too: its headers, reasons and text cells are inert', async () => {
+      const input = join(dir, `hostile-${dialect}.csv`);
+      await writeFile(input, 'id,"=cmd()"\n1,=HYPERLINK("http://evil")\nx,@SUM(A1)\n');
+      await sql.raw('create table hostile (id integer primary key, "=cmd()" text)').execute(tenant.db);
+      const rejects = join(dir, `hostile-${dialect}.rejects.csv`);
+      await importFile(tenant, { file: input, table: 'hostile', onError: 'skip', rejectsFile: rejects });
+      expect(await readFile(rejects, 'utf8')).toBe(`byos_row,byos_error,id,"'=cmd()"\n3,"id: ""x"" is not a number",x,"'@SUM(A1)"\n`);
     });
 
     it('a query with no rows still writes its header; the transform hook rewrites rows (masking plugs in there)', async () => {

@@ -158,11 +158,11 @@ describe('postgres CSV load (the import\'s path)', async () => {
   it('CSV text batches are sent as they are, value batches encoded, in one COPY', async () => {
     const format = formats[0]!;
     const loaded = await bulk.inTransaction(tenant, (session) =>
-      session.load('csv_load', ['id', 'name'], [{ csvText: '5001,"from, the text"\n5002,""\n', rowCount: 2 }, [[5003, 'encoded "row"']]], { csv: format }),
+      session.load('csv_load', ['id', 'name'], [{ csvText: '5001,"from, the text"\n5002,""\n5004,\n', rowCount: 3 }, [[5003, 'encoded "row"'], [5005, ''], [5006, null]]], { csv: format }),
     );
-    expect(loaded).toBe(3);
+    expect(loaded).toBe(6);
     const back = await sql<{ id: number; name: string | null }>`select id, name from csv_load where id > 5000 order by id`.execute(tenant.db);
-    // A quoted empty field is NULL (FORCE_NULL).
-    expect(back.rows).toEqual([{ id: 5001, name: 'from, the text' }, { id: 5002, name: null }, { id: 5003, name: 'encoded "row"' }]);
+    // A quoted empty field is the empty string, as in PostgreSQL's CSV (no FORCE_NULL); an empty one is NULL.
+    expect(back.rows).toEqual([{ id: 5001, name: 'from, the text' }, { id: 5002, name: '' }, { id: 5003, name: 'encoded "row"' }, { id: 5004, name: null }, { id: 5005, name: '' }, { id: 5006, name: null }]);
   });
 });

@@ -63,6 +63,15 @@ describe('reading CSV files', () => {
     expect(sniffCsv('1,2024-01-01,x\n2,2024-01-02,y\n')).toMatchObject({ header: false });
   });
 
+  it('takes \' as the quote only where it quotes whole fields, and never over "', () => {
+    // the formula guard's '- and apostrophes in words quote nothing, even when two of them pair up across lines
+    expect(sniffCsv("id,v\r\n1,'-\r\n2,'\r\n3,'-\r\n4,'\r\n")).toMatchObject({ quote: '"', delimiter: ',' });
+    expect(sniffCsv("id,v\n1,''\n2,'-\n")).toMatchObject({ quote: '"' });
+    expect(sniffCsv("name,note\nO'Brien,it's\n")).toMatchObject({ quote: '"' });
+    expect(sniffCsv("a;b\n'x';\"y\"\n")).toMatchObject({ quote: '"', delimiter: ';' });
+    expect(sniffCsv("a;b\n'x; y';'z'\n'1';'2'\n")).toMatchObject({ quote: "'", delimiter: ';' });
+  });
+
   it('LF, CRLF and mixed line endings, quoted newlines, empty lines skipped, line numbers of multi-line records', async () => {
     const lf = await readAll(await file('lines-lf.csv', 'a,b\n1,"x\ny"\n\n2,z\n'));
     expect(lf.rows.map((r) => [r.row, r.line, r.cells])).toEqual([

@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { batchRows, type BulkBatch, type BulkDialect, type BulkLoadOptions, BulkRowError, type BulkSession, bulkTargetRef, type BulkValue, type CsvFormat, type CsvTextBatch } from '../bulk-load.ts';
 import type { TableRef } from '../copy-support.ts';
 import { streamPostgres } from './bulk-stream.ts';
+import { watchClientErrors } from './client-errors.ts';
 import { postgresCsvText } from './csv-cells.ts';
 
 /** Rows per chunk written to the COPY stream: large enough to amortise the write, small enough to stay bounded. */
@@ -72,8 +73,7 @@ function encodeRow(row: readonly BulkValue[], width: number): string {
 
 /**
  * One value as a CSV field that COPY's CSV reader turns back into it: null as an empty field, text quoted when it
- * must be (an empty string would read as NULL under FORCE_NULL, which the import never produces); backslashes
- * are plain characters in CSV.
+ * must be (the empty string as `""`, which COPY reads as the empty string); backslashes are plain characters in CSV.
  */
 function encodeCsvValue(value: BulkValue, format: CsvFormat, quoteNeeded: RegExp): string {
   if (value === null || value === undefined) return '';
@@ -168,7 +168,8 @@ function copyStatement(target: string, columns: readonly string[], format: CsvFo
   const list = columns.map(quotePgIdentifier).join(', ');
   if (!format) return `COPY ${target} (${list}) FROM STDIN`;
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-  return `COPY ${target} (${list}) FROM STDIN WITH (FORMAT csv, DELIMITER ${literal(format.delimiter)}, QUOTE ${literal(format.quote)}, ESCAPE ${literal(format.quote)}, FORCE_NULL (${list}))`;
+  // No FORCE_NULL: an unquoted empty field is NULL and `""` the empty string, as the import reads the file.
+  return `COPY ${target} (${list}) FROM STDIN WITH (FORMAT csv, DELIMITER ${literal(format.delimiter)}, QUOTE ${literal(format.quote)}, ESCAPE ${literal(format.quote)})`;
 }
 
 /** The line of the record a COPY error names in its context: `COPY <table name as stored>, line N[, column …]`. */
@@ -230,6 +231,7 @@ export const postgresBulk: BulkDialect = {
   async inTransaction(tenant, work) {
     const pool = tenant.native as pg.Pool;
     const client = await pool.connect();
+    const lost = watchClientErrors(client);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -241,11 +243,13 @@ export const postgresBulk: BulkDialect = {
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
-        throw error;
+        throw lost.first() ?? error;
       }
     } finally {
       // A client whose rollback failed is in an unknown state: destroy it rather than return it to the pool.
-      client.release(broken ? true : undefined);
+      const destroy = broken || lost.first() !== null;
+      if (!destroy) lost.stop(); // a client being destroyed may still emit: keep listening
+      client.release(destroy ? true : undefined);
     }
   },
   stream: (tenant, query, batchSize) => streamPostgres(tenant.native as pg.Pool, query, batchSize),

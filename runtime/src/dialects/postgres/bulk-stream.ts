@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { NeutralKind } from '../../contracts/schema-model.ts';
 import type { BulkValue, StreamedBatch, StreamedColumn } from '../bulk-load.ts';
 import { quotePgIdentifier } from './bulk-load.ts';
+import { watchClientErrors } from './client-errors.ts';
 
 /** Built-in type OIDs (pg_type.dat) onto neutral kinds; enums and other user types stay `unknown` (text values). */
 const KIND_BY_OID: Record<number, NeutralKind> = {
@@ -44,6 +45,7 @@ function normalise(value: unknown, kind: NeutralKind): BulkValue {
 export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batchSize: number): AsyncGenerator<StreamedBatch> {
   pgTypes ??= (await import('pg')).default.types as TypeParsers;
   const client = await pool.connect();
+  const lost = watchClientErrors(client);
   let broken = false;
   try {
     await client.query('BEGIN READ ONLY');
@@ -63,10 +65,12 @@ export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batch
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => (broken = true));
-    throw error;
+    throw lost.first() ?? error;
   } finally {
     // Also reached when the consumer stops early (return()): the transaction is still open then.
     if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
-    client.release(broken ? true : undefined);
+    const destroy = broken || lost.first() !== null;
+    if (!destroy) lost.stop(); // a client being destroyed may still emit: keep listening
+    client.release(destroy ? true : undefined);
   }
 }

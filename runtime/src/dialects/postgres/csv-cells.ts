@@ -9,8 +9,9 @@ const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
 /**
  * Whether COPY's CSV reader stores a file cell written as `cell` as `value` (what the import's validation made of
  * it) in a column of `kind`, so the file's own text can go to the server. Conservative: false only costs encoding
- * that row again. An empty cell is NULL either way (the COPY uses FORCE_NULL); text goes through unchanged when
- * validation kept it unchanged.
+ * that row again. An empty field is NULL both ways (the import reads it as null, COPY as NULL; a file with a
+ * quoted empty field, the empty string, is never sent as text); text goes through unchanged when validation kept it
+ * unchanged.
  */
 function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkValue) => boolean {
   switch (kind) {
@@ -29,7 +30,7 @@ function csvCellMatcher(kind: NeutralKind): (cell: string, value: BulkValue) => 
       return (cell, value) => value === null && cell === '';
     default:
       // `\.` alone on a line would end the COPY data on older servers.
-      return (cell, value) => (value === null ? cell === '' : value === cell && cell !== '\\.');
+      return (cell, value) => (value === null ? cell === '' : value === cell && cell !== '' && cell !== '\\.');
   }
 }
 

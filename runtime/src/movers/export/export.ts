@@ -1,12 +1,11 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import { CompiledQuery, sql } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
 import { loadDialect } from '../../dialects/index.ts';
 import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
-import { csvCell, xlsxCell } from './cells.ts';
+import { openOutputFile, type OutputFile, OutputFileError } from '../output-file.ts';
+import { CSV_QUOTED, csvCell, headerCell, xlsxCell, xlsxHeaderCell } from './cells.ts';
 
 /** Rewrites one row before it is written (column masking plugs in here); returns values in the same column order. */
 export type RowTransform = (values: BulkValue[], columns: readonly StreamedColumn[]) => BulkValue[];
@@ -25,6 +24,11 @@ export interface ExportOptions {
   onProgress?: (rows: number) => void;
 }
 
+/** The rows stopped coming (a query error, the server gone); the file at the target is as it was. */
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
 export interface ExportReport {
   out: string;
   format: 'csv' | 'xlsx';
@@ -34,76 +38,88 @@ export interface ExportReport {
 
 interface RowWriter {
   header(columns: readonly StreamedColumn[]): Promise<void>;
-  row(values: readonly BulkValue[], columns: readonly StreamedColumn[]): Promise<void>;
-  close(): Promise<void>;
+  rows(rows: readonly (readonly BulkValue[])[], columns: readonly StreamedColumn[]): Promise<void>;
+  /** Writes the end of the file and puts it in place of the target. */
+  commit(): Promise<void>;
+  /** Drops what was written; the target is as it was. */
+  discard(): Promise<void>;
 }
 
-function csvWriter(options: ExportOptions): RowWriter {
-  const file = createWriteStream(options.out);
-  // A lone CR or LF in a field is quoted too: readers that accept any line ending would otherwise split the record.
-  const csv = stringify({ delimiter: options.delimiter ?? ',', record_delimiter: '\r\n', bom: Boolean(options.bom), quoted_match: /[\r\n]/ });
-  csv.pipe(file);
-  const put = async (record: string[]) => {
-    if (!csv.write(record)) await once(csv, 'drain');
+function csvWriter(file: OutputFile, options: ExportOptions): RowWriter {
+  const format = { delimiter: options.delimiter ?? ',', record_delimiter: '\r\n', quoted_match: CSV_QUOTED };
+  let first = true;
+  const put = (records: (string | null)[][]) => {
+    const text = stringify(records, { ...format, bom: first && Boolean(options.bom) });
+    first = false;
+    return file.write(text);
   };
   return {
-    header: (columns) => put(columns.map((c) => c.name)),
-    row: (values) => put(values.map(csvCell)),
-    async close() {
-      csv.end();
-      await once(file, 'close');
-    },
+    header: (columns) => put([columns.map((c) => headerCell(c.name))]),
+    rows: (rows) => put(rows.map((values) => values.map(csvCell))),
+    commit: () => file.commit(),
+    discard: () => file.discard(),
   };
 }
 
-async function xlsxWriter(options: ExportOptions): Promise<RowWriter> {
+async function xlsxWriter(file: OutputFile, options: ExportOptions): Promise<RowWriter> {
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: options.out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet((options.sheet ?? 'export').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'export');
   return {
     async header(columns) {
-      sheet.addRow(columns.map((c) => c.name)).commit();
+      sheet.addRow(columns.map((c) => xlsxHeaderCell(c.name))).commit();
     },
-    async row(values, columns) {
-      const cells = values.map((v, i) => xlsxCell(v, columns[i]!));
-      const row = sheet.addRow(cells.map((c) => c.value));
-      cells.forEach((c, i) => {
-        if (c.numFmt) row.getCell(i + 1).numFmt = c.numFmt;
-      });
-      row.commit();
+    async rows(rows, columns) {
+      for (const values of rows) {
+        const cells = values.map((v, i) => xlsxCell(v, columns[i]!));
+        const row = sheet.addRow(cells.map((c) => c.value));
+        cells.forEach((c, i) => {
+          if (c.numFmt) row.getCell(i + 1).numFmt = c.numFmt;
+        });
+        row.commit();
+      }
+      // exceljs buffers what the file stream has not taken: a failed disk stops the export here, not at the end.
+      file.check();
     },
-    async close() {
+    async commit() {
       sheet.commit();
-      await workbook.commit();
+      await file.race(workbook.commit());
+      await file.commit();
     },
+    discard: () => file.discard(),
   };
 }
 
 /**
  * Streams a query's rows into a CSV or XLSX file: rows are read in batches (a cursor on Postgres) and written as
- * they come, so memory stays flat whatever the size. Text that a spreadsheet would run as a formula is neutralised.
+ * they come, so memory stays flat whatever the size. Text that a spreadsheet would run as a formula is neutralised,
+ * headers included. The file is written beside the target and renamed over it at the end: an export that fails
+ * (the server goes away, the disk fills) leaves the previous file as it was and no partial file.
  */
 export async function exportRows(tenant: TenantDb, query: CompiledQuery, options: ExportOptions): Promise<ExportReport> {
   const { bulk } = await loadDialect(tenant.dialect);
-  const writer = options.format === 'xlsx' ? await xlsxWriter(options) : csvWriter(options);
+  const file = await openOutputFile(options.out);
   let columns: readonly StreamedColumn[] = [];
   let rows = 0;
-  let started = false;
+  let writer: RowWriter | null = null;
   try {
+    writer = options.format === 'xlsx' ? await xlsxWriter(file, options) : csvWriter(file, options);
+    let started = false;
     for await (const batch of bulk.stream(tenant, query, options.batchRows ?? 2000)) {
       if (!started) {
         columns = batch.columns;
         await writer.header(columns);
         started = true;
       }
-      for (const values of batch.rows) {
-        await writer.row(options.transform ? options.transform(values, columns) : values, columns);
-        rows++;
-      }
+      await writer.rows(options.transform ? batch.rows.map((values) => options.transform!(values, columns)) : batch.rows, columns);
+      rows += batch.rows.length;
       options.onProgress?.(rows);
     }
-  } finally {
-    await writer.close();
+    await writer.commit();
+  } catch (error) {
+    await (writer ?? file).discard();
+    if (error instanceof OutputFileError) throw error;
+    throw new ExportError(`the export to ${options.out} stopped after ${rows} row(s): ${(error as Error).message}; ${options.out} is as it was`, { cause: error });
   }
   return { out: options.out, format: options.format, columns: columns.map((c) => c.name), rows };
 }

@@ -1,2 +1,2 @@
-export { exportQuery, exportRows, exportTable, type ExportOptions, type ExportReport, type RowTransform } from './export.ts';
-export { csvCell, neutraliseFormula, restoreNeutralised, xlsxCell } from './cells.ts';
+export { ExportError, exportQuery, exportRows, exportTable, type ExportOptions, type ExportReport, type RowTransform } from './export.ts';
+export { csvCell, decodeXlsxText, encodeXlsxText, headerCell, neutraliseFormula, restoreNeutralised, xlsxCell, xlsxHeaderCell } from './cells.ts';

@@ -19,11 +19,15 @@ const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&
 /**
  * Text the fast parser and csv-parse might read differently: a line ending other than the file's own (csv-parse
  * takes any of the three, Papa one), or spaces after a closing quote (Papa drops them, csv-parse keeps the field
- * as written). A differential test over random inputs holds the two parsers equal on everything else.
+ * as written). A differential test over random inputs holds the two parsers equal on everything else. Also an
+ * empty quoted field (`""`): it is the empty string, where an empty field is NULL, and only csv-parse tells them
+ * apart.
  */
 function irregularText(format: CsvFormat): RegExp {
   const stray = format.newline === '\n' ? '\\r' : '\\r(?!\\n)|(?<!\\r)\\n';
-  return new RegExp(`${stray}|${escapeRegExp(format.quote)}[ \\t]+(?=${escapeRegExp(format.delimiter)}|\\r|\\n|$)`);
+  const q = escapeRegExp(format.quote);
+  const d = escapeRegExp(format.delimiter);
+  return new RegExp(`${stray}|${q}[ \\t]+(?=${d}|\\r|\\n|$)|(?:^|${d}|\\r|\\n)${q}${q}(?=${d}|\\r|\\n|$)`);
 }
 
 /**
@@ -90,10 +94,12 @@ export async function* readCsvRecords(text: AsyncIterator<string>, options: Reco
         const rows: SourceRow[] = new Array(data.length);
         const singleLines = countNewlines(chunk, consumed) === data.length - (end && !chunk.endsWith('\n') ? 1 : 0);
         for (let i = 0; i < data.length; i++) {
-          const cells = data[i]!;
+          const cells: (string | null)[] = data[i]!;
           line++;
+          // An empty field is NULL; this text has no quoted empty field (`""`, the empty string), see irregularText.
+          for (let c = 0; c < cells.length; c++) if (cells[c] === '') cells[c] = null;
           // A record ends on the line after its quoted newlines; counted only in chunks that have some.
-          if (!singleLines) for (const cell of cells) line += countNewlines(cell, cell.length);
+          if (!singleLines) for (const cell of cells) if (cell) line += countNewlines(cell, cell.length);
           rows[i] = { row: ++row, line, cells };
         }
         // Text with line breaks inside values stays behind (a COPY error's line number then still names its row),
@@ -120,6 +126,8 @@ async function* referenceRecords(head: string, text: AsyncIterator<string> | nul
     record_delimiter: ['\r\n', '\n', '\r'],
     info: true,
     max_record_size: options.maxRecordChars,
+    // An empty field is NULL, a quoted empty one (`""`) the empty string, as PostgreSQL reads CSV.
+    cast: (value, context) => (value === '' && !context.quoting ? null : value),
   });
   async function* input() {
     if (head) yield head;
@@ -134,7 +142,7 @@ async function* referenceRecords(head: string, text: AsyncIterator<string> | nul
   let row = rowsBefore;
   let batch: SourceRow[] = [];
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: (string | null)[]; info: { lines: number } }>) {
       batch.push({ row: ++row, line: linesBefore + info.lines, cells: record });
       if (batch.length >= BATCH_ROWS) {
         yield { rows: batch, csv: null };

@@ -224,7 +224,7 @@ async function importFromSource(
   const rejectsWriter: RejectsWriter | null = options.rejectsFile
     ? source.format === 'xlsx'
       ? await xlsxRejectsWriter(options.rejectsFile, headers, String(source.details.sheet ?? 'rejects'))
-      : csvRejectsWriter(options.rejectsFile, headers, String(source.details.delimiter ?? ','))
+      : await csvRejectsWriter(options.rejectsFile, headers, String(source.details.delimiter ?? ','))
     : null;
 
   const report: ImportReport = {
@@ -271,7 +271,7 @@ async function importFromSource(
     : null;
   const rawText = (cells: readonly CellValue[], values: readonly BulkValue[]) => {
     if (cells.length !== width) return false;
-    for (let i = 0; i < width; i++) if (!matchers![i]!(cells[i] as string, values[i]!)) return false;
+    for (let i = 0; i < width; i++) if (!matchers![i]!((cells[i] as string | null) ?? '', values[i]!)) return false;
     return true;
   };
   /** Load position → file row, as runs of consecutive rows (a rejected row starts a new run). */
@@ -352,6 +352,7 @@ async function importFromSource(
       report.rowsLoaded = 0;
       report.rowsAsFileText = 0;
       if (createOp) notes.push(`would create table ${target.display} (${createOp.columns.map((c) => `${c.name} ${c.type.kind}`).join(', ')})`);
+      await rejectsWriter?.commit();
       return report;
     }
     // The op names its table unqualified (ops live in the default schema); the session runs it in the target's schema.
@@ -363,6 +364,9 @@ async function importFromSource(
         const row = fileRow(error.index);
         throw new ImportDatabaseError(`the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`, row, { cause: error });
       });
+      // The rejects file is in place before the rows commit: a disk that fills under it fails the import, rather
+      // than leaving rows loaded and their rejected neighbours unrecorded.
+      await rejectsWriter?.commit();
       if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
       return count;
     });
@@ -375,6 +379,7 @@ async function importFromSource(
     if (unique.saturated) notes.push('uniqueness within the file was checked for the first keys only (memory bound); the database checked the rest');
     return report;
   } finally {
-    await rejectsWriter?.close();
+    // After a commit this is a no-op; after a failure it removes the partial file.
+    await rejectsWriter?.discard();
   }
 }

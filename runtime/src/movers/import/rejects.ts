@@ -1,54 +1,64 @@
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
+import { CSV_QUOTED, encodeXlsxText, neutraliseFormula, restoreNeutralised } from '../export/cells.ts';
+import { openOutputFile } from '../output-file.ts';
 import { REJECT_ERROR_HEADER, REJECT_ROW_HEADER } from './mapping.ts';
 import type { CellValue, SourceRow } from './source.ts';
 
 /**
  * Where rejected rows go, in the input's own format: the row number and the reason first, then the row's cells as
- * read (all of them, even past the header's width), so the user can fix them and import the file again.
+ * read (all of them, even past the header's width), so the user can fix them and import the file again. Text is
+ * guarded against formulas as an export's is (a hostile input file stays inert in the spreadsheet that opens its
+ * rejects), and the file appears only when `commit` succeeds (written beside it, then renamed).
  */
 export interface RejectsWriter {
   write(row: SourceRow, reason: string): Promise<void>;
-  close(): Promise<void>;
+  /** Finishes the file and puts it in place; a write error (disk full) is raised here at the latest. */
+  commit(): Promise<void>;
+  /** Drops the file (the import failed); a no-op after commit. */
+  discard(): Promise<void>;
 }
 
-export function csvRejectsWriter(path: string, headers: readonly string[], delimiter: string): RejectsWriter {
-  const file: WriteStream = createWriteStream(path);
-  const csv = stringify({ delimiter, quoted_match: /[\r\n]/ });
-  csv.pipe(file);
+/** A text cell as the file shows it: the value it stands for (an input's `'=x` is `=x`), guarded again. */
+const guarded = (cell: CellValue): CellValue => (typeof cell === 'string' ? neutraliseFormula(restoreNeutralised(cell)) : cell);
+
+export async function csvRejectsWriter(path: string, headers: readonly string[], delimiter: string): Promise<RejectsWriter> {
+  const file = await openOutputFile(path);
+  const put = (record: CellValue[]) => file.write(stringify([record.map((c) => (c instanceof Date ? c.toISOString() : c))], { delimiter, quoted_match: CSV_QUOTED }));
   let started = false;
-  const put = async (record: CellValue[]) => {
-    if (!csv.write(record.map((c) => (c instanceof Date ? c.toISOString() : c)))) await once(csv, 'drain');
+  const header = () => {
+    started = true;
+    return put([REJECT_ROW_HEADER, REJECT_ERROR_HEADER, ...headers.map(neutraliseFormula)]);
   };
   return {
     async write(row, reason) {
-      if (!started) {
-        started = true;
-        await put([REJECT_ROW_HEADER, REJECT_ERROR_HEADER, ...headers]);
-      }
-      await put([row.row, reason, ...row.cells]);
+      if (!started) await header();
+      await put([row.row, neutraliseFormula(reason), ...row.cells.map(guarded)]);
     },
-    async close() {
-      if (!started) await put([REJECT_ROW_HEADER, REJECT_ERROR_HEADER, ...headers]);
-      csv.end();
-      await once(file, 'close');
+    async commit() {
+      if (!started) await header();
+      await file.commit();
     },
+    discard: () => file.discard(),
   };
 }
 
 export async function xlsxRejectsWriter(path: string, headers: readonly string[], sheet: string): Promise<RejectsWriter> {
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: false, useSharedStrings: false });
+  const file = await openOutputFile(path);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: false, useSharedStrings: false });
   const worksheet = workbook.addWorksheet(sheet || 'rejects');
-  worksheet.addRow([REJECT_ROW_HEADER, REJECT_ERROR_HEADER, ...headers]).commit();
+  const text = (cell: CellValue) => (typeof cell === 'string' ? encodeXlsxText(cell) : cell);
+  worksheet.addRow([REJECT_ROW_HEADER, REJECT_ERROR_HEADER, ...headers.map((h) => text(neutraliseFormula(h)))]).commit();
   return {
     async write(row, reason) {
-      worksheet.addRow([row.row, reason, ...row.cells]).commit();
+      worksheet.addRow([row.row, text(neutraliseFormula(reason)), ...row.cells.map((c) => text(guarded(c)))]).commit();
+      file.check();
     },
-    async close() {
+    async commit() {
       worksheet.commit();
-      await workbook.commit();
+      await file.race(workbook.commit());
+      await file.commit();
     },
+    discard: () => file.discard(),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Guesses how a delimited text file is written from a sample of its first lines: the delimiter (the candidate
- * giving the same number of fields on every line, more than one), the quote character, and whether the first
- * row is a header (every cell of it is a label: not empty, not a number, date or boolean).
+ * giving the same number of fields on every line, more than one), the quote character (`"` unless the sample
+ * quotes whole fields with `'` and never with `"`), and whether the first row is a header (every cell of it is a
+ * label: not empty, not a number, date or boolean).
  */
 export interface CsvDialect {
   delimiter: string;
@@ -65,19 +66,65 @@ function looksTyped(value: string): boolean {
   return v === '' || /^[+-]?[\d.,\s']+$/.test(v) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(v) || /^(true|false)$/i.test(v);
 }
 
-export function sniffCsv(sample: string, hint: { delimiter?: string; quote?: string; header?: boolean; tabSeparated?: boolean } = {}): CsvDialect {
-  const quoteGuess = hint.quote ?? (!sample.includes('"') && /(^|[,;\t|])'[^']*'([,;\t|]|$)/m.test(sample) ? "'" : '"');
-  const lines = logicalLines(sample, quoteGuess, 50);
-  let delimiter = hint.delimiter;
-  if (!delimiter) {
-    const candidates = hint.tabSeparated ? ['\t', ...DELIMITERS.filter((d) => d !== '\t')] : DELIMITERS;
-    let best = { delimiter: candidates[0]!, score: 0 };
-    for (const d of candidates) {
-      const score = scoreDelimiter(lines, d, quoteGuess);
-      if (score > best.score) best = { delimiter: d, score };
+/**
+ * How `quote` is used in `sample` read with `delimiter`: the fields it quotes whole (it opens the field and closes
+ * it just before a delimiter, a line break or the end), and the places it opens a field it does not close so. Only
+ * these count: an apostrophe inside a word, or the formula guard's `'-`, quotes nothing. A `'` field may not span
+ * lines (apostrophes on two lines are not one quoted value); an unclosed quote on the last line of a cut sample is
+ * neither, and so is `''`.
+ */
+export function quoteUse(sample: string, delimiter: string, quote: string): { whole: number; broken: number } {
+  let whole = 0;
+  let broken = 0;
+  let fieldStart = true;
+  for (let i = 0; i < sample.length; ) {
+    const c = sample[i]!;
+    if (fieldStart && c === quote) {
+      let close = sample.indexOf(quote, i + 1);
+      while (close !== -1 && sample[close + 1] === quote) close = sample.indexOf(quote, close + 2);
+      const spansLines = quote !== '"' && /[\r\n]/.test(close === -1 ? sample.slice(i + 1) : sample.slice(i + 1, close));
+      if (close === -1) {
+        if (spansLines) broken++;
+        break;
+      }
+      const after = sample[close + 1];
+      if (!spansLines && (after === undefined || after === delimiter || after === '\r' || after === '\n')) {
+        // `''` alone is as likely two apostrophes as an empty quoted field: no evidence either way.
+        if (close > i + 1) whole++;
+        i = close + 1;
+        fieldStart = false;
+        continue;
+      }
+      broken++;
     }
-    delimiter = best.delimiter;
+    fieldStart = c === delimiter || c === '\r' || c === '\n';
+    i++;
   }
+  return { whole, broken };
+}
+
+function bestDelimiter(sample: string, quote: string, tabSeparated: boolean): string {
+  const lines = logicalLines(sample, quote, 50);
+  const candidates = tabSeparated ? ['\t', ...DELIMITERS.filter((d) => d !== '\t')] : DELIMITERS;
+  let best = { delimiter: candidates[0]!, score: 0 };
+  for (const d of candidates) {
+    const score = scoreDelimiter(lines, d, quote);
+    if (score > best.score) best = { delimiter: d, score };
+  }
+  return best.delimiter;
+}
+
+export function sniffCsv(sample: string, hint: { delimiter?: string; quote?: string; header?: boolean; tabSeparated?: boolean } = {}): CsvDialect {
+  const tabs = Boolean(hint.tabSeparated);
+  let quoteGuess = hint.quote;
+  if (!quoteGuess) {
+    // `'` only on evidence: it quotes whole fields, never opens one it does not close, and `"` quotes none.
+    const d = hint.delimiter ?? bestDelimiter(sample, "'", tabs);
+    const single = quoteUse(sample, d, "'");
+    quoteGuess = single.whole > 0 && single.broken === 0 && quoteUse(sample, d, '"').whole === 0 ? "'" : '"';
+  }
+  const lines = logicalLines(sample, quoteGuess, 50);
+  const delimiter = hint.delimiter ?? bestDelimiter(sample, quoteGuess, tabs);
   let header = hint.header;
   if (header === undefined) {
     // Labels in every cell of the first row (no empty, number, date or boolean cell) make it a header; a data row

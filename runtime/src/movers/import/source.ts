@@ -1,6 +1,10 @@
 import type { CsvFormat } from '../../dialects/bulk-load.ts';
+import { restoreNeutralised } from '../export/cells.ts';
 
-/** A cell as a source hands it over: CSV gives text, XLSX typed values (dates as UTC wall-clock Dates). */
+/**
+ * A cell as a source hands it over: CSV gives text, XLSX typed values (dates as UTC wall-clock Dates). Null is an
+ * empty cell (CSV: an empty field; XLSX: no cell), the empty string a cell holding empty text (CSV: `""`).
+ */
 export type CellValue = string | number | boolean | Date | null;
 
 export interface SourceRow {
@@ -56,7 +60,10 @@ export async function splitHeader(
   if (first.done || first.value.rows.length === 0) throw new SourceError(`${source} is empty: there is no header and no row`);
   const top = first.value.rows[0]!;
   const width = top.cells.length;
-  const headers = hasHeader ? top.cells.map((c, i) => (c === null || c === '' ? `column ${i + 1}` : cellText(c).trim())) : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+  // A header neutralised against formulas (an export's `'=cost`) names the column it was written for.
+  const headers = hasHeader
+    ? top.cells.map((c, i) => (c === null || c === '' ? `column ${i + 1}` : restoreNeutralised(cellText(c).trim())))
+    : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
   let pending: SourceBatch | null = first.value;
   if (hasHeader) {
     const csv = first.value.csv;

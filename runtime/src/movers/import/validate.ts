@@ -157,8 +157,11 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
   }
   convert = withNumericChecks(convert, column, rules);
   const required = !column.nullable;
+  // Null (an empty CSV field, an empty XLSX cell) is NULL. Blank text (CSV `""`, spaces) is a value of a text
+  // column, kept as written so that an exported empty string comes back; in any other column it is no value.
+  const blankIsText = (type.kind === 'text' || type.kind === 'varchar' || type.kind === 'char') && !allowed;
   return (cell) => {
-    if (cell === null || (typeof cell === 'string' && cell.trim() === '')) {
+    if (cell === null || (!blankIsText && typeof cell === 'string' && cell.trim() === '')) {
       if (!required) return ok(null);
       const hint = column.default !== null || column.identity ? ' (leave the column out of the mapping to use its default)' : '';
       return fail(`a value is required (the column is NOT NULL)${hint}`);

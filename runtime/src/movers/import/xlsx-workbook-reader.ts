@@ -1,8 +1,9 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
+import { guardedXml } from './xlsx-cell-guard.ts';
 
 /**
  * exceljs's streaming WorkbookReader with its `parse()` replaced, for exceljs issue #3064 (4.4.0, unzipper 0.10.x).
@@ -17,7 +18,8 @@ import type ExcelJS from 'exceljs';
  * central directory (unzipper's `Open`, the unzipper exceljs itself depends on), parses the workbook rels, the
  * workbook, the shared strings and the styles first, then each worksheet in numeric order, still row by row
  * through the reader's own `_parseWorksheet`, so nothing is held in memory and no temp file is written.
- * Drop this file once exceljs ships the fix.
+ * The parts that hold text also go through xlsx-cell-guard.ts (a size limit per cell, UTF-8 decoded across
+ * chunks); keep that when exceljs ships the fix and the rest of this file goes.
  */
 
 export type WorkbookReaderOptions = Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>;
@@ -35,7 +37,7 @@ interface ReaderInternals {
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseSharedStrings(entry: Readable): AsyncGenerator<ParseEvent>;
   _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(chunks: AsyncIterable<Buffer>, sheetNo: string): Generator<ParseEvent>;
+  _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<ParseEvent>;
   _parseHyperlinks(chunks: AsyncIterable<Buffer>, sheetNo: string): Generator<ParseEvent>;
 }
 
@@ -63,7 +65,7 @@ function loadUnzipper(): Unzipper {
  * Parses `path` through the zip's central directory. Every file stream it opens is closed when parsing ends, so a
  * caller that stops early (a `return()` on the iterator) leaves no file descriptor behind.
  */
-async function* parseThroughDirectory(reader: ReaderInternals, path: string): AsyncGenerator<ParseEvent> {
+async function* parseThroughDirectory(reader: ReaderInternals, path: string, maxCellBytes: number): AsyncGenerator<ParseEvent> {
   const opened = new Set<ReadStream>();
   const source = {
     size: async () => (await stat(path)).size,
@@ -79,6 +81,8 @@ async function* parseThroughDirectory(reader: ReaderInternals, path: string): As
     const byPath = new Map(files.map((f) => [f.path, f]));
     /** Opens the entry only once the parser starts reading it, so a sheet nobody reads costs no descriptor. */
     const chunks = (file: ZipFile): AsyncIterable<Buffer> => ({ [Symbol.asyncIterator]: () => file.stream()[Symbol.asyncIterator]() });
+    /** The parts that hold cell text reach the parser through the cell-size guard, decoded (xlsx-cell-guard.ts). */
+    const guarded = (file: ZipFile): AsyncIterable<string> => ({ [Symbol.asyncIterator]: () => guardedXml(chunks(file), maxCellBytes) });
 
     const rels = byPath.get('xl/_rels/workbook.xml.rels');
     if (rels) await reader._parseRels(rels.stream());
@@ -86,7 +90,7 @@ async function* parseThroughDirectory(reader: ReaderInternals, path: string): As
     if (!workbook) throw new Error('no xl/workbook.xml in the archive');
     await reader._parseWorkbook(workbook.stream());
     const sharedStrings = byPath.get('xl/sharedStrings.xml');
-    if (sharedStrings) yield* reader._parseSharedStrings(sharedStrings.stream());
+    if (sharedStrings) yield* reader._parseSharedStrings(Readable.from(guarded(sharedStrings)));
     const styles = byPath.get('xl/styles.xml');
     if (styles) await reader._parseStyles(styles.stream());
 
@@ -96,7 +100,7 @@ async function* parseThroughDirectory(reader: ReaderInternals, path: string): As
       .map((m) => m[1]!)
       .sort((a, b) => Number(a) - Number(b));
     for (const sheetNo of sheets) {
-      yield* reader._parseWorksheet(chunks(byPath.get(`xl/worksheets/sheet${sheetNo}.xml`)!), sheetNo);
+      yield* reader._parseWorksheet(guarded(byPath.get(`xl/worksheets/sheet${sheetNo}.xml`)!), sheetNo);
       const sheetRels = byPath.get(`xl/worksheets/_rels/sheet${sheetNo}.xml.rels`);
       if (sheetRels) yield* reader._parseHyperlinks(chunks(sheetRels), sheetNo);
     }
@@ -105,13 +109,16 @@ async function* parseThroughDirectory(reader: ReaderInternals, path: string): As
   }
 }
 
-/** A streaming exceljs WorkbookReader over the XLSX file at `path` that reads it through the zip's central directory. */
-export async function openWorkbookReader(path: string, options: WorkbookReaderOptions): Promise<ExcelJS.stream.xlsx.WorkbookReader> {
+/**
+ * A streaming exceljs WorkbookReader over the XLSX file at `path` that reads it through the zip's central directory;
+ * no cell or shared string may hold more than `maxCellBytes` bytes of XML (an XlsxCellLimitError names it).
+ */
+export async function openWorkbookReader(path: string, options: WorkbookReaderOptions, maxCellBytes: number): Promise<ExcelJS.stream.xlsx.WorkbookReader> {
   // exceljs loads only for workbooks: a CSV import does not pay for it.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(path, options);
   const internals = reader as unknown as ReaderInternals;
   // Both `for await (… of reader)` and `reader.read()` go through `this.parse()`.
-  internals.parse = () => parseThroughDirectory(internals, path);
+  internals.parse = () => parseThroughDirectory(internals, path, maxCellBytes);
   return reader;
 }

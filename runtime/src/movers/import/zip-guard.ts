@@ -12,9 +12,14 @@ export interface ZipLimits {
   maxEntries: number;
   /** Rows read from a sheet. Default 1,048,576 (Excel's own maximum). */
   maxRows: number;
+  /**
+   * Bytes of XML one cell or shared string may hold. Default 8 MiB, as a CSV record: the parser holds a cell whole,
+   * so this bounds the memory one hostile cell can take.
+   */
+  maxCellBytes: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 1024 ** 3, maxRatio: 200, maxEntries: 10_000, maxRows: 1_048_576 };
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 1024 ** 3, maxRatio: 200, maxEntries: 10_000, maxRows: 1_048_576, maxCellBytes: 8 * 1024 * 1024 };
 
 export interface ZipEntry {
   name: string;
@@ -79,7 +84,7 @@ export async function readZipDirectory(path: string): Promise<ZipEntry[]> {
  * declared or than the limits allow, since a hostile archive can lie in its directory. Memory stays at one inflate
  * window whatever the archive holds.
  */
-export async function guardZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipEntry[]> {
+export async function guardZip(path: string, limits: Omit<ZipLimits, 'maxCellBytes'> = DEFAULT_ZIP_LIMITS): Promise<ZipEntry[]> {
   const entries = await readZipDirectory(path);
   if (entries.length > limits.maxEntries) throw new ZipLimitError(`${path} holds ${entries.length} entries, more than the limit of ${limits.maxEntries}`);
   let total = 0;
