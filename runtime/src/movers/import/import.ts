@@ -16,6 +16,9 @@ import { type Converter, columnConverter, UniquenessTracker } from './validate.t
 import { type DateOrder, Invalid } from './values.ts';
 import type { ZipLimits } from './zip-guard.ts';
 import { restoreNeutralised } from '../export/cells.ts';
+import { ImportDatabaseError, ImportMappingError, ImportRejectedError, isImportError, stoppedError } from './errors.ts';
+
+export { ImportDatabaseError, ImportMappingError, ImportRejectedError } from './errors.ts';
 
 export interface ImportOptions {
   file: string;
@@ -79,41 +82,6 @@ export interface ImportReport {
   preview: Record<string, BulkValue>[];
   mappingFileWritten: string | null;
   notes: string[];
-}
-
-/** The mapping needs the user: headers it would not guess, or explicit mappings that do not fit. */
-export class ImportMappingError extends Error {
-  override name = 'ImportMappingError';
-  readonly mapping: MappingEntry[];
-  constructor(message: string, mapping: MappingEntry[]) {
-    super(message);
-    this.mapping = mapping;
-  }
-}
-
-/** An all-or-nothing import found rejected rows: nothing was written. */
-export class ImportRejectedError extends Error {
-  override name = 'ImportRejectedError';
-  readonly report: ImportReport;
-  constructor(report: ImportReport) {
-    const first = report.rejected[0];
-    super(
-      `${report.rowsRejected} row(s) rejected, nothing imported (the table is unchanged)` +
-        (first ? `; first: row ${first.row}${first.header ? `, column "${first.header}"` : ''}: ${first.reason}` : '') +
-        (report.rejectsFile ? `; all rejected rows are in ${report.rejectsFile}` : '; use --rejects FILE to get them, or --on-error skip to load the rest'),
-    );
-    this.report = report;
-  }
-}
-
-/** The database refused a row the file's validation let through (a key already in the table, a foreign key). */
-export class ImportDatabaseError extends Error {
-  override name = 'ImportDatabaseError';
-  readonly row: number | null;
-  constructor(message: string, row: number | null, options?: { cause?: unknown }) {
-    super(message, options);
-    this.row = row;
-  }
 }
 
 const MAX_REPORTED = 100;
@@ -357,6 +325,7 @@ async function importFromSource(
     }
     // The op names its table unqualified (ops live in the default schema); the session runs it in the target's schema.
     const statements = createOp ? dialect.migrations.compile(createOp, model).map((s) => CompiledQuery.raw(s.sql)) : [];
+    let committing = false;
     const loaded = await dialect.bulk.inTransaction(tenant, async (session) => {
       if (statements.length) await session.executeInSchema(target.ref.schema, statements);
       const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
@@ -368,7 +337,10 @@ async function importFromSource(
       // than leaving rows loaded and their rejected neighbours unrecorded.
       await rejectsWriter?.commit();
       if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
+      committing = true;
       return count;
+    }).catch((error: unknown) => {
+      throw isImportError(error) ? error : stoppedError(error, options.file, target.display, report.rowsRead, committing);
     });
     report.rowsLoaded = loaded;
     report.committed = true;
