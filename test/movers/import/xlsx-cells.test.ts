@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../../runtime/src/movers/import/index.ts';
+import { randomBytes } from 'node:crypto';
+import { connect } from '../../../runtime/src/index.ts';
+import { openSource, ZipLimitError } from '../../../runtime/src/movers/import/index.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { freshSqlitePath } from '../../helpers/databases.ts';
+import { oneLineFailure } from '../../helpers/full-disk.ts';
 import type { ZipLimits } from '../../../runtime/src/movers/import/zip-guard.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'byos-xlsx-cells-'));
@@ -55,5 +60,42 @@ describe('XLSX cell text', () => {
       ['line\rbreak', '1.50'],
       ['_x0041_ literal', '3.000'],
     ]);
+  });
+});
+
+/** Text that does not compress (so the zip guard's ratio check lets it through and the cell cap is what stops it). */
+const incompressible = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
+
+describe('XLSX cell size cap (as a CSV record is capped)', () => {
+  const rows = (big: unknown) => [['id', 'note'], [1, 'small'], [2, big], [3, 'after']];
+
+  it('an inline-string cell past the cap is refused naming its sheet and cell, before the parser holds it', async () => {
+    const path = await workbook('inline-big.xlsx', rows(incompressible(5000)));
+    const error = await readAll(path, { maxCellBytes: 4096 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZipLimitError);
+    expect((error as Error).message).toBe(`${path}: sheet "Data" cell B3 holds more than 4096 bytes, the limit for one cell`);
+    expect((await readAll(path, { maxCellBytes: 8192 })).rows).toHaveLength(3);
+  });
+
+  it('a shared string past the cap is refused by its position, rich text runs counted together', async () => {
+    const plain = await workbook('shared-big.xlsx', rows(incompressible(5000)), { shared: true });
+    await expect(readAll(plain, { maxCellBytes: 4096 })).rejects.toThrow(`${plain}: shared string 4 (text used by cells) holds more than 4096 bytes, the limit for one cell`);
+    // ten runs of 1,000 characters: each under the cap, the cell over it
+    const runs = { richText: Array.from({ length: 10 }, () => ({ text: incompressible(1000) })) };
+    const rich = await workbook('shared-rich.xlsx', rows(runs), { shared: true });
+    await expect(readAll(rich, { maxCellBytes: 4096 })).rejects.toThrow(/shared string \d+ \(text used by cells\) holds more than 4096 bytes/);
+  });
+
+  it('the default cap (8 MiB) through the CLI: one line, exit 1, the table unchanged', async () => {
+    const path = await workbook('default-cap.xlsx', rows(incompressible(8 * 1024 * 1024 + 1000)));
+    const db = await freshSqlitePath('xlsx_cap');
+    const tenant = await connect(`sqlite:${db}`);
+    await tenant.db.schema.createTable('notes').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('note', 'text').execute();
+    await tenant.close();
+    const line = oneLineFailure(await runCli(['import', path, '--url', `sqlite:${db}`, '--table', 'notes']));
+    expect(line).toBe(`byos: ${path}: sheet "Data" cell B3 holds more than 8388608 bytes, the limit for one cell`);
+    const again = await connect(`sqlite:${db}`);
+    expect(await again.db.selectFrom('notes').selectAll().execute()).toEqual([]);
+    await again.close();
   });
 });
