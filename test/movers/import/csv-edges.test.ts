@@ -50,9 +50,13 @@ describe('reading CSV files', () => {
     expect(detectEncoding(Buffer.from('a,b\n1,2\n', 'utf16le').swap16(), true)).toEqual({ encoding: 'utf-16be', bom: 0 });
   });
 
-  it('an invalid UTF-8 byte past the sniffed sample stops the read with its offset', async () => {
-    const big = Buffer.concat([Buffer.from(`a,b\n${'x,y\n'.repeat(20_000)}`), Buffer.from([0xff, 0x2c, 0x31, 0x0a])]);
-    await expect(readAll(await file('late-invalid.csv', big))).rejects.toThrow(/not valid utf-8 near byte \d+/);
+  it('an invalid UTF-8 byte past the sniffed sample stops the read with its offset (UTF-8 before it); alone, it is Latin-1', async () => {
+    const head = `a,b\né,${'x,y\n'.repeat(20_000)}`;
+    const big = Buffer.concat([Buffer.from(head), Buffer.from([0xff, 0x2c, 0x31, 0x0a])]);
+    await expect(readAll(await file('late-invalid.csv', big))).rejects.toThrow(`at byte ${Buffer.byteLength(head)} (row 20002)`);
+    const ascii = Buffer.concat([Buffer.from(`a,b\n${'x,y\n'.repeat(20_000)}`), Buffer.from([0xff, 0x2c, 0x31, 0x0a])]);
+    const read = await readAll(await file('late-latin1.csv', ascii));
+    expect([read.details.encoding, read.rows.at(-1)!.cells]).toEqual(['latin1', ['ÿ', '1']]);
   });
 
   it('sniffs semicolons, tabs and pipes, single quotes, and whether there is a header', () => {

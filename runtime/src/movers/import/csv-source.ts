@@ -3,7 +3,8 @@ import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { CsvFormat } from '../../dialects/bulk-load.ts';
 import { readCsvRecords } from './csv-records.ts';
-import { decodeStream, type DetectedEncoding, detectEncoding, type TextEncodingName } from './encoding.ts';
+import { decodeStream, type DecodingStream, type DetectedEncoding, detectFileEncoding, type TextEncodingName } from './encoding.ts';
+import type { SourceBatch } from './source.ts';
 import { sniffCsv, sniffNewline } from './sniff.ts';
 import { type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
 
@@ -17,6 +18,32 @@ export interface CsvReadOptions {
   header?: boolean;
   /** Largest record accepted, in characters: an unclosed quote would otherwise swallow the file into memory. */
   maxRecordChars?: number;
+}
+
+/**
+ * The records of text that may end early at a byte that is not UTF-8 (DecodingStream): once it has, the records
+ * read after are counted, not handed on (the last one is cut at the byte), and the read fails naming the byte's
+ * row: the last record's when the text before the byte does not end a line, the next one's when it does.
+ */
+async function* stopAtInvalidByte(records: AsyncGenerator<SourceBatch>, decoded: DecodingStream, path: string): AsyncGenerator<SourceBatch> {
+  let lastRow = 0;
+  const failed = (row: number) => {
+    const { byte } = decoded.failure!;
+    return new SourceError(
+      `${path} is not valid UTF-8 at byte ${byte} (row ${row}), though the rest reads as UTF-8: fix that byte, or give --encoding latin1 (or the file's real encoding) to read the whole file that way`,
+    );
+  };
+  try {
+    for await (const batch of records) {
+      if (batch.rows.length) lastRow = batch.rows[batch.rows.length - 1]!.row;
+      if (!decoded.failure) yield batch;
+    }
+  } catch (error) {
+    // the cut record may leave a quote open: the byte's record is the one after the last whole one
+    if (decoded.failure) throw failed(lastRow + 1);
+    throw error;
+  }
+  if (decoded.failure) throw failed(decoded.failure.atLineStart ? lastRow + 1 : lastRow);
 }
 
 /** Opens a CSV/TSV file: encoding and dialect sniffed from its first 64 KiB, rows read as a stream (see csv-records.ts). */
@@ -33,7 +60,7 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
   } finally {
     await handle.close();
   }
-  const sniffed = detectEncoding(head, size <= SAMPLE_BYTES);
+  const sniffed = await detectFileEncoding(path, head, size);
   // A named encoding wins; its BOM (if the file has one) is still skipped.
   const detected: DetectedEncoding = options.encoding ? { encoding: options.encoding, bom: sniffed.encoding === options.encoding ? sniffed.bom : 0 } : sniffed;
   const label = detected.encoding === 'latin1' ? 'windows-1252' : detected.encoding;
@@ -49,7 +76,7 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
   const file = createReadStream(path, { highWaterMark: 65536 });
   const decoded = decodeStream(detected, path);
   pipeline(file, decoded).catch(() => {}); // the error surfaces through the decoded stream's iterator
-  const records = readCsvRecords(decoded[Symbol.asyncIterator]() as AsyncIterator<string>, { path, format, maxRecordChars: options.maxRecordChars ?? 8 * 1024 * 1024 });
+  const records = stopAtInvalidByte(readCsvRecords(decoded[Symbol.asyncIterator]() as AsyncIterator<string>, { path, format, maxRecordChars: options.maxRecordChars ?? 8 * 1024 * 1024 }), decoded, path);
   // The header's text ends at the first line break, unless one of its names holds a line break.
   const headerLineEnd = (csv: string, header: SourceRow) => {
     if (header.cells.some((c) => typeof c === 'string' && /[\r\n]/.test(c))) return -1;
