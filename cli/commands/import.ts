@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { connect, type TenantDb } from '../../runtime/src/index.ts';
+import type { NeutralType } from '../../runtime/src/contracts/schema-model.ts';
 import { type ExportReport, exportTable } from '../../runtime/src/movers/export/index.ts';
 import {
   type DateOrder, importFile, ImportMappingError, type ImportOptions, ImportRejectedError, type ImportReport, SourceError, TEXT_ENCODINGS, type TextEncodingName, ZipLimitError,
@@ -16,6 +17,7 @@ import { TABLE_NAME_HELP, tableFlag } from '../table-flag.ts';
 interface ImportFlags extends ConnectionFlags {
   table?: string;
   create?: boolean;
+  type: string[];
   sheet?: string;
   map: string[];
   mapping?: string;
@@ -42,6 +44,30 @@ export function parseMapFlags(values: readonly string[]): Record<string, string 
   return map;
 }
 
+const SIMPLE_TYPES = ['boolean', 'smallint', 'integer', 'bigint', 'decimal', 'real', 'double', 'text', 'date', 'time', 'timestamp', 'timestamptz', 'uuid', 'json', 'binary'] as const;
+const TYPE_HELP = `${SIMPLE_TYPES.join(', ')}, decimal(P,S), varchar(N), char(N)`;
+
+/** `--type COLUMN=TYPE` (the last `=` splits): a neutral type by name, or decimal(P,S), varchar(N), char(N). */
+export function parseTypeFlags(values: readonly string[]): Record<string, NeutralType> {
+  const types: Record<string, NeutralType> = {};
+  for (const value of values) {
+    const at = value.lastIndexOf('=');
+    if (at <= 0) throw new UsageError(`--type ${value}: write COLUMN=TYPE, TYPE one of ${TYPE_HELP}`);
+    const spelled = value.slice(at + 1).trim().toLowerCase();
+    const sized = /^(decimal|numeric|varchar|char)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$/.exec(spelled);
+    let type: NeutralType | null = null;
+    if ((SIMPLE_TYPES as readonly string[]).includes(spelled)) type = { kind: spelled as NeutralType['kind'] };
+    else if (spelled === 'numeric') type = { kind: 'decimal' };
+    else if (sized && (sized[1] === 'decimal' || sized[1] === 'numeric')) {
+      const [precision, scale] = [Number(sized[2]), Number(sized[3] ?? 0)];
+      if (precision >= 1 && precision <= 1000 && scale <= precision) type = { kind: 'decimal', precision, scale };
+    } else if (sized && sized[3] === undefined && Number(sized[2]) >= 1) type = { kind: sized[1] as 'varchar' | 'char', length: Number(sized[2]) };
+    if (!type) throw new UsageError(`--type ${value}: unknown type "${value.slice(at + 1)}"; use one of ${TYPE_HELP}`);
+    types[value.slice(0, at)] = type;
+  }
+  return types;
+}
+
 function importOptions(file: string, flags: ImportFlags): ImportOptions {
   if (!flags.table) throw new UsageError('--table is required');
   if (flags.onError !== 'abort' && flags.onError !== 'skip') throw new UsageError(`--on-error must be abort or skip, got ${flags.onError}`);
@@ -52,9 +78,12 @@ function importOptions(file: string, flags: ImportFlags): ImportOptions {
   if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError('--delimiter must be one character (or "tab")');
   const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
   if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError('--threshold must be a number above 0 and at most 1');
+  const types = parseTypeFlags(flags.type);
+  if (flags.type.length && !flags.create) throw new UsageError('--type only applies with --create (an existing table has its types)');
   return {
     file,
     table: tableFlag(flags.table),
+    ...(flags.type.length ? { types } : {}),
     create: Boolean(flags.create),
     map: parseMapFlags(flags.map),
     dryRun: Boolean(flags.dryRun),
@@ -94,7 +123,8 @@ export function registerImport(program: Command): void {
       .description('import a CSV/TSV or XLSX file into a table: headers mapped, rows validated, loaded in one transaction')
       .argument('<file>', 'the CSV, TSV or XLSX file')
       .option('--table <name>', `target table: ${TABLE_NAME_HELP}`)
-      .option('--create', 'create the table from the file (column types inferred from the first 1,000 rows), in the schema --table names')
+      .option('--create', 'create the table from the file (column types inferred from the first 1,000 rows; numbers only when every value reads back as written), in the schema --table names')
+      .option('--type <column=type>', `with --create: the type of a column instead of the inferred one (${TYPE_HELP}; repeatable)`, (v: string, all: string[]) => [...all, v], [])
       .option('--sheet <name>', 'XLSX: the sheet to read (default: the first)')
       .option('--map <header=column>', 'map a header (or 1-based position) to a column; HEADER= leaves it out (repeatable)', (v: string, all: string[]) => [...all, v], [])
       .option('--mapping <file>', 'saved mapping: read when it exists, written with the settled mapping when it does not')

@@ -43,4 +43,9 @@ export interface MigrationDialect {
    * Null where the dialect has no such wait (SQLite takes one database lock up front).
    */
   lockTimeout: { statement(ms: number): string; isTimeout(error: unknown): boolean } | null;
+  /**
+   * Why `name` cannot name a table or column as written (Postgres keeps 63 bytes and truncates the rest without an
+   * error), or null. SQLite has no limit.
+   */
+  identifierProblem(name: string): string | null;
 }

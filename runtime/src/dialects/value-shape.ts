@@ -1,8 +1,8 @@
 import type { DialectName } from '../contracts/connection-profile.ts';
 import type { NeutralType } from '../contracts/schema-model.ts';
-import { mssqlValueShape } from './mssql/value-types.ts';
-import { postgresValueShape } from './postgres/value-types.ts';
-import { sqliteValueShape } from './sqlite/value-types.ts';
+import { mssqlKeepsNumberText, mssqlValueShape } from './mssql/value-types.ts';
+import { postgresKeepsNumberText, postgresValueShape } from './postgres/value-types.ts';
+import { sqliteKeepsNumberText, sqliteValueShape } from './sqlite/value-types.ts';
 
 /**
  * What a dialect's DRIVER hands back for a column, which is not always what the column's type suggests:
@@ -28,16 +28,25 @@ export type ValueShape =
 
 export type ValueShapeOf = (type: NeutralType) => ValueShape;
 
+/** The number kinds `import --create` infers. */
+export type InferredNumberKind = 'integer' | 'bigint' | 'decimal';
+
 export interface DriverValues {
   shapeOf: ValueShapeOf;
+  /**
+   * Whether a number written canonically as `text` (no leading zero, no sign but `-`, no grouping) reads back as
+   * the same text from a new column of `kind`: SQLite stores a decimal as a double (`1.50` reads back as 1.5), SQL
+   * Server's decimal without a precision has no scale.
+   */
+  keepsNumberText(kind: InferredNumberKind, text: string): boolean;
   /** The database rejects values that break the declared length, precision or type (SQLite does not). */
   enforcesDeclaredTypes: boolean;
 }
 
 const DRIVER_VALUES: Record<DialectName, DriverValues> = {
-  postgres: { shapeOf: postgresValueShape, enforcesDeclaredTypes: true },
-  sqlite: { shapeOf: sqliteValueShape, enforcesDeclaredTypes: false },
-  mssql: { shapeOf: mssqlValueShape, enforcesDeclaredTypes: true },
+  postgres: { shapeOf: postgresValueShape, enforcesDeclaredTypes: true, keepsNumberText: postgresKeepsNumberText },
+  sqlite: { shapeOf: sqliteValueShape, enforcesDeclaredTypes: false, keepsNumberText: sqliteKeepsNumberText },
+  mssql: { shapeOf: mssqlValueShape, enforcesDeclaredTypes: true, keepsNumberText: mssqlKeepsNumberText },
 };
 
 export function driverValues(dialect: DialectName): DriverValues {

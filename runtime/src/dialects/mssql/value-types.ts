@@ -1,5 +1,5 @@
 import type { NeutralType } from '../../contracts/schema-model.ts';
-import type { ValueShape } from '../value-shape.ts';
+import type { InferredNumberKind, ValueShape } from '../value-shape.ts';
 
 /**
  * tedious: bit → boolean, bigint → string, decimal/numeric/money → number (tedious converts them to a JS number,
@@ -31,4 +31,9 @@ export function mssqlValueShape(type: NeutralType): ValueShape {
     default:
       return { kind: 'string' };
   }
+}
+
+/** A decimal column made without a precision is decimal(18,0): only whole numbers of up to 18 digits keep their text. */
+export function mssqlKeepsNumberText(kind: InferredNumberKind, text: string): boolean {
+  return kind !== 'decimal' || /^-?\d{1,18}$/.test(text);
 }

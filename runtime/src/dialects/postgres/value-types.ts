@@ -1,5 +1,5 @@
 import type { NeutralType } from '../../contracts/schema-model.ts';
-import type { ValueShape } from '../value-shape.ts';
+import type { InferredNumberKind, ValueShape } from '../value-shape.ts';
 
 /**
  * node-postgres with its default type parsers (pg-types): int8 and numeric come back as strings (no silent
@@ -46,4 +46,9 @@ export function postgresValueShape(type: NeutralType): ValueShape {
     default:
       return { kind: 'string' };
   }
+}
+
+/** numeric keeps every digit and the scale; integers read back as written when written canonically. */
+export function postgresKeepsNumberText(_kind: InferredNumberKind, _text: string): boolean {
+  return true;
 }

@@ -1,5 +1,5 @@
 import type { NeutralType } from '../../contracts/schema-model.ts';
-import type { ValueShape } from '../value-shape.ts';
+import type { InferredNumberKind, ValueShape } from '../value-shape.ts';
 
 /**
  * better-sqlite3 without safeIntegers: every INTEGER comes back as a JS number (so bigint columns beyond 2^53
@@ -26,4 +26,14 @@ export function sqliteValueShape(type: NeutralType): ValueShape {
     default:
       return { kind: 'string' };
   }
+}
+
+/**
+ * better-sqlite3 hands back numbers: an integer reads back as written within 2^53; a DECIMAL column stores a whole
+ * number as INTEGER and anything else as a double (REAL), so `1.50`, `1.0` and digits past a double's precision do not.
+ */
+export function sqliteKeepsNumberText(kind: InferredNumberKind, text: string): boolean {
+  const n = Number(text);
+  if (kind !== 'decimal' || /^-?\d+$/.test(text)) return Number.isSafeInteger(n);
+  return String(n) === text;
 }

@@ -1,7 +1,9 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
 import type { MigrationOp } from '../../contracts/migration-op.ts';
-import type { Table } from '../../contracts/schema-model.ts';
+import type { NeutralType, Table } from '../../contracts/schema-model.ts';
+import { driverValues } from '../../dialects/value-shape.ts';
+import type { CreateRules } from './infer.ts';
 import { formatTableName, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { type BulkBatch, BulkRowError, type BulkValue } from '../../dialects/bulk-load.ts';
 import { type Dialect, loadDialect } from '../../dialects/index.ts';
@@ -27,8 +29,14 @@ export interface ImportOptions {
    * `"Odd ""Schema"" ü".t`, a name holding a dot quoted as `"a.b"`), or `{ schema?, name }`. No schema: the default one.
    */
   table: string | TableRef;
-  /** Create the table from the file (types inferred from the first `sampleRows` rows) through a createTable op. */
+  /**
+   * Create the table from the file (types inferred from the first `sampleRows` rows) through a createTable op. A
+   * column becomes a number only when every sampled value reads back as written (no leading zero, within 2^53, the
+   * scale kept); dates and booleans in their common spellings.
+   */
   create?: boolean;
+  /** With `create`: column types given by column name (as created), instead of inferred. */
+  types?: Record<string, NeutralType>;
   sheet?: string;
   /** HEADER (or 1-based position) → column, or null to leave the header out. Wins over the mapping file. */
   map?: Record<string, string | null>;
@@ -158,10 +166,13 @@ async function importFromSource(
   const headers = source.headers;
   checkDuplicateHeaders(headers, explicit);
 
-  const target = await resolveImportTarget(model, options.table, options.create ? { sampleRows: options.sampleRows ?? 1000, headers, explicit } : null, source.batches).catch((error: unknown) => {
+  const rules: CreateRules = { identifierProblem: dialect.migrations.identifierProblem, keepsNumberText: driverValues(dialect.name).keepsNumberText, ...(options.types ? { types: options.types } : {}) };
+  if (options.types && !options.create) throw new ImportMappingError('--type only applies with --create (an existing table has its types)', []);
+  const target = await resolveImportTarget(model, options.table, options.create ? { sampleRows: options.sampleRows ?? 1000, headers, explicit, rules } : null, source.batches).catch((error: unknown) => {
     throw error instanceof ImportTargetError ? new ImportMappingError(error.message, []) : error;
   });
   const { table, createOp, batches } = target;
+  notes.push(...target.notes);
 
   const columns = insertableColumns(table);
   const mapped = mapHeaders(headers, columns, explicit, options.threshold ?? DEFAULT_MAPPING_THRESHOLD);

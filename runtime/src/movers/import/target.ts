@@ -1,8 +1,9 @@
 import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
 import { formatTableName, lookupTable, missingTableMessage, TableNameError, type TableRef, toTableRef } from '../../schema/table-names.ts';
-import { createTableOp, tableFromOp } from './infer.ts';
-import type { SourceBatch } from './source.ts';
+import { restoreNeutralised } from '../export/cells.ts';
+import { type CreateRules, createTablePlan, tableFromOp } from './infer.ts';
+import type { CellValue, SourceBatch } from './source.ts';
 
 /** The table an import writes, always with its schema. */
 export interface ImportTable {
@@ -17,6 +18,8 @@ export interface ImportTarget {
   table: Table;
   /** The createTable op `--create` runs (compiled for the default schema; run in `ref.schema`), or null. */
   createOp: Extract<MigrationOp, { op: 'createTable' }> | null;
+  /** What inference says about the columns it made (numbers kept as text, and why). */
+  notes: string[];
   /** The file's rows: for `--create` the sampled batches come first again. */
   batches: AsyncIterable<SourceBatch>;
 }
@@ -34,7 +37,7 @@ export class ImportTargetError extends Error {
 export async function resolveImportTarget(
   model: SchemaModel,
   table: string | TableRef,
-  create: { sampleRows: number; headers: readonly string[]; explicit: Record<string, string | null> } | null,
+  create: { sampleRows: number; headers: readonly string[]; explicit: Record<string, string | null>; rules?: CreateRules } | null,
   batches: AsyncIterable<SourceBatch>,
 ): Promise<ImportTarget> {
   let parsed: TableRef;
@@ -49,7 +52,7 @@ export async function resolveImportTarget(
   const existing = lookupTable(model, ref) ?? null;
   if (!create) {
     if (!existing) throw new ImportTargetError(`${missingTableMessage(model, ref)}; add --create to make it from the file`);
-    return { ref, display, table: existing, createOp: null, batches };
+    return { ref, display, table: existing, createOp: null, notes: [], batches };
   }
   if (existing) throw new ImportTargetError(`table "${display}" already exists; drop --create to import into it`);
   const iterator = batches[Symbol.asyncIterator]();
@@ -65,7 +68,15 @@ export async function resolveImportTarget(
   const included = headers
     .map((h, i) => ({ h, i, target: explicit[h] !== undefined ? explicit[h] : explicit[String(i + 1)] !== undefined ? explicit[String(i + 1)] : h }))
     .filter((x) => x.target !== null);
-  const createOp = createTableOp(ref.name, included.map((x) => x.target!), sample.map((r) => included.map((x) => r.cells[x.i] ?? null)));
+  // The cells as the import reads them: an export's `'-5` is -5.
+  const cell = (c: CellValue | undefined) => (typeof c === 'string' ? restoreNeutralised(c) : (c ?? null));
+  let plan: ReturnType<typeof createTablePlan>;
+  try {
+    plan = createTablePlan(ref.name, included.map((x) => x.target!), sample.map((r) => included.map((x) => cell(r.cells[x.i]))), create.rules);
+  } catch (error) {
+    throw new ImportTargetError((error as Error).message);
+  }
+  const createOp = plan.op;
   included.forEach((x) => {
     if (x.target !== x.h) explicit[x.h] = x.target;
   });
@@ -74,6 +85,7 @@ export async function resolveImportTarget(
     display,
     table: tableFromOp(createOp, ref.schema),
     createOp,
+    notes: plan.notes,
     batches: {
       async *[Symbol.asyncIterator]() {
         yield* read;

@@ -52,4 +52,7 @@ export const mssqlMigrations: MigrationDialect = {
     },
     isTimeout: (error: unknown) => errorNumber(error) === LOCK_TIMEOUT_ERROR,
   },
+
+  /** A name is a sysname: at most 128 characters. */
+  identifierProblem: (name: string) => ([...name].length > 128 ? `is ${[...name].length} characters long; SQL Server names hold at most 128` : null),
 };

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { MigrationDialect } from '../../migration-dialect.ts';
+import { postgresIdentifierProblem } from './identifiers.ts';
 import { compilePostgres } from './compile.ts';
 
 /**
@@ -42,4 +43,6 @@ export const postgresMigrations: MigrationDialect = {
     },
     isTimeout: (error: unknown) => (error as { code?: unknown } | null)?.code === LOCK_NOT_AVAILABLE,
   },
+
+  identifierProblem: postgresIdentifierProblem,
 };

@@ -76,6 +76,9 @@ export function sqliteMigrationDialect(lockWaitMs: number = SQLITE_MIGRATION_LOC
 
     // One writer at a time for the whole database: nothing queues behind a single DDL statement.
     lockTimeout: null,
+
+    // SQLite names have no length limit.
+    identifierProblem: () => null,
   };
 }
 
