@@ -25,25 +25,35 @@ export interface CsvReadOptions {
  * read after are counted, not handed on (the last one is cut at the byte), and the read fails naming the byte's
  * row: the last record's when the text before the byte does not end a line, the next one's when it does.
  */
-async function* stopAtInvalidByte(records: AsyncGenerator<SourceBatch>, decoded: DecodingStream, path: string): AsyncGenerator<SourceBatch> {
+function stopAtInvalidByte(records: AsyncGenerator<SourceBatch>, decoded: DecodingStream, path: string): AsyncIterator<SourceBatch> & { return(value?: unknown): Promise<IteratorResult<SourceBatch>> } {
   let lastRow = 0;
-  const failed = (row: number) => {
-    const { byte } = decoded.failure!;
-    return new SourceError(
-      `${path} is not valid UTF-8 at byte ${byte} (row ${row}), though the rest reads as UTF-8: fix that byte, or give --encoding latin1 (or the file's real encoding) to read the whole file that way`,
+  const failed = (row: number) =>
+    new SourceError(
+      `${path} is not valid UTF-8 at byte ${decoded.failure!.byte} (row ${row}), though the rest reads as UTF-8: fix that byte, or give --encoding latin1 (or the file's real encoding) to read the whole file that way`,
     );
+  // A plain iterator, not an async generator around the records: that extra layer cost ~30 MB of peak RSS on 1M rows.
+  return {
+    async next() {
+      for (;;) {
+        let result: IteratorResult<SourceBatch>;
+        try {
+          result = await records.next();
+        } catch (error) {
+          // the cut record may leave a quote open: the byte's record is the one after the last whole one
+          if (decoded.failure) throw failed(lastRow + 1);
+          throw error;
+        }
+        if (result.done) {
+          if (decoded.failure) throw failed(decoded.failure.atLineStart ? lastRow + 1 : lastRow);
+          return result;
+        }
+        const rows = result.value.rows;
+        if (rows.length) lastRow = rows[rows.length - 1]!.row;
+        if (!decoded.failure) return result;
+      }
+    },
+    return: (value?: unknown) => records.return(value as undefined),
   };
-  try {
-    for await (const batch of records) {
-      if (batch.rows.length) lastRow = batch.rows[batch.rows.length - 1]!.row;
-      if (!decoded.failure) yield batch;
-    }
-  } catch (error) {
-    // the cut record may leave a quote open: the byte's record is the one after the last whole one
-    if (decoded.failure) throw failed(lastRow + 1);
-    throw error;
-  }
-  if (decoded.failure) throw failed(decoded.failure.atLineStart ? lastRow + 1 : lastRow);
 }
 
 /** Opens a CSV/TSV file: encoding and dialect sniffed from its first 64 KiB, rows read as a stream (see csv-records.ts). */
