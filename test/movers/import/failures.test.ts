@@ -64,6 +64,14 @@ describe('byos import failures', async () => {
     expect(await count()).toBe('1');
   });
 
+  it('--mapping to be saved in a missing folder is one line too', async () => {
+    const file = await csv('good.csv', false);
+    const missing = join(dir, 'no-such-folder', 'mapping.json');
+    expect(oneLineFailure(await runCli(['import', file, '--url', pg, '--table', 'people', '--mapping', missing, '--dry-run']))).toBe(
+      `byos: cannot write ${missing}: its folder does not exist (ENOENT)`,
+    );
+  });
+
   it('a full disk under --rejects fails the import with one line; the table is unchanged and no partial file is left', async () => {
     const disk = await tinyDisk(64);
     const file = await csv('many-bad.csv', true);

@@ -18,6 +18,7 @@ import { type Converter, columnConverter, UniquenessTracker } from './validate.t
 import { type DateOrder, Invalid } from './values.ts';
 import type { ZipLimits } from './zip-guard.ts';
 import { restoreNeutralised } from '../export/cells.ts';
+import { describeWriteError } from '../output-file.ts';
 import { ImportDatabaseError, ImportMappingError, ImportRejectedError, isImportError, stoppedError } from './errors.ts';
 
 export { ImportDatabaseError, ImportMappingError, ImportRejectedError } from './errors.ts';
@@ -193,7 +194,9 @@ async function importFromSource(
   }
   let mappingFileWritten: string | null = null;
   if (options.mappingFile && !mappingFileExists) {
-    await writeFile(options.mappingFile, `${JSON.stringify(savedMapping(target.display, mapped.entries), null, 2)}\n`);
+    await writeFile(options.mappingFile, `${JSON.stringify(savedMapping(target.display, mapped.entries), null, 2)}\n`).catch((error: unknown) => {
+      throw describeWriteError(options.mappingFile!, error);
+    });
     mappingFileWritten = options.mappingFile;
   }
 
