@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { close as closeFd, createWriteStream, fsync, type WriteStream } from 'node:fs';
+import { close as closeFd, createWriteStream, fchmod, fsync, type WriteStream } from 'node:fs';
 import { realpath, rename, stat, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
@@ -73,6 +73,8 @@ export async function openOutputFile(path: string): Promise<OutputFile> {
     rejectFailed(failure);
   });
   const fd = (stream as unknown as { fd: number }).fd; // set once 'open' has fired
+  // The mode given to open() passes through the umask: set the previous file's bits exactly.
+  if (existing) await promisify(fchmod)(fd, existing.mode & 0o777).catch(() => {});
   let closed = false;
   const close = async () => {
     if (closed) return;

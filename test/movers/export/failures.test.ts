@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,16 @@ describe('byos export failures', async () => {
       await expectUntouched(out);
       await rm(out);
     }
+  });
+
+  it('a successful export replaces the previous file, keeping its permission bits, with nothing left beside it', async () => {
+    const out = await previous(join(dir, 'replaced'), 'out.csv');
+    await chmod(out, 0o600);
+    const result = await runCli(['export', '--url', pg, '--query', 'select 1 as a', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(out, 'utf8')).toBe('a\r\n1\r\n');
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, 'replaced'))).toEqual(['out.csv']);
   });
 
   it('SQLite: a query error mid-export leaves the previous file', async () => {

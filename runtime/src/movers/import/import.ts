@@ -1,4 +1,4 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
 import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { NeutralType, Table } from '../../contracts/schema-model.ts';
@@ -18,7 +18,7 @@ import { type Converter, columnConverter, UniquenessTracker } from './validate.t
 import { type DateOrder, Invalid } from './values.ts';
 import type { ZipLimits } from './zip-guard.ts';
 import { restoreNeutralised } from '../export/cells.ts';
-import { describeWriteError } from '../output-file.ts';
+import { openOutputFile } from '../output-file.ts';
 import { ImportDatabaseError, ImportMappingError, ImportRejectedError, isImportError, stoppedError } from './errors.ts';
 
 export { ImportDatabaseError, ImportMappingError, ImportRejectedError } from './errors.ts';
@@ -194,9 +194,13 @@ async function importFromSource(
   }
   let mappingFileWritten: string | null = null;
   if (options.mappingFile && !mappingFileExists) {
-    await writeFile(options.mappingFile, `${JSON.stringify(savedMapping(target.display, mapped.entries), null, 2)}\n`).catch((error: unknown) => {
-      throw describeWriteError(options.mappingFile!, error);
-    });
+    const file = await openOutputFile(options.mappingFile);
+    try {
+      await file.write(`${JSON.stringify(savedMapping(target.display, mapped.entries), null, 2)}\n`);
+      await file.commit();
+    } finally {
+      await file.discard();
+    }
     mappingFileWritten = options.mappingFile;
   }
 
