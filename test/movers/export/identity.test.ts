@@ -43,8 +43,16 @@ const decimal = fc.option(
   }),
   { nil: null },
 );
-const row = fc.record({ body: text, note: text, big, amount: decimal });
-type Row = { body: string | null; note: string | null; big: bigint | null; amount: string | null };
+/** Calendar days and wall-clock times across the range both engines hold (Excel's own dates start in 1900). */
+const day = fc.option(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), { nil: null });
+const at = fc.option(
+  fc.tuple(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999_999 })).map(
+    ([d, micros]) => `${d.toISOString().slice(0, 19).replace('T', ' ')}.${String(micros).padStart(6, '0')}`,
+  ),
+  { nil: null },
+);
+const row = fc.record({ body: text, note: text, big, amount: decimal, day, at });
+type Row = { body: string | null; note: string | null; big: bigint | null; amount: string | null; day: string | null; at: string | null };
 /** Rows for one of two tables: `plain` (headers without quotes, so the sniffer sees only the values) or `t`. */
 const tables = fc.record({ table: fc.constantFrom('plain', 't'), rows: fc.array(row, { minLength: 0, maxLength: 8 }) });
 
@@ -61,7 +69,7 @@ for (const dialect of DIALECTS) {
     const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const noteColumn = { t: FORMULA_COLUMN, plain: 'note' } as Record<string, string>;
     for (const [table, note] of Object.entries(noteColumn)) {
-      await sql.raw(`create table ${table} (id integer primary key, body text, ${q(note)} text, big bigint, amount numeric)`).execute(tenant.db);
+      await sql.raw(`create table ${table} (id integer primary key, body text, ${q(note)} text, big bigint, amount numeric, day date, at timestamp)`).execute(tenant.db);
     }
 
     async function load(values: Row[], table = 't'): Promise<void> {
@@ -69,7 +77,7 @@ for (const dialect of DIALECTS) {
       for (const [i, v] of values.entries()) {
         await tenant.db
           .insertInto(table)
-          .values({ id: i + 1, body: v.body, [noteColumn[table]!]: v.note, big: v.big === null ? null : v.big.toString(), amount: v.amount } as never)
+          .values({ id: i + 1, body: v.body, [noteColumn[table]!]: v.note, big: v.big === null ? null : v.big.toString(), amount: v.amount, day: v.day, at: v.at } as never)
           .execute();
       }
     }
@@ -97,7 +105,7 @@ for (const dialect of DIALECTS) {
     });
 
     for (const format of ['csv', 'xlsx'] as const) {
-      it(`${format}: random tables of hostile text, NULL and empty strings, big integers and scaled decimals come back unchanged`, async () => {
+      it(`${format}: random tables of hostile text, NULL and empty strings, big integers, scaled decimals, dates and timestamps come back unchanged`, async () => {
         let run = 0;
         await fc.assert(
           fc.asyncProperty(tables, async ({ table, rows }) => {
@@ -111,10 +119,10 @@ for (const dialect of DIALECTS) {
     }
 
     it('CSV: NULL is an empty field, an empty string is "" (as PostgreSQL writes CSV)', async () => {
-      await load([{ body: null, note: '', big: null, amount: null }]);
+      await load([{ body: null, note: '', big: null, amount: null, day: null, at: null }]);
       const { after, out } = await roundTrip('csv', 'null-vs-empty');
-      expect((await readFile(out, 'utf8')).split('\r\n')[1]).toBe('1,,"",,');
-      expect(after).toEqual([[1, null, '', null, null]]);
+      expect((await readFile(out, 'utf8')).split('\r\n')[1]).toBe('1,,"",,,,');
+      expect(after).toEqual([[1, null, '', null, null, null, null]]);
     });
   });
 }

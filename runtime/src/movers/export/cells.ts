@@ -94,6 +94,12 @@ function exactNumber(text: string): XlsxCell | null {
   return scale ? { value: n, numFmt: `0.${'0'.repeat(scale)}` } : { value: n };
 }
 
+/**
+ * Whether Excel shows the day as itself: its calendar starts in 1900 and counts a 29 February 1900 that never was, so
+ * earlier days (and negative serial numbers) would come back as other days. Those stay ISO text.
+ */
+const excelHolds = (isoText: string) => isoText >= '1900-03-01';
+
 /** A text cell: neutralised, then escaped for XML. */
 const textCell = (text: string): XlsxCell => ({ value: encodeXlsxText(neutraliseFormula(text)) });
 
@@ -108,11 +114,11 @@ export function xlsxCell(value: BulkValue, column: StreamedColumn): XlsxCell {
   if (typeof value !== 'string') return textCell(JSON.stringify(value));
   if (column.kind === 'date') {
     const m = DATE_ONLY.exec(value);
-    if (m) return { value: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))), numFmt: 'yyyy-mm-dd' };
+    if (m && excelHolds(value)) return { value: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))), numFmt: 'yyyy-mm-dd' };
   }
   if (column.kind === 'timestamp') {
     const m = TIMESTAMP.exec(value);
-    if (m) {
+    if (m && excelHolds(value)) {
       const ms = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
       return { value: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms)), numFmt: 'yyyy-mm-dd hh:mm:ss' };
     }
