@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { onTestFinished } from 'vitest';
 
 /**
  * A real, tiny file system (a 64 KiB tmpfs) that fills up: writes past its size fail with ENOSPC, as on a full disk.
- * Needs root (mount); unmounted when the test file ends.
+ * Needs root (mount); call it inside a test: unmounted when that test ends.
  */
 export async function tinyDisk(kib = 64): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'byos-full-disk-'));
@@ -16,7 +16,8 @@ export async function tinyDisk(kib = 64): Promise<string> {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`the full-disk tests mount a ${kib} KiB tmpfs and need root: ${(error as Error).message}`);
   }
-  afterAll(async () => {
+  // Called inside a test: an afterAll registered there would never run and leave the mount behind.
+  onTestFinished(async () => {
     execFileSync('umount', [dir], { stdio: 'pipe' });
     await rm(dir, { recursive: true, force: true });
   });
