@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ContractError, redactText } from '../runtime/src/index.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './output.ts';
+import { redactText } from '../runtime/src/index.ts';
+import { classifyFailure, EXIT_OK, EXIT_USAGE, type FailureCode, oneLine } from './output.ts';
 import { COMMANDS } from './commands/index.ts';
 
 /** Builds the `byos` program; every command sets `process.exitCode` through its action's return value. */
@@ -30,23 +30,25 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
-      failedAsJson(argv, error.message.replace(/^error: /, ''), EXIT_USAGE);
+      // commander has already printed the message (and the help hint) on stderr.
+      failedAsJson(argv, 'usage', oneLine(error.message.replace(/^error: /, '')), EXIT_USAGE);
       return EXIT_USAGE;
     }
     const message = redactText(error instanceof Error ? error.message : String(error));
     process.stderr.write(`byos: ${message}\n`);
-    const code = error instanceof UsageError || error instanceof ContractError ? EXIT_USAGE : EXIT_FAILURE;
-    failedAsJson(argv, message, code, (error as { findings?: unknown }).findings);
-    return code;
+    const { code, exitCode } = classifyFailure(error);
+    failedAsJson(argv, code, oneLine(message), exitCode, (error as { findings?: unknown }).findings);
+    return exitCode;
   }
 }
 
 /**
- * Under `--json`, a command that fails still prints one JSON document on stdout, so that a script reading it learns
- * why (a refused copy's findings included) rather than parsing nothing; the message stays on stderr for people.
+ * Under `--json`, a command that fails still prints one JSON document on stdout, `{ "error": { "code", "message",
+ * "exitCode", "findings"? } }`, so that a script reading it learns why (a refused copy's findings included) rather
+ * than parsing nothing; `code` is stable (output.ts FailureCode). The message stays on stderr for people.
  */
-function failedAsJson(argv: readonly string[], message: string, exitCode: number, findings?: unknown): void {
+function failedAsJson(argv: readonly string[], code: FailureCode, message: string, exitCode: number, findings?: unknown): void {
   if (!argv.includes('--json')) return;
-  const error = { message, exitCode, ...(Array.isArray(findings) ? { findings } : {}) };
+  const error = { code, message, exitCode, ...(Array.isArray(findings) ? { findings } : {}) };
   process.stdout.write(`${redactText(JSON.stringify({ error }, null, 2))}\n`);
 }
