@@ -34,7 +34,7 @@ export function withConnectionOptions(command: Command): Command {
 
 /** An option taking a database URL or a profile file, read from `env` when not given (`--from`, `--to`). */
 export function urlOrProfileOption(flags: string, description: string, env: string): Option {
-  return new Option(flags, `${description}; a URL with a password is better passed in $${env}`).env(env);
+  return new Option(flags, `${description}; set the variable instead to keep a password out of shell history and ps`).env(env);
 }
 
 /**

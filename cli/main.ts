@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { redactText } from '../runtime/src/index.ts';
 import { classifyFailure, EXIT_OK, EXIT_USAGE, type FailureCode, oneLine } from './output.ts';
 import { COMMANDS } from './commands/index.ts';
+import { URL_ENV } from './connection-options.ts';
 
 /** Builds the `byos` program; every command sets `process.exitCode` through its action's return value. */
 export function buildProgram(): Command {
@@ -12,6 +13,14 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `\nEnvironment:\n  ${URL_ENV.url}       stands for --url     } a URL holding a password is safer here than on the\n` +
+      `  ${URL_ENV.from}  stands for --from    } command line, where shell history and ps show it;\n` +
+      `  ${URL_ENV.to}    stands for --to      } a flag given on the command line wins\n` +
+      '\nUnder --json a failure prints { "error": { "code", "message", "exitCode" } } on stdout; code is one of\n' +
+      'usage, invalid-input, not-found, connection, refused, failed. Exit codes: 0 ok, 1 findings or failure, 2 usage.',
+  );
   // Every sub-command (and theirs) reports usage errors through the same override.
   const walk = (command: Command) => {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
