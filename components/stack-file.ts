@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse } from 'yaml';
+import { readDocumentFile } from '../runtime/src/util/document-file.ts';
 import { CONFIG_NAMESPACE } from './program.ts';
 import { runTenantUnderMocks, type MockRunOptions, type TenantMockRun } from './mock-run.ts';
 
@@ -18,14 +17,24 @@ export interface StackFile {
   secretKeys: string[];
 }
 
+/**
+ * A tenant spec or stack file is a few kilobytes; the cap keeps a hostile one (a million CIDRs) from taking
+ * gigabytes and minutes before validation refuses it.
+ */
+export const SPEC_FILE_MAX_BYTES = 1024 * 1024;
+
+/** Reads a spec or stack file, bounded (SPEC_FILE_MAX_BYTES, plain YAML only): InputError naming file and line. */
+export function readSpecDocument(file: string, what = 'spec file'): Promise<unknown> {
+  return readDocumentFile(file, { what, maxBytes: SPEC_FILE_MAX_BYTES, json: /\.json$/i.test(file) });
+}
+
 export async function readStackFile(file: string): Promise<StackFile> {
-  let document: unknown;
-  try {
-    document = parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`cannot read stack file ${file}: ${reason}`);
-  }
+  const document = await readSpecDocument(file, 'stack file');
+  return stackFromDocument(document);
+}
+
+/** A parsed stack file as Pulumi hands it to the program (see readStackFile). */
+export function stackFromDocument(document: unknown): StackFile {
   const raw = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
   const config: Record<string, string> = {};
   const qualifiedRaw: Record<string, unknown> = {};

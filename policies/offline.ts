@@ -2,7 +2,7 @@ import type { ResourceValidationArgs } from '@pulumi/policy';
 import { parseTenantSpec, type ComplianceFramework, type Finding, type TenantSpec } from '../runtime/src/contracts/index.ts';
 import type { RecordedResource } from '../components/mock-run.ts';
 import { runTenantUnderMocks } from '../components/mock-run.ts';
-import { readStackFile } from '../components/stack-file.ts';
+import { readStackFile, stackFromDocument } from '../components/stack-file.ts';
 import { tenantTags } from '../components/tenant-tags.ts';
 import { ProviderCapabilityError, ResidencyError } from '../providers/errors.ts';
 import { assertResidency } from '../providers/residency.ts';
@@ -131,7 +131,12 @@ export async function checkTenant(input: unknown, options: CheckOptions = {}): P
 
 /** Checks a stack file (`stacks/Pulumi.<tenant>.yaml`), its other config keys passed to the program as Pulumi would. */
 export async function checkStackFile(file: string, options: Omit<CheckOptions, 'source' | 'config'> = {}): Promise<PolicyCheckResult> {
-  const stack = await readStackFile(file);
+  return checkStackDocument(await readStackFile(file).then((s) => s.document), file, options);
+}
+
+/** Checks a stack file already read (readSpecDocument), its config keys handed to the program as Pulumi would. */
+export async function checkStackDocument(document: unknown, file: string, options: Omit<CheckOptions, 'source' | 'config'> = {}): Promise<PolicyCheckResult> {
+  const stack = stackFromDocument(document);
   return checkTenant(stack.document, { ...options, source: file, config: stack.config });
 }
 

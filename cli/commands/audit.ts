@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { connect } from '../../runtime/src/index.ts';
+import type { TenantDb } from '../../runtime/src/index.ts';
 import {
   type AuditVerification,
   createCheckpoint,
@@ -11,7 +11,7 @@ import {
   verifyAudit,
   writeCheckpoint,
 } from '../../runtime/src/guard/audit/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
 
 /** The HMAC key for checkpoints: the file's bytes (trimmed), at least 32; kept apart from the database. */
@@ -27,8 +27,8 @@ async function readHmacKey(file: string | undefined): Promise<Buffer | undefined
   return key;
 }
 
-async function withTenant<T>(flags: ConnectionFlags, work: (tenant: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
-  const tenant = await connect(await profileFromFlags(flags));
+async function withTenant<T>(flags: ConnectionFlags, work: (tenant: TenantDb) => Promise<T>): Promise<T> {
+  const tenant = await openDatabase(await profileFromFlags(flags));
   try {
     return await work(tenant);
   } finally {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { connect } from '../../runtime/src/index.ts';
 import { type BackupVerifyResult, verifyBackup } from '../../runtime/src/guard/backup/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
@@ -30,7 +29,7 @@ export function registerBackup(program: Command): void {
       const profile = await profileFromFlags(flags);
       const progress = createProgress({ total: 6, json: out.json });
       progress.step(`connecting to ${profile.provider} database ${profile.database}`);
-      const tenant = await connect(profile);
+      const tenant = await openDatabase(profile);
       let result: BackupVerifyResult;
       try {
         result = await verifyBackup(tenant, { ...(flags.pgBin ? { binDir: flags.pgBin } : {}), onStep: (label) => progress.step(label) });

@@ -1,22 +1,23 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { connect, type ConnectionProfile, type Finding, profileFromUrl, type TenantDb } from '../../runtime/src/index.ts';
+import { type ConnectionProfile, type Finding, InputError, type TenantDb } from '../../runtime/src/index.ts';
 import { loadDialect } from '../../runtime/src/dialects/index.ts';
 import { copyDatabase, type CopyProgress, CopyRefusedError, type CopyReport } from '../../runtime/src/movers/copy/index.ts';
 import { LOSS_KINDS, unknownLossKinds } from '../../runtime/src/movers/copy/losses.ts';
 import { type VerifyReport, verifyDatabases } from '../../runtime/src/movers/verify/index.ts';
-import { readProfileFile } from '../connection-options.ts';
+import { openDatabase, profileFromArgument, requiredUrlFlag, URL_ENV, urlOrProfileOption } from '../connection-options.ts';
+import { LIMITS, wholeNumber } from '../options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
 interface CopyFlags {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
   tables?: string;
-  jobs?: string;
-  batchSize?: string;
+  jobs: number;
+  batchSize?: number;
   verify?: boolean;
-  sample?: string;
+  sample: number;
   resume?: boolean;
   schema?: string;
   direct?: boolean;
@@ -48,33 +49,17 @@ export async function acceptedLossKinds(value: string | undefined, dialects: rea
   return kinds;
 }
 
-/** `--from`/`--to` take a database URL or a ConnectionProfile file (JSON or YAML). */
-export async function profileFromArgument(value: string, flag: string): Promise<ConnectionProfile> {
-  if (/\.(json|ya?ml)$/i.test(value) && existsSync(value)) return readProfileFile(value);
-  try {
-    return profileFromUrl(value);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
-  }
-}
-
-export function positiveInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
-  return Number(value);
-}
-
 export function registerCopy(program: Command): void {
   program
     .command('copy')
     .description('copy a database into another: between two Postgres every object in its own terms (schemas, types, functions, triggers, policies, grants…); between engines the tables through the neutral model, refusing until every loss is accepted')
-    .requiredOption('--from <url>', 'source database URL or profile file')
-    .requiredOption('--to <url>', 'target database URL or profile file (empty, or holding an interrupted copy with --resume)')
+    .addOption(urlOrProfileOption('--from <url>', 'source database URL or profile file', URL_ENV.from))
+    .addOption(urlOrProfileOption('--to <url>', 'target database URL or profile file (empty, or holding an interrupted copy with --resume)', URL_ENV.to))
     .option('--tables <names>', 'comma-separated tables to copy (default: all)')
-    .option('--jobs <n>', 'tables copied at once', '4')
-    .option('--batch-size <n>', 'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres, 10000 otherwise)')
+    .option('--jobs <n>', `tables copied at once (1 to ${LIMITS.jobs})`, wholeNumber('--jobs', 1, LIMITS.jobs), 4)
+    .option('--batch-size <n>', 'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres, 10000 otherwise)', wholeNumber('--batch-size', 1, LIMITS.batchSize))
     .option('--verify', 'verify row counts and checksums afterwards (exit 1 on a mismatch)')
-    .option('--sample <n>', 'rows per table compared value by value when verifying', '20')
+    .option('--sample <n>', 'rows per table compared value by value when verifying', wholeNumber('--sample', 0, LIMITS.sample), 20)
     .option('--resume', 'continue an interrupted copy recorded in the target')
     .option('--schema <mode>', 'create (default): build the target schema; existing: load into tables already there', 'create')
     .option('--no-direct', 'decode every value even between two Postgres (no binary COPY; goes through the neutral model)')
@@ -88,20 +73,20 @@ export function registerCopy(program: Command): void {
     .action(async (flags: CopyFlags) => {
       const out = createOutput(Boolean(flags.json));
       if (flags.schema !== 'create' && flags.schema !== 'existing') throw new UsageError(`--schema must be create or existing, got ${JSON.stringify(flags.schema)}`);
-      const jobs = positiveInteger(flags.jobs, '--jobs');
-      const batchSize = positiveInteger(flags.batchSize, '--batch-size');
-      const sample = Number(flags.sample ?? '20');
-      if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample must be a whole number, got ${JSON.stringify(flags.sample)}`);
+      const { jobs, batchSize, sample } = flags;
       const tables = flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
-      const [fromProfile, toProfile] = [await profileFromArgument(flags.from, '--from'), await profileFromArgument(flags.to, '--to')];
+      const fromFlag = requiredUrlFlag(flags.from, '--from', URL_ENV.from);
+      const toFlag = requiredUrlFlag(flags.to, '--to', URL_ENV.to);
+      const [fromProfile, toProfile] = [await profileFromArgument(fromFlag, '--from'), await profileFromArgument(toFlag, '--to')];
       const acceptLoss = await acceptedLossKinds(flags.acceptLoss, [fromProfile.dialect, toProfile.dialect]);
       // A refused copy writes nothing: not even the empty database file that opening the target would leave behind.
       const createdByOpening = (await loadDialect(toProfile.dialect)).filesCreatedByOpening?.(toProfile) ?? [];
       let refused = false;
-      const from = await connect(fromProfile);
+      const from = await openDatabase(fromProfile);
       let to: TenantDb;
       try {
-        to = await connect(toProfile);
+        // The target may be a new database (a SQLite file): the copy creates it.
+        to = await openDatabase(toProfile, { create: true });
       } catch (error) {
         await from.close();
         throw error;
@@ -117,7 +102,10 @@ export function registerCopy(program: Command): void {
           });
         } catch (error) {
           refused = error instanceof CopyRefusedError;
-          throw error;
+          // Every batch commits with its checkpoint, so whatever stopped the copy (the server going away, a full
+          // disk), what was committed is kept and a run with --resume carries on from it.
+          if (refused || error instanceof InputError) throw error;
+          throw new Error(`${(error as Error).message}; run the same command with --resume to continue the copy (what was copied is kept)`, { cause: error });
         } finally {
           bars.stop();
         }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { connect } from '../../runtime/src/index.ts';
 import { exportQuery, exportTable, type ExportOptions } from '../../runtime/src/movers/export/index.ts';
 import { maskTransform } from '../../runtime/src/guard/masking/index.ts';
 import { type MaskFlags, maskerFromFlags, withMaskOptions } from '../mask-options.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { TABLE_NAME_HELP, tableFlag } from '../table-flag.ts';
@@ -51,7 +50,7 @@ export function registerExport(program: Command): void {
       if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError('--delimiter must be one character (or "tab")');
       const table = flags.table === undefined ? undefined : tableFlag(flags.table);
       const masker = await maskerFromFlags(flags);
-      const tenant = await connect(await profileFromFlags(flags));
+      const tenant = await openDatabase(await profileFromFlags(flags));
       const progress = createProgress({ total: 1, json: out.json });
       const started = performance.now();
       let last = 0;

@@ -2,13 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { connect, type TenantDb } from '../../runtime/src/index.ts';
+import type { TenantDb } from '../../runtime/src/index.ts';
 import type { NeutralType } from '../../runtime/src/contracts/schema-model.ts';
 import { type ExportReport, exportTable } from '../../runtime/src/movers/export/index.ts';
 import {
   type DateOrder, importFile, ImportMappingError, type ImportOptions, ImportRejectedError, type ImportReport, SourceError, TEXT_ENCODINGS, type TextEncodingName, ZipLimitError,
 } from '../../runtime/src/movers/import/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Output, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { jsonSafe, rowsPerSecond } from './export.ts';
@@ -148,7 +148,8 @@ export function registerImport(program: Command): void {
     .action(async (file: string, flags: ImportFlags) => {
       const out = createOutput(Boolean(flags.json));
       const options = importOptions(file, flags);
-      const tenant = await connect(await profileFromFlags(flags));
+      // Only --create may start a new SQLite file: importing into a table needs the database that holds it.
+      const tenant = await openDatabase(await profileFromFlags(flags), { create: Boolean(flags.create) });
       const progress = createProgress({ total: 1, json: out.json });
       const started = performance.now();
       let last = 0;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { connect, describeNeutralType, introspect, type SchemaModel } from '../../runtime/src/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { describeNeutralType, introspect, type SchemaModel } from '../../runtime/src/index.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_OK } from '../output.ts';
 import { formatTableName } from '../../runtime/src/schema/table-names.ts';
 
@@ -14,7 +14,7 @@ export function registerIntrospect(program: Command): void {
     .addHelpText('after', '\nExamples:\n  byos introspect --url sqlite:./tenant.sqlite --json\n  byos introspect --profile acme.profile.json')
     .action(async (flags: ConnectionFlags & { json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
-      const tenant = await connect(await profileFromFlags(flags));
+      const tenant = await openDatabase(await profileFromFlags(flags));
       try {
         const model = await introspect(tenant);
         out.result(model);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { connect, type TenantDb } from '../../runtime/src/index.ts';
+import type { TenantDb } from '../../runtime/src/index.ts';
 import { createCheckpoint, installAuditCapture, recordAudit, verifyAudit } from '../../runtime/src/guard/audit/index.ts';
 import {
   createFieldEncryption,
@@ -14,13 +14,14 @@ import {
   rotateDataKey,
   type RotationReport,
 } from '../../runtime/src/guard/crypto/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { wholeNumber } from '../options.ts';
 import { createOutput, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
 interface RotateFlags extends ConnectionFlags {
   config?: string;
-  batchSize?: string;
+  batchSize: number;
   encryptPlaintext?: boolean;
   actor?: string;
   json?: boolean;
@@ -52,7 +53,7 @@ export function registerKeys(program: Command): void {
     keys.command('list').description("list the tenant's keys in byos_keys (never the key material)").option('--json', 'print the keys as JSON'),
   ).action(async (flags: ConnectionFlags & { json?: boolean }) => {
     const out = createOutput(Boolean(flags.json));
-    const tenant = await connect(await profileFromFlags(flags));
+    const tenant = await openDatabase(await profileFromFlags(flags));
     try {
       const tables = await tenant.db.introspection.getTables();
       if (!tables.some((t) => t.name === KEY_TABLE)) throw new Error(`${KEY_TABLE} not found in ${tenant.profile.database}: field encryption has not been set up on this tenant`);
@@ -70,7 +71,7 @@ export function registerKeys(program: Command): void {
       .command('rotate')
       .description('create a new data key, re-encrypt every encrypted column in batches, retire the old key')
       .option('--config <file>', 'encryption config (JSON or YAML): tenant, keyProvider, tables')
-      .option('--batch-size <n>', 'rows per batch, each batch one transaction', '500')
+      .option('--batch-size <n>', 'rows per batch, each batch one transaction (1 to 100,000)', wholeNumber('--batch-size', 1, 100_000), 500)
       .option('--encrypt-plaintext', 'also encrypt values still stored as plaintext (a column newly put under encryption)')
       .option('--actor <name>', 'who rotates, for the audit trail', process.env.USER ?? 'byos')
       .option('--json', 'print the rotation report as JSON'),
@@ -83,15 +84,14 @@ export function registerKeys(program: Command): void {
     )
     .action(async (flags: RotateFlags) => {
       const out = createOutput(Boolean(flags.json));
-      const batchSize = Number(flags.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer (got ${flags.batchSize})`);
+      const batchSize = flags.batchSize;
       const config = await loadConfig(flags.config);
       const rules = resolveEncryption(config);
       const profile = await profileFromFlags(flags);
       const provider = await openKeyProvider(config.keyProvider);
       const progress = createProgress({ total: 2 + rules.tables.size, json: out.json });
       progress.step(`connecting to ${profile.provider} database ${profile.database}`);
-      const tenant = await connect(profile);
+      const tenant = await openDatabase(profile);
       let report: RotationReport;
       try {
         let current = '';

@@ -3,7 +3,6 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import {
   type ConnectionProfile,
-  connect,
   type Finding,
   introspect,
   type MigrationOp,
@@ -22,7 +21,7 @@ import {
   planMigrations,
   type RunResult,
 } from '../../runtime/src/migrate/index.ts';
-import { type ConnectionFlags, profileFromFlags, readProfileFile, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, readProfileFile, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
@@ -65,7 +64,8 @@ export function registerMigrate(program: Command): void {
     .option('--tenants <dir>', 'a folder of ConnectionProfile files (JSON or YAML): apply to every tenant, whatever its dialect')
     .action(async (flags: MigrateFlags) => {
       if (flags.tenants) return upTenants(flags);
-      return withTenant(flags, async (tenant, migrations, out) => {
+      // Applying migrations may start a new database (a SQLite file): the one command here that creates.
+      return withTenant({ ...flags, create: true }, async (tenant, migrations, out) => {
         const progress = createProgress({ total: Math.max(1, migrations.length), json: out.json });
         let result: RunResult;
         try {
@@ -120,10 +120,10 @@ async function folderMigrations(flags: MigrateFlags): Promise<Migration[]> {
   }
 }
 
-async function withTenant(flags: MigrateFlags, work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>): Promise<void> {
+async function withTenant(flags: MigrateFlags & { create?: boolean }, work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>): Promise<void> {
   const out = createOutput(Boolean(flags.json));
   const migrations = await folderMigrations(flags);
-  const tenant = await connect(await profileFromFlags(flags));
+  const tenant = await openDatabase(await profileFromFlags(flags), { create: Boolean(flags.create) });
   try {
     process.exitCode = await work(tenant, migrations, out);
   } finally {
@@ -153,7 +153,7 @@ async function upTenants(flags: MigrateFlags): Promise<void> {
       let profile: ConnectionProfile | null = null;
       try {
         profile = await readProfileFile(file);
-        const tenant = await connect(profile);
+        const tenant = await openDatabase(profile, { create: true });
         try {
           const result = await migrateUp(tenant, migrations, { to: flags.to });
           outcomes.push({ tenant: name, dialect: tenant.dialect, ran: result.ran, error: null });

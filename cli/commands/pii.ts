@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { connect, type TenantDb } from '../../runtime/src/index.ts';
+import type { TenantDb } from '../../runtime/src/index.ts';
 import { PII_CATEGORIES, type PiiCategory, type PiiScanResult, scanPii } from '../../runtime/src/guard/pii/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { LIMITS, wholeNumber } from '../options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { TABLE_NAME_HELP, tableFlag } from '../table-flag.ts';
 
 interface ScanFlags extends ConnectionFlags {
-  sample?: string;
+  sample: number;
   table?: string[];
   json?: boolean;
   failOn?: string;
@@ -19,7 +20,7 @@ export function registerPii(program: Command): void {
     pii
       .command('scan')
       .description('classify every column from its name and a sample of its values (validated: Luhn, mod 97, NRIC check letters, ...)')
-      .option('--sample <n>', 'rows sampled per table', '200')
+      .option('--sample <n>', `rows sampled per table (1 to ${LIMITS.sample.toLocaleString('en')})`, wholeNumber('--sample', 1, LIMITS.sample), 200)
       .option('--table <name...>', `scan only these tables (every schema by default): ${TABLE_NAME_HELP}`)
       .option('--fail-on <categories>', 'exit 1 when any of these categories is found: a comma list, "special" (GDPR special categories) or "any"')
       .option('--json', 'print the scan (columns and findings) as JSON'),
@@ -32,13 +33,13 @@ export function registerPii(program: Command): void {
     )
     .action(async (flags: ScanFlags) => {
       const out = createOutput(Boolean(flags.json));
-      const sample = parseSample(flags.sample);
+      const sample = flags.sample;
       const failOn = parseFailOn(flags.failOn);
       const tables = flags.table?.map(tableFlag);
       const profile = await profileFromFlags(flags);
       const progress = createProgress({ total: 3, json: out.json });
       progress.step(`connecting to ${profile.provider} ${profile.dialect} database ${profile.database}`);
-      const tenant = await connect(profile);
+      const tenant = await openDatabase(profile);
       let result: PiiScanResult;
       try {
         progress.step(`sampling up to ${sample} rows per table and classifying columns`);
@@ -52,12 +53,6 @@ export function registerPii(program: Command): void {
       if (!out.json) out.info(formatPiiReport(result));
       process.exitCode = failOn && result.columns.some((c) => c.categories.some((h) => failOn(h.category, h.gdpr))) ? EXIT_FAILURE : EXIT_OK;
     });
-}
-
-function parseSample(text: string | undefined): number {
-  const n = Number(text ?? '200');
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--sample must be a positive integer, got "${text}"`);
-  return n;
 }
 
 function parseFailOn(text: string | undefined): ((category: PiiCategory, gdpr: string) => boolean) | undefined {

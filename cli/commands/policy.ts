@@ -1,6 +1,5 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
 import type { Finding } from '../../runtime/src/contracts/index.ts';
 import type { PolicyCheckResult } from '../../policies/offline.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
@@ -54,17 +53,17 @@ export function registerPolicy(program: Command): void {
 async function runCheck(flags: CheckFlags): Promise<PolicyCheckResult> {
   if (Boolean(flags.spec) === Boolean(flags.stack)) throw new UsageError('policy check needs exactly one of --spec FILE or --stack TENANT');
   // Loaded on use: the pack pulls in Pulumi (over a second), which every other byos command would pay at start.
-  const [{ stackFilePath }, { checkStackFile, checkTenant }] = await Promise.all([import('../../components/stack-file.ts'), import('../../policies/offline.ts')]);
+  const [{ readSpecDocument, stackFilePath }, { checkStackDocument, checkStackFile, checkTenant }] = await Promise.all([import('../../components/stack-file.ts'), import('../../policies/offline.ts')]);
   if (flags.stack) {
     const file = stackFilePath(flags.stack);
     await mustExist(file, `no stack file for tenant "${flags.stack}": ${file} does not exist`);
     return checkStackFile(file);
   }
   const file = flags.spec!;
-  await mustExist(file, `spec file ${file} does not exist`);
-  const document = parseDocument(await readFile(file, 'utf8'), file);
+  // Bounded and plain: a folder, a file over 1 MiB or an unknown YAML tag is an InputError naming it (exit 2).
+  const document = await readSpecDocument(file);
   // A stack file carries other config (settings) besides the spec: run it as a stack.
-  if (document && typeof document === 'object' && 'config' in document) return checkStackFile(file);
+  if (document && typeof document === 'object' && 'config' in document) return checkStackDocument(document, file);
   return checkTenant(document, { source: file });
 }
 
@@ -73,14 +72,6 @@ async function mustExist(file: string, message: string): Promise<void> {
     await access(file);
   } catch {
     throw new UsageError(message);
-  }
-}
-
-function parseDocument(text: string, file: string): unknown {
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new UsageError(`${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 

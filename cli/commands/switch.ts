@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type ConnectionProfile, profileFromUrl } from '../../runtime/src/index.ts';
 import { createTenantRouter, fileProfileStore } from '../../runtime/src/router/index.ts';
 import { closeRollbackWindow, fingerprint, ROLLBACK_STEPS, SWITCH_STEPS, SwitchVerificationError, switchTenant, type SwitchReport } from '../../runtime/src/switch/index.ts';
-import { readProfileFile } from '../connection-options.ts';
+import { profileFromArgument, URL_ENV, urlOrProfileOption } from '../connection-options.ts';
+import { LIMITS, wholeNumber } from '../options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
@@ -14,20 +14,8 @@ interface SwitchFlags {
   rollback?: boolean;
   finish?: boolean;
   tables?: string;
-  jobs?: string;
+  jobs: number;
   json?: boolean;
-}
-
-/** A profile named by a file (JSON/YAML) or a URL. */
-async function profileArg(value: string, flag: string): Promise<ConnectionProfile> {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
-    try {
-      return profileFromUrl(value);
-    } catch (error) {
-      throw new UsageError(`${flag}: ${(error as Error).message}`);
-    }
-  }
-  return readProfileFile(value);
 }
 
 const DEFAULT_STATE = '.byos/state';
@@ -48,13 +36,13 @@ export function registerSwitch(program: Command): void {
     .command('switch')
     .description('move a live tenant to another database (capture, copy, replay, verified cutover), or roll it back')
     .argument('<tenant>', 'tenant id (its active profile lives in STATE/profiles)')
-    .option('--to <profile>', 'target: a ConnectionProfile file (JSON/YAML) or a database URL')
-    .option('--from <profile>', "the tenant's current database, recorded as its active profile the first time")
+    .addOption(urlOrProfileOption('--to <profile>', 'target: a ConnectionProfile file (JSON/YAML) or a database URL', URL_ENV.to))
+    .addOption(urlOrProfileOption('--from <profile>', "the tenant's current database, recorded as its active profile the first time", URL_ENV.from))
     .option('--state <dir>', 'state folder: the journal (<tenant>.switch.jsonl) and the profile store (profiles/)', DEFAULT_STATE)
     .option('--rollback', 'return to the database the last switch left, with what was written since (reverse capture)')
     .option('--finish', "close the last switch's rollback window (reverse capture off)")
     .option('--tables <names>', 'comma-separated tables to move (default: all)')
-    .option('--jobs <n>', 'tables copied at once', '4')
+    .option('--jobs <n>', `tables copied at once (1 to ${LIMITS.jobs})`, wholeNumber('--jobs', 1, LIMITS.jobs), 4)
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -62,16 +50,17 @@ export function registerSwitch(program: Command): void {
         'follow the flip. A run killed at any point continues when run again with the same arguments.\n\n' +
         'Examples:\n  byos switch acme --from sqlite:./acme.sqlite --to postgres://u:p@db:5432/acme\n  byos switch acme --rollback\n  byos switch acme --finish',
     )
-    .action(async (tenant: string, flags: SwitchFlags) => {
+    .action(async (tenant: string, flags: SwitchFlags, command: Command) => {
       const out = createOutput(Boolean(flags.json));
+      // $BYOS_TO_URL names the target of a switch; it does not make --rollback or --finish a switch as well.
+      if ((flags.rollback || flags.finish) && command.getOptionValueSource('to') === 'env') flags.to = undefined;
       const modes = [flags.rollback, flags.finish, flags.to !== undefined].filter(Boolean).length;
-      if (modes !== 1) throw new UsageError('give exactly one of --to PROFILE, --rollback or --finish');
-      const jobs = Number(flags.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive whole number, got ${flags.jobs}`);
+      if (modes !== 1) throw new UsageError(`give exactly one of --to PROFILE, --rollback or --finish (--to may come from $${URL_ENV.to})`);
+      const jobs = flags.jobs;
       const stateDir = resolve(flags.state);
       const profiles = fileProfileStore(join(stateDir, 'profiles'));
       if (flags.from) {
-        const from = await profileArg(flags.from, '--from');
+        const from = await profileFromArgument(flags.from, '--from');
         const active = await profiles.active(tenant).catch(() => undefined);
         if (!active) await profiles.activate(tenant, from);
         else if (fingerprint(active) !== fingerprint(from) && flags.to) {
@@ -87,7 +76,7 @@ export function registerSwitch(program: Command): void {
           process.exitCode = EXIT_OK;
           return;
         }
-        const to = flags.to ? await profileArg(flags.to, '--to') : undefined;
+        const to = flags.to ? await profileFromArgument(flags.to, '--to') : undefined;
         const steps = flags.rollback ? ROLLBACK_STEPS.length : SWITCH_STEPS.length;
         const progress = createProgress({ total: steps, json: out.json });
         let lastDetail = 0;

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { connect, generateTypes, introspect } from '../../runtime/src/index.ts';
-import { type ConnectionFlags, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
+import { generateTypes, introspect } from '../../runtime/src/index.ts';
+import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
 
 interface TypesFlags extends ConnectionFlags {
@@ -42,7 +42,7 @@ export function registerTypes(program: Command): void {
       if (flags.bigint && !['string', 'number', 'bigint'].includes(flags.bigint)) throw new UsageError(`--bigint must be string, number or bigint, not "${flags.bigint}"`);
       if (flags.decimal && !['string', 'number'].includes(flags.decimal)) throw new UsageError(`--decimal must be string or number, not "${flags.decimal}"`);
       const out = createOutput(Boolean(flags.json));
-      const tenant = await connect(await profileFromFlags(flags));
+      const tenant = await openDatabase(await profileFromFlags(flags));
       let model;
       try {
         model = await introspect(tenant);

@@ -11,8 +11,23 @@ import type { SchemaModel } from './contracts/schema-model.ts';
 import { type DialectCapabilities, loadDialect } from './dialects/index.ts';
 import { assertProfileResidency } from './guard/residency/enforce.ts';
 import { PROVIDER_TRAITS, type PreparedProfile } from './providers/index.ts';
-import { redactError } from './redact.ts';
+import { RedactedError, redactError, redactText } from './redact.ts';
 import { profileFromUrl } from './url.ts';
+import { InputError } from './util/document-file.ts';
+
+/** The database could not be opened: unreachable, refused the login, TLS failed. The message holds no secret. */
+export class ConnectionError extends RedactedError {
+  override name = 'ConnectionError';
+}
+
+export interface ConnectOptions {
+  /**
+   * A database that does not exist yet may be created (a new SQLite file). Default true, as an application opening
+   * its tenant expects; commands that only read pass false, so a mistyped path is refused instead of becoming an
+   * empty database.
+   */
+  create?: boolean;
+}
 
 /** One tenant's database, open. `db` is the Kysely handle applications query through. */
 export interface TenantDb<DB = any> {
@@ -63,15 +78,18 @@ export async function resolvePassword(profile: ConnectionProfile): Promise<Conne
  * Opens a tenant's database from a ConnectionProfile (or a URL). TLS is enforced for cloud providers, the
  * password is resolved from its reference, and any error is scrubbed of credentials before it is thrown.
  */
-export async function connect<DB = any>(input: ConnectionProfileInput | ConnectionProfile | string): Promise<TenantDb<DB>> {
+export async function connect<DB = any>(input: ConnectionProfileInput | ConnectionProfile | string, options: ConnectOptions = {}): Promise<TenantDb<DB>> {
   const parsed = typeof input === 'string' ? profileFromUrl(input) : parseConnectionProfile(input);
   assertProfileAllowed(parsed);
   const resolved = await resolvePassword(parsed);
   const traits = PROVIDER_TRAITS[resolved.provider];
   const dialect = await loadDialect(resolved.dialect);
   const failure = (error: unknown, profile: ConnectionProfile) => {
+    // Bad input (a database file that is not there) says so itself; it is not a connection failure.
+    if (error instanceof InputError) return new InputError(redactText(error.message, [profile.password]), error.failure);
     const where = profile.host ? `${profile.host}:${profile.port ?? traits.defaultPort ?? ''}/${profile.database}` : profile.database;
-    return redactError(error, [profile.password], `cannot connect to ${profile.provider} database ${where}`);
+    const redacted = redactError(error, [profile.password], `cannot connect to ${profile.provider} database ${where}`);
+    return new ConnectionError(redacted.message, redacted.code);
   };
   let prepared: PreparedProfile = { profile: resolved, release: async () => {} };
   if (traits.prepare) {
@@ -84,7 +102,7 @@ export async function connect<DB = any>(input: ConnectionProfileInput | Connecti
   const profile = prepared.profile;
   let opened;
   try {
-    opened = await dialect.open(profile, { requiresTls: traits.cloud, defaultPort: traits.defaultPort });
+    opened = await dialect.open(profile, { requiresTls: traits.cloud, defaultPort: traits.defaultPort, create: options.create ?? true });
   } catch (error) {
     await prepared.release().catch(() => {});
     throw failure(error, profile);

@@ -1,12 +1,13 @@
 export * from './contracts/index.ts';
-export { connect, introspect, assertProfileAllowed, resolvePassword, type TenantDb } from './connect.ts';
+export { connect, introspect, assertProfileAllowed, resolvePassword, ConnectionError, type ConnectOptions, type TenantDb } from './connect.ts';
+export { InputError, readDocumentFile } from './util/document-file.ts';
 export { neutralSchema, diffNeutral, snakeCase, describeNeutralType, type NeutralSchema, type NeutralOptions } from './schema/neutral.ts';
 export { generateTypes, parseCheck, type TypegenOptions, type CheckRule } from './typegen/index.ts';
 export { parseTableName, formatTableName, formatColumnName, formatNamePart, findTable, TableNameError, type TableRef } from './schema/table-names.ts';
 export { kitCode, kitEnvFile, kitEnvironment, type KitOptions } from './kit/index.ts';
 export { sql } from 'kysely';
 export { profileFromUrl } from './url.ts';
-export { redactUrl, redactText, redactError, RedactedError } from './redact.ts';
+export { redactUrl, redactWholeUrl, redactText, redactError, RedactedError } from './redact.ts';
 export { PROVIDER_TRAITS, providerForHost, type ProviderTraits } from './providers/index.ts';
 export type { Dialect, DialectCapabilities } from './dialects/index.ts';
 export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, CATEGORY_LAW, type PiiScanOptions, type PiiScanResult, type PiiColumnReport, type PiiCategoryHit, type PiiCategory } from './guard/pii/index.ts';

@@ -109,10 +109,10 @@ describe('under --json, a command that fails still prints one JSON document', ()
     const unreachable = 'postgres://someone:hunter2-secret@127.0.0.1:1/nothing';
     const failed = await runCli(['copy', '--from', unreachable, '--to', 'sqlite::memory:', '--json']);
     expect(failed.code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toEqual({ error: { message: expect.stringMatching(/^cannot connect to .*127\.0\.0\.1:1\/nothing/), exitCode: 1 } });
+    expect(JSON.parse(failed.stdout)).toEqual({ error: { code: 'connection', message: expect.stringMatching(/^cannot connect to .*127\.0\.0\.1:1\/nothing/), exitCode: 1 } });
     expect(failed.stdout + failed.stderr).not.toContain('hunter2-secret');
     const usage = await runCli(['copy', '--from', unreachable, '--to', 'sqlite::memory:', '--jobs', 'abc', '--json']);
     expect(usage.code).toBe(2);
-    expect(JSON.parse(usage.stdout).error).toMatchObject({ message: expect.stringContaining('--jobs'), exitCode: 2 });
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ code: 'usage', message: expect.stringContaining('--jobs'), exitCode: 2 });
   });
 });

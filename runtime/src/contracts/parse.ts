@@ -5,7 +5,9 @@ export class ContractError extends Error {
   readonly issues: readonly { path: string; message: string }[];
   constructor(what: string, issues: readonly { path: string; message: string }[], source?: string) {
     const where = source ? ` in ${source}` : '';
-    const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`);
+    // A hostile input can fail thousands of times over; the message names the first few, `issues` keeps them all.
+    const shown = issues.slice(0, 10).map((i) => `  - ${i.path || '(root)'}: ${i.message}`);
+    const lines = issues.length > shown.length ? [...shown, `  - … and ${issues.length - shown.length} more`] : shown;
     super(`invalid ${what}${where}:\n${lines.join('\n')}`);
     this.name = 'ContractError';
     this.issues = issues;

@@ -36,6 +36,12 @@ export function isCidr(value: string): boolean {
   return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
 }
 
+/**
+ * List lengths a spec may hold. Each allowed CIDR becomes a firewall rule (providers cap these in the hundreds), so
+ * a longer list is a mistake or an attack; without a cap a million entries took 1.6 GB and 70 s before passing.
+ */
+export const SPEC_LIMITS = { allowedCidrs: 1000, compliance: 16 } as const;
+
 export const TenantId = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or dashes, starting with a letter and not ending with a dash');
@@ -49,7 +55,10 @@ export const TenantSpec = z
     region: z.string().min(1, 'must name the provider region'),
     /** Jurisdiction the data (and every copy of it, backups included) must stay in. */
     residency: z.enum(JURISDICTIONS).optional(),
-    compliance: z.array(z.enum(COMPLIANCE_FRAMEWORKS)).default([]),
+    compliance: z
+      .array(z.enum(COMPLIANCE_FRAMEWORKS))
+      .max(SPEC_LIMITS.compliance, `must list at most ${SPEC_LIMITS.compliance} frameworks`)
+      .default([]),
     encryption: z
       .object({
         /** Encrypt at rest with a key the tenant controls (KMS / Key Vault / Cloud KMS) instead of the provider's. */
@@ -68,7 +77,8 @@ export const TenantSpec = z
       .object({
         publicAccess: z.boolean().default(false),
         allowedCidrs: z
-          .array(z.string().refine(isCidr, { message: 'must be a CIDR block such as 203.0.113.0/24' }))
+          .array(z.string().max(64).refine(isCidr, { message: 'must be a CIDR block such as 203.0.113.0/24' }))
+          .max(SPEC_LIMITS.allowedCidrs, `must list at most ${SPEC_LIMITS.allowedCidrs} CIDR blocks (each one is a firewall rule)`)
           .default([]),
       })
       .strict()

@@ -24,6 +24,11 @@ export interface ScratchRestore {
   name: string;
   /** Errors the restore tool reported (it carries on past them), secrets removed. */
   errors: string[];
+  /**
+   * Why the scratch database could not be opened for the comparison (secrets removed), when it could not: the
+   * tables are then not compared, and the finding is about the connection, not about missing tables.
+   */
+  connectionError?: string;
   /** Closes the connection and drops the scratch database. */
   drop(): Promise<void>;
 }

@@ -113,6 +113,11 @@ export interface BulkDialect {
    * Streams a query's rows in batches of about `batchSize` without holding the result in memory (a cursor on
    * Postgres, an iterator on SQLite, a streamed request on SQL Server). Always yields at least one batch, so the
    * columns are known for an empty result too. Breaking out of the loop releases the connection.
+   *
+   * A streamed query only reads, whatever its text (it may be the user's own SQL, `byos export --query`): it must be
+   * one statement that cannot write, or it is refused with an InputError before it runs (Postgres: extended
+   * protocol in a read-only transaction; SQLite: a read-only prepared statement under query_only; SQL Server: the
+   * text is checked, as the server has no read-only transaction).
    */
   stream(tenant: { db: Kysely<any>; native: unknown }, query: CompiledQuery, batchSize: number): AsyncIterable<StreamedBatch>;
   /** Present when `load` reads CSV (`options.csv`), so an import can send a file's own text. */

@@ -43,6 +43,11 @@ export interface ConnectionQuirks {
   requiresTls: boolean;
   /** Port used when the profile gives none. */
   defaultPort?: number;
+  /**
+   * A database file that does not exist yet may be created (SQLite). False: opening one that is not there fails with
+   * an InputError (not-found) and creates nothing. Servers ignore it.
+   */
+  create?: boolean;
 }
 
 /**

@@ -32,7 +32,7 @@ describe('byos copy / byos verify', () => {
   it('answers bad arguments with exit 2 and the flag named', async () => {
     const bad = await runCliInProcess(['copy', '--from', 'sqlite:/nowhere/x.sqlite', '--to', 'sqlite:/nowhere/y.sqlite', '--jobs', '0']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--jobs must be a positive whole number');
+    expect(bad.stderr).toContain('--jobs must be a positive integer from 1 to 64');
     const scheme = await runCliInProcess(['verify', '--from', 'ftp://x/y', '--to', 'sqlite:/tmp/y.sqlite']);
     expect(scheme.code).toBe(2);
     expect(scheme.stderr).toContain('--from');

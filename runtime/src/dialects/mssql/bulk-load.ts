@@ -3,6 +3,7 @@ import type { Connection, ConnectionConfiguration, Request as TediousRequest } f
 import { batchRows, type BulkDialect, type BulkSession, bulkTargetRef, type BulkValue, type StreamedBatch } from '../bulk-load.ts';
 import type { MssqlNativeHandle } from './driver.ts';
 import { MSSQL_DEFAULT_SCHEMA } from './introspector.ts';
+import { assertReadOnlyTsql } from './read-only-query.ts';
 
 type Tedious = MssqlNativeHandle['tedious'];
 type DataType = Tedious['TYPES'][keyof Tedious['TYPES']];
@@ -208,8 +209,12 @@ export const mssqlBulk: BulkDialect = {
   stream: (tenant, query, batchSize) => streamMssql(tenant.db, query, batchSize),
 };
 
-/** Kysely's mssql driver streams natively; tedious returns dates as Date (UTC), normalised to ISO 8601 here. */
+/**
+ * Kysely's mssql driver streams natively; tedious returns dates as Date (UTC), normalised to ISO 8601 here. Only one
+ * statement that reads is sent (assertReadOnlyTsql): SQL Server has no read-only transaction to run it in.
+ */
 async function* streamMssql(db: import('kysely').Kysely<any>, query: CompiledQuery, batchSize: number): AsyncGenerator<StreamedBatch> {
+  assertReadOnlyTsql(query.sql);
   let columns: { name: string; kind: 'unknown' }[] | null = null;
   let rows: BulkValue[][] = [];
   let yielded = false;

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { redactText } from '../../redact.ts';
 import type { BackupDialect, BackupSource, BackupTools, ScratchRestore } from '../backup.ts';
+import { survivesServerLoss } from './driver.ts';
 
 /** Environment variable naming the folder of pg_dump and pg_restore. */
 export const PG_BIN_ENV = 'BYOS_PG_BIN';
@@ -140,14 +141,24 @@ export const postgresBackup: BackupDialect = {
       const errors = restoreErrors(result.stderr).map((e) => redactText(e, secretsOf(source)));
       if (result.code !== 0 && errors.length === 0) errors.push(redactText(result.stderr.trim() || `pg_restore exit ${result.code}`, secretsOf(source)));
       const { default: pgModule } = await import('pg');
-      const scratchPool = new pgModule.Pool({ ...pool(source).options, database: name, max: 2 });
-      scratchPool.on('error', () => {});
+      // node-postgres keeps `password` on the pool's options but not enumerable (so it stays out of logs): a spread
+      // drops it, and against a server that requires one every scratch query failed. It is passed on by name.
+      const options = pool(source).options;
+      const scratchPool = new pgModule.Pool({ ...options, password: options.password, database: name, max: 2 });
+      survivesServerLoss(scratchPool);
       const opened = new Kysely<any>({ dialect: new PostgresDialect({ pool: scratchPool }) });
       db = opened;
+      let connectionError: string | undefined;
+      try {
+        await sql`select 1`.execute(opened);
+      } catch (error) {
+        connectionError = redactText((error as Error).message, secretsOf(source));
+      }
       return {
         db: opened,
         name,
         errors,
+        ...(connectionError !== undefined ? { connectionError } : {}),
         drop: async () => {
           await opened.destroy();
           await drop();

@@ -1,6 +1,7 @@
 import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import type { NeutralKind } from '../../contracts/schema-model.ts';
+import { InputError } from '../../util/document-file.ts';
 import type { BulkValue, StreamedBatch, StreamedColumn } from '../bulk-load.ts';
 import { quotePgIdentifier } from './bulk-load.ts';
 import { watchClientErrors } from './client-errors.ts';
@@ -41,7 +42,30 @@ function normalise(value: unknown, kind: NeutralKind): BulkValue {
   return value as BulkValue;
 }
 
-/** A server-side cursor (DECLARE … FETCH n) in a read-only transaction on one pooled client. */
+/** What a streamed query may be, for the refusal message. */
+const READ_ONLY_QUERY = 'an exported query must be one statement that only reads (SELECT, WITH … SELECT or VALUES)';
+
+/**
+ * Server errors that mean the query was not one read-only statement: several commands in one (which the extended
+ * protocol refuses), text a cursor cannot hold (`DECLARE … FOR delete …` is a syntax error), a write in the
+ * read-only transaction, a data-modifying WITH in a cursor. Nothing was written.
+ */
+function refusal(error: unknown): InputError | undefined {
+  const { code, message } = error as { code?: string; message?: string };
+  const multiple = code === '42601'; // syntax_error: several commands, or not a query a cursor can run
+  // Class 25, invalid transaction state: a write in the read-only transaction (25006), an attempt to make it
+  // read-write (25001).
+  const write = code?.startsWith('25') === true;
+  const modifyingCte = code === '0A000' && /data-modifying/.test(message ?? '');
+  return multiple || write || modifyingCte ? new InputError(`${READ_ONLY_QUERY}; the server refused it: ${message}`) : undefined;
+}
+
+/**
+ * A server-side cursor (DECLARE … FETCH n) in a read-only transaction on one pooled client. The query can only
+ * read: it is sent with the extended protocol (one statement; `select 1; commit; drop table t` is refused by the
+ * server before anything runs), inside `BEGIN READ ONLY` (a write, `nextval`, a function that writes fail), as a
+ * cursor (which takes only SELECT, VALUES or WITH … SELECT without data-modifying parts).
+ */
 export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batchSize: number): AsyncGenerator<StreamedBatch> {
   pgTypes ??= (await import('pg')).default.types as TypeParsers;
   const client = await pool.connect();
@@ -52,7 +76,7 @@ export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batch
     await client.query("SET LOCAL DateStyle = 'ISO, YMD'");
     await client.query("SET LOCAL TimeZone = 'UTC'");
     const cursor = quotePgIdentifier(`byos_export_${process.pid}`);
-    await client.query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${query.sql}`, values: query.parameters as unknown[] });
+    await client.query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${query.sql}`, values: query.parameters as unknown[], queryMode: 'extended' } as pg.QueryConfig);
     let columns: StreamedColumn[] | null = null;
     for (;;) {
       const result = await client.query({ text: `FETCH FORWARD ${Math.max(1, Math.floor(batchSize))} FROM ${cursor}`, rowMode: 'array', types });
@@ -65,7 +89,7 @@ export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batch
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => (broken = true));
-    throw lost.first() ?? error;
+    throw lost.first() ?? refusal(error) ?? error;
   } finally {
     // Also reached when the consumer stops early (return()): the transaction is still open then.
     if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));

@@ -70,12 +70,23 @@ function readCa(file: string): string {
   }
 }
 
+/**
+ * A server that goes away (restart, `pg_terminate_backend`, network drop) must fail the work in progress with an
+ * error, never crash the process. node-postgres emits `error` on a client that receives it outside a query, and
+ * pg-pool listens only while the client is idle: a client checked out (a transaction, a COPY, a cursor) between two
+ * queries would raise an unhandled `error` event. Every client gets a listener of its own for its whole life; the
+ * query in flight, or the next one, then fails with the connection error and the caller reports it.
+ */
+export function survivesServerLoss(pool: pg.Pool): void {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+}
+
 export async function openPostgres(profile: ConnectionProfile, quirks: ConnectionQuirks): Promise<OpenedDatabase> {
   const config = postgresPoolConfig(profile, quirks);
   const { default: pgModule } = await import('pg');
   const pool = new pgModule.Pool(config);
-  // An idle client's error (server restart, network drop) must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  survivesServerLoss(pool);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db); // fail at connect time, not at the first query

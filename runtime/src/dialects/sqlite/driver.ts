@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
-import type { OpenedDatabase } from '../dialect.ts';
+import { InputError } from '../../util/document-file.ts';
+import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
 
 /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -25,17 +26,26 @@ export function newSqliteFiles(profile: ConnectionProfile): string[] {
   return existsSync(path) ? [] : [path, `${path}-wal`, `${path}-shm`];
 }
 
-/** Opens `profile.database` (a file path, or `:memory:`); a missing file is created, a missing folder is an error. */
-export async function openSqlite(profile: ConnectionProfile): Promise<OpenedDatabase> {
+/**
+ * Opens `profile.database` (a file path, or `:memory:`). A missing file is created only when `quirks.create` is not
+ * false; otherwise it is refused (InputError, not-found) and nothing is written, so a mistyped path cannot become a
+ * new empty database. A missing folder is an error either way.
+ */
+export async function openSqlite(profile: ConnectionProfile, quirks: Pick<ConnectionQuirks, 'create'> = {}): Promise<OpenedDatabase> {
   const path = profile.database === ':memory:' ? ':memory:' : resolve(profile.database);
+  const mustExist = quirks.create === false && path !== ':memory:';
   if (path !== ':memory:') {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`cannot open SQLite database ${path}: it is a directory, not a file`);
+    if (mustExist && !existsSync(path)) {
+      throw new InputError(`SQLite database ${path} does not exist (this command opens existing databases only; check the path)`, 'not-found');
+    }
     if (!existsSync(dirname(path))) throw new Error(`cannot open SQLite database ${path}: directory ${dirname(path)} does not exist`);
-    if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`cannot open SQLite database ${path}: it is a directory, not a file`);
   }
   const Database = await loadBetterSqlite();
   let database;
   try {
-    database = new Database(path);
+    // fileMustExist also covers the file disappearing between the check above and the open.
+    database = new Database(path, { fileMustExist: mustExist });
   } catch (error) {
     throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`);
   }

@@ -12,7 +12,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   defaultSchema: 'main',
   capabilities: { transactionalDdl: true, returning: true, schemas: false, enums: false, concurrentIndexes: false },
-  open: (profile) => openSqlite(profile),
+  open: (profile, quirks) => openSqlite(profile, quirks),
   filesCreatedByOpening: newSqliteFiles,
   introspect: (db) => introspectSqlite(db),
   bulk: sqliteBulk,

@@ -26,7 +26,7 @@ export interface BackupTableCheck {
 export interface BackupVerifyResult {
   ok: boolean;
   tables: BackupTableCheck[];
-  /** Restore errors, missing tables, row count and checksum mismatches (all errors). */
+  /** Restore errors, a scratch database that cannot be opened, missing tables, row count and checksum mismatches (all errors). */
   findings: Finding[];
   tools: { dump: string; restore: string; toolMajor: number; serverMajor: number };
   dumpBytes: number;
@@ -57,8 +57,6 @@ export async function verifyBackup(tenant: TenantDb, options: BackupVerifyOption
     const scratch = await backup.restore(tenant, tools, file);
     try {
       step('comparing row counts and checksums');
-      const model = await dialect.introspect(tenant.db);
-      const tables: BackupTableCheck[] = [];
       const findings: Finding[] = scratch.errors.map((message) => ({
         rule: 'backup-restore-error',
         severity: 'error',
@@ -68,6 +66,21 @@ export async function verifyBackup(tenant: TenantDb, options: BackupVerifyOption
         controls: CONTROLS,
         remediation: 'Fix what the restore tripped on (often a function whose body relies on search_path, or a missing extension), then verify again.',
       }));
+      if (scratch.connectionError !== undefined) {
+        // Nothing can be compared; every table would otherwise be reported missing.
+        findings.push({
+          rule: 'backup-scratch-connection',
+          severity: 'error',
+          subject: scratch.name,
+          message: `cannot connect to the scratch database ${scratch.name}: ${scratch.connectionError}`,
+          frameworks: FRAMEWORKS,
+          controls: CONTROLS,
+          remediation: 'Let the tenant user connect to databases it creates on this server (pg_hba.conf, connection limits, login triggers), then verify again.',
+        });
+        return { ok: false, tables: [], findings, tools, dumpBytes };
+      }
+      const model = await dialect.introspect(tenant.db);
+      const tables: BackupTableCheck[] = [];
       for (const table of model.tables) {
         const name = table.schema === model.defaultSchema ? table.name : `${table.schema}.${table.name}`;
         const [live, restored] = await Promise.all([backup.checksum(tenant.db, table), backup.checksum(scratch.db, table)]);

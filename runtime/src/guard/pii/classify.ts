@@ -1,4 +1,5 @@
 import { categoriesFromName, CATEGORY_LAW, frameworksOf, type PiiCategory, VALUE_CATEGORIES, type ValueCategory } from './categories.ts';
+import type { NeutralKind } from '../../contracts/schema-model.ts';
 import type { ComplianceFramework } from '../../contracts/tenant-spec.ts';
 import {
   asDate,
@@ -22,6 +23,29 @@ const NAME_ONLY_CONFIDENCE = 0.8;
 const NAME_UNCHECKED_CONFIDENCE = 0.6;
 /** With a matching name, the score starts here and rises with the share of values that validate. */
 const NAME_FLOOR = 0.3;
+
+/**
+ * Name-only categories whose values are words (a name, a street, a city). A name hint alone never makes a column
+ * one of these when its type or its values cannot be words: `address_id` and `city_id` hold keys of other rows.
+ */
+const WORD_CATEGORIES: ReadonlySet<PiiCategory> = new Set<PiiCategory>(['person-name', 'postal-address']);
+/** Types whose values are never words. */
+const WORDLESS_KINDS: ReadonlySet<NeutralKind> = new Set<NeutralKind>(['boolean', 'smallint', 'integer', 'bigint', 'decimal', 'real', 'double', 'money', 'uuid', 'binary']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Text that could be words: it has a letter and is not a number or a UUID (a key stored as text). */
+function couldBeWords(text: string): boolean {
+  return /\p{L}/u.test(text) && !UUID.test(text.trim());
+}
+
+/** Whether a column of `kind` holding `nonNull` could be `category` at all (only word categories can be ruled out). */
+function couldHold(category: PiiCategory, kind: NeutralKind | undefined, nonNull: readonly unknown[]): boolean {
+  if (!WORD_CATEGORIES.has(category)) return true;
+  if (kind && WORDLESS_KINDS.has(kind)) return false;
+  if (nonNull.length === 0) return true;
+  const words = nonNull.filter((v) => couldBeWords(valueText(v)!)).length;
+  return words * 2 >= nonNull.length;
+}
 
 /** Text a validator can read from a driver value; undefined for values no validator applies to. */
 export function valueText(value: unknown): string | undefined {
@@ -72,10 +96,10 @@ export interface PiiCategoryHit {
 }
 
 /**
- * Scores every category for one column from its name and its sampled values. Returns the categories at or above
- * DETECTION_THRESHOLD, highest confidence first.
+ * Scores every category for one column from its name and its sampled values (and, when known, its type's neutral
+ * kind). Returns the categories at or above DETECTION_THRESHOLD, highest confidence first.
  */
-export function classifyColumn(table: string, column: string, values: readonly unknown[], now = new Date()): PiiCategoryHit[] {
+export function classifyColumn(table: string, column: string, values: readonly unknown[], now = new Date(), kind?: NeutralKind): PiiCategoryHit[] {
   const fromName = new Set(categoriesFromName(table, column));
   const nonNull = values.filter((v) => valueText(v) !== undefined && valueText(v)!.trim() !== '');
   const strong = new Map<ValueCategory, number>();
@@ -113,7 +137,9 @@ export function classifyColumn(table: string, column: string, values: readonly u
       : (strong.get(category) ?? 0) / nonNull.length;
     push(category, confidence, named ? matchedAny : (strong.get(category) ?? 0));
   }
-  for (const category of fromName) if (!valueCategories.has(category)) push(category, NAME_ONLY_CONFIDENCE, 0);
+  for (const category of fromName) {
+    if (!valueCategories.has(category) && couldHold(category, kind, nonNull)) push(category, NAME_ONLY_CONFIDENCE, 0);
+  }
   return hits.sort((a, b) => b.confidence - a.confidence || a.category.localeCompare(b.category));
 }
 

@@ -80,7 +80,7 @@ function scanTable(table: Table, sampledColumns: readonly string[], rows: readon
   return table.columns.map((column) => {
     const values = sampledColumns.includes(column.name) ? rows.map((r) => r[column.name]) : [];
     const present = values.filter((v) => (valueText(v) ?? '').trim() !== '');
-    const categories = classifyColumn(table.name, column.name, values, now);
+    const categories = classifyColumn(table.name, column.name, values, now, column.type.kind);
     return {
       subject: formatColumnName(table, column.name, defaultSchema),
       schema: table.schema,

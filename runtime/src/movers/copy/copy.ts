@@ -160,7 +160,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
 
   if (!plan.resuming) {
     progress({ phase: 'schema' });
-    await createSchema(to, target, plan, store, options.schema === 'existing');
+    await naming('creating the tables on the target', () => createSchema(to, target, plan, store, options.schema === 'existing'));
   }
   const targetModel = await target.introspect(to.db);
   const checkpoints = await store.read(to.db);
@@ -198,7 +198,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   for (const v of violations) findings.push({ rule: 'copy-foreign-key-violation', severity: 'error', subject: v.split(' ')[0] ?? '', message: v });
   for (const table of plan.tables) if (table.identity.length) await target.copy.resetIdentity(to, { name: table.target }, table.identity);
   progress({ phase: 'indexes' });
-  await runAfterOps(to, target, plan.after, Math.max(1, options.jobs ?? 4));
+  await naming('creating indexes and foreign keys on the target', () => runAfterOps(to, target, plan.after, Math.max(1, options.jobs ?? 4)));
   await store.drop(to.db);
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -211,6 +211,15 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
     resumed: plan.resuming,
     findings,
   };
+}
+
+/** Runs one phase of the copy; its failure says which phase failed (the server may have gone away). */
+async function naming<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new Error(`${phase} failed: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Tables, enums and the checkpoint records in one transaction: a copy killed here starts over cleanly. */

@@ -32,8 +32,17 @@ function converter(plan: TablePlan): (rows: unknown[][]) => BulkValue[][] {
 /**
  * One table: pages of `batchSize` rows after the checkpoint's key, each loaded and checkpointed in one target
  * transaction. A table without a key is loaded in one pass, in one transaction, so an interrupted pass starts over.
+ * A failure (the server gone, a value refused) names the table; what was committed stays, for a resumed copy.
  */
 export async function copyTable(ctx: TableContext): Promise<TableCopyReport> {
+  try {
+    return await copyTableRows(ctx);
+  } catch (error) {
+    throw new Error(`copying the rows of ${ctx.plan.target} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
   const started = performance.now();
   const { plan, to, store } = ctx;
   const state = { ...ctx.checkpoint };

@@ -138,7 +138,7 @@ export async function exportTable(tenant: TenantDb, table: string | TableRef, op
   return exportRows(tenant, query.compile(tenant.db), { sheet: found.name, ...options });
 }
 
-/** Exports the rows of the user's own SQL text (a SELECT); it runs as written, read-only on Postgres. */
+/** Exports the rows of the user's own SQL text: one statement that only reads, else refused before it runs (bulk.stream). */
 export function exportQuery(tenant: TenantDb, sqlText: string, options: ExportOptions): Promise<ExportReport> {
   return exportRows(tenant, CompiledQuery.raw(sqlText), options);
 }
