@@ -77,6 +77,7 @@ export function planOne(ctx: MigrationContext, m: Pick<Migration, 'id' | 'name' 
     before,
     statements: steps.flatMap((s) => s.statements),
     capabilities: lintCapabilities({ capabilities: ctx.dialect.capabilities, migrations: ctx.migrations }),
+    rawSql: ctx.migrations.rawSql,
   }).map((f) => ({ ...f, subject: `${label(m)}: ${f.subject}` }));
   return { id: m.id, name: m.name, steps, rollback, irreversible, lossy, findings };
 }
