@@ -6,6 +6,7 @@ import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type Mig
 import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '../../runtime/src/migrate/index.ts';
 import { lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
 import { opsFromSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { dataLiteral, stringLiteral } from '../../runtime/src/util/code-text.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
 /** The `migrate` command (registered by migrate.ts, created here if that has not run), with `new` and `lint`. */
@@ -236,14 +237,18 @@ export function slug(sentence: string): string {
   return cut || 'migration';
 }
 
-/** The migration file: the ops as data, typed for the editor, the sentence kept as a comment (JSON-escaped). */
+/**
+ * The migration file: the ops as data, typed for the editor, the sentence kept as a comment. Both go through
+ * escapeForCode (util/code-text.ts): a sentence or a name holding U+2028 would otherwise end the comment line, and
+ * what followed it would run whenever the folder is loaded.
+ */
 export function migrationSource(sentence: string, ops: MigrationOp[]): string {
   return [
-    `// Written by: byos migrate new ${JSON.stringify(sentence)}`,
+    `// Written by: byos migrate new ${stringLiteral(sentence)}`,
     "import type { MigrationOpInput } from '@byos/runtime';",
     '',
     'export default {',
-    `  ops: ${JSON.stringify(ops, null, 2).replace(/\n/g, '\n  ')} satisfies MigrationOpInput[],`,
+    `  ops: ${dataLiteral(ops, '  ')} satisfies MigrationOpInput[],`,
     '};',
     '',
   ].join('\n');
