@@ -212,7 +212,11 @@ export function downSteps(
     });
 }
 
-/** Says how much each loss would destroy: `drops column customers.email and its 3,412 values`. */
+/**
+ * Says how much each loss would destroy (`drops column customers.email and its 3,412 values`), leaving out what
+ * destroys nothing now: a column with no value, a table with no row, an enum value no row holds. What cannot be
+ * counted (a table that only an earlier step of the same down re-creates) is kept, in the inverse's own words.
+ */
 export async function countLosses(db: Kysely<any>, step: DownStep): Promise<string[]> {
   const count = async (table: string, where?: (q: any) => any): Promise<number> => {
     let query: any = db.selectFrom(table).select((eb: any) => eb.fn.countAll().as('n'));
@@ -223,16 +227,19 @@ export async function countLosses(db: Kysely<any>, step: DownStep): Promise<stri
   const out: string[] = [];
   for (const [i, loss] of step.losses.entries()) {
     try {
-      if (loss.kind === 'table') out.push(`drops table ${loss.table} and its ${n(await count(loss.table), 'row', 'rows')}`);
-      else if (loss.kind === 'column') {
-        out.push(`drops column ${loss.table}.${loss.column} and its ${n(await count(loss.table, (q) => q.where(loss.column, 'is not', null)), 'value', 'values')}`);
+      if (loss.kind === 'table') {
+        const rows = await count(loss.table);
+        if (rows) out.push(`drops table ${loss.table} and its ${n(rows, 'row', 'rows')}`);
+      } else if (loss.kind === 'column') {
+        const values = await count(loss.table, (q) => q.where(loss.column, 'is not', null));
+        if (values) out.push(`drops column ${loss.table}.${loss.column} and its ${n(values, 'value', 'values')}`);
       } else if (loss.kind === 'narrow') {
         const values = await count(loss.table, (q) => q.where(loss.column, 'is not', null));
-        out.push(`narrows ${loss.table}.${loss.column} back from ${loss.from} to ${loss.to}: ${n(values, 'value', 'values')} must fit or the change fails or cuts them`);
+        if (values) out.push(`narrows ${loss.table}.${loss.column} back from ${loss.from} to ${loss.to}: ${n(values, 'value', 'values')} must fit or the change fails or cuts them`);
       } else {
         let holding = 0;
         for (const c of loss.columns) holding += await count(c.table, (q) => q.where(c.column, '=', loss.value));
-        out.push(`removes value ${loss.value} from enum ${loss.enum}, held by ${n(holding, 'row', 'rows')}`);
+        if (holding) out.push(`removes value ${loss.value} from enum ${loss.enum}, held by ${n(holding, 'row', 'rows')}`);
       }
     } catch {
       out.push(step.lossy[i]!);
