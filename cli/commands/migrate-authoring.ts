@@ -70,7 +70,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     if (error instanceof SentenceError) throw new UsageError(error.message);
     throw error;
   }
-  const existing = existsSync(flags.dir) ? await loadMigrations(flags.dir) : [];
+  const existing = existsSync(flags.dir) ? await folderMigrations(flags.dir) : [];
   const id = nextId(existing);
   const name = slug(sentence);
   const previews: DialectPreview[] = [];
@@ -80,8 +80,16 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
       const { steps, rollback, irreversible, lossy, findings } = planOne(ctx, { id, name, ops }, impliedModel(ctx, existing));
       previews.push({ dialect, plan: { steps, rollback, irreversible, lossy, findings } });
     } catch (error) {
-      previews.push({ dialect, error: (error as Error).message });
+      // The new migration's own label says nothing the message needs: it has no file yet.
+      previews.push({ dialect, error: (error as Error).message.replace(`migration ${id}_${name}, `, '').replace(`migration ${id}_${name}: `, '') });
     }
+  }
+  // A migration that cannot compile would fail `migrate up`, and every later `migrate new` would stumble on it.
+  const failed = previews.filter((p) => p.error !== undefined);
+  if (failed.length) {
+    const reasons = new Set(failed.map((p) => p.error));
+    const why = reasons.size === 1 ? failed[0]!.error : failed.map((p) => `${p.dialect}: ${p.error}`).join('; ');
+    throw new Error(`not written: ${JSON.stringify(sentence)} does not apply to the schema the migrations in ${flags.dir} imply: ${why}`);
   }
   let file: string | null = null;
   if (!flags.dryRun) file = await writeMigration(flags.dir, `${id}_${name}.ts`, sentence, ops);
@@ -92,10 +100,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     for (const p of previews) {
       out.info('');
       out.info(`${p.dialect}:`);
-      if (!p.plan) {
-        out.info(`  cannot compile against the schema the migrations in ${flags.dir} imply: ${p.error}`);
-        continue;
-      }
+      if (!p.plan) continue;
       for (const s of p.plan.steps.flatMap((step) => step.statements)) {
         out.info(`  ${s.sql.replace(/\n/g, '\n  ')};${s.outsideTransaction ? '   -- outside the transaction' : ''}`);
       }
@@ -106,7 +111,6 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     out.info('');
     out.info(file ? `wrote ${file}` : 'dry run: nothing written');
   }
-  for (const p of previews) if (!p.plan) out.warn(`byos: ${p.dialect}: ${p.error}`);
   return EXIT_OK;
 }
 
@@ -142,7 +146,7 @@ async function migrateLint(flags: { dir?: string; sql?: string; dialect?: Dialec
  */
 async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding[]> {
   if (!existsSync(dir)) throw new UsageError(`migration folder ${dir} does not exist`);
-  const migrations = await loadMigrations(dir);
+  const migrations = await folderMigrations(dir);
   const perDialect = new Map<string, { finding: Finding; dialects: DialectName[] }>();
   for (const dialect of dialects) {
     const ctx = await migrationContext({ dialect });
@@ -178,6 +182,15 @@ async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding
     findings.push(...(await lintPostgresSql(padding + text, relative(process.cwd(), m.file) || basename(m.file))));
   }
   return findings;
+}
+
+/** The folder's migrations; a folder that cannot be read or holds a broken file is the user's to fix (exit 2). */
+async function folderMigrations(dir: string): Promise<Migration[]> {
+  try {
+    return await loadMigrations(dir);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 async function writeMigration(dir: string, fileName: string, sentence: string, ops: MigrationOp[]): Promise<string> {

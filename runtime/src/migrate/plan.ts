@@ -9,7 +9,7 @@ import { compareIds, type Migration } from './files.ts';
 import { invertOps, IrreversibleOpError } from './invert-op.ts';
 import { journalExists, readJournal } from './journal.ts';
 import { lintCapabilities, lintOps } from './lint/index.ts';
-import { impliedModel, label, startingModel } from './runner.ts';
+import { checkTarget, impliedModel, label, startingModel } from './runner.ts';
 
 /** What `up` would do for one pending migration, on one tenant's dialect. */
 export interface MigrationPlan {
@@ -32,6 +32,7 @@ export interface MigrationPlan {
  * nothing.
  */
 export async function planMigrations(tenant: MigrationTenant, migrations: readonly Migration[], options: { to?: string } = {}): Promise<MigrationPlan[]> {
+  checkTarget(migrations, options.to, false);
   const ctx = await migrationContext(tenant);
   const applied = await appliedIds(tenant);
   const live = await liveModel(ctx, tenant.db);

@@ -98,7 +98,7 @@ export async function startingModel(ctx: MigrationContext, db: Kysely<any>, appl
 }
 
 /** `--to` must name a migration of the folder (or `0`, before the first, for down). */
-function checkTarget(migrations: readonly Migration[], to: string | undefined, allowZero: boolean): void {
+export function checkTarget(migrations: readonly Migration[], to: string | undefined, allowZero: boolean): void {
   if (to === undefined) return;
   if (!/^\d+$/.test(to)) throw new MigrationRefusedError(`--to ${to}: a migration id is its leading digits (such as 0003)`);
   if (allowZero && BigInt(to) === 0n) return;
