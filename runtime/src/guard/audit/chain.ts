@@ -27,8 +27,8 @@ export interface RawJsonNumber {
 const json = JSON as JSON & {
   rawJSON(text: string): RawJsonNumber;
   isRawJSON(value: unknown): value is RawJsonNumber;
-  parse(text: string, reviver: (key: string, value: unknown, context?: { source?: string }) => unknown): unknown;
 };
+type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
 
 /**
  * JSON.parse that keeps every number's digits: a number a JavaScript number holds exactly (its text is what
@@ -37,10 +37,11 @@ const json = JSON as JSON & {
  * the hash.
  */
 export function parseExactJson(text: string): unknown {
-  return json.parse(text, (_key, value, context) => {
+  const keepDigits: SourceReviver = (_key, value, context) => {
     if (typeof value !== 'number' || context?.source === undefined) return value;
     return JSON.stringify(value) === context.source ? value : json.rawJSON(context.source);
-  });
+  };
+  return JSON.parse(text, keepDigits as (key: string, value: unknown) => unknown);
 }
 
 /**
