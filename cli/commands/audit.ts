@@ -5,6 +5,7 @@ import {
   type AuditVerification,
   createCheckpoint,
   installAuditCapture,
+  parseExactJson,
   readCheckpoint,
   recordAudit,
   sealAudit,
@@ -58,7 +59,7 @@ export function registerAudit(program: Command): void {
   ).action(async (flags: ConnectionFlags & { actor: string; action: string; subject: string; details: string }) => {
     let details: unknown;
     try {
-      details = JSON.parse(flags.details);
+      details = parseExactJson(flags.details);
     } catch (error) {
       throw new UsageError(`--details is not valid JSON: ${(error as Error).message}`);
     }

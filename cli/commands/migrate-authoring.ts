@@ -6,6 +6,7 @@ import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type Mig
 import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '../../runtime/src/migrate/index.ts';
 import { lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
 import { opsFromSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { dataLiteral, stringLiteral } from '../../runtime/src/util/code-text.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
 /** The `migrate` command (registered by migrate.ts, created here if that has not run), with `new` and `lint`. */
@@ -69,7 +70,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     if (error instanceof SentenceError) throw new UsageError(error.message);
     throw error;
   }
-  const existing = existsSync(flags.dir) ? await loadMigrations(flags.dir) : [];
+  const existing = existsSync(flags.dir) ? await folderMigrations(flags.dir) : [];
   const id = nextId(existing);
   const name = slug(sentence);
   const previews: DialectPreview[] = [];
@@ -79,8 +80,16 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
       const { steps, rollback, irreversible, lossy, findings } = planOne(ctx, { id, name, ops }, impliedModel(ctx, existing));
       previews.push({ dialect, plan: { steps, rollback, irreversible, lossy, findings } });
     } catch (error) {
-      previews.push({ dialect, error: (error as Error).message });
+      // The new migration's own label says nothing the message needs: it has no file yet.
+      previews.push({ dialect, error: (error as Error).message.replace(`migration ${id}_${name}, `, '').replace(`migration ${id}_${name}: `, '') });
     }
+  }
+  // A migration that cannot compile would fail `migrate up`, and every later `migrate new` would stumble on it.
+  const failed = previews.filter((p) => p.error !== undefined);
+  if (failed.length) {
+    const reasons = new Set(failed.map((p) => p.error));
+    const why = reasons.size === 1 ? failed[0]!.error : failed.map((p) => `${p.dialect}: ${p.error}`).join('; ');
+    throw new Error(`not written: ${JSON.stringify(sentence)} does not apply to the schema the migrations in ${flags.dir} imply: ${why}`);
   }
   let file: string | null = null;
   if (!flags.dryRun) file = await writeMigration(flags.dir, `${id}_${name}.ts`, sentence, ops);
@@ -91,10 +100,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     for (const p of previews) {
       out.info('');
       out.info(`${p.dialect}:`);
-      if (!p.plan) {
-        out.info(`  cannot compile against the schema the migrations in ${flags.dir} imply: ${p.error}`);
-        continue;
-      }
+      if (!p.plan) continue;
       for (const s of p.plan.steps.flatMap((step) => step.statements)) {
         out.info(`  ${s.sql.replace(/\n/g, '\n  ')};${s.outsideTransaction ? '   -- outside the transaction' : ''}`);
       }
@@ -105,7 +111,6 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
     out.info('');
     out.info(file ? `wrote ${file}` : 'dry run: nothing written');
   }
-  for (const p of previews) if (!p.plan) out.warn(`byos: ${p.dialect}: ${p.error}`);
   return EXIT_OK;
 }
 
@@ -141,7 +146,7 @@ async function migrateLint(flags: { dir?: string; sql?: string; dialect?: Dialec
  */
 async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding[]> {
   if (!existsSync(dir)) throw new UsageError(`migration folder ${dir} does not exist`);
-  const migrations = await loadMigrations(dir);
+  const migrations = await folderMigrations(dir);
   const perDialect = new Map<string, { finding: Finding; dialects: DialectName[] }>();
   for (const dialect of dialects) {
     const ctx = await migrationContext({ dialect });
@@ -177,6 +182,15 @@ async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding
     findings.push(...(await lintPostgresSql(padding + text, relative(process.cwd(), m.file) || basename(m.file))));
   }
   return findings;
+}
+
+/** The folder's migrations; a folder that cannot be read or holds a broken file is the user's to fix (exit 2). */
+async function folderMigrations(dir: string): Promise<Migration[]> {
+  try {
+    return await loadMigrations(dir);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 async function writeMigration(dir: string, fileName: string, sentence: string, ops: MigrationOp[]): Promise<string> {
@@ -236,14 +250,18 @@ export function slug(sentence: string): string {
   return cut || 'migration';
 }
 
-/** The migration file: the ops as data, typed for the editor, the sentence kept as a comment (JSON-escaped). */
+/**
+ * The migration file: the ops as data, typed for the editor, the sentence kept as a comment. Both go through
+ * escapeForCode (util/code-text.ts): a sentence or a name holding U+2028 would otherwise end the comment line, and
+ * what followed it would run whenever the folder is loaded.
+ */
 export function migrationSource(sentence: string, ops: MigrationOp[]): string {
   return [
-    `// Written by: byos migrate new ${JSON.stringify(sentence)}`,
+    `// Written by: byos migrate new ${stringLiteral(sentence)}`,
     "import type { MigrationOpInput } from '@byos/runtime';",
     '',
     'export default {',
-    `  ops: ${JSON.stringify(ops, null, 2).replace(/\n/g, '\n  ')} satisfies MigrationOpInput[],`,
+    `  ops: ${dataLiteral(ops, '  ')} satisfies MigrationOpInput[],`,
     '};',
     '',
   ].join('\n');

@@ -11,6 +11,7 @@ import {
   type TenantDb,
 } from '../../runtime/src/index.ts';
 import {
+  checkTarget,
   detectDrift,
   loadMigrations,
   type Migration,
@@ -89,7 +90,7 @@ export function registerMigrate(program: Command): void {
         if (!out.json) out.info(result.ran.length ? result.ran.map((r) => `reverted ${r.id}_${r.name} (${r.durationMs} ms)`).join('\n') : 'nothing to revert');
         for (const loss of result.lost ?? []) out.warn(`lost: ${loss}`);
         return EXIT_OK;
-      }),
+      }, true),
     );
 
   sub('status', 'every migration with its state: applied, pending, edited (checksum changed) or missing (file gone)').action(async (flags: MigrateFlags) =>
@@ -120,9 +121,14 @@ async function folderMigrations(flags: MigrateFlags): Promise<Migration[]> {
   }
 }
 
-async function withTenant(flags: MigrateFlags & { create?: boolean }, work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>): Promise<void> {
+async function withTenant(flags: MigrateFlags & { create?: boolean }, work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>, toMayBeZero = false): Promise<void> {
   const out = createOutput(Boolean(flags.json));
   const migrations = await folderMigrations(flags);
+  try {
+    checkTarget(migrations, flags.to, toMayBeZero);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const tenant = await openDatabase(await profileFromFlags(flags), { create: Boolean(flags.create) });
   try {
     process.exitCode = await work(tenant, migrations, out);

@@ -50,6 +50,24 @@ async function tenantPair(dialect: DialectName): Promise<[TenantDb, TenantDb, Co
 }
 
 describe.each(DIALECTS)('migration runner on %s', (dialect) => {
+  it('down reverts a column or table that holds no values without --force-lossy, and refuses once one holds a value', async () => {
+    const [tenant] = await tenantPair(dialect);
+    const dir = await folder({ '0001_customers.ts': CUSTOMERS, '0002_phone.ts': PHONE });
+    const migrations = await loadMigrations(dir);
+    await migrateUp(tenant, migrations);
+    await sql`insert into customers (email) values ('ann@example.com')`.execute(tenant.db);
+    // phone was added and never filled: dropping it again loses nothing.
+    expect((await migrateDown(tenant, migrations)).ran.map((r) => r.id)).toEqual(['0002']);
+    await migrateUp(tenant, migrations);
+    await sql`update customers set phone = '+1 555 0100'`.execute(tenant.db);
+    await expect(migrateDown(tenant, migrations)).rejects.toThrow(/drops column customers\.phone and its 1 value\b/);
+    await sql`update customers set phone = null`.execute(tenant.db);
+    await sql`delete from customers`.execute(tenant.db);
+    // With no row left, the table's drop loses nothing either.
+    expect((await migrateDown(tenant, migrations, { to: '0' })).ran.map((r) => r.id)).toEqual(['0002', '0001']);
+    expect((await introspect(tenant)).tables.map((t) => t.name).filter((n) => n === 'customers')).toEqual([]);
+  });
+
   it('refuses an applied migration that was edited, is missing, or a new one older than the last applied', async () => {
     const [tenant] = await tenantPair(dialect);
     const dir = await folder({ '0001_customers.ts': CUSTOMERS, '0002_phone.ts': PHONE });

@@ -21,6 +21,39 @@ export interface CompiledStatement {
   rowsAreStatements?: boolean;
 }
 
+/**
+ * How one dialect's SQL text is split into tokens: the quoting and comments that hide a word from the server. The
+ * lint tokenizer (migrate/lint/sql-tokens.ts) follows it, so `'commit'`, `-- commit` and `$$ … COMMIT … $$` are text.
+ */
+export interface SqlLexicon {
+  /** `$tag$ … $tag$` strings (Postgres). */
+  dollarQuotes: boolean;
+  /** `E'…'` strings, where a backslash escapes the next character (Postgres). */
+  escapeStrings: boolean;
+  /** Block comments nest: a `/*` inside one opens another, which must close first (Postgres, SQL Server). */
+  nestedComments: boolean;
+  /** `[name]` quoting: `plain` ends at the first `]` (SQLite), `doubled` reads `]]` as `]` (SQL Server). */
+  bracketNames: 'none' | 'plain' | 'doubled';
+  /** `` `name` `` quoting (SQLite). */
+  backtickNames: boolean;
+  /** A `--` comment also ends at a carriage return (Postgres); elsewhere only a line feed ends it. */
+  lineCommentEndsAtCr: boolean;
+}
+
+/** What the runner and lint need to read a dialect's raw SQL migrations (see migrate/lint/transaction-control.ts). */
+export interface RawSqlSyntax {
+  lexicon: SqlLexicon;
+  /**
+   * Statements that open, end or change the migration's transaction, or cannot run inside one, by their leading
+   * words in lower case (`start transaction`, `commit`, `vacuum`).
+   */
+  transactionStatements: readonly string[];
+  /** No `;` is needed between statements (T-SQL): a form is looked for at every word, not only where a statement starts. */
+  statementsNeedNoSemicolon: boolean;
+  /** A line that splits the text into batches sent one by one (T-SQL `GO`), or null. */
+  batchSeparator: RegExp | null;
+}
+
 /** Runs one compiled statement on `db` (a Kysely handle or an open transaction), expanding `rowsAreStatements`. */
 export async function runCompiledStatement(db: Kysely<any>, statement: CompiledStatement): Promise<void> {
   const result = await sql.raw<{ sql: string }>(statement.sql).execute(db);
@@ -48,4 +81,6 @@ export interface MigrationDialect {
    * error), or null. SQLite has no limit.
    */
   identifierProblem(name: string): string | null;
+  /** How raw SQL migrations (`sql` ops) are tokenized and which of their statements control the transaction. */
+  rawSql: RawSqlSyntax;
 }

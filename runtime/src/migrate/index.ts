@@ -12,6 +12,7 @@ export {
   startingModel,
   downSteps,
   countLosses,
+  checkTarget,
   MigrationRefusedError,
   MigrationFailedError,
   type RunOptions,

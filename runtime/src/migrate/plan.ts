@@ -9,7 +9,7 @@ import { compareIds, type Migration } from './files.ts';
 import { invertOps, IrreversibleOpError } from './invert-op.ts';
 import { journalExists, readJournal } from './journal.ts';
 import { lintCapabilities, lintOps } from './lint/index.ts';
-import { impliedModel, label, startingModel } from './runner.ts';
+import { checkTarget, impliedModel, label, startingModel } from './runner.ts';
 
 /** What `up` would do for one pending migration, on one tenant's dialect. */
 export interface MigrationPlan {
@@ -32,6 +32,7 @@ export interface MigrationPlan {
  * nothing.
  */
 export async function planMigrations(tenant: MigrationTenant, migrations: readonly Migration[], options: { to?: string } = {}): Promise<MigrationPlan[]> {
+  checkTarget(migrations, options.to, false);
   const ctx = await migrationContext(tenant);
   const applied = await appliedIds(tenant);
   const live = await liveModel(ctx, tenant.db);
@@ -77,6 +78,7 @@ export function planOne(ctx: MigrationContext, m: Pick<Migration, 'id' | 'name' 
     before,
     statements: steps.flatMap((s) => s.statements),
     capabilities: lintCapabilities({ capabilities: ctx.dialect.capabilities, migrations: ctx.migrations }),
+    rawSql: ctx.migrations.rawSql,
   }).map((f) => ({ ...f, subject: `${label(m)}: ${f.subject}` }));
   return { id: m.id, name: m.name, steps, rollback, irreversible, lossy, findings };
 }

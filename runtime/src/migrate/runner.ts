@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
+import type { MigrationOp } from '../contracts/migration-op.ts';
 import type { SchemaModel } from '../contracts/schema-model.ts';
 import { applyOps, emptyModel } from './apply-op.ts';
 import { type ExecuteOptions, executeMigration, liveModel, type MigrationContext, migrationContext, type MigrationTenant } from './execute.ts';
 import { compareIds, type Migration } from './files.ts';
 import { invertOps, IrreversibleOpError, type Loss } from './invert-op.ts';
+import { findTransactionControl } from './lint/transaction-control.ts';
 import { ensureJournal, journalExists, type JournalEntry, readBaseline, readJournal, recordApplied, recordBaseline, recordReverted } from './journal.ts';
 
 /** Refused before anything ran: an edited or missing applied migration, an out-of-order one, a lossy or impossible down. */
@@ -95,7 +98,7 @@ export async function startingModel(ctx: MigrationContext, db: Kysely<any>, appl
 }
 
 /** `--to` must name a migration of the folder (or `0`, before the first, for down). */
-function checkTarget(migrations: readonly Migration[], to: string | undefined, allowZero: boolean): void {
+export function checkTarget(migrations: readonly Migration[], to: string | undefined, allowZero: boolean): void {
   if (to === undefined) return;
   if (!/^\d+$/.test(to)) throw new MigrationRefusedError(`--to ${to}: a migration id is its leading digits (such as 0003)`);
   if (allowZero && BigInt(to) === 0n) return;
@@ -116,6 +119,7 @@ export async function migrateUp(tenant: MigrationTenant, migrations: readonly Mi
     const applied = await checkedJournal(tenant.db, migrations);
     const baseline = await startingModel(ctx, tenant.db, applied.length);
     const pending = migrations.filter((m) => !isApplied(applied, m) && (options.to === undefined || compareIds(m.id, options.to) <= 0));
+    for (const m of pending) await assertNoTransactionControl(ctx, m, m.ops, 'up');
     // An adopted database: its schema before the first migration is kept, so drift and down know where it started.
     if (baseline && pending.length) await recordBaseline(tenant.db, baseline);
     let model = impliedModel(ctx, migrations.filter((m) => isApplied(applied, m)), baseline);
@@ -147,6 +151,33 @@ export async function migrateUp(tenant: MigrationTenant, migrations: readonly Mi
     }
     return { ran };
   });
+}
+
+/**
+ * Each migration runs in one transaction with its journal row, and a failure rolls it back. Raw SQL that commits,
+ * rolls back or opens a transaction itself (or runs VACUUM, which cannot run inside one) would break that: what
+ * ran before its COMMIT would stay while the run reports a rollback. Refused before anything of the run executes.
+ */
+async function assertNoTransactionControl(ctx: MigrationContext, m: Migration, ops: readonly MigrationOp[], direction: 'up' | 'down'): Promise<void> {
+  for (const [i, op] of ops.entries()) {
+    // A down step is the inverse ops: a SQL migration's inverse is an `sql` op whose up text is its down section.
+    const text = op.op === 'sql' ? op.up[ctx.dialect.name] : undefined;
+    if (!text) continue;
+    const [first] = findTransactionControl(text, ctx.migrations.rawSql);
+    if (!first) continue;
+    const where = m.kind === 'sql' ? `${m.file} line ${await lineInFile(m.file, text, first.line)}` : `${m.file}, op ${i + 1} (sql), line ${first.line} of its ${direction} text`;
+    const problem = /^vacuum/i.test(first.statement)
+      ? `${first.statement} cannot run inside the transaction the runner wraps each migration in`
+      : `${first.statement} controls the transaction the runner wraps each migration in, so a later failure could not be rolled back`;
+    throw new MigrationRefusedError(`migration ${label(m)} (${where}): ${problem}; remove it (nothing was run)`);
+  }
+}
+
+/** The line of the file where `line` of `section` (text the loader cut from it) falls. */
+async function lineInFile(file: string, section: string, line: number): Promise<number> {
+  const whole = (await readFile(file, 'utf8').catch(() => '')).split(/\r?\n/).join('\n');
+  const at = whole.indexOf(section);
+  return at < 0 ? line : whole.slice(0, at).split('\n').length - 1 + line;
 }
 
 /** One migration's way back. */
@@ -181,7 +212,11 @@ export function downSteps(
     });
 }
 
-/** Says how much each loss would destroy: `drops column customers.email and its 3,412 values`. */
+/**
+ * Says how much each loss would destroy (`drops column customers.email and its 3,412 values`), leaving out what
+ * destroys nothing now: a column with no value, a table with no row, an enum value no row holds. What cannot be
+ * counted (a table that only an earlier step of the same down re-creates) is kept, in the inverse's own words.
+ */
 export async function countLosses(db: Kysely<any>, step: DownStep): Promise<string[]> {
   const count = async (table: string, where?: (q: any) => any): Promise<number> => {
     let query: any = db.selectFrom(table).select((eb: any) => eb.fn.countAll().as('n'));
@@ -192,16 +227,19 @@ export async function countLosses(db: Kysely<any>, step: DownStep): Promise<stri
   const out: string[] = [];
   for (const [i, loss] of step.losses.entries()) {
     try {
-      if (loss.kind === 'table') out.push(`drops table ${loss.table} and its ${n(await count(loss.table), 'row', 'rows')}`);
-      else if (loss.kind === 'column') {
-        out.push(`drops column ${loss.table}.${loss.column} and its ${n(await count(loss.table, (q) => q.where(loss.column, 'is not', null)), 'value', 'values')}`);
+      if (loss.kind === 'table') {
+        const rows = await count(loss.table);
+        if (rows) out.push(`drops table ${loss.table} and its ${n(rows, 'row', 'rows')}`);
+      } else if (loss.kind === 'column') {
+        const values = await count(loss.table, (q) => q.where(loss.column, 'is not', null));
+        if (values) out.push(`drops column ${loss.table}.${loss.column} and its ${n(values, 'value', 'values')}`);
       } else if (loss.kind === 'narrow') {
         const values = await count(loss.table, (q) => q.where(loss.column, 'is not', null));
-        out.push(`narrows ${loss.table}.${loss.column} back from ${loss.from} to ${loss.to}: ${n(values, 'value', 'values')} must fit or the change fails or cuts them`);
+        if (values) out.push(`narrows ${loss.table}.${loss.column} back from ${loss.from} to ${loss.to}: ${n(values, 'value', 'values')} must fit or the change fails or cuts them`);
       } else {
         let holding = 0;
         for (const c of loss.columns) holding += await count(c.table, (q) => q.where(c.column, '=', loss.value));
-        out.push(`removes value ${loss.value} from enum ${loss.enum}, held by ${n(holding, 'row', 'rows')}`);
+        if (holding) out.push(`removes value ${loss.value} from enum ${loss.enum}, held by ${n(holding, 'row', 'rows')}`);
       }
     } catch {
       out.push(step.lossy[i]!);
@@ -225,6 +263,7 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
       options.to === undefined ? appliedMigrations.slice(-1) : appliedMigrations.filter((m) => compareIds(m.id, options.to!) > 0);
     const baseline = await readBaseline(tenant.db);
     const steps = downSteps(ctx, migrations, toRevert, baseline);
+    for (const step of steps) await assertNoTransactionControl(ctx, step.migration, step.ops, 'down');
     const losses: string[] = [];
     for (const step of steps) for (const loss of await countLosses(tenant.db, step)) losses.push(`${label(step.migration)}: ${loss}`);
     if (losses.length && !options.forceLossy) throw new MigrationRefusedError(`down would lose data (rerun with --force-lossy to accept):\n  - ${losses.join('\n  - ')}`);

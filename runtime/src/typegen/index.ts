@@ -1,5 +1,6 @@
 import type { SchemaModel, Table } from '../contracts/schema-model.ts';
 import type { ValueShape } from '../dialects/value-shape.ts';
+import { arrayLiteral, commentText, stringLiteral } from '../util/code-text.ts';
 import { globMatcher, propertyKey } from './names.ts';
 import { type ColumnPlan, type GenerationPlan, planGeneration, type RelationPlan, type TypegenOptions } from './plan.ts';
 import { zodForColumn, zodHelpers } from './zod.ts';
@@ -48,8 +49,8 @@ export function generateTypes(model: SchemaModel, options: TypegenOptions = {}):
     );
   }
   for (const e of plan.enums) {
-    out.push(...doc([`Enum ${e.source.schema}.${e.source.name}.`]), `export type ${e.typeName} = ${e.values.map((v) => JSON.stringify(v)).join(' | ') || 'never'};`);
-    if (options.enumConstants !== false) out.push(`export const ${e.typeName}Values = ${JSON.stringify(e.values)} as const;`);
+    out.push(...doc([`Enum ${e.source.schema}.${e.source.name}.`]), `export type ${e.typeName} = ${e.values.map(stringLiteral).join(' | ') || 'never'};`);
+    if (options.enumConstants !== false) out.push(`export const ${e.typeName}Values = ${arrayLiteral(e.values)} as const;`);
     out.push('');
   }
   for (const relation of plan.relations) out.push(...relationTypes(relation, plan));
@@ -96,9 +97,10 @@ function tsType(shape: ValueShape, plan: ColumnPlan, mode: 'select' | 'insert'):
 
 const withNull = (type: string, nullable: boolean) => (nullable ? `${type} | null` : type);
 
+/** A JSDoc block from database text (comments, names): one comment line per line of text, each escaped. */
 function doc(lines: (string | null | undefined)[], indent = ''): string[] {
   if (lines.length === 1 && !lines[0]) return [];
-  const text = lines.filter((l): l is string => Boolean(l)).flatMap((l) => l.split('\n')).map((l) => l.replace(/\*\//g, '*\\/'));
+  const text = lines.filter((l): l is string => Boolean(l)).flatMap((l) => l.split(/\r\n|[\n\r\u2028\u2029]/)).map(commentText);
   if (!text.length) return [];
   return text.length === 1 ? [`${indent}/** ${text[0]} */`] : [`${indent}/**`, ...text.map((l) => `${indent} * ${l}`), `${indent} */`];
 }
@@ -134,7 +136,7 @@ function relationTypes(relation: RelationPlan, plan: GenerationPlan): string[] {
     const referenced = fk.referencedSchema === plan.model.defaultSchema ? fk.referencedTable : `${fk.referencedSchema}.${fk.referencedTable}`;
     const oneToOne = uniqueSets.includes([...fk.columns].sort().join('\u0000'));
     relationships.push(
-      `  { name: ${JSON.stringify(fk.name)}, columns: ${JSON.stringify(fk.columns.map((c) => keyOf.get(c) ?? c))}, referencedTable: ${JSON.stringify(referenced)}, referencedColumns: ${JSON.stringify(fk.referencedColumns)}, oneToOne: ${oneToOne} },`,
+      `  { name: ${fk.name === null ? 'null' : stringLiteral(fk.name)}, columns: ${arrayLiteral(fk.columns.map((c) => keyOf.get(c) ?? c))}, referencedTable: ${stringLiteral(referenced)}, referencedColumns: ${arrayLiteral(fk.referencedColumns)}, oneToOne: ${oneToOne} },`,
     );
   }
   out.push(...doc([`Foreign keys of ${name}; oneToOne when the key columns are also unique.`]));
@@ -167,13 +169,13 @@ function kyselyTypes(plan: GenerationPlan): { lines: string[]; helpers: Set<stri
     const first = keys.get(relation.dbKey);
     if (first) {
       // A table `app.orders` in the default schema, or `order_items` beside `orderItems` under --camel-case.
-      out.push(`  // ${relation.typeName}Table is left out: its key ${JSON.stringify(relation.dbKey)} is ${first.typeName}Table's.`);
+      out.push(`  // ${relation.typeName}Table is left out: its key ${stringLiteral(relation.dbKey)} is ${first.typeName}Table's.`);
       continue;
     }
     keys.set(relation.dbKey, relation);
     if (!kyselyCanName(relation, plan.model.defaultSchema)) {
       const { schema, name } = relation.source;
-      const id = schema === plan.model.defaultSchema ? JSON.stringify(name) : `${JSON.stringify(schema)}, ${JSON.stringify(name)}`;
+      const id = schema === plan.model.defaultSchema ? stringLiteral(name) : `${stringLiteral(schema)}, ${stringLiteral(name)}`;
       out.push(...doc([`Kysely reads a table string as \`schema.table [as alias]\` (split at "." and " as ", parts trimmed), so it cannot name this one: use sql.id(${id}).`], '  '));
     }
     out.push(`  ${propertyKey(relation.dbKey)}: ${relation.typeName}Table;`);

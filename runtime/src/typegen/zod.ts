@@ -1,4 +1,5 @@
 import type { ValueShape } from '../dialects/value-shape.ts';
+import { arrayLiteral, stringLiteral } from '../util/code-text.ts';
 import type { CheckRule } from './checks.ts';
 import type { ColumnPlan } from './plan.ts';
 
@@ -74,8 +75,8 @@ function base(plan: ColumnPlan, shape: ValueShape, mode: 'row' | 'insert', const
   const inList = plan.rules.find((r): r is Extract<CheckRule, { op: 'in' }> => r.op === 'in');
   switch (shape.kind) {
     case 'string': {
-      if (plan.enumValues) return `z.enum(${JSON.stringify(plan.enumValues)})`;
-      if (constrained && inList && inList.values.every((v) => typeof v === 'string')) return `z.enum(${JSON.stringify(inList.values)})`;
+      if (plan.enumValues) return `z.enum(${arrayLiteral(plan.enumValues)})`;
+      if (constrained && inList && inList.values.every((v) => typeof v === 'string')) return `z.enum(${arrayLiteral(inList.values)})`;
       if (type.kind === 'uuid') return `z.string().regex(${UUID})`;
       return constrained && type.length !== undefined && (type.kind === 'varchar' || type.kind === 'char') ? `z.string().max(${type.length})` : 'z.string()';
     }
@@ -124,12 +125,12 @@ function refinements(shape: ValueShape, rules: CheckRule[], plan: ColumnPlan): s
   for (const rule of rules) {
     if (rule.op === 'in') {
       if (shape.kind === 'string' && rule.values.every((v) => typeof v === 'string')) continue; // already z.enum
-      out += `.refine((v) => ${JSON.stringify(rule.values)}.includes(${numeric ? 'v' : 'String(v)'} as never), ${JSON.stringify(`must be one of ${rule.values.join(', ')}`)})`;
+      out += `.refine((v) => ${arrayLiteral(rule.values)}.includes(${numeric ? 'v' : 'String(v)'} as never), ${stringLiteral(`must be one of ${rule.values.join(', ')}`)})`;
       continue;
     }
     if (!numeric && !textual) continue;
     const cmp = rule.op === '=' ? '===' : rule.op === '<>' ? '!==' : rule.op;
-    out += `.refine((v) => Number(v) ${cmp} ${rule.value}, ${JSON.stringify(`must satisfy ${plan.column.name} ${rule.op} ${rule.value}`)})`;
+    out += `.refine((v) => Number(v) ${cmp} ${rule.value}, ${stringLiteral(`must satisfy ${plan.column.name} ${rule.op} ${rule.value}`)})`;
   }
   return out;
 }

@@ -19,9 +19,36 @@ export interface SealedEntry extends AuditEntry {
   hash: string;
 }
 
+/** A JSON number kept as its source text (JSON.rawJSON, which JSON.stringify also writes verbatim). */
+export interface RawJsonNumber {
+  readonly rawJSON: string;
+}
+// Node 21+ has JSON.rawJSON and the reviver's source text; TypeScript's es2023 lib does not declare them yet.
+const json = JSON as JSON & {
+  rawJSON(text: string): RawJsonNumber;
+  isRawJSON(value: unknown): value is RawJsonNumber;
+};
+type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
+
+/**
+ * JSON.parse that keeps every number's digits: a number a JavaScript number holds exactly (its text is what
+ * JSON.stringify writes for it) comes back as a number, any other (2^53 + 1, a numeric's 20 decimals, 1.50, -0)
+ * as a RawJsonNumber holding the text as written, so canonicalJson reproduces it and an edit to any digit changes
+ * the hash.
+ */
+export function parseExactJson(text: string): unknown {
+  const keepDigits: SourceReviver = (_key, value, context) => {
+    if (typeof value !== 'number' || context?.source === undefined) return value;
+    return JSON.stringify(value) === context.source ? value : json.rawJSON(context.source);
+  };
+  return JSON.parse(text, keepDigits as (key: string, value: unknown) => unknown);
+}
+
 /**
  * Canonical JSON: object keys sorted by code point at every depth, no whitespace, so the same entry always hashes
- * the same whichever database or driver stored it. Non-finite numbers and undefined are refused.
+ * the same whichever database or driver stored it. Numbers are written as their text (a RawJsonNumber verbatim),
+ * never rounded through a JavaScript number; entries sealed before numbers were kept exact hold JavaScript's own
+ * number text, which this reproduces, so their hashes still verify. Non-finite numbers and undefined are refused.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null) return 'null';
@@ -31,6 +58,10 @@ export function canonicalJson(value: unknown): string {
   }
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (json.isRawJSON(value)) {
+    const text = value.rawJSON;
+    return /^-?[0-9]/.test(text) ? text : canonicalJson(JSON.parse(text));
+  }
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

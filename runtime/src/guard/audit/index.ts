@@ -1,4 +1,4 @@
-export { canonicalJson, entryHash, GENESIS_HASH, type AuditEntry, type SealedEntry } from './chain.ts';
+export { canonicalJson, entryHash, GENESIS_HASH, parseExactJson, type AuditEntry, type RawJsonNumber, type SealedEntry } from './chain.ts';
 export {
   AUDIT_STAGING_TABLE,
   AUDIT_TABLE,

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DialectName } from '../../contracts/connection-profile.ts';
 import { loadDialect } from '../../dialects/index.ts';
-import { canonicalJson, entryHash, GENESIS_HASH, type SealedEntry } from './chain.ts';
+import { canonicalJson, entryHash, GENESIS_HASH, parseExactJson, type SealedEntry } from './chain.ts';
 
 /** What the audit trail needs of an open tenant database (a TenantDb fits). */
 export interface AuditTenant {
@@ -63,7 +63,7 @@ export async function chainHead(db: Kysely<any>): Promise<{ seq: number; hash: s
 
 const parseDetails = (text: unknown): unknown => {
   try {
-    return JSON.parse(String(text));
+    return parseExactJson(String(text));
   } catch {
     return String(text);
   }

@@ -1,14 +1,16 @@
 import type { DialectName } from '../../contracts/connection-profile.ts';
 import type { ColumnDef, MigrationOp } from '../../contracts/migration-op.ts';
 import type { NeutralType, SchemaModel } from '../../contracts/schema-model.ts';
+import type { RawSqlSyntax } from '../../dialects/migration-dialect.ts';
 import type { Change } from './rule.ts';
+import { findTransactionControl } from './transaction-control.ts';
 import { volatileCall } from './volatile.ts';
 
 /**
  * The author's intent: one change per op that a rule may judge. Column types are followed through the ops (an
  * earlier rename or type change in the same migration counts), so a type change knows what it changes from.
  */
-export function changesFromOps(ops: MigrationOp[], before: SchemaModel, dialect: DialectName): Change[] {
+export function changesFromOps(ops: MigrationOp[], before: SchemaModel, dialect: DialectName, rawSql?: RawSqlSyntax): Change[] {
   const columns = new Map<string, Map<string, NeutralType>>();
   for (const table of before.tables) {
     if (table.schema !== before.defaultSchema) continue;
@@ -95,8 +97,18 @@ export function changesFromOps(ops: MigrationOp[], before: SchemaModel, dialect:
       case 'addEnumValue':
         changes.push({ ...base, kind: 'add-enum-value', enum: op.enum, value: op.value, positioned: op.before !== undefined || op.after !== undefined, newTable: false });
         break;
+      case 'sql':
+        if (!rawSql) break;
+        for (const section of ['up', 'down'] as const) {
+          const text = op[section]?.[dialect];
+          if (!text) continue;
+          for (const { statement, line } of findTransactionControl(text, rawSql)) {
+            changes.push({ ...base, where: `${base.where}, ${section} line ${line}`, kind: 'transaction-control', statement, newTable: false });
+          }
+        }
+        break;
       default:
-        // Drops of constraints and indexes' inverses, enum creation and raw SQL carry no intent risk of their own.
+        // Drops of constraints and indexes' inverses and enum creation carry no intent risk of their own.
         break;
     }
   });

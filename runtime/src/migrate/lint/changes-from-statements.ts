@@ -1,6 +1,6 @@
 import type { CompiledStatement } from '../../dialects/migration-dialect.ts';
 import type { Change } from './rule.ts';
-import { hasWords, isWord, type Token, TokenCursor, tokenize } from './sql-tokens.ts';
+import { hasWords, isWord, splitStatements, type Token, TokenCursor, tokenize } from './sql-tokens.ts';
 import { volatileCall } from './volatile.ts';
 
 type Base = { where: string; newTable: boolean; strongLock: boolean; lockGuarded: boolean };
@@ -21,18 +21,6 @@ export function changesFromStatements(statements: CompiledStatement[]): Change[]
     }
   });
   return changes;
-}
-
-function splitStatements(tokens: Token[]): Token[][] {
-  const parts: Token[][] = [[]];
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.type === 'punct' && t.text === '(') depth++;
-    if (t.type === 'punct' && t.text === ')') depth--;
-    if (t.type === 'punct' && t.text === ';' && depth === 0) parts.push([]);
-    else parts[parts.length - 1]!.push(t);
-  }
-  return parts.filter((p) => p.length > 0);
 }
 
 function classify(tokens: Token[], where: string, created: Set<string>): Change[] {

@@ -13,7 +13,7 @@ import { runRules } from './run.ts';
  * lock timeouts, rebuilds), and stay silent when it is absent.
  */
 export function lintOps(ops: MigrationOp[], ctx: LintOpsContext): Finding[] {
-  const intent = changesFromOps(ops, ctx.before, ctx.dialect);
+  const intent = changesFromOps(ops, ctx.before, ctx.dialect, ctx.rawSql);
   const mechanics = ctx.statements ? changesFromStatements(ctx.statements) : [];
   return runRules({ dialect: ctx.dialect, capabilities: ctx.capabilities ?? null, intent, mechanics });
 }
@@ -31,4 +31,5 @@ export function lintCapabilities(dialect: Pick<Dialect, 'capabilities'> & { migr
 export { RULES } from './rules/index.ts';
 export { lintPostgresSql, SYNTAX_ERROR_RULE } from './postgres-sql.ts';
 export { classifyTypeChange, type TypeChange } from './type-change.ts';
+export { findTransactionControl, type TransactionControl } from './transaction-control.ts';
 export type { Change, LintCapabilities, LintOpsContext, LintRule } from './rule.ts';

@@ -49,12 +49,12 @@ export async function lintPostgresSql(sqlText: string, source = 'sql'): Promise<
   for (const entry of tree.stmts ?? []) {
     if (!entry.stmt) continue;
     const where = `${source}:${lineAndColumn(bytes, firstTokenOffset(bytes, entry.stmt_location ?? 0)).line}`;
-    changes.push(...statementChanges(entry.stmt, where, created));
+    changes.push(...statementChanges(entry.stmt, where, created, () => leadingWords(bytes, entry.stmt_location ?? 0)));
   }
   return runRules({ dialect: 'postgres', capabilities: POSTGRES_CAPABILITIES, intent: changes, mechanics: changes });
 }
 
-function statementChanges(stmt: AstNode, where: string, created: Set<string>): Change[] {
+function statementChanges(stmt: AstNode, where: string, created: Set<string>, written: () => string[]): Change[] {
   const base: BaseFor = (table, strongLock) => {
     const newTable = table !== null && created.has(table);
     return { where, newTable, strongLock: strongLock && !newTable, lockGuarded: false };
@@ -107,6 +107,15 @@ function statementChanges(stmt: AstNode, where: string, created: Set<string>): C
       const table = node.relation.relname as string;
       return (node.cmds ?? []).flatMap((cmd: AstNode) => alterTableCmd(cmd.AlterTableCmd, table, base));
     }
+    case 'TransactionStmt': {
+      // START TRANSACTION, PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK TO: name the statement by its first two words.
+      const words = written();
+      const two = /^TRANS_STMT_(START|PREPARE|COMMIT_PREPARED|ROLLBACK_PREPARED|ROLLBACK_TO)$/.test(node.kind) ? 2 : 1;
+      return [{ ...base(null, false), kind: 'transaction-control', statement: words.slice(0, two).join(' ') }];
+    }
+    case 'VacuumStmt':
+      // VACUUM cannot run in a transaction; ANALYZE alone (also a VacuumStmt) can.
+      return node.is_vacuumcmd ? [{ ...base(null, false), kind: 'transaction-control', statement: written()[0] ?? 'VACUUM' }] : [];
     case 'AlterEnumStmt':
       if (!node.newVal || node.oldVal) return []; // RENAME VALUE carries oldVal
       return [{ ...base(null, false), kind: 'add-enum-value', enum: lastString(node.typeName), value: node.newVal, positioned: Boolean(node.newValNeighbor) }];
@@ -228,6 +237,12 @@ function firstTokenOffset(bytes: Buffer, offset: number): number {
   const rest = bytes.subarray(offset).toString('utf8');
   const skipped = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/.exec(rest)?.[0] ?? '';
   return offset + Buffer.byteLength(skipped);
+}
+
+/** The statement's first words as written. */
+function leadingWords(bytes: Buffer, offset: number): string[] {
+  const start = firstTokenOffset(bytes, offset);
+  return /^[A-Za-z_]+(?:\s+[A-Za-z_]+)?/.exec(bytes.subarray(start, start + 200).toString('utf8'))?.[0].split(/\s+/) ?? [];
 }
 
 function lineAndColumn(bytes: Buffer, byteOffset: number): { line: number; column: number } {

@@ -1,7 +1,7 @@
 import type { DialectName } from '../../contracts/connection-profile.ts';
 import type { Finding, Severity } from '../../contracts/finding.ts';
 import type { NeutralType, SchemaModel } from '../../contracts/schema-model.ts';
-import type { CompiledStatement } from '../../dialects/migration-dialect.ts';
+import type { CompiledStatement, RawSqlSyntax } from '../../dialects/migration-dialect.ts';
 
 /**
  * One schema change as the rules see it, whatever it came from: a portable op (what the author meant), a compiled
@@ -53,6 +53,8 @@ export type Change = ChangeBase &
     | { kind: 'validate-constraint'; table: string; name: string }
     | { kind: 'add-enum-value'; enum: string; value: string; positioned: boolean }
     | { kind: 'set-lock-timeout'; enabled: boolean }
+    /** Raw SQL that commits, rolls back or opens a transaction, or cannot run inside one (VACUUM). */
+    | { kind: 'transaction-control'; statement: string }
     /** Any other ALTER TABLE action (drop constraint, set default…): no rule of its own, but it takes the lock. */
     | { kind: 'alter-table'; table: string; action: string }
   );
@@ -121,6 +123,8 @@ export interface LintOpsContext {
   statements?: CompiledStatement[];
   /** From the loaded dialect (see `lintCapabilities`); rules that need one stay silent without it. */
   capabilities?: LintCapabilities;
+  /** The dialect's raw SQL syntax (`MigrationDialect.rawSql`): `sql` ops are read for transaction control with it. */
+  rawSql?: RawSqlSyntax;
 }
 
 export function hitsToFindings(rule: LintRule, hits: Hit[]): Finding[] {

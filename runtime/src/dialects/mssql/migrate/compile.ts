@@ -6,6 +6,9 @@ import {
   quoteList, quoteLiteral, tableIn,
 } from './sql-text.ts';
 
+/** A `GO` line: sqlcmd's and SSMS's batch separator. */
+export const GO_LINE = /^[ \t]*GO[ \t]*(?:--[^\n]*)?$/im;
+
 /** Schema changes take Sch-M, which queues every other session behind them: the runner bounds the wait. */
 const strong = (sql: string): CompiledStatement => ({ sql, strongLock: true });
 
@@ -162,7 +165,7 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
     case 'sql': {
       if (!op.up.mssql) throw new Error(`${where}: no mssql text in up (this migration cannot run on mssql)`);
       // GO is a client-side batch separator (sqlcmd, SSMS), not T-SQL: each batch is sent on its own.
-      const batches = op.up.mssql.split(/^[ \t]*GO[ \t]*(?:--[^\n]*)?$/im).map((b) => b.trim()).filter(Boolean);
+      const batches = op.up.mssql.split(GO_LINE).map((b) => b.trim()).filter(Boolean);
       if (!batches.length) throw new Error(`${where}: the mssql text holds no statement`);
       return batches.map((text) => ({ sql: text }));
     }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { MigrationDialect } from '../../migration-dialect.ts';
-import { compileMssql } from './compile.ts';
+import type { MigrationDialect, RawSqlSyntax } from '../../migration-dialect.ts';
+import { compileMssql, GO_LINE } from './compile.ts';
 
 /** The application lock resource every BYOS migration runner takes (per database). */
 export const MSSQL_MIGRATION_LOCK = 'byos:migrate';
@@ -14,6 +14,18 @@ function errorNumber(error: unknown): number | undefined {
   const candidates = [e?.number, e?.originalError?.number, e?.originalError?.info?.number, (e?.cause as { number?: unknown } | undefined)?.number];
   return candidates.find((n): n is number => typeof n === 'number');
 }
+
+/**
+ * T-SQL: "name", [name] (]] inside stands for ]), 'string'; block comments nest; statements need no `;`, so the
+ * transaction statements (BEGIN TRAN, COMMIT, ROLLBACK, SAVE TRAN; COMMIT and ROLLBACK are reserved words) are looked
+ * for at every word, outside procedure, function and trigger bodies, batch by batch (GO lines).
+ */
+export const MSSQL_RAW_SQL: RawSqlSyntax = {
+  lexicon: { dollarQuotes: false, escapeStrings: false, nestedComments: true, bracketNames: 'doubled', backtickNames: false, lineCommentEndsAtCr: false },
+  transactionStatements: ['begin tran', 'begin transaction', 'begin distributed', 'commit', 'rollback', 'save tran', 'save transaction'],
+  statementsNeedNoSemicolon: true,
+  batchSeparator: GO_LINE,
+};
 
 export const mssqlMigrations: MigrationDialect = {
   compile: compileMssql,
@@ -55,4 +67,5 @@ export const mssqlMigrations: MigrationDialect = {
 
   /** A name is a sysname: at most 128 characters. */
   identifierProblem: (name: string) => ([...name].length > 128 ? `is ${[...name].length} characters long; SQL Server names hold at most 128` : null),
+  rawSql: MSSQL_RAW_SQL,
 };

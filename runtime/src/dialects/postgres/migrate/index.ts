@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { MigrationDialect } from '../../migration-dialect.ts';
+import type { MigrationDialect, RawSqlSyntax } from '../../migration-dialect.ts';
 import { postgresIdentifierProblem } from './identifiers.ts';
 import { compilePostgres } from './compile.ts';
 
@@ -11,6 +11,18 @@ export const POSTGRES_MIGRATION_LOCK_KEY = '4242075301820653817';
 
 /** SQLSTATE lock_not_available: what `lock_timeout` raises. */
 const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Postgres's lexer (scan.l): dollar-quoted bodies, E'' strings with backslash escapes, nesting block comments, `--`
+ * comments ended by CR or LF, no [name] or `name` quoting. The transaction statements are those that start, end or
+ * mark a transaction block (TransactionStmt) and VACUUM, which refuses to run inside one.
+ */
+export const POSTGRES_RAW_SQL: RawSqlSyntax = {
+  lexicon: { dollarQuotes: true, escapeStrings: true, nestedComments: true, bracketNames: 'none', backtickNames: false, lineCommentEndsAtCr: true },
+  transactionStatements: ['begin', 'start transaction', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'prepare transaction', 'vacuum'],
+  statementsNeedNoSemicolon: false,
+  batchSeparator: null,
+};
 
 export const postgresMigrations: MigrationDialect = {
   compile: compilePostgres,
@@ -45,4 +57,5 @@ export const postgresMigrations: MigrationDialect = {
   },
 
   identifierProblem: postgresIdentifierProblem,
+  rawSql: POSTGRES_RAW_SQL,
 };

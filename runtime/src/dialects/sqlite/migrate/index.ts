@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
-import type { MigrationDialect } from '../../migration-dialect.ts';
+import type { MigrationDialect, RawSqlSyntax } from '../../migration-dialect.ts';
 import { compileSqlite } from './compile.ts';
 
 /** How long a runner waits for another one's migration lock before giving up. */
@@ -45,6 +45,17 @@ async function holdLockFile<T>(db: Kysely<any>, work: () => Promise<T>, waitMs: 
   }
 }
 
+/**
+ * SQLite's tokenizer: "name", [name] (to the first ]), `name`, 'string'; block comments do not nest; `--` ends at
+ * LF. BEGIN, COMMIT/END, ROLLBACK, SAVEPOINT and RELEASE control the transaction; VACUUM cannot run inside one.
+ */
+export const SQLITE_RAW_SQL: RawSqlSyntax = {
+  lexicon: { dollarQuotes: false, escapeStrings: false, nestedComments: false, bracketNames: 'plain', backtickNames: true, lineCommentEndsAtCr: false },
+  transactionStatements: ['begin', 'commit', 'end', 'rollback', 'savepoint', 'release', 'vacuum'],
+  statementsNeedNoSemicolon: false,
+  batchSeparator: null,
+};
+
 /** Creates the SQLite MigrationDialect; `lockWaitMs` bounds the wait for another runner's lock. */
 export function sqliteMigrationDialect(lockWaitMs: number = SQLITE_MIGRATION_LOCK_WAIT_MS): MigrationDialect {
   return {
@@ -79,6 +90,7 @@ export function sqliteMigrationDialect(lockWaitMs: number = SQLITE_MIGRATION_LOC
 
     // SQLite names have no length limit.
     identifierProblem: () => null,
+    rawSql: SQLITE_RAW_SQL,
   };
 }
 

@@ -16,9 +16,11 @@ import { requireConcurrentIndexDeletion } from './require-concurrent-index-delet
 import { requireEnumValueOrdering } from './require-enum-value-ordering.ts';
 import { requireLockTimeout } from './require-lock-timeout.ts';
 import { tableRebuild } from './table-rebuild.ts';
+import { transactionControlInMigration } from './transaction-control-in-migration.ts';
 
 /** Every rule, in the order findings are reported. Add a rule: one file here, one line in this list. */
 export const RULES: readonly LintRule[] = [
+  transactionControlInMigration,
   banDropTable,
   banDropColumn,
   renamingTable,
