@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp } from '../../runtime/src/index.ts';
+import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '../../runtime/src/index.ts';
 import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '../../runtime/src/migrate/index.ts';
 import { lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
-import { opsFromSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
 /** The `migrate` command (registered by migrate.ts, created here if that has not run), with `new` and `lint`. */
@@ -62,14 +62,16 @@ interface DialectPreview {
 }
 
 async function migrateNew(sentence: string, flags: { dir: string; dialect?: DialectName; dryRun?: boolean }, out: Output): Promise<number> {
+  const existing = existsSync(flags.dir) ? await loadMigrations(flags.dir) : [];
   let ops: MigrationOp[];
+  let notes: string[];
   try {
-    ops = opsFromSentence(sentence);
+    // Names are resolved against the schema the folder's migrations build (`index email` → the table with email).
+    ({ ops, notes } = readSentence(sentence, { schema: await folderSchema(existing) }));
   } catch (error) {
     if (error instanceof SentenceError) throw new UsageError(error.message);
     throw error;
   }
-  const existing = existsSync(flags.dir) ? await loadMigrations(flags.dir) : [];
   const id = nextId(existing);
   const name = slug(sentence);
   const previews: DialectPreview[] = [];
@@ -84,10 +86,11 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   }
   let file: string | null = null;
   if (!flags.dryRun) file = await writeMigration(flags.dir, `${id}_${name}.ts`, sentence, ops);
-  out.result({ sentence, id, name, ops, dialects: previews, file });
+  out.result({ sentence, id, name, ops, notes, dialects: previews, file });
   if (!out.json) {
     out.info(`ops (${ops.length}):`);
     for (const op of ops) out.info(`  ${describeOp(op)}`);
+    for (const note of notes) out.info(`  note: ${note}`);
     for (const p of previews) {
       out.info('');
       out.info(`${p.dialect}:`);
@@ -107,6 +110,19 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   }
   for (const p of previews) if (!p.plan) out.warn(`byos: ${p.dialect}: ${p.error}`);
   return EXIT_OK;
+}
+
+/**
+ * The schema the folder's migrations imply (read as Postgres would build it), or null when the folder has none or
+ * its migrations do not apply (the sentence is then read without it, and the plan below says what is wrong).
+ */
+async function folderSchema(existing: Migration[]): Promise<SchemaModel | null> {
+  if (!existing.length) return null;
+  try {
+    return impliedModel(await migrationContext({ dialect: 'postgres' }), existing);
+  } catch {
+    return null;
+  }
 }
 
 async function migrateLint(flags: { dir?: string; sql?: string; dialect?: DialectName }, out: Output): Promise<number> {

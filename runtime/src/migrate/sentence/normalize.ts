@@ -1,0 +1,117 @@
+import { bare, isKeyword, type SentenceToken, synthetic } from './tokens.ts';
+import { readType } from './types.ts';
+
+/**
+ * The many ways people say the same thing, rewritten to the one word the forms use, before any form is matched:
+ * verbs (`get rid of`, `remove`, `erase` → drop), how a column is required or optional (`not null`, `cannot be
+ * empty`, `no longer required`…), articles and politeness. Only bare words are rewritten: a quoted name stays
+ * what it spells. Each entry is phrase → replacement (empty: the phrase is dropped); the longest phrase wins.
+ */
+const PHRASES: [string, string][] = [
+  // verbs
+  ['get rid of|do away with|remove|delete|erase|eliminate|discard|destroy|take out|take away|purge', 'drop'],
+  ['modify|update|alter|switch|turn|transform|adjust|convert|cast', 'change'],
+  ['set up|build|define|establish|introduce|declare', 'create'],
+  ['include|append', 'add'],
+  ['does not need|do not need|does not require|do not require|does not use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
+  ['give a new name to|change name of|change the name of', 'rename'],
+  // required / optional
+  [
+    'not null|non null|non-null|not nullable|non nullable|non-nullable|mandatory|compulsory|obligatory|not optional|non-optional|never null|never be null|' +
+      'can not be null|can not be empty|can not be blank|cannot be null|cannot be empty|cannot be blank|may not be null|must not be null|should not be null|must not be empty|should not be empty|shall not be null|' +
+      'must never be null|must have value|must always have value|must be filled in|must be present|must be set|no longer optional|no longer nullable|' +
+      'no nulls|not blank|not empty|non-empty|non empty|not be null|be not null',
+    'required',
+  ],
+  [
+    'not required|no longer required|not mandatory|no longer mandatory|can be null|may be null|can be empty|may be empty|can be blank|can be missing|' +
+      'is allowed to be null|allowed to be null|nulls allowed|null allowed|nulls are allowed|be null|be nullable|nullable',
+    'optional',
+  ],
+  // defaults
+  ['default value of|default value|default of|defaults to|default to|defaulting to|defaults|default value to', 'default'],
+  // keys and references
+  ['fk|foreign-key|foreign keys', 'foreign key'],
+  ['pk|primary-key', 'primary key'],
+  ['refers to|refer to|referring to|points to|point to|pointing to|linked to|links to|belongs to|belong to|references|reference|referencing|that references|which references', 'references'],
+  ['indexes|indices', 'index'],
+  ['composite|compound|multi-column|multicolumn|btree|b-tree|regular|normal|simple|non-unique|plain|secondary|database', ''],
+  // nouns
+  ['field|attribute|col|property', 'column'],
+  ['fields|attributes|cols|properties', 'columns'],
+  ['enumeration|enumerated type|enum type', 'enum'],
+  ['constraint check|check constraint', 'check'],
+  ['unique constraint|uniqueness constraint|constraint unique', 'unique constraint'],
+  // articles, politeness, SQL's guards
+  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on', ''],
+];
+
+/** Said before the request itself: `can you`, `I'd like to`, `let's`, `we need to`. */
+const OPENERS = [
+  'i want to|i would like to|i like to|i need to|we need to|we want to|we should|you should|i want you to|could you|can you|would you|will you|' +
+    'go ahead and|let \'s|let us|lets|now|ok|okay|next|then|and|time to|i think we should|it is time to|need to|want to|we must|we have to|have to',
+];
+
+interface Rule {
+  words: string[];
+  to: string[];
+}
+
+const compile = (entries: [string, string][]): Rule[] =>
+  entries
+    .flatMap(([phrases, to]) => phrases.split('|').map((p) => ({ words: p.split(' '), to: to ? to.split(' ') : [] })))
+    .sort((a, b) => b.words.length - a.words.length);
+
+/** Said instead of a verb, at the start: `I need a reviews table …`, `new enum …`, `there should be an index …`. */
+const WANTS = compile([['i need|we need|i want|we want|i would like|we would like|there should be|there needs to be|we will need|i will need|let us have|give me|new', 'create']]);
+
+const RULES = compile(PHRASES);
+const OPENER_RULES = compile(OPENERS.map((o) => [o, ''] as [string, string]));
+
+const matchesAt = (tokens: SentenceToken[], at: number, words: string[]) => words.every((w, k) => isKeyword(tokens[at + k], w));
+
+/** The sentence's tokens with its phrases rewritten (see PHRASES). */
+export function normalizeTokens(input: SentenceToken[]): SentenceToken[] {
+  let tokens = input;
+  // Openers, as many as there are: "ok, now can you please …".
+  for (let changed = true; changed; ) {
+    changed = false;
+    while (isKeyword(tokens[0], ',') || bare(tokens[0]) === 'please') {
+      tokens = tokens.slice(1);
+      changed = true;
+    }
+    const rule = OPENER_RULES.find((r) => matchesAt(tokens, 0, r.words) && tokens.length > r.words.length);
+    if (rule) {
+      tokens = tokens.slice(rule.words.length);
+      changed = true;
+    }
+  }
+  const want = WANTS.find((r) => matchesAt(tokens, 0, r.words) && !isKeyword(tokens[r.words.length], 'to'));
+  if (want) tokens = [synthetic('create', tokens[0]!), ...tokens.slice(want.words.length)];
+  const out: SentenceToken[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i]!;
+    // `(a int, b int)`: a column called a, not an article.
+    if ((bare(t) === 'a' || bare(t) === 'an') && (isKeyword(tokens[i - 1], '(') || isKeyword(tokens[i - 1], ',')) && readType(tokens, i + 1)) {
+      out.push(t);
+      i++;
+      continue;
+    }
+    // `new` before what is being made (`a new column`), not as a value (`'new'` is quoted, `new uuid` a value).
+    if (bare(t) === 'new' && tokens[i + 1] && tokens[i + 1]!.type === 'word' && bare(tokens[i + 1]) !== 'uuid') {
+      i++;
+      continue;
+    }
+    const rule = t.type === 'word' ? RULES.find((r) => matchesAt(tokens, i, r.words)) : undefined;
+    if (!rule) {
+      out.push(t);
+      i++;
+      continue;
+    }
+    for (const w of rule.to) out.push(synthetic(w, t));
+    i += rule.words.length;
+  }
+  // Trailing politeness: "…, please", "… thanks".
+  while (out.length && (isKeyword(out[out.length - 1], ',') || isKeyword(out[out.length - 1], '!'))) out.pop();
+  return out;
+}

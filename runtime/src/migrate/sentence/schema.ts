@@ -1,0 +1,158 @@
+import type { NeutralType, SchemaModel } from '../../contracts/schema-model.ts';
+import { SentenceError } from './tokens.ts';
+
+/** What the builder knows of the folder's schema: enough to tell which table a column or an index belongs to. */
+export interface SentenceSchema {
+  tables: SchemaTable[];
+  enums: string[];
+}
+
+export interface SchemaTable {
+  name: string;
+  columns: string[];
+  primaryKey?: string[];
+  indexes: { name: string; columns: string[] }[];
+  foreignKeys: { name: string; columns: string[]; references: string }[];
+  uniques: { name: string; columns: string[] }[];
+  checks: string[];
+}
+
+/** The schema the folder's migrations imply, reduced to names. */
+export function sentenceSchema(model: SchemaModel): SentenceSchema {
+  return {
+    tables: model.tables.map((t) => ({
+      name: t.name,
+      columns: t.columns.map((c) => c.name),
+      ...(t.primaryKey ? { primaryKey: t.primaryKey.columns } : {}),
+      indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns })),
+      foreignKeys: t.foreignKeys.flatMap((f) => (f.name ? [{ name: f.name, columns: f.columns, references: f.referencedTable }] : [])),
+      uniques: t.uniques.flatMap((u) => (u.name ? [{ name: u.name, columns: u.columns }] : [])),
+      checks: t.checks.flatMap((c) => (c.name ? [c.name] : [])),
+    })),
+    enums: model.enums.map((e) => e.name),
+  };
+}
+
+/** A name as people vary it: case, spaces, hyphens, underscores and camelCase aside (`unit price` is `unit_price`). */
+export const compact = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** `customer` for `customers`, `categories` for `category`: a table named in the singular or the plural. */
+function numberVariants(key: string): string[] {
+  const out = [`${key}s`, `${key}es`, key.replace(/y$/, 'ies'), key.replace(/ies$/, 'y'), key.replace(/es$/, ''), key.replace(/s$/, '')];
+  return out.filter((v) => v !== key && v.length > 0);
+}
+
+/** The table `written` names: exactly, then written differently, then in the other number. */
+export function findTable(schema: SentenceSchema | null, written: string): SchemaTable | undefined {
+  if (!schema) return undefined;
+  const exact = schema.tables.find((t) => t.name === written);
+  if (exact) return exact;
+  const key = compact(written);
+  return schema.tables.find((t) => compact(t.name) === key) ?? schema.tables.find((t) => numberVariants(key).includes(compact(t.name)));
+}
+
+export function findColumn(table: SchemaTable | undefined, written: string): string | undefined {
+  if (!table) return undefined;
+  return table.columns.find((c) => c === written) ?? table.columns.find((c) => compact(c) === compact(written));
+}
+
+export type Expect = 'exists' | 'new' | 'any';
+
+/**
+ * Resolves the names of one reading of a sentence against the schema, and keeps count of what did not fit (a table
+ * said to exist that does not, a column added that is there already). Of several readings, the one that fits the
+ * schema best wins. Without a schema names are taken as written.
+ */
+export class Resolver {
+  misfits = 0;
+  /** What the builder chose for the user (a guessed type), said back to them. */
+  readonly notes: string[] = [];
+  readonly schema: SentenceSchema | null;
+  /** The table a sentence is about when it names it once up front (`alter table orders …`, `in orders, …`). */
+  readonly contextTable?: string;
+  constructor(schema: SentenceSchema | null, contextTable?: string) {
+    this.schema = schema;
+    this.contextTable = contextTable;
+  }
+
+  table(written: string | undefined, expect: Expect = 'exists'): string {
+    if (written === undefined) {
+      if (this.contextTable) return this.table(this.contextTable, expect);
+      throw new SentenceError('say which table, as in "… to customers" or customers.email');
+    }
+    if (!this.schema) return written;
+    const found = findTable(this.schema, written);
+    if (expect === 'exists' && !found) this.misfits++;
+    if (expect === 'new' && found) this.misfits++;
+    // A new table is created as written; an existing one is the schema's, however it was spelled.
+    return expect === 'new' ? written : (found?.name ?? written);
+  }
+
+  /** A column, with its table given, implied by the sentence, or the one table of the schema that has it. */
+  column(ref: { table?: string; column: string }, expect: Expect = 'exists'): { table: string; column: string } {
+    const { table, columns } = this.columns(ref.table, [ref.column], expect);
+    return { table, column: columns[0]! };
+  }
+
+  /** Columns of one table; without a table given, the table is the sentence's, or the one that has them all. */
+  columns(written: string | undefined, columns: string[], expect: Expect = 'exists'): { table: string; columns: string[] } {
+    const table = written !== undefined || this.contextTable ? this.table(written ?? this.contextTable) : this.owner(columns);
+    const found = findTable(this.schema, table);
+    const resolved = columns.map((c) => {
+      const col = findColumn(found, c);
+      if (this.schema && expect === 'exists' && !col) this.misfits++;
+      if (this.schema && expect === 'new' && col) this.misfits++;
+      return expect === 'new' ? c : (col ?? c);
+    });
+    return { table, columns: resolved };
+  }
+
+  /** The one table of the schema with all these columns; several or none is an error naming them. */
+  private owner(columns: string[]): string {
+    const said = columns.join(', ');
+    if (!this.schema) throw new SentenceError(`say which table ${said} ${columns.length > 1 ? 'are' : 'is'} in, as in <table>.${columns[0]}`);
+    const owners = this.schema.tables.filter((t) => columns.every((c) => findColumn(t, c)));
+    if (owners.length === 1) return owners[0]!.name;
+    if (owners.length > 1) {
+      throw new AmbiguousName(`${said} could be in ${owners.map((t) => t.name).join(' or ')}: say which, as in ${owners.map((t) => `${t.name}.${columns[0]}`).join(' or ')}`);
+    }
+    throw new SentenceError(`no table in the folder's schema has ${columns.length > 1 ? 'columns' : 'a column'} ${said}: say which table, as in <table>.${columns[0]}`);
+  }
+
+  /** The table a named index or constraint is on, from the schema (or the sentence's table). */
+  ownerOf(name: string, kind: 'indexes' | 'foreignKeys' | 'uniques' | 'checks'): string | undefined {
+    if (this.contextTable) return this.table(this.contextTable);
+    const has = (t: SchemaTable) => (kind === 'checks' ? t.checks.includes(name) : t[kind].some((c) => c.name === name));
+    return this.schema?.tables.find(has)?.name;
+  }
+
+  /** The name a constraint on these columns has in the schema, if it has one. */
+  constraintOn(table: string, columns: string[], kind: 'indexes' | 'foreignKeys' | 'uniques'): string | undefined {
+    const t = findTable(this.schema, table);
+    return t?.[kind].find((c) => c.columns.join() === columns.join())?.name;
+  }
+
+  /** A type the sentence did not give, from the column's name; said back to the user. */
+  guessType(column: string): NeutralType {
+    const type = guessedType(column);
+    this.misfits += 0.1;
+    this.notes.push(`guessed type ${type.kind}${type.precision ? `(${type.precision},${type.scale})` : ''} for ${column}: give it as "${column} (type)" to choose another`);
+    return type;
+  }
+}
+
+/** Ambiguity is the most useful thing to tell: it wins over other reasons a sentence was not understood. */
+export class AmbiguousName extends SentenceError {}
+
+function guessedType(column: string): NeutralType {
+  const n = column.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  if (/(^|_)(id|fk|ref)$/.test(n)) return { kind: 'integer' };
+  if (/^(is|has|can|should|allow|allows)_|^(active|enabled|disabled|verified|archived|deleted|visible|published|paid|confirmed)$/.test(n)) return { kind: 'boolean' };
+  if (/(_at|_time|timestamp)$|^(created|updated|deleted|modified)/.test(n)) return { kind: 'timestamp' };
+  if (/(_on|date|birthday|dob)$/.test(n)) return { kind: 'date' };
+  if (/(price|amount|total|cost|balance|fee|discount|tax|salary|rate)/.test(n)) return { kind: 'decimal', precision: 10, scale: 2 };
+  if (/(count|quantity|qty|age|position|rank|stock|year|level|score|rating|number|num)$/.test(n)) return { kind: 'integer' };
+  if (/(uuid|guid)$/.test(n)) return { kind: 'uuid' };
+  if (/(json|payload|metadata|settings|config|attributes)$/.test(n)) return { kind: 'json' };
+  return { kind: 'text' };
+}
