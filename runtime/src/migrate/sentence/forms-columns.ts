@@ -21,7 +21,7 @@ export const COLUMN_FORMS: SentenceForm[] = [
       `add|create|put [column|columns] {phrases:phrases} ${TO_TABLE} {post:tail}`,
       'add|create|put to|into|on [table] {table:name} [table] [column|columns] {phrases:phrases}',
       'add|create [column|columns] {phrases:phrases}',
-      `give {table:ktable} [table] [column|columns] {phrases:phrases}`,
+      `give {table:name} [table] [column|columns] {phrases:phrases}`,
       `{table:ktable} [table] ${BE} needs|need|gets|get|requires|require|having|have|has [column|columns] {phrases:phrases}`,
       `{table:ktable} [table] should|must|will|shall|can|to get|have|has|store|keep|record|track [column|columns] {phrases:phrases}`,
     ],

@@ -100,7 +100,7 @@ export const KEY_FORMS: SentenceForm[] = [
   },
   {
     id: 'add-foreign-key',
-    example: 'orders.customer_id references customers (or customers.id)',
+    example: 'orders.customer_id references customers (or: add a foreign key from orders.customer_id to customers.id)',
     patterns: [
       `[column] {ref:col} [should|must|will|shall|is|to] [be|now] references {target:target} ${ACTIONS}`,
       `add|create foreign key [${NAMED}] [from|on|for|to] [column] {ref:col} references|to|pointing|towards {target:target} ${ACTIONS}`,
@@ -110,7 +110,7 @@ export const KEY_FORMS: SentenceForm[] = [
       `[column] {ref:col} [should|must|will|shall] [be] is|be foreign key [to|references|for|on] {target:target} ${ACTIONS}`,
       `link|connect|relate|tie|join [column] {ref:col} to|with {target:target} ${ACTIONS}`,
       `{table:ktable} [table] references {target:target} ${ACTIONS}`,
-      `link|connect|relate|tie|join {table:ktable} [table] to|with {target:target} via|through|using|on|by [column] {via:name} ${ACTIONS}`,
+      `link|connect|relate|tie|join {table:ktable} [table] to|with {target:target} [via|through|using|on|by [column] {via:name}] ${ACTIONS}`,
       `{table:ktable} [table] references {target:target} via|through|using|on|by [column] {via:name} ${ACTIONS}`,
       `add foreign key [from|on|to] {table:ktable} [table] to|references {target:target} ${ACTIONS}`,
     ],

@@ -6,7 +6,7 @@ import { FORMS } from './forms.ts';
 import { COMPARISONS } from './forms-types.ts';
 import { levenshtein, type NearMiss, Pattern, type ReadContext, type SlotReader } from './match.ts';
 import { normalizeTokens } from './normalize.ts';
-import { AmbiguousName, findTable, Resolver, type SentenceSchema, sentenceSchema } from './schema.ts';
+import { AmbiguousName, compact, findTable, Resolver, type SentenceSchema, sentenceSchema } from './schema.ts';
 import { asList, readActions, readCol, readColSet, readExpression, readKnownTable, readNameList, readNames, readTarget, readTyped, readValues, readValueSlot } from './slots.ts';
 import { bare, isKeyword, SentenceError, type SentenceToken, tokenizeSentence } from './tokens.ts';
 
@@ -54,6 +54,8 @@ const SLOTS: Record<string, SlotReader> = {
 };
 
 const COMPILED = FORMS.map((form) => ({ form, patterns: form.patterns.map((p) => new Pattern(p)) }));
+/** Words the forms use: never taken for a typo of another (`require` is not `required`). */
+const VOCABULARY = new Set(COMPILED.flatMap((c) => c.patterns.flatMap((p) => p.keywords)));
 
 export interface SentenceOptions {
   /** The schema the folder's migrations imply: resolves `index email` to the one table with an email column. */
@@ -80,20 +82,27 @@ interface Failure {
  */
 export function readSentence(sentence: string, options: SentenceOptions = {}): SentenceResult {
   const schema = options.schema ? ('defaultSchema' in options.schema ? sentenceSchema(options.schema) : options.schema) : null;
-  const tokens = normalizeTokens(tokenizeSentence(sentence));
+  const corrections: string[] = [];
+  const tokens = normalizeTokens(tokenizeSentence(sentence), (w) => VOCABULARY.has(w) || knownName(schema, w), corrections);
   if (tokens.length === 0) throw new SentenceError('the sentence is empty', FORMS.slice(0, 4).map((f) => f.example));
-  const ctx: ReadContext = { schema, text: sentence };
+  const ctx: ReadContext = { schema, text: sentence, fails: [] };
   const whole = readClause(tokens, ctx);
-  if ('ops' in whole) return whole;
+  if ('ops' in whole) return { ops: whole.ops, notes: [...corrections, ...whole.notes] };
   for (const split of [withTableUpFront(tokens, ctx), chained(tokens)]) {
     const done = split && readClauses(split.clauses, ctx, split.table);
-    if (done) return done;
+    if (done) return { ops: done.ops, notes: [...corrections, ...done.notes] };
   }
   const suggestions = closestForms(tokens.filter((t) => t.type === 'word').map((t) => t.text.toLowerCase()));
   if (whole.error) throw new SentenceError(whole.error.message, suggestions);
-  const furthest = whole.misses.sort((a, b) => b.pos - a.pos)[0];
+  const furthest = [...whole.misses, ...ctx.fails].sort((a, b) => b.pos - a.pos)[0];
   const why = furthest && furthest.pos >= 1 ? `: ${furthest.reason}` : '';
   throw new SentenceError(`could not understand "${sentence.trim()}"${why}`, suggestions);
+}
+
+/** A table, column or enum of the schema (a word spelled like one is not a typo). */
+function knownName(schema: SentenceSchema | null, word: string): boolean {
+  const key = compact(word);
+  return !!schema && (schema.tables.some((t) => compact(t.name) === key || t.columns.some((c) => compact(c) === key)) || schema.enums.some((e) => compact(e) === key));
 }
 
 export function opsFromSentence(sentence: string, options: SentenceOptions = {}): MigrationOp[] {
@@ -220,6 +229,8 @@ function splitAt(tokens: SentenceToken[], at: (t: SentenceToken, next: SentenceT
   return out.filter((c) => c.length);
 }
 
+const STOP = new Set(['a', 'an', 'the', 'to', 'on', 'in', 'of', 'from', 'for', 'with', 'and', 'or', 'is', 'be']);
+
 /** Forms ranked by the words they share with the sentence, and by how close its first word is to theirs. */
 function closestForms(words: string[], count = 3): string[] {
   const said = new Set(words);
@@ -233,7 +244,10 @@ function closestForms(words: string[], count = 3): string[] {
         return shared / Math.sqrt(keys.size || 1) + (opener ? 1 : 0);
       }),
     );
-    return { example: form.example, best };
+    // And the words it shares with the form's example: `ad colmn email (text) to customers` is the add-column one.
+    const example = new Set(form.example.toLowerCase().match(/[a-z_]+/g) ?? []);
+    const overlap = [...said].filter((w) => example.has(w) && !STOP.has(w)).length / Math.sqrt(example.size || 1);
+    return { example: form.example, best: best + overlap };
   });
   const ranked = scored.filter((s) => s.best > 0).sort((a, b) => b.best - a.best);
   return [...new Set((ranked.length ? ranked : scored).map((s) => s.example))].slice(0, count);

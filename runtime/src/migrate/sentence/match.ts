@@ -18,6 +18,8 @@ export interface ReadContext {
   schema: SentenceSchema | null;
   /** The sentence as written, for what is taken verbatim (a check's expression). */
   text: string;
+  /** Why a slot deep inside another could not read (an unknown type), for the error message. */
+  fails: NearMiss[];
 }
 
 export type SlotReader = (tokens: SentenceToken[], pos: number, ctx: ReadContext) => SlotResult;
@@ -99,17 +101,15 @@ export class Pattern {
   }
 }
 
-/** Edit distance, for typos in the first word (`creat`, `renmae`). */
+/** Edit distance counting a swap of two neighbours as one edit (`renmae`, `tabel`), for typos. */
 export function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }

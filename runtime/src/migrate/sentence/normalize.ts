@@ -1,4 +1,5 @@
 import { bare, isKeyword, type SentenceToken, synthetic } from './tokens.ts';
+import { levenshtein } from './match.ts';
 import { readType } from './types.ts';
 
 /**
@@ -70,9 +71,26 @@ const OPENER_RULES = compile(OPENERS.map((o) => [o, ''] as [string, string]));
 
 const matchesAt = (tokens: SentenceToken[], at: number, words: string[]) => words.every((w, k) => isKeyword(tokens[at + k], w));
 
-/** The sentence's tokens with its phrases rewritten (see PHRASES). */
-export function normalizeTokens(input: SentenceToken[]): SentenceToken[] {
-  let tokens = input;
+/** Structure words a typo is corrected to (`creat tabel`, `colum`, `uniqe`): long enough that one slip is a slip. */
+const KEYWORDS = ['create', 'table', 'column', 'columns', 'index', 'unique', 'default', 'rename', 'references', 'required', 'optional', 'constraint', 'foreign', 'primary', 'remove', 'delete', 'change', 'nullable', 'integer', 'boolean', 'varchar', 'timestamp', 'decimal'];
+
+/**
+ * A bare word one slip away from a structure word, unless it is a name the schema knows; the corrections are
+ * said back to the user.
+ */
+function correctTypo(t: SentenceToken, isName: (word: string) => boolean, notes: string[]): SentenceToken {
+  const w = bare(t);
+  if (w.length < 5 || KEYWORDS.includes(w) || isName(w) || RULES.some((r) => r.words.length === 1 && r.words[0] === w)) return t;
+  // A letter wrong, missing or swapped; not one more (`preferences` is a word, not `references` mistyped).
+  const near = KEYWORDS.find((k) => (k.length === w.length || k.length === w.length + 1) && levenshtein(k, w) === 1);
+  if (!near) return t;
+  notes.push(`read "${t.text}" as "${near}"`);
+  return synthetic(near, t);
+}
+
+/** The sentence's tokens with its typos corrected and its phrases rewritten (see PHRASES). */
+export function normalizeTokens(input: SentenceToken[], isName: (word: string) => boolean = () => false, notes: string[] = []): SentenceToken[] {
+  let tokens = input.map((t) => correctTypo(t, isName, notes));
   // Openers, as many as there are: "ok, now can you please …".
   for (let changed = true; changed; ) {
     changed = false;

@@ -1,4 +1,5 @@
 import type { NeutralType, SchemaModel } from '../../contracts/schema-model.ts';
+import { levenshtein } from './match.ts';
 import { SentenceError } from './tokens.ts';
 
 /** What the builder knows of the folder's schema: enough to tell which table a column or an index belongs to. */
@@ -48,12 +49,23 @@ export function findTable(schema: SentenceSchema | null, written: string): Schem
   const exact = schema.tables.find((t) => t.name === written);
   if (exact) return exact;
   const key = compact(written);
-  return schema.tables.find((t) => compact(t.name) === key) ?? schema.tables.find((t) => numberVariants(key).includes(compact(t.name)));
+  return schema.tables.find((t) => compact(t.name) === key) ?? schema.tables.find((t) => numberVariants(key).includes(compact(t.name))) ?? misspelt(schema.tables, written, (t) => t.name);
 }
 
 export function findColumn(table: SchemaTable | undefined, written: string): string | undefined {
   if (!table) return undefined;
-  return table.columns.find((c) => c === written) ?? table.columns.find((c) => compact(c) === compact(written));
+  return table.columns.find((c) => c === written) ?? table.columns.find((c) => compact(c) === compact(written)) ?? misspelt(table.columns, written, (c) => c);
+}
+
+/** The one name a letter away from `written` (wrong, missing or swapped: `custmers`, `emial`), for names of five letters or more. */
+function misspelt<T>(items: T[], written: string, name: (item: T) => string): T | undefined {
+  const key = compact(written);
+  if (key.length < 5) return undefined;
+  const near = items.filter((i) => {
+    const k = compact(name(i));
+    return k.length >= key.length && k.length <= key.length + 1 && levenshtein(k, key) === 1;
+  });
+  return near.length === 1 ? near[0] : undefined;
 }
 
 export type Expect = 'exists' | 'new' | 'any';

@@ -146,6 +146,8 @@ export const readColSet: SlotReader = (tokens, pos, ctx) => {
   for (const t of asList(readNames(tokens, t0, ctx))) {
     let i = t.end;
     if (isKeyword(tokens[i], 'table')) i++;
+    // `on table orders placed, day`: the word table says which name is the table.
+    if (i > t.end || t0 > pos) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
     if (isKeyword(tokens[i], '(')) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
     if (['on', 'by', 'using', 'for', 'over'].some((w) => isKeyword(tokens[i], w))) {
       let j = i + 1;
@@ -169,7 +171,7 @@ export const readTarget: SlotReader = (tokens, pos, ctx) => {
 };
 
 /** A type, bare or in parentheses, or after `as`, `of type`, `type`, `:`. Its value is the TypeReading. */
-export const readTyped: SlotReader = (tokens, pos) => {
+export const readTyped: SlotReader = (tokens, pos, ctx) => {
   let i = pos;
   if (isKeyword(tokens[i], 'as') || isKeyword(tokens[i], ':')) i++;
   else if ((isKeyword(tokens[i], 'of') || isKeyword(tokens[i], 'with')) && (isKeyword(tokens[i + 1], 'type') || isKeyword(tokens[i + 1], 'data'))) i += 2;
@@ -179,7 +181,7 @@ export const readTyped: SlotReader = (tokens, pos) => {
     const inner = readType(tokens, i + 1);
     if (inner && isKeyword(tokens[inner.end], ')')) return reading(inner, inner.end + 1);
     const word = tokens[i + 1];
-    if (word && word.type === 'word' && isKeyword(tokens[i + 2], ')')) return { fail: `unknown type "${word.text}" (types: ${TYPE_HELP})` };
+    if (word && word.type === 'word' && isKeyword(tokens[i + 2], ')')) ctx.fails.push({ pos: i + 1, reason: `unknown type "${word.text}" (types: ${TYPE_HELP})` });
     return null;
   }
   const t = readType(tokens, i);
