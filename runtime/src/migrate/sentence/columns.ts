@@ -29,7 +29,7 @@ export interface ColumnPhrase {
 }
 
 /** Words that only join a modifier to what came before: `, and`, `with`, `that is`, `make it`. */
-const JOINERS = [[','], ['and'], ['with'], ['as'], ['that', 'is'], ['which', 'is'], ['make', 'it'], ['making', 'it'], ['it', 'is'], ['it', 'should', 'be'], ['should', 'be'], ['must', 'be'], ['is'], ['be'], ['set', 'to'], ['and', 'make', 'it'], ['and', 'is'], ['but']];
+const JOINERS = [[','], ['and'], ['with'], ['as'], ['which'], ['that'], ['which', 'will'], ['that', 'will'], ['that', 'is'], ['which', 'is'], ['make', 'it'], ['making', 'it'], ['it', 'is'], ['it', 'should', 'be'], ['should', 'be'], ['must', 'be'], ['is'], ['be'], ['set', 'to'], ['and', 'make', 'it'], ['and', 'is'], ['but']];
 
 /** One modifier at `i`, or null. */
 function readModifier(tokens: SentenceToken[], i: number, ctx: ReadContext): { mods: Modifiers; end: number } | null {
@@ -173,6 +173,14 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
     // One modifier at a time: `id int primary key, primary key (a, b)` must be able to stop before the second.
     const mod = readJoinedModifier(tokens, i, ctx);
     if (mod) walk({ ...s, mods: { ...s.mods, ...mod.mods } }, mod.end, depth + 1);
+    // `title (varchar 100, required)`: the type and modifiers in parentheses after the name.
+    if (s.name && !s.type && isKeyword(tokens[i], '(')) {
+      const inner = readPhraseTail(tokens, i + 1, ctx) as SlotReading;
+      const tail = inner.value as { type?: TypeReading; mods: Modifiers };
+      if (inner.end > i + 1 && isKeyword(tokens[inner.end], ')')) {
+        walk({ ...s, type: tail.type, mods: { ...s.mods, ...tail.mods, ...(tail.type?.identity ? { identity: true } : {}) } }, inner.end + 1, depth + 1);
+      }
+    }
     if (!s.name) {
       const ref = asList(readCol(tokens, i, ctx)).find((r) => isKeyword(tokens[i + 1], '.') && (r.value as ColRef).table);
       if (ref) walk({ ...s, name: (ref.value as ColRef).column, table: (ref.value as ColRef).table }, ref.end, depth + 1);

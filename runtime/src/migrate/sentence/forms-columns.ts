@@ -30,7 +30,9 @@ export const COLUMN_FORMS: SentenceForm[] = [
   {
     id: 'drop-column',
     example: 'drop column fax from customers',
-    patterns: ['drop [column|columns] {cs:colset}', `{table:ktable} [table] ${BE} no longer needs|need|has|uses|requires [column|columns] {cs:colset}`],
+    patterns: [
+      'drop [column|columns] {cs:colset}',
+      '[column|columns] {cs:colset} [column|columns] can|should|must|will|may [be] go|dropped', `{table:ktable} [table] ${BE} no longer needs|need|has|uses|requires [column|columns] {cs:colset}`],
     build: (c, r) => {
       const cs = c.cs as ColSet;
       const { table, columns } = r.columns(cs.table ?? (c.table as string | undefined), cs.columns);
@@ -46,6 +48,7 @@ export const COLUMN_FORMS: SentenceForm[] = [
       `{col:col} ${BE} renamed|called to|as|into {to:name}`,
       `{col:col} ${BE} renamed|called {to:name}`,
       'change [column] {col:col} name to {to:name}',
+      'change|rename column name [of] {col:col} to|into {to:name} [in|on|of|for [table] {table:name} [table]]',
       'call [column] {col:col} {to:name} [instead]',
     ],
     build: (c, r) => {
@@ -60,6 +63,7 @@ export const COLUMN_FORMS: SentenceForm[] = [
       'change|set|make [data] type of [column] {col:col} to|into|as {type:typed}',
       'change|set [column] {col:col} [data] type to|into|as {type:typed}',
       'change [column] {col:col} [set] [data] type {type:typed}',
+      'change column {col:col} {type:typed} {mods:mods}',
       'change [column] {col:col} to|into [be] {type:typed}',
       'change [column] {col:col} [type] from {old:typed} to|into {type:typed}',
       'change [column] {col:col} [to|into] [be] {type:typed} in|on|of|for [table] {table:name}',
@@ -72,7 +76,13 @@ export const COLUMN_FORMS: SentenceForm[] = [
     ],
     build: (c, r) => {
       const { table, column } = col(c, r);
-      return [{ op: 'alterColumnType', table, column, type: (c.type as TypeReading).type }];
+      // `modify column role varchar(50) not null default 'x'` (MySQL): the type and what else it says.
+      const mods = (c.mods as Modifiers | undefined) ?? {};
+      return [
+        { op: 'alterColumnType', table, column, type: (c.type as TypeReading).type },
+        ...(mods.nullable !== undefined ? [{ op: 'setNullable' as const, table, column, nullable: mods.nullable }] : []),
+        ...(mods.default !== undefined ? [{ op: 'setDefault' as const, table, column, default: mods.default }] : []),
+      ];
     },
   },
   {
@@ -85,7 +95,7 @@ export const COLUMN_FORMS: SentenceForm[] = [
       'change [column] {col:col} set|to|make {nullable:nullness}',
       'change [column] {col:col} drop {dropped:required}',
       'drop {dropped:required} [constraint] from|on|of [column] {col:col}',
-      'add {added:required} [constraint] to|on [column] {col:col}',
+      'add|set {added:required} [constraint] to|on|for [column] {col:col}',
       '{nullable:allow} null|nulls|empty|optional [values] in|for|on|to [column] {col:col}',
       `[column] {col:col} ${BE} {nullable:allow} null|nulls|empty|optional [values]`,
       'require [value] [in|for|on] [column] {col:col}',

@@ -60,7 +60,7 @@ export const TYPE_FORMS: SentenceForm[] = [
     patterns: [
       'add [value|values|option|options] {values:values} to|into [enum] {enum:name} [enum] [{where:position} {other:name}]',
       'change enum|type {enum:name} [enum] add [value|values|option|options] {values:values} [{where:position} {other:name}]',
-      'extend [enum] {enum:name} [enum] with [value|values|option|options] {values:values} [{where:position} {other:name}]',
+      'change [enum] {enum:name} [enum] with [value|values|option|options] {values:values} [{where:position} {other:name}]',
       '{enum:name} [enum] [should|must|can|will] [also] allow|include|accept|get|have [value|values|option|options] {values:values} [{where:position} {other:name}]',
     ],
     build: (c, r) => {
@@ -84,8 +84,8 @@ export const TYPE_FORMS: SentenceForm[] = [
     patterns: [
       'add check [named|called] {name:name} on|to|for [table] {table:name} [table] [that|:|requiring|ensuring|where|so] {expr:expr}',
       'add check on|to|for [table] {table:name} [table] [that|:|requiring|ensuring|where|so] {expr:expr}',
-      'add [constraint {name:name}] check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr}',
       'add check [that|:|requiring|ensuring|where] {expr:expr} on|to|for [table] {table:name} [table]',
+      'add [constraint {name:name}] check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr}',
       'make|ensure|require|check [that] [column] {col:col} [be|is|are|always] {comparison:comparison}',
       '[column] {col:col} should|must|will|has|shall|can [to] [be|is|are|always] {comparison:comparison}',
     ],

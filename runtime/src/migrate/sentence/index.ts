@@ -143,11 +143,27 @@ function readClauses(clauses: SentenceToken[][], ctx: ReadContext, table?: strin
   for (const clause of clauses) {
     const read = readClause(last ? clause.flatMap((t) => (PRONOUNS.has(bare(t)) ? reference(last!, t) : [t])) : clause, ctx, table);
     if (!('ops' in read)) return null;
-    for (const op of read.ops) if (!ops.some((o) => JSON.stringify(o) === JSON.stringify(op))) ops.push(op);
+    for (const op of read.ops) if (!ops.some((o) => JSON.stringify(o) === JSON.stringify(op)) && !foldedIntoNewColumn(ops, op)) ops.push(op);
     notes.push(...read.notes);
     last = read.ops.map(subjectOf).filter((c) => c !== undefined).at(-1) ?? last;
   }
   return { ops, notes };
+}
+
+/**
+ * `add column stock int to products; it must not be null`: what a later clause says of a column an earlier one
+ * adds is part of that column's definition, not a change after it.
+ */
+function foldedIntoNewColumn(ops: MigrationOp[], op: MigrationOp): boolean {
+  if (op.op !== 'setNullable' && op.op !== 'setDefault' && op.op !== 'alterColumnType') return false;
+  const defs = ops.flatMap((o) => (o.op === 'addColumn' && o.table === op.table ? [o.column] : o.op === 'createTable' && o.table === op.table ? o.columns : []));
+  const def = defs.find((d) => d.name === op.column);
+  if (!def) return false;
+  if (op.op === 'setNullable') def.nullable = op.nullable;
+  else if (op.op === 'alterColumnType') def.type = op.type;
+  else if (op.default === null) delete def.default;
+  else def.default = op.default;
+  return true;
 }
 
 const PRONOUNS = new Set(['it', 'that', 'them', 'this']);
@@ -204,7 +220,7 @@ function withTableUpFront(tokens: SentenceToken[], ctx: ReadContext): { table: s
 
 /** `…; then …`, `…, and drop …`: requests one after another. */
 function chained(tokens: SentenceToken[]): { table?: string; clauses: SentenceToken[][] } | null {
-  const clauses = splitAt(tokens, (t, next) => isKeyword(t, ';') || isKeyword(t, 'then') || ((isKeyword(t, ',') || isKeyword(t, 'and')) && VERBS.has(bare(next))));
+  const clauses = splitAt(tokens, (t, next) => isKeyword(t, ';') || isKeyword(t, 'then') || ((isKeyword(t, ',') || isKeyword(t, 'and')) && (VERBS.has(bare(next)) || PRONOUNS.has(bare(next)))));
   return clauses.length > 1 ? { clauses } : null;
 }
 

@@ -11,7 +11,9 @@ import { readType } from './types.ts';
 const PHRASES: [string, string][] = [
   // verbs
   ['get rid of|do away with|remove|delete|erase|eliminate|discard|destroy|take out|take away|purge', 'drop'],
-  ['modify|update|alter|switch|turn|transform|adjust|convert|cast', 'change'],
+  ['modify|update|alter|switch|turn|transform|adjust|convert|cast|widen|narrow|enlarge|expand|shrink|resize|lengthen|shorten|extend', 'change'],
+  ['removed|deleted|erased|eliminated', 'dropped'],
+  ['datatype|data-type|column type', 'data type'],
   ['set up|build|define|establish|introduce|declare', 'create'],
   ['include|append', 'add'],
   ['does not need|do not need|does not require|do not require|does not use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
@@ -20,7 +22,8 @@ const PHRASES: [string, string][] = [
   [
     'not null|non null|non-null|not nullable|non nullable|non-nullable|mandatory|compulsory|obligatory|not optional|non-optional|never null|never be null|' +
       'can not be null|can not be empty|can not be blank|cannot be null|cannot be empty|cannot be blank|may not be null|must not be null|should not be null|must not be empty|should not be empty|shall not be null|' +
-      'must never be null|must have value|must always have value|must be filled in|must be present|must be set|no longer optional|no longer nullable|' +
+      'must never be null|must have value|must always have value|must be filled in|must always be filled in|must always be filled|must be filled|always required|must be present|must be set|no longer optional|no longer nullable|' +
+      'can no longer be null|may no longer be null|no longer be null|can no longer be empty|' +
       'no nulls|not blank|not empty|non-empty|non empty|not be null|be not null',
     'required',
   ],
@@ -44,7 +47,7 @@ const PHRASES: [string, string][] = [
   ['constraint check|check constraint', 'check'],
   ['unique constraint|uniqueness constraint|constraint unique', 'unique constraint'],
   // articles, politeness, SQL's guards
-  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on', ''],
+  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too', ''],
 ];
 
 /** Said before the request itself: `can you`, `I'd like to`, `let's`, `we need to`. */
@@ -129,7 +132,12 @@ export function normalizeTokens(input: SentenceToken[], isName: (word: string) =
     for (const w of rule.to) out.push(synthetic(w, t));
     i += rule.words.length;
   }
-  // Trailing politeness: "…, please", "… thanks".
-  while (out.length && (isKeyword(out[out.length - 1], ',') || isKeyword(out[out.length - 1], '!'))) out.pop();
+  // Trailing politeness: "…, please", "… thanks"; a closing `now` that is not a value (`is optional now`).
+  for (;;) {
+    const end = out[out.length - 1];
+    if (isKeyword(end, ',') || isKeyword(end, '!')) out.pop();
+    else if (bare(end) === 'now' && !['default', 'to', '=', 'as', 'of', 'be', 'is'].includes(bare(out[out.length - 2]) || out[out.length - 2]?.text || '')) out.pop();
+    else break;
+  }
   return out;
 }

@@ -147,7 +147,7 @@ export const readColSet: SlotReader = (tokens, pos, ctx) => {
     let i = t.end;
     if (isKeyword(tokens[i], 'table')) i++;
     // `on table orders placed, day`: the word table says which name is the table.
-    if (i > t.end || t0 > pos) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
+    if (t0 > pos) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
     if (isKeyword(tokens[i], '(')) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
     if (['on', 'by', 'using', 'for', 'over'].some((w) => isKeyword(tokens[i], w))) {
       let j = i + 1;
@@ -218,6 +218,13 @@ export function readActions(tokens: SentenceToken[], pos: number): { value: { on
     } else if (['cascade', 'cascading'].includes(bare(tokens[i])) && ['drop', 'drops', 'deletes'].includes(bare(tokens[i + 1]))) {
       value.onDelete = 'cascade';
       i += 2;
+    } else if (readAction(tokens, i) && isKeyword(tokens[readAction(tokens, i)!.end], 'on')) {
+      // `cascade on delete`: the action first.
+      const action = readAction(tokens, i)!;
+      const on = bare(tokens[action.end + 1]);
+      if (on !== 'drop' && on !== 'change') break;
+      value[on === 'drop' ? 'onDelete' : 'onUpdate'] = action.value;
+      i = action.end + 2;
     } else break;
   }
   return { value, end: i };
