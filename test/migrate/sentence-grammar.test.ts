@@ -159,6 +159,35 @@ describe("names resolved against the folder's implied schema", () => {
   });
 });
 
+describe("what the folder's schema does not have is refused, not guessed", () => {
+  it('a column or table the schema lacks, or a column it already has, is named with what there is', () => {
+    expect(refusal('drop customers.fax').message).toMatch(/customers has no column fax \(columns: id, email, name, country, created_at\)/);
+    expect(refusal('rename table invoices to bills').message).toMatch(/no table invoices \(tables: customers, order_items, orders, products, users\)/);
+    expect(refusal('add email text to users').message).toMatch(/users already has a column email/);
+    expect(refusal('create table orders with id int').message).toMatch(/table orders already exists/);
+  });
+  it('a new column without a type is only invented when the sentence calls it a column or it is named like one', () => {
+    expect(refusal('give users a raise').message).toMatch(/say what raise is: a column needs a type/);
+    expect(refusal('add a trigger to orders').message).toMatch(/say what trigger is/);
+    expectOps('add a trigger column to orders', [addColumn('orders', 'trigger', { kind: 'text' })]);
+    expectOps('add a billing_address to customers', [addColumn('customers', 'billing_address', { kind: 'text' })]);
+  });
+  it('an enum is not a table or a column', () => {
+    expect(refusal('add 1 to quantity').message).toMatch(/quantity is a column of order_items, not an enum/);
+  });
+  it('a table the sentence creates can be referred to by its own columns', () => {
+    expectOps('create table folders with id int primary key, parent_id int references folders', [
+      {
+        op: 'createTable',
+        table: 'folders',
+        columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'parent_id', type: { kind: 'integer' } }],
+        primaryKey: { columns: ['id'] },
+        foreignKeys: [{ name: 'folders_parent_id_fkey', columns: ['parent_id'], references: { table: 'folders', columns: ['id'] } }],
+      },
+    ]);
+  });
+});
+
 describe('chained requests', () => {
   it('clauses one after another; it is the column the clause before was about', () => {
     expectOps('add column phone text to customers and index it', [
@@ -167,6 +196,11 @@ describe('chained requests', () => {
     ]);
     expectOps('rename orders.status to state; then make it required', [{ op: 'renameColumn', table: 'orders', from: 'status', to: 'state' }, nullable('orders', 'state', false)]);
     expectOps('users no longer need a role, drop it', [dropColumn('users', 'role')]);
+    expectOps('the users table is obsolete, get rid of it', [{ op: 'dropTable', table: 'users' }]);
+  });
+  it('what a later clause says of a column an earlier one adds is part of its definition', () => {
+    expectOps('add column stock int to products; it must not be null', [addColumn('products', 'stock', { kind: 'integer' }, { nullable: false })]);
+    expectOps('add hidden boolean to products, then set its default to false', [addColumn('products', 'hidden', { kind: 'boolean' }, { default: { kind: 'value', value: false } })]);
   });
 });
 

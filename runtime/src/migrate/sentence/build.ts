@@ -17,7 +17,8 @@ export function createTable(written: string, body: TableBody, r: Resolver): Migr
   }
   const pk = body.primaryKey?.columns ?? body.columns.filter((p) => p.mods.primaryKey).map((p) => p.name);
   for (const name of pk) if (!seen.has(name)) throw new SentenceError(`primary key column ${name} is not a column of ${table}`);
-  const columns = body.columns.map((p) => columnDef(p, r, pk.includes(p.name)));
+  const columns = body.columns.map((p) => columnDef(p, r, pk.includes(p.name), true));
+  r.creating({ name: table, columns: columns.map((c) => c.name), primaryKey: pk, indexes: [], foreignKeys: [], uniques: [], checks: [] });
   return {
     op: 'createTable',
     table,
@@ -53,11 +54,12 @@ export function addColumn(written: string | undefined, given: ColumnPhrase, tail
   return ops;
 }
 
-export function columnDef(p: ColumnPhrase, r: Resolver, inPrimaryKey: boolean): ColumnDefInput {
+/** A column's definition; `listed`: it is one of a new table's columns (so a column, whatever its name). */
+export function columnDef(p: ColumnPhrase, r: Resolver, inPrimaryKey: boolean, listed = false): ColumnDefInput {
   const identity = p.mods.identity || p.type?.identity;
   return {
     name: p.name,
-    type: p.type?.type ?? r.guessType(p.name),
+    type: p.type?.type ?? r.guessType(p.name, listed || Object.keys(p.mods).length > 0),
     nullable: inPrimaryKey || p.mods.primaryKey || identity ? false : (p.mods.nullable ?? true),
     ...(p.mods.default ? { default: p.mods.default } : {}),
     ...(identity ? { identity: 'by-default' as const } : {}),

@@ -160,6 +160,8 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
     emit(s, i);
     if (depth > 12 || out.length > 64) return;
     if (!s.column && isKeyword(tokens[i], 'column')) walk({ ...s, column: true }, i + 1, depth + 1);
+    // `a foreign key column referrer_id … referencing customers`: what it references comes later.
+    if (!s.column && isKeyword(tokens[i], 'foreign') && isKeyword(tokens[i + 1], 'key') && isKeyword(tokens[i + 2], 'column')) walk({ ...s, column: true }, i + 3, depth + 1);
     if (!s.name && (isKeyword(tokens[i], 'called') || isKeyword(tokens[i], 'named'))) {
       for (const n of asList(readNames(tokens, i + 1, ctx))) walk({ ...s, name: n.value as string }, n.end, depth + 1);
     }
@@ -200,7 +202,7 @@ export const readColumnPhrases: SlotReader = (tokens, pos, ctx) => {
       const next = [...list, p.value as ColumnPhrase];
       out.push({ value: next, end: p.end });
       let j = p.end;
-      if (isKeyword(tokens[j], ',')) j++;
+      if (isKeyword(tokens[j], ',') || isKeyword(tokens[j], ';')) j++;
       if (isKeyword(tokens[j], 'and')) j++;
       if (j > p.end) walk(j, next);
     }
@@ -288,7 +290,7 @@ export const readTableBody: SlotReader = (tokens, pos, ctx) => {
       if (!wrapped && e.body.columns.length) out.push({ value: e.body, end: e.end });
       if (wrapped && isKeyword(tokens[e.end], ')') && e.body.columns.length) out.push({ value: e.body, end: e.end + 1 });
       let j = e.end;
-      if (isKeyword(tokens[j], ',')) j++;
+      if (isKeyword(tokens[j], ',') || isKeyword(tokens[j], ';')) j++;
       if (isKeyword(tokens[j], 'and')) j++;
       if (j > e.end) walk(j, e.body);
     }

@@ -19,7 +19,8 @@ export const COLUMN_FORMS: SentenceForm[] = [
     example: 'add a required column email (text) to customers',
     patterns: [
       `add|create|put [column|columns] {phrases:phrases} ${TO_TABLE} {post:tail}`,
-      'add|create|put to|into|on [table] {table:name} [table] [column|columns] {phrases:phrases}',
+      'add|create|put to|into|on [table] {table:name} [table] [:] [column|columns] {phrases:phrases}',
+      `store|keep|record|track|save [column|columns] {phrases:phrases} ${TO_TABLE} {post:tail}`,
       'add|create [column|columns] {phrases:phrases}',
       `give {table:name} [table] [column|columns] {phrases:phrases}`,
       `{table:ktable} [table] ${BE} needs|need|gets|get|requires|require|having|have|has [column|columns] {phrases:phrases}`,
@@ -32,7 +33,8 @@ export const COLUMN_FORMS: SentenceForm[] = [
     example: 'drop column fax from customers',
     patterns: [
       'drop [column|columns] {cs:colset}',
-      '[column|columns] {cs:colset} [column|columns] can|should|must|will|may [be] go|dropped', `{table:ktable} [table] ${BE} no longer needs|need|has|uses|requires [column|columns] {cs:colset}`],
+      '[column|columns] {cs:colset} [column|columns] [can|should|must|will|may|is|are] [now] [be] go|dropped',
+      '[we|i] no longer needs [column|columns] {cs:colset}', `{table:ktable} [table] ${BE} no longer needs|need|has|uses|requires [column|columns] {cs:colset}`],
     build: (c, r) => {
       const cs = c.cs as ColSet;
       const { table, columns } = r.columns(cs.table ?? (c.table as string | undefined), cs.columns);
@@ -61,7 +63,7 @@ export const COLUMN_FORMS: SentenceForm[] = [
     example: 'change the type of customers.name to varchar(120)',
     patterns: [
       'change|set|make [data] type of [column] {col:col} to|into|as {type:typed}',
-      'change|set [column] {col:col} [data] type to|into|as {type:typed}',
+      "change|set [column] {col:col} ['s] [data] type to|into|as {type:typed}",
       'change [column] {col:col} [set] [data] type {type:typed}',
       'change column {col:col} {type:typed} {mods:mods}',
       'change [column] {col:col} to|into [be] {type:typed}',
@@ -96,7 +98,8 @@ export const COLUMN_FORMS: SentenceForm[] = [
       'change [column] {col:col} drop {dropped:required}',
       'drop {dropped:required} [constraint] from|on|of [column] {col:col}',
       'add|set {added:required} [constraint] to|on|for [column] {col:col}',
-      '{nullable:allow} null|nulls|empty|optional [values] in|for|on|to [column] {col:col}',
+      '{nullable:allow} null|nulls|empty|optional [values] [in|for|on|to] [column] {col:col}',
+      '{nullable:nullness} in|for|on [column] {col:col}',
       `[column] {col:col} ${BE} {nullable:allow} null|nulls|empty|optional [values]`,
       'require [value] [in|for|on] [column] {col:col}',
       '{nullable:disallow} null|nulls|empty|optional [values] in|for|on|to [column] {col:col}',

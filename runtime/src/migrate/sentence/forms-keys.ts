@@ -40,6 +40,10 @@ export const KEY_FORMS: SentenceForm[] = [
       `add|create {unique:uflag} index [named|called] {name:name} {cs:colset} ${WHERE}`,
       `{unique:uflag} index on|for|over {cs:colset} ${WHERE}`,
       'make|mark {cs:colset} {unique:uflag} indexed',
+      // How the table is read, said instead of the index: `we filter customers by country`, `speed up lookups of orders by status`.
+      'we|i|they|users|people|app|queries filter|search|query|sort|order|group|find|fetch|select|look [up] {cs:colset}',
+      'speed up|accelerate|optimize|optimise|improve [lookups|queries|searches|filtering|sorting|joins|reads] [of|on|for] {cs:colset} [with index]',
+      'make lookups|queries|searches|filtering|sorting|joins|reads [of|on|for] {cs:colset} fast|faster|quick|quicker',
       '{cs:colset} should|must|will|shall|needs [to] [be] {unique:uflag} indexed',
     ],
     build: (c, r) => {
@@ -51,7 +55,7 @@ export const KEY_FORMS: SentenceForm[] = [
   {
     id: 'drop-index',
     example: 'drop index customers_email_idx on customers',
-    patterns: [`drop index ${NAMED} [on|from|of [table] {table:name} [table]]`, 'drop index {table:name} . {name:name}', 'drop {name:name} index [on|from|of [table] {table:name} [table]]'],
+    patterns: [`drop index ${NAMED} [on|from|of [table] {table:name} [table]]`, 'drop {name:name} index|key [on|from|of [table] {table:name} [table]]', 'drop index {table:name} . {name:name}', 'drop {name:name} index [on|from|of [table] {table:name} [table]]'],
     build: (c, r) => [{ op: 'dropIndex', table: ownerTable(c, r, 'indexes', 'index'), name: c.name as string }],
   },
   {
@@ -71,6 +75,7 @@ export const KEY_FORMS: SentenceForm[] = [
       'add unique constraint on|for|to|over [table] {cs:colset}',
       `add constraint ${NAMED} unique {cs:colset}`,
       'add unique {cs:colset}',
+      'add unique [constraint] {cs:colset} to|on|for [table] {table:name} [table]',
       'make {cs:colset} unique [together|constraint] [in|on|for|within [table] {table:name}]',
       '{cs:colset} should|must|will|shall|has|have|needs|need|is|are [to] [be|stay|remain] unique [together] [in|on|for|within|across [table] {table:name}]',
       'ensure|enforce|guarantee [that] {cs:colset} [is|are|stays|stay] unique [together] [in|on|for|within|across [table] {table:name}]',
@@ -88,6 +93,7 @@ export const KEY_FORMS: SentenceForm[] = [
     example: 'drop the unique constraint customers_email_key on customers',
     patterns: [
       `drop unique constraint ${NAMED} [on|from|of [table] {table:name} [table]]`,
+      'drop {name:name} unique constraint [on|from|of [table] {table:name} [table]]',
       'drop unique constraint|index on|from|of {cs:colset}',
       'drop uniqueness [constraint] on|from|of {cs:colset}',
       'make {cs:colset} not unique',
@@ -127,6 +133,7 @@ export const KEY_FORMS: SentenceForm[] = [
     example: 'drop the foreign key orders_customer_id_fkey on orders',
     patterns: [
       `drop foreign key ${NAMED} [on|from|of [table] {table:name} [table]]`,
+      'drop {name:name} foreign key [on|from|of [table] {table:name} [table]]',
       'drop foreign key [on|from|of|for] [column] {ref:col} [to|references {target:target}]',
       'drop foreign key [from|on|between] {table:ktable} [table] to|and|references {target:target}',
       '[column] {ref:col} [should|does|will] no longer references {target:target}',
@@ -142,7 +149,7 @@ export const KEY_FORMS: SentenceForm[] = [
   {
     id: 'drop-constraint',
     example: 'drop constraint orders_customer_id_fkey on orders',
-    patterns: [`drop constraint ${NAMED} [on|from|of [table] {table:name} [table]]`],
+    patterns: [`drop constraint ${NAMED} [on|from|of [table] {table:name} [table]]`, 'drop {name:name} constraint [on|from|of [table] {table:name} [table]]'],
     build: (c, r) => {
       const name = c.name as string;
       const kinds = ['foreignKeys', 'uniques', 'checks'] as const;

@@ -28,10 +28,18 @@ function checkTable(c: Captures, r: Resolver): { table: string; expression: stri
   return { table: r.columns(undefined, identifiers).table, expression };
 }
 
+/** An enum's name must not be a table's or a column's: `add 1 to quantity` is not about an enum. */
+function notTableOrColumn(name: string, r: Resolver): string {
+  const key = compact(name);
+  const clash = r.schema?.tables.find((t) => compact(t.name) === key || t.columns.some((col) => compact(col) === key));
+  if (clash) throw new SentenceError(`${name} is ${compact(clash.name) === key ? 'a table' : `a column of ${clash.name}`}, not an enum`);
+  return name;
+}
+
 /** `price must be positive`: the few comparisons people say in words, as SQL. */
 export const COMPARISONS: [string, string][] = [
   ['positive|greater than zero|above zero|more than zero', '> 0'],
-  ['non-negative|not negative|zero or more|at least zero', '>= 0'],
+  ['non-negative|not negative|not be negative|never be negative|never negative|zero or more|at least zero', '>= 0'],
   ['negative|less than zero|below zero', '< 0'],
 ];
 
@@ -46,13 +54,13 @@ export const TYPE_FORMS: SentenceForm[] = [
       'create type {name:name} as enum {values:values}',
       '{name:name} [is|should|will] [be] enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
     ],
-    build: (c) => [{ op: 'createEnum', name: c.name as string, values: c.values as string[] }],
+    build: (c, r) => [{ op: 'createEnum', name: notTableOrColumn(c.name as string, r), values: c.values as string[] }],
   },
   {
     id: 'drop-enum',
     example: 'drop enum order_status',
     patterns: ['drop enum [called|named] {name:name} [enum]', 'drop type {name:name}', 'drop {name:name} enum'],
-    build: (c) => [{ op: 'dropEnum', name: c.name as string }],
+    build: (c, r) => [{ op: 'dropEnum', name: notTableOrColumn(c.name as string, r) }],
   },
   {
     id: 'add-enum-value',
@@ -65,9 +73,8 @@ export const TYPE_FORMS: SentenceForm[] = [
     ],
     build: (c, r) => {
       const values = c.values as string[];
-      const known = findTable(r.schema, c.enum as string);
-      // `add 'x' to orders`: a table, not an enum.
-      if (known || (r.schema && !r.schema.enums.includes(c.enum as string) && r.schema.tables.length)) r.misfits++;
+      notTableOrColumn(c.enum as string, r);
+      if (r.schema && !r.schema.enums.includes(c.enum as string)) r.misfits++;
       const at = c.where as 'before' | 'after' | undefined;
       return values.map((value, i) => ({
         op: 'addEnumValue' as const,
@@ -84,7 +91,7 @@ export const TYPE_FORMS: SentenceForm[] = [
     patterns: [
       'add check [named|called] {name:name} on|to|for [table] {table:name} [table] [that|:|requiring|ensuring|where|so] {expr:expr}',
       'add check on|to|for [table] {table:name} [table] [that|:|requiring|ensuring|where|so] {expr:expr}',
-      'add check [that|:|requiring|ensuring|where] {expr:expr} on|to|for [table] {table:name} [table]',
+      'add check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr} on|to|for [table] {table:name} [table]',
       'add [constraint {name:name}] check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr}',
       'make|ensure|require|check [that] [column] {col:col} [be|is|are|always] {comparison:comparison}',
       '[column] {col:col} should|must|will|has|shall|can [to] [be|is|are|always] {comparison:comparison}',
@@ -102,7 +109,7 @@ export const TYPE_FORMS: SentenceForm[] = [
   {
     id: 'drop-check',
     example: 'drop check products_price_check on products',
-    patterns: ['drop check [named|called] {name:name} [on|from|of [table] {table:name} [table]]'],
+    patterns: ['drop check [named|called] {name:name} [on|from|of [table] {table:name} [table]]', 'drop {name:name} check [on|from|of [table] {table:name} [table]]'],
     build: (c, r) => {
       const table = c.table !== undefined ? r.table(c.table as string) : r.ownerOf(c.name as string, 'checks');
       if (!table) throw new SentenceError(`say which table check ${c.name as string} is on: drop check ${c.name as string} on <table>`);

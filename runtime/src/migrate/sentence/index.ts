@@ -6,7 +6,7 @@ import { FORMS } from './forms.ts';
 import { COMPARISONS } from './forms-types.ts';
 import { levenshtein, type NearMiss, Pattern, type ReadContext, type SlotReader } from './match.ts';
 import { normalizeTokens } from './normalize.ts';
-import { AmbiguousName, compact, findTable, Resolver, type SentenceSchema, sentenceSchema } from './schema.ts';
+import { AmbiguousName, compact, findTable, Resolver, withOps, type SentenceSchema, sentenceSchema } from './schema.ts';
 import { asList, readActions, readCol, readColSet, readExpression, readKnownTable, readNameList, readNames, readTarget, readTyped, readValues, readValueSlot } from './slots.ts';
 import { bare, isKeyword, SentenceError, type SentenceToken, tokenizeSentence } from './tokens.ts';
 
@@ -117,7 +117,7 @@ function readClause(tokens: SentenceToken[], ctx: ReadContext, contextTable?: st
   for (const { form, patterns } of COMPILED) {
     for (const pattern of patterns) {
       for (const captures of pattern.matchAll(tokens, SLOTS, ctx, misses)) {
-        const r = new Resolver(ctx.schema, contextTable);
+        const r = new Resolver(ctx.schema, contextTable, tokens.some((t) => isKeyword(t, 'column') || isKeyword(t, 'columns')));
         try {
           const ops = parseMigrationOps(form.build(captures, r));
           if (!best || r.misfits < best.misfits) best = { result: { ops, notes: r.notes }, misfits: r.misfits };
@@ -140,8 +140,18 @@ function readClauses(clauses: SentenceToken[][], ctx: ReadContext, table?: strin
   const ops: MigrationOp[] = [];
   const notes: string[] = [];
   let last: Subject | undefined;
+  let before = ctx.schema;
   for (const clause of clauses) {
-    const read = readClause(last ? clause.flatMap((t) => (PRONOUNS.has(bare(t)) ? reference(last!, t) : [t])) : clause, ctx, table);
+    const words = last ? clause.flatMap((t) => (PRONOUNS.has(bare(t)) ? reference(last!, t) : [t])) : clause;
+    // Each clause is read against the schema as the clauses before it leave it; one that only restates the clause
+    // before it (`users no longer need role, drop it`) is read as that clause was.
+    const now = withOps(ctx.schema, ops);
+    let read = readClause(words, { ...ctx, schema: now }, table);
+    if (!('ops' in read)) {
+      const again = readClause(words, { ...ctx, schema: before }, table);
+      if ('ops' in again && again.ops.every((op) => ops.some((o) => JSON.stringify(o) === JSON.stringify(op)))) read = again;
+    }
+    before = now;
     if (!('ops' in read)) return null;
     for (const op of read.ops) if (!ops.some((o) => JSON.stringify(o) === JSON.stringify(op)) && !foldedIntoNewColumn(ops, op)) ops.push(op);
     notes.push(...read.notes);
@@ -166,7 +176,7 @@ function foldedIntoNewColumn(ops: MigrationOp[], op: MigrationOp): boolean {
   return true;
 }
 
-const PRONOUNS = new Set(['it', 'that', 'them', 'this']);
+const PRONOUNS = new Set(['it', 'its', 'that', 'them', 'this']);
 
 type Subject = { table: string; column?: string };
 
@@ -263,7 +273,9 @@ function closestForms(words: string[], count = 3): string[] {
     // And the words it shares with the form's example: `ad colmn email (text) to customers` is the add-column one.
     const example = new Set(form.example.toLowerCase().match(/[a-z_]+/g) ?? []);
     const overlap = [...said].filter((w) => example.has(w) && !STOP.has(w)).length / Math.sqrt(example.size || 1);
-    return { example: form.example, best: best + overlap };
+    // A destructive form is suggested only to a sentence that says drop.
+    const destructive = form.id.startsWith('drop') && !said.has('drop');
+    return { example: form.example, best: (best + overlap) * (destructive ? 0.5 : 1) };
   });
   const ranked = scored.filter((s) => s.best > 0).sort((a, b) => b.best - a.best);
   return [...new Set((ranked.length ? ranked : scored).map((s) => s.example))].slice(0, count);

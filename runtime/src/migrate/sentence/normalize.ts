@@ -16,7 +16,9 @@ const PHRASES: [string, string][] = [
   ['datatype|data-type|column type', 'data type'],
   ['set up|build|define|establish|introduce|declare', 'create'],
   ['include|append', 'add'],
-  ['does not need|do not need|does not require|do not require|does not use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
+  ['does not need|do not need|does not require|do not require|does not use|do not use|no longer use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
+  ['obsolete|unused|unnecessary|redundant|not needed|no longer needed|no longer used|not used|superfluous', 'dropped'],
+  ['foreign key constraint', 'foreign key'],
   ['give a new name to|change name of|change the name of', 'rename'],
   // required / optional
   [
@@ -24,7 +26,7 @@ const PHRASES: [string, string][] = [
       'can not be null|can not be empty|can not be blank|cannot be null|cannot be empty|cannot be blank|may not be null|must not be null|should not be null|must not be empty|should not be empty|shall not be null|' +
       'must never be null|must have value|must always have value|must be filled in|must always be filled in|must always be filled|must be filled|always required|must be present|must be set|no longer optional|no longer nullable|' +
       'can no longer be null|may no longer be null|no longer be null|can no longer be empty|' +
-      'no nulls|not blank|not empty|non-empty|non empty|not be null|be not null',
+      'no nulls|no nulls allowed|no null allowed|no null values|no empty values|not blank|not empty|non-empty|non empty|not be null|be not null',
     'required',
   ],
   [
@@ -47,13 +49,14 @@ const PHRASES: [string, string][] = [
   ['constraint check|check constraint', 'check'],
   ['unique constraint|uniqueness constraint|constraint unique', 'unique constraint'],
   // articles, politeness, SQL's guards
-  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too', ''],
+  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly', ''],
 ];
 
 /** Said before the request itself: `can you`, `I'd like to`, `let's`, `we need to`. */
 const OPENERS = [
   'i want to|i would like to|i like to|i need to|we need to|we want to|we should|you should|i want you to|could you|can you|would you|will you|' +
-    'go ahead and|let \'s|let us|lets|now|ok|okay|next|then|and|time to|i think we should|it is time to|need to|want to|we must|we have to|have to',
+    'go ahead and|let \'s|let us|lets|now|ok|okay|next|then|and|time to|i think we should|it is time to|need to|want to|we must|we have to|have to|' +
+    'make sure that|make sure|ensure that|see to it that',
 ];
 
 interface Rule {
@@ -120,6 +123,11 @@ export function normalizeTokens(input: SentenceToken[], isName: (word: string) =
     }
     // `new` before what is being made (`a new column`), not as a value (`'new'` is quoted, `new uuid` a value).
     if (bare(t) === 'new' && tokens[i + 1] && tokens[i + 1]!.type === 'word' && bare(tokens[i + 1]) !== 'uuid') {
+      i++;
+      continue;
+    }
+    // `orders.status's default`: the possessive before a property says nothing the order does not.
+    if (isKeyword(t, "'s") && ['default', 'type', 'data', 'datatype'].includes(bare(tokens[i + 1]))) {
       i++;
       continue;
     }

@@ -1,3 +1,4 @@
+import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { NeutralType, SchemaModel } from '../../contracts/schema-model.ts';
 import { levenshtein } from './match.ts';
 import { SentenceError } from './tokens.ts';
@@ -32,6 +33,23 @@ export function sentenceSchema(model: SchemaModel): SentenceSchema {
     })),
     enums: model.enums.map((e) => e.name),
   };
+}
+
+/** The schema after ops a sentence's earlier clauses make, for the clauses after them to be read against. */
+export function withOps(schema: SentenceSchema | null, ops: readonly MigrationOp[]): SentenceSchema | null {
+  if (!schema) return null;
+  const next: SentenceSchema = { tables: schema.tables.map((t) => ({ ...t, columns: [...t.columns] })), enums: [...schema.enums] };
+  const table = (name: string) => next.tables.find((t) => t.name === name);
+  for (const op of ops) {
+    if (op.op === 'createTable') next.tables.push({ name: op.table, columns: op.columns.map((c) => c.name), indexes: [], foreignKeys: [], uniques: [], checks: [] });
+    else if (op.op === 'dropTable') next.tables = next.tables.filter((t) => t.name !== op.table);
+    else if (op.op === 'renameTable' && table(op.from)) table(op.from)!.name = op.to;
+    else if (op.op === 'addColumn') table(op.table)?.columns.push(op.column.name);
+    else if (op.op === 'dropColumn' && table(op.table)) table(op.table)!.columns = table(op.table)!.columns.filter((c) => c !== op.column);
+    else if (op.op === 'renameColumn' && table(op.table)) table(op.table)!.columns = table(op.table)!.columns.map((c) => (c === op.from ? op.to : c));
+    else if (op.op === 'createEnum') next.enums.push(op.name);
+  }
+  return next;
 }
 
 /** A name as people vary it: case, spaces, hyphens, underscores and camelCase aside (`unit price` is `unit_price`). */
@@ -71,20 +89,24 @@ function misspelt<T>(items: T[], written: string, name: (item: T) => string): T 
 export type Expect = 'exists' | 'new' | 'any';
 
 /**
- * Resolves the names of one reading of a sentence against the schema, and keeps count of what did not fit (a table
- * said to exist that does not, a column added that is there already). Of several readings, the one that fits the
- * schema best wins. Without a schema names are taken as written.
+ * Resolves the names of one reading of a sentence against the schema the folder implies. A table or column the
+ * reading needs and the schema lacks (or adds and the schema has) makes the reading fail with that reason; what is
+ * only unlikely (a guessed type, an enum the schema does not know) is counted, and of several readings the one
+ * with the fewest such wins. Without a schema names are taken as written.
  */
 export class Resolver {
   misfits = 0;
   /** What the builder chose for the user (a guessed type), said back to them. */
   readonly notes: string[] = [];
-  readonly schema: SentenceSchema | null;
+  schema: SentenceSchema | null;
   /** The table a sentence is about when it names it once up front (`alter table orders …`, `in orders, …`). */
   readonly contextTable?: string;
-  constructor(schema: SentenceSchema | null, contextTable?: string) {
+  /** The sentence says `column`: a name without a type is still a column. */
+  readonly saysColumn: boolean;
+  constructor(schema: SentenceSchema | null, contextTable?: string, saysColumn = false) {
     this.schema = schema;
     this.contextTable = contextTable;
+    this.saysColumn = saysColumn;
   }
 
   table(written: string | undefined, expect: Expect = 'exists'): string {
@@ -94,10 +116,15 @@ export class Resolver {
     }
     if (!this.schema) return written;
     const found = findTable(this.schema, written);
-    if (expect === 'exists' && !found) this.misfits++;
-    if (expect === 'new' && found) this.misfits++;
+    if (expect === 'exists' && !found) throw new SentenceError(`the folder's schema has no table ${written} (tables: ${this.schema.tables.map((t) => t.name).join(', ') || 'none yet'})`);
+    if (expect === 'new' && found) throw new SentenceError(`table ${found.name} already exists`);
     // A new table is created as written; an existing one is the schema's, however it was spelled.
     return expect === 'new' ? written : (found?.name ?? written);
+  }
+
+  /** A table the sentence itself creates, for what refers to it (a self-referencing foreign key). */
+  creating(table: SchemaTable): void {
+    if (this.schema) this.schema = { ...this.schema, tables: [...this.schema.tables, table] };
   }
 
   /** A column, with its table given, implied by the sentence, or the one table of the schema that has it. */
@@ -112,8 +139,8 @@ export class Resolver {
     const found = findTable(this.schema, table);
     const resolved = columns.map((c) => {
       const col = findColumn(found, c);
-      if (this.schema && expect === 'exists' && !col) this.misfits++;
-      if (this.schema && expect === 'new' && col) this.misfits++;
+      if (found && expect === 'exists' && !col) throw new SentenceError(`${found.name} has no column ${c} (columns: ${found.columns.join(', ')})`);
+      if (found && expect === 'new' && col) throw new SentenceError(`${found.name} already has a column ${col}`);
       return expect === 'new' ? c : (col ?? c);
     });
     return { table, columns: resolved };
@@ -144,10 +171,16 @@ export class Resolver {
     return t?.[kind].find((c) => c.columns.join() === columns.join())?.name;
   }
 
-  /** A type the sentence did not give, from the column's name; said back to the user. */
-  guessType(column: string): NeutralType {
-    const type = guessedType(column);
+  /**
+   * A type the sentence did not give, from the column's name; said back to the user. A name is only taken for a
+   * new column when the sentence calls it a column or it is named like one (`is_gift`, `shipped_at`, `phone`):
+   * `give users a raise` adds nothing.
+   */
+  guessType(column: string, listed = false): NeutralType {
+    const guess = guessedType(column);
+    if (!guess.recognized && !listed && !this.saysColumn) throw new SentenceError(`say what ${column} is: a column needs a type, as in "${column} (text)"`);
     this.misfits += 0.1;
+    const type = guess.type;
     this.notes.push(`guessed type ${type.kind}${type.precision ? `(${type.precision},${type.scale})` : ''} for ${column}: give it as "${column} (type)" to choose another`);
     return type;
   }
@@ -156,15 +189,20 @@ export class Resolver {
 /** Ambiguity is the most useful thing to tell: it wins over other reasons a sentence was not understood. */
 export class AmbiguousName extends SentenceError {}
 
-function guessedType(column: string): NeutralType {
+/** Words that name what a column holds as text, when they end its name (`phone`, `billing_address`). */
+const TEXT_WORDS = 'name|title|description|notes|note|comment|comments|email|phone|mobile|fax|address|street|city|zip|zipcode|postcode|postal_code|country|state|region|url|website|slug|code|status|label|nickname|username|login|bio|summary|color|colour|language|locale|currency|timezone|iban|reference|token|password|hash|tag|tags|category|kind|source|channel|role|gender|remarks|message|body|content|text';
+
+function guessedType(column: string): { type: NeutralType; recognized: boolean } {
   const n = column.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  if (/(^|_)(id|fk|ref)$/.test(n)) return { kind: 'integer' };
-  if (/^(is|has|can|should|allow|allows)_|^(active|enabled|disabled|verified|archived|deleted|visible|published|paid|confirmed)$/.test(n)) return { kind: 'boolean' };
-  if (/(_at|_time|timestamp)$|^(created|updated|deleted|modified)/.test(n)) return { kind: 'timestamp' };
-  if (/(_on|date|birthday|dob)$/.test(n)) return { kind: 'date' };
-  if (/(price|amount|total|cost|balance|fee|discount|tax|salary|rate)/.test(n)) return { kind: 'decimal', precision: 10, scale: 2 };
-  if (/(count|quantity|qty|age|position|rank|stock|year|level|score|rating|number|num)$/.test(n)) return { kind: 'integer' };
-  if (/(uuid|guid)$/.test(n)) return { kind: 'uuid' };
-  if (/(json|payload|metadata|settings|config|attributes)$/.test(n)) return { kind: 'json' };
-  return { kind: 'text' };
+  const is = (type: NeutralType) => ({ type, recognized: true });
+  if (/(^|_)(id|fk|ref)$/.test(n)) return is({ kind: 'integer' });
+  if (/^(is|has|can|should|allow|allows)_|^(active|enabled|disabled|verified|archived|deleted|visible|published|paid|confirmed|flagged|hidden|locked|approved)$/.test(n)) return is({ kind: 'boolean' });
+  if (/(_at|_time|timestamp)$|^(created|updated|deleted|modified)/.test(n)) return is({ kind: 'timestamp' });
+  if (/(_on|date|birthday|dob)$/.test(n)) return is({ kind: 'date' });
+  if (new RegExp(`(^|_)(${TEXT_WORDS})$`).test(n) || /^(phone|email)_/.test(n)) return is({ kind: 'text' });
+  if (/(price|amount|total|cost|balance|fee|discount|tax|salary|rate)/.test(n)) return is({ kind: 'decimal', precision: 10, scale: 2 });
+  if (/(count|quantity|qty|age|position|rank|stock|year|level|score|rating|number|num)$/.test(n)) return is({ kind: 'integer' });
+  if (/(uuid|guid)$/.test(n)) return is({ kind: 'uuid' });
+  if (/(json|payload|metadata|settings|config|attributes|preferences)$/.test(n)) return is({ kind: 'json' });
+  return { type: { kind: 'text' }, recognized: false };
 }

@@ -76,11 +76,11 @@ export const readCol: SlotReader = (tokens, pos, ctx) => {
   const table = readName(tokens, pos);
   if (table && isKeyword(tokens[table.end], '.')) {
     const column = readName(tokens, table.end + 1);
-    if (column) out.push(reading({ table: table.value, column: column.value }, column.end));
+    if (column) out.push(...withColumnWord(tokens, { table: table.value, column: column.value }, column.end));
   }
   if (table && isKeyword(tokens[table.end], '(')) {
     const column = readName(tokens, table.end + 1);
-    if (column && isKeyword(tokens[column.end], ')')) out.push(reading({ table: table.value, column: column.value }, column.end + 1));
+    if (column && isKeyword(tokens[column.end], ')')) out.push(...withColumnWord(tokens, { table: table.value, column: column.value }, column.end + 1));
   }
   for (const t of asList(readNames(tokens, pos, ctx))) {
     if (isKeyword(tokens[t.end], "'s")) for (const c of asList(readNames(tokens, t.end + 1, ctx))) out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
