@@ -77,6 +77,13 @@ describe('columns in any word order, types with or without parentheses', () => {
     expect(read.notes[0]).toMatch(/guessed type timestamp for shipped_at/);
     expect(readSentence('add an is_gift column to orders', { schema }).ops[0]).toMatchObject({ column: { type: { kind: 'boolean' } } });
   });
+  it('a long column list reads whole (each place a list can end is read once, not every combination)', () => {
+    const columns = Array.from({ length: 60 }, (_, i) => `c${i} varchar(20) not null default 'x' unique`);
+    const [table] = ops(`create table wide with ${columns.join(', ')}`) as { columns: unknown[]; uniques: unknown[] }[];
+    expect(table!.columns).toHaveLength(60);
+    expect(table!.uniques).toHaveLength(60);
+    expect((ops(`create table wide (${columns.slice(0, 40).join(', ')})`)[0] as { columns: unknown[] }).columns).toHaveLength(40);
+  });
   it('several columns at once', () => {
     expectOps('add columns length int, depth int to products', [addColumn('products', 'length', { kind: 'integer' }), addColumn('products', 'depth', { kind: 'integer' })]);
     expectOps('drop columns country and name from customers', [dropColumn('customers', 'country'), dropColumn('customers', 'name')]);

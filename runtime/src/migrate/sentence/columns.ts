@@ -68,7 +68,7 @@ function readModifier(tokens: SentenceToken[], i: number, ctx: ReadContext): { m
     return expr ? { mods: { check: expr.value as string }, end: expr.end } : null;
   }
   let r = -1;
-  if (w === 'references') r = i + 1;
+  if (w === 'references' || isKeyword(tokens[i], '->')) r = i + 1;
   else if (w === 'foreign' && k(1, 'key')) r = k(2, 'references') || k(2, 'to') ? i + 3 : -1;
   if (r < 0) return null;
   const target = asList(readTarget(tokens, r, ctx)).find((t) => {
@@ -195,21 +195,30 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
 
 /** Columns in a list: `id int primary key, email text and name text`. */
 export const readColumnPhrases: SlotReader = (tokens, pos, ctx) => {
-  const out: SlotReading[] = [];
-  const walk = (i: number, list: ColumnPhrase[]) => {
-    if (out.length > 32) return;
-    for (const p of bestPerEnd(asList(readColumnPhrase(tokens, i, ctx)))) {
-      const next = [...list, p.value as ColumnPhrase];
-      out.push({ value: next, end: p.end });
-      let j = p.end;
+  const lists = readList<ColumnPhrase[]>(tokens, pos, [], (i, list) => bestPerEnd(asList(readColumnPhrase(tokens, i, ctx))).map((p) => ({ value: [...list, p.value as ColumnPhrase], end: p.end })));
+  return lists.length ? lists : null;
+};
+
+/**
+ * A list read forward, one reading per place it can end (so a long list costs its length, not its readings'
+ * product): `next` extends a list at a position; items are separated by `,`, `;` and `and`.
+ */
+function readList<T>(tokens: SentenceToken[], pos: number, empty: T, next: (at: number, list: T) => { value: T; end: number }[]): SlotReading[] {
+  const at = new Map<number, T>([[pos, empty]]);
+  const ends = new Map<number, T>();
+  for (let i = pos; i <= tokens.length; i++) {
+    const list = at.get(i);
+    if (list === undefined) continue;
+    for (const item of next(i, list)) {
+      if (!ends.has(item.end)) ends.set(item.end, item.value);
+      let j = item.end;
       if (isKeyword(tokens[j], ',') || isKeyword(tokens[j], ';')) j++;
       if (isKeyword(tokens[j], 'and')) j++;
-      if (j > p.end) walk(j, next);
+      if (j > item.end && !at.has(j)) at.set(j, item.value);
     }
-  };
-  walk(pos, []);
-  return out.length ? out : null;
-};
+  }
+  return [...ends].map(([end, value]) => ({ value, end }));
+}
 
 /** Of the phrase readings ending at the same place, the one that says most (a type over none). */
 function bestPerEnd(readings: SlotReading[]): SlotReading[] {
@@ -278,23 +287,13 @@ function readTableConstraint(tokens: SentenceToken[], pos: number, ctx: ReadCont
 /** A new table's contents: column phrases and table constraints, optionally in parentheses. */
 export const readTableBody: SlotReader = (tokens, pos, ctx) => {
   const wrapped = isKeyword(tokens[pos], '(');
-  const out: SlotReading[] = [];
-  const walk = (i: number, body: TableBody) => {
-    if (out.length > 32) return;
-    const ends: { body: TableBody; end: number }[] = [];
+  const empty: TableBody = { columns: [], uniques: [], foreignKeys: [], checks: [] };
+  const bodies = readList<TableBody>(tokens, wrapped ? pos + 1 : pos, empty, (i, body) => {
     const constrained: TableBody = { ...body, uniques: [...body.uniques], foreignKeys: [...body.foreignKeys], checks: [...body.checks] };
     const c = readTableConstraint(tokens, i, ctx, constrained);
-    if (c !== null) ends.push({ body: constrained, end: c });
-    else for (const p of bestPerEnd(asList(readColumnPhrase(tokens, i, ctx)))) ends.push({ body: { ...body, columns: [...body.columns, p.value as ColumnPhrase] }, end: p.end });
-    for (const e of ends) {
-      if (!wrapped && e.body.columns.length) out.push({ value: e.body, end: e.end });
-      if (wrapped && isKeyword(tokens[e.end], ')') && e.body.columns.length) out.push({ value: e.body, end: e.end + 1 });
-      let j = e.end;
-      if (isKeyword(tokens[j], ',') || isKeyword(tokens[j], ';')) j++;
-      if (isKeyword(tokens[j], 'and')) j++;
-      if (j > e.end) walk(j, e.body);
-    }
-  };
-  walk(wrapped ? pos + 1 : pos, { columns: [], uniques: [], foreignKeys: [], checks: [] });
+    if (c !== null) return [{ value: constrained, end: c }];
+    return bestPerEnd(asList(readColumnPhrase(tokens, i, ctx))).map((p) => ({ value: { ...body, columns: [...body.columns, p.value as ColumnPhrase] }, end: p.end }));
+  }).filter((b) => (b.value as TableBody).columns.length && (!wrapped || isKeyword(tokens[b.end], ')')));
+  const out = wrapped ? bodies.map((b) => ({ value: b.value, end: b.end + 1 })) : bodies;
   return out.length ? out : null;
 };

@@ -33,8 +33,8 @@ export const KEY_FORMS: SentenceForm[] = [
     id: 'add-index',
     example: 'add a unique index on customers (email)',
     patterns: [
-      `add|create {unique:uflag} index ${NAMED} on|for|over|to [table] {cs:colset} ${WHERE}`,
-      `add|create {unique:uflag} index on|for|over|to [table] {cs:colset} ${WHERE}`,
+      `add|create|put|place {unique:uflag} index ${NAMED} on|for|over|to [table] {cs:colset} ${WHERE}`,
+      `add|create|put|place {unique:uflag} index on|for|over|to [table] {cs:colset} ${WHERE}`,
       `add|create {unique:uflag} index to|on|for [table] {table:name} [table] on|for|over|by|using [column|columns] {cs:colset} ${WHERE}`,
       `index {cs:colset} ${WHERE}`,
       `add|create {unique:uflag} index [named|called] {name:name} {cs:colset} ${WHERE}`,
@@ -110,8 +110,8 @@ export const KEY_FORMS: SentenceForm[] = [
     id: 'add-foreign-key',
     example: 'orders.customer_id references customers (or: add a foreign key from orders.customer_id to customers.id)',
     patterns: [
-      `[column] {ref:col} [should|must|will|shall|is|to] [be|now] references {target:target} ${ACTIONS}`,
-      `add|create foreign key [${NAMED}] [from|on|for|to] [column] {ref:col} references|to|pointing|towards {target:target} ${ACTIONS}`,
+      `[column] {ref:col} [should|must|will|shall|is|to] [be|now] references|-> {target:target} ${ACTIONS}`,
+      `add|create foreign key [${NAMED}] [from|on|for|to] [column] {ref:col} references|to|pointing|towards|-> {target:target} ${ACTIONS}`,
       `add [constraint {name:name}] foreign key ( {ref:col} ) references {target:target} ${ACTIONS}`,
       `make [column] {ref:col} [into] foreign key [to|references|for|on] {target:target} ${ACTIONS}`,
       `make [column] {ref:col} references {target:target} ${ACTIONS}`,

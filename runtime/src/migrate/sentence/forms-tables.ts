@@ -43,7 +43,7 @@ export const TABLE_FORMS: SentenceForm[] = [
     patterns: [
       'rename table {from:name} [table] to|as|into {to:name}',
       'rename {from:name} table to|as|into {to:name}',
-      'rename {from:name} to|as|into {to:name} [table]',
+      'rename {from:name} to|as|into|-> {to:name} [table]',
       'rename to|as {to:name}',
       '[table] {from:ktable} [table] should|must|will|shall|can|is [now] [be] [now] renamed|called [to|as|into] {to:name}',
       'table {from:name} should|must|will|shall|can [be] renamed|called [to|as|into] {to:name}',

@@ -49,9 +49,9 @@ export const TYPE_FORMS: SentenceForm[] = [
     id: 'create-enum',
     example: "create enum order_status with values 'new', 'paid', 'shipped'",
     patterns: [
-      'create enum [called|named] {name:name} [enum] [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
+      'create enum [called|named] {name:name} [enum] [with|having|of|containing|:|as] [values|value|options] [of] [:] {values:values}',
       'create {name:name} enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
-      'create type {name:name} as enum {values:values}',
+      'create type {name:name} as enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
       '{name:name} [is|should|will] [be] enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
     ],
     build: (c, r) => [{ op: 'createEnum', name: notTableOrColumn(c.name as string, r), values: c.values as string[] }],
@@ -69,7 +69,7 @@ export const TYPE_FORMS: SentenceForm[] = [
       'add [value|values|option|options] {values:values} to|into [enum] {enum:name} [enum] [{where:position} {other:name}]',
       'change enum|type {enum:name} [enum] add [value|values|option|options] {values:values} [{where:position} {other:name}]',
       'change [enum] {enum:name} [enum] with [value|values|option|options] {values:values} [{where:position} {other:name}]',
-      '{enum:name} [enum] [should|must|can|will] [also] allow|include|accept|get|have [value|values|option|options] {values:values} [{where:position} {other:name}]',
+      '{enum:name} [enum] [should|must|can|will] [also] allow|include|accept|get|have|needs|need|requires [value|values|option|options] {values:values} [{where:position} {other:name}]',
     ],
     build: (c, r) => {
       const values = c.values as string[];
@@ -92,6 +92,7 @@ export const TYPE_FORMS: SentenceForm[] = [
       'add check [named|called] {name:name} on|to|for [table] {table:name} [table] [that|:|requiring|ensuring|where|so] {expr:expr}',
       'add check on|to|for [table] {table:name} [table] [that|:|requiring|ensuring|where|so] {expr:expr}',
       'add check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr} on|to|for [table] {table:name} [table]',
+      'add constraint {name:name} check {expr:expr} on|to|for [table] {table:name} [table]',
       'add [constraint {name:name}] check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr}',
       'make|ensure|require|check [that] [column] {col:col} [be|is|are|always] {comparison:comparison}',
       '[column] {col:col} should|must|will|has|shall|can [to] [be|is|are|always] {comparison:comparison}',

@@ -16,7 +16,7 @@ const PHRASES: [string, string][] = [
   ['datatype|data-type|column type', 'data type'],
   ['set up|build|define|establish|introduce|declare', 'create'],
   ['include|append', 'add'],
-  ['does not need|do not need|does not require|do not require|does not use|do not use|no longer use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
+  ['not using|are not using|is not using|no longer using|stopped using|stop using|does not need|do not need|does not require|do not require|does not use|do not use|no longer use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
   ['obsolete|unused|unnecessary|redundant|not needed|no longer needed|no longer used|not used|superfluous', 'dropped'],
   ['foreign key constraint', 'foreign key'],
   ['give a new name to|change name of|change the name of', 'rename'],
@@ -49,7 +49,7 @@ const PHRASES: [string, string][] = [
   ['constraint check|check constraint', 'check'],
   ['unique constraint|uniqueness constraint|constraint unique', 'unique constraint'],
   // articles, politeness, SQL's guards
-  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly', ''],
+  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly|both|pair|combination of|combination|tuple', ''],
 ];
 
 /** Said before the request itself: `can you`, `I'd like to`, `let's`, `we need to`. */
@@ -126,8 +126,9 @@ export function normalizeTokens(input: SentenceToken[], isName: (word: string) =
       i++;
       continue;
     }
-    // `orders.status's default`: the possessive before a property says nothing the order does not.
-    if (isKeyword(t, "'s") && ['default', 'type', 'data', 'datatype'].includes(bare(tokens[i + 1]))) {
+    // `orders.status's default`, `orders.status: default 'x'`: the possessive or colon before a property says
+    // nothing the order does not.
+    if ((isKeyword(t, "'s") || (isKeyword(t, ':') && i > 1)) && ['default', 'type', 'data', 'datatype', 'required', 'optional', 'nullable', 'unique'].includes(bare(tokens[i + 1]))) {
       i++;
       continue;
     }
@@ -140,6 +141,9 @@ export function normalizeTokens(input: SentenceToken[], isName: (word: string) =
     for (const w of rule.to) out.push(synthetic(w, t));
     i += rule.words.length;
   }
+  // A reason given after the request (`…, because some customers have none`) is not part of it.
+  const reason = out.findIndex((t, k) => ['because', 'since'].includes(bare(t)) || (bare(t) === 'so' && bare(out[k + 1]) === 'that'));
+  if (reason > 0) out.splice(reason);
   // Trailing politeness: "…, please", "… thanks"; a closing `now` that is not a value (`is optional now`).
   for (;;) {
     const end = out[out.length - 1];

@@ -279,5 +279,7 @@ export const readExpression: SlotReader = (tokens, pos, ctx) => {
   if (pos >= tokens.length) return null;
   const rest = reading(ctx.text.slice(tokens[pos]!.start, tokens[tokens.length - 1]!.end).trim(), tokens.length);
   const inner = readParenthesized(tokens, pos, ctx);
+  // `(quantity > 0) to order_items`: what follows the parentheses is the sentence's, not the expression's.
+  if (inner && ['to', 'on', 'for', 'in', 'into'].some((w) => isKeyword(tokens[inner.end], w))) return [inner];
   return inner ? [inner, rest] : [rest];
 };

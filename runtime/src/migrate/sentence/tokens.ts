@@ -60,8 +60,8 @@ export function tokenizeSentence(sentence: string): SentenceToken[] {
       const m = /^[\p{L}_][\p{L}\p{N}_$]*(-[\p{L}\p{N}_$]+)*/u.exec(s.slice(i))!;
       i = word(s, i, m[0], push);
     } else if (s.startsWith('->', i) || s.startsWith('=>', i) || ch === '\u2192') {
-      // `customer_id int -> customers.id`: an arrow is a reference.
-      push('word', 'references', i, i + (ch === '\u2192' ? 1 : 2));
+      // An arrow: `customer_id int -> customers.id` (a reference), `rename a -> b` (to).
+      push('punct', '->', i, i + (ch === '\u2192' ? 1 : 2));
       i += ch === '\u2192' ? 1 : 2;
     } else if (ch === "'" || ch === '\u2019') {
       // An apostrophe after a letter: `customers'` (a plural's possessive) or a stray one.
