@@ -27,6 +27,11 @@ export function registerMigrateAuthoring(program: Command): void {
       'after',
       [
         '',
+        'Sentences are read against the schema the migrations in --dir build: "index email" is the table with an',
+        'email column (refused, naming them, when several have one). Word order, synonyms (remove, get rid of;',
+        'not null, mandatory; nullable, can be null), bare types (varchar 80, decimal 10 2) and SQL fragments',
+        '(ALTER TABLE … ADD COLUMN …, CREATE INDEX ON t (c)) are understood; see docs/migrations-lint.md.',
+        '',
         'Sentences understood (names may be quoted: "order items"):',
         '  create table customers with id (integer) primary key, email (text) required',
         '  add a required column email (text) to customers      drop column fax from customers',
