@@ -38,6 +38,16 @@ describe('synonyms', () => {
     for (const said of ['optional', 'nullable', 'not required']) expectOps(`make users.email ${said}`, [nullable('users', 'email', true)]);
     for (const said of ['can be null', 'may be empty', 'is no longer required', 'is allowed to be null']) expectOps(`users.email ${said}`, [nullable('users', 'email', true)]);
   });
+  it('questions, the passive and wishes are read as the request they make', () => {
+    expectOps('Could we drop customers.country?', [dropColumn('customers', 'country')]);
+    expectOps('is it possible to drop customers.country?', [dropColumn('customers', 'country')]);
+    expectOps('the country column of customers should be dropped', [dropColumn('customers', 'country')]);
+    expectOps('a unique index should be created on products.sku', [{ op: 'createIndex', table: 'products', name: 'products_sku_idx', columns: ['sku'], unique: true }]);
+    expectOps('products.sku should be changed to varchar(30)', [{ op: 'alterColumnType', table: 'products', column: 'sku', type: { kind: 'varchar', length: 30 } }]);
+    expectOps('we need customers.country to be required', [nullable('customers', 'country', false)]);
+    expectOps("I'd like users.role to default to 'guest'", [{ op: 'setDefault', table: 'users', column: 'role', default: { kind: 'value', value: 'guest' } }]);
+    expectOps('customers.country should become optional', [nullable('customers', 'country', true)]);
+  });
   it('politeness and filler around the request are ignored', () => {
     expectOps('Could you please drop the country column from customers for me, thanks!', [dropColumn('customers', 'country')]);
     expectOps("ok, now let's drop customers.country", [dropColumn('customers', 'country')]);

@@ -121,7 +121,11 @@ export const readPhraseTail: SlotReader = (tokens, pos, ctx) => {
       continue;
     }
     const mod = readJoinedModifier(tokens, i, ctx);
-    if (!mod) break;
+    if (!mod) {
+      // `… as a text column`: the noun after the type is part of saying it.
+      if (type && isKeyword(tokens[i], 'column')) i++;
+      break;
+    }
     Object.assign(mods, mod.mods);
     i = mod.end;
   }

@@ -111,7 +111,7 @@ export const KEY_FORMS: SentenceForm[] = [
     example: 'orders.customer_id references customers (or: add a foreign key from orders.customer_id to customers.id)',
     patterns: [
       `[column] {ref:col} [should|must|will|shall|is|to] [be|now] references|-> {target:target} ${ACTIONS}`,
-      `add|create foreign key [${NAMED}] [from|on|for|to] [column] {ref:col} references|to|pointing|towards|-> {target:target} ${ACTIONS}`,
+      `add|create foreign key [${NAMED}] [:] [from|on|for|to] [column] {ref:col} references|to|pointing|towards|-> {target:target} ${ACTIONS}`,
       `add [constraint {name:name}] foreign key ( {ref:col} ) references {target:target} ${ACTIONS}`,
       `make [column] {ref:col} [into] foreign key [to|references|for|on] {target:target} ${ACTIONS}`,
       `make [column] {ref:col} references {target:target} ${ACTIONS}`,

@@ -66,7 +66,7 @@ export const TYPE_FORMS: SentenceForm[] = [
     id: 'add-enum-value',
     example: "add value 'refunded' to enum order_status",
     patterns: [
-      'add [value|values|option|options] {values:values} to|into [enum] {enum:name} [enum] [{where:position} {other:name}]',
+      'add [value|values|option|options] {values:values} to|into [enum|type] {enum:name} [enum|type] [{where:position} {other:name}]',
       'change enum|type {enum:name} [enum] add [value|values|option|options] {values:values} [{where:position} {other:name}]',
       'change [enum] {enum:name} [enum] with [value|values|option|options] {values:values} [{where:position} {other:name}]',
       '{enum:name} [enum] [should|must|can|will] [also] allow|include|accept|get|have|needs|need|requires [value|values|option|options] {values:values} [{where:position} {other:name}]',
@@ -94,7 +94,7 @@ export const TYPE_FORMS: SentenceForm[] = [
       'add check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr} on|to|for [table] {table:name} [table]',
       'add constraint {name:name} check {expr:expr} on|to|for [table] {table:name} [table]',
       'add [constraint {name:name}] check [named|called] [{name:name}] [that|:|requiring|ensuring|where] {expr:expr}',
-      'make|ensure|require|check [that] [column] {col:col} [be|is|are|always] {comparison:comparison}',
+      'make|ensure|require|check [that] [column] {col:col} [to] [be|is|are|always] {comparison:comparison}',
       '[column] {col:col} should|must|will|has|shall|can [to] [be|is|are|always] {comparison:comparison}',
     ],
     build: (c, r) => {

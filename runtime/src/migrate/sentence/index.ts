@@ -5,7 +5,7 @@ import { readColumnPhrases, readModifiersSlot, readPhraseTail, readTableBody } f
 import { FORMS } from './forms.ts';
 import { COMPARISONS } from './forms-types.ts';
 import { levenshtein, type NearMiss, Pattern, type ReadContext, type SlotReader } from './match.ts';
-import { normalizeTokens } from './normalize.ts';
+import { normalizeVariants } from './normalize.ts';
 import { AmbiguousName, compact, findTable, Resolver, withOps, type SentenceSchema, sentenceSchema } from './schema.ts';
 import { asList, readActions, readCol, readColSet, readExpression, readKnownTable, readNameList, readNames, readTarget, readTyped, readValues, readValueSlot } from './slots.ts';
 import { bare, isKeyword, SentenceError, type SentenceToken, tokenizeSentence } from './tokens.ts';
@@ -83,14 +83,19 @@ interface Failure {
 export function readSentence(sentence: string, options: SentenceOptions = {}): SentenceResult {
   const schema = options.schema ? ('defaultSchema' in options.schema ? sentenceSchema(options.schema) : options.schema) : null;
   const corrections: string[] = [];
-  const tokens = normalizeTokens(tokenizeSentence(sentence), (w) => VOCABULARY.has(w) || knownName(schema, w), corrections);
+  const variants = normalizeVariants(tokenizeSentence(sentence), (w) => VOCABULARY.has(w) || knownName(schema, w), corrections);
+  const tokens = variants[0]!;
   if (tokens.length === 0) throw new SentenceError('the sentence is empty', FORMS.slice(0, 4).map((f) => f.example));
   const ctx: ReadContext = { schema, text: sentence, fails: [] };
   const whole = readClause(tokens, ctx);
   if ('ops' in whole) return { ops: whole.ops, notes: [...corrections, ...whole.notes] };
-  for (const split of [withTableUpFront(tokens, ctx), chained(tokens)]) {
-    const done = split && readClauses(split.clauses, ctx, split.table);
-    if (done) return { ops: done.ops, notes: [...corrections, ...done.notes] };
+  for (const variant of variants) {
+    const read = variant === tokens ? whole : readClause(variant, ctx);
+    if ('ops' in read) return { ops: read.ops, notes: [...corrections, ...read.notes] };
+    for (const split of [withTableUpFront(variant, ctx), chained(variant)]) {
+      const done = split && readClauses(split.clauses, ctx, split.table);
+      if (done) return { ops: done.ops, notes: [...corrections, ...done.notes] };
+    }
   }
   const suggestions = closestForms(tokens.filter((t) => t.type === 'word').map((t) => t.text.toLowerCase()));
   if (whole.error) throw new SentenceError(whole.error.message, suggestions);

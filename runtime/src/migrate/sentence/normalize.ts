@@ -13,6 +13,10 @@ const PHRASES: [string, string][] = [
   ['get rid of|do away with|remove|delete|erase|eliminate|discard|destroy|take out|take away|purge', 'drop'],
   ['modify|update|alter|switch|turn|transform|adjust|convert|cast|widen|narrow|enlarge|expand|shrink|resize|lengthen|shorten|extend', 'change'],
   ['removed|deleted|erased|eliminated', 'dropped'],
+  ['altered|modified|updated|converted|widened|extended|resized|switched|turned', 'changed'],
+  ['become|becomes|turn into|turns into', 'be'],
+  ['point at|points at|pointing at|link to|links to', 'references'],
+  ['retype|retyped', 'change'],
   ['datatype|data-type|column type', 'data type'],
   ['set up|build|define|establish|introduce|declare', 'create'],
   ['include|append', 'add'],
@@ -49,14 +53,14 @@ const PHRASES: [string, string][] = [
   ['constraint check|check constraint', 'check'],
   ['unique constraint|uniqueness constraint|constraint unique', 'unique constraint'],
   // articles, politeness, SQL's guards
-  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly|both|pair|combination of|combination|tuple', ''],
+  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|if it exists|if they exist|if present|if any|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly|both|pair|combination of|combination|tuple', ''],
 ];
 
 /** Said before the request itself: `can you`, `I'd like to`, `let's`, `we need to`. */
 const OPENERS = [
   'i want to|i would like to|i like to|i need to|we need to|we want to|we should|you should|i want you to|could you|can you|would you|will you|' +
     'go ahead and|let \'s|let us|lets|now|ok|okay|next|then|and|time to|i think we should|it is time to|need to|want to|we must|we have to|have to|' +
-    'make sure that|make sure|ensure that|see to it that',
+    'make sure that|make sure|ensure that|see to it that|can we|could we|should we|shall we|may we|is it possible to|would it be possible to|is it ok to|how about we|we could|i would like you to',
 ];
 
 interface Rule {
@@ -95,7 +99,45 @@ function correctTypo(t: SentenceToken, isName: (word: string) => boolean, notes:
 }
 
 /** The sentence's tokens with its typos corrected and its phrases rewritten (see PHRASES). */
-export function normalizeTokens(input: SentenceToken[], isName: (word: string) => boolean = () => false, notes: string[] = []): SentenceToken[] {
+/**
+ * The sentence's tokens with its typos corrected and its phrases rewritten (see PHRASES), and the other ways it
+ * may be meant, to read in order when the first does not: the passive turned active (`a unique index should be
+ * added on users.email` → `add unique index on users.email`), a wish turned to a should (`we need
+ * customers.name to be required` → `customers.name should be required`).
+ */
+export function normalizeVariants(input: SentenceToken[], isName: (word: string) => boolean = () => false, notes: string[] = []): SentenceToken[][] {
+  const base = normalizeTokens(input, isName, notes);
+  const out = [base];
+  const active = activeVoice(base);
+  if (active) out.push(active);
+  const wish = WISH_RULES.find((r) => matchesAt(input, 0, r.words));
+  const to = wish ? input.findIndex((t, k) => k > wish.words.length && isKeyword(t, 'to')) : -1;
+  if (wish && to > 0) {
+    const should = normalizeTokens([...input.slice(wish.words.length, to), synthetic('should', input[to]!), ...input.slice(to + 1)], isName);
+    out.push(should, ...[activeVoice(should)].filter((t) => t !== null));
+  }
+  return out;
+}
+
+const MODALS = new Set(['should', 'must', 'will', 'shall', 'can', 'could', 'needs', 'need', 'has', 'have', 'is', 'are', 'ought']);
+const PARTICIPLES: Record<string, string> = { added: 'add', created: 'create', dropped: 'drop', changed: 'change', renamed: 'rename', made: 'make', set: 'set', indexed: 'index', linked: 'link', introduced: 'add', included: 'add', defaulted: 'default' };
+const WISH_RULES = compile([['i need|we need|i want|we want|i would like|we would like|i like|we like|i d like', '']]);
+
+/** `X should be added to Y` → `add X to Y`; null when the sentence has no such passive. */
+function activeVoice(tokens: SentenceToken[]): SentenceToken[] | null {
+  for (let k = 1; k < tokens.length - 1; k++) {
+    if (!MODALS.has(bare(tokens[k]))) continue;
+    let j = k + 1;
+    if (bare(tokens[j]) === 'to') j++;
+    if (bare(tokens[j]) === 'now') j++;
+    if (!['be', 'get', 'been'].includes(bare(tokens[j]))) continue;
+    const verb = PARTICIPLES[bare(tokens[j + 1])];
+    if (verb) return [synthetic(verb, tokens[j + 1]!), ...tokens.slice(0, k), ...tokens.slice(j + 2)];
+  }
+  return null;
+}
+
+function normalizeTokens(input: SentenceToken[], isName: (word: string) => boolean = () => false, notes: string[] = []): SentenceToken[] {
   let tokens = input.map((t) => correctTypo(t, isName, notes));
   // Openers, as many as there are: "ok, now can you please …".
   for (let changed = true; changed; ) {
@@ -123,6 +165,12 @@ export function normalizeTokens(input: SentenceToken[], isName: (word: string) =
     }
     // `new` before what is being made (`a new column`), not as a value (`'new'` is quoted, `new uuid` a value).
     if (bare(t) === 'new' && tokens[i + 1] && tokens[i + 1]!.type === 'word' && bare(tokens[i + 1]) !== 'uuid') {
+      i++;
+      continue;
+    }
+    // A dash between a table and what to do with it is a colon: `products — add stock int`.
+    if (t.type === 'punct' && ['-', '\u2014', '\u2013'].includes(t.text)) {
+      out.push({ ...t, text: ':' });
       i++;
       continue;
     }

@@ -72,8 +72,8 @@ export function tokenizeSentence(sentence: string): SentenceToken[] {
       i++;
     }
   }
-  // A closing full stop is punctuation of the sentence, not part of it.
-  while (tokens.length && tokens[tokens.length - 1]!.type === 'punct' && /^[.!;]$/.test(tokens[tokens.length - 1]!.text)) tokens.pop();
+  // A closing full stop (or question mark) is punctuation of the sentence, not part of it.
+  while (tokens.length && tokens[tokens.length - 1]!.type === 'punct' && /^[.!;?]$/.test(tokens[tokens.length - 1]!.text)) tokens.pop();
   return tokens;
 }
 
