@@ -41,8 +41,8 @@ export const TABLE_FORMS: SentenceForm[] = [
     id: 'rename-table',
     example: 'rename table customers to clients',
     patterns: [
-      'rename table {from:name} [table] to|as|into {to:name}',
-      'rename {from:name} table to|as|into {to:name}',
+      'rename table {from:name} [table] to|as|into|-> {to:name}',
+      'rename {from:name} table to|as|into|-> {to:name}',
       'rename {from:name} to|as|into|-> {to:name} [table]',
       'rename to|as {to:name}',
       '[table] {from:ktable} [table] should|must|will|shall|can|is [now] [be] [now] renamed|called [to|as|into] {to:name}',

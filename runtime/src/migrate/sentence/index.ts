@@ -219,8 +219,17 @@ function subjectOf(op: MigrationOp): Subject | undefined {
 
 const VERBS = new Set(['add', 'drop', 'change', 'rename', 'set', 'make', 'create', 'index', 'link', 'give', 'default', 'require', 'allow']);
 
-/** `alter table orders add …, drop …` / `in orders, make status required`: clauses about one table. */
-function withTableUpFront(tokens: SentenceToken[], ctx: ReadContext): { table: string; clauses: SentenceToken[][] } | null {
+/**
+ * `alter table orders add …, drop …` / `in orders, make status required`: clauses about one table;
+ * `order_items.quantity: change type to smallint`: clauses about one column, which each clause's verb takes.
+ */
+function withTableUpFront(tokens: SentenceToken[], ctx: ReadContext): { table?: string; clauses: SentenceToken[][] } | null {
+  const subject = asList(readCol(tokens, 0, ctx)).find((r) => (r.value as { table?: string }).table && isKeyword(tokens[r.end], ':') && isKeyword(tokens[1], '.'));
+  if (subject) {
+    const ref = tokens.slice(0, subject.end);
+    const clauses = splitAt(tokens.slice(subject.end + 1), (t, next) => (isKeyword(t, ',') || isKeyword(t, 'and')) && VERBS.has(bare(next)));
+    return { clauses: clauses.map((c) => [c[0]!, ...ref, ...c.slice(1)]) };
+  }
   let i = 0;
   if (isKeyword(tokens[0], 'change') && isKeyword(tokens[1], 'table')) i = 2;
   else if (['in', 'on', 'for', 'within'].some((w) => isKeyword(tokens[0], w))) i = isKeyword(tokens[1], 'table') ? 2 : 1;

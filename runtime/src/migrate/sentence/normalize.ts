@@ -28,7 +28,7 @@ const PHRASES: [string, string][] = [
   [
     'not null|non null|non-null|not nullable|non nullable|non-nullable|mandatory|compulsory|obligatory|not optional|non-optional|never null|never be null|' +
       'can not be null|can not be empty|can not be blank|cannot be null|cannot be empty|cannot be blank|may not be null|must not be null|should not be null|must not be empty|should not be empty|shall not be null|' +
-      'must never be null|must have value|must always have value|must be filled in|must always be filled in|must always be filled|must be filled|always required|must be present|must be set|no longer optional|no longer nullable|' +
+      'must be provided|must be given|must be supplied|must be specified|must never be null|must have value|must always have value|must be filled in|must always be filled in|must always be filled|must be filled|always required|must be present|must be set|no longer optional|no longer nullable|' +
       'can no longer be null|may no longer be null|no longer be null|can no longer be empty|' +
       'no nulls|no nulls allowed|no null allowed|no null values|no empty values|not blank|not empty|non-empty|non empty|not be null|be not null',
     'required',

@@ -50,6 +50,12 @@ export function tokenizeSentence(sentence: string): SentenceToken[] {
         j++;
       }
       if (j >= s.length) throw new SentenceError(`unclosed quote ${ch} starting at character ${i + 1}`);
+      // `middle_name varchar(50)` in backticks is code, as Markdown writes it, not one name: read what is inside.
+      if (ch === '`' && /[\s(]/.test(text.trim())) {
+        for (const t of tokenizeSentence(text)) tokens.push({ ...t, start: t.start + i + 1, end: t.end + i + 1 });
+        i = j + 1;
+        continue;
+      }
       push(ch === "'" || ch === '\u2018' ? 'string' : 'name', text, i, j + 1);
       i = j + 1;
     } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(s[i + 1] ?? '') && !/[A-Za-z0-9_]/.test(s[i - 1] ?? ''))) {
