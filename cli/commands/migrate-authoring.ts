@@ -226,7 +226,7 @@ export async function demoSentenceMigrations(dir: string, sentences: readonly st
   const files: string[] = [];
   for (const sentence of sentences) {
     const existing = existsSync(dir) ? await loadMigrations(dir) : [];
-    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence)));
+    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, { schema: await folderSchema(existing) })));
   }
   return files;
 }

@@ -10,8 +10,9 @@ import { AmbiguousName, compact, findTable, Resolver, withOps, type SentenceSche
 import { asList, readActions, readCol, readColSet, readExpression, readKnownTable, readNameList, readNames, readTarget, readTyped, readValues, readValueSlot } from './slots.ts';
 import { bare, isKeyword, SentenceError, type SentenceToken, tokenizeSentence } from './tokens.ts';
 
-const word = (words: string[], value: unknown): SlotReader => (tokens, pos) => (words.some((w) => isKeyword(tokens[pos], w)) ? { value, end: pos + 1 } : null);
-const phrase = (phrases: string[], value: unknown): SlotReader => (tokens, pos) => {
+type Reading = { value: unknown; end: number } | null;
+const word = (words: string[], value: unknown) => (tokens: SentenceToken[], pos: number): Reading => (words.some((w) => isKeyword(tokens[pos], w)) ? { value, end: pos + 1 } : null);
+const phrase = (phrases: string[], value: unknown) => (tokens: SentenceToken[], pos: number): Reading => {
   const hit = phrases.map((p) => p.split(' ')).find((ws) => ws.every((w, k) => isKeyword(tokens[pos + k], w)));
   return hit ? { value, end: pos + hit.length } : null;
 };
@@ -34,19 +35,19 @@ const SLOTS: Record<string, SlotReader> = {
   expr: readExpression,
   actions: (tokens, pos) => readActions(tokens, pos),
   uflag: (tokens, pos) => (isKeyword(tokens[pos], 'unique') ? { value: true, end: pos + 1 } : { value: false, end: pos }),
-  nullness: (tokens, pos) => word(['required'], false)(tokens, pos, null!) ?? word(['optional', 'null'], true)(tokens, pos, null!),
+  nullness: (tokens, pos) => word(['required'], false)(tokens, pos) ?? word(['optional', 'null'], true)(tokens, pos),
   required: word(['required'], true),
   allow: word(['allow', 'allows', 'permit', 'permits', 'accept', 'accepts'], true),
   disallow: phrase(['disallow', 'forbid', 'prevent', 'reject', 'refuse', 'do not allow', 'does not allow', 'should not allow', 'must not allow', 'no longer allow', 'never allow'], false),
   position: (tokens, pos) => (isKeyword(tokens[pos], 'before') || isKeyword(tokens[pos], 'after') ? { value: bare(tokens[pos]), end: pos + 1 } : null),
   comparison: (tokens, pos) => {
     for (const [phrases, sql] of COMPARISONS) {
-      const hit = phrase(phrases.split('|'), sql)(tokens, pos, null!);
+      const hit = phrase(phrases.split('|'), sql)(tokens, pos);
       if (hit) return hit;
     }
     const ops: [string, string][] = [['greater than|more than|above|over|bigger than|larger than', '>'], ['at least|no less than', '>='], ['less than|below|under|smaller than', '<'], ['at most|no more than', '<=']];
     for (const [words, op] of ops) {
-      const hit = phrase(words.split('|'), op)(tokens, pos, null!) as { value: string; end: number } | null;
+      const hit = phrase(words.split('|'), op)(tokens, pos) 
       if (hit && tokens[hit.end]?.type === 'number') return { value: `${op} ${tokens[hit.end]!.text}`, end: hit.end + 1 };
     }
     return null;
