@@ -3,10 +3,12 @@
  * parentheses, SQL fragments, `set … for … on …`, names resolved against the folder's implied schema, chained
  * clauses, typos. (The held-out sets measure the whole; these say what each feature does.)
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type MigrationOpInput, parseMigrationOps } from '../../runtime/src/index.ts';
 import { applyOps, emptyModel } from '../../runtime/src/migrate/index.ts';
 import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { cases } from '../helpers/thorough.ts';
 import { SHOP_SCHEMA } from './sentence-harness.ts';
 
 const schema = applyOps(emptyModel('postgres', 'public'), parseMigrationOps(SHOP_SCHEMA), { enums: 'native' } as never);
@@ -266,5 +268,21 @@ describe('nonsense is still refused, with the closest forms', () => {
     const e = refusal(sentence);
     expect(e.suggestions.length).toBeGreaterThan(0);
     expect(e.message).toContain('Closest forms understood:');
+  });
+});
+
+describe('any sentence', () => {
+  const WORDS = ['add', 'drop', 'column', 'table', 'to', 'from', 'orders', 'customers', 'email', 'status', 'text', 'varchar', '(', ')', ',', '20', 'not null', 'default', "'x'", 'unique', 'index', 'on', 'references', 'it', 'then', ';', 'and', '.', 'rename', 'make', 'required', 'check', 'enum', '"q"', '`a b`', "can't", "customer's", '->', ':', '-', 'the', 'with', 'primary key', 'if exists', '?', 'should be added', 'decimal 10 2', 'where', '>', '\u2028', '[x]'];
+  it(`gives valid ops or a SentenceError, never another error (${cases(2000, 50000)} sentences)`, () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 14 }), fc.boolean(), (words, withSchema) => {
+        try {
+          opsFromSentence(words.join(' '), { schema: withSchema ? schema : null });
+        } catch (e) {
+          if (!(e instanceof SentenceError)) throw e;
+        }
+      }),
+      { numRuns: cases(2000, 50000) },
+    );
   });
 });
