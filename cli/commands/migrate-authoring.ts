@@ -72,7 +72,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   let notes: string[];
   try {
     // Names are resolved against the schema the folder's migrations build (`index email` → the table with email).
-    ({ ops, notes } = readSentence(sentence, { schema: await folderSchema(existing) }));
+    ({ ops, notes } = readSentence(sentence, { schema: await folderSchema(existing), partial: hasRawSql(existing) }));
   } catch (error) {
     if (error instanceof SentenceError) throw new UsageError(error.message);
     throw error;
@@ -129,6 +129,9 @@ async function folderSchema(existing: Migration[]): Promise<SchemaModel | null> 
     return null;
   }
 }
+
+/** Raw SQL migrations change the schema in ways the implied model does not follow. */
+const hasRawSql = (existing: Migration[]) => existing.some((m) => m.ops.some((op) => op.op === 'sql'));
 
 async function migrateLint(flags: { dir?: string; sql?: string; dialect?: DialectName }, out: Output): Promise<number> {
   if (!flags.dir && !flags.sql) throw new UsageError('give --dir <migration folder> or --sql <file> to lint');
@@ -226,7 +229,8 @@ export async function demoSentenceMigrations(dir: string, sentences: readonly st
   const files: string[] = [];
   for (const sentence of sentences) {
     const existing = existsSync(dir) ? await loadMigrations(dir) : [];
-    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, { schema: await folderSchema(existing) })));
+    const options = { schema: await folderSchema(existing), partial: hasRawSql(existing) };
+    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, options)));
   }
   return files;
 }

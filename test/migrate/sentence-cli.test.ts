@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,15 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain('email could be in customers or users: say which, as in customers.email or users.email');
     expect((await readdir(target)).length).toBe(3);
+  });
+
+  it('after a raw SQL migration the schema may be incomplete: names it lacks are taken as written', async () => {
+    const target = join(dir, 'raw');
+    await runCliInProcess(['migrate', 'new', 'create table customers with id (integer) primary key', '--dir', target]);
+    await writeFile(join(target, '0002_legacy.ts'), "export default { ops: [{ op: 'sql', up: { postgres: 'create table legacy (x int)' }, down: null }] };\n");
+    const r = await runCliInProcess(['migrate', 'new', 'drop column x from legacy', '--dir', target, '--dry-run', '--json', '--dialect', 'postgres']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).ops).toEqual([{ op: 'dropColumn', table: 'legacy', column: 'x' }]);
   });
 
   it('a guessed type is said back; a column without a table in an empty folder is refused', async () => {

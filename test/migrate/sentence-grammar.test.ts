@@ -181,9 +181,14 @@ describe("names resolved against the folder's implied schema", () => {
 describe("what the folder's schema does not have is refused, not guessed", () => {
   it('a column or table the schema lacks, or a column it already has, is named with what there is', () => {
     expect(refusal('drop customers.fax').message).toMatch(/customers has no column fax \(columns: id, email, name, country, created_at\)/);
-    expect(refusal('rename table invoices to bills').message).toMatch(/no table invoices \(tables: customers, order_items, orders, products, users\)/);
+    expect(refusal('rename table invoices to bills').message).toMatch(/no table invoices \(tables: customers, order_items, orders, products, users;/);
     expect(refusal('add email text to users').message).toMatch(/users already has a column email/);
     expect(refusal('create table orders with id int').message).toMatch(/table orders already exists/);
+  });
+  it('a quoted name, or a schema raw SQL migrations may have changed, takes names it lacks as written', () => {
+    expectOps('drop column x from "legacy"', [dropColumn('legacy', 'x')]);
+    expect(opsFromSentence('drop column x from legacy', { schema, partial: true })).toEqual(parseMigrationOps([dropColumn('legacy', 'x')]));
+    expect(refusal('drop column x from legacy').message).toMatch(/quote the name to use a table the migrations do not create/);
   });
   it('a new column without a type is only invented when the sentence calls it a column or it is named like one', () => {
     expect(refusal('give users a raise').message).toMatch(/say what raise is: a column needs a type/);

@@ -61,6 +61,8 @@ const VOCABULARY = new Set(COMPILED.flatMap((c) => c.patterns.flatMap((p) => p.k
 export interface SentenceOptions {
   /** The schema the folder's migrations imply: resolves `index email` to the one table with an email column. */
   schema?: SchemaModel | SentenceSchema | null;
+  /** The schema may lack what raw SQL migrations made: names it lacks are taken as written, not refused. */
+  partial?: boolean;
 }
 
 export interface SentenceResult {
@@ -82,12 +84,14 @@ interface Failure {
  * is read clause by clause. A sentence nothing reads throws a SentenceError listing the closest forms.
  */
 export function readSentence(sentence: string, options: SentenceOptions = {}): SentenceResult {
-  const schema = options.schema ? ('defaultSchema' in options.schema ? sentenceSchema(options.schema) : options.schema) : null;
+  const given = options.schema ? ('defaultSchema' in options.schema ? sentenceSchema(options.schema) : options.schema) : null;
+  const schema = given && options.partial ? { ...given, partial: true } : given;
   const corrections: string[] = [];
-  const variants = normalizeVariants(tokenizeSentence(sentence), (w) => VOCABULARY.has(w) || knownName(schema, w), corrections);
+  const raw = tokenizeSentence(sentence);
+  const variants = normalizeVariants(raw, (w) => VOCABULARY.has(w) || knownName(schema, w), corrections);
   const tokens = variants[0]!;
   if (tokens.length === 0) throw new SentenceError('the sentence is empty', FORMS.slice(0, 4).map((f) => f.example));
-  const ctx: ReadContext = { schema, text: sentence, fails: [] };
+  const ctx: ReadContext = { schema, text: sentence, fails: [], quoted: new Set(raw.filter((t) => t.type === 'name').map((t) => t.text)) };
   const whole = readClause(tokens, ctx);
   if ('ops' in whole) return { ops: whole.ops, notes: [...corrections, ...whole.notes] };
   for (const variant of variants) {
@@ -123,7 +127,7 @@ function readClause(tokens: SentenceToken[], ctx: ReadContext, contextTable?: st
   for (const { form, patterns } of COMPILED) {
     for (const pattern of patterns) {
       for (const captures of pattern.matchAll(tokens, SLOTS, ctx, misses)) {
-        const r = new Resolver(ctx.schema, contextTable, tokens.some((t) => isKeyword(t, 'column') || isKeyword(t, 'columns')));
+        const r = new Resolver(ctx.schema, contextTable, tokens.some((t) => isKeyword(t, 'column') || isKeyword(t, 'columns')), ctx.quoted);
         try {
           const ops = parseMigrationOps(form.build(captures, r));
           if (!best || r.misfits < best.misfits) best = { result: { ops, notes: r.notes }, misfits: r.misfits };

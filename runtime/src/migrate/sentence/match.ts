@@ -20,6 +20,8 @@ export interface ReadContext {
   text: string;
   /** Why a slot deep inside another could not read (an unknown type), for the error message. */
   fails: NearMiss[];
+  /** Names the sentence quoted ("…", `…`, […]). */
+  quoted: ReadonlySet<string>;
 }
 
 export type SlotReader = (tokens: SentenceToken[], pos: number, ctx: ReadContext) => SlotResult;

@@ -7,6 +7,11 @@ import { SentenceError } from './tokens.ts';
 export interface SentenceSchema {
   tables: SchemaTable[];
   enums: string[];
+  /**
+   * The schema may lack tables and columns that exist (the folder has raw SQL migrations, whose changes the implied
+   * model does not follow): a name it lacks is then taken as written rather than refused.
+   */
+  partial?: boolean;
 }
 
 export interface SchemaTable {
@@ -20,8 +25,9 @@ export interface SchemaTable {
 }
 
 /** The schema the folder's migrations imply, reduced to names. */
-export function sentenceSchema(model: SchemaModel): SentenceSchema {
+export function sentenceSchema(model: SchemaModel, partial = false): SentenceSchema {
   return {
+    partial,
     tables: model.tables.map((t) => ({
       name: t.name,
       columns: t.columns.map((c) => c.name),
@@ -38,7 +44,7 @@ export function sentenceSchema(model: SchemaModel): SentenceSchema {
 /** The schema after ops a sentence's earlier clauses make, for the clauses after them to be read against. */
 export function withOps(schema: SentenceSchema | null, ops: readonly MigrationOp[]): SentenceSchema | null {
   if (!schema) return null;
-  const next: SentenceSchema = { tables: schema.tables.map((t) => ({ ...t, columns: [...t.columns] })), enums: [...schema.enums] };
+  const next: SentenceSchema = { ...schema, tables: schema.tables.map((t) => ({ ...t, columns: [...t.columns] })), enums: [...schema.enums] };
   const table = (name: string) => next.tables.find((t) => t.name === name);
   for (const op of ops) {
     if (op.op === 'createTable') next.tables.push({ name: op.table, columns: op.columns.map((c) => c.name), indexes: [], foreignKeys: [], uniques: [], checks: [] });
@@ -103,10 +109,19 @@ export class Resolver {
   readonly contextTable?: string;
   /** The sentence says `column`: a name without a type is still a column. */
   readonly saysColumn: boolean;
-  constructor(schema: SentenceSchema | null, contextTable?: string, saysColumn = false) {
+  /** Names the sentence quoted: taken as written when the schema lacks them (a table it cannot know of). */
+  readonly quoted: ReadonlySet<string>;
+  constructor(schema: SentenceSchema | null, contextTable?: string, saysColumn = false, quoted: ReadonlySet<string> = new Set()) {
     this.schema = schema;
     this.contextTable = contextTable;
     this.saysColumn = saysColumn;
+    this.quoted = quoted;
+  }
+
+  /** A name the schema lacks: refused, unless the schema may be incomplete or the sentence quoted the name. */
+  private missing(name: string, message: string): void {
+    if (this.schema?.partial || this.quoted.has(name)) this.misfits++;
+    else throw new SentenceError(message);
   }
 
   table(written: string | undefined, expect: Expect = 'exists'): string {
@@ -116,7 +131,7 @@ export class Resolver {
     }
     if (!this.schema) return written;
     const found = findTable(this.schema, written);
-    if (expect === 'exists' && !found) throw new SentenceError(`the folder's schema has no table ${written} (tables: ${this.schema.tables.map((t) => t.name).join(', ') || 'none yet'})`);
+    if (expect === 'exists' && !found) this.missing(written, `the folder's schema has no table ${written} (tables: ${this.schema.tables.map((t) => t.name).join(', ') || 'none yet'}; quote the name to use a table the migrations do not create)`);
     if (expect === 'new' && found) throw new SentenceError(`table ${found.name} already exists`);
     // A new table is created as written; an existing one is the schema's, however it was spelled.
     return expect === 'new' ? written : (found?.name ?? written);
@@ -139,7 +154,7 @@ export class Resolver {
     const found = findTable(this.schema, table);
     const resolved = columns.map((c) => {
       const col = findColumn(found, c);
-      if (found && expect === 'exists' && !col) throw new SentenceError(`${found.name} has no column ${c} (columns: ${found.columns.join(', ')})`);
+      if (found && expect === 'exists' && !col) this.missing(c, `${found.name} has no column ${c} (columns: ${found.columns.join(', ')})`);
       if (found && expect === 'new' && col) throw new SentenceError(`${found.name} already has a column ${col}`);
       return expect === 'new' ? c : (col ?? c);
     });
