@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp } from '../../runtime/src/index.ts';
+import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '../../runtime/src/index.ts';
 import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '../../runtime/src/migrate/index.ts';
 import { lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
-import { opsFromSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
 import { dataLiteral, stringLiteral } from '../../runtime/src/util/code-text.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
@@ -27,6 +27,11 @@ export function registerMigrateAuthoring(program: Command): void {
     .addHelpText(
       'after',
       [
+        '',
+        'Sentences are read against the schema the migrations in --dir build: "index email" is the table with an',
+        'email column (refused, naming them, when several have one). Word order, synonyms (remove, get rid of;',
+        'not null, mandatory; nullable, can be null), bare types (varchar 80, decimal 10 2) and SQL fragments',
+        '(ALTER TABLE … ADD COLUMN …, CREATE INDEX ON t (c)) are understood; see docs/migrations-lint.md.',
         '',
         'Sentences understood (names may be quoted: "order items"):',
         '  create table customers with id (integer) primary key, email (text) required',
@@ -63,14 +68,16 @@ interface DialectPreview {
 }
 
 async function migrateNew(sentence: string, flags: { dir: string; dialect?: DialectName; dryRun?: boolean }, out: Output): Promise<number> {
+  const existing = existsSync(flags.dir) ? await folderMigrations(flags.dir) : [];
   let ops: MigrationOp[];
+  let notes: string[];
   try {
-    ops = opsFromSentence(sentence);
+    // Names are resolved against the schema the folder's migrations build (`index email` → the table with email).
+    ({ ops, notes } = readSentence(sentence, { schema: await folderSchema(existing), partial: hasRawSql(existing) }));
   } catch (error) {
     if (error instanceof SentenceError) throw new UsageError(error.message);
     throw error;
   }
-  const existing = existsSync(flags.dir) ? await folderMigrations(flags.dir) : [];
   const id = nextId(existing);
   const name = slug(sentence);
   const previews: DialectPreview[] = [];
@@ -93,10 +100,11 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   }
   let file: string | null = null;
   if (!flags.dryRun) file = await writeMigration(flags.dir, `${id}_${name}.ts`, sentence, ops);
-  out.result({ sentence, id, name, ops, dialects: previews, file });
+  out.result({ sentence, id, name, ops, notes, dialects: previews, file });
   if (!out.json) {
     out.info(`ops (${ops.length}):`);
     for (const op of ops) out.info(`  ${describeOp(op)}`);
+    for (const note of notes) out.info(`  note: ${note}`);
     for (const p of previews) {
       out.info('');
       out.info(`${p.dialect}:`);
@@ -113,6 +121,22 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   }
   return EXIT_OK;
 }
+
+/**
+ * The schema the folder's migrations imply (read as Postgres would build it), or null when the folder has none or
+ * its migrations do not apply (the sentence is then read without it, and the plan below says what is wrong).
+ */
+async function folderSchema(existing: Migration[]): Promise<SchemaModel | null> {
+  if (!existing.length) return null;
+  try {
+    return impliedModel(await migrationContext({ dialect: 'postgres' }), existing);
+  } catch {
+    return null;
+  }
+}
+
+/** Raw SQL migrations change the schema in ways the implied model does not follow. */
+const hasRawSql = (existing: Migration[]) => existing.some((m) => m.ops.some((op) => op.op === 'sql'));
 
 async function migrateLint(flags: { dir?: string; sql?: string; dialect?: DialectName }, out: Output): Promise<number> {
   if (!flags.dir && !flags.sql) throw new UsageError('give --dir <migration folder> or --sql <file> to lint');
@@ -219,7 +243,8 @@ export async function demoSentenceMigrations(dir: string, sentences: readonly st
   const files: string[] = [];
   for (const sentence of sentences) {
     const existing = existsSync(dir) ? await loadMigrations(dir) : [];
-    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence)));
+    const options = { schema: await folderSchema(existing), partial: hasRawSql(existing) };
+    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, options)));
   }
   return files;
 }

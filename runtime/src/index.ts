@@ -37,7 +37,7 @@ export {
   type StatusRow,
 } from './migrate/index.ts';
 export { lintOps, lintPostgresSql, lintCapabilities, classifyTypeChange, RULES as LINT_RULES, type LintCapabilities, type LintOpsContext, type LintRule } from './migrate/lint/index.ts';
-export { opsFromSentence, SentenceError, FORMS as SENTENCE_FORMS } from './migrate/sentence/index.ts';
+export { opsFromSentence, readSentence, SentenceError, FORMS as SENTENCE_FORMS, type SentenceOptions, type SentenceResult } from './migrate/sentence/index.ts';
 export * from './guard/crypto/index.ts';
 export * from './guard/audit/index.ts';
 export { createTenantRouter, fileProfileStore, memoryProfileStore, type ProfileStore, type RoutedTenantDb, type TenantRouter } from './router/index.ts';

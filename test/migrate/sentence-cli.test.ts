@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,9 +88,9 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
 
   it('a sentence it does not understand exits 2 with the closest forms; nothing is written', async () => {
     const target = join(dir, 'bad');
-    const r = await runCliInProcess(['migrate', 'new', 'renmae column email in customers to mail', '--dir', target]);
+    const r = await runCliInProcess(['migrate', 'new', 'rnmae column email in customers to mail', '--dir', target]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('could not understand "renmae column email in customers to mail"');
+    expect(r.stderr).toContain('could not understand "rnmae column email in customers to mail"');
     expect(r.stderr).toMatch(/Closest forms understood:\n  rename/);
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
   });
@@ -101,6 +101,42 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^byos: not written: .* does not apply to the schema the migrations in .* imply: .*nowhere[^\n]*\n$/);
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("names are resolved against the schema the folder's migrations imply", async () => {
+    const target = join(dir, 'resolve');
+    await runCliInProcess(['migrate', 'new', 'create table customers with id (integer) primary key, email (text), country (text)', '--dir', target]);
+    await runCliInProcess(['migrate', 'new', 'create table users with id (integer) primary key, email (text)', '--dir', target]);
+    const r = await runCliInProcess(['migrate', 'new', 'index country', '--dir', target, '--json', '--dialect', 'postgres']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).ops).toEqual([{ op: 'createIndex', table: 'customers', name: 'customers_country_idx', columns: ['country'], unique: false }]);
+
+    // A column two tables have: refused naming both, nothing written.
+    const ambiguous = await runCliInProcess(['migrate', 'new', 'index email', '--dir', target]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('email could be in customers or users: say which, as in customers.email or users.email');
+    expect((await readdir(target)).length).toBe(3);
+  });
+
+  it('after a raw SQL migration the schema may be incomplete: names it lacks are taken as written', async () => {
+    const target = join(dir, 'raw');
+    await runCliInProcess(['migrate', 'new', 'create table customers with id (integer) primary key', '--dir', target]);
+    await writeFile(join(target, '0002_legacy.ts'), "export default { ops: [{ op: 'sql', up: { postgres: 'create table legacy (x int)' }, down: null }] };\n");
+    const r = await runCliInProcess(['migrate', 'new', 'drop column x from legacy', '--dir', target, '--dry-run', '--json', '--dialect', 'postgres']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).ops).toEqual([{ op: 'dropColumn', table: 'legacy', column: 'x' }]);
+  });
+
+  it('a guessed type is said back; a column without a table in an empty folder is refused', async () => {
+    const target = join(dir, 'guess');
+    await runCliInProcess(['migrate', 'new', 'create table orders with id (integer) primary key', '--dir', target]);
+    const r = await runCliInProcess(['migrate', 'new', 'add a shipped_at column to orders', '--dir', target, '--dry-run', '--dialect', 'postgres']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note: guessed type timestamp for shipped_at: give it as "shipped_at (type)" to choose another');
+    expect(r.stdout).toContain('ALTER TABLE "orders" ADD COLUMN "shipped_at" timestamp');
+    const empty = await runCliInProcess(['migrate', 'new', 'create an index on customer email', '--dir', join(dir, 'empty'), '--dry-run']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/say which table/);
   });
 
   it('a hostile sentence stays data in the file it writes', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationOpInput } from '../../runtime/src/index.ts';
 import { parseMigrationOps } from '../../runtime/src/index.ts';
-import { opsFromSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
 
 const customersTable: MigrationOpInput = {
   op: 'createTable',
@@ -204,10 +204,10 @@ describe('opsFromSentence', () => {
       expect(e.suggestions).toHaveLength(3);
       expect(e.message).toContain('Closest forms understood:');
     });
-    it('a typo in the verb still ranks the intended form first', () => {
-      expect(error('creat tabel customers with id (integer)').suggestions[0]).toMatch(/^create table/);
-      expect(error('renmae column email in customers to mail').suggestions[0]).toMatch(/^rename/);
-      expect(error('add a colum email (text) to customers').suggestions[0]).toMatch(/^add a required column/);
+    it('a verb too garbled to correct still ranks the intended form first', () => {
+      expect(error('craet tbl customers with id (integer)').suggestions[0]).toMatch(/^create table/);
+      expect(error('rnmae column email in customers to mail').suggestions[0]).toMatch(/^rename/);
+      expect(error('ad a colmn email (text) to customers').suggestions[0]).toMatch(/^add a required column/);
     });
     it('words shared with a form rank it first', () => {
       expect(error('foreign key orders customers').suggestions[0]).toMatch(/references/);
@@ -216,8 +216,10 @@ describe('opsFromSentence', () => {
     it('an unknown type is named, with the types understood', () => {
       expect(error('add column x (flubber) to t').message).toMatch(/unknown type "flubber" \(types: text, varchar\(80\)/);
     });
-    it('a column without a type says how to give one', () => {
-      expect(error('create table t with id, name').message).toMatch(/column id needs a type, as in id \(text\)/);
+    it('a column without a type gets one guessed from its name, and the guess is said', () => {
+      const read = readSentence('create table t with id, name, created_at');
+      expect(read.ops).toEqual(parseMigrationOps([{ op: 'createTable', table: 't', columns: [{ name: 'id', type: { kind: 'integer' } }, { name: 'name', type: { kind: 'text' } }, { name: 'created_at', type: { kind: 'timestamp' } }] }]));
+      expect(read.notes).toEqual(expect.arrayContaining([expect.stringMatching(/guessed type integer for id: give it as "id \(type\)"/)]));
     });
     it('bad sizes and misplaced keys are explained', () => {
       expect(() => opsFromSentence('add column p (decimal(2,5)) to t')).toThrow(/scale cannot exceed the precision/);

@@ -1,33 +1,25 @@
-import type { ColumnDefault } from '../../contracts/migration-op.ts';
-import type { NeutralType, REFERENTIAL_ACTIONS } from '../../contracts/schema-model.ts';
-import { isKeyword, type SentenceToken } from './tokens.ts';
+import type { REFERENTIAL_ACTIONS } from '../../contracts/schema-model.ts';
+import type { ReadContext, SlotReader, SlotReading } from './match.ts';
+import { findColumn, findTable } from './schema.ts';
+import { bare, isKeyword, type SentenceToken } from './tokens.ts';
 import { readType, readValue, TYPE_HELP } from './types.ts';
 
-/** A slot reading: its value and where it ended, or a reason it could not read (kept for the error message). */
-export type SlotResult = { value: unknown; end: number } | { fail: string } | null;
-export type SlotReader = (tokens: SentenceToken[], pos: number) => SlotResult;
-
 /** Structure words a bare name cannot be (quote a name to use one of them). */
-const RESERVED = new Set(['to', 'on', 'in', 'of', 'from', 'with', 'and', 'references', 'a', 'an', 'the', 'as', 'named', 'called', 'into', 'for', 'column', 'columns', 'table', 'index', 'default', 'unique', 'required', 'optional', 'should', 'must', 'is', 'be', 'where']);
+export const RESERVED = new Set([
+  'to', 'on', 'in', 'of', 'from', 'with', 'and', 'or', 'by', 'for', 'into', 'as', 'named', 'called', 'references', 'column', 'columns',
+  'table', 'tables', 'index', 'default', 'unique', 'required', 'optional', 'should', 'must', 'is', 'be', 'are', 'where', 'not', 'null', 'primary', 'foreign',
+  'constraint', 'check', 'drop', 'add', 'create', 'rename', 'change', 'make', 'set', 'then', 'it', 'its', 'using', 'within', 'having', 'that', 'which',
+  'enum', 'after', 'before', 'instead', 'so', 'now', 'all', 'every', 'each', 'everything', 'any', 'no', 'yes', 'if', 'exists',
+]);
 
 export type Action = (typeof REFERENTIAL_ACTIONS)[number];
+export type ColRef = { table?: string; column: string };
+export type ColSet = { table?: string; columns: string[] };
+export type Target = { table: string; column?: string };
 
-/** What may follow a column: `required`, `unique`, `primary key`, `default 0`, `references customers(id)`… */
-export interface Modifiers {
-  nullable?: boolean;
-  unique?: boolean;
-  primaryKey?: boolean;
-  identity?: boolean;
-  default?: ColumnDefault;
-  references?: { table: string; column?: string; onDelete?: Action };
-}
+const reading = (value: unknown, end: number): SlotReading => ({ value, end });
 
-export interface ColumnPhrase {
-  name: string;
-  type: NeutralType;
-  mods: Modifiers;
-}
-
+/** One token that can be a name: quoted, or a bare word that is not a structure word. */
 export function readName(tokens: SentenceToken[], pos: number): { value: string; end: number } | null {
   const t = tokens[pos];
   if (!t) return null;
@@ -36,161 +28,258 @@ export function readName(tokens: SentenceToken[], pos: number): { value: string;
   return null;
 }
 
-/** `customers.email` */
-export function readRef(tokens: SentenceToken[], pos: number): { value: { table: string; column: string }; end: number } | null {
-  const table = readName(tokens, pos);
-  if (!table || !isKeyword(tokens[table.end], '.')) return null;
-  const column = readName(tokens, table.end + 1);
-  return column ? { value: { table: table.value, column: column.value }, end: column.end } : null;
-}
+/** A bare word that can be part of a name written in words (`unit price`): not a structure word, not a type. */
+const nameWord = (t: SentenceToken | undefined) => t?.type === 'word' && !RESERVED.has(t.text.toLowerCase());
 
-/** `customers` or `customers.id` or `customers(id)`. */
-export function readTarget(tokens: SentenceToken[], pos: number): { value: { table: string; column?: string }; end: number } | null {
-  const ref = readRef(tokens, pos);
-  if (ref) return ref;
-  const table = readName(tokens, pos);
-  if (!table) return null;
-  if (isKeyword(tokens[table.end], '(')) {
-    const column = readName(tokens, table.end + 1);
-    if (column && isKeyword(tokens[column.end], ')')) return { value: { table: table.value, column: column.value }, end: column.end + 1 };
+/**
+ * A name: one token, or two or three bare words meaning one name (`unit price` → unit_price, `order items` →
+ * order_items). Every reading is offered; the schema and the rest of the sentence decide.
+ */
+export const readNames: SlotReader = (tokens, pos) => {
+  const one = readName(tokens, pos);
+  if (!one) return null;
+  const out: SlotReading[] = [one];
+  let words = [tokens[pos]!];
+  for (let i = pos + 1; i < pos + 3 && tokens[pos]!.type === 'word' && nameWord(tokens[i]) && !readType(tokens, i); i++) {
+    words = [...words, tokens[i]!];
+    out.push(reading(words.map((w) => w.text.toLowerCase()).join('_'), i + 1));
   }
-  return { value: { table: table.value }, end: table.end };
+  return out;
+};
+
+/** A name the schema knows as a table (`customers`, `customer`, `order items`). */
+export const readKnownTable: SlotReader = (tokens, pos, ctx) => {
+  const names = asList(readNames(tokens, pos, ctx));
+  const known = names.filter((n) => findTable(ctx.schema, n.value as string));
+  return known.length ? known : null;
+};
+
+export const asList = (r: ReturnType<SlotReader>): SlotReading[] => (r === null || 'fail' in r ? [] : Array.isArray(r) ? r : [r]);
+
+const TABLE_OF = ['of', 'in', 'on', 'from', 'for', 'within', 'inside'];
+
+/** `of|in|on|from [table] customers [table]`: where a column is. */
+function tableClause(tokens: SentenceToken[], pos: number, ctx: ReadContext): SlotReading[] {
+  if (!TABLE_OF.some((w) => isKeyword(tokens[pos], w))) return [];
+  let i = pos + 1;
+  if (isKeyword(tokens[i], 'table')) i++;
+  return asList(readNames(tokens, i, ctx)).flatMap((t) => [t, ...(isKeyword(tokens[t.end], 'table') ? [reading(t.value, t.end + 1)] : [])]);
 }
 
-/** A type, bare or in parentheses, or after `as`, `of type`, `:`. */
-export const readTyped: SlotReader = (tokens, pos) => {
+/**
+ * A column: `customers.email`, `customers(email)`, `customer's email`, `[column] email [of|in|on|from customers]`,
+ * `customers email` when the schema has that table with that column, or a bare `email` (its table then comes from
+ * the sentence or the schema).
+ */
+export const readCol: SlotReader = (tokens, pos, ctx) => {
+  const out: SlotReading[] = [];
+  const table = readName(tokens, pos);
+  if (table && isKeyword(tokens[table.end], '.')) {
+    const column = readName(tokens, table.end + 1);
+    if (column) out.push(...withColumnWord(tokens, { table: table.value, column: column.value }, column.end));
+  }
+  if (table && isKeyword(tokens[table.end], '(')) {
+    const column = readName(tokens, table.end + 1);
+    if (column && isKeyword(tokens[column.end], ')')) out.push(...withColumnWord(tokens, { table: table.value, column: column.value }, column.end + 1));
+  }
+  for (const t of asList(readNames(tokens, pos, ctx))) {
+    if (isKeyword(tokens[t.end], "'s")) for (const c of asList(readNames(tokens, t.end + 1, ctx))) out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
+    // `customers email`, `the orders status column`: only when the schema says so.
+    const known = findTable(ctx.schema, t.value as string);
+    if (known) for (const c of asList(readNames(tokens, t.end, ctx))) if (findColumn(known, c.value as string)) out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
+  }
+  let i = pos;
+  if (isKeyword(tokens[i], 'column')) i++;
+  for (const c of asList(readNames(tokens, i, ctx))) {
+    for (const after of withColumnWord(tokens, { column: c.value as string }, c.end)) {
+      out.push(after);
+      for (const t of tableClause(tokens, after.end, ctx)) out.push(reading({ table: t.value, column: c.value }, t.end));
+    }
+  }
+  return out.length ? out : null;
+};
+
+/** A reading, and the same one with a `column` word after it (`the email column`). */
+function withColumnWord(tokens: SentenceToken[], value: ColRef, end: number): SlotReading[] {
+  return isKeyword(tokens[end], 'column') ? [reading(value, end), reading(value, end + 1)] : [reading(value, end)];
+}
+
+/** `(a, b)`, `a, b and c`, `a and b`: names in a list. */
+export function readNameList(tokens: SentenceToken[], pos: number, ctx: ReadContext): SlotReading[] {
+  const wrapped = isKeyword(tokens[pos], '(');
+  const out: SlotReading[] = [];
+  const walk = (i: number, names: string[]) => {
+    for (const n of asList(readNames(tokens, i, ctx))) {
+      const list = [...names, n.value as string];
+      let j = n.end;
+      if (wrapped ? isKeyword(tokens[j], ')') : true) out.push(reading(list, wrapped ? j + 1 : j));
+      if (isKeyword(tokens[j], ',')) j++;
+      if (isKeyword(tokens[j], 'and') || isKeyword(tokens[j], '&')) j++;
+      if (j > n.end) walk(j, list);
+    }
+  };
+  walk(wrapped ? pos + 1 : pos, []);
+  return out;
+}
+
+/**
+ * Columns of one table: any single column reading, `customers (email, name)`, `email and name [of customers]`,
+ * `customers on|by email and name`, `(email, name) [on customers]`.
+ */
+export const readColSet: SlotReader = (tokens, pos, ctx) => {
+  const out: SlotReading[] = asList(readCol(tokens, pos, ctx)).map((r) => {
+    const ref = r.value as ColRef;
+    return reading({ table: ref.table, columns: [ref.column] }, r.end);
+  });
+  let start = pos;
+  if (isKeyword(tokens[start], 'columns') || isKeyword(tokens[start], 'column')) start++;
+  for (const list of readNameList(tokens, start, ctx)) {
+    const value = list.value as string[];
+    if (value.length === 1 && !isKeyword(tokens[start], '(')) continue;
+    let end = list.end;
+    if (isKeyword(tokens[end], 'columns') || isKeyword(tokens[end], 'column')) end++;
+    out.push(reading({ columns: value }, end));
+    for (const t of tableClause(tokens, end, ctx)) out.push(reading({ table: t.value, columns: value }, t.end));
+  }
+  let t0 = pos;
+  if (isKeyword(tokens[t0], 'table')) t0++;
+  for (const t of asList(readNames(tokens, t0, ctx))) {
+    let i = t.end;
+    if (isKeyword(tokens[i], 'table')) i++;
+    // `on table orders placed, day`: the word table says which name is the table.
+    if (t0 > pos) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
+    if (isKeyword(tokens[i], '(')) for (const list of readNameList(tokens, i, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
+    if (['on', 'by', 'using', 'for', 'over'].some((w) => isKeyword(tokens[i], w))) {
+      let j = i + 1;
+      if (isKeyword(tokens[j], 'columns') || isKeyword(tokens[j], 'column')) j++;
+      for (const list of readNameList(tokens, j, ctx)) out.push(reading({ table: t.value, columns: list.value }, list.end));
+    }
+  }
+  return out.length ? out : null;
+};
+
+/** What a foreign key points at: `customers`, `customers.id`, `customers(id)`, `customer's id`, `id of customers`. */
+export const readTarget: SlotReader = (tokens, pos, ctx) => {
+  const out: SlotReading[] = [];
+  let i = pos;
+  if (isKeyword(tokens[i], 'table')) i++;
+  for (const r of asList(readCol(tokens, i, ctx))) {
+    const ref = r.value as ColRef;
+    out.push(reading(ref.table ? { table: ref.table, column: ref.column } : { table: ref.column }, r.end));
+  }
+  return out.flatMap((r) => (isKeyword(tokens[r.end], 'table') ? [r, reading(r.value, r.end + 1)] : [r]));
+};
+
+/** A type, bare or in parentheses, or after `as`, `of type`, `type`, `:`. Its value is the TypeReading. */
+export const readTyped: SlotReader = (tokens, pos, ctx) => {
   let i = pos;
   if (isKeyword(tokens[i], 'as') || isKeyword(tokens[i], ':')) i++;
-  else if (isKeyword(tokens[i], 'of') && isKeyword(tokens[i + 1], 'type')) i += 2;
+  else if ((isKeyword(tokens[i], 'of') || isKeyword(tokens[i], 'with')) && (isKeyword(tokens[i + 1], 'type') || isKeyword(tokens[i + 1], 'data'))) i += 2;
   else if (isKeyword(tokens[i], 'type')) i++;
-  while (isKeyword(tokens[i], 'a') || isKeyword(tokens[i], 'an')) i++;
+  if (isKeyword(tokens[i], 'type')) i++;
   if (isKeyword(tokens[i], '(')) {
     const inner = readType(tokens, i + 1);
-    if (inner && isKeyword(tokens[inner.end], ')')) return { value: inner.type, end: inner.end + 1 };
+    if (inner && isKeyword(tokens[inner.end], ')')) return reading(inner, inner.end + 1);
     const word = tokens[i + 1];
-    if (word && isKeyword(tokens[i + 2], ')')) return { fail: `unknown type "${word.text}" (types: ${TYPE_HELP})` };
+    if (word && word.type === 'word' && isKeyword(tokens[i + 2], ')')) ctx.fails.push({ pos: i + 1, reason: `unknown type "${word.text}" (types: ${TYPE_HELP})` });
     return null;
   }
-  const bare = readType(tokens, i);
-  return bare ? { value: bare.type, end: bare.end } : null;
+  const t = readType(tokens, i);
+  if (!t) return null;
+  // `varchar(20) type`, `a text column`: the noun after the type is part of saying it.
+  return isKeyword(tokens[t.end], 'type') ? [reading(t, t.end), reading(t, t.end + 1)] : reading(t, t.end);
 };
 
 export function readAction(tokens: SentenceToken[], pos: number): { value: Action; end: number } | null {
   const two = (a: string, b: string) => isKeyword(tokens[pos], a) && isKeyword(tokens[pos + 1], b);
-  if (isKeyword(tokens[pos], 'cascade')) return { value: 'cascade', end: pos + 1 };
+  if (isKeyword(tokens[pos], 'cascade') || isKeyword(tokens[pos], 'cascades') || isKeyword(tokens[pos], 'cascading')) return { value: 'cascade', end: pos + 1 };
   if (isKeyword(tokens[pos], 'restrict')) return { value: 'restrict', end: pos + 1 };
-  if (two('set', 'null')) return { value: 'set null', end: pos + 2 };
+  if (two('set', 'null') || two('set', 'optional')) return { value: 'set null', end: pos + 2 };
   if (two('set', 'default')) return { value: 'set default', end: pos + 2 };
   if (two('no', 'action')) return { value: 'no action', end: pos + 2 };
   return null;
 }
 
-/** Zero or more modifiers, separated by nothing, commas or `and` (a separator must be followed by a modifier). */
-export const readModifiers: SlotReader = (tokens, pos) => {
-  const mods: Modifiers = {};
+/** `on delete cascade [on update …]`, also `with cascade delete` / `cascading deletes`. */
+export function readActions(tokens: SentenceToken[], pos: number): { value: { onDelete?: Action; onUpdate?: Action }; end: number } {
+  const value: { onDelete?: Action; onUpdate?: Action } = {};
   let i = pos;
   for (;;) {
-    let j = i;
-    if (isKeyword(tokens[j], ',') || isKeyword(tokens[j], 'and')) j++;
-    if (isKeyword(tokens[j], 'and')) j++;
-    if ((isKeyword(tokens[j], 'make') || isKeyword(tokens[j], 'making')) && isKeyword(tokens[j + 1], 'it')) j += 2;
-    if (isKeyword(tokens[j], 'is') || isKeyword(tokens[j], 'a') || isKeyword(tokens[j], 'an')) j++;
-    const next = readModifier(tokens, j, mods);
-    if (next === null) break;
-    i = next;
+    if (isKeyword(tokens[i], ',') || isKeyword(tokens[i], 'and') || isKeyword(tokens[i], 'with')) {
+      const next = readActions(tokens, i + 1);
+      if (next.end > i + 1) return { value: { ...value, ...next.value }, end: next.end };
+    }
+    // `on delete` / `on update` arrive as `on drop` / `on change` (normalize.ts).
+    if (isKeyword(tokens[i], 'on') && (isKeyword(tokens[i + 1], 'drop') || isKeyword(tokens[i + 1], 'change'))) {
+      const action = readAction(tokens, i + 2);
+      if (!action) break;
+      value[isKeyword(tokens[i + 1], 'drop') ? 'onDelete' : 'onUpdate'] = action.value;
+      i = action.end;
+    } else if (['cascade', 'cascading'].includes(bare(tokens[i])) && ['drop', 'drops', 'deletes'].includes(bare(tokens[i + 1]))) {
+      value.onDelete = 'cascade';
+      i += 2;
+    } else if (readAction(tokens, i) && isKeyword(tokens[readAction(tokens, i)!.end], 'on')) {
+      // `cascade on delete`: the action first.
+      const action = readAction(tokens, i)!;
+      const on = bare(tokens[action.end + 1]);
+      if (on !== 'drop' && on !== 'change') break;
+      value[on === 'drop' ? 'onDelete' : 'onUpdate'] = action.value;
+      i = action.end + 2;
+    } else break;
   }
-  return { value: mods, end: i };
+  return { value, end: i };
+}
+
+/** A default value; a bare word reads as text (`defaults to pending`). */
+export const readValueSlot: SlotReader = (tokens, pos) => {
+  const v = readValue(tokens, pos);
+  if (v) return v;
+  const t = tokens[pos];
+  return t?.type === 'word' && !RESERVED.has(t.text.toLowerCase()) ? reading({ kind: 'value', value: t.text }, pos + 1) : null;
 };
 
-function readModifier(tokens: SentenceToken[], i: number, mods: Modifiers): number | null {
-  const k = (offset: number, word: string) => isKeyword(tokens[i + offset], word);
-  const w = tokens[i]?.type === 'word' ? tokens[i]!.text.toLowerCase() : '';
-  if (['required', 'mandatory', 'non-null', 'non-nullable', 'non-optional'].includes(w)) return set(mods, { nullable: false }, i + 1);
-  if ((w === 'not' || w === 'non') && k(1, 'null')) return set(mods, { nullable: false }, i + 2);
-  if (['optional', 'nullable', 'null'].includes(w)) return set(mods, { nullable: true }, i + 1);
-  if (w === 'unique') return set(mods, { unique: true }, i + 1);
-  if ((w === 'primary' && k(1, 'key')) || w === 'pk') return set(mods, { primaryKey: true }, i + (w === 'pk' ? 1 : 2));
-  if (['identity', 'autoincrement', 'auto-increment', 'serial'].includes(w)) return set(mods, { identity: true }, i + 1);
-  if (w === 'auto' && (k(1, 'increment') || k(1, 'incrementing'))) return set(mods, { identity: true }, i + 2);
-  let d = -1;
-  if (w === 'default') d = i + 1;
-  else if ((w === 'defaults' || w === 'defaulting') && k(1, 'to')) d = i + 2;
-  else if (w === 'with' && k(1, 'default')) d = i + 2;
-  else if (w === 'with' && (k(1, 'a') || k(1, 'the')) && k(2, 'default')) d = i + 3;
-  if (d >= 0) {
-    if (isKeyword(tokens[d], 'of') || isKeyword(tokens[d], 'value') || isKeyword(tokens[d], 'to')) d++;
-    if (isKeyword(tokens[d], 'of')) d++;
-    const v = readValue(tokens, d);
-    return v ? set(mods, { default: v.value }, v.end) : null;
+/** Values of an enum: `'a', 'b' and 'c'`, `(a, b, c)`, `a/b/c`. */
+export const readValues: SlotReader = (tokens, pos) => {
+  const wrapped = isKeyword(tokens[pos], '(');
+  let i = wrapped ? pos + 1 : pos;
+  const values: string[] = [];
+  for (;;) {
+    const t = tokens[i];
+    if (!t || !(t.type === 'string' || t.type === 'name' || t.type === 'number' || (t.type === 'word' && !RESERVED.has(t.text.toLowerCase())))) return null;
+    values.push(t.text);
+    i++;
+    if (isKeyword(tokens[i], ',') || isKeyword(tokens[i], '/')) i++;
+    if (isKeyword(tokens[i], 'and') || isKeyword(tokens[i], 'or')) i++;
+    else if (!isKeyword(tokens[i - 1], ',') && !isKeyword(tokens[i - 1], '/')) break;
   }
-  if (w === 'references' || (w === 'referencing') || ((w === 'refers' || w === 'points') && k(1, 'to'))) {
-    const start = w === 'refers' || w === 'points' ? i + 2 : i + 1;
-    const target = readTarget(tokens, start);
-    if (!target) return null;
-    let end = target.end;
-    let onDelete: Action | undefined;
-    if (isKeyword(tokens[end], 'on') && isKeyword(tokens[end + 1], 'delete')) {
-      const action = readAction(tokens, end + 2);
-      if (!action) return null;
-      onDelete = action.value;
-      end = action.end;
+  if (wrapped) {
+    if (!isKeyword(tokens[i], ')')) return null;
+    i++;
+  }
+  return reading(values, i);
+};
+
+/** The text inside balanced parentheses at `pos`, as written. */
+export function readParenthesized(tokens: SentenceToken[], pos: number, ctx: ReadContext): SlotReading | null {
+  if (!isKeyword(tokens[pos], '(')) return null;
+  let depth = 0;
+  for (let i = pos; i < tokens.length; i++) {
+    if (isKeyword(tokens[i], '(')) depth++;
+    // Sliced between the parentheses of the sentence as written: the words inside are not rewritten.
+    if (isKeyword(tokens[i], ')') && --depth === 0) {
+      const text = ctx.text.slice(tokens[pos]!.end, tokens[i]!.start).trim();
+      return text ? reading(text, i + 1) : null;
     }
-    return set(mods, { references: { ...target.value, ...(onDelete ? { onDelete } : {}) } }, end);
   }
   return null;
 }
 
-function set(mods: Modifiers, add: Modifiers, end: number): number {
-  Object.assign(mods, add);
-  return end;
-}
-
-/** `id (integer) primary key, email (text) required and name (varchar(80))`, optionally in parentheses. */
-export const readColumnPhrases: SlotReader = (tokens, pos) => {
-  let i = pos;
-  const wrapped = isKeyword(tokens[i], '(');
-  if (wrapped) i++;
-  const columns: ColumnPhrase[] = [];
-  for (;;) {
-    const name = readName(tokens, i);
-    if (!name) return columns.length && !wrapped ? { value: columns, end: i } : null;
-    const typed = readTyped(tokens, name.end);
-    if (typed === null) return { fail: `column ${name.value} needs a type, as in ${name.value} (text)` };
-    if ('fail' in typed) return typed;
-    const mods = readModifiers(tokens, typed.end) as { value: Modifiers; end: number };
-    columns.push({ name: name.value, type: typed.value as NeutralType, mods: mods.value });
-    i = mods.end;
-    const comma = isKeyword(tokens[i], ',');
-    if (comma) i++;
-    if (isKeyword(tokens[i], 'and')) i++;
-    else if (!comma) break;
-  }
-  if (wrapped) {
-    if (!isKeyword(tokens[i], ')')) return null;
-    i++;
-  }
-  return { value: columns, end: i };
-};
-
-/** `(a, b)` or `a, b and c`. */
-export const readColumnList: SlotReader = (tokens, pos) => {
-  let i = pos;
-  const wrapped = isKeyword(tokens[i], '(');
-  if (wrapped) i++;
-  const names: string[] = [];
-  for (;;) {
-    const name = readName(tokens, i);
-    if (!name) return null;
-    names.push(name.value);
-    i = name.end;
-    if (isKeyword(tokens[i], ',')) i++;
-    else if (isKeyword(tokens[i], 'and')) i++;
-    else break;
-    if (isKeyword(tokens[i], 'and')) i++;
-  }
-  if (wrapped) {
-    if (!isKeyword(tokens[i], ')')) return null;
-    i++;
-  }
-  return { value: names, end: i };
+/** A raw expression (a check's): the text inside parentheses, or the rest of the sentence, as written. */
+export const readExpression: SlotReader = (tokens, pos, ctx) => {
+  if (pos >= tokens.length) return null;
+  const rest = reading(ctx.text.slice(tokens[pos]!.start, tokens[tokens.length - 1]!.end).trim(), tokens.length);
+  const inner = readParenthesized(tokens, pos, ctx);
+  // `(quantity > 0) to order_items`: what follows the parentheses is the sentence's, not the expression's.
+  if (inner && ['to', 'on', 'for', 'in', 'into'].some((w) => isKeyword(tokens[inner.end], w))) return [inner];
+  return inner ? [inner, rest] : [rest];
 };
