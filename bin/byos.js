@@ -18,6 +18,14 @@ if (!process.features.typescript) {
   const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', self, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
+// A reader that stops early (`byos … | head`) closes the pipe: stop quietly, as Unix tools do, instead of a stack
+// trace from the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 // Cache compiled code on disk between runs (in the OS temp folder): `byos` then starts in about half the time.
 module.enableCompileCache?.();
 (await import('../cli/heap.ts')).tuneHeapForStreaming();

@@ -116,3 +116,15 @@ describe('under --json, a command that fails still prints one JSON document', ()
     expect(JSON.parse(usage.stdout).error).toMatchObject({ code: 'usage', message: expect.stringContaining('--jobs'), exitCode: 2 });
   });
 });
+
+describe('a reader that closes the pipe early', () => {
+  it('`byos --help | head -0` ends quietly with exit 0, not with an EPIPE stack trace', async () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/byos.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.destroy(); // the read end closes before the CLI writes a byte
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled 'error'|    at /);
+    expect(code).toBe(0);
+  });
+});
