@@ -118,6 +118,11 @@ export class Resolver {
     this.quoted = quoted;
   }
 
+  /** The table `written` names; a quoted name only as written. */
+  private findTable(written: string): SchemaTable | undefined {
+    return this.quoted.has(written) ? this.schema?.tables.find((t) => t.name === written) : findTable(this.schema, written);
+  }
+
   /** A name the schema lacks: refused, unless the schema may be incomplete or the sentence quoted the name. */
   private missing(name: string, message: string): void {
     if (this.schema?.partial || this.quoted.has(name)) this.misfits++;
@@ -130,7 +135,7 @@ export class Resolver {
       throw new SentenceError('say which table, as in "… to customers" or customers.email');
     }
     if (!this.schema) return written;
-    const found = findTable(this.schema, written);
+    const found = this.findTable(written);
     if (expect === 'exists' && !found) this.missing(written, `the folder's schema has no table ${written} (tables: ${this.schema.tables.map((t) => t.name).join(', ') || 'none yet'}; quote the name to use a table the migrations do not create)`);
     if (expect === 'new' && found) throw new SentenceError(`table ${found.name} already exists`);
     // A new table is created as written; an existing one is the schema's, however it was spelled.
@@ -151,9 +156,10 @@ export class Resolver {
   /** Columns of one table; without a table given, the table is the sentence's, or the one that has them all. */
   columns(written: string | undefined, columns: string[], expect: Expect = 'exists'): { table: string; columns: string[] } {
     const table = written !== undefined || this.contextTable ? this.table(written ?? this.contextTable) : this.owner(columns);
-    const found = findTable(this.schema, table);
+    const found = this.findTable(table);
     const resolved = columns.map((c) => {
-      const col = findColumn(found, c);
+      // A quoted name is exactly that name: "a b" and "a_b" are two columns, and no typo is corrected.
+      const col = this.quoted.has(c) ? found?.columns.find((name) => name === c) : findColumn(found, c);
       if (found && expect === 'exists' && !col) this.missing(c, `${found.name} has no column ${c} (columns: ${found.columns.join(', ')})`);
       if (found && expect === 'new' && col) throw new SentenceError(`${found.name} already has a column ${col}`);
       return expect === 'new' ? c : (col ?? c);
