@@ -125,6 +125,32 @@ export function sameOps(want: unknown[], got: unknown[]): boolean {
   return true;
 }
 
+/**
+ * The named objects a line's expected ops drop or extend (an index, a constraint, an enum) that the shop schema
+ * lacks: the writer of the line assumed they exist, and `migrate new` rightly refuses to drop what the folder's
+ * schema does not have, so the line is read in a folder whose second migration creates them.
+ */
+export function prerequisites(want: readonly unknown[]): MigrationOpInput[] {
+  const firstColumn = (table: string) => {
+    const created = SHOP_SCHEMA.find((op) => op.op === 'createTable' && op.table === table) as { columns: { name: string }[] } | undefined;
+    return created?.columns[0]?.name ?? 'id';
+  };
+  const ops: MigrationOpInput[] = [];
+  for (const op of want as Record<string, string>[]) {
+    const table = op.table as string;
+    if (op.op === 'dropIndex') ops.push({ op: 'createIndex', table, name: op.name!, columns: [firstColumn(table)] });
+    if (op.op === 'dropUnique') ops.push({ op: 'addUnique', table, unique: { name: op.name!, columns: [firstColumn(table)] } });
+    if (op.op === 'dropCheck') ops.push({ op: 'addCheck', table, check: { name: op.name!, expression: '1 = 1' } });
+    if (op.op === 'dropEnum') ops.push({ op: 'createEnum', name: op.name!, values: ['a'] });
+    if (op.op === 'addEnumValue') ops.push({ op: 'createEnum', name: op.enum!, values: [op.after ?? op.before ?? 'a'] });
+    if (op.op === 'dropForeignKey') {
+      ops.push({ op: 'addColumn', table, column: { name: 'prerequisite_ref', type: { kind: 'integer' }, nullable: true } });
+      ops.push({ op: 'addForeignKey', table, foreignKey: { name: op.name!, columns: ['prerequisite_ref'], references: { table: 'customers', columns: ['id'] } } });
+    }
+  }
+  return ops;
+}
+
 export async function scoreCases(cases: SentenceCase[]): Promise<CaseResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'byos-sentences-'));
   try {
@@ -142,7 +168,14 @@ export async function scoreCases(cases: SentenceCase[]): Promise<CaseResult[]> {
         }
       }
       const kind = c.refuse ? 'refuse' : [...new Set((want as { op: string }[]).map((o) => o.op))].join('+');
-      const r = await runCliInProcess(['migrate', 'new', c.sentence, '--dir', dir, '--dry-run', '--json', '--dialect', 'postgres']);
+      const needs = want ? prerequisites(want) : [];
+      const folder = needs.length ? await mkdtemp(join(tmpdir(), 'byos-sentence-case-')) : dir;
+      if (needs.length) {
+        await writeFile(join(folder, '0001_shop.ts'), migrationSource('the shop schema', parseMigrationOps(SHOP_SCHEMA)));
+        await writeFile(join(folder, '0002_prerequisites.ts'), migrationSource('what the line assumes exists', parseMigrationOps(needs)));
+      }
+      const r = await runCliInProcess(['migrate', 'new', c.sentence, '--dir', folder, '--dry-run', '--json', '--dialect', 'postgres']);
+      if (folder !== dir) await rm(folder, { recursive: true, force: true });
       const doc = JSON.parse(r.stdout || '{}') as { ops?: MigrationOp[]; error?: { message: string } };
       if (r.code !== 0) {
         results.push({ ...base, kind, outcome: c.refuse ? 'refused-correctly' : 'refused', message: doc.error?.message ?? r.stderr.trim() });
