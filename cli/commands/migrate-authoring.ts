@@ -7,6 +7,7 @@ import { impliedModel, loadMigrations, type Migration, migrationContext, planOne
 import { lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
 import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
 import { dataLiteral, stringLiteral } from '../../runtime/src/util/code-text.ts';
+import { describeWriteError, openOutputFile } from '../../runtime/src/movers/output-file.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
 /** The `migrate` command (registered by migrate.ts, created here if that has not run), with `new` and `lint`. */
@@ -220,10 +221,22 @@ async function folderMigrations(dir: string): Promise<Migration[]> {
 }
 
 async function writeMigration(dir: string, fileName: string, sentence: string, ops: MigrationOp[]): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const file = join(dir, fileName);
-  // `wx`: never overwrite a migration someone wrote meanwhile under the same id.
-  await writeFile(file, migrationSource(sentence, ops), { flag: 'wx' });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw describeWriteError(dir, error);
+  }
+  // All or nothing (a full disk leaves no half-written migration to break the folder), and never over a migration
+  // someone wrote meanwhile under the same id.
+  const out = await openOutputFile(file, { overwrite: false });
+  try {
+    await out.write(migrationSource(sentence, ops));
+  } catch (error) {
+    await out.discard();
+    throw error;
+  }
+  await out.commit();
   return file;
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
+import { oneLineFailure, tinyDisk } from '../helpers/full-disk.ts';
 
 const PORTABLE = join(import.meta.dirname, '../fixtures/migrations/portable');
 const root = await mkdtemp(join(tmpdir(), 'byos-migrate-exit-'));
@@ -48,5 +49,22 @@ describe('migrate exit codes on failure', () => {
       expect([r.code, args.join(' ')]).toEqual([2, args.join(' ')]);
       oneLine(r.stderr);
     }
+  });
+});
+
+describe('migrate new on a full disk', () => {
+  it('fails in one line and leaves no partial migration that would break the folder', async () => {
+    const disk = await tinyDisk(64);
+    const dir = join(disk, 'migrations');
+    expect((await runCliInProcess(['migrate', 'new', 'create table customers with id (integer) primary key, email (text)', '--dir', dir])).code).toBe(0);
+    await writeFile(join(disk, 'filler'), Buffer.alloc(60 * 1024)).catch(() => {}); // the disk is now (nearly) full
+    await writeFile(join(disk, 'filler2'), Buffer.alloc(8 * 1024)).catch(() => {});
+    const wide = `create table wide with id (integer) primary key, ${Array.from({ length: 300 }, (_, i) => `column_number_${i} (text)`).join(', ')}`;
+    const r = await runCliInProcess(['migrate', 'new', wide, '--dir', dir]);
+    expect(oneLineFailure(r)).toMatch(/cannot write .*0002_.*\.ts: the disk is full \(ENOSPC\)/);
+    expect(await readdir(dir)).toEqual([expect.stringMatching(/^0001_/)]);
+    // The folder still loads: the next sentence gets id 0002 once there is room.
+    await rm(join(disk, 'filler'), { force: true });
+    expect((await runCliInProcess(['migrate', 'new', 'add column note (text) to customers', '--dir', dir])).code).toBe(0);
   });
 });

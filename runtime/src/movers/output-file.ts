@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { close as closeFd, createWriteStream, fchmod, fsync, type WriteStream } from 'node:fs';
-import { realpath, rename, stat, unlink } from 'node:fs/promises';
+import { link, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 
@@ -21,6 +21,7 @@ const REASONS: Record<string, string> = {
   EDQUOT: 'the disk quota is exceeded',
   EFBIG: 'the file is larger than the system allows',
   EIO: 'an input/output error',
+  EEXIST: 'a file of that name already exists',
 };
 
 /** `cannot write PATH: reason (CODE)` for a file-system error, whatever the call that raised it. */
@@ -52,10 +53,16 @@ export interface OutputFile {
   discard(): Promise<void>;
 }
 
-export async function openOutputFile(path: string): Promise<OutputFile> {
+/**
+ * `overwrite: false` never replaces a file: `commit` links the finished file into place, which fails with EEXIST
+ * when one appeared meanwhile (a migration id taken by someone else).
+ */
+export async function openOutputFile(path: string, options: { overwrite?: boolean } = {}): Promise<OutputFile> {
+  const overwrite = options.overwrite ?? true;
   // A symbolic link keeps pointing where it did: the file it names is replaced.
   const target = await realpath(path).catch(() => path);
   const existing = await stat(target).catch(() => null);
+  if (existing && !overwrite) throw describeWriteError(path, Object.assign(new Error('exists'), { code: 'EEXIST' }));
   if (existing?.isDirectory()) throw describeWriteError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const stream = createWriteStream(temp, { flags: 'wx', mode: existing ? existing.mode & 0o777 : 0o666, autoClose: false });
@@ -99,7 +106,8 @@ export async function openOutputFile(path: string): Promise<OutputFile> {
         if (!stream.writableFinished) await file.race(once(stream, 'finish'));
         await promisify(fsync)(fd);
         await close();
-        await rename(temp, target);
+        if (overwrite) await rename(temp, target);
+        else await link(temp, target).then(() => unlink(temp));
       } catch (error) {
         await file.discard();
         throw describeWriteError(path, error);
