@@ -258,6 +258,57 @@ describe('foreign keys, uniques, checks, enums', () => {
   });
 });
 
+describe('more ways to say a column, an index, a unique constraint, an enum', () => {
+  const str = (value: string) => ({ kind: 'value', value });
+  it('a column with its type and attributes after commas is one column, not one per comma', () => {
+    expectOps("customers need a loyalty_code column, varchar(12), defaulting to 'none'", [addColumn('customers', 'loyalty_code', { kind: 'varchar', length: 12 }, { nullable: true, default: str('none') })]);
+    // Without the word column, a comma still separates columns: `name, date` is two.
+    expect(ops('create table events with id int, name, date')[0]).toMatchObject({ columns: [{ name: 'id' }, { name: 'name' }, { name: 'date', type: { kind: 'date' } }] });
+    expectOps('orders get a tracking_ref column, uuid, with a random uuid as default', [addColumn('orders', 'tracking_ref', { kind: 'uuid' }, { nullable: true, default: { kind: 'uuid' } })]);
+  });
+  it('a column "of" its type, and the type and attributes in parentheses after the table', () => {
+    expectOps('put a weight column of decimal(6,3) in products', [addColumn('products', 'weight', { kind: 'decimal', precision: 6, scale: 3 }, { nullable: true })]);
+    expectOps('add a column nickname of type varchar(30) to users', [addColumn('users', 'nickname', { kind: 'varchar', length: 30 }, { nullable: true })]);
+    expectOps('add a column nickname to users (varchar 30, required)', [addColumn('users', 'nickname', { kind: 'varchar', length: 30 }, { nullable: false })]);
+  });
+  it('array types: text[], varchar(40)[], array of integer', () => {
+    expectOps('add column aliases varchar(40)[] to customers', [addColumn('customers', 'aliases', { kind: 'array', element: { kind: 'varchar', length: 40 } }, { nullable: true })]);
+    expectOps('add a column scores (array of integer) to users', [addColumn('users', 'scores', { kind: 'array', element: { kind: 'integer' } }, { nullable: true })]);
+  });
+  it('a table named first, then what it gets: "T gets a new column: …", "T: new … column …"', () => {
+    expectOps('products gets a new column: weight real required default 0', [addColumn('products', 'weight', { kind: 'real' }, { nullable: false, default: { kind: 'value', value: 0 } })]);
+    expectOps('users: new optional column nickname varchar(30)', [addColumn('users', 'nickname', { kind: 'varchar', length: 30 }, { nullable: true })]);
+  });
+  it("contractions: I'd, we'd, we'll are I would, we would, we will", () => {
+    expectOps("we'd like a newsletter flag on customers", [addColumn('customers', 'newsletter', { kind: 'boolean' }, { nullable: true })]);
+    expectOps("we'll need customers.country to be required", [nullable('customers', 'country', false)]);
+  });
+  it('a partial (filtered) index with its where clause', () => {
+    const index = { op: 'createIndex', table: 'customers', name: 'customers_country_idx', columns: ['country'], unique: false, where: "country <> 'NZ'" };
+    expectOps("create a partial index on customers(country) where country <> 'NZ'", [index as MigrationOpInput]);
+    expectOps("add a filtered index on customers (country) where country <> 'NZ'", [index as MigrationOpInput]);
+  });
+  it('unique keys, columns joined by +, and "no two rows share" said of rows', () => {
+    const unique = (name: string, columns: string[]) => [{ op: 'addUnique', table: 'order_items', unique: { name, columns } } as MigrationOpInput];
+    expectOps('add unique key uq_items on order_items for order_id and product_id', unique('uq_items', ['order_id', 'product_id']));
+    expectOps('unique constraint on order_items over order_id + product_id', unique('order_items_order_id_product_id_key', ['order_id', 'product_id']));
+    expectOps('ensure no two customers share an email', [{ op: 'addUnique', table: 'customers', unique: { name: 'customers_email_key', columns: ['email'] } }]);
+    expectOps('make sure no two customers share an email', [{ op: 'addUnique', table: 'customers', unique: { name: 'customers_email_key', columns: ['email'] } }]);
+  });
+  it('"on every order", "for each customer": the rows say the table', () => {
+    expectOps('require a country for each customer', [nullable('customers', 'country', false)]);
+  });
+  it('enums: add an enum with bare values, put a value into an enum', () => {
+    expectOps('add an enum shipping_speed with standard, express and overnight', [{ op: 'createEnum', name: 'shipping_speed', values: ['standard', 'express', 'overnight'] }]);
+    expectOps("put 'gold' into loyalty_tier after 'silver'", [{ op: 'addEnumValue', enum: 'loyalty_tier', value: 'gold', after: 'silver' }]);
+  });
+  it('"we no longer need the T table, drop it", "T has an index x we do not need, drop it": one drop', () => {
+    expectOps('we no longer need the users table, drop it', [{ op: 'dropTable', table: 'users' }]);
+    expectOps("customers has an index customers_country_idx that we don't need, drop it", [{ op: 'dropIndex', table: 'customers', name: 'customers_country_idx' }]);
+    expectOps('we no longer need the index customers_country_idx on customers', [{ op: 'dropIndex', table: 'customers', name: 'customers_country_idx' }]);
+  });
+});
+
 describe('nonsense is still refused, with the closest forms', () => {
   it.each([
     'delete all orders from last year',

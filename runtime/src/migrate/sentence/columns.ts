@@ -90,6 +90,8 @@ function readJoinedModifier(tokens: SentenceToken[], i: number, ctx: ReadContext
       if (next) return next;
     }
   }
+  // `, with a random uuid as default`, `, and required`: a comma before another joiner.
+  if (isKeyword(tokens[i], ',') && !isKeyword(tokens[i + 1], ',')) return readJoinedModifier(tokens, i + 1, ctx);
   return null;
 }
 
@@ -108,6 +110,15 @@ export const readModifiersSlot: SlotReader = (tokens, pos, ctx) => readModifiers
 
 /** What may still be said of a column after its table: `… to order_items as decimal 5,2, required`. */
 export const readPhraseTail: SlotReader = (tokens, pos, ctx) => {
+  // `… to orders (string, optional)`: the same, in parentheses.
+  if (isKeyword(tokens[pos], '(')) {
+    const inner = readBareTail(tokens, pos + 1, ctx);
+    if (inner.end > pos + 1 && isKeyword(tokens[inner.end], ')')) return [{ value: inner.value, end: inner.end + 1 }, readBareTail(tokens, pos, ctx)];
+  }
+  return readBareTail(tokens, pos, ctx);
+};
+
+function readBareTail(tokens: SentenceToken[], pos: number, ctx: ReadContext): SlotReading {
   let type: TypeReading | undefined;
   const mods: Modifiers = {};
   let i = pos;
@@ -130,7 +141,7 @@ export const readPhraseTail: SlotReader = (tokens, pos, ctx) => {
     i = mod.end;
   }
   return { value: { type, mods }, end: i };
-};
+}
 
 interface PhraseState {
   name?: string;
@@ -170,7 +181,10 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
       for (const n of asList(readNames(tokens, i + 1, ctx))) walk({ ...s, name: n.value as string }, n.end, depth + 1);
     }
     if (!s.type) {
-      for (const t of asList(readTyped(tokens, i, ctx))) {
+      // `an api_key column, uuid, …`, `a weight column of decimal(6,3)`: the type after a comma or `of`, once the
+      // phrase has said `column` (in a bare list, `id int, name, date` is three columns, the last named date).
+      const at = s.name && s.column && isKeyword(tokens[i], ',') ? i + 1 : s.column && isKeyword(tokens[i], 'of') && !isKeyword(tokens[i + 1], 'type') ? i + 1 : i;
+      for (const t of asList(readTyped(tokens, at, ctx))) {
         const type = t.value as TypeReading;
         const words = tokens.slice(i, type.end).filter((x) => x.type === 'word').map((x) => x.text.toLowerCase());
         walk({ ...s, type, typeWords: words.join('_'), mods: type.identity ? { ...s.mods, identity: true } : s.mods }, t.end, depth + 1);
@@ -181,7 +195,7 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
     if (mod) walk({ ...s, mods: { ...s.mods, ...mod.mods } }, mod.end, depth + 1);
     // `title (varchar 100, required)`: the type and modifiers in parentheses after the name.
     if (s.name && !s.type && isKeyword(tokens[i], '(')) {
-      const inner = readPhraseTail(tokens, i + 1, ctx) as SlotReading;
+      const inner = readBareTail(tokens, i + 1, ctx);
       const tail = inner.value as { type?: TypeReading; mods: Modifiers };
       if (inner.end > i + 1 && isKeyword(tokens[inner.end], ')')) {
         walk({ ...s, type: tail.type, mods: { ...s.mods, ...tail.mods, ...(tail.type?.identity ? { identity: true } : {}) } }, inner.end + 1, depth + 1);

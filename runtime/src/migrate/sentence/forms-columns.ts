@@ -23,7 +23,9 @@ export const COLUMN_FORMS: SentenceForm[] = [
       `store|keep|record|track|save [column|columns] {phrases:phrases} ${TO_TABLE} {post:tail}`,
       'add|create [column|columns] {phrases:phrases}',
       `give {table:name} [table] [column|columns] {phrases:phrases}`,
-      `{table:ktable} [table] ${BE} needs|need|gets|get|requires|require|having|have|has [column|columns] {phrases:phrases}`,
+      `{table:ktable} [table] ${BE} needs|need|gets|get|requires|require|having|have|has [column|columns] [:] {phrases:phrases}`,
+      // `users: add a required column nickname text` (`users: new …` arrives as `users: add …`).
+      '{table:ktable} [table] : add|create [column|columns] {phrases:phrases}',
       `{table:ktable} [table] should|must|will|shall|can|to get|have|has|store|keep|record|track [column|columns] {phrases:phrases}`,
     ],
     build: (c, r) => (c.phrases as ColumnPhrase[]).flatMap((p) => addColumn(c.table as string | undefined, p, (c.post as { type?: TypeReading; mods: Modifiers } | undefined) ?? { mods: {} }, r)),

@@ -55,7 +55,15 @@ export const KEY_FORMS: SentenceForm[] = [
   {
     id: 'drop-index',
     example: 'drop index customers_email_idx on customers',
-    patterns: [`drop index ${NAMED} [on|from|of [table] {table:name} [table]]`, 'drop {name:name} index|key [on|from|of [table] {table:name} [table]]', 'drop index {table:name} . {name:name}', 'drop {name:name} index [on|from|of [table] {table:name} [table]]'],
+    patterns: [
+      `drop index ${NAMED} [on|from|of [table] {table:name} [table]]`,
+      // `we no longer need index x`, `orders has an index x that we no longer need`.
+      `[we|i] no longer needs|need index ${NAMED} [on|from|of [table] {table:name} [table]]`,
+      '{table:name} [table] has|have index [named|called] {name:name} [that|which] [we|i] no longer needs|need',
+      'drop {name:name} index|key [on|from|of [table] {table:name} [table]]',
+      'drop index {table:name} . {name:name}',
+      'drop {name:name} index [on|from|of [table] {table:name} [table]]',
+    ],
     build: (c, r) => [{ op: 'dropIndex', table: ownerTable(c, r, 'indexes', 'index'), name: c.name as string }],
   },
   {
@@ -71,8 +79,8 @@ export const KEY_FORMS: SentenceForm[] = [
     id: 'add-unique',
     example: 'add a unique constraint on customers (email)',
     patterns: [
-      `add unique constraint ${NAMED} on|for|to|over [table] {cs:colset}`,
-      'add unique constraint on|for|to|over [table] {cs:colset}',
+      `[add|create] unique constraint|key ${NAMED} on|for|to|over [table] {cs:colset}`,
+      '[add|create] unique constraint|key on|for|to|over [table] {cs:colset}',
       `add constraint ${NAMED} unique {cs:colset}`,
       'add unique {cs:colset}',
       'add unique [constraint] {cs:colset} to|on|for [table] {table:name} [table]',
@@ -81,7 +89,8 @@ export const KEY_FORMS: SentenceForm[] = [
       'ensure|enforce|guarantee [that] {cs:colset} [is|are|stays|stay] unique [together] [in|on|for|within|across [table] {table:name}]',
       'ensure|enforce|guarantee|require unique|uniqueness [constraint] [on|of|for] [column|columns] {cs:colset} [in|on|for|within|across [table] {table:name}]',
       'enforce|add uniqueness [constraint] on|of|for {cs:colset}',
-      'no two {table:ktable} [may|can|should] [have|share] same {cs:colset}',
+      '[ensure|guarantee] no two {table:ktable} [may|can|should] have same {cs:colset}',
+      '[ensure|guarantee] no two {table:ktable} [may|can|should] share [same] {cs:colset}',
     ],
     build: (c, r) => {
       const { table, columns } = colsOf(c, r);

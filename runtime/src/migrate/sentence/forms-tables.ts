@@ -32,7 +32,7 @@ export const TABLE_FORMS: SentenceForm[] = [
       'drop table|tables [called|named] {tables:names}',
       'drop {tables:names} table|tables',
       'drop {tables:ktables}',
-      '[we|i] no longer needs [table|tables] {tables:ktables} [table|tables]',
+      '[we|i] no longer needs|need [table|tables] {tables:ktables} [table|tables]',
       '[table|tables] {tables:ktables} [table|tables] [can|should|must|will|may|is|are] [now] [be] go|dropped',
     ],
     build: (c, r) => (c.tables as string[]).map((t) => ({ op: 'dropTable' as const, table: r.table(t) })),

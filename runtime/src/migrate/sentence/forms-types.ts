@@ -49,7 +49,7 @@ export const TYPE_FORMS: SentenceForm[] = [
     id: 'create-enum',
     example: "create enum order_status with values 'new', 'paid', 'shipped'",
     patterns: [
-      'create enum [called|named] {name:name} [enum] [with|having|of|containing|:|as] [values|value|options] [of] [:] {values:values}',
+      'create|add enum [called|named] {name:name} [enum] [with|having|of|containing|:|as] [values|value|options] [of] [:] {values:values}',
       'create {name:name} enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
       'create type {name:name} as enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
       '{name:name} [is|should|will] [be] enum [with|having|of|containing|:] [values|value|options] [of] [:] {values:values}',
@@ -66,7 +66,7 @@ export const TYPE_FORMS: SentenceForm[] = [
     id: 'add-enum-value',
     example: "add value 'refunded' to enum order_status",
     patterns: [
-      'add [value|values|option|options] {values:values} to|into [enum|type] {enum:name} [enum|type] [{where:position} {other:name}]',
+      'add|put [value|values|option|options] {values:values} to|into [enum|type] {enum:name} [enum|type] [{where:position} {other:name}]',
       'change enum|type {enum:name} [enum] add [value|values|option|options] {values:values} [{where:position} {other:name}]',
       'change [enum] {enum:name} [enum] with [value|values|option|options] {values:values} [{where:position} {other:name}]',
       '{enum:name} [enum] [should|must|can|will] [also] allow|include|accept|get|have|needs|need|requires [value|values|option|options] {values:values} [{where:position} {other:name}]',

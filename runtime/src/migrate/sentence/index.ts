@@ -152,6 +152,8 @@ function readClauses(clauses: SentenceToken[][], ctx: ReadContext, table?: strin
   let last: Subject | undefined;
   let before = ctx.schema;
   for (const clause of clauses) {
+    // `we no longer need the users table, drop it`: `drop it` after a clause that drops says nothing more.
+    if (clause.length === 2 && isKeyword(clause[0], 'drop') && PRONOUNS.has(bare(clause[1])) && ops.length && ops.every((o) => o.op.startsWith('drop'))) continue;
     const words = last ? clause.flatMap((t) => (PRONOUNS.has(bare(t)) ? reference(last!, t) : [t])) : clause;
     // Each clause is read against the schema as the clauses before it leave it; one that only restates the clause
     // before it (`users no longer need role, drop it`) is read as that clause was.

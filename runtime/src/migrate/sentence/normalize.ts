@@ -45,6 +45,8 @@ const PHRASES: [string, string][] = [
   ['pk|primary-key', 'primary key'],
   ['refers to|refer to|referring to|points to|point to|pointing to|linked to|links to|belongs to|belong to|references|reference|referencing|that references|which references', 'references'],
   ['indexes|indices', 'index'],
+  ['partial index|filtered index|conditional index', 'index'],
+  ['partial unique index|filtered unique index|unique partial index|unique filtered index', 'unique index'],
   ['composite|compound|multi-column|multicolumn|btree|b-tree|regular|normal|simple|non-unique|plain|secondary|database', ''],
   // nouns
   ['field|attribute|col|property', 'column'],
@@ -121,7 +123,7 @@ export function normalizeVariants(input: SentenceToken[], isName: (word: string)
 
 const MODALS = new Set(['should', 'must', 'will', 'shall', 'can', 'could', 'needs', 'need', 'has', 'have', 'is', 'are', 'ought']);
 const PARTICIPLES: Record<string, string> = { added: 'add', created: 'create', dropped: 'drop', changed: 'change', renamed: 'rename', made: 'make', set: 'set', indexed: 'index', linked: 'link', introduced: 'add', included: 'add', defaulted: 'default' };
-const WISH_RULES = compile([['i need|we need|i want|we want|i would like|we would like|i like|we like|i d like', '']]);
+const WISH_RULES = compile([['i need|we need|i want|we want|i would like|we would like|i like|we like|i will need|we will need|i would need|we would need', '']]);
 
 /** `X should be added to Y` → `add X to Y`; null when the sentence has no such passive. */
 function activeVoice(tokens: SentenceToken[]): SentenceToken[] | null {
@@ -160,6 +162,12 @@ function normalizeTokens(input: SentenceToken[], isName: (word: string) => boole
     // `(a int, b int)`: a column called a, not an article.
     if ((bare(t) === 'a' || bare(t) === 'an') && (isKeyword(tokens[i - 1], '(') || isKeyword(tokens[i - 1], ',')) && readType(tokens, i + 1)) {
       out.push(t);
+      i++;
+      continue;
+    }
+    // `users: new column …`: after a table and a colon, `new` is the verb (add).
+    if (bare(t) === 'new' && isKeyword(tokens[i - 1], ':') && tokens[i + 1]?.type === 'word') {
+      out.push(synthetic('add', t));
       i++;
       continue;
     }

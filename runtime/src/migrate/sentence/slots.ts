@@ -63,6 +63,8 @@ function tableClause(tokens: SentenceToken[], pos: number, ctx: ReadContext): Sl
   if (!TABLE_OF.some((w) => isKeyword(tokens[pos], w))) return [];
   let i = pos + 1;
   if (isKeyword(tokens[i], 'table')) i++;
+  // `for each customer`, `on every order`: the rows name their table.
+  else if (isKeyword(tokens[i], 'every') || isKeyword(tokens[i], 'each')) i++;
   return asList(readNames(tokens, i, ctx)).flatMap((t) => [t, ...(isKeyword(tokens[t.end], 'table') ? [reading(t.value, t.end + 1)] : [])]);
 }
 
@@ -104,7 +106,7 @@ function withColumnWord(tokens: SentenceToken[], value: ColRef, end: number): Sl
   return isKeyword(tokens[end], 'column') ? [reading(value, end), reading(value, end + 1)] : [reading(value, end)];
 }
 
-/** `(a, b)`, `a, b and c`, `a and b`: names in a list. */
+/** `(a, b)`, `a, b and c`, `a and b`, `a + b`: names in a list. */
 export function readNameList(tokens: SentenceToken[], pos: number, ctx: ReadContext): SlotReading[] {
   const wrapped = isKeyword(tokens[pos], '(');
   const out: SlotReading[] = [];
@@ -114,7 +116,7 @@ export function readNameList(tokens: SentenceToken[], pos: number, ctx: ReadCont
       let j = n.end;
       if (wrapped ? isKeyword(tokens[j], ')') : true) out.push(reading(list, wrapped ? j + 1 : j));
       if (isKeyword(tokens[j], ',')) j++;
-      if (isKeyword(tokens[j], 'and') || isKeyword(tokens[j], '&')) j++;
+      if (isKeyword(tokens[j], 'and') || isKeyword(tokens[j], '&') || isKeyword(tokens[j], '+')) j++;
       if (j > n.end) walk(j, list);
     }
   };

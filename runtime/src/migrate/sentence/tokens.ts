@@ -83,9 +83,11 @@ export function tokenizeSentence(sentence: string): SentenceToken[] {
   return tokens;
 }
 
+const CONTRACTED: Record<string, string> = { d: 'would', ll: 'will', ve: 'have', re: 'are', m: 'am' };
+
 /**
  * A bare word, with what English glues onto it: `customer's` is `customer` and a possessive mark, `can't` is
- * `can not` (`won't` is `will not`), `let's` is `let`. Returns where the word ends.
+ * `can not` (`won't` is `will not`), `let's` is `let`, `I'd` is `I would`. Returns where the word ends.
  */
 function word(s: string, at: number, text: string, push: (type: SentenceToken['type'], text: string, start: number, end: number) => void): number {
   let end = at + text.length;
@@ -104,6 +106,9 @@ function word(s: string, at: number, text: string, push: (type: SentenceToken['t
   push('word', text, at, end);
   end += 1 + tail.length;
   if (tail === 's') push('punct', "'s", end - 2, end);
+  // `I'd like`, `we'll need`, `we've got`, `they're`: the word the contraction stands for.
+  const spelled = CONTRACTED[tail];
+  if (spelled) push('word', spelled, end - tail.length - 1, end);
   return end;
 }
 

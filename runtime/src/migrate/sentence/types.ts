@@ -94,10 +94,23 @@ export interface TypeReading {
 
 /**
  * Reads a type at `pos`: `text`, `varchar(80)`, `varchar 80`, `decimal(10,2)`, `decimal 10 2`, `numeric with
- * precision 10 and scale 2`, `string of up to 40 characters`, `timestamp with time zone`, `serial`. Returns null
- * when the word is not a type (the caller may try another reading), or throws when a type's sizes are wrong.
+ * precision 10 and scale 2`, `string of up to 40 characters`, `timestamp with time zone`, `serial`, `text[]`,
+ * `array of integer`. Returns null when the word is not a type (the caller may try another reading), or throws
+ * when a type's sizes are wrong.
  */
 export function readType(tokens: SentenceToken[], pos: number): TypeReading | null {
+  // `array of integer`, `list of text`: an array of the type after `of`.
+  if ((isKeyword(tokens[pos], 'array') || isKeyword(tokens[pos], 'list')) && isKeyword(tokens[pos + 1], 'of')) {
+    const element = readScalarType(tokens, pos + 2);
+    return element && { ...element, type: { kind: 'array', element: element.type } };
+  }
+  const scalar = readScalarType(tokens, pos);
+  // `text[]`, `varchar(40)[]`: Postgres's array of the type.
+  if (scalar && isKeyword(tokens[scalar.end], '[') && isKeyword(tokens[scalar.end + 1], ']')) return { ...scalar, type: { kind: 'array', element: scalar.type }, end: scalar.end + 2 };
+  return scalar;
+}
+
+function readScalarType(tokens: SentenceToken[], pos: number): TypeReading | null {
   let kind: NeutralKind | undefined;
   let end = pos;
   for (const [phrases, k] of MULTI_WORD) {
