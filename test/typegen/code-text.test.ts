@@ -56,6 +56,10 @@ describe('escapeForCode: the one escaping of user text in generated code', () =>
       }),
       { numRuns: cases(200, 3000) },
     );
+    // A key named __proto__ (a column, a profile field) stays a key, as JSON.parse makes it.
+    const proto = JSON.parse('{"__proto__": {"x": 1}, "a": [{"__proto__": ""}]}');
+    expect(runInNewContext(`(${dataLiteral(proto)})`)).toEqual(proto);
+    expect(Object.keys(runInNewContext(`(${dataLiteral(proto)})`))).toEqual(['__proto__', 'a']);
     const plain = { op: 'addColumn', table: 'customers', column: { name: 'email', nullable: true, n: 1.5, tags: [] } };
     expect(dataLiteral(plain)).toBe(JSON.stringify(plain, null, 2));
   });

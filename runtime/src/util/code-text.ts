@@ -80,7 +80,10 @@ export function dataLiteral(value: unknown, indent = ''): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     if (!entries.length) return '{}';
-    return `{\n${entries.map(([k, v]) => `${inner}${stringLiteral(k)}: ${dataLiteral(v, inner)}`).join(',\n')}\n${indent}}`;
+    // `"__proto__": v` in an object literal sets the prototype instead of making a key (a column of that name would
+    // vanish); a computed key makes an own property, as JSON.parse does.
+    const key = (k: string) => (k === '__proto__' ? `[${stringLiteral(k)}]` : stringLiteral(k));
+    return `{\n${entries.map(([k, v]) => `${inner}${key(k)}: ${dataLiteral(v, inner)}`).join(',\n')}\n${indent}}`;
   }
   throw new Error(`cannot write a ${typeof value} as data`);
 }
