@@ -25,14 +25,19 @@ export function profileFromUrl(url: string): ConnectionProfile {
     if (!path) throw new Error('sqlite URL needs a path: sqlite:./tenant.sqlite');
     return parseConnectionProfile({ provider: 'local-sqlite', dialect: 'sqlite', database: path });
   }
+  // A URL that does not parse is never echoed, not even redacted: without `//` or a host (`postgres:u:pw@h/x`,
+  // `postgres://u:pw`) nothing marks where a password ends, so no part of the text is safe to show.
+  const EXPECTED = 'expected postgres://, postgresql://, mssql:// or sqlserver:// then user, password, host, port and database, or sqlite:PATH';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new Error(`not a database URL (${EXPECTED}); a server URL starts with its scheme and //`);
   const shown = redactWholeUrl(url);
   assertUserInfoEncoded(url, shown);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`not a database URL: ${shown} (expected postgres://…, mssql://… or sqlite:PATH)`);
+    throw new Error(`not a database URL (${EXPECTED})`);
   }
+  if (!parsed.hostname) throw new Error(`not a database URL: it names no host (${EXPECTED})`);
   const scheme = parsed.protocol.replace(/:$/, '').toLowerCase();
   const dialect = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mssql' || scheme === 'sqlserver' ? 'mssql' : undefined;
   if (!dialect) throw new Error(`unsupported URL scheme "${scheme}:" in ${shown} (use postgres://, postgresql://, mssql://, sqlserver:// or sqlite:)`);
