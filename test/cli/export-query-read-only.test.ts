@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,28 @@ describe('export --query only reads', () => {
       const result = await exportQuery(url, query, `pg-read-${i}`);
       expect(result.code, `${query}: ${result.stderr}`).toBe(0);
       expect((await readFile(result.out, 'utf8')).split('\r\n').filter(Boolean).length, query).toBeGreaterThan(2);
+    }
+  });
+
+  it('Postgres: functions a read-only transaction still lets write leave nothing behind (the export rolls back)', async () => {
+    const url = await freshPostgresDatabase('export_ro_side_effects');
+    const tenant = await seeded(url, ['create schema imported']);
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.channel));
+    await listener.query('listen byos_export_probe');
+    try {
+      const collations = await exportQuery(url, "select pg_import_system_collations('imported')", 'pg-collations');
+      expect(collations.code, collations.stderr).toBe(0);
+      const { rows } = await sql<{ n: string }>`select count(*)::text as n from pg_collation where collnamespace = 'imported'::regnamespace`.execute(tenant.db);
+      expect(rows[0]!.n).toBe('0');
+      const notify = await exportQuery(url, "select pg_notify('byos_export_probe', 'x')", 'pg-notify');
+      expect(notify.code, notify.stderr).toBe(0);
+      await listener.query('select 1'); // a round trip: a delivered notification has arrived by now
+      expect(heard).toEqual([]);
+    } finally {
+      await listener.end();
     }
   });
 

@@ -86,7 +86,9 @@ export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batch
       if (rows.length > 0 || result.rowCount === 0) yield { columns, rows };
       if (rows.length < batchSize) break;
     }
-    await client.query('COMMIT');
+    // Never COMMIT: a read-only transaction still lets some functions write (pg_import_system_collations fills
+    // the catalog, pg_notify delivers on commit); ending with ROLLBACK undoes every transactional effect.
+    await client.query('ROLLBACK');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => (broken = true));
     throw lost.first() ?? refusal(error) ?? error;
