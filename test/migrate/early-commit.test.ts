@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DialectName, introspect } from '../../runtime/src/index.ts';
+import { connect, type DialectName, introspect } from '../../runtime/src/index.ts';
 import { loadMigrations, MigrationRefusedError, migrateDown, migrateUp, readJournal } from '../../runtime/src/migrate/index.ts';
 import { runCliInProcess } from '../helpers/cli.ts';
-import { DIALECTS, freshTenantDb } from '../helpers/databases.ts';
+import { DIALECTS, freshProfile, freshTenantDb } from '../helpers/databases.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -114,3 +114,23 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('a database with standard_conforming_strings off (legacy backslash escapes in strings)', () => {
+  it("reads the migration as the detector does: a COMMIT after 'x\\'' cannot end the transaction early", async () => {
+    const profile = await freshProfile('postgres', 'legacy_strings');
+    const setup = await connect(profile);
+    await sql.raw(`alter database "${profile.database}" set standard_conforming_strings = off`).execute(setup.db);
+    await setup.close();
+    const again = await connect(profile); // new sessions take the database's setting
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'byos-legacy-strings-'));
+      dirs.push(dir);
+      await writeFile(join(dir, '0001_a.sql'), sqlMigration("CREATE TABLE kept (x int); SELECT 'x\\''; COMMIT; SELECT ''''; SELECT 1/0;"));
+      await expect(migrateUp(again, await loadMigrations(dir))).rejects.toThrow();
+      expect((await introspect(again)).tables.map((t) => t.name)).not.toContain('kept');
+      expect(await readJournal(again.db)).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
+});

@@ -52,6 +52,11 @@ export interface RawSqlSyntax {
   statementsNeedNoSemicolon: boolean;
   /** A line that splits the text into batches sent one by one (T-SQL `GO`), or null. */
   batchSeparator: RegExp | null;
+  /**
+   * Run first in every migration transaction so the server reads SQL as `lexicon` does (Postgres:
+   * `standard_conforming_strings = on`; with it off, `'x\''` ends elsewhere and a COMMIT could hide in "a string").
+   */
+  pinLexicon: string | null;
 }
 
 /** Runs one compiled statement on `db` (a Kysely handle or an open transaction), expanding `rowsAreStatements`. */

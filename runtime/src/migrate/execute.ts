@@ -127,6 +127,8 @@ async function executeOnce(
   let live: SchemaModel | null = null;
   const begin = async () => {
     if (transactional) trx = await db.startTransaction().execute();
+    const pin = ctx.migrations.rawSql.pinLexicon;
+    if (trx && pin) await sql.raw(pin).execute(trx);
     holdsStrongLock = false;
   };
   const steps: Step[] = [];

@@ -25,6 +25,7 @@ export const MSSQL_RAW_SQL: RawSqlSyntax = {
   transactionStatements: ['begin tran', 'begin transaction', 'begin distributed', 'commit', 'rollback', 'save tran', 'save transaction'],
   statementsNeedNoSemicolon: true,
   batchSeparator: GO_LINE,
+  pinLexicon: null,
 };
 
 export const mssqlMigrations: MigrationDialect = {

@@ -22,6 +22,7 @@ export const POSTGRES_RAW_SQL: RawSqlSyntax = {
   transactionStatements: ['begin', 'start transaction', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'prepare transaction', 'vacuum'],
   statementsNeedNoSemicolon: false,
   batchSeparator: null,
+  pinLexicon: 'SET LOCAL standard_conforming_strings = on',
 };
 
 export const postgresMigrations: MigrationDialect = {

@@ -54,6 +54,7 @@ export const SQLITE_RAW_SQL: RawSqlSyntax = {
   transactionStatements: ['begin', 'commit', 'end', 'rollback', 'savepoint', 'release', 'vacuum'],
   statementsNeedNoSemicolon: false,
   batchSeparator: null,
+  pinLexicon: null,
 };
 
 /** Creates the SQLite MigrationDialect; `lockWaitMs` bounds the wait for another runner's lock. */
