@@ -5,6 +5,7 @@ import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
 import { loadDialect } from '../../dialects/index.ts';
 import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { openOutputFile, type OutputFile, OutputFileError } from '../output-file.ts';
+import { InputError } from '../../util/document-file.ts';
 import { CSV_QUOTED, csvCell, headerCell, xlsxCell, xlsxHeaderCell } from './cells.ts';
 
 /** Rewrites one row before it is written (column masking plugs in here); returns values in the same column order. */
@@ -43,6 +44,14 @@ interface RowWriter {
   commit(): Promise<void>;
   /** Drops what was written; the target is as it was. */
   discard(): Promise<void>;
+}
+
+/** A delimiter the file could not be read back with: the quote, a line break, a letter or digit a value may hold. */
+function assertUsableDelimiter(delimiter: string | undefined): void {
+  if (delimiter === undefined) return;
+  if (delimiter.length !== 1 || /["\r\n\p{L}\p{N}]/u.test(delimiter)) {
+    throw new InputError(`CSV delimiter ${JSON.stringify(delimiter)} cannot be read back: use one character that is not a quote, a line break, a letter or a digit (, ; tab |)`);
+  }
 }
 
 function csvWriter(file: OutputFile, options: ExportOptions): RowWriter {
@@ -98,6 +107,7 @@ async function xlsxWriter(file: OutputFile, options: ExportOptions): Promise<Row
  */
 export async function exportRows(tenant: TenantDb, query: CompiledQuery, options: ExportOptions): Promise<ExportReport> {
   const { bulk } = await loadDialect(tenant.dialect);
+  assertUsableDelimiter(options.delimiter);
   const file = await openOutputFile(options.out);
   let columns: readonly StreamedColumn[] = [];
   let rows = 0;
