@@ -104,6 +104,17 @@ for (const dialect of DIALECTS) {
       expect(back).toEqual(Array.from({ length: 20 }, (_, i) => ({ id: i + 1, v: i % 2 ? "'" : '-' })));
     });
 
+    it("CSV: a column named ' (a header cell the sniffer must still read as a label) comes back into a new table", async () => {
+      await sql.raw(`create table apostrophe (id integer primary key, "'" text)`).execute(tenant.db);
+      await tenant.db.insertInto('apostrophe').values([{ id: 1, "'": 'a' }, { id: 2, "'": 'b' }] as never).execute();
+      const out = join(dir, `${dialect}-apostrophe.csv`);
+      await exportTable(tenant, 'apostrophe', { format: 'csv', out });
+      const report = await importFile(tenant, { file: out, table: 'apostrophe_back', create: true });
+      expect([report.rowsRead, report.rowsLoaded]).toEqual([2, 2]);
+      const back = await tenant.db.selectFrom('apostrophe_back').selectAll().orderBy('id').execute();
+      expect(back).toEqual([{ id: 1, "'": 'a' }, { id: 2, "'": 'b' }]);
+    });
+
     for (const format of ['csv', 'xlsx'] as const) {
       it(`${format}: random tables of hostile text, NULL and empty strings, big integers, scaled decimals, dates and timestamps come back unchanged`, async () => {
         let run = 0;

@@ -63,7 +63,8 @@ function scoreDelimiter(lines: string[], delimiter: string, quote: string): numb
 
 function looksTyped(value: string): boolean {
   const v = value.trim();
-  return v === '' || /^[+-]?[\d.,\s']+$/.test(v) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(v) || /^(true|false)$/i.test(v);
+  // A number holds a digit: `1'000` (Swiss grouping) is typed, a lone `'` (a column BYOS exported) is a label.
+  return v === '' || /^[+-]?[\d.,\s']*\d[\d.,\s']*$/.test(v) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(v) || /^(true|false)$/i.test(v);
 }
 
 /**
