@@ -1,9 +1,44 @@
-import { defineConfig } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const WORKSPACE: Record<string, string> = { '@byos/runtime': 'runtime', '@byos/pulumi': 'pulumi', '@byos/policies': 'policies', byos: 'cli' };
+
+/**
+ * In the repository the packages resolve each other to their TypeScript sources: the "source" condition of each
+ * package's exports map (installed, they resolve to dist/, which test/packaging checks from real tarballs). A
+ * plugin rather than resolve.conditions because Vite's global-setup runner does not apply custom conditions.
+ */
+function workspaceSources(): Plugin {
+  return {
+    name: 'byos-workspace-sources',
+    enforce: 'pre',
+    resolveId(id) {
+      const match = /^(@byos\/[^/]+|byos)(\/.*)?$/.exec(id);
+      const folder = match && WORKSPACE[match[1]];
+      if (!folder) return null;
+      const exports = JSON.parse(readFileSync(join(ROOT, folder, 'package.json'), 'utf8')).exports as Record<string, { source?: string } | string>;
+      const subpath = `.${match[2] ?? ''}`;
+      for (const [key, target] of Object.entries(exports)) {
+        if (typeof target === 'string' || !target.source) continue;
+        const star = key.indexOf('*');
+        if (star < 0 ? key === subpath : subpath.startsWith(key.slice(0, star)) && subpath.endsWith(key.slice(star + 1))) {
+          const captured = star < 0 ? '' : subpath.slice(star, subpath.length - (key.length - star - 1));
+          return join(ROOT, folder, target.source.replace('*', captured));
+        }
+      }
+      return null;
+    },
+  };
+}
 
 export default defineConfig({
+  plugins: [workspaceSources()],
   test: {
     // BYOS_CANARY=1: only the deliberately failing canary (see .ci/run), never part of a normal run.
-    include: process.env.BYOS_CANARY === '1' ? ['test/canary/*.canary.ts'] : ['test/**/*.test.ts'],
+    include: process.env.BYOS_CANARY === '1' ? ['test/canary/*.canary.ts'] : ['test/**/*.test.ts', 'runtime/test/**/*.test.ts'],
     globalSetup: ['test/setup/global-postgres.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
-import { connect, type TenantDb } from '../runtime/src/index.ts';
-import { copyDatabase } from '../runtime/src/movers/copy/index.ts';
+import { connect, type TenantDb } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
 import { schemaDump } from '../test/helpers/pg-dump.ts';
 import { sqlOn } from '../test/helpers/sql.ts';
 import { startSystemPostgres } from '../test/helpers/system-postgres.ts';
@@ -174,7 +174,7 @@ export default async function copyBench(): Promise<BenchRow[]> {
       name,
       byos: med('byos') / 1000, alternative: med('pgcopydb') / 1000, against: `pgcopydb ${JOBS}+${JOBS} jobs`, unit: 's', better: 'lower',
       note:
-        `${rounds}; byos ${list('byos')} s as the CLI process (node bin/byos.js copy --jobs ${JOBS}, start-up included), ${pgcopydb.replace(/ version /, ' ')} clone --table-jobs ${JOBS} --index-jobs ${JOBS} ${list('pgcopydb')} s; ` +
+        `${rounds}; byos ${list('byos')} s as the CLI process (node cli/bin/byos.js copy --jobs ${JOBS}, start-up included), ${pgcopydb.replace(/ version /, ' ')} clone --table-jobs ${JOBS} --index-jobs ${JOBS} ${list('pgcopydb')} s; ` +
         `CPU of the tool and both servers: byos ${cpu('byos')}, pgcopydb ${cpu('pgcopydb')}; ` +
         `byos ${describeSchema(outcome.byos.schema!)}, ${data('byos')}; pgcopydb ${describeSchema(outcome.pgcopydb.schema!)}, ${data('pgcopydb')}; ` +
         `pgcopydb also runs VACUUM ANALYZE on every table (${JOBS} more processes beside its ${JOBS} COPY and ${JOBS} CREATE INDEX ones), loads with COPY FREEZE after a TRUNCATE in the same transaction, ` +

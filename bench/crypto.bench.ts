@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
-import { connect, type TenantDb } from '../runtime/src/index.ts';
-import { createFieldEncryption, createLocalKeyFile } from '../runtime/src/guard/crypto/index.ts';
-import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
+import { connect, type TenantDb } from '@byos/runtime';
+import { createFieldEncryption, createLocalKeyFile } from '@byos/runtime/guard/crypto';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { type BenchRow, median } from './run.ts';
 
 const ROWS = 5000;

@@ -4,9 +4,9 @@
  * {ms, rows, maxRssMb} as JSON.
  */
 import { performance } from 'node:perf_hooks';
-import { tuneHeapForStreaming } from '../cli/heap.ts';
-import { connect } from '../runtime/src/connect.ts';
-import { importFile } from '../runtime/src/movers/import/index.ts';
+import { tuneHeapForStreaming } from '../cli/src/heap.ts';
+import { connect } from '@byos/runtime';
+import { importFile } from '@byos/runtime/import';
 
 tuneHeapForStreaming(); // as the byos CLI does (bin/byos.js)
 const [url, file] = process.argv.slice(2);

@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { connect } from '../runtime/src/index.ts';
-import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
+import { connect } from '@byos/runtime';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { type BenchRow, median } from './run.ts';
 
 const run = promisify(execFile);

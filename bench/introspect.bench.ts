@@ -2,9 +2,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { connect, introspect } from '../runtime/src/index.ts';
-import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
-import { copyChinookSqlite, loadChinookPostgres } from '../cli/samples/chinook.ts';
+import { connect, introspect } from '@byos/runtime';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
+import { copyChinookSqlite, loadChinookPostgres } from '../cli/src/samples/chinook.ts';
 import { type BenchRow, median } from './run.ts';
 
 const ITERATIONS = 25;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { connect } from '../runtime/src/index.ts';
-import type { MigrationOpInput } from '../runtime/src/contracts/migration-op.ts';
-import { loadMigrations, migrateUp } from '../runtime/src/migrate/index.ts';
-import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
+import { connect } from '@byos/runtime';
+import type { MigrationOpInput } from '@byos/runtime';
+import { loadMigrations, migrateUp } from '@byos/runtime/migrate';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { latencyPercentile, type Stall, stallIn, startWriters, type WriteSample } from './migrate-writers.ts';
 import type { BenchRow } from './run.ts';
 

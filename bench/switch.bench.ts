@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { connect, type ConnectionProfileInput } from '../runtime/src/index.ts';
-import { copyDatabase } from '../runtime/src/movers/copy/index.ts';
-import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
-import { createTenantRouter, memoryProfileStore, type TenantRouter } from '../runtime/src/router/index.ts';
-import { closeRollbackWindow, switchTenant } from '../runtime/src/switch/index.ts';
+import { connect, type ConnectionProfileInput } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
+import { createTenantRouter, memoryProfileStore, type TenantRouter } from '@byos/runtime/router';
+import { closeRollbackWindow, switchTenant } from '@byos/runtime/switch';
 import type { BenchRow } from './run.ts';
 
 const ROWS = Number(process.env.BYOS_BENCH_SWITCH_ROWS ?? 200_000);

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { startLocalPostgres } from '../runtime/src/providers/local-postgres.ts';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { type BenchRow, median } from './run.ts';
 
 const run = promisify(execFile);
@@ -68,7 +68,7 @@ export default async function typegenBench(): Promise<BenchRow[]> {
     await client.end();
     const byosOut = join(dir, 'byos.ts');
     const codegenOut = join(dir, 'codegen.ts');
-    const byos = await timeCommand([join(ROOT, 'bin/byos.js'), 'types', '--url', url, '--out', byosOut, '--kysely']);
+    const byos = await timeCommand(['--conditions=source', join(ROOT, 'cli/bin/byos.js'), 'types', '--url', url, '--out', byosOut, '--kysely']);
     const alternative = await timeCommand([codegen, '--dialect', 'postgres', '--url', url, '--out-file', codegenOut]);
     const [ours, theirs] = await Promise.all([readFile(byosOut, 'utf8'), readFile(codegenOut, 'utf8')]);
     return [

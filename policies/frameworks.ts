@@ -1,4 +1,4 @@
-import type { ComplianceFramework } from '../runtime/src/contracts/index.ts';
+import type { ComplianceFramework } from '@byos/runtime';
 
 /**
  * Minimum days of backups (restore points) per framework. None of the four texts names a number, so each is our

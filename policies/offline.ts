@@ -1,11 +1,11 @@
 import type { ResourceValidationArgs } from '@pulumi/policy';
-import { parseTenantSpec, type ComplianceFramework, type Finding, type TenantSpec } from '../runtime/src/contracts/index.ts';
-import type { RecordedResource } from '../components/mock-run.ts';
-import { runTenantUnderMocks } from '../components/mock-run.ts';
-import { readStackFile, stackFromDocument } from '../components/stack-file.ts';
-import { tenantTags } from '../components/tenant-tags.ts';
-import { ProviderCapabilityError, ResidencyError } from '../providers/errors.ts';
-import { assertResidency } from '../providers/residency.ts';
+import { parseTenantSpec, type ComplianceFramework, type Finding, type TenantSpec } from '@byos/runtime';
+import type { RecordedResource } from '@byos/pulumi';
+import { runTenantUnderMocks } from '@byos/pulumi';
+import { readStackFile, stackFromDocument } from '@byos/pulumi';
+import { tenantTags } from '@byos/pulumi';
+import { ProviderCapabilityError, ResidencyError } from '@byos/pulumi';
+import { assertResidency } from '@byos/pulumi';
 import { tenantOf, type ByosRule } from './rule.ts';
 import { RULES } from './rules/index.ts';
 import { residency as residencyRule } from './rules/residency.ts';

@@ -1,6 +1,6 @@
 import { UnknownValueError, type EnforcementLevel, type ResourceValidation, type ResourceValidationArgs, type ResourceValidationPolicy, type Severity } from '@pulumi/policy';
-import type { ComplianceFramework } from '../runtime/src/contracts/index.ts';
-import { readTenantTags, type TenantTagInfo } from '../components/tenant-tags.ts';
+import type { ComplianceFramework } from '@byos/runtime';
+import { readTenantTags, type TenantTagInfo } from '@byos/pulumi';
 
 /**
  * What every BYOS rule adds to a CrossGuard ResourceValidationPolicy: the frameworks and control ids it serves,

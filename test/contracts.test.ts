@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError, parseConnectionProfile, parseTenantSpec } from '../runtime/src/index.ts';
+import { ContractError, parseConnectionProfile, parseTenantSpec } from '@byos/runtime';
 
 const valid = {
   tenant: 'acme-sg',

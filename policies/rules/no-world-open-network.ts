@@ -1,4 +1,4 @@
-import { isWorldOpen } from '../../providers/network.ts';
+import { isWorldOpen } from '@byos/pulumi';
 import { defineRule, type CheckContext } from '../rule.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { ProviderName } from '../../runtime/src/contracts/index.ts';
-import { allowedRegions, azureGeoCopyAllowed, azurePairedRegion, gcpBackupLocationAllowed, isRegionAllowed } from '../../providers/residency.ts';
+import type { ProviderName } from '@byos/runtime';
+import { allowedRegions, azureGeoCopyAllowed, azurePairedRegion, gcpBackupLocationAllowed, isRegionAllowed } from '@byos/pulumi';
 import { defineRule, UNKNOWN, type CheckContext } from '../rule.ts';
 
 /**

@@ -1,9 +1,11 @@
 export * from './contracts/index.ts';
 export { connect, introspect, assertProfileAllowed, resolvePassword, ConnectionError, type ConnectOptions, type TenantDb } from './connect.ts';
 export { InputError, readDocumentFile } from './util/document-file.ts';
+export { escapeForCode, stringLiteral, commentText, arrayLiteral, dataLiteral, type CodeContext } from './util/code-text.ts';
+export { openOutputFile, describeWriteError, OutputFileError, type OutputFile } from './movers/output-file.ts';
 export { neutralSchema, diffNeutral, snakeCase, describeNeutralType, type NeutralSchema, type NeutralOptions } from './schema/neutral.ts';
 export { generateTypes, parseCheck, type TypegenOptions, type CheckRule } from './typegen/index.ts';
-export { parseTableName, formatTableName, formatColumnName, formatNamePart, findTable, TableNameError, type TableRef } from './schema/table-names.ts';
+export { parseTableName, parseNameParts, formatTableName, formatColumnName, formatNamePart, findTable, TableNameError, type TableRef } from './schema/table-names.ts';
 export { kitCode, kitEnvFile, kitEnvironment, type KitOptions } from './kit/index.ts';
 export { sql } from 'kysely';
 export { profileFromUrl } from './url.ts';

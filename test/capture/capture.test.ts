@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { TenantDb } from '../../runtime/src/index.ts';
-import { CHANGE_TABLE, captureLag, replayChanges, startCapture, stopCapture } from '../../runtime/src/movers/capture/index.ts';
+import type { TenantDb } from '@byos/runtime';
+import { CHANGE_TABLE, captureLag, replayChanges, startCapture, stopCapture } from '@byos/runtime/capture';
 import { DIALECTS, freshTenantDb } from '../helpers/databases.ts';
 
 async function schema(t: TenantDb): Promise<void> {

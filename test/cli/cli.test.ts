@@ -3,9 +3,9 @@ import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SchemaModel } from '../../runtime/src/index.ts';
-import { copyChinookSqlite } from '../../cli/samples/chinook.ts';
-import { buildProgram } from '../../cli/main.ts';
+import { SchemaModel } from '@byos/runtime';
+import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { buildProgram } from '../../cli/src/main.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 
@@ -32,7 +32,7 @@ describe('byos CLI', () => {
   it('on a Node older than 22.12, says which Node it needs and how to get it, and exits 1', () => {
     // Node reports an old version to the CLI (the machine's own Node may well be new enough).
     const pretend = "Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.19.0'}});Object.defineProperty(process,'version',{value:'v20.19.0'});";
-    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, join(REPO_ROOT, 'bin/byos.js'), 'demo'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, '--conditions=source', join(REPO_ROOT, 'cli/bin/byos.js'), 'demo'], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('byos needs Node.js 22.12 or newer; this is v20.19.0');
     expect(result.stderr).toContain('source scripts/node24.sh');

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { connect, parseTableName } from '../../runtime/src/index.ts';
+import { connect, parseTableName } from '@byos/runtime';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { freshPostgresDatabase } from '../helpers/databases.ts';
 import { atFileEnd } from '../helpers/file-cleanup.ts';

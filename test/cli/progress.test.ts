@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../cli/progress.ts';
+import { createProgress } from '../../cli/src/progress.ts';
 
 /** A real stream that collects what is written; `isTTY` decides whether cli-progress draws. */
 function capture(isTTY: boolean) {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profileFromUrl, redactText } from '../../runtime/src/index.ts';
+import { profileFromUrl, redactText } from '@byos/runtime';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { pgAdminUrl } from '../helpers/databases.ts';
 import { atFileEnd } from '../helpers/file-cleanup.ts';

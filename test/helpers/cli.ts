@@ -9,10 +9,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `byos …` as a user would (node bin/byos.js), from the repository root. */
+/** Runs `byos …` as a user would (node cli/bin/byos.js), from the repository root. */
 export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${REPO_ROOT}bin/byos.js`, ...args], {
+    const child = spawn(process.execPath, ['--conditions=source', `${REPO_ROOT}cli/bin/byos.js`, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,7 +32,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
  * on a loaded 2-core machine is seconds. Calls must not overlap (the capture is process-wide).
  */
 export async function runCliInProcess(args: string[]): Promise<CliResult> {
-  const { main } = await import('../../cli/main.ts');
+  const { main } = await import('../../cli/src/main.ts');
   const captured = { stdout: '', stderr: '' };
   const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
   const capture = (stream: 'stdout' | 'stderr') =>

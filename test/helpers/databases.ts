@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { atFileEnd } from './file-cleanup.ts';
-import { connect, type TenantDb } from '../../runtime/src/index.ts';
-import type { ConnectionProfileInput, DialectName } from '../../runtime/src/contracts/index.ts';
+import { connect, type TenantDb } from '@byos/runtime';
+import type { ConnectionProfileInput, DialectName } from '@byos/runtime';
 
 /** Superuser URL of the run's PostgreSQL (embedded, or BYOS_TEST_PG_URL). */
 export function pgAdminUrl(): string {

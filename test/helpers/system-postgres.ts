@@ -4,7 +4,7 @@ import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../runtime/src/providers/local-postgres.ts';
+import { freePort } from '@byos/runtime/local-postgres';
 
 const run = promisify(execFile);
 

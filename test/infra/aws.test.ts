@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runTenantUnderMocks } from '../../components/mock-run.ts';
-import { tenantTags } from '../../components/tenant-tags.ts';
-import { ProviderCapabilityError, ResidencyError } from '../../providers/errors.ts';
-import { parseConnectionProfile } from '../../runtime/src/contracts/index.ts';
+import { runTenantUnderMocks } from '../../pulumi/components/mock-run.ts';
+import { tenantTags } from '../../pulumi/components/tenant-tags.ts';
+import { ProviderCapabilityError, ResidencyError } from '../../pulumi/providers/errors.ts';
+import { parseConnectionProfile } from '@byos/runtime';
 import { one, ofType } from './helpers.ts';
 
 const acme = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runTenantUnderMocks } from '../../components/mock-run.ts';
-import { tenantTags } from '../../components/tenant-tags.ts';
-import { ProviderCapabilityError, ResidencyError } from '../../providers/errors.ts';
-import { gcpBackupLocationAllowed } from '../../providers/residency.ts';
-import { parseConnectionProfile } from '../../runtime/src/contracts/index.ts';
+import { runTenantUnderMocks } from '../../pulumi/components/mock-run.ts';
+import { tenantTags } from '../../pulumi/components/tenant-tags.ts';
+import { ProviderCapabilityError, ResidencyError } from '../../pulumi/providers/errors.ts';
+import { gcpBackupLocationAllowed } from '../../pulumi/providers/residency.ts';
+import { parseConnectionProfile } from '@byos/runtime';
 import { one, ofType } from './helpers.ts';
 
 const euTenant = {

@@ -1,4 +1,4 @@
-import type { RecordedResource, TenantMockRun } from '../../components/mock-run.ts';
+import type { RecordedResource, TenantMockRun } from '../../pulumi/components/mock-run.ts';
 
 /** The resources of one type, in declaration order. */
 export function ofType(run: TenantMockRun, type: string): RecordedResource[] {

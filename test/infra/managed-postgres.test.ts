@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runTenantUnderMocks } from '../../components/mock-run.ts';
-import { tenantTags } from '../../components/tenant-tags.ts';
-import { ProviderCapabilityError, ProviderSettingError, ResidencyError } from '../../providers/errors.ts';
-import { parseConnectionProfile } from '../../runtime/src/contracts/index.ts';
+import { runTenantUnderMocks } from '../../pulumi/components/mock-run.ts';
+import { tenantTags } from '../../pulumi/components/tenant-tags.ts';
+import { ProviderCapabilityError, ProviderSettingError, ResidencyError } from '../../pulumi/providers/errors.ts';
+import { parseConnectionProfile } from '@byos/runtime';
 import { one } from './helpers.ts';
 
 const SUPABASE = 'pulumi-nodejs:dynamic/supabase:Project';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundedName, sqlIdentifier, tenantNames } from '../../providers/naming.ts';
-import { cidrRange, hasPublicEndpoint, isWorldOpen, splitByFamily } from '../../providers/network.ts';
-import { TenantId, isCidr } from '../../runtime/src/contracts/index.ts';
+import { boundedName, sqlIdentifier, tenantNames } from '../../pulumi/providers/naming.ts';
+import { cidrRange, hasPublicEndpoint, isWorldOpen, splitByFamily } from '../../pulumi/providers/network.ts';
+import { TenantId, isCidr } from '@byos/runtime';
 
 /** Tenant ids as the TenantSpec admits them. */
 const tenantIds = fc.stringMatching(/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/).filter((id) => TenantId.safeParse(id).success);

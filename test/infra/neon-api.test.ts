@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { afterEach, describe, expect, it } from 'vitest';
-import { neonProjectProvider, type NeonProjectInputs, type NeonProjectOutputs } from '../../providers/neon-dynamic.ts';
+import { neonProjectProvider, type NeonProjectInputs, type NeonProjectOutputs } from '../../pulumi/providers/neon-dynamic.ts';
 import { match, rejection, startFakeApi, type FakeApi, type RecordedRequest } from './fake-api.ts';
 
 const KEY = 'neon_api_key_test_0123456789';

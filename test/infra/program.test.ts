@@ -1,9 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { asRunError, readProviderSettings, readTenantSpec, runTenantProgram } from '../../components/program.ts';
-import { runTenantUnderMocks } from '../../components/mock-run.ts';
-import { ProviderSettingError, ResidencyError } from '../../providers/errors.ts';
-import { ContractError } from '../../runtime/src/contracts/index.ts';
+import { asRunError, readProviderSettings, readTenantSpec, runTenantProgram } from '../../pulumi/components/program.ts';
+import { runTenantUnderMocks } from '../../pulumi/components/mock-run.ts';
+import { ProviderSettingError, ResidencyError } from '../../pulumi/providers/errors.ts';
+import { ContractError } from '@byos/runtime';
 
 const good = { tenant: 'acme-sg', provider: 'aws', region: 'ap-southeast-1', residency: 'SG', compliance: ['pdpa'] };
 
@@ -63,7 +63,7 @@ describe('index.ts as Pulumi runs it', () => {
     // Mocks and config first, then the entry module is imported as the engine would import it.
     await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, address: 'db.example.internal' } }), call: (args) => (args.token.endsWith('getSubnets') ? { ids: ['s-1', 's-2'] } : { id: 'vpc-1', cidrBlock: '10.1.0.0/16' }) }, 'byos', 'acme-sg', false);
     withConfig({ 'byos:tenant': JSON.stringify(good) });
-    const entry = await import('../../index.ts');
+    const entry = await import('../../pulumi/program.ts');
     expect(entry.tenant).toBe('acme-sg');
     expect(entry.provider).toBe('aws');
     expect(entry.region).toBe('ap-southeast-1');

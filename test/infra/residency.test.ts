@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResidencyError } from '../../providers/errors.ts';
+import { ResidencyError } from '../../pulumi/providers/errors.ts';
 import {
   AZURE_PAIRED_REGIONS,
   RESIDENCY,
@@ -12,8 +12,8 @@ import {
   isRegionAllowed,
   jurisdictionsOfRegion,
   normalizeRegion,
-} from '../../providers/residency.ts';
-import { JURISDICTIONS, PROVIDERS, type Jurisdiction, type ProviderName } from '../../runtime/src/contracts/index.ts';
+} from '../../pulumi/providers/residency.ts';
+import { JURISDICTIONS, PROVIDERS, type Jurisdiction, type ProviderName } from '@byos/runtime';
 
 const CLOUDS: ProviderName[] = ['aws', 'gcp', 'azure-sql', 'azure-postgres', 'supabase', 'neon'];
 

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readStackFile, runStackUnderMocks, stackFilePath } from '../../components/stack-file.ts';
-import { isRegionAllowed } from '../../providers/residency.ts';
-import { ContractError, PROVIDERS, parseConnectionProfile } from '../../runtime/src/contracts/index.ts';
+import { readStackFile, runStackUnderMocks, stackFilePath } from '../../pulumi/components/stack-file.ts';
+import { isRegionAllowed } from '../../pulumi/providers/residency.ts';
+import { ContractError, PROVIDERS, parseConnectionProfile } from '@byos/runtime';
 
 const STACKS = (await readdir('stacks')).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).sort();
 

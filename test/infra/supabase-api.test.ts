@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProject, supabaseClient } from '../../providers/supabase-api.ts';
-import { supabaseProjectProvider, type SupabaseProjectInputs, type SupabaseProjectOutputs } from '../../providers/supabase-dynamic.ts';
+import { createProject, supabaseClient } from '../../pulumi/providers/supabase-api.ts';
+import { supabaseProjectProvider, type SupabaseProjectInputs, type SupabaseProjectOutputs } from '../../pulumi/providers/supabase-dynamic.ts';
 import { match, rejection, startFakeApi, type FakeApi, type RecordedRequest } from './fake-api.ts';
 
 const TOKEN = 'sbp_test_token_0123456789abcdef';

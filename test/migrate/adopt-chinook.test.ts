@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoMigrations, type DemoMigrationReport } from '../../cli/commands/migrate.ts';
-import { copyChinookSqlite, loadChinookPostgres } from '../../cli/samples/chinook.ts';
-import { connect, diffNeutral, introspect, type SchemaModel, snakeCase, type TenantDb } from '../../runtime/src/index.ts';
-import { loadMigrations, migrateDown, readBaseline, withoutJournal } from '../../runtime/src/migrate/index.ts';
+import { demoMigrations, type DemoMigrationReport } from '../../cli/src/commands/migrate.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../cli/src/samples/chinook.ts';
+import { connect, diffNeutral, introspect, type SchemaModel, snakeCase, type TenantDb } from '@byos/runtime';
+import { loadMigrations, migrateDown, readBaseline, withoutJournal } from '@byos/runtime/migrate';
 import { freshSqlitePath, freshTenantDb } from '../helpers/databases.ts';
 
 /**

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, type DialectName, introspect } from '../../runtime/src/index.ts';
-import { loadMigrations, MigrationRefusedError, migrateDown, migrateUp, readJournal } from '../../runtime/src/migrate/index.ts';
+import { connect, type DialectName, introspect } from '@byos/runtime';
+import { loadMigrations, MigrationRefusedError, migrateDown, migrateUp, readJournal } from '@byos/runtime/migrate';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { DIALECTS, freshProfile, freshTenantDb } from '../helpers/databases.ts';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checksumOf, loadMigrations, migrateUp, parseSqlMigration } from '../../runtime/src/migrate/index.ts';
+import { checksumOf, loadMigrations, migrateUp, parseSqlMigration } from '@byos/runtime/migrate';
 import { freshTenantDb } from '../helpers/databases.ts';
 
 const dirs: string[] = [];

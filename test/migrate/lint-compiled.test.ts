@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MigrationOp } from '../../runtime/src/index.ts';
-import { impliedModel, migrationContext, planOne } from '../../runtime/src/migrate/index.ts';
-import { opsFromSentence } from '../../runtime/src/migrate/sentence/index.ts';
-import type { DialectName } from '../../runtime/src/contracts/connection-profile.ts';
+import type { MigrationOp } from '@byos/runtime';
+import { impliedModel, migrationContext, planOne } from '@byos/runtime/migrate';
+import { opsFromSentence } from '@byos/runtime/migrate/sentence';
+import type { DialectName } from '@byos/runtime';
 
 /** The lint reading each dialect's real compiler output (dialects/<d>/migrate), through the plan the CLI shows. */
 const BASE = [

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NeutralType } from '../../runtime/src/index.ts';
-import { classifyTypeChange, lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
+import type { NeutralType } from '@byos/runtime';
+import { classifyTypeChange, lintPostgresSql } from '@byos/runtime/migrate/lint';
 import { freshPostgresDatabase } from '../helpers/databases.ts';
 
 /**

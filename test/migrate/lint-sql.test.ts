@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lintPostgresSql } from '../../runtime/src/migrate/lint/index.ts';
+import { lintPostgresSql } from '@byos/runtime/migrate/lint';
 
 describe('lintPostgresSql (real Postgres parser)', () => {
   it('reports a parse error with line and column, and nothing else', async () => {

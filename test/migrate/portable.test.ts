@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TenantDb } from '../../runtime/src/connect.ts';
-import type { SchemaModel } from '../../runtime/src/contracts/schema-model.ts';
-import { introspect } from '../../runtime/src/index.ts';
-import { diffNeutral } from '../../runtime/src/schema/neutral.ts';
+import type { TenantDb } from '@byos/runtime';
+import type { SchemaModel } from '@byos/runtime';
+import { introspect } from '@byos/runtime';
+import { diffNeutral } from '@byos/runtime';
 import {
   detectDrift,
   loadMigrations,
@@ -14,7 +14,7 @@ import {
   migrationStatus,
   planMigrations,
   withoutJournal,
-} from '../../runtime/src/migrate/index.ts';
+} from '@byos/runtime/migrate';
 import { DIALECTS, freshTenantDb } from '../helpers/databases.ts';
 
 const PORTABLE = join(import.meta.dirname, '../fixtures/migrations/portable');

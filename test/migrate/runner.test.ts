@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, introspect, type TenantDb } from '../../runtime/src/index.ts';
-import type { ConnectionProfileInput, DialectName } from '../../runtime/src/contracts/connection-profile.ts';
-import { loadMigrations, migrateDown, migrateUp, MigrationFailedError, MigrationRefusedError, readJournal } from '../../runtime/src/migrate/index.ts';
+import { connect, introspect, type TenantDb } from '@byos/runtime';
+import type { ConnectionProfileInput, DialectName } from '@byos/runtime';
+import { loadMigrations, migrateDown, migrateUp, MigrationFailedError, MigrationRefusedError, readJournal } from '@byos/runtime/migrate';
 import { DIALECTS, freshProfile } from '../helpers/databases.ts';
 
 const dirs: string[] = [];

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, introspect } from '../../runtime/src/index.ts';
-import { loadMigrations, migrateDown, migrateUp } from '../../runtime/src/migrate/index.ts';
-import { opsFromSentence } from '../../runtime/src/migrate/sentence/index.ts';
-import { demoSentenceMigrations, nextId, slug } from '../../cli/commands/migrate-authoring.ts';
+import { connect, introspect } from '@byos/runtime';
+import { loadMigrations, migrateDown, migrateUp } from '@byos/runtime/migrate';
+import { opsFromSentence } from '@byos/runtime/migrate/sentence';
+import { demoSentenceMigrations, nextId, slug } from '../../cli/src/commands/migrate-authoring.ts';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { DIALECTS, freshProfile } from '../helpers/databases.ts';
 

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type MigrationOpInput, parseMigrationOps } from '../../runtime/src/index.ts';
-import { applyOps, emptyModel } from '../../runtime/src/migrate/index.ts';
-import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import { type MigrationOpInput, parseMigrationOps } from '@byos/runtime';
+import { applyOps, emptyModel } from '@byos/runtime/migrate';
+import { opsFromSentence, readSentence, SentenceError } from '@byos/runtime/migrate/sentence';
 import { cases } from '../helpers/thorough.ts';
 import { SHOP_SCHEMA } from './sentence-harness.ts';
 

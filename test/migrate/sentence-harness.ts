@@ -9,8 +9,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MigrationOp, type MigrationOpInput, parseMigrationOps } from '../../runtime/src/index.ts';
-import { migrationSource } from '../../cli/commands/migrate-authoring.ts';
+import { type MigrationOp, type MigrationOpInput, parseMigrationOps } from '@byos/runtime';
+import { migrationSource } from '../../cli/src/commands/migrate-authoring.ts';
 import { runCliInProcess } from '../helpers/cli.ts';
 
 export interface SentenceCase {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MigrationOpInput } from '../../runtime/src/index.ts';
-import { parseMigrationOps } from '../../runtime/src/index.ts';
-import { opsFromSentence, readSentence, SentenceError } from '../../runtime/src/migrate/sentence/index.ts';
+import type { MigrationOpInput } from '@byos/runtime';
+import { parseMigrationOps } from '@byos/runtime';
+import { opsFromSentence, readSentence, SentenceError } from '@byos/runtime/migrate/sentence';
 
 const customersTable: MigrationOpInput = {
   op: 'createTable',

@@ -2,11 +2,11 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalJson, readDesiredTenants, specHash } from '../../operator/desired.ts';
-import { describeAction, planTenants } from '../../operator/plan.ts';
-import { liveProbes } from '../../operator/probes.ts';
-import { type RecordedTenant, StateStore } from '../../operator/state.ts';
-import { copyChinookSqlite } from '../../cli/samples/chinook.ts';
+import { canonicalJson, readDesiredTenants, specHash } from '../../pulumi/operator/desired.ts';
+import { describeAction, planTenants } from '../../pulumi/operator/plan.ts';
+import { liveProbes } from '../../pulumi/operator/probes.ts';
+import { type RecordedTenant, StateStore } from '../../pulumi/operator/state.ts';
+import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
 const scratch: string[] = [];

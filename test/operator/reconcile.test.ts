@@ -2,9 +2,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../runtime/src/index.ts';
-import { copyChinookSqlite } from '../../cli/samples/chinook.ts';
-import { StateStore } from '../../operator/state.ts';
+import { connect } from '@byos/runtime';
+import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { StateStore } from '../../pulumi/operator/state.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 import { freshProfile } from '../helpers/databases.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../runtime/src/index.ts';
-import { runStackUnderMocks } from '../../components/stack-file.ts';
-import { runTenantUnderMocks } from '../../components/mock-run.ts';
-import { tenantTags } from '../../components/tenant-tags.ts';
+import { ContractError } from '@byos/runtime';
+import { runStackUnderMocks } from '../../pulumi/components/stack-file.ts';
+import { runTenantUnderMocks } from '../../pulumi/components/mock-run.ts';
+import { tenantTags } from '../../pulumi/components/tenant-tags.ts';
 import { checkStackFile, checkTenant, evaluateResources } from '../../policies/offline.ts';
 
 /** The offline gate end to end, in-process: specs through the real component under mocks, judged by every rule. */

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { UnknownValueError, unknownCheckingProxy } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedResource, TenantMockRun } from '../../components/mock-run.ts';
-import { runStackUnderMocks } from '../../components/stack-file.ts';
-import { tenantTags } from '../../components/tenant-tags.ts';
+import type { RecordedResource, TenantMockRun } from '../../pulumi/components/mock-run.ts';
+import { runStackUnderMocks } from '../../pulumi/components/stack-file.ts';
+import { tenantTags } from '../../pulumi/components/tenant-tags.ts';
 import { validateWith } from '../../policies/offline.ts';
 import * as R from '../../policies/rules/index.ts';
 

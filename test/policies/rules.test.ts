@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedResource, TenantMockRun } from '../../components/mock-run.ts';
-import { runStackUnderMocks } from '../../components/stack-file.ts';
-import { runTenantUnderMocks } from '../../components/mock-run.ts';
-import { tenantTags } from '../../components/tenant-tags.ts';
+import type { RecordedResource, TenantMockRun } from '../../pulumi/components/mock-run.ts';
+import { runStackUnderMocks } from '../../pulumi/components/stack-file.ts';
+import { runTenantUnderMocks } from '../../pulumi/components/mock-run.ts';
+import { tenantTags } from '../../pulumi/components/tenant-tags.ts';
 import { validateWith } from '../../policies/offline.ts';
 import type { ByosRule } from '../../policies/rule.ts';
 import * as R from '../../policies/rules/index.ts';

@@ -2,8 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { connect } from '../../runtime/src/index.ts';
-import { createTenantRouter, fileProfileStore, memoryProfileStore } from '../../runtime/src/router/index.ts';
+import { connect } from '@byos/runtime';
+import { createTenantRouter, fileProfileStore, memoryProfileStore } from '@byos/runtime/router';
 import { freshProfile, freshSqlitePath } from '../helpers/databases.ts';
 
 function deferred() {

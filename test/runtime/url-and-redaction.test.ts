@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, profileFromUrl, redactError, redactText, redactUrl } from '../../runtime/src/index.ts';
+import { connect, profileFromUrl, redactError, redactText, redactUrl } from '@byos/runtime';
 
 describe('profileFromUrl', () => {
   it('reads a Postgres URL into a profile, provider from the host', () => {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalPostgres } from '../../runtime/src/providers/local-postgres.ts';
+import { startLocalPostgres } from '@byos/runtime/local-postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SwitchJournal } from '../../runtime/src/switch/index.ts';
+import { SwitchJournal } from '@byos/runtime/switch';
 import { freshSqlitePath } from '../helpers/databases.ts';
 
 describe('switch journal', () => {

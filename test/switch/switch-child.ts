@@ -3,8 +3,8 @@
  * profilesDir, to, copyBatchSize, killAt }. Prints `STEP name` for every step and progress event, and SIGKILLs
  * itself the moment it reaches `killAt`: killing from the parent on seeing the line would race with the next steps.
  */
-import { createTenantRouter, fileProfileStore } from '../../runtime/src/router/index.ts';
-import { switchTenant } from '../../runtime/src/switch/index.ts';
+import { createTenantRouter, fileProfileStore } from '@byos/runtime/router';
+import { switchTenant } from '@byos/runtime/switch';
 
 const args = JSON.parse(process.env.BYOS_SWITCH_CHILD ?? '{}');
 const router = createTenantRouter({ profiles: fileProfileStore(args.profilesDir) });

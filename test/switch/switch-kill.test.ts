@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { connect, type ConnectionProfileInput } from '../../runtime/src/index.ts';
-import { createTenantRouter, fileProfileStore } from '../../runtime/src/router/index.ts';
-import { switchTenant } from '../../runtime/src/switch/index.ts';
+import { connect, type ConnectionProfileInput } from '@byos/runtime';
+import { createTenantRouter, fileProfileStore } from '@byos/runtime/router';
+import { switchTenant } from '@byos/runtime/switch';
 import { freshProfile, freshSqlitePath } from '../helpers/databases.ts';
 import { dumpTenant, type Model, SEED_ACCOUNTS, seedModel, seedTenant, sorted } from './workload.ts';
 

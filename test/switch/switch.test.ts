@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { connect, type ConnectionProfileInput, type DialectName } from '../../runtime/src/index.ts';
-import { createTenantRouter, fileProfileStore } from '../../runtime/src/router/index.ts';
-import { switchTenant } from '../../runtime/src/switch/index.ts';
+import { connect, type ConnectionProfileInput, type DialectName } from '@byos/runtime';
+import { createTenantRouter, fileProfileStore } from '@byos/runtime/router';
+import { switchTenant } from '@byos/runtime/switch';
 import { freshProfile, freshSqlitePath } from '../helpers/databases.ts';
 import { dumpTenant, seedModel, seedTenant, sorted, startWriters } from './workload.ts';
 

@@ -1,10 +1,10 @@
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { ConnectionProfileInput } from '../../runtime/src/index.ts';
-import { createTenantRouter, fileProfileStore } from '../../runtime/src/router/index.ts';
-import { fingerprint, type SwitchProgress, SwitchVerificationError, switchTenant } from '../../runtime/src/switch/index.ts';
-import { parseConnectionProfile } from '../../runtime/src/contracts/connection-profile.ts';
+import type { ConnectionProfileInput } from '@byos/runtime';
+import { createTenantRouter, fileProfileStore } from '@byos/runtime/router';
+import { fingerprint, type SwitchProgress, SwitchVerificationError, switchTenant } from '@byos/runtime/switch';
+import { parseConnectionProfile } from '@byos/runtime';
 import { freshProfile, freshSqlitePath } from '../helpers/databases.ts';
 import { seedTenant } from './workload.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { connect, type ConnectionProfileInput, type TenantDb } from '../../runtime/src/index.ts';
-import type { TenantRouter } from '../../runtime/src/router/index.ts';
+import { connect, type ConnectionProfileInput, type TenantDb } from '@byos/runtime';
+import type { TenantRouter } from '@byos/runtime/router';
 
 export const SEED_ACCOUNTS = 40;
 export const SEED_ENTRIES = 300;

@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { commentText, dataLiteral, escapeForCode, stringLiteral } from '../../runtime/src/util/code-text.ts';
+import { commentText, dataLiteral, escapeForCode, stringLiteral } from '@byos/runtime';
 import { cases } from '../helpers/thorough.ts';
 
 /** Text an attacker would put in a name, a sentence or a comment: every line terminator, quote and comment marker. */

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { generateTypes } from '../../runtime/src/index.ts';
-import { FEATURES_MODEL } from '../runtime/mssql/features-catalog.ts';
+import { generateTypes } from '@byos/runtime';
+import { FEATURES_MODEL } from '../../runtime/test/runtime/mssql/features-catalog.ts';
 import { scratchProject, typecheck } from '../helpers/scratch.ts';
 
 // No SQL Server runs here: the model is the one the SQL Server introspector's tests assemble from catalog rows.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { generateTypes, introspect, noNativeParts, type SchemaModel } from '../../runtime/src/index.ts';
+import { generateTypes, introspect, noNativeParts, type SchemaModel } from '@byos/runtime';
 import { runCli } from '../helpers/cli.ts';
 import { freshTenantDb } from '../helpers/databases.ts';
 import { scratchProject, typecheck } from '../helpers/scratch.ts';

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateTypes, introspect, type SchemaModel, type TenantDb } from '../../runtime/src/index.ts';
+import { generateTypes, introspect, type SchemaModel, type TenantDb } from '@byos/runtime';
 import { freshTenantDb } from '../helpers/databases.ts';
 import { scratchProject, typecheck } from '../helpers/scratch.ts';
 

@@ -18,3 +18,4 @@ export async function loadDialect(name: DialectName): Promise<Dialect> {
 }
 
 export type { Dialect, DialectCapabilities, OpenedDatabase, ConnectionQuirks } from './dialect.ts';
+export type { CompiledStatement, MigrationDialect, RawSqlSyntax, SqlLexicon } from './migration-dialect.ts';

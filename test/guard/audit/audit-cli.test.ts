@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
-import { loadDialect } from '../../../runtime/src/dialects/index.ts';
+import { connect } from '@byos/runtime';
+import { loadDialect } from '@byos/runtime/dialects';
 import { runByos } from '../crypto/run-byos.ts';
 
 describe('byos audit (sqlite)', async () => {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadDialect } from '../../../runtime/src/dialects/index.ts';
+import { loadDialect } from '@byos/runtime/dialects';
 import {
   type AuditCheckpoint,
   createCheckpoint,
@@ -9,8 +9,8 @@ import {
   recordAudit,
   sealAudit,
   verifyAudit,
-} from '../../../runtime/src/guard/audit/index.ts';
-import type { TenantDb } from '../../../runtime/src/index.ts';
+} from '@byos/runtime/guard/audit';
+import type { TenantDb } from '@byos/runtime';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 /** A tenant with a captured table, a few data changes and admin actions sealed, and a checkpoint taken. */

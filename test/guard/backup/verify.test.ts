@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type TenantDb } from '../../../runtime/src/index.ts';
-import { verifyBackup } from '../../../runtime/src/guard/backup/index.ts';
+import { connect, type TenantDb } from '@byos/runtime';
+import { verifyBackup } from '@byos/runtime/guard/backup';
 import { freshTenantDb } from '../../helpers/databases.ts';
 import { startSystemPostgres, SYSTEM_PG_BIN, type SystemPostgres } from '../../helpers/system-postgres.ts';
 

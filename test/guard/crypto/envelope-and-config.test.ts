@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../runtime/src/guard/audit/index.ts';
+import { canonicalJson } from '@byos/runtime/guard/audit';
 import {
   ciphertextKeyId,
   computeBlindIndex,
@@ -9,7 +9,7 @@ import {
   encryptValue,
   normalizeForIndex,
   resolveEncryption,
-} from '../../../runtime/src/guard/crypto/index.ts';
+} from '@byos/runtime/guard/crypto';
 
 const key = { id: 'dk_test', material: randomBytes(32) };
 const at = { tenant: 'acme', table: 'people', column: 'ssn', primaryKey: [5] };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createFieldEncryption, FieldCryptoError, isCiphertext, openLocalKeyFile } from '../../../runtime/src/guard/crypto/index.ts';
+import { createFieldEncryption, FieldCryptoError, isCiphertext, openLocalKeyFile } from '@byos/runtime/guard/crypto';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 import { createCustomers, customersRule, freshKeyFile } from './helpers.ts';
 

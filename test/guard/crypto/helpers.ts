@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll } from 'vitest';
-import { createLocalKeyFile } from '../../../runtime/src/guard/crypto/index.ts';
+import { createLocalKeyFile } from '@byos/runtime/guard/crypto';
 
 /** A fresh 0600 local KEK file in a temp folder removed when the test file ends. */
 export async function freshKeyFile(): Promise<string> {

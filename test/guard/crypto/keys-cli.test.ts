@@ -3,8 +3,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
-import { ciphertextKeyId, createFieldEncryption } from '../../../runtime/src/guard/crypto/index.ts';
+import { connect } from '@byos/runtime';
+import { ciphertextKeyId, createFieldEncryption } from '@byos/runtime/guard/crypto';
 import { runCli } from '../../helpers/cli.ts';
 import { runByos } from './run-byos.ts';
 import { freshPostgresDatabase } from '../../helpers/databases.ts';
@@ -65,7 +65,7 @@ describe('byos keys (postgres)', async () => {
 });
 
 describe('demoFieldEncryption (sqlite)', async () => {
-  const { demoFieldEncryption } = await import('../../../cli/commands/keys.ts');
+  const { demoFieldEncryption } = await import('../../../cli/src/commands/keys.ts');
   const { freshTenantDb } = await import('../../helpers/databases.ts');
   it('encrypts, finds by blind index, rotates and verifies the audit trail', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'byos-demo-fle-'));

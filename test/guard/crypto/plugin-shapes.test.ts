@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ciphertextKeyId, createFieldEncryption, openLocalKeyFile, resolveEncryption, rotateDataKey } from '../../../runtime/src/guard/crypto/index.ts';
+import { ciphertextKeyId, createFieldEncryption, openLocalKeyFile, resolveEncryption, rotateDataKey } from '@byos/runtime/guard/crypto';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 import { freshKeyFile } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { installAuditCapture, sealAudit } from '../../../runtime/src/guard/audit/index.ts';
+import { installAuditCapture, sealAudit } from '@byos/runtime/guard/audit';
 import {
   ciphertextKeyId,
   createFieldEncryption,
@@ -9,7 +9,7 @@ import {
   openLocalKeyFile,
   resolveEncryption,
   rotateDataKey,
-} from '../../../runtime/src/guard/crypto/index.ts';
+} from '@byos/runtime/guard/crypto';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 import { createCustomers, customersRule, freshKeyFile } from './helpers.ts';
 

@@ -1,4 +1,4 @@
-import { main } from '../../../cli/main.ts';
+import { main } from '../../../cli/src/main.ts';
 import type { CliResult } from '../../helpers/cli.ts';
 
 /**

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createMasker } from '../../../runtime/src/guard/masking/index.ts';
+import { createMasker } from '@byos/runtime/guard/masking';
 import { freshSqlitePath } from '../../helpers/databases.ts';
 import { runCli } from '../../helpers/cli.ts';
 

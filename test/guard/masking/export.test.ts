@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMasker, maskTransform, REDACTED } from '../../../runtime/src/guard/masking/index.ts';
-import { exportQuery, exportTable } from '../../../runtime/src/movers/export/index.ts';
+import { createMasker, maskTransform, REDACTED } from '@byos/runtime/guard/masking';
+import { exportQuery, exportTable } from '@byos/runtime/export';
 import { DIALECTS, freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 
 const KEY = 'an-export-masking-key-of-32-characters-or-more';

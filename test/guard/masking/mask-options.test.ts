@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { maskerFromFlags, MASK_KEY_ENV } from '../../../cli/mask-options.ts';
-import { UsageError } from '../../../cli/output.ts';
+import { maskerFromFlags, MASK_KEY_ENV } from '../../../cli/src/mask-options.ts';
+import { UsageError } from '../../../cli/src/output.ts';
 import { freshSqlitePath } from '../../helpers/databases.ts';
 
 const KEY = 'a-cli-masking-key-that-is-long-enough-0123';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMasker, parseMaskSpec, REDACTED, TOKEN_PREFIX } from '../../../runtime/src/guard/masking/index.ts';
+import { createMasker, parseMaskSpec, REDACTED, TOKEN_PREFIX } from '@byos/runtime/guard/masking';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 const KEY = 'k'.repeat(16) + 'masking-test-key-0123456789';

@@ -1,4 +1,4 @@
-import { ibanCheckDigits, luhnCheckDigit, nricCheckLetter, type PiiCategory } from '../../../runtime/src/guard/pii/index.ts';
+import { ibanCheckDigits, luhnCheckDigit, nricCheckLetter, type PiiCategory } from '@byos/runtime/guard/pii';
 
 /** Seeded PRNG (mulberry32): the same data on every run, yet not written out by hand. */
 export function rng(seed: number): () => number {

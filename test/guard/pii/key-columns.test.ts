@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { scanPii } from '../../../runtime/src/guard/pii/index.ts';
+import { scanPii } from '@byos/runtime/guard/pii';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 // Issue 15: `address_id` and `city_id` (integer keys pointing at other tables) were reported as postal addresses

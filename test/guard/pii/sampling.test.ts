@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadDialect } from '../../../runtime/src/dialects/index.ts';
+import { loadDialect } from '@byos/runtime/dialects';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 describe.each(DIALECTS)('Dialect.sampling on %s', (dialect) => {

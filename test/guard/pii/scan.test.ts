@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyValue, scanPii, VALUE_CATEGORIES, type ValueCategory } from '../../../runtime/src/guard/pii/index.ts';
+import { classifyValue, scanPii, VALUE_CATEGORIES, type ValueCategory } from '@byos/runtime/guard/pii';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 import { makeGenerators, PII_TABLE_COLUMNS, piiRows, rng, scorePerCategory } from './generate.ts';
 

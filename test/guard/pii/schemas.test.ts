@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connect, type TenantDb } from '../../../runtime/src/index.ts';
-import { scanPii } from '../../../runtime/src/guard/pii/index.ts';
-import { loadDialect } from '../../../runtime/src/dialects/index.ts';
+import { connect, type TenantDb } from '@byos/runtime';
+import { scanPii } from '@byos/runtime/guard/pii';
+import { loadDialect } from '@byos/runtime/dialects';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase } from '../../helpers/databases.ts';
 import { atFileEnd } from '../../helpers/file-cleanup.ts';

@@ -15,7 +15,7 @@ import {
   phoneStrength,
   redactSample,
   ssnStrength,
-} from '../../../runtime/src/guard/pii/index.ts';
+} from '@byos/runtime/guard/pii';
 
 describe('Singapore NRIC/FIN', () => {
   it('accepts the published examples and rejects a wrong M check letter', () => {

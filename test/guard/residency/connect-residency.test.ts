@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assertProfileAllowed, connect, parseConnectionProfile } from '../../../runtime/src/index.ts';
-import { RESIDENCY as IAC_RESIDENCY, isRegionAllowed as iacIsRegionAllowed } from '../../../providers/residency.ts';
-import { RESIDENCY, ResidencyViolationError } from '../../../runtime/src/guard/residency/index.ts';
+import { assertProfileAllowed, connect, parseConnectionProfile } from '@byos/runtime';
+import { RESIDENCY as IAC_RESIDENCY, isRegionAllowed as iacIsRegionAllowed } from '../../../pulumi/providers/residency.ts';
+import { RESIDENCY, ResidencyViolationError } from '@byos/runtime/guard/residency';
 import { freshProfile } from '../../helpers/databases.ts';
 
 const awsProfile = (region: string | undefined, residency?: 'SG' | 'EU') => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTypeChange } from '../../../runtime/src/migrate/lint/index.ts';
+import { classifyTypeChange } from '@byos/runtime/migrate/lint';
 import { opFindings, sqlFindings } from './fixtures.ts';
 
 describe('changing-column-type', () => {

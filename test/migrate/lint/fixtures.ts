@@ -1,6 +1,6 @@
-import { type Finding, type MigrationOpInput, type NeutralType, noNativeParts, parseMigrationOps, type SchemaModel } from '../../../runtime/src/index.ts';
-import type { CompiledStatement } from '../../../runtime/src/dialects/migration-dialect.ts';
-import { lintOps, lintPostgresSql, type LintCapabilities } from '../../../runtime/src/migrate/lint/index.ts';
+import { type Finding, type MigrationOpInput, type NeutralType, noNativeParts, parseMigrationOps, type SchemaModel } from '@byos/runtime';
+import type { CompiledStatement } from '@byos/runtime/dialects';
+import { lintOps, lintPostgresSql, type LintCapabilities } from '@byos/runtime/migrate/lint';
 
 export const POSTGRES_LIKE: LintCapabilities = { enums: true, concurrentIndexes: true, lockTimeout: true };
 export const SQLITE_LIKE: LintCapabilities = { enums: false, concurrentIndexes: false, lockTimeout: false };

@@ -3,8 +3,8 @@
  * `KILL_AT` is reached: `load:N` after the N-th committed batch, or a phase name (`schema`, `indexes`).
  * Arguments: FROM_URL TO_URL BATCH_SIZE [KILL_AT]. Prints the CopyReport as JSON when it completes.
  */
-import { connect } from '../../../runtime/src/index.ts';
-import { copyDatabase } from '../../../runtime/src/movers/copy/index.ts';
+import { connect } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
 
 const [fromUrl, toUrl, batch, killAt] = process.argv.slice(2);
 const from = await connect(fromUrl!);

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/samples/chinook.ts';
-import { connect, type TenantDb } from '../../../runtime/src/index.ts';
-import { copyDatabase } from '../../../runtime/src/movers/copy/index.ts';
-import { verifyDatabases } from '../../../runtime/src/movers/verify/index.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { connect, type TenantDb } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
+import { verifyDatabases } from '@byos/runtime/verify';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 
 const CHILD = fileURLToPath(new URL('./copy-child.ts', import.meta.url));

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/samples/chinook.ts';
-import { connect, introspect, type TenantDb } from '../../../runtime/src/index.ts';
-import { copyDatabase, CopyRefusedError } from '../../../runtime/src/movers/copy/index.ts';
-import { verifyDatabases } from '../../../runtime/src/movers/verify/index.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { connect, introspect, type TenantDb } from '@byos/runtime';
+import { copyDatabase, CopyRefusedError } from '@byos/runtime/copy';
+import { verifyDatabases } from '@byos/runtime/verify';
 import { freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 
 const CHINOOK_TABLES = ['Album', 'Artist', 'Customer', 'Employee', 'Genre', 'Invoice', 'InvoiceLine', 'MediaType', 'Playlist', 'PlaylistTrack', 'Track'];
@@ -104,7 +104,7 @@ describe('copy Postgres → Postgres', () => {
     expect(verified.findings).toEqual([]);
     expect(verified.tables.find((t) => t.table === 'gadget')!.sampled).toBeGreaterThan(10);
     const [a, b] = [await introspect(from), await introspect(to)];
-    const { diffNeutral } = await import('../../../runtime/src/index.ts');
+    const { diffNeutral } = await import('@byos/runtime');
     expect(diffNeutral(a, b)).toEqual([]);
     expect(await nextId(to, 'gadget', 'id', { label: 'after' })).toBe(302);
     expect(await nextId(to, 'counter', 'n', { note: 'after' })).toBe(43);

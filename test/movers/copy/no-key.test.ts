@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
-import { copyDatabase } from '../../../runtime/src/movers/copy/index.ts';
-import { verifyDatabases } from '../../../runtime/src/movers/verify/index.ts';
+import { connect } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
+import { verifyDatabases } from '@byos/runtime/verify';
 import { freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 
 describe('a table without a primary key', () => {

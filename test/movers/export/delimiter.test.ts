@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
+import { connect } from '@byos/runtime';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshSqlitePath } from '../../helpers/databases.ts';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csvCell, exportQuery, exportTable, neutraliseFormula, restoreNeutralised } from '../../../runtime/src/movers/export/index.ts';
-import { importFile } from '../../../runtime/src/movers/import/index.ts';
+import { csvCell, exportQuery, exportTable, neutraliseFormula, restoreNeutralised } from '@byos/runtime/export';
+import { importFile } from '@byos/runtime/import';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'byos-export-'));

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
+import { connect } from '@byos/runtime';
 import { runCli } from '../../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 import { oneLineFailure, tinyDisk } from '../../helpers/full-disk.ts';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TenantDb } from '../../../runtime/src/index.ts';
-import { loadDialect } from '../../../runtime/src/dialects/index.ts';
-import { exportTable } from '../../../runtime/src/movers/export/index.ts';
-import { importFile } from '../../../runtime/src/movers/import/index.ts';
+import type { TenantDb } from '@byos/runtime';
+import { loadDialect } from '@byos/runtime/dialects';
+import { exportTable } from '@byos/runtime/export';
+import { importFile } from '@byos/runtime/import';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 import { cases } from '../../helpers/thorough.ts';
 

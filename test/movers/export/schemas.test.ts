@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TenantDb } from '../../../runtime/src/index.ts';
-import { exportTable } from '../../../runtime/src/movers/export/index.ts';
-import { importFile } from '../../../runtime/src/movers/import/index.ts';
+import type { TenantDb } from '@byos/runtime';
+import { exportTable } from '@byos/runtime/export';
+import { importFile } from '@byos/runtime/import';
 import { freshTenantDb } from '../../helpers/databases.ts';
 
 const ODD = 'Odd "Schema" ü';

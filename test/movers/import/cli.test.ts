@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
-import { demoImportExport, parseMapFlags } from '../../../cli/commands/import.ts';
+import { connect } from '@byos/runtime';
+import { demoImportExport, parseMapFlags } from '../../../cli/src/commands/import.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshSqlitePath } from '../../helpers/databases.ts';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFile, ImportMappingError, ImportRejectedError } from '../../../runtime/src/movers/import/index.ts';
-import type { TenantDb } from '../../../runtime/src/index.ts';
+import { importFile, ImportMappingError, ImportRejectedError } from '@byos/runtime/import';
+import type { TenantDb } from '@byos/runtime';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 let dir: string;

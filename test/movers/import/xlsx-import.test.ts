@@ -5,7 +5,7 @@ import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { guardZip, importFile, ImportRejectedError, openSource, ZipLimitError } from '../../../runtime/src/movers/import/index.ts';
+import { guardZip, importFile, ImportRejectedError, openSource, ZipLimitError } from '@byos/runtime/import';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'byos-xlsx-'));

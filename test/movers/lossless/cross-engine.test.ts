@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
+import { connect } from '@byos/runtime';
 import { loadAppSchema, uniqueRole } from '../../helpers/app-schema.ts';
 import { sqlOn } from '../../helpers/sql.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';

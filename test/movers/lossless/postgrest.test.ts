@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
-import { copyDatabase } from '../../../runtime/src/movers/copy/index.ts';
-import { verifyDatabases } from '../../../runtime/src/movers/verify/index.ts';
+import { connect } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
+import { verifyDatabases } from '@byos/runtime/verify';
 import { sqlOn } from '../../helpers/sql.ts';
 import { freshPostgresDatabase } from '../../helpers/databases.ts';
 import { dumpDiff, runClient, pgToolsFor, schemaDump } from '../../helpers/pg-dump.ts';

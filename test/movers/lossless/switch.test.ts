@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { profileFromUrl } from '../../../runtime/src/index.ts';
-import { createTenantRouter, fileProfileStore, type TenantRouter } from '../../../runtime/src/router/index.ts';
-import { closeRollbackWindow, switchTenant } from '../../../runtime/src/switch/index.ts';
+import { profileFromUrl } from '@byos/runtime';
+import { createTenantRouter, fileProfileStore, type TenantRouter } from '@byos/runtime/router';
+import { closeRollbackWindow, switchTenant } from '@byos/runtime/switch';
 import { loadAppSchema, uniqueRole } from '../../helpers/app-schema.ts';
 import { sqlOn } from '../../helpers/sql.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';

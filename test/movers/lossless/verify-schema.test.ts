@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../runtime/src/index.ts';
-import { copyDatabase } from '../../../runtime/src/movers/copy/index.ts';
+import { connect } from '@byos/runtime';
+import { copyDatabase } from '@byos/runtime/copy';
 import { loadAppSchema, uniqueRole } from '../../helpers/app-schema.ts';
 import { sqlOn } from '../../helpers/sql.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';

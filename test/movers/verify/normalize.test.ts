@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsonToArrayLiteral, plainDecimal, portableDefault, toBulkValue } from '../../../runtime/src/movers/copy/index.ts';
-import { canonicalDecimal, canonicalJson, canonicalTimestamp, normalizeValue, valueClass } from '../../../runtime/src/movers/verify/index.ts';
+import { jsonToArrayLiteral, plainDecimal, portableDefault, toBulkValue } from '@byos/runtime/copy';
+import { canonicalDecimal, canonicalJson, canonicalTimestamp, normalizeValue, valueClass } from '@byos/runtime/verify';
 
 describe('value normalisation shared by both sides of a verification', () => {
   it('puts timestamps in UTC with six fractional digits, offsets applied, microseconds kept', () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, type ConnectionProfileInput } from '../../../runtime/src/index.ts';
+import { connect, type ConnectionProfileInput } from '@byos/runtime';
 import { freshProfile, freshTenantDb } from '../../helpers/databases.ts';
 
 describe('Postgres connect', () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { introspect, type TenantDb } from '../../../runtime/src/index.ts';
-import { type Column, SchemaModel } from '../../../runtime/src/contracts/index.ts';
+import { introspect, type TenantDb } from '@byos/runtime';
+import { type Column, SchemaModel } from '@byos/runtime';
 import { freshTenantDb } from '../../helpers/databases.ts';
 import { FEATURE_SCHEMA } from './feature-schema.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type ConnectionProfileInput } from '../../../runtime/src/index.ts';
+import { connect, type ConnectionProfileInput } from '@byos/runtime';
 
 const PASSWORD = 'Local-Embedded-Secret-3';
 let dir: string;

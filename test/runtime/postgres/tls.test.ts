@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type ConnectionProfileInput } from '../../../runtime/src/index.ts';
-import { type LocalPostgresServer, startLocalPostgres } from '../../../runtime/src/providers/local-postgres.ts';
+import { connect, type ConnectionProfileInput } from '@byos/runtime';
+import { type LocalPostgresServer, startLocalPostgres } from '@byos/runtime/local-postgres';
 import { makeTestPki, type TestPki } from './tls-certs.ts';
 
 /**

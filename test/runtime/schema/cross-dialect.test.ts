@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { connect, diffNeutral, introspect, type SchemaModel, snakeCase, type TenantDb } from '../../../runtime/src/index.ts';
-import type { DialectName } from '../../../runtime/src/contracts/index.ts';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/samples/chinook.ts';
+import { connect, diffNeutral, introspect, type SchemaModel, snakeCase, type TenantDb } from '@byos/runtime';
+import type { DialectName } from '@byos/runtime';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
 import { DIALECTS, freshProfile, freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 
 /**

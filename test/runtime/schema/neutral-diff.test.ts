@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Column, describeNeutralType, diffNeutral, neutralSchema, noNativeParts, type SchemaModel, snakeCase, type Table } from '../../../runtime/src/index.ts';
+import { type Column, describeNeutralType, diffNeutral, neutralSchema, noNativeParts, type SchemaModel, snakeCase, type Table } from '@byos/runtime';
 
 // Models built by hand: these tests pin down what the comparison looks at, independent of any introspector.
 

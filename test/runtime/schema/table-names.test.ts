@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noNativeParts, type SchemaModel, type Table } from '../../../runtime/src/contracts/index.ts';
+import { noNativeParts, type SchemaModel, type Table } from '@byos/runtime';
 import {
   findTable,
   formatColumnName,
@@ -8,7 +8,7 @@ import {
   parseNameParts,
   parseTableName,
   TableNameError,
-} from '../../../runtime/src/schema/table-names.ts';
+} from '@byos/runtime';
 
 const AWKWARD = ['orders', 'Items', 'a.b', '"quoted"', 'We "ird" Ñame', 'Odd "Schema" ü', 'تست', 'SPECIAL "@/\\#~_-', 'x"; drop table victim; --', ' padded ', 'tab\tin', 'a..b', '.', '"', '""."'];
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Entry point of the `byos` CLI. Installed, it runs the built JavaScript in dist/. In a checkout of the repository
+// it runs the TypeScript sources (src/) through Node's type stripping, with the packages it imports resolved to
+// their sources too (the "source" export condition), re-running itself once with the flags that need.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import module from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `byos needs Node.js 22.12 or newer; this is ${process.version} (${process.execPath}).\n` +
+      'In a checkout of byos, `source scripts/node24.sh` puts Node 24 from the npm registry first on PATH; then run the command again.\n',
+  );
+  process.exit(1);
+}
+const checkout = existsSync(fileURLToPath(new URL('../src/main.ts', import.meta.url)));
+if (checkout) {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const flags = [];
+  if (!given.includes('--conditions=source')) flags.push('--conditions=source');
+  if (!process.features.typescript) flags.push('--experimental-strip-types', '--no-warnings');
+  if (flags.length > 0) {
+    const self = fileURLToPath(import.meta.url);
+    const result = spawnSync(process.execPath, [...process.execArgv, ...flags, self, ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(result.status ?? 1);
+  }
+}
+// A reader that stops early (`byos … | head`) closes the pipe: stop quietly, as Unix tools do, instead of a stack
+// trace from the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+// Cache compiled code on disk between runs (in the OS temp folder): `byos` then starts in about half the time.
+module.enableCompileCache?.();
+const code = checkout ? '../src/' : '../dist/';
+(await import(`${code}heap${checkout ? '.ts' : '.js'}`)).tuneHeapForStreaming();
+const { main } = await import(`${code}main${checkout ? '.ts' : '.js'}`);
+process.exitCode = await main(process.argv);

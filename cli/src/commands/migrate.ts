@@ -1,0 +1,324 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  type ConnectionProfile,
+  type Finding,
+  introspect,
+  type MigrationOp,
+  type MigrationOpInput,
+  snakeCase,
+  type TenantDb,
+} from '@byos/runtime';
+import {
+  checkTarget,
+  detectDrift,
+  loadMigrations,
+  type Migration,
+  type MigrationPlan,
+  migrateDown,
+  migrateUp,
+  migrationStatus,
+  planMigrations,
+  type RunResult,
+} from '@byos/runtime/migrate';
+import { type ConnectionFlags, openDatabase, profileFromFlags, readProfileFile, withConnectionOptions } from '../connection-options.ts';
+import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
+import { createProgress } from '../progress.ts';
+
+interface MigrateFlags extends ConnectionFlags {
+  dir?: string;
+  to?: string;
+  json?: boolean;
+  forceLossy?: boolean;
+  tenants?: string;
+}
+
+/**
+ * `byos migrate plan|up|down|status|drift`. Other files add subcommands (`new`, `lint`) by finding this command on
+ * the program (`program.commands.find((c) => c.name() === 'migrate')`), so it must be registered before them.
+ */
+export function registerMigrate(program: Command): void {
+  const migrate = program
+    .command('migrate')
+    .description('portable schema migrations: one folder of ops for every dialect, with plan, rollback, lint and drift')
+    .addHelpText('after', '\nMigration files: <id>_<name>.ts exporting `export default { ops: [...] }`, or <id>_<name>.sql with -- byos:up / -- byos:down sections.');
+
+  const sub = (name: string, description: string) =>
+    withConnectionOptions(migrate.command(name).description(description))
+      .option('--dir <dir>', 'the migration folder')
+      .option('--json', 'print the result as JSON');
+
+  sub('plan', 'the SQL each pending migration runs on this database, its rollback and lint findings')
+    .option('--to <id>', 'plan up to and including this migration')
+    .action(async (flags: MigrateFlags) =>
+      withTenant(flags, async (tenant, migrations, out) => {
+        const plans = await planMigrations(tenant, migrations, { to: flags.to });
+        out.result(plans);
+        if (!out.json) out.info(plans.length ? plans.map(describePlan).join('\n\n') : 'nothing pending');
+        return EXIT_OK;
+      }),
+    );
+
+  sub('up', 'apply pending migrations (to one database, or with --tenants to every tenant in a folder of profiles)')
+    .option('--to <id>', 'apply up to and including this migration')
+    .option('--tenants <dir>', 'a folder of ConnectionProfile files (JSON or YAML): apply to every tenant, whatever its dialect')
+    .action(async (flags: MigrateFlags) => {
+      if (flags.tenants) return upTenants(flags);
+      // Applying migrations may start a new database (a SQLite file): the one command here that creates.
+      return withTenant({ ...flags, create: true }, async (tenant, migrations, out) => {
+        const progress = createProgress({ total: Math.max(1, migrations.length), json: out.json });
+        let result: RunResult;
+        try {
+          result = await migrateUp(tenant, migrations, { to: flags.to, onMigration: (m) => progress.step(`${m.id}_${m.name}`) });
+        } finally {
+          progress.done();
+        }
+        out.result(result);
+        if (!out.json) out.info(result.ran.length ? result.ran.map((r) => `applied ${r.id}_${r.name} (${r.durationMs} ms)`).join('\n') : 'nothing to apply');
+        return EXIT_OK;
+      });
+    });
+
+  sub('down', 'revert the last applied migration (or every one after --to; --to 0 reverts all) by the inverses of its ops')
+    .option('--to <id>', 'revert every migration after this one (0: all)')
+    .option('--force-lossy', 'run inverses that lose data (drop a column or table, narrow a type)')
+    .action(async (flags: MigrateFlags) =>
+      withTenant(flags, async (tenant, migrations, out) => {
+        const result = await migrateDown(tenant, migrations, { to: flags.to, forceLossy: Boolean(flags.forceLossy) });
+        out.result(result);
+        if (!out.json) out.info(result.ran.length ? result.ran.map((r) => `reverted ${r.id}_${r.name} (${r.durationMs} ms)`).join('\n') : 'nothing to revert');
+        for (const loss of result.lost ?? []) out.warn(`lost: ${loss}`);
+        return EXIT_OK;
+      }, true),
+    );
+
+  sub('status', 'every migration with its state: applied, pending, edited (checksum changed) or missing (file gone)').action(async (flags: MigrateFlags) =>
+    withTenant(flags, async (tenant, migrations, out) => {
+      const rows = await migrationStatus(tenant, migrations);
+      out.result(rows);
+      if (!out.json) out.info(rows.map((r) => `${r.state.padEnd(8)} ${r.id}_${r.name}${r.appliedAt ? `  ${r.appliedAt}` : ''}`).join('\n') || 'no migrations');
+      return rows.some((r) => r.state === 'edited' || r.state === 'missing') ? EXIT_FAILURE : EXIT_OK;
+    }),
+  );
+
+  sub('drift', 'compare the live schema with the one the applied migrations imply (exit 1 on any difference)').action(async (flags: MigrateFlags) =>
+    withTenant(flags, async (tenant, migrations, out) => {
+      const findings = await detectDrift(tenant, migrations);
+      out.result(findings);
+      if (!out.json) out.info(findings.length ? findings.map(describeFinding).join('\n') : 'no drift: the database matches the applied migrations');
+      return findings.length ? EXIT_FAILURE : EXIT_OK;
+    }),
+  );
+}
+
+async function folderMigrations(flags: MigrateFlags): Promise<Migration[]> {
+  if (!flags.dir) throw new UsageError('give the migration folder with --dir DIR');
+  try {
+    return await loadMigrations(flags.dir);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function withTenant(flags: MigrateFlags & { create?: boolean }, work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>, toMayBeZero = false): Promise<void> {
+  const out = createOutput(Boolean(flags.json));
+  const migrations = await folderMigrations(flags);
+  try {
+    checkTarget(migrations, flags.to, toMayBeZero);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const tenant = await openDatabase(await profileFromFlags(flags), { create: Boolean(flags.create) });
+  try {
+    process.exitCode = await work(tenant, migrations, out);
+  } finally {
+    await tenant.close();
+  }
+}
+
+interface TenantOutcome {
+  tenant: string;
+  dialect: string | null;
+  ran: RunResult['ran'];
+  error: string | null;
+}
+
+/** Applies the folder to every tenant profile in `--tenants`, one after another; a failure is reported and the rest go on. */
+async function upTenants(flags: MigrateFlags): Promise<void> {
+  if (flags.url || flags.profile) throw new UsageError('give either --tenants DIR or one database (--url / --profile), not both');
+  const out = createOutput(Boolean(flags.json));
+  const migrations = await folderMigrations(flags);
+  const files = await profileFiles(flags.tenants!);
+  const progress = createProgress({ total: files.length, json: out.json });
+  const outcomes: TenantOutcome[] = [];
+  try {
+    for (const file of files) {
+      const name = tenantName(file);
+      progress.step(name);
+      let profile: ConnectionProfile | null = null;
+      try {
+        profile = await readProfileFile(file);
+        const tenant = await openDatabase(profile, { create: true });
+        try {
+          const result = await migrateUp(tenant, migrations, { to: flags.to });
+          outcomes.push({ tenant: name, dialect: tenant.dialect, ran: result.ran, error: null });
+        } finally {
+          await tenant.close();
+        }
+      } catch (error) {
+        outcomes.push({ tenant: name, dialect: profile?.dialect ?? null, ran: [], error: (error as Error).message });
+      }
+    }
+  } finally {
+    progress.done();
+  }
+  out.result(outcomes);
+  if (!out.json) {
+    for (const o of outcomes) {
+      out.info(o.error ? `✗ ${o.tenant} (${o.dialect ?? 'no profile'}): ${o.error}` : `✓ ${o.tenant} (${o.dialect}): ${o.ran.length ? `applied ${o.ran.map((r) => r.id).join(', ')}` : 'up to date'}`);
+    }
+  }
+  process.exitCode = outcomes.some((o) => o.error) ? EXIT_FAILURE : EXIT_OK;
+}
+
+async function profileFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new UsageError(`cannot read the tenants folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const files = names.filter((n) => /\.(json|ya?ml)$/i.test(n)).sort().map((n) => join(dir, n));
+  if (!files.length) throw new UsageError(`no profile files (*.json, *.yaml) in ${dir}`);
+  return files;
+}
+
+/** `demo-sqlite.profile.json` → `demo-sqlite`. */
+const tenantName = (file: string) => basename(file).replace(/(\.profile)?\.(json|ya?ml)$/i, '');
+
+/** One line for an op: `addColumn customers.phone text`. */
+export function describeOp(op: MigrationOp): string {
+  switch (op.op) {
+    case 'createTable': return `createTable ${op.table} (${op.columns.map((c) => c.name).join(', ')})`;
+    case 'dropTable': return `dropTable ${op.table}`;
+    case 'renameTable': return `renameTable ${op.from} → ${op.to}`;
+    case 'addColumn': return `addColumn ${op.table}.${op.column.name}`;
+    case 'dropColumn': return `dropColumn ${op.table}.${op.column}`;
+    case 'renameColumn': return `renameColumn ${op.table}.${op.from} → ${op.to}`;
+    case 'alterColumnType': return `alterColumnType ${op.table}.${op.column} → ${op.type.kind}${op.type.length ? `(${op.type.length})` : ''}`;
+    case 'setNullable': return `setNullable ${op.table}.${op.column} ${op.nullable}`;
+    case 'setDefault': return `setDefault ${op.table}.${op.column} ${op.default === null ? 'none' : op.default.kind}`;
+    case 'createIndex': return `createIndex ${op.name} on ${op.table} (${op.columns.join(', ')})`;
+    case 'dropIndex': return `dropIndex ${op.name}`;
+    case 'addForeignKey': return `addForeignKey ${op.table}.${op.foreignKey.name}`;
+    case 'addCheck': return `addCheck ${op.table}.${op.check.name}`;
+    case 'addUnique': return `addUnique ${op.table}.${op.unique.name}`;
+    case 'dropForeignKey':
+    case 'dropCheck':
+    case 'dropUnique': return `${op.op} ${op.table}.${op.name}`;
+    case 'createEnum': return `createEnum ${op.name} (${op.values.join(', ')})`;
+    case 'dropEnum': return `dropEnum ${op.name}`;
+    case 'addEnumValue': return `addEnumValue ${op.enum} ${op.value}`;
+    case 'sql': return 'sql';
+  }
+}
+
+function describeFinding(f: Finding): string {
+  return `${f.severity.padEnd(7)} ${f.rule}  ${f.subject}: ${f.message}`;
+}
+
+function describePlan(plan: MigrationPlan): string {
+  const lines = [`${plan.id}_${plan.name}`];
+  for (const step of plan.steps) {
+    lines.push(`  -- ${describeOp(step.op)}`);
+    for (const s of step.statements) lines.push(`  ${s.sql.replace(/\n/g, '\n  ')};${s.outsideTransaction ? '  -- outside the transaction' : ''}`);
+  }
+  lines.push(plan.rollback ? `  rollback: ${plan.rollback.map(describeOp).join('; ')}` : `  rollback: none (${plan.irreversible})`);
+  for (const loss of plan.lossy) lines.push(`  lossy rollback: ${loss}`);
+  for (const f of plan.findings) lines.push(`  ${describeFinding(f)}`);
+  return lines.join('\n');
+}
+
+/** What `demoMigrations` did to one tenant. */
+export interface DemoMigrationReport {
+  dialect: string;
+  /** The folder the demo's migration files were written to. */
+  dir: string;
+  applied: string[];
+  /** Statements the plan compiled for this dialect, and the lint findings on them. */
+  statements: number;
+  findings: Finding[];
+  /** Drift after applying (empty: the database is what the migrations say). */
+  drift: Finding[];
+}
+
+/**
+ * For `byos demo`: writes four small migrations for a Chinook tenant into `dir` (a loyalty-tier enum column on
+ * customers, an index on their email, a track-rating table with a foreign key and a check, and a raw SQL step that
+ * makes the best customers gold), then plans, applies and checks them for drift. Names follow the tenant's own
+ * style (`Customer`/`LoyaltyTier` on the SQLite Chinook, `customer`/`loyalty_tier` on the Postgres one), so the two
+ * demo tenants still compare equal after snake_case naming. The tenant's existing schema becomes the baseline.
+ */
+export async function demoMigrations(tenant: TenantDb, dir: string): Promise<DemoMigrationReport> {
+  const live = await introspect(tenant);
+  const table = (name: string) => {
+    const found = live.tables.find((t) => snakeCase(t.name) === name);
+    if (!found) throw new Error(`the demo migrations expect a Chinook database (no ${name} table)`);
+    return { name: found.name, column: (c: string) => found.columns.find((x) => snakeCase(x.name) === c)?.name ?? c };
+  };
+  const customer = table('customer');
+  const track = table('track');
+  const invoice = table('invoice');
+  const pascal = customer.name !== snakeCase(customer.name);
+  const name = (snake: string) => (pascal ? snake.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase()) : snake);
+  const q = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+  const [tier, rating, stars] = [name('loyalty_tier'), name('track_rating'), name('stars')];
+  const files: Record<string, string> = {
+    '0001_loyalty_tier.ts': opsModule([
+      { op: 'createEnum', name: 'loyalty_tier', values: ['bronze', 'silver', 'gold'] },
+      { op: 'addColumn', table: customer.name, column: { name: tier, type: { kind: 'enum', enumName: 'loyalty_tier' }, default: { kind: 'value', value: 'bronze' } } },
+    ]),
+    '0002_customer_email_index.ts': opsModule([{ op: 'createIndex', table: customer.name, name: name('customer_email_idx'), columns: [customer.column('email')] }]),
+    '0003_track_rating.ts': opsModule([
+      {
+        op: 'createTable',
+        table: rating,
+        columns: [
+          { name: name('track_rating_id'), type: { kind: 'integer' }, nullable: false, identity: 'by-default' },
+          { name: track.column('track_id'), type: { kind: 'integer' }, nullable: false },
+          { name: stars, type: { kind: 'smallint' }, nullable: false },
+          { name: name('rated_at'), type: { kind: 'timestamp' }, nullable: false, default: { kind: 'now' } },
+        ],
+        primaryKey: { columns: [name('track_rating_id')] },
+        checks: [{ name: name('track_rating_stars_check'), expression: `${q(stars)} BETWEEN 1 AND 5` }],
+        foreignKeys: [{ name: name('track_rating_track_fk'), columns: [track.column('track_id')], references: { table: track.name, columns: [track.column('track_id')] }, onDelete: 'cascade' }],
+      },
+    ]),
+    // Standard SQL (double-quoted names), so one text serves both dialects.
+    '0004_gold_customers.sql': [
+      '-- byos:up',
+      `UPDATE ${q(customer.name)} SET ${q(tier)} = 'gold' WHERE ${q(customer.column('customer_id'))} IN (SELECT ${q(invoice.column('customer_id'))} FROM ${q(invoice.name)} GROUP BY ${q(invoice.column('customer_id'))} HAVING SUM(${q(invoice.column('total'))}) > 45)`,
+      '-- byos:down',
+      `UPDATE ${q(customer.name)} SET ${q(tier)} = 'bronze' WHERE ${q(tier)} = 'gold'`,
+      '',
+    ].join('\n'),
+  };
+  await mkdir(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
+  const migrations = await loadMigrations(dir);
+  const plans = await planMigrations(tenant, migrations);
+  const result = await migrateUp(tenant, migrations);
+  return {
+    dialect: tenant.dialect,
+    dir,
+    applied: result.ran.map((r) => `${r.id}_${r.name}`),
+    statements: plans.reduce((n, p) => n + p.steps.reduce((m, s) => m + s.statements.length, 0), 0),
+    findings: plans.flatMap((p) => p.findings),
+    drift: await detectDrift(tenant, migrations),
+  };
+}
+
+function opsModule(ops: MigrationOpInput[]): string {
+  return `/** Written by byos demo. */\nexport default { ops: ${JSON.stringify(ops, null, 2)} };\n`;
+}

@@ -1,0 +1,63 @@
+import { Command, CommanderError } from 'commander';
+import { redactText } from '@byos/runtime';
+import { classifyFailure, EXIT_OK, EXIT_USAGE, type FailureCode, oneLine } from './output.ts';
+import { COMMANDS } from './commands/index.ts';
+import { URL_ENV } from './connection-options.ts';
+
+/** Builds the `byos` program; every command sets `process.exitCode` through its action's return value. */
+export function buildProgram(): Command {
+  const program = new Command('byos')
+    .description('Bring your own storage: provision, inspect, migrate and move per-tenant databases')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `\nEnvironment:\n  ${URL_ENV.url}       stands for --url     } a URL holding a password is safer here than on the\n` +
+      `  ${URL_ENV.from}  stands for --from    } command line, where shell history and ps show it;\n` +
+      `  ${URL_ENV.to}    stands for --to      } a flag given on the command line wins\n` +
+      '\nUnder --json a failure prints { "error": { "code", "message", "exitCode" } } on stdout; code is one of\n' +
+      'usage, invalid-input, not-found, connection, refused, failed. Exit codes: 0 ok, 1 findings or failure, 2 usage.',
+  );
+  // Every sub-command (and theirs) reports usage errors through the same override.
+  const walk = (command: Command) => {
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+    command.commands.forEach(walk);
+  };
+  program.commands.forEach(walk);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 findings or failure, 2 usage. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      // commander has already printed the message (and the help hint) on stderr.
+      failedAsJson(argv, 'usage', oneLine(error.message.replace(/^error: /, '')), EXIT_USAGE);
+      return EXIT_USAGE;
+    }
+    const message = redactText(error instanceof Error ? error.message : String(error));
+    process.stderr.write(`byos: ${message}\n`);
+    const { code, exitCode } = classifyFailure(error);
+    failedAsJson(argv, code, oneLine(message), exitCode, (error as { findings?: unknown }).findings);
+    return exitCode;
+  }
+}
+
+/**
+ * Under `--json`, a command that fails still prints one JSON document on stdout, `{ "error": { "code", "message",
+ * "exitCode", "findings"? } }`, so that a script reading it learns why (a refused copy's findings included) rather
+ * than parsing nothing; `code` is stable (output.ts FailureCode). The message stays on stderr for people.
+ */
+function failedAsJson(argv: readonly string[], code: FailureCode, message: string, exitCode: number, findings?: unknown): void {
+  if (!argv.includes('--json')) return;
+  const error = { code, message, exitCode, ...(Array.isArray(findings) ? { findings } : {}) };
+  process.stdout.write(`${redactText(JSON.stringify({ error }, null, 2))}\n`);
+}
