@@ -43,7 +43,7 @@ const SQLITE_FILES = [
 ];
 
 describe('byos init', () => {
-  it('scaffolds a new folder in which byos plan, policy check --stack, migrate lint and migrate up all exit 0', async () => {
+  it('scaffolds a new folder in which byos plan, policy check --stack, migrate lint, migrate up and reconcile --profiles exit 0', async () => {
     const project = join(await tempFolder('sqlite'), 'my-app');
     const init = await runCli(['init', project, '--json']);
     expect(init.stderr).toBe('');
@@ -77,6 +77,11 @@ describe('byos init', () => {
     expect(up.code).toBe(0);
     expect(JSON.parse(up.stdout)).toMatchObject({ ran: [{ id: '0001', name: 'create_notes' }] });
     expect(existsSync(join(project, '.byos/tenants/dev.sqlite'))).toBe(true);
+
+    // With the profile given, reconcile takes the tenant as provisioned: no Pulumi CLI needed.
+    const reconcile = await runCli(['reconcile', '--profiles', 'profiles', '--migrations', 'migrations', '--json'], { cwd: project });
+    expect(reconcile.code).toBe(0);
+    expect(JSON.parse(reconcile.stdout)).toMatchObject({ problems: [], tenants: [{ tenant: 'dev', status: 'ok' }] });
   });
 
   it('writes files that name what the installed packages provide: schemas, the program, versions, the workflow commands', async () => {

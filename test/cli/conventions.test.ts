@@ -10,7 +10,7 @@ import { atFileEnd } from '../helpers/file-cleanup.ts';
 
 // Issue 16, item 5: `byos --version` is the installed package's version; `.env` in the current folder (or --dotenv
 // FILE) supplies variables such as BYOS_URL without overriding the shell's, and a malformed one is a one-line error
-// that shows no value from it.
+// that shows no value from it; each package.json's `engines` is what its entry points need.
 
 async function tempFolder(label: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `byos-dotenv-${label}-`));
@@ -40,6 +40,32 @@ describe('byos --version', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(`${version}\n`);
     }
+  });
+});
+
+describe('engines', () => {
+  const manifest = async (folder: string) =>
+    JSON.parse(await readFile(join(REPO_ROOT, folder, 'package.json'), 'utf8')) as { engines: { node: string }; main?: string; exports: Record<string, unknown> };
+
+  it('the published packages run plain JavaScript from dist/ on Node 22.12; the repository, which runs TypeScript, needs 22.18', async () => {
+    for (const folder of ['runtime', 'cli', 'pulumi', 'policies']) {
+      const pkg = await manifest(folder);
+      expect(pkg.engines, folder).toEqual({ node: '>=22.12' });
+      // What Node loads when installed (no "source" condition) is JavaScript or JSON, never TypeScript.
+      for (const [subpath, target] of Object.entries(pkg.exports)) {
+        const loaded = typeof target === 'string' ? target : (target as { default: string }).default;
+        expect(loaded, `${folder} ${subpath}`).toMatch(/^\.\/(dist\/.*\.js|package\.json|schemas\/\*)$/);
+      }
+    }
+    expect((await manifest('policies')).main).toBe('dist/index.js');
+    // The CLI's own check at start agrees with its engines.
+    expect(await readFile(join(REPO_ROOT, 'cli/bin/byos.js'), 'utf8')).toContain('byos needs Node.js 22.12 or newer');
+
+    // Pulumi runs the repository's program as TypeScript with no ts-node: Node must strip types by default (22.18+).
+    expect((await manifest('.')).engines).toEqual({ node: '>=22.18' });
+    const pulumiYaml = await readFile(join(REPO_ROOT, 'Pulumi.yaml'), 'utf8');
+    expect(pulumiYaml).toMatch(/^main: index\.ts$/m);
+    expect(pulumiYaml).toMatch(/^ {4}typescript: false$/m);
   });
 });
 
