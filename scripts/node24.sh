@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Source this file to put Node >= 22.12 first on PATH.
+# Source this file to put Node >= 22.18 first on PATH (the repository runs TypeScript through Node's type stripping).
 # When the machine's node is older, Node 24 comes from the npm registry's `node` package
 # (no other download), into .tools/node24. Native addons (better-sqlite3) are then built
 # against that Node's own headers, not the machine's (npm_config_nodedir).
 byos_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)' 2>/dev/null; }
+node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; }
 if ! node_ok; then
   tools="$byos_root/.tools/node24"
   if [ ! -x "$tools/node_modules/.bin/node" ]; then

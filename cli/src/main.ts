@@ -1,21 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { redactText } from '@byos/runtime';
-import { classifyFailure, EXIT_OK, EXIT_USAGE, type FailureCode, oneLine } from './output.ts';
+import { classifyFailure, EXIT_OK, EXIT_USAGE, type FailureCode, oneLine, UsageError } from './output.ts';
 import { COMMANDS } from './commands/index.ts';
 import { URL_ENV } from './connection-options.ts';
+import { DEFAULT_ENV_FILE, DOTENV_OPTION, dotenvArgument, loadEnvFile } from './env-file.ts';
+import { cliPackage } from './package-info.ts';
 
 /** Builds the `byos` program; every command sets `process.exitCode` through its action's return value. */
 export function buildProgram(): Command {
   const program = new Command('byos')
     .description('Bring your own storage: provision, inspect, migrate and move per-tenant databases')
-    .version('0.1.0')
+    .version(cliPackage().version)
+    .option(`${DOTENV_OPTION} <path>`, `read variables from this file instead of ${DEFAULT_ENV_FILE} (a variable already set wins)`)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   for (const register of COMMANDS) register(program);
   program.addHelpText(
     'after',
-    `\nEnvironment:\n  ${URL_ENV.url}       stands for --url     } a URL holding a password is safer here than on the\n` +
+    `\nEnvironment (also read from ${DEFAULT_ENV_FILE} in the current folder, or --dotenv FILE; a variable already set wins):\n  ${URL_ENV.url}       stands for --url     } a URL holding a password is safer here than on the\n` +
       `  ${URL_ENV.from}  stands for --from    } command line, where shell history and ps show it;\n` +
       `  ${URL_ENV.to}    stands for --to      } a flag given on the command line wins\n` +
       '\nUnder --json a failure prints { "error": { "code", "message", "exitCode" } } on stdout; code is one of\n' +
@@ -32,8 +35,12 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 findings or failure, 2 usage. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    // Before the options are parsed: variables from the file stand for options (BYOS_URL for --url, …).
+    const envFile = dotenvArgument(argv);
+    if (envFile === '') throw new UsageError(`${DOTENV_OPTION} needs a path`);
+    loadEnvFile(envFile ?? DEFAULT_ENV_FILE, { explicit: envFile !== undefined });
+    const program = buildProgram();
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {

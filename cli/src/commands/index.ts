@@ -6,6 +6,7 @@ import { registerCopy } from './copy.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
+import { registerInit } from './init.ts';
 import { registerIntrospect } from './introspect.ts';
 import { registerKit } from './kit.ts';
 import { registerMigrate } from './migrate.ts';
@@ -20,4 +21,4 @@ import { registerVerify } from './verify.ts';
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport, registerOperator, registerSwitch];
+export const COMMANDS: RegisterCommand[] = [registerInit, registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport, registerOperator, registerSwitch];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JURISDICTIONS, PROVIDERS } from './tenant-spec.ts';
-import { parseContract } from './parse.ts';
+import { parseContract, withoutSchemaReference } from './parse.ts';
 
 export const DIALECTS = ['postgres', 'mssql', 'sqlite'] as const;
 export type DialectName = (typeof DIALECTS)[number];
@@ -79,5 +79,5 @@ export type ConnectionProfile = z.output<typeof ConnectionProfile>;
 export type ConnectionProfileInput = z.input<typeof ConnectionProfile>;
 
 export function parseConnectionProfile(input: unknown, source?: string): ConnectionProfile {
-  return parseContract(ConnectionProfile, 'connection profile', input, source);
+  return parseContract(ConnectionProfile, 'connection profile', withoutSchemaReference(input), source);
 }

@@ -24,3 +24,13 @@ export function parseContract<S extends z.ZodType>(schema: S, what: string, inpu
   }));
   throw new ContractError(what, issues, source);
 }
+
+/**
+ * A spec or profile file may name its JSON Schema for editors (`"$schema": "…/connection-profile.schema.json"`); the
+ * key is not part of the contract, so it is dropped before the strict parse (and never kept in the parsed value).
+ */
+export function withoutSchemaReference(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { $schema: reference, ...rest } = input as Record<string, unknown>;
+  return typeof reference === 'string' ? rest : input;
+}

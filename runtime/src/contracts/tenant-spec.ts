@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseContract } from './parse.ts';
+import { parseContract, withoutSchemaReference } from './parse.ts';
 
 export const PROVIDERS = [
   'aws',
@@ -107,7 +107,7 @@ export function parseTenantSpec(input: unknown, source?: string): TenantSpec {
     const value = typeof raw === 'string' ? safeJson(raw) : raw;
     return parseContract(TenantSpec, 'tenant spec', value, source);
   }
-  return parseContract(TenantSpec, 'tenant spec', input, source);
+  return parseContract(TenantSpec, 'tenant spec', withoutSchemaReference(input), source);
 }
 
 function safeJson(text: string): unknown {
