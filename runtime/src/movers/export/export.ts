@@ -6,6 +6,7 @@ import { loadDialect } from '../../dialects/index.ts';
 import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { openOutputFile, type OutputFile, OutputFileError } from '../output-file.ts';
 import { InputError } from '../../util/document-file.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import { CSV_QUOTED, csvCell, headerCell, xlsxCell, xlsxHeaderCell } from './cells.ts';
 
 /** Rewrites one row before it is written (column masking plugs in here); returns values in the same column order. */
@@ -71,7 +72,7 @@ function csvWriter(file: OutputFile, options: ExportOptions): RowWriter {
 }
 
 async function xlsxWriter(file: OutputFile, options: ExportOptions): Promise<RowWriter> {
-  const { default: ExcelJS } = await import('exceljs');
+  const { default: ExcelJS } = await loadOptionalPeer('exceljs', 'writing .xlsx files', () => import('exceljs'));
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet((options.sheet ?? 'export').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'export');
   return {
