@@ -4,9 +4,17 @@
  * not use the feature does not install them. When one is missing, the error names the package to install.
  */
 
+/**
+ * The `code` of an OptionalPeerMissingError. connect() rewraps what a driver throws as a ConnectionError that keeps
+ * only the message and the code (never the cause, which could hold a password): the code still tells a missing
+ * driver package from a database that cannot be reached.
+ */
+export const OPTIONAL_PEER_MISSING = 'BYOS_OPTIONAL_PEER_MISSING';
+
 /** A feature's optional package is not installed. */
 export class OptionalPeerMissingError extends Error {
   override name = 'OptionalPeerMissingError';
+  readonly code = OPTIONAL_PEER_MISSING;
   /** The package that could not be found. */
   readonly packageName: string;
 
