@@ -2,6 +2,7 @@ import { ConnectionError } from '@byos/runtime';
 import { ContractError } from '@byos/runtime';
 import { TableNameError } from '@byos/runtime';
 import { InputError } from '@byos/runtime';
+import { OPTIONAL_PEER_MISSING } from '@byos/runtime';
 
 /** Exit codes every command keeps: 0 ok, 1 findings or failure, 2 usage. */
 export const EXIT_OK = 0;
@@ -65,6 +66,9 @@ export function classifyFailure(error: unknown): { code: FailureCode; exitCode: 
   if (error instanceof InputError) return { code: error.failure, exitCode: EXIT_USAGE };
   if (error instanceof TableNameError) return { code: 'not-found', exitCode: EXIT_FAILURE };
   if (Array.isArray((error as { findings?: unknown } | null)?.findings)) return { code: 'refused', exitCode: EXIT_FAILURE };
+  // A package to install (a driver, exceljs, the Pulumi side): not a database that cannot be reached, even when
+  // connect() reports it as a ConnectionError.
+  if (causes(error).some((e) => (e as { code?: unknown } | null)?.code === OPTIONAL_PEER_MISSING)) return { code: 'failed', exitCode: EXIT_FAILURE };
   if (causes(error).some((e) => e instanceof ConnectionError || SOCKET_FAILURES.has(String((e as { code?: unknown }).code)))) {
     return { code: 'connection', exitCode: EXIT_FAILURE };
   }

@@ -1,6 +1,7 @@
 export * from './contracts/index.ts';
 export { connect, introspect, assertProfileAllowed, resolvePassword, ConnectionError, type ConnectOptions, type TenantDb } from './connect.ts';
 export { InputError, readDocumentFile } from './util/document-file.ts';
+export { loadOptionalPeer, OPTIONAL_PEER_MISSING, OptionalPeerMissingError, type OptionalPeerOptions } from './util/optional-peer.ts';
 export { escapeForCode, stringLiteral, commentText, arrayLiteral, dataLiteral, type CodeContext } from './util/code-text.ts';
 export { openOutputFile, describeWriteError, OutputFileError, type OutputFile } from './movers/output-file.ts';
 export { neutralSchema, diffNeutral, snakeCase, describeNeutralType, type NeutralSchema, type NeutralOptions } from './schema/neutral.ts';

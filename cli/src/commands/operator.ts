@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ConnectionProfile } from '@byos/runtime';
-import type { Plan } from '@byos/pulumi/operator';
-import type { TenantOutcome } from '@byos/pulumi/operator';
+import type { Plan, TenantOutcome } from '@byos/pulumi/operator';
 import { createOutput, EXIT_FAILURE, EXIT_OK } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { loadOperator } from '../pulumi-side.ts';
 
 interface OperatorFlags {
   stacks: string;
@@ -53,7 +53,7 @@ export function registerOperator(program: Command): void {
     .addHelpText('after', HELP_PLAN)
     .action(async (flags: OperatorFlags) => {
       const out = createOutput(Boolean(flags.json));
-      const plan = await makePlan(flags);
+      const plan = await makePlan(flags, 'plan');
       out.result(plan);
       if (!out.json) out.info(await formatPlan(plan));
       process.exitCode = plan.problems.length ? EXIT_FAILURE : EXIT_OK;
@@ -66,7 +66,7 @@ export function registerOperator(program: Command): void {
     .addHelpText('after', HELP_RECONCILE)
     .action(async (flags: OperatorFlags) => {
       const out = createOutput(Boolean(flags.json));
-      const plan = await makePlan(flags);
+      const plan = await makePlan(flags, 'reconcile');
       const outcomes = await runReconcile(plan, flags, Boolean(flags.json));
       out.result({ problems: plan.problems, tenants: outcomes });
       if (!out.json) {
@@ -81,13 +81,8 @@ export function registerOperator(program: Command): void {
     });
 }
 
-async function makePlan(flags: OperatorFlags): Promise<Plan> {
-  const [{ readDesiredTenants }, { planTenants }, { liveProbes }, { StateStore }] = await Promise.all([
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
-  ]);
+async function makePlan(flags: OperatorFlags, command: 'plan' | 'reconcile'): Promise<Plan> {
+  const { readDesiredTenants, planTenants, liveProbes, StateStore } = await loadOperator(command);
   const desired = await readDesiredTenants(flags.stacks);
   const recorded = await new StateStore(flags.state).list();
   const migrations = flags.migrations ? await migrationProbe() : undefined;
@@ -113,7 +108,7 @@ async function migrationProbe() {
 }
 
 async function formatPlan(plan: Plan): Promise<string> {
-  const { describeAction } = await import('@byos/pulumi/operator');
+  const { describeAction } = await loadOperator('plan');
   const lines: string[] = [];
   for (const p of plan.problems) lines.push(`! ${p.file}: ${p.message}`);
   for (const t of plan.tenants) {
@@ -127,12 +122,8 @@ async function formatPlan(plan: Plan): Promise<string> {
 }
 
 async function runReconcile(plan: Plan, flags: OperatorFlags, json: boolean): Promise<TenantOutcome[]> {
-  const [{ reconcile }, { realSteps }, { describeAction }, { readDesiredTenants }, { StateStore }, migrate, { switchTenant }, router, { connect }] = await Promise.all([
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
-    import('@byos/pulumi/operator'),
+  const [{ reconcile, realSteps, describeAction, readDesiredTenants, StateStore }, migrate, { switchTenant }, router, { connect }] = await Promise.all([
+    loadOperator('reconcile'),
     import('@byos/runtime/migrate'),
     import('@byos/runtime/switch'),
     import('@byos/runtime/router'),

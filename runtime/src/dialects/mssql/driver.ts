@@ -1,6 +1,7 @@
 import { Kysely, MssqlDialect, sql } from 'kysely';
 import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
 import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import { mssqlSettings, readMssqlCa, tediousConfig } from './config.ts';
 
 type TediousModule = typeof import('tedious');
@@ -9,16 +10,9 @@ type TarnModule = typeof import('tarn');
 /** tedious and tarn are optional peer dependencies: only applications that talk to SQL Server install them. */
 async function loadDrivers(): Promise<{ tedious: TediousModule; tarn: TarnModule }> {
   const load = async <T>(name: string, importer: () => Promise<T>): Promise<T> => {
-    try {
-      const module = (await importer()) as T & { default?: T };
-      // Both are CommonJS; depending on the loader the exports sit on the namespace or on `default`.
-      return module.default ?? module;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-        throw new Error(`the mssql dialect needs the ${name} package: npm install tedious tarn`);
-      }
-      throw error;
-    }
+    const module = (await loadOptionalPeer(name, 'the mssql dialect', importer, { install: ['tedious', 'tarn'] })) as T & { default?: T };
+    // Both are CommonJS; depending on the loader the exports sit on the namespace or on `default`.
+    return module.default ?? module;
   };
   const [tedious, tarn] = await Promise.all([
     load<TediousModule>('tedious', () => import('tedious')),

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ConnectionProfile } from '../../contracts/connection-profile.ts';
 import { InputError } from '../../util/document-file.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import type { ConnectionQuirks, OpenedDatabase } from '../dialect.ts';
 
 /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
@@ -61,15 +62,7 @@ export async function openSqlite(profile: ConnectionProfile, quirks: Pick<Connec
   return { db, native: database, close: () => db.destroy() };
 }
 
-async function loadBetterSqlite(): Promise<typeof import('better-sqlite3')> {
-  try {
-    return (await import('better-sqlite3')).default;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new Error('the sqlite dialect needs the better-sqlite3 package: npm install better-sqlite3');
-    }
-    // Installed but its native binding does not load (built for another Node version, say).
-    throw new Error(`better-sqlite3 is installed but failed to load: ${(error as Error).message}`);
-  }
+/** better-sqlite3 is an optional peer: only applications that use SQLite install it. */
+export async function loadBetterSqlite(): Promise<typeof import('better-sqlite3')> {
+  return (await loadOptionalPeer('better-sqlite3', 'the sqlite dialect', () => import('better-sqlite3'))).default;
 }

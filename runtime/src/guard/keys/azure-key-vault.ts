@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { KeyProvider, WrapContext } from './provider.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 
 export interface AzureKeyVaultSettings {
   /** `https://<vault>.vault.azure.net/keys/<name>[/<version>]`. */
@@ -17,8 +18,11 @@ export interface AzureKeyVaultSettings {
  * so the tenant binding of a wrapped key rests on the byos_keys row; the field ciphertexts still bind the tenant.
  */
 export async function azureKeyVaultProvider(settings: AzureKeyVaultSettings): Promise<KeyProvider> {
-  const { CryptographyClient } = await import('@azure/keyvault-keys');
-  const credential = settings.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
+  const { CryptographyClient } = await loadOptionalPeer('@azure/keyvault-keys', 'the Azure Key Vault key provider', () => import('@azure/keyvault-keys'));
+  // @azure/identity only for the default credential: an application that passes its own need not install it.
+  const credential =
+    settings.credential ??
+    new (await loadOptionalPeer('@azure/identity', 'the Azure Key Vault key provider without a credential', () => import('@azure/identity'))).DefaultAzureCredential();
   const client = new CryptographyClient(settings.keyUrl, credential, settings.clientOptions);
   const algorithm = settings.algorithm ?? 'RSA-OAEP-256';
   const fail = (what: string, context: WrapContext, error: unknown) =>

@@ -1,4 +1,5 @@
 import { contextBytes, type KeyProvider, type WrapContext } from './provider.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 
 export interface GcpKmsSettings {
   /** `projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`. */
@@ -13,7 +14,7 @@ export interface GcpKmsSettings {
  * the tenant and key id as additional authenticated data. Credentials come from Application Default Credentials.
  */
 export async function gcpKmsProvider(settings: GcpKmsSettings): Promise<KeyProvider> {
-  const { KeyManagementServiceClient } = await import('@google-cloud/kms');
+  const { KeyManagementServiceClient } = await loadOptionalPeer('@google-cloud/kms', 'the Google Cloud KMS key provider', () => import('@google-cloud/kms'));
   const client = new KeyManagementServiceClient({ ...(settings.apiEndpoint ? { apiEndpoint: settings.apiEndpoint } : {}), ...settings.clientOptions });
   const fail = (what: string, context: WrapContext, error: unknown) =>
     new Error(`Cloud KMS ${what} of data key ${context.keyId} (tenant ${context.tenant}, key ${settings.keyName}) failed: ${(error as Error).message}`);

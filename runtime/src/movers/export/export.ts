@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type ExcelJSModule from 'exceljs';
 import { CompiledQuery, sql } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
@@ -6,6 +7,7 @@ import { loadDialect } from '../../dialects/index.ts';
 import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { openOutputFile, type OutputFile, OutputFileError } from '../output-file.ts';
 import { InputError } from '../../util/document-file.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import { CSV_QUOTED, csvCell, headerCell, xlsxCell, xlsxHeaderCell } from './cells.ts';
 
 /** Rewrites one row before it is written (column masking plugs in here); returns values in the same column order. */
@@ -70,8 +72,7 @@ function csvWriter(file: OutputFile, options: ExportOptions): RowWriter {
   };
 }
 
-async function xlsxWriter(file: OutputFile, options: ExportOptions): Promise<RowWriter> {
-  const { default: ExcelJS } = await import('exceljs');
+function xlsxWriter(ExcelJS: typeof ExcelJSModule, file: OutputFile, options: ExportOptions): RowWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet((options.sheet ?? 'export').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'export');
   return {
@@ -108,12 +109,14 @@ async function xlsxWriter(file: OutputFile, options: ExportOptions): Promise<Row
 export async function exportRows(tenant: TenantDb, query: CompiledQuery, options: ExportOptions): Promise<ExportReport> {
   const { bulk } = await loadDialect(tenant.dialect);
   assertUsableDelimiter(options.delimiter);
+  // Before the output file is opened: a missing exceljs is reported as itself, nothing written.
+  const excel = options.format === 'xlsx' ? (await loadOptionalPeer('exceljs', 'writing .xlsx files', () => import('exceljs'))).default : null;
   const file = await openOutputFile(options.out);
   let columns: readonly StreamedColumn[] = [];
   let rows = 0;
   let writer: RowWriter | null = null;
   try {
-    writer = options.format === 'xlsx' ? await xlsxWriter(file, options) : csvWriter(file, options);
+    writer = excel ? xlsxWriter(excel, file, options) : csvWriter(file, options);
     let started = false;
     for await (const batch of bulk.stream(tenant, query, options.batchRows ?? 2000)) {
       if (!started) {

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { CSV_QUOTED, encodeXlsxText, neutraliseFormula, restoreNeutralised } from '../export/cells.ts';
 import { openOutputFile } from '../output-file.ts';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import { REJECT_ERROR_HEADER, REJECT_ROW_HEADER } from './mapping.ts';
 import type { CellValue, SourceRow } from './source.ts';
 
@@ -43,7 +44,7 @@ export async function csvRejectsWriter(path: string, headers: readonly string[],
 }
 
 export async function xlsxRejectsWriter(path: string, headers: readonly string[], sheet: string): Promise<RejectsWriter> {
-  const { default: ExcelJS } = await import('exceljs');
+  const { default: ExcelJS } = await loadOptionalPeer('exceljs', 'writing an .xlsx rejects file', () => import('exceljs'));
   const file = await openOutputFile(path);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: false, useSharedStrings: false });
   const worksheet = workbook.addWorksheet(sheet || 'rejects');

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
+import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import { guardedXml } from './xlsx-cell-guard.ts';
 
 /**
@@ -115,7 +116,7 @@ async function* parseThroughDirectory(reader: ReaderInternals, path: string, max
  */
 export async function openWorkbookReader(path: string, options: WorkbookReaderOptions, maxCellBytes: number): Promise<ExcelJS.stream.xlsx.WorkbookReader> {
   // exceljs loads only for workbooks: a CSV import does not pay for it.
-  const { default: excel } = await import('exceljs');
+  const { default: excel } = await loadOptionalPeer('exceljs', 'reading .xlsx files', () => import('exceljs'));
   const reader = new excel.stream.xlsx.WorkbookReader(path, options);
   const internals = reader as unknown as ReaderInternals;
   // Both `for await (… of reader)` and `reader.read()` go through `this.parse()`.

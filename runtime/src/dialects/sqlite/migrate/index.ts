@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import type { MigrationDialect, RawSqlSyntax } from '../../migration-dialect.ts';
+import { loadBetterSqlite } from '../driver.ts';
 import { compileSqlite } from './compile.ts';
 
 /** How long a runner waits for another one's migration lock before giving up. */
@@ -20,7 +21,7 @@ export const sqliteMigrationLockPath = (databaseFile: string) => `${databaseFile
 async function holdLockFile<T>(db: Kysely<any>, work: () => Promise<T>, waitMs: number): Promise<T> {
   const main = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db)).rows[0]?.file ?? '';
   if (!main) return work();
-  const Database = (await import('better-sqlite3')).default;
+  const Database = await loadBetterSqlite();
   const path = sqliteMigrationLockPath(main);
   const lock = new Database(path, { timeout: 0 });
   try {
