@@ -153,7 +153,7 @@ async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, lo
   return {
     tenant,
     provider: db.provider,
-    dialect: db.dialect,
+    dialect: db.dialect.name,
     location,
     profile,
     types,

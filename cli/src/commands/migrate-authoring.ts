@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '@byos/runtime';
 import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '@byos/runtime/migrate';
+import { loadDialect } from '@byos/runtime/dialects';
 import { lintPostgresSql } from '@byos/runtime/migrate/lint';
 import { opsFromSentence, readSentence, SentenceError } from '@byos/runtime/migrate/sentence';
 import { dataLiteral, stringLiteral } from '@byos/runtime';
@@ -83,7 +84,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   const name = slug(sentence);
   const previews: DialectPreview[] = [];
   for (const dialect of flags.dialect ? [flags.dialect] : DIALECTS) {
-    const ctx = await migrationContext({ dialect });
+    const ctx = migrationContext(await loadDialect(dialect));
     try {
       const { steps, rollback, irreversible, lossy, findings } = planOne(ctx, { id, name, ops }, impliedModel(ctx, existing));
       previews.push({ dialect, plan: { steps, rollback, irreversible, lossy, findings } });
@@ -132,7 +133,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
 async function folderSchema(existing: Migration[]): Promise<SchemaModel | null> {
   if (!existing.length) return null;
   try {
-    return impliedModel(await migrationContext({ dialect: 'postgres' }), existing);
+    return impliedModel(migrationContext(await loadDialect('postgres')), existing);
   } catch {
     return null;
   }
@@ -176,7 +177,7 @@ async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding
   const migrations = await folderMigrations(dir);
   const perDialect = new Map<string, { finding: Finding; dialects: DialectName[] }>();
   for (const dialect of dialects) {
-    const ctx = await migrationContext({ dialect });
+    const ctx = migrationContext(await loadDialect(dialect));
     const done: Migration[] = [];
     for (const m of migrations) {
       let found: Finding[];

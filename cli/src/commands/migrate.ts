@@ -162,7 +162,7 @@ async function upTenants(flags: MigrateFlags): Promise<void> {
         const tenant = await openDatabase(profile, { create: true });
         try {
           const result = await migrateUp(tenant, migrations, { to: flags.to });
-          outcomes.push({ tenant: name, dialect: tenant.dialect, ran: result.ran, error: null });
+          outcomes.push({ tenant: name, dialect: tenant.dialect.name, ran: result.ran, error: null });
         } finally {
           await tenant.close();
         }
@@ -310,7 +310,7 @@ export async function demoMigrations(tenant: TenantDb, dir: string): Promise<Dem
   const plans = await planMigrations(tenant, migrations);
   const result = await migrateUp(tenant, migrations);
   return {
-    dialect: tenant.dialect,
+    dialect: tenant.dialect.name,
     dir,
     applied: result.ran.map((r) => `${r.id}_${r.name}`),
     statements: plans.reduce((n, p) => n + p.steps.reduce((m, s) => m + s.statements.length, 0), 0),

@@ -64,7 +64,7 @@ function portableSchema(dialect: DialectName): string[] {
 }
 
 async function createPortableSchema(tenant: TenantDb, extra: string[] = []): Promise<SchemaModel> {
-  for (const statement of [...portableSchema(tenant.dialect), ...extra]) await sql.raw(statement).execute(tenant.db);
+  for (const statement of [...portableSchema(tenant.dialect.name), ...extra]) await sql.raw(statement).execute(tenant.db);
   return introspect(tenant);
 }
 

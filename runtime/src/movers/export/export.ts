@@ -2,7 +2,6 @@ import { stringify } from 'csv-stringify/sync';
 import { CompiledQuery, sql } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { openOutputFile, type OutputFile, OutputFileError } from '../output-file.ts';
 import { InputError } from '../../util/document-file.ts';
@@ -106,7 +105,7 @@ async function xlsxWriter(file: OutputFile, options: ExportOptions): Promise<Row
  * (the server goes away, the disk fills) leaves the previous file as it was and no partial file.
  */
 export async function exportRows(tenant: TenantDb, query: CompiledQuery, options: ExportOptions): Promise<ExportReport> {
-  const { bulk } = await loadDialect(tenant.dialect);
+  const { bulk } = tenant.dialect;
   assertUsableDelimiter(options.delimiter);
   const file = await openOutputFile(options.out);
   let columns: readonly StreamedColumn[] = [];
@@ -140,8 +139,7 @@ export async function exportRows(tenant: TenantDb, query: CompiledQuery, options
  * `{ schema?, name }`; no schema means the default schema. Names are quoted identifiers, never SQL text.
  */
 export async function exportTable(tenant: TenantDb, table: string | TableRef, options: ExportOptions): Promise<ExportReport> {
-  const dialect = await loadDialect(tenant.dialect);
-  const model = await dialect.introspect(tenant.db);
+  const model = await tenant.dialect.introspect(tenant.db);
   const found = findTable(model, toTableRef(table));
   const order = (found.primaryKey?.columns ?? []).map((c) => sql.id(c));
   const query = sql`select * from ${sql.id(found.schema, found.name)}${order.length ? sql` order by ${sql.join(order)}` : sql``}`;
