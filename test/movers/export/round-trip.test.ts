@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, introspect, type SchemaModel, type TenantDb } from '@byos/runtime';
 import { exportTable } from '@byos/runtime/export';
 import { importFile } from '@byos/runtime/import';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/demo/chinook.ts';
 import { DIALECTS, freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 import type { DialectName } from '@byos/runtime';
 
