@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, introspect } from '@byos/runtime';
 import { startLocalPostgres } from '@byos/runtime/local-postgres';
-import { copyChinookSqlite, loadChinookPostgres } from '../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../cli/src/demo/chinook.ts';
 import { type BenchRow, median } from './run.ts';
 
 const ITERATIONS = 25;

@@ -3,12 +3,11 @@ import type { Kysely } from 'kysely';
 import {
   type ConnectionProfile,
   type ConnectionProfileInput,
-  type DialectName,
   parseConnectionProfile,
 } from './contracts/connection-profile.ts';
 import type { ProviderName } from './contracts/tenant-spec.ts';
 import type { SchemaModel } from './contracts/schema-model.ts';
-import { type DialectCapabilities, loadDialect } from './dialects/index.ts';
+import { type Dialect, type DialectCapabilities, loadDialect } from './dialects/index.ts';
 import { assertProfileResidency } from './guard/residency/enforce.ts';
 import { PROVIDER_TRAITS, type PreparedProfile } from './providers/index.ts';
 import { RedactedError, redactError, redactText } from './redact.ts';
@@ -29,9 +28,12 @@ export interface ConnectOptions {
   create?: boolean;
 }
 
-/** One tenant's database, open. `db` is the Kysely handle applications query through. */
+/**
+ * One tenant's database, open. `db` is the Kysely handle applications query through; `dialect` is the loaded
+ * dialect (its `name` is the one to print), so code working on the tenant needs no second lookup by name.
+ */
 export interface TenantDb<DB = any> {
-  readonly dialect: DialectName;
+  readonly dialect: Dialect;
   readonly provider: ProviderName;
   readonly capabilities: DialectCapabilities;
   readonly db: Kysely<DB>;
@@ -110,7 +112,7 @@ export async function connect<DB = any>(input: ConnectionProfileInput | Connecti
   const { password: _password, ...publicProfile } = profile;
   const db = opened;
   return {
-    dialect: dialect.name,
+    dialect,
     provider: profile.provider,
     capabilities: dialect.capabilities,
     db: db.db as Kysely<DB>,
@@ -128,6 +130,5 @@ export async function connect<DB = any>(input: ConnectionProfileInput | Connecti
 
 /** Reads the live schema of an open tenant database. */
 export async function introspect(tenant: Pick<TenantDb, 'dialect' | 'db'>): Promise<SchemaModel> {
-  const dialect = await loadDialect(tenant.dialect);
-  return dialect.introspect(tenant.db);
+  return tenant.dialect.introspect(tenant.db);
 }

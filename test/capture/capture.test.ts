@@ -5,7 +5,7 @@ import { CHANGE_TABLE, captureLag, replayChanges, startCapture, stopCapture } fr
 import { DIALECTS, freshTenantDb } from '../helpers/databases.ts';
 
 async function schema(t: TenantDb): Promise<void> {
-  const blob = t.dialect === 'postgres' ? sql`bytea` : sql`blob`;
+  const blob = t.dialect.name === 'postgres' ? sql`bytea` : sql`blob`;
   await sql`create table parent (id integer primary key, name text not null)`.execute(t.db);
   await sql`create table child (id integer primary key, parent_id integer not null references parent (id) on delete cascade, note text, amount numeric(12, 2), payload ${blob})`.execute(t.db);
   await sql`create table pair (a integer not null, b text not null, v integer, primary key (a, b))`.execute(t.db);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SchemaModel } from '@byos/runtime';
-import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../cli/src/demo/chinook.ts';
 import { buildProgram } from '../../cli/src/main.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
@@ -92,6 +92,8 @@ describe('byos CLI', () => {
       ['demo-sqlite', 13],
       ['demo-postgres', 12],
     ]);
+    // The dialect prints as its name (the tenant handle carries the dialect object).
+    expect(report.tenants.map((t: { provider: string; dialect: unknown }) => [t.provider, t.dialect])).toEqual([['local-sqlite', 'sqlite'], ['local-postgres', 'postgres']]);
     expect(report.tenants[0].rows).toBe(report.tenants[1].rows + 8);
     expect(report.tenants[0].rowsByTable.Track).toBe(3503);
     expect(report.neutralEqual).toBe(true);

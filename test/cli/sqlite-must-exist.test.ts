@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
-import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../cli/src/demo/chinook.ts';
 
 // Issue 15: a command that only reads must not create the SQLite file it was pointed at (a typo in the path used to
 // give an empty database and exit 0). Commands that create a database on purpose (copy --to, migrate up, import)

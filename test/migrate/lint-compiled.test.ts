@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationOp } from '@byos/runtime';
+import { loadDialect } from '@byos/runtime/dialects';
 import { impliedModel, migrationContext, planOne } from '@byos/runtime/migrate';
 import { opsFromSentence } from '@byos/runtime/migrate/sentence';
 import type { DialectName } from '@byos/runtime';
@@ -11,7 +12,7 @@ const BASE = [
 ];
 
 async function findings(dialect: DialectName, sentence: string): Promise<string[]> {
-  const ctx = await migrationContext({ dialect });
+  const ctx = migrationContext(await loadDialect(dialect));
   const before = impliedModel(ctx, [{ id: '1', name: 'base', file: '', checksum: '', kind: 'ops', ops: BASE as MigrationOp[] }]);
   return planOne(ctx, { id: '2', name: 'change', ops: opsFromSentence(sentence) }, before).findings.map((f) => `${f.rule} ${f.subject.replace(/^2_change: /, '')}`);
 }

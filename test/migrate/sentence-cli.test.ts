@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, introspect } from '@byos/runtime';
 import { loadMigrations, migrateDown, migrateUp } from '@byos/runtime/migrate';
 import { opsFromSentence } from '@byos/runtime/migrate/sentence';
-import { demoSentenceMigrations, nextId, slug } from '../../cli/src/commands/migrate-authoring.ts';
+import { nextId, slug } from '../../cli/src/commands/migrate-authoring.ts';
+import { demoSentenceMigrations } from '../../cli/src/demo/sentences.ts';
 import { runCliInProcess } from '../helpers/cli.ts';
 import { DIALECTS, freshProfile } from '../helpers/databases.ts';
 

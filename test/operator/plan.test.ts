@@ -6,7 +6,7 @@ import { canonicalJson, readDesiredTenants, specHash } from '../../pulumi/operat
 import { describeAction, planTenants } from '../../pulumi/operator/plan.ts';
 import { liveProbes } from '../../pulumi/operator/probes.ts';
 import { type RecordedTenant, StateStore } from '../../pulumi/operator/state.ts';
-import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../cli/src/demo/chinook.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
 const scratch: string[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '@byos/runtime';
-import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../cli/src/demo/chinook.ts';
 import { StateStore } from '../../pulumi/operator/state.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 import { freshProfile } from '../helpers/databases.ts';

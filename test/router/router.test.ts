@@ -25,7 +25,7 @@ describe('tenant router', () => {
     const router = createTenantRouter({ profiles: memoryProfileStore({ acme: profile }) });
     try {
       const acme = await router.get('acme');
-      expect(acme.dialect).toBe('sqlite');
+      expect(acme.dialect.name).toBe('sqlite');
       await acme.db.insertInto('item').values({ id: 1, name: 'one' }).execute();
       await router.transaction('acme', async (trx) => {
         await trx.insertInto('item').values({ id: 2, name: 'two' }).execute();
@@ -126,7 +126,7 @@ describe('tenant router', () => {
       expect(router.resume('acme')).toBeGreaterThan(0);
       expect(await held).toEqual({ id: 2, name: 'held' });
       expect(Number(await heldTx)).toBe(2);
-      expect(acme.dialect).toBe('postgres');
+      expect(acme.dialect.name).toBe('postgres');
       expect(acme.generation).toBe(2);
       const pg = await connect(to);
       try {

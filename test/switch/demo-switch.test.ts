@@ -1,7 +1,7 @@
 import { chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoSwitch } from '../../cli/src/switch-demo.ts';
+import { demoSwitch } from '../../cli/src/demo/switch.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
 
 describe('demoSwitch', () => {

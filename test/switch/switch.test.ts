@@ -56,7 +56,7 @@ for (const [fromDialect, toDialect] of PAIRS) {
         expect(report.steps).toEqual(['begin', 'capture-on', 'copy', 'catch-up', 'reverse-capture-on', 'drained', 'verified', 'flipped', 'released', 'source-capture-off', 'switched']);
         expect(progress).toContain('copying');
         expect(stats.pauses).toBe(1);
-        expect((await router.get('acme')).dialect).toBe(toDialect);
+        expect((await router.get('acme')).dialect.name).toBe(toDialect);
         expect((await profiles.active('acme')).dialect).toBe(toDialect);
         // The target holds exactly the model of every acknowledged write.
         expect(await dumpOf(to)).toEqual(sorted(model));
@@ -101,7 +101,7 @@ describe('switch rollback', () => {
       expect(report.state).toBe('rolled-back');
       expect(report.verification?.equal).toBe(true);
       expect(report.changesReplayed).toBeGreaterThan(0);
-      expect((await router.get('acme')).dialect).toBe('sqlite');
+      expect((await router.get('acme')).dialect.name).toBe('sqlite');
       expect(await dumpOf(from)).toEqual(sorted(model));
       await expect(switchTenant({ tenant: 'acme', router, stateDir }, { rollback: true })).rejects.toThrow(/no switch to roll back \(the last one ended rolled-back\)/);
       // Capture is off on both sides afterwards.

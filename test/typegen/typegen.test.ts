@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { connect, generateTypes, introspect, noNativeParts, parseCheck, type SchemaModel } from '@byos/runtime';
-import { copyChinookSqlite, loadChinookPostgres } from '../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../cli/src/demo/chinook.ts';
 import { freshProfile, freshSqlitePath, freshTenantDb } from '../helpers/databases.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratchProject, typecheck } from '../helpers/scratch.ts';

@@ -184,17 +184,3 @@ function createTableProgress(out: Output, stream: NodeJS.WriteStream = process.s
     },
   };
 }
-
-/** For `byos demo`: copies `from` into the empty `to`, verifies, and returns the figures the demo prints. */
-export async function demoCopy(from: TenantDb, to: TenantDb): Promise<{ rows: number; tables: number; ms: number; verifiedTables: number; equal: boolean; lossy: string[] }> {
-  const report = await copyDatabase({ from, to });
-  const verification = await verifyDatabases({ from, to });
-  return {
-    rows: report.rows,
-    tables: report.tables.length,
-    ms: Math.round(report.ms),
-    verifiedTables: verification.tables.filter((t) => t.equal).length,
-    equal: verification.equal,
-    lossy: report.findings.filter((f) => f.rule === 'copy-lossy-type').map((f) => `${f.subject}: ${f.message}`),
-  };
-}

@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '@byos/runtime';
 import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '@byos/runtime/migrate';
+import { loadDialect } from '@byos/runtime/dialects';
 import { lintPostgresSql } from '@byos/runtime/migrate/lint';
 import { opsFromSentence, readSentence, SentenceError } from '@byos/runtime/migrate/sentence';
 import { dataLiteral, stringLiteral } from '@byos/runtime';
@@ -83,7 +84,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   const name = slug(sentence);
   const previews: DialectPreview[] = [];
   for (const dialect of flags.dialect ? [flags.dialect] : DIALECTS) {
-    const ctx = await migrationContext({ dialect });
+    const ctx = migrationContext(await loadDialect(dialect));
     try {
       const { steps, rollback, irreversible, lossy, findings } = planOne(ctx, { id, name, ops }, impliedModel(ctx, existing));
       previews.push({ dialect, plan: { steps, rollback, irreversible, lossy, findings } });
@@ -132,7 +133,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
 async function folderSchema(existing: Migration[]): Promise<SchemaModel | null> {
   if (!existing.length) return null;
   try {
-    return impliedModel(await migrationContext({ dialect: 'postgres' }), existing);
+    return impliedModel(migrationContext(await loadDialect('postgres')), existing);
   } catch {
     return null;
   }
@@ -176,7 +177,7 @@ async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding
   const migrations = await folderMigrations(dir);
   const perDialect = new Map<string, { finding: Finding; dialects: DialectName[] }>();
   for (const dialect of dialects) {
-    const ctx = await migrationContext({ dialect });
+    const ctx = migrationContext(await loadDialect(dialect));
     const done: Migration[] = [];
     for (const m of migrations) {
       let found: Finding[];
@@ -220,6 +221,16 @@ async function folderMigrations(dir: string): Promise<Migration[]> {
   }
 }
 
+/**
+ * Writes the migration a sentence describes into `dir`, numbered after what is there and read against the schema
+ * its migrations imply, as `migrate new` does without the previews. Returns the file written.
+ */
+export async function writeSentenceMigration(dir: string, sentence: string): Promise<string> {
+  const existing = existsSync(dir) ? await loadMigrations(dir) : [];
+  const options = { schema: await folderSchema(existing), partial: hasRawSql(existing) };
+  return writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, options));
+}
+
 async function writeMigration(dir: string, fileName: string, sentence: string, ops: MigrationOp[]): Promise<string> {
   const file = join(dir, fileName);
   try {
@@ -238,30 +249,6 @@ async function writeMigration(dir: string, fileName: string, sentence: string, o
   }
   await out.commit();
   return file;
-}
-
-/** Sentences for the demo: a small shop schema grown step by step, every kind the builder knows once. */
-export const DEMO_SENTENCES = [
-  'create table customers with id (integer) primary key, email (text) required, name (varchar(80))',
-  'create table orders with id (integer) primary key, customer_id (integer), total (decimal(10,2)) default 0',
-  'orders.customer_id references customers on delete cascade',
-  "add column status (varchar(20)) with default 'new' to orders",
-  'add a unique index on customers (email)',
-  'rename column name in customers to full_name',
-];
-
-/**
- * For `byos demo`: writes one migration per sentence into `dir` (numbered after what is there) exactly as
- * `byos migrate new` does, and returns the files written. The runner's `up` then applies them to each tenant.
- */
-export async function demoSentenceMigrations(dir: string, sentences: readonly string[] = DEMO_SENTENCES): Promise<string[]> {
-  const files: string[] = [];
-  for (const sentence of sentences) {
-    const existing = existsSync(dir) ? await loadMigrations(dir) : [];
-    const options = { schema: await folderSchema(existing), partial: hasRawSql(existing) };
-    files.push(await writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, options)));
-  }
-  return files;
 }
 
 /** The Postgres text of a SQL migration (one `sql` op), which the Postgres parser lints. */

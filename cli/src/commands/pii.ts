@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { TenantDb } from '@byos/runtime';
 import { PII_CATEGORIES, type PiiCategory, type PiiScanResult, scanPii } from '@byos/runtime/guard/pii';
 import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { LIMITS, wholeNumber } from '../options.ts';
@@ -85,10 +84,4 @@ export function formatPiiReport(result: PiiScanResult): string {
     '',
     `${hits.length} of ${result.columns.length} columns hold personal data (sample ${result.sample} rows per table); ${result.findings.length} findings`,
   ].join('\n');
-}
-
-/** For `byos demo`: scans an open tenant with a small sample and returns the printable report. */
-export async function demoPii(tenant: TenantDb, sample = 100): Promise<{ result: PiiScanResult; report: string }> {
-  const result = await scanPii(tenant, { sample });
-  return { result, report: formatPiiReport(result) };
 }

@@ -3,7 +3,7 @@ import { type ControlledTransaction, type Kysely, sql } from 'kysely';
 import type { TenantDb } from '../connect.ts';
 import type { MigrationOp } from '../contracts/migration-op.ts';
 import type { SchemaModel } from '../contracts/schema-model.ts';
-import { type Dialect, loadDialect } from '../dialects/index.ts';
+import type { Dialect } from '../dialects/index.ts';
 import { type CompiledStatement, type MigrationDialect, runCompiledStatement } from '../dialects/migration-dialect.ts';
 import { applyOp, type ModelTraits } from './apply-op.ts';
 import { invertOp } from './invert-op.ts';
@@ -21,8 +21,7 @@ export interface MigrationContext {
   traits: ModelTraits;
 }
 
-export async function migrationContext(tenant: Pick<TenantDb, 'dialect'>): Promise<MigrationContext> {
-  const dialect = await loadDialect(tenant.dialect);
+export function migrationContext(dialect: Dialect): MigrationContext {
   return { dialect, migrations: dialect.migrations, traits: dialect.capabilities };
 }
 

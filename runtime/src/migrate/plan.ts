@@ -33,7 +33,7 @@ export interface MigrationPlan {
  */
 export async function planMigrations(tenant: MigrationTenant, migrations: readonly Migration[], options: { to?: string } = {}): Promise<MigrationPlan[]> {
   checkTarget(migrations, options.to, false);
-  const ctx = await migrationContext(tenant);
+  const ctx = migrationContext(tenant.dialect);
   const applied = await appliedIds(tenant);
   const live = await liveModel(ctx, tenant.db);
   const pending = migrations.filter((m) => !applied.has(BigInt(m.id)) && (options.to === undefined || compareIds(m.id, options.to) <= 0));
@@ -94,7 +94,7 @@ async function appliedIds(tenant: MigrationTenant): Promise<Set<bigint>> {
  * enums an enum column is compared as the text column it is stored as.
  */
 export async function detectDrift(tenant: MigrationTenant, migrations: readonly Migration[]): Promise<Finding[]> {
-  const ctx = await migrationContext(tenant);
+  const ctx = migrationContext(tenant.dialect);
   const applied = await appliedIds(tenant);
   const unknown = [...applied].filter((id) => !migrations.some((m) => BigInt(m.id) === id));
   const implied = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))), await startingModel(ctx, tenant.db, applied.size));

@@ -113,7 +113,7 @@ const isApplied = (applied: readonly JournalEntry[], m: Migration) => applied.so
  * transaction with its journal row where the dialect allows; one that fails is rolled back and stops the run.
  */
 export async function migrateUp(tenant: MigrationTenant, migrations: readonly Migration[], options: RunOptions = {}): Promise<RunResult> {
-  const ctx = await migrationContext(tenant);
+  const ctx = migrationContext(tenant.dialect);
   checkTarget(migrations, options.to, false);
   return ctx.migrations.withMigrationLock(tenant.db, async () => {
     const applied = await checkedJournal(tenant.db, migrations);
@@ -254,7 +254,7 @@ export async function countLosses(db: Kysely<any>, step: DownStep): Promise<stri
  * would lose data, unless `forceLossy`, saying what would be lost.
  */
 export async function migrateDown(tenant: MigrationTenant, migrations: readonly Migration[], options: RunOptions = {}): Promise<RunResult> {
-  const ctx = await migrationContext(tenant);
+  const ctx = migrationContext(tenant.dialect);
   checkTarget(migrations, options.to, true);
   return ctx.migrations.withMigrationLock(tenant.db, async () => {
     const applied = await checkedJournal(tenant.db, migrations);

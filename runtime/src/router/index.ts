@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { connect, type TenantDb } from '../connect.ts';
-import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
+import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import type { ProviderName } from '../contracts/tenant-spec.ts';
-import type { DialectCapabilities } from '../dialects/dialect.ts';
+import type { Dialect, DialectCapabilities } from '../dialects/dialect.ts';
 import { Gate, type GateStats } from './gate.ts';
 import type { ProfileStore } from './profile-store.ts';
 import { type Backend, routedKysely } from './routed-kysely.ts';
@@ -17,8 +17,8 @@ export { assertTenantName, fileProfileStore, memoryProfileStore, writeDurably, t
 export interface RoutedTenantDb<DB = any> {
   readonly tenant: string;
   readonly db: Kysely<DB>;
-  /** The active database's dialect, provider, capabilities and (password-free) profile; they change at a flip. */
-  readonly dialect: DialectName;
+  /** The active database's dialect (`dialect.name` to print), provider, capabilities and (password-free) profile; they change at a flip. */
+  readonly dialect: Dialect;
   readonly provider: ProviderName;
   readonly capabilities: DialectCapabilities;
   readonly profile: Omit<ConnectionProfile, 'password'>;

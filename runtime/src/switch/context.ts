@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { connect, introspect, type TenantDb } from '../connect.ts';
 import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
 import type { Finding } from '../contracts/finding.ts';
-import { loadDialect } from '../dialects/index.ts';
 import type { NativeSchemaDialect } from '../dialects/native-schema.ts';
 import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
@@ -112,8 +111,7 @@ export function parseTarget(to: SwitchOptions['to'], tenant: string): Connection
 /** Capture tables of both sides: the source's (what is read) and the target's (value kinds it stores). */
 export async function tablesOf(source: TenantDb, target: TenantDb, names: readonly string[]): Promise<{ source: CaptureTable[]; target: CaptureTable[] }> {
   const [s, t] = await Promise.all([introspect(source), introspect(target)]);
-  const [sd, td] = await Promise.all([loadDialect(source.dialect), loadDialect(target.dialect)]);
-  return { source: captureTables(s, names, { schemas: sd.capture.schemas }), target: captureTables(t, names, { schemas: td.capture.schemas }) };
+  return { source: captureTables(s, names, { schemas: source.dialect.capture.schemas }), target: captureTables(t, names, { schemas: target.dialect.capture.schemas }) };
 }
 
 /** Runs `work` on the two databases, closing both afterwards. */
@@ -213,7 +211,7 @@ export async function cutover(
     }
     const verifiedStep = `${ctx.prefix}verified` as SwitchStep;
     await ctx.record(verifiedStep, { tables: verification.tables.length, rows: verification.tables.reduce((n, t) => n + t.targetRows, 0) });
-    await (await loadDialect(sides.to.dialect)).capture.syncIdentity(sides.to, sides.targetTables);
+    await sides.to.dialect.capture.syncIdentity(sides.to, sides.targetTables);
     const sequences = ctx.sequences;
     if (sequences?.names.length) await sequences.target.setSequences(sides.to.db, await sequences.source.readSequences(sides.from.db, sequences.names));
     lap('identityMs');

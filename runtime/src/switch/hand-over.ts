@@ -1,6 +1,5 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import type { TenantDb } from '../connect.ts';
-import { loadDialect } from '../dialects/index.ts';
 import { machineryIn } from '../machinery.ts';
 import { verifySchemas } from '../movers/verify/schema.ts';
 import { catchUp, cutover, fingerprint, type SwitchOptions, type SwitchReport, SwitchVerificationError } from './context.ts';
@@ -41,7 +40,7 @@ export async function handOver(ctx: {
   let changesReplayed = 0;
   // The schema does not change during a switch: its objects are compared once, before writers are held.
   options.onProgress?.({ step: 'pre-verifying', message: 'comparing the schema objects' });
-  const [from, to] = await Promise.all([loadDialect(sides.from.dialect), loadDialect(sides.to.dialect)]);
+  const [from, to] = [sides.from.dialect, sides.to.dialect];
   // Sequence positions still move with the writers: the cutover sets them (context.ts cutover).
   const schema = await verifySchemas(sides.from, sides.to, { source: from, target: to }, ctx.tables, { sequences: false });
   const wrong = schema.findings.filter((f) => f.severity === 'error');

@@ -1,6 +1,5 @@
 import type { TenantDb } from '../connect.ts';
 import type { Finding } from '../contracts/finding.ts';
-import { loadDialect } from '../dialects/index.ts';
 import type { AppliedKey, CaptureTable } from '../movers/capture/index.ts';
 import { normalizeValue, type ValueClass, valueClass, verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
 
@@ -133,7 +132,7 @@ const PAGE = 5000;
 
 /** Keys (integer primary key) whose rows differ between the sides, or exist on one side only; read in key ranges. */
 async function differingKeys(from: TenantDb, to: TenantDb, table: CaptureTable, other: CaptureTable): Promise<Record<string, unknown>[]> {
-  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
+  const [source, target] = [from.dialect, to.dialect];
   const names = table.columns.filter((c) => other.columns.includes(c));
   const classes = new Map<string, ValueClass>(names.map((c) => [c, valueClass(table.kinds[c]!, other.kinds[c] ?? table.kinds[c]!)]));
   const read = (t: CaptureTable) => ({ columns: names.map((name) => ({ name, type: t.types[name]! })), key: t.primaryKey.map((name) => ({ name, type: t.types[name]! })) });
@@ -197,10 +196,9 @@ export async function verifyInPause(
 
 /** Row counts per table on both sides, as a VerifyReport without checksums. */
 export async function compareCounts(from: TenantDb, to: TenantDb, tables: readonly CaptureTable[]): Promise<VerifyReport> {
-  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
   const rows = await Promise.all(
     tables.map(async ({ name: table, ref }) => {
-      const [sourceRows, targetRows] = await Promise.all([source.copy.count(from, ref), target.copy.count(to, ref)]);
+      const [sourceRows, targetRows] = await Promise.all([from.dialect.copy.count(from, ref), to.dialect.copy.count(to, ref)]);
       return { table, sourceRows, targetRows, sourceChecksum: 'not computed', targetChecksum: 'not computed', equal: sourceRows === targetRows, sampled: 0 };
     }),
   );
@@ -218,17 +216,16 @@ type Reader = { tenant: TenantDb; table: CaptureTable; read: (keys: Record<strin
 
 /** Reads every collected key on both sides (one IN-list query per table and side per 500 keys) and compares. */
 async function recheckKeys(from: TenantDb, to: TenantDb, collected: ChangedKeys, targetTables: readonly CaptureTable[]): Promise<{ rows: number; findings: Finding[] }> {
-  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
   const findings: Finding[] = [];
   let rows = 0;
-  const reader = (tenant: TenantDb, dialect: typeof source, table: CaptureTable): Reader => ({
+  const reader = (tenant: TenantDb, table: CaptureTable): Reader => ({
     tenant,
     table,
-    read: (keys) => dialect.capture.readRows(tenant, table, keys),
+    read: (keys) => tenant.dialect.capture.readRows(tenant, table, keys),
     one: async (key) => {
       const columns = table.columns.map((name) => ({ name, type: table.types[name]! }));
       const keyColumns = table.primaryKey.map((name) => ({ name, type: table.types[name]! }));
-      return (await dialect.copy.readPage(tenant, { table: table.ref, columns, key: keyColumns, at: key }))[0];
+      return (await tenant.dialect.copy.readPage(tenant, { table: table.ref, columns, key: keyColumns, at: key }))[0];
     },
   });
   for (const { table, keys } of collected.tables.values()) {
@@ -237,7 +234,7 @@ async function recheckKeys(from: TenantDb, to: TenantDb, collected: ChangedKeys,
     const columns = table.columns.filter((c) => other.columns.includes(c));
     const classes = new Map<string, ValueClass>(columns.map((c) => [c, valueClass(table.kinds[c]!, other.kinds[c] ?? table.kinds[c]!)]));
     const exact = table.primaryKey.every((c) => EXACT_KEY_KINDS.has(table.kinds[c] ?? ''));
-    const sides = [reader(from, source, table), reader(to, target, other)] as const;
+    const sides = [reader(from, table), reader(to, other)] as const;
     const keyId = (values: readonly unknown[]) => JSON.stringify(values.map((v, i) => normalizeValue(v, classes.get(table.primaryKey[i]!)!)));
     const pks = [...keys.values()];
     for (let i = 0; i < pks.length; i += CHUNK) {

@@ -8,7 +8,7 @@ import { loadDialect } from '../../src/dialects/index.ts';
 import { runCompiledStatement } from '../../src/dialects/migration-dialect.ts';
 import { sqliteMigrationLockPath, sqliteMigrations as migrations } from '../../src/dialects/sqlite/migrate/index.ts';
 import { splitSqliteStatements } from '../../src/dialects/sqlite/migrate/split.ts';
-import { copyChinookSqlite } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../../cli/src/demo/chinook.ts';
 import { freshSqlitePath, freshTenantDb } from '../../../test/helpers/databases.ts';
 import { applyOps, columnOf, runStatements, tableOf } from './apply.ts';
 

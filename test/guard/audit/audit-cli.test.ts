@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '@byos/runtime';
-import { loadDialect } from '@byos/runtime/dialects';
 import { runByos } from '../crypto/run-byos.ts';
 
 describe('byos audit (sqlite)', async () => {
@@ -36,7 +35,7 @@ describe('byos audit (sqlite)', async () => {
 
   it('exits 1 with the findings once the trail is tampered with', async () => {
     const tenant = await connect(url);
-    for (const s of (await loadDialect('sqlite')).audit.dropAppendOnlyGuard()) await sql.raw(s).execute(tenant.db);
+    for (const s of tenant.dialect.audit.dropAppendOnlyGuard()) await sql.raw(s).execute(tenant.db);
     await tenant.db.updateTable('byos_audit').set({ actor: 'someone-else' }).where('seq', '=', 1).execute();
     await tenant.close();
     const verify = await runByos(['audit', 'verify', '--url', url, '--checkpoint', checkpointFile, '--json']);

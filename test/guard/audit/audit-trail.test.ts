@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadDialect } from '@byos/runtime/dialects';
 import {
   type AuditCheckpoint,
   createCheckpoint,
@@ -29,7 +28,7 @@ async function seeded(dialect: (typeof DIALECTS)[number]): Promise<{ tenant: Ten
 
 /** Plays an attacker with DDL rights: drops the append-only guard first. */
 async function asAttacker(tenant: TenantDb, work: (db: Kysely<any>) => Promise<unknown>): Promise<void> {
-  for (const statement of (await loadDialect(tenant.dialect)).audit.dropAppendOnlyGuard()) await sql.raw(statement).execute(tenant.db);
+  for (const statement of tenant.dialect.audit.dropAppendOnlyGuard()) await sql.raw(statement).execute(tenant.db);
   await work(tenant.db);
 }
 

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { type Kysely, sql } from 'kysely';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDialect } from '@byos/runtime/dialects';
 import { canonicalJson, installAuditCapture, parseExactJson, recordAudit, sealAudit, verifyAudit } from '@byos/runtime/guard/audit';
 import type { TenantDb } from '@byos/runtime';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
@@ -14,7 +13,7 @@ const BEYOND_2_53 = '9007199254740993';
 const LONG_DECIMAL = '12345678901234567890.12345678901234567891';
 
 async function asAttacker(tenant: TenantDb, work: (db: Kysely<any>) => Promise<unknown>): Promise<void> {
-  for (const statement of (await loadDialect(tenant.dialect)).audit.dropAppendOnlyGuard()) await sql.raw(statement).execute(tenant.db);
+  for (const statement of tenant.dialect.audit.dropAppendOnlyGuard()) await sql.raw(statement).execute(tenant.db);
   await work(tenant.db);
 }
 

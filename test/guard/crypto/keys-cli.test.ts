@@ -65,7 +65,7 @@ describe('byos keys (postgres)', async () => {
 });
 
 describe('demoFieldEncryption (sqlite)', async () => {
-  const { demoFieldEncryption } = await import('../../../cli/src/commands/keys.ts');
+  const { demoFieldEncryption } = await import('../../../cli/src/demo/encryption.ts');
   const { freshTenantDb } = await import('../../helpers/databases.ts');
   it('encrypts, finds by blind index, rotates and verifies the audit trail', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'byos-demo-fle-'));

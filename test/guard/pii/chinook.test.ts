@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connect, snakeCase } from '@byos/runtime';
 import { scanPii } from '@byos/runtime/guard/pii';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/demo/chinook.ts';
 import { freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 
 /** What Chinook holds about people, by reading its schema: customers' and employees' contact data, invoice addresses. */

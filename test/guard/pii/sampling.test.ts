@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadDialect } from '@byos/runtime/dialects';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 describe.each(DIALECTS)('Dialect.sampling on %s', (dialect) => {
@@ -10,7 +9,7 @@ describe.each(DIALECTS)('Dialect.sampling on %s', (dialect) => {
     const rows = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, v: `value ${i + 1}` }));
     for (let i = 0; i < rows.length; i += 500) await tenant.db.insertInto('t').values(rows.slice(i, i + 500)).execute();
     await sql`analyze`.execute(tenant.db);
-    const { sampling, defaultSchema } = await loadDialect(tenant.dialect);
+    const { sampling, defaultSchema } = tenant.dialect;
     const target = { schema: defaultSchema, name: 't' };
 
     const small = await sampling.sampleRows(tenant.db, target, ['id', 'v'], 20);
@@ -33,7 +32,7 @@ describe.each(DIALECTS)('Dialect.sampling on %s', (dialect) => {
     const tenant = await freshTenantDb(dialect, 'sampling_names');
     await sql`create table ${sql.id('we"ird')} (${sql.id('co"l; drop')} text)`.execute(tenant.db);
     await sql`insert into ${sql.id('we"ird')} values ('a@example.com')`.execute(tenant.db);
-    const { sampling, defaultSchema } = await loadDialect(tenant.dialect);
+    const { sampling, defaultSchema } = tenant.dialect;
     expect(await sampling.sampleRows(tenant.db, { schema: defaultSchema, name: 'we"ird' }, ['co"l; drop'], 5)).toEqual([{ 'co"l; drop': 'a@example.com' }]);
   });
 });

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connect, type TenantDb } from '@byos/runtime';
 import { scanPii } from '@byos/runtime/guard/pii';
-import { loadDialect } from '@byos/runtime/dialects';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase } from '../../helpers/databases.ts';
 import { atFileEnd } from '../../helpers/file-cleanup.ts';
@@ -51,7 +50,7 @@ describe('PII scan over every schema, with names that need quoting (postgres)', 
 
   it('sampling quotes schema, table and column on the small-table and the block-sampling paths', async () => {
     await sql`analyze`.execute(tenant.db);
-    const { sampling } = await loadDialect('postgres');
+    const { sampling } = tenant.dialect;
     for (const smallTableRows of [100_000, 5]) {
       const sampled = await sampling.sampleRows(tenant.db, { schema: ODD, name: LIST }, ['E-Mail Adresse'], 10, { smallTableRows });
       expect(sampled, String(smallTableRows)).toHaveLength(10);

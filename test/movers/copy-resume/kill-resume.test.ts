@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/demo/chinook.ts';
 import { connect, type TenantDb } from '@byos/runtime';
 import { copyDatabase } from '@byos/runtime/copy';
 import { verifyDatabases } from '@byos/runtime/verify';
@@ -16,7 +16,7 @@ afterAll(async () => {
 
 function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=source', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/demo/chinook.ts';
 import { connect, introspect, type TenantDb } from '@byos/runtime';
 import { copyDatabase, CopyRefusedError } from '@byos/runtime/copy';
 import { verifyDatabases } from '@byos/runtime/verify';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyChinookSqlite } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../../cli/src/demo/chinook.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshPostgresDatabase, freshSqlitePath } from '../../helpers/databases.ts';
 

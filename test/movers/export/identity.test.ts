@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TenantDb } from '@byos/runtime';
-import { loadDialect } from '@byos/runtime/dialects';
 import { exportTable } from '@byos/runtime/export';
 import { importFile } from '@byos/runtime/import';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
@@ -57,7 +56,7 @@ type Row = { body: string | null; note: string | null; big: bigint | null; amoun
 const tables = fc.record({ table: fc.constantFrom('plain', 't'), rows: fc.array(row, { minLength: 0, maxLength: 8 }) });
 
 async function rowsOf(tenant: TenantDb, table: string): Promise<unknown[][]> {
-  const { bulk } = await loadDialect(tenant.dialect);
+  const { bulk } = tenant.dialect;
   const rows: unknown[][] = [];
   for await (const batch of bulk.stream(tenant, sql`select * from ${sql.table(table)} order by id`.compile(tenant.db), 1000)) rows.push(...batch.rows);
   return rows;

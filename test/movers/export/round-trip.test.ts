@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, introspect, type SchemaModel, type TenantDb } from '@byos/runtime';
-import { loadDialect } from '@byos/runtime/dialects';
 import { exportTable } from '@byos/runtime/export';
 import { importFile } from '@byos/runtime/import';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/demo/chinook.ts';
 import { DIALECTS, freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 import type { DialectName } from '@byos/runtime';
 
@@ -41,7 +40,7 @@ function foreignKeyOrder(model: SchemaModel): string[] {
 }
 
 async function allRows(tenant: TenantDb, model: SchemaModel, table: string): Promise<unknown[][]> {
-  const { bulk } = await loadDialect(tenant.dialect);
+  const { bulk } = tenant.dialect;
   let query = tenant.db.selectFrom(table).selectAll();
   for (const c of model.tables.find((t) => t.name === table)!.primaryKey!.columns) query = query.orderBy(c);
   const rows: unknown[][] = [];

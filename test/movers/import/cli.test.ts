@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '@byos/runtime';
-import { demoImportExport, parseMapFlags } from '../../../cli/src/commands/import.ts';
+import { parseMapFlags } from '../../../cli/src/commands/import.ts';
+import { demoImportExport } from '../../../cli/src/demo/import-export.ts';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { freshSqlitePath } from '../../helpers/databases.ts';
 

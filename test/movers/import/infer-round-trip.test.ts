@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { introspect, type TenantDb } from '@byos/runtime';
-import { loadDialect } from '@byos/runtime/dialects';
 import { importFile } from '@byos/runtime/import';
 import { runCliInProcess } from '../../helpers/cli.ts';
 import { DIALECTS, freshPostgresDatabase, freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
@@ -26,7 +25,7 @@ const numberish = fc.oneof(
 const table = fc.array(fc.tuple(numberish, numberish, numberish), { minLength: 1, maxLength: 12 });
 
 async function textOf(tenant: TenantDb, name: string): Promise<string[][]> {
-  const { bulk } = await loadDialect(tenant.dialect);
+  const { bulk } = tenant.dialect;
   const rows: string[][] = [];
   for await (const batch of bulk.stream(tenant, sql`select a, b, c from ${sql.table(name)} order by n`.compile(tenant.db), 1000)) {
     rows.push(...batch.rows.map((r) => r.map((v) => (v === null ? '' : String(v)))));

@@ -7,7 +7,7 @@ import { freshProfile, freshTenantDb } from '../../helpers/databases.ts';
 describe('Postgres connect', () => {
   it('connects to the test server and runs select 1', async () => {
     const tenant = await freshTenantDb('postgres', 'connect');
-    expect(tenant.dialect).toBe('postgres');
+    expect(tenant.dialect.name).toBe('postgres');
     expect(tenant.capabilities.transactionalDdl).toBe(true);
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(tenant.db);
     expect(rows).toEqual([{ one: 1 }]);

@@ -222,7 +222,8 @@ describe('Postgres native types onto neutral types', () => {
 
 describe('Postgres domain chains and constraint flags', () => {
   it('a domain over a domain and a domain over an array resolve to the type at the bottom; check flags are not part of the rule', async () => {
-    const db = (await freshTenantDb('postgres', 'chains')).db;
+    const tenant = await freshTenantDb('postgres', 'chains');
+    const db = tenant.db;
     await sql.raw(`
       create domain code as varchar(10) not null check (value <> '');
       create domain short_code as code check (length(value) <= 4);
@@ -236,7 +237,7 @@ describe('Postgres domain chains and constraint flags', () => {
       );
       alter table tagged add constraint tagged_m_check check (m < 10) not valid;
     `).execute(db);
-    const chains = await introspect({ dialect: 'postgres', db });
+    const chains = await introspect(tenant);
     expect(chains.domains).toEqual([
       { schema: 'public', name: 'code', type: { kind: 'varchar', length: 10 }, nativeType: 'character varying(10)', nullable: false, default: null, checks: [{ name: 'code_check', expression: "VALUE::text <> ''::text" }] },
       { schema: 'public', name: 'id_list', type: { kind: 'array', element: { kind: 'integer' } }, nativeType: 'integer[]', nullable: true, default: null, checks: [{ name: 'id_list_check', expression: 'cardinality(VALUE) > 0' }] },

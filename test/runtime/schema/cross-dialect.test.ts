@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { connect, diffNeutral, introspect, type SchemaModel, snakeCase, type TenantDb } from '@byos/runtime';
 import type { DialectName } from '@byos/runtime';
-import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite, loadChinookPostgres } from '../../../cli/src/demo/chinook.ts';
 import { DIALECTS, freshProfile, freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 
 /**
@@ -64,7 +64,7 @@ function portableSchema(dialect: DialectName): string[] {
 }
 
 async function createPortableSchema(tenant: TenantDb, extra: string[] = []): Promise<SchemaModel> {
-  for (const statement of [...portableSchema(tenant.dialect), ...extra]) await sql.raw(statement).execute(tenant.db);
+  for (const statement of [...portableSchema(tenant.dialect.name), ...extra]) await sql.raw(statement).execute(tenant.db);
   return introspect(tenant);
 }
 

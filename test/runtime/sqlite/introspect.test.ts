@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { type Column, connect, introspect, type NeutralType, noNativeParts, SchemaModel, type Table } from '@byos/runtime';
-import { copyChinookSqlite } from '../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../../cli/src/demo/chinook.ts';
 import { freshSqlitePath, freshTenantDb } from '../../helpers/databases.ts';
 import { SPECIAL_SCHEMA } from './special-schema.ts';
 

@@ -1,11 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { DialectName } from '../../contracts/connection-profile.ts';
-import { loadDialect } from '../../dialects/index.ts';
+import type { Dialect } from '../../dialects/index.ts';
 import { canonicalJson, entryHash, GENESIS_HASH, parseExactJson, type SealedEntry } from './chain.ts';
 
 /** What the audit trail needs of an open tenant database (a TenantDb fits). */
 export interface AuditTenant {
-  readonly dialect: DialectName;
+  readonly dialect: Pick<Dialect, 'audit' | 'introspect'>;
   readonly db: Kysely<any>;
 }
 
@@ -29,8 +28,7 @@ export function ensureAuditTables(tenant: AuditTenant): Promise<void> {
   let done = ready.get(tenant.db);
   if (!done) {
     done = (async () => {
-      const dialect = await loadDialect(tenant.dialect);
-      for (const statement of dialect.audit.createTables()) await sql.raw(statement).execute(tenant.db);
+      for (const statement of tenant.dialect.audit.createTables()) await sql.raw(statement).execute(tenant.db);
     })();
     done.catch(() => ready.delete(tenant.db));
     ready.set(tenant.db, done);
@@ -41,7 +39,7 @@ export function ensureAuditTables(tenant: AuditTenant): Promise<void> {
 /** Installs row-change capture on the given tables: every INSERT/UPDATE/DELETE is staged for the chain. */
 export async function installAuditCapture(tenant: AuditTenant, tables: readonly string[]): Promise<void> {
   await ensureAuditTables(tenant);
-  const dialect = await loadDialect(tenant.dialect);
+  const dialect = tenant.dialect;
   const model = await dialect.introspect(tenant.db);
   for (const name of tables) {
     const table = model.tables.find((t) => t.name === name && t.schema === model.defaultSchema);
@@ -51,8 +49,7 @@ export async function installAuditCapture(tenant: AuditTenant, tables: readonly 
 }
 
 export async function removeAuditCapture(tenant: AuditTenant, tables: readonly string[]): Promise<void> {
-  const dialect = await loadDialect(tenant.dialect);
-  for (const name of tables) for (const statement of dialect.audit.dropCapture({ name })) await sql.raw(statement).execute(tenant.db);
+  for (const name of tables) for (const statement of tenant.dialect.audit.dropCapture({ name })) await sql.raw(statement).execute(tenant.db);
 }
 
 /** The last sealed entry's seq and hash (0 and the genesis hash for an empty chain). */

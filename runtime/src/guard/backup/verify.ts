@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
 import type { TableChecksum } from '../../dialects/backup.ts';
-import { loadDialect } from '../../dialects/index.ts';
 
 export interface BackupVerifyOptions {
   /** Folder holding the dump and restore tools (default: BYOS_PG_BIN, then PATH). */
@@ -41,9 +40,9 @@ const FRAMEWORKS: Finding['frameworks'] = ['soc2', 'hipaa'];
  * a private temporary folder and removed afterwards.
  */
 export async function verifyBackup(tenant: TenantDb, options: BackupVerifyOptions = {}): Promise<BackupVerifyResult> {
-  const dialect = await loadDialect(tenant.dialect);
+  const dialect = tenant.dialect;
   const backup = dialect.backup;
-  if (!backup) throw new Error(`backup verify needs dump and restore tools; the ${tenant.dialect} dialect has none here (use the provider's snapshot restore)`);
+  if (!backup) throw new Error(`backup verify needs dump and restore tools; the ${dialect.name} dialect has none here (use the provider's snapshot restore)`);
   const step = options.onStep ?? (() => {});
   step('checking pg_dump and the server version');
   const tools = await backup.tools(tenant, options.binDir);

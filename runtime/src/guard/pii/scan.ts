@@ -1,7 +1,6 @@
 import type { Finding } from '../../contracts/finding.ts';
 import type { NeutralKind, Table } from '../../contracts/schema-model.ts';
 import { introspect, type TenantDb } from '../../connect.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { formatColumnName, formatTableName, lookupTable, nearTablesHint, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { controlsOf } from './categories.ts';
 import { classifyColumn, type PiiCategoryHit, redactSample, valueText } from './classify.ts';
@@ -58,7 +57,7 @@ export async function scanPii(tenant: Pick<TenantDb, 'dialect' | 'db'>, options:
   const sample = options.sample ?? 200;
   if (!Number.isInteger(sample) || sample < 1) throw new Error(`sample size must be a positive integer, got ${sample}`);
   const keep = options.samplesPerColumn ?? 3;
-  const [model, dialect] = await Promise.all([introspect(tenant), loadDialect(tenant.dialect)]);
+  const model = await introspect(tenant);
   let tables = model.tables;
   if (options.tables) {
     const refs = options.tables.map(toTableRef);
@@ -70,7 +69,7 @@ export async function scanPii(tenant: Pick<TenantDb, 'dialect' | 'db'>, options:
   const columns: PiiColumnReport[] = [];
   for (const table of tables) {
     const sampledColumns = table.columns.filter((c) => SAMPLED_KINDS.has(c.type.kind) && !c.type.element).map((c) => c.name);
-    const rows = sampledColumns.length ? await dialect.sampling.sampleRows(tenant.db, table, sampledColumns, sample) : [];
+    const rows = sampledColumns.length ? await tenant.dialect.sampling.sampleRows(tenant.db, table, sampledColumns, sample) : [];
     columns.push(...scanTable(table, sampledColumns, rows, keep, model.defaultSchema, options.now));
   }
   return { sample, columns, findings: columns.flatMap((c) => c.categories.map((hit) => toFinding(c.subject, c, hit))) };

@@ -1,7 +1,6 @@
 import type { TenantDb } from '../../connect.ts';
 import { introspect } from '../../connect.ts';
 import type { CaptureTable } from '../../dialects/change-capture.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { captureTables } from './tables.ts';
 
 export { captureName, captureTables, isInternalTable } from './tables.ts';
@@ -15,7 +14,7 @@ type Tenant = Pick<TenantDb, 'dialect' | 'db' | 'native'>;
  * tables without a primary key. Idempotent: running it again re-creates the same triggers.
  */
 export async function startCapture(tenant: Tenant, tables?: readonly string[]): Promise<CaptureTable[]> {
-  const capture = (await loadDialect(tenant.dialect)).capture;
+  const capture = tenant.dialect.capture;
   const chosen = captureTables(await introspect(tenant), tables, { schemas: capture.schemas });
   await capture.install(tenant, chosen);
   return chosen;
@@ -23,11 +22,11 @@ export async function startCapture(tenant: Tenant, tables?: readonly string[]): 
 
 /** Turns capture off: drops every capture trigger and the change table. Any change still waiting is discarded. */
 export async function stopCapture(tenant: Tenant): Promise<void> {
-  const capture = (await loadDialect(tenant.dialect)).capture;
+  const capture = tenant.dialect.capture;
   await capture.uninstall(tenant, await capture.installed(tenant), { dropTable: true });
 }
 
 /** Changes waiting in the tenant's change table. */
 export async function captureLag(tenant: Tenant): Promise<number> {
-  return (await loadDialect(tenant.dialect)).capture.pending(tenant);
+  return tenant.dialect.capture.pending(tenant);
 }

@@ -1,6 +1,5 @@
 import type { TenantDb } from '../../connect.ts';
 import type { CaptureDialect, CaptureTable, CapturedChange, KeyedWrite } from '../../dialects/change-capture.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { toBulkValue } from '../copy/values.ts';
 
 type Tenant = Pick<TenantDb, 'dialect' | 'db' | 'native'>;
@@ -47,8 +46,8 @@ export interface ReplayResult {
  * acknowledgement, writes the same state.
  */
 export async function replayBatch(options: ReplayOptions): Promise<ReplayResult> {
-  const source = (await loadDialect(options.from.dialect)).capture;
-  const target = (await loadDialect(options.to.dialect)).capture;
+  const source = options.from.dialect.capture;
+  const target = options.to.dialect.capture;
   const changes = await source.read(options.from, options.batchSize ?? 2000);
   if (!changes.length) return { changes: 0, writes: 0, batches: 0, lag: 0 };
   const keys = keysOf(changes, options.tables);
@@ -65,7 +64,7 @@ export async function replayBatch(options: ReplayOptions): Promise<ReplayResult>
  */
 export async function replayChanges(options: ReplayOptions & { maxLag?: number; maxBatches?: number; onBatch?: (r: ReplayResult) => void }): Promise<ReplayResult> {
   const total: ReplayResult = { changes: 0, writes: 0, batches: 0, lag: 0 };
-  const source = (await loadDialect(options.from.dialect)).capture;
+  const source = options.from.dialect.capture;
   total.lag = await source.pending(options.from);
   while (total.lag > (options.maxLag ?? 0) && total.batches < (options.maxBatches ?? Number.POSITIVE_INFINITY)) {
     const r = await replayBatch(options);
@@ -86,7 +85,7 @@ export async function replayChanges(options: ReplayOptions & { maxLag?: number; 
  */
 async function writesFor(from: Tenant, entries: readonly AppliedKey[], targetTables: readonly CaptureTable[]): Promise<KeyedWrite[]> {
   const targetByName = new Map(targetTables.map((t) => [t.name, t]));
-  const dialect = await loadDialect(from.dialect);
+  const dialect = from.dialect;
   // One read per table per 500 keys; rows are matched back to keys by their text form.
   const found = new Map<string, unknown[]>();
   const byTable = new Map<CaptureTable, Record<string, unknown>[]>();

@@ -19,10 +19,10 @@ import { runScheduled } from './schedule.ts';
  * it is loaded, then what must wait for all rows (foreign keys, triggers, policies, row security, materialized
  * view refreshes), then the sequences' positions.
  */
-export async function cloneDatabase(options: CopyOptions, dialects: { source: Dialect; target: Dialect; native: NativeSchemaDialect }): Promise<CopyReport> {
+export async function cloneDatabase(options: CopyOptions, native: NativeSchemaDialect): Promise<CopyReport> {
   const started = performance.now();
   const { from, to } = options;
-  const { target, native } = dialects;
+  const target = to.dialect;
   const progress = options.onProgress ?? (() => {});
   const store = options.checkpoint!;
   const machinery = machineryIn(target.defaultSchema);
@@ -93,7 +93,7 @@ export async function cloneDatabase(options: CopyOptions, dialects: { source: Di
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return {
-    from: from.dialect, to: to.dialect, tables: reports, rows: reports.reduce((n, r) => n + r.rows, 0), ms: performance.now() - started, resumed: resuming,
+    from: from.dialect.name, to: to.dialect.name, tables: reports, rows: reports.reduce((n, r) => n + r.rows, 0), ms: performance.now() - started, resumed: resuming,
     findings, objects: { created: schema.units.length, unsupported: schema.unsupported },
   };
 }

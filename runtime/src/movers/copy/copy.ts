@@ -5,7 +5,6 @@ import type { Finding } from '../../contracts/finding.ts';
 import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { SchemaModel } from '../../contracts/schema-model.ts';
 import type { Dialect } from '../../dialects/dialect.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { type Checkpoint, type CheckpointStore, targetTableCheckpoints } from './checkpoint.ts';
 import { type CopyPlan, planCopy, type TablePlan } from './plan.ts';
 import { copyTable, type TableContext } from './table.ts';
@@ -102,7 +101,7 @@ export class CopyRefusedError extends Error {
 
 /** Plans a copy without writing anything: the target schema and what it changes or loses. */
 export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume' | 'acceptLoss'>): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
-  const [source, target] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
+  const [source, target] = [options.from.dialect, options.to.dialect];
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const store = options.checkpoint ?? targetTableCheckpoints();
   const resuming = store.present(targetModel);
@@ -136,7 +135,7 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
  * checkpoint, so a copy killed at any point resumes (`resume: true`) without duplicating or skipping a row.
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
-  const [sourceDialect, targetDialect] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
+  const [sourceDialect, targetDialect] = [options.from.dialect, options.to.dialect];
   const native = sourceDialect.native && sourceDialect.name === targetDialect.name && options.mode !== 'neutral' && !options.tables && options.schema !== 'existing' && options.direct !== false;
   if (!native && choosesSchemas(options)) {
     const chosen = [...(options.schemas ?? []), ...(options.excludeSchemas ?? []).map((s) => `-${s}`)].join(',');
@@ -146,7 +145,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
     }]);
   }
   if (native) {
-    return cloneDatabase({ ...options, checkpoint: options.checkpoint ?? targetTableCheckpoints() }, { source: sourceDialect, target: targetDialect, native: sourceDialect.native });
+    return cloneDatabase({ ...options, checkpoint: options.checkpoint ?? targetTableCheckpoints() }, sourceDialect.native);
   }
   const started = performance.now();
   const { from, to } = options;
@@ -156,7 +155,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   progress({ phase: 'plan', findings: plan.findings });
   const refusals = plan.findings.filter((f) => f.severity === 'error');
   if (refusals.length) throw new CopyRefusedError(refusals);
-  const [source, target] = await Promise.all([loadDialect(from.dialect), loadDialect(to.dialect)]);
+  const [source, target] = [from.dialect, to.dialect];
 
   if (!plan.resuming) {
     progress({ phase: 'schema' });
@@ -203,8 +202,8 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return {
-    from: from.dialect,
-    to: to.dialect,
+    from: from.dialect.name,
+    to: to.dialect.name,
     tables: reports,
     rows: reports.reduce((n, r) => n + r.rows, 0),
     ms: performance.now() - started,

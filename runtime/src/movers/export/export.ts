@@ -3,7 +3,6 @@ import type ExcelJSModule from 'exceljs';
 import { CompiledQuery, sql } from 'kysely';
 import type { TenantDb } from '../../connect.ts';
 import type { BulkValue, StreamedColumn } from '../../dialects/bulk-load.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { findTable, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { openOutputFile, type OutputFile, OutputFileError } from '../output-file.ts';
 import { InputError } from '../../util/document-file.ts';
@@ -107,7 +106,7 @@ function xlsxWriter(ExcelJS: typeof ExcelJSModule, file: OutputFile, options: Ex
  * (the server goes away, the disk fills) leaves the previous file as it was and no partial file.
  */
 export async function exportRows(tenant: TenantDb, query: CompiledQuery, options: ExportOptions): Promise<ExportReport> {
-  const { bulk } = await loadDialect(tenant.dialect);
+  const { bulk } = tenant.dialect;
   assertUsableDelimiter(options.delimiter);
   // Before the output file is opened: a missing exceljs is reported as itself, nothing written.
   const excel = options.format === 'xlsx' ? (await loadOptionalPeer('exceljs', 'writing .xlsx files', () => import('exceljs'))).default : null;
@@ -143,8 +142,7 @@ export async function exportRows(tenant: TenantDb, query: CompiledQuery, options
  * `{ schema?, name }`; no schema means the default schema. Names are quoted identifiers, never SQL text.
  */
 export async function exportTable(tenant: TenantDb, table: string | TableRef, options: ExportOptions): Promise<ExportReport> {
-  const dialect = await loadDialect(tenant.dialect);
-  const model = await dialect.introspect(tenant.db);
+  const model = await tenant.dialect.introspect(tenant.db);
   const found = findTable(model, toTableRef(table));
   const order = (found.primaryKey?.columns ?? []).map((c) => sql.id(c));
   const query = sql`select * from ${sql.id(found.schema, found.name)}${order.length ? sql` order by ${sql.join(order)}` : sql``}`;

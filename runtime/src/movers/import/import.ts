@@ -6,7 +6,7 @@ import { driverValues } from '../../dialects/value-shape.ts';
 import type { CreateRules } from './infer.ts';
 import { formatTableName, type TableRef, toTableRef } from '../../schema/table-names.ts';
 import { type BulkBatch, BulkRowError, type BulkValue } from '../../dialects/bulk-load.ts';
-import { type Dialect, loadDialect } from '../../dialects/index.ts';
+import type { Dialect } from '../../dialects/index.ts';
 import type { TenantDb } from '../../connect.ts';
 import type { TextEncodingName } from './encoding.ts';
 import { resolveImportTarget, ImportTargetError } from './target.ts';
@@ -142,7 +142,7 @@ export async function importFile(tenant: TenantDb, options: ImportOptions): Prom
     ...(options.limits ? { limits: options.limits } : {}),
   });
   try {
-    return await importFromSource(tenant, await loadDialect(tenant.dialect), source, options);
+    return await importFromSource(tenant, tenant.dialect, source, options);
   } finally {
     await source.close();
   }

@@ -3,7 +3,6 @@ import type { TenantDb } from '../../connect.ts';
 import type { Finding } from '../../contracts/finding.ts';
 import type { SchemaModel, Table } from '../../contracts/schema-model.ts';
 import type { CopySupport, PageRequest, ReadColumn } from '../../dialects/copy-support.ts';
-import { loadDialect } from '../../dialects/index.ts';
 import { MACHINERY_TABLES } from '../../machinery.ts';
 import { choosesSchemas, inChosenSchemas, type SchemaChoice } from '../schema-choice.ts';
 import { normalizeValue, type ValueClass, valueClass } from './normalize.ts';
@@ -93,7 +92,7 @@ const MACHINERY = new Set(MACHINERY_TABLES);
  * ranges so that a mismatch names the range it is in, plus a sample of rows compared value by value.
  */
 export async function verifyDatabases(options: VerifyOptions): Promise<VerifyReport> {
-  const [source, target] = await Promise.all([loadDialect(options.from.dialect), loadDialect(options.to.dialect)]);
+  const [source, target] = [options.from.dialect, options.to.dialect];
   if (choosesSchemas(options) && source.name !== target.name) throw new Error('schemas are chosen only when verifying two databases of one engine');
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const findings: Finding[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connect, diffNeutral, introspect, SchemaModel } from '../../../src/index.ts';
 import { type CatalogRows, INTROSPECTION_QUERIES } from '../../../src/dialects/mssql/introspection-queries.ts';
 import { assembleMssqlSchema, viewBody } from '../../../src/dialects/mssql/introspector.ts';
-import { copyChinookSqlite } from '../../../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../../../cli/src/demo/chinook.ts';
 import { freshSqlitePath } from '../../../../test/helpers/databases.ts';
 import { chinookCatalog } from './chinook-catalog.ts';
 import { FEATURES_CATALOG, FEATURES_MODEL } from './features-catalog.ts';

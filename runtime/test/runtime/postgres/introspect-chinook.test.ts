@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadChinookPostgres } from '../../../../cli/src/samples/chinook.ts';
+import { loadChinookPostgres } from '../../../../cli/src/demo/chinook.ts';
 import { introspect, type TenantDb } from '../../../src/index.ts';
 import { parseConnectionProfile, SchemaModel } from '../../../src/contracts/index.ts';
 import { postgresDialect } from '../../../src/dialects/postgres/index.ts';

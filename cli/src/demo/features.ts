@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type TenantDb } from '@byos/runtime';
-import { demoFieldEncryption } from './commands/keys.ts';
-import { DEMO_IMPORT_TABLE, demoImportExport } from './commands/import.ts';
-import { demoMigrations } from './commands/migrate.ts';
-import { demoPii } from './commands/pii.ts';
-import { demoSwitch, type DemoSwitchReport } from './switch-demo.ts';
+import { demoFieldEncryption } from './encryption.ts';
+import { DEMO_IMPORT_TABLE, demoImportExport } from './import-export.ts';
+import { demoMigrations } from './migrations.ts';
+import { demoPii } from './pii.ts';
+import { demoSwitch, type DemoSwitchReport } from './switch.ts';
 
 /** The `progress.step` calls the feature demos make. */
 export const FEATURE_STEPS = 5;

@@ -7,7 +7,7 @@ import { connect, type ConnectionProfileInput } from '@byos/runtime';
 import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { createTenantRouter, memoryProfileStore } from '@byos/runtime/router';
 import { switchTenant, type SwitchProgress } from '@byos/runtime/switch';
-import { copyChinookSqlite } from './samples/chinook.ts';
+import { copyChinookSqlite } from './chinook.ts';
 
 export interface DemoSwitchReport {
   from: string;
