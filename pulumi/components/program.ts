@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { ConnectionProfile, ProviderName, TenantSpec } from '@byos/runtime';
+import type { ConnectionProfile, ProviderName, SettingsSchema, TenantSpec } from '@byos/runtime';
 import { ContractError, SETTINGS_NAMESPACE, TENANT_CONFIG_KEY, isSecretSetting, parseTenantSpec, providerDescriptor } from '@byos/runtime';
 import { ProviderCapabilityError, ProviderSettingError, ResidencyError } from '../providers/errors.ts';
 import type { ProviderSettings } from '../providers/types.ts';
@@ -22,7 +22,11 @@ export function readTenantSpec(config: pulumi.Config = new pulumi.Config(CONFIG_
  * ProviderSettingError naming the key. Secret settings are read with getSecret and stay secret outputs.
  */
 export function readProviderSettings<N extends ProviderName>(provider: N, config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): ProviderSettings<N> {
-  const schema = providerDescriptor(provider).settings;
+  return readSettingsWith(providerDescriptor(provider).settings, config) as ProviderSettings<N>;
+}
+
+/** Reads the keys of a settings schema from the stack config: secret ones as secret outputs, the rest parsed by the schema. */
+export function readSettingsWith(schema: SettingsSchema, config: pulumi.Config): Record<string, unknown> {
   const plain: Record<string, string> = {};
   const secrets: Record<string, pulumi.Output<string>> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
@@ -35,7 +39,7 @@ export function readProviderSettings<N extends ProviderName>(provider: N, config
     const issue = parsed.error.issues[0]!;
     throw new ProviderSettingError(`${CONFIG_NAMESPACE}:${String(issue.path[0])}`, issue.message);
   }
-  return { ...parsed.data, ...secrets } as ProviderSettings<N>;
+  return { ...parsed.data, ...secrets };
 }
 
 /** The stack's outputs: the profile (secret) and plain facts for dashboards and scripts. */

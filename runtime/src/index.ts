@@ -29,6 +29,7 @@ export {
   type OfflineAnswers,
   type OfflineValues,
   type SecretSetting,
+  type SettingsSchema,
 } from './providers/index.ts';
 export type { Dialect, DialectCapabilities } from './dialects/index.ts';
 export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, CATEGORY_LAW, type PiiScanOptions, type PiiScanResult, type PiiColumnReport, type PiiCategoryHit, type PiiCategory } from './guard/pii/index.ts';
