@@ -6,7 +6,7 @@ import { PROVIDERS, TenantSpec } from '../../src/contracts/tenant-spec.ts';
 import { allowedRegions, normalizeRegion, RESIDENCY } from '../../src/guard/residency/regions.ts';
 import { kitCode } from '../../src/kit/index.ts';
 import { PROVIDER_NOTES } from '../../src/kit/provider-notes.ts';
-import { defineProvider, secretSetting, textSetting, type ProviderDescriptor } from '../../src/providers/descriptor.ts';
+import { defineProvider, isSecretSetting, secretSetting, textSetting, type ProviderDescriptor } from '../../src/providers/descriptor.ts';
 import { CUSTOMER_KEY_PROVIDERS, PROVIDER_TRAITS, providerForHost, urlDefaultProvider } from '../../src/providers/index.ts';
 import { PROVIDER_DESCRIPTORS, PROVIDER_REGISTRY } from '../../src/providers/list.ts';
 import { buildProviderRegistry } from '../../src/providers/registry.ts';
@@ -79,7 +79,9 @@ describe('the provider registries are built from the descriptor list', () => {
       for (const [token, answer] of Object.entries(d.offline.invokes ?? {})) expect(offline.invokes[token], token).toBe(answer);
       for (const [key, value] of Object.entries(d.offline.config ?? {})) expect(offline.config[`byos:${key}`]).toBe(value);
     }
-    expect([...offline.secretConfigKeys].sort()).toEqual(['byos:neonApiKey', 'byos:supabaseAccessToken']);
+    const secrets = PROVIDER_DESCRIPTORS.flatMap((d) => Object.entries(d.settings.shape).filter(([, field]) => isSecretSetting(field)).map(([key]) => `byos:${key}`));
+    expect([...offline.secretConfigKeys].sort()).toEqual([...new Set(secrets)].sort());
+    expect(offline.secretConfigKeys).toEqual(expect.arrayContaining(['byos:neonApiKey', 'byos:supabaseAccessToken']));
   });
 });
 
