@@ -8,8 +8,6 @@ import { PROVIDER_REGISTRY, type OfflineValues } from '@byos/runtime';
  * offline can be mistaken for a real endpoint.
  */
 
-export { MOCK_ACCOUNT, MOCK_AZURE_OBJECT, MOCK_AZURE_SUBSCRIPTION, MOCK_AZURE_TENANT, MOCK_GCP_PROJECT } from '@byos/runtime';
-
 type Inputs = OfflineValues;
 
 /** Resources several providers' modules declare (the random provider's password). */

@@ -9,7 +9,6 @@ export { parseTableName, parseNameParts, formatTableName, formatColumnName, form
 export { kitCode, kitEnvFile, kitEnvironment, type KitOptions } from './kit/index.ts';
 export { sql } from 'kysely';
 export { profileFromUrl } from './url.ts';
-export { MOCK_ACCOUNT, MOCK_AZURE_OBJECT, MOCK_AZURE_SUBSCRIPTION, MOCK_AZURE_TENANT, MOCK_GCP_PROJECT } from './providers/descriptors/offline-values.ts';
 export { redactUrl, redactWholeUrl, redactText, redactError, RedactedError } from './redact.ts';
 export {
   PROVIDER_TRAITS,
