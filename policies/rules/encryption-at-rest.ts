@@ -1,4 +1,8 @@
+import { CUSTOMER_KEY_PROVIDERS } from '@byos/runtime';
 import { defineRule, truthy, type CheckContext } from '../rule.ts';
+
+/** `aws, azure-sql, azure-postgres or gcp`: the providers whose descriptors say they take a customer-managed key. */
+const CUSTOMER_KEY_CHOICES = `${CUSTOMER_KEY_PROVIDERS.slice(0, -1).join(', ')} or ${CUSTOMER_KEY_PROVIDERS.at(-1)}`;
 
 /**
  * Data at rest is encrypted, with the tenant's own key (KMS / Key Vault / Cloud KMS) when the spec asks for one;
@@ -27,7 +31,7 @@ function rdsStorage({ props, tenant }: CheckContext): string[] {
 function refuseCustomerKey(provider: string) {
   return ({ tenant }: CheckContext) =>
     tenant.customerManagedKey
-      ? `the tenant asks for a customer-managed key, which ${provider} cannot honour (storage is encrypted with ${provider}'s own keys); choose aws, azure-sql, azure-postgres or gcp`
+      ? `the tenant asks for a customer-managed key, which ${provider} cannot honour (storage is encrypted with ${provider}'s own keys); choose ${CUSTOMER_KEY_CHOICES}`
       : undefined;
 }
 
@@ -49,7 +53,7 @@ export const encryptionAtRest = defineRule({
   frameworks: ['hipaa', 'gdpr', 'soc2', 'pdpa'],
   controls: ['HIPAA 164.312(a)(2)(iv)', 'GDPR Art. 32(1)(a)', 'SOC2 CC6.1', 'SOC2 CC6.7', 'PDPA s24'],
   remediationSteps:
-    'Set encryption.customerManagedKey in the tenant spec and let the provider module create the key; keep storageEncrypted / TDE / dataEncryption on; for a customer key move the tenant to aws, azure-sql, azure-postgres or gcp.',
+    `Set encryption.customerManagedKey in the tenant spec and let the provider module create the key; keep storageEncrypted / TDE / dataEncryption on; for a customer key move the tenant to ${CUSTOMER_KEY_CHOICES}.`,
   checks: {
     'aws:kms/key:Key': kmsKey,
     'aws:rds/instance:Instance': rdsStorage,

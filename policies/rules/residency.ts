@@ -44,7 +44,7 @@ export const residency = defineRule({
   frameworks: ['pdpa', 'gdpr', 'soc2'],
   controls: ['PDPA s26', 'GDPR Art. 44', 'GDPR Art. 45', 'GDPR Art. 46', 'SOC2 CC6.1', 'SOC2 C1.1'],
   remediationSteps:
-    "Pick a region listed for the tenant's residency in providers/residency.ts; keep Cloud SQL backups in that region; disable geo-redundant backups where the paired region lies outside the jurisdiction.",
+    "Pick one of the allowed regions the finding names (each provider's descriptor in runtime/src/providers/descriptors/ lists them per jurisdiction); keep Cloud SQL backups in that region; disable geo-redundant backups where the paired region lies outside the jurisdiction.",
   checks: {
     'aws:rds/instance:Instance': awsRegion,
     'aws:rds/cluster:Cluster': awsRegion,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ConnectionProfile, TenantSpec } from '@byos/runtime';
-import { TENANT_CONFIG_KEY, parseTenantSpec } from '@byos/runtime';
+import { PROVIDER_REGISTRY, TENANT_CONFIG_KEY, parseTenantSpec } from '@byos/runtime';
 import { mockInvoke, mockResourceOutputs } from './mock-outputs.ts';
 
 /**
@@ -45,13 +45,9 @@ export interface MockRunOptions {
   config?: Record<string, string>;
 }
 
-/** Placeholder credentials so Supabase and Neon stacks run offline; they are secrets and reach no API. */
-const OFFLINE_CONFIG: Record<string, string> = {
-  'byos:supabaseAccessToken': 'sbp_offline_placeholder_token',
-  'byos:supabaseOrganization': 'offline-org',
-  'byos:neonApiKey': 'neon_offline_placeholder_key',
-};
-const SECRET_CONFIG_KEYS = ['byos:supabaseAccessToken', 'byos:neonApiKey'];
+/** Placeholder settings (credentials) from the provider descriptors so every provider's stack runs offline; they reach no API. */
+const OFFLINE_CONFIG = PROVIDER_REGISTRY.offline.config;
+const SECRET_CONFIG_KEYS = PROVIDER_REGISTRY.offline.secretConfigKeys;
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -97,7 +93,7 @@ async function runOnce(input: unknown, options: MockRunOptions): Promise<TenantM
   const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, { urn: string }> };
   pulumi.runtime.setAllConfig(
     { ...OFFLINE_CONFIG, ...options.config, [TENANT_CONFIG_KEY]: JSON.stringify(spec) },
-    SECRET_CONFIG_KEYS,
+    [...SECRET_CONFIG_KEYS],
   );
 
   // The program is imported only now, after the mocks are in place.

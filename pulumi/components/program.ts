@@ -1,12 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { ConnectionProfile, TenantSpec } from '@byos/runtime';
-import { ContractError, TENANT_CONFIG_KEY, parseTenantSpec } from '@byos/runtime';
+import type { ConnectionProfile, ProviderName, SettingsSchema, TenantSpec } from '@byos/runtime';
+import { ContractError, SETTINGS_NAMESPACE, TENANT_CONFIG_KEY, isSecretSetting, parseTenantSpec, providerDescriptor } from '@byos/runtime';
 import { ProviderCapabilityError, ProviderSettingError, ResidencyError } from '../providers/errors.ts';
 import type { ProviderSettings } from '../providers/types.ts';
 import { TenantDatabase } from './tenant-database.ts';
 
 /** Config namespace of the project (Pulumi.yaml `name: byos`). */
-export const CONFIG_NAMESPACE = 'byos';
+export const CONFIG_NAMESPACE = SETTINGS_NAMESPACE;
 
 /**
  * Reads and validates `byos:tenant`. Pulumi hands structured config to the program as a JSON string; a missing key,
@@ -17,34 +17,29 @@ export function readTenantSpec(config: pulumi.Config = new pulumi.Config(CONFIG_
   return parseTenantSpec({ config: { [TENANT_CONFIG_KEY]: raw } }, `stack config ${TENANT_CONFIG_KEY}`);
 }
 
-/** Reads the optional per-provider stack settings (providers/types.ts documents each key). */
-export function readProviderSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): ProviderSettings {
-  const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
-  const subnetIds = config.getObject<unknown>('awsSubnetIds');
-  if (subnetIds !== undefined && !(Array.isArray(subnetIds) && subnetIds.every((s) => typeof s === 'string' && s.length > 0))) {
-    throw new ProviderSettingError(key('awsSubnetIds'), 'must be a list of subnet ids, e.g. ["subnet-0a1b", "subnet-0c2d"]');
+/**
+ * Reads the stack settings of `provider` (`byos:<key>`), validated by its descriptor's schema; a bad value throws a
+ * ProviderSettingError naming the key. Secret settings are read with getSecret and stay secret outputs.
+ */
+export function readProviderSettings<N extends ProviderName>(provider: N, config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): ProviderSettings<N> {
+  return readSettingsWith(providerDescriptor(provider).settings, config) as ProviderSettings<N>;
+}
+
+/** Reads the keys of a settings schema from the stack config: secret ones as secret outputs, the rest parsed by the schema. */
+export function readSettingsWith(schema: SettingsSchema, config: pulumi.Config): Record<string, unknown> {
+  const plain: Record<string, string> = {};
+  const secrets: Record<string, pulumi.Output<string>> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const value = isSecretSetting(field) ? config.getSecret(key) : config.get(key);
+    if (typeof value === 'string') plain[key] = value;
+    else if (value !== undefined) secrets[key] = value;
   }
-  const principalType = config.get('azureAdminPrincipalType');
-  if (principalType !== undefined && !['User', 'Group', 'ServicePrincipal'].includes(principalType)) {
-    throw new ProviderSettingError(key('azureAdminPrincipalType'), `must be User, Group or ServicePrincipal, got "${principalType}"`);
+  const parsed = schema.safeParse(plain);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ProviderSettingError(`${CONFIG_NAMESPACE}:${String(issue.path[0])}`, issue.message);
   }
-  const port = config.getNumber('localPostgresPort', { min: 1, max: 65535 });
-  return {
-    awsVpcId: config.get('awsVpcId'),
-    awsSubnetIds: subnetIds as string[] | undefined,
-    azureAdminObjectId: config.get('azureAdminObjectId'),
-    azureAdminLogin: config.get('azureAdminLogin'),
-    azureAdminPrincipalType: principalType as ProviderSettings['azureAdminPrincipalType'],
-    gcpProject: config.get('gcpProject'),
-    gcpNetwork: config.get('gcpNetwork'),
-    supabaseAccessToken: config.getSecret('supabaseAccessToken'),
-    supabaseOrganization: config.get('supabaseOrganization'),
-    supabaseApiUrl: config.get('supabaseApiUrl'),
-    neonApiKey: config.getSecret('neonApiKey'),
-    neonOrgId: config.get('neonOrgId'),
-    neonApiUrl: config.get('neonApiUrl'),
-    localPostgresPort: port,
-  };
+  return { ...parsed.data, ...secrets };
 }
 
 /** The stack's outputs: the profile (secret) and plain facts for dashboards and scripts. */
@@ -69,7 +64,7 @@ export interface TenantProgramOptions {
 export function runTenantProgram(options: TenantProgramOptions = {}): TenantProgramOutputs {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const spec = readTenantSpec(config);
-  const settings = readProviderSettings(config);
+  const settings = readProviderSettings(spec.provider, config);
   const db = new TenantDatabase(spec.tenant, { spec, settings, enforceResidency: options.enforceResidency });
   return {
     tenant: spec.tenant,

@@ -10,7 +10,7 @@ import { tenantTags } from './tenant-tags.ts';
 export interface TenantDatabaseArgs {
   /** The tenant's validated spec (runtime/src/contracts/tenant-spec.ts); decides provider, region and every control. */
   spec: TenantSpec;
-  /** Stack settings the spec does not carry: networks, administrators, API credentials (providers/types.ts). */
+  /** Stack settings of the spec's provider: networks, administrators, API credentials (readProviderSettings). */
   settings?: ProviderSettings;
   /**
    * Refuse a region outside the spec's residency before declaring anything (default true). Only the offline policy

@@ -64,7 +64,7 @@ export function awsBackupRetention(spec: TenantSpec, aurora: boolean): number {
 /** RDS password characters: printable ASCII except `/`, `@`, `"` and space. */
 const RDS_PASSWORD_SPECIALS = '!#$%^&*()-_=+[]{}<>:?';
 
-function createDatabase({ spec, settings, parent, tags }: ProviderContext): ProviderResult {
+function createDatabase({ spec, settings, parent, tags }: ProviderContext<'aws'>): ProviderResult {
   const names = tenantNames(spec.tenant);
   const size = AWS_SIZES[spec.size];
   const region = spec.region;
@@ -253,4 +253,4 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
   return { connection, password: secretPassword, database };
 }
 
-export const awsProvider: ProviderModule = { provider: 'aws', createDatabase };
+export const awsProvider: ProviderModule<'aws'> = { provider: 'aws', createDatabase };

@@ -22,7 +22,7 @@ export interface AzureBase {
   admin: { objectId: pulumi.Output<string>; login: string; principalType: 'User' | 'Group' | 'ServicePrincipal' };
 }
 
-export function createAzureBase({ spec, settings, parent, tags }: ProviderContext): AzureBase {
+export function createAzureBase({ spec, settings, parent, tags }: ProviderContext<'azure-sql' | 'azure-postgres'>): AzureBase {
   const names = tenantNames(spec.tenant);
   const location = spec.region;
   const resourceGroup = new resources.ResourceGroup(

@@ -70,7 +70,7 @@ export function azurePostgresGeoBackup(spec: TenantSpec): 'Enabled' | 'Disabled'
 
 const ENTRA_PRINCIPAL_TYPES = { User: 'user', Group: 'group', ServicePrincipal: 'servicePrincipal' } as const;
 
-function createDatabase(context: ProviderContext): ProviderResult {
+function createDatabase(context: ProviderContext<'azure-postgres'>): ProviderResult {
   const { spec, parent, tags } = context;
   const names = tenantNames(spec.tenant);
   const size = AZURE_POSTGRES_SIZES[spec.size];
@@ -169,4 +169,4 @@ function createDatabase(context: ProviderContext): ProviderResult {
   return { connection, password: secretPassword, database: server };
 }
 
-export const azurePostgresProvider: ProviderModule = { provider: 'azure-postgres', createDatabase };
+export const azurePostgresProvider: ProviderModule<'azure-postgres'> = { provider: 'azure-postgres', createDatabase };

@@ -60,7 +60,7 @@ export const AZURE_SQL_AUDIT_GROUPS = ['SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP
 /** Azure SQL spells a service principal `Application`. */
 const SQL_PRINCIPAL_TYPES = { User: 'User', Group: 'Group', ServicePrincipal: 'Application' } as const;
 
-function createDatabase(context: ProviderContext): ProviderResult {
+function createDatabase(context: ProviderContext<'azure-sql'>): ProviderResult {
   const { spec, parent, tags } = context;
   const names = tenantNames(spec.tenant);
   const size = AZURE_SQL_SIZES[spec.size];
@@ -211,4 +211,4 @@ function createDatabase(context: ProviderContext): ProviderResult {
   return { connection, password: secretPassword, database };
 }
 
-export const azureSqlProvider: ProviderModule = { provider: 'azure-sql', createDatabase };
+export const azureSqlProvider: ProviderModule<'azure-sql'> = { provider: 'azure-sql', createDatabase };

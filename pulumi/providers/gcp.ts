@@ -62,7 +62,7 @@ export function gcpBackupPlan(spec: TenantSpec): GcpBackupPlan {
   return { enabled: days > 0, retainedBackups: Math.max(days, 1), logDays: Math.min(GCP_MAX_LOG_DAYS, Math.max(days, 1)) };
 }
 
-function createDatabase({ spec, settings, parent, tags }: ProviderContext): ProviderResult {
+function createDatabase({ spec, settings, parent, tags }: ProviderContext<'gcp'>): ProviderResult {
   const names = tenantNames(spec.tenant);
   const size = GCP_SIZES[spec.size];
   const region = spec.region;
@@ -194,4 +194,4 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
   return { connection, password: secretPassword, database: instance };
 }
 
-export const gcpProvider: ProviderModule = { provider: 'gcp', createDatabase };
+export const gcpProvider: ProviderModule<'gcp'> = { provider: 'gcp', createDatabase };

@@ -29,11 +29,11 @@ export function localSqlitePath(tenant: string): string {
 /** The embedded PostgreSQL's data folder, shared by all local tenants. */
 export const LOCAL_POSTGRES_DATA_DIR = `${LOCAL_DATA_ROOT}/postgres`;
 
-function createSqlite({ spec }: ProviderContext): ProviderResult {
+function createSqlite({ spec }: ProviderContext<'local-sqlite'>): ProviderResult {
   return { connection: pulumi.output({ database: localSqlitePath(spec.tenant) }) };
 }
 
-function createPostgres({ spec, settings, parent }: ProviderContext): ProviderResult {
+function createPostgres({ spec, settings, parent }: ProviderContext<'local-postgres'>): ProviderResult {
   const names = tenantNames(spec.tenant);
   const password = new random.RandomPassword(logicalName(spec.tenant, 'local-password'), { length: 32, special: false }, { parent });
   return {
@@ -50,5 +50,5 @@ function createPostgres({ spec, settings, parent }: ProviderContext): ProviderRe
   };
 }
 
-export const localSqliteProvider: ProviderModule = { provider: 'local-sqlite', createDatabase: createSqlite };
-export const localPostgresProvider: ProviderModule = { provider: 'local-postgres', createDatabase: createPostgres };
+export const localSqliteProvider: ProviderModule<'local-sqlite'> = { provider: 'local-sqlite', createDatabase: createSqlite };
+export const localPostgresProvider: ProviderModule<'local-postgres'> = { provider: 'local-postgres', createDatabase: createPostgres };

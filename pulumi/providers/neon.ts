@@ -28,7 +28,7 @@ export function neonHistorySeconds(spec: TenantSpec): number {
   return (spec.backup.pointInTimeRecovery ? days : Math.min(days, 1)) * 86_400;
 }
 
-function createDatabase({ spec, settings, parent, tags }: ProviderContext): ProviderResult {
+function createDatabase({ spec, settings, parent, tags }: ProviderContext<'neon'>): ProviderResult {
   if (!settings.neonApiKey) {
     throw new ProviderSettingError('byos:neonApiKey', 'missing; set it with `pulumi config set --secret byos:neonApiKey …`');
   }
@@ -64,4 +64,4 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
   return { connection, password: pulumi.secret(project.password), database: project };
 }
 
-export const neonProvider: ProviderModule = { provider: 'neon', createDatabase };
+export const neonProvider: ProviderModule<'neon'> = { provider: 'neon', createDatabase };

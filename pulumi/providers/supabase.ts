@@ -28,7 +28,7 @@ export function supabaseRestrictions(allowedCidrs: readonly string[]): { dbAllow
   return { dbAllowedCidrs: v4, dbAllowedCidrsV6: v6 };
 }
 
-function createDatabase({ spec, settings, parent, tags }: ProviderContext): ProviderResult {
+function createDatabase({ spec, settings, parent, tags }: ProviderContext<'supabase'>): ProviderResult {
   if (!settings.supabaseAccessToken) {
     throw new ProviderSettingError('byos:supabaseAccessToken', 'missing; set it with `pulumi config set --secret byos:supabaseAccessToken sbp_…`');
   }
@@ -66,4 +66,4 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext): Prov
   return { connection, password: secretPassword, database: project };
 }
 
-export const supabaseProvider: ProviderModule = { provider: 'supabase', createDatabase };
+export const supabaseProvider: ProviderModule<'supabase'> = { provider: 'supabase', createDatabase };

@@ -1,50 +1,16 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { ConnectionProfileInput, ProviderName, TenantSpec } from '@byos/runtime';
+import type { ConnectionProfileInput, ProviderName, ProviderSettingValues, SecretSetting, TenantSpec } from '@byos/runtime';
 
 /**
  * Stack settings that are not part of the tenant's spec: where to put the database in an existing network, who
- * administers it, and the API credentials of the services Pulumi has no bridged provider for. Read from the
- * stack config (`byos:<key>`) by the program; every field is optional unless its provider needs it.
+ * administers it, and the API credentials of the services Pulumi has no bridged provider for. Each provider's keys
+ * (`byos:<key>`), their meaning and their validation are its descriptor's `settings` schema
+ * (runtime/src/providers/descriptors/<name>.ts); components/program.ts reads them with it. Every key is optional
+ * unless the provider's module says otherwise; a secret setting arrives as a Pulumi secret output.
  */
-export interface ProviderSettings {
-  /**
-   * aws: VPC to place the instance in (`byos:awsVpcId`). With `awsSubnetIds`; both absent means the account's
-   * default VPC and its subnets. The security group admits the VPC's CIDR block when the spec lists no CIDRs.
-   */
-  awsVpcId?: string;
-  /** aws: at least two subnets in different Availability Zones for the DB subnet group (`byos:awsSubnetIds`). */
-  awsSubnetIds?: string[];
-  /**
-   * azure-sql, azure-postgres: the Microsoft Entra principal made server administrator (`byos:azureAdminObjectId`).
-   * Absent means the identity running `pulumi up` (authorization.getClientConfig).
-   */
-  azureAdminObjectId?: string;
-  /** azure-sql, azure-postgres: display name / login of that principal (`byos:azureAdminLogin`). */
-  azureAdminLogin?: string;
-  /** azure-sql, azure-postgres: `User`, `Group` or `ServicePrincipal` (`byos:azureAdminPrincipalType`). */
-  azureAdminPrincipalType?: 'User' | 'Group' | 'ServicePrincipal';
-  /** gcp: project to create resources in (`byos:gcpProject`); absent means the provider's `gcp:project`. */
-  gcpProject?: string;
-  /**
-   * gcp: self link of a VPC that already has private services access (`byos:gcpNetwork`). Absent means the program
-   * creates a VPC, a /16 range and the service networking peering Cloud SQL's private IP needs.
-   */
-  gcpNetwork?: string;
-  /** supabase: Management API personal access token (`byos:supabaseAccessToken`, secret). */
-  supabaseAccessToken?: pulumi.Output<string>;
-  /** supabase: organisation slug that owns the project (`byos:supabaseOrganization`). */
-  supabaseOrganization?: string;
-  /** supabase: API base URL (`byos:supabaseApiUrl`), default https://api.supabase.com. */
-  supabaseApiUrl?: string;
-  /** neon: API key (`byos:neonApiKey`, secret). */
-  neonApiKey?: pulumi.Output<string>;
-  /** neon: organisation id (`byos:neonOrgId`); required with an organisation API key. */
-  neonOrgId?: string;
-  /** neon: API base URL (`byos:neonApiUrl`), default https://console.neon.tech/api/v2. */
-  neonApiUrl?: string;
-  /** local-postgres: port of the embedded server (`byos:localPostgresPort`), default 5432. */
-  localPostgresPort?: number;
-}
+export type ProviderSettings<N extends ProviderName = ProviderName> = StackSettings<ProviderSettingValues<N>>;
+
+type StackSettings<T> = { [K in keyof T]: NonNullable<T[K]> extends SecretSetting ? pulumi.Output<string> | undefined : T[K] };
 
 /** Non-secret connection facts a provider module reports; the component adds tenant, provider, region, residency. */
 export type ConnectionParts = Omit<ConnectionProfileInput, 'password' | 'tenant' | 'provider' | 'dialect' | 'region' | 'residency'>;
@@ -60,17 +26,17 @@ export interface ProviderResult {
 }
 
 /** Everything a provider module needs to declare one tenant's database. */
-export interface ProviderContext {
+export interface ProviderContext<N extends ProviderName = ProviderName> {
   spec: TenantSpec;
-  settings: ProviderSettings;
+  settings: ProviderSettings<N>;
   /** The TenantDatabase component; every child is created with `{ parent }`. */
   parent: pulumi.ComponentResource;
   /** Tags (AWS, Azure) or labels (GCP) every taggable resource carries (components/tenant-tags.ts). */
   tags: Record<string, string>;
 }
 
-/** One module per provider, all with this shape (providers/<provider>.ts). */
-export interface ProviderModule {
-  readonly provider: ProviderName;
-  createDatabase(context: ProviderContext): ProviderResult;
+/** One module per provider, all with this shape (providers/<provider>.ts), listed in providers/index.ts. */
+export interface ProviderModule<N extends ProviderName = ProviderName> {
+  readonly provider: N;
+  createDatabase(context: ProviderContext<N>): ProviderResult;
 }

@@ -11,7 +11,26 @@ export { kitCode, kitEnvFile, kitEnvironment, type KitOptions } from './kit/inde
 export { sql } from 'kysely';
 export { profileFromUrl } from './url.ts';
 export { redactUrl, redactWholeUrl, redactText, redactError, RedactedError } from './redact.ts';
-export { PROVIDER_TRAITS, providerForHost, type ProviderTraits } from './providers/index.ts';
+export {
+  PROVIDER_TRAITS,
+  PROVIDER_DESCRIPTORS,
+  PROVIDER_REGISTRY,
+  CUSTOMER_KEY_PROVIDERS,
+  SETTINGS_NAMESPACE,
+  providerForHost,
+  providerDescriptor,
+  buildProviderRegistry,
+  isSecretSetting,
+  type ProviderTraits,
+  type ProviderDescriptor,
+  type ProviderDescriptorOf,
+  type ProviderSettingValues,
+  type ProviderRegistry,
+  type OfflineAnswers,
+  type OfflineValues,
+  type SecretSetting,
+  type SettingsSchema,
+} from './providers/index.ts';
 export type { Dialect, DialectCapabilities } from './dialects/index.ts';
 export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, CATEGORY_LAW, type PiiScanOptions, type PiiScanResult, type PiiColumnReport, type PiiCategoryHit, type PiiCategory } from './guard/pii/index.ts';
 export { createMasker, maskTransform, parseMaskSpec, type Masker, type MaskerOptions, type MaskKind } from './guard/masking/index.ts';

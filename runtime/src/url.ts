@@ -1,7 +1,7 @@
-import { ConnectionProfile, parseConnectionProfile } from './contracts/connection-profile.ts';
+import { ConnectionProfile, parseConnectionProfile, type DialectName } from './contracts/connection-profile.ts';
 import type { ProviderName } from './contracts/tenant-spec.ts';
 import { PROVIDERS } from './contracts/tenant-spec.ts';
-import { providerForHost } from './providers/index.ts';
+import { PROVIDER_TRAITS, providerForHost, urlDefaultProvider } from './providers/index.ts';
 import { redactWholeUrl } from './redact.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -12,8 +12,9 @@ const ENCODE_HINT =
 /**
  * Builds a ConnectionProfile from a URL: `postgres://user:pass@host:5432/db?sslmode=verify-full&provider=aws`
  * (or `postgresql://`), `sqlite:PATH` (or `sqlite://PATH`), `mssql://user:pass@host:1433/db` (or `sqlserver://`).
- * The provider comes from `?provider=`, else from the host name (`*.rds.amazonaws.com` is aws, …), else it is a
- * self-managed Postgres (`local-postgres`).
+ * The provider comes from `?provider=`, else from the host name (`*.rds.amazonaws.com` is aws, …), else from the
+ * dialect: the provider whose descriptor claims `urlDefaultFor` it (a self-managed Postgres is `local-postgres`).
+ * Without `sslmode`, a non-cloud provider on a loopback host connects in plaintext; anything else verifies TLS.
  *
  * The user name and password are read percent-decoded, as libpq reads them. Every message about the URL shows it
  * redacted as a whole first (redactWholeUrl: everything up to its last `@`), so a password the parser would split
@@ -23,7 +24,7 @@ export function profileFromUrl(url: string): ConnectionProfile {
   if (/^sqlite:/i.test(url)) {
     const path = url.replace(/^sqlite:(\/\/)?/i, '');
     if (!path) throw new Error('sqlite URL needs a path: sqlite:./tenant.sqlite');
-    return parseConnectionProfile({ provider: 'local-sqlite', dialect: 'sqlite', database: path });
+    return parseConnectionProfile({ provider: urlDefault('sqlite'), dialect: 'sqlite', database: path });
   }
   // A URL that does not parse is never echoed, not even redacted: without `//` or a host (`postgres:u:pw@h/x`,
   // `postgres://u:pw`) nothing marks where a password ends, so no part of the text is safe to show.
@@ -48,8 +49,7 @@ export function profileFromUrl(url: string): ConnectionProfile {
   if (explicitProvider && !(PROVIDERS as readonly string[]).includes(explicitProvider)) {
     throw new Error(`unknown provider "${explicitProvider}" in URL (one of ${PROVIDERS.join(', ')})`);
   }
-  const provider: ProviderName =
-    (explicitProvider as ProviderName | null) ?? providerForHost(host) ?? (dialect === 'mssql' ? 'azure-sql' : 'local-postgres');
+  const provider: ProviderName = (explicitProvider as ProviderName | null) ?? providerForHost(host) ?? urlDefault(dialect);
 
   const sslmode = params.get('sslmode') ?? params.get('ssl');
   const tlsMode =
@@ -59,7 +59,7 @@ export function profileFromUrl(url: string): ConnectionProfile {
         ? 'verify-ca'
         : sslmode
           ? 'verify-full'
-          : provider === 'local-postgres' && LOOPBACK.has(host)
+          : !PROVIDER_TRAITS[provider].cloud && LOOPBACK.has(host)
             ? 'disable'
             : 'verify-full';
   const caFile = params.get('sslrootcert') ?? undefined;
@@ -85,6 +85,12 @@ export function profileFromUrl(url: string): ConnectionProfile {
     },
     shown,
   );
+}
+
+function urlDefault(dialect: DialectName): ProviderName {
+  const provider = urlDefaultProvider(dialect);
+  if (!provider) throw new Error(`no provider serves ${dialect} URLs by default; add ?provider= to the URL`);
+  return provider;
 }
 
 /**

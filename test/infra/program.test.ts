@@ -40,14 +40,35 @@ describe('the Pulumi program reading its stack config', () => {
     expect(readTenantSpec()).toMatchObject({ tenant: 'acme-sg', region: 'ap-southeast-1', backup: { retentionDays: 7 } });
   });
 
-  it('validates the provider settings, naming the key', () => {
+  it("validates the provider's settings with its descriptor's schema, naming the key", () => {
     withConfig({ 'byos:awsSubnetIds': JSON.stringify('subnet-1') });
-    expect(() => readProviderSettings()).toThrow(ProviderSettingError);
-    expect(() => readProviderSettings()).toThrow(/^stack config byos:awsSubnetIds: must be a list/);
+    expect(() => readProviderSettings('aws')).toThrow(ProviderSettingError);
+    expect(() => readProviderSettings('aws')).toThrow(/^stack config byos:awsSubnetIds: must be a list/);
+    withConfig({ 'byos:awsSubnetIds': 'subnet-1' });
+    expect(() => readProviderSettings('aws')).toThrow(/^stack config byos:awsSubnetIds: must be a list/);
+    withConfig({ 'byos:awsSubnetIds': JSON.stringify(['subnet-a', '']) });
+    expect(() => readProviderSettings('aws')).toThrow(/^stack config byos:awsSubnetIds: must be a list/);
     withConfig({ 'byos:azureAdminPrincipalType': 'Robot' });
-    expect(() => readProviderSettings()).toThrow(/byos:azureAdminPrincipalType: must be User, Group or ServicePrincipal/);
-    withConfig({ 'byos:awsSubnetIds': JSON.stringify(['subnet-a', 'subnet-b']), 'byos:localPostgresPort': '6543' });
-    expect(readProviderSettings()).toMatchObject({ awsSubnetIds: ['subnet-a', 'subnet-b'], localPostgresPort: 6543 });
+    expect(() => readProviderSettings('azure-sql')).toThrow(/byos:azureAdminPrincipalType: must be User, Group or ServicePrincipal, got "Robot"/);
+    expect(() => readProviderSettings('azure-postgres')).toThrow(/byos:azureAdminPrincipalType: must be User, Group or ServicePrincipal/);
+    for (const port of ['0', '65536', 'abc', '54.5']) {
+      withConfig({ 'byos:localPostgresPort': port });
+      expect(() => readProviderSettings('local-postgres')).toThrow(`stack config byos:localPostgresPort: must be a port number from 1 to 65535, got "${port}"`);
+    }
+    withConfig({ 'byos:awsSubnetIds': JSON.stringify(['subnet-a', 'subnet-b']), 'byos:awsVpcId': 'vpc-1', 'byos:localPostgresPort': '6543' });
+    expect(readProviderSettings('aws')).toEqual({ awsVpcId: 'vpc-1', awsSubnetIds: ['subnet-a', 'subnet-b'] });
+    expect(readProviderSettings('local-postgres')).toEqual({ localPostgresPort: 6543 });
+    // Only the tenant's provider's keys are read: another provider's bad setting does not stop this one.
+    withConfig({ 'byos:awsSubnetIds': JSON.stringify('subnet-1'), 'byos:gcpProject': 'proj' });
+    expect(readProviderSettings('gcp')).toEqual({ gcpProject: 'proj' });
+  });
+
+  it('reads secret settings as secret outputs, never parsing them in clear', async () => {
+    pulumi.runtime.setAllConfig({ 'byos:neonApiKey': 'neon-key-1', 'byos:neonOrgId': 'org-1' }, ['byos:neonApiKey']);
+    const settings = readProviderSettings('neon');
+    expect(settings.neonOrgId).toBe('org-1');
+    expect(pulumi.Output.isInstance(settings.neonApiKey)).toBe(true);
+    expect(await pulumi.isSecret(settings.neonApiKey!)).toBe(true);
   });
 
   it('turns user-fixable errors into RunErrors and leaves others alone', () => {

@@ -1,25 +1,17 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { PROVIDERS } from '../providers/list.ts';
+import { JURISDICTIONS, type Jurisdiction } from './jurisdictions.ts';
 import { parseContract, withoutSchemaReference } from './parse.ts';
 
-export const PROVIDERS = [
-  'aws',
-  'azure-sql',
-  'azure-postgres',
-  'gcp',
-  'supabase',
-  'neon',
-  'local-sqlite',
-  'local-postgres',
-] as const;
+// The provider names come from the descriptor list (providers/list.ts): one descriptor per provider.
+export { PROVIDERS };
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export const COMPLIANCE_FRAMEWORKS = ['pdpa', 'gdpr', 'soc2', 'hipaa'] as const;
 export type ComplianceFramework = (typeof COMPLIANCE_FRAMEWORKS)[number];
 
-/** Jurisdictions a tenant's data may be pinned to. EU means the EU/EEA as a whole. */
-export const JURISDICTIONS = ['SG', 'EU', 'UK', 'US', 'AU', 'JP', 'IN', 'CA', 'KR', 'BR', 'CH', 'HK', 'ID'] as const;
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
+export { JURISDICTIONS, type Jurisdiction };
 
 export const SIZE_TIERS = ['small', 'medium', 'large'] as const;
 export type SizeTier = (typeof SIZE_TIERS)[number];

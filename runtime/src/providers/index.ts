@@ -1,53 +1,40 @@
+import type { z } from 'zod';
 import type { ConnectionProfile, DialectName } from '../contracts/connection-profile.ts';
 import type { ProviderName } from '../contracts/tenant-spec.ts';
+import type { ProviderTraits } from './descriptor.ts';
+import { PROVIDER_DESCRIPTORS, PROVIDER_REGISTRY, type ProviderDescriptors } from './list.ts';
 
-/** How the runtime treats a provider's databases. Pulumi resources for each provider live in the top-level providers/. */
-export interface ProviderTraits {
-  dialect: DialectName;
-  /** A managed cloud service: TLS with a verified certificate is mandatory. */
-  cloud: boolean;
-  defaultPort?: number;
-  /** Host name suffixes that identify the provider in a connection URL. */
-  hostSuffixes: readonly string[];
-  /**
-   * Runs before the dialect opens its pool: may start what the profile needs (an embedded server) and fill in
-   * host/port. connect() calls `release` after the pool closes, or at once when opening fails.
-   */
-  prepare?: (profile: ConnectionProfile) => Promise<PreparedProfile>;
+// Every table here is built from the descriptor list (list.ts); Pulumi resources for each provider live in pulumi/providers/.
+
+export type { PreparedProfile, ProviderDescriptor, ProviderOffline, ProviderTraits, OfflineResource, OfflineValues, SecretSetting, SettingsSchema } from './descriptor.ts';
+export { defineProvider, isSecretSetting, jsonSetting, portSetting, secretSetting, textSetting } from './descriptor.ts';
+export { buildProviderRegistry, SETTINGS_NAMESPACE, type OfflineAnswers, type ProviderRegistry } from './registry.ts';
+export { PROVIDER_DESCRIPTORS, PROVIDER_REGISTRY };
+
+/** The descriptor of one provider, typed by its name. */
+export type ProviderDescriptorOf<N extends ProviderName> = Extract<ProviderDescriptors, { name: N }>;
+
+/** A provider's stack settings as its schema parses them (secret ones typed SecretSetting; the Pulumi side reads those as secrets). */
+export type ProviderSettingValues<N extends ProviderName> = z.output<ProviderDescriptorOf<N>['settings']>;
+
+export function providerDescriptor<N extends ProviderName>(name: N): ProviderDescriptorOf<N> {
+  return PROVIDER_REGISTRY.descriptor(name);
 }
 
-/** A profile ready to open, and how to undo what preparing it started. */
-export interface PreparedProfile {
-  profile: ConnectionProfile;
-  release(): Promise<void>;
-}
-
-export const PROVIDER_TRAITS: Record<ProviderName, ProviderTraits> = {
-  aws: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.rds.amazonaws.com'] },
-  'azure-postgres': { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.postgres.database.azure.com'] },
-  'azure-sql': { dialect: 'mssql', cloud: true, defaultPort: 1433, hostSuffixes: ['.database.windows.net'] },
-  gcp: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: [] },
-  supabase: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.supabase.co', '.supabase.com'] },
-  neon: { dialect: 'postgres', cloud: true, defaultPort: 5432, hostSuffixes: ['.neon.tech'] },
-  'local-postgres': {
-    dialect: 'postgres',
-    cloud: false,
-    defaultPort: 5432,
-    hostSuffixes: [],
-    // With dataDir, an embedded server started on demand; without, a self-managed server at host/port.
-    prepare: async (profile) => (await import('./local-postgres-prepare.ts')).prepareLocalPostgres(profile),
-  },
-  'local-sqlite': { dialect: 'sqlite', cloud: false, hostSuffixes: [] },
-};
+export const PROVIDER_TRAITS: Readonly<Record<ProviderName, ProviderTraits>> = PROVIDER_REGISTRY.traits;
 
 /** The provider a host name belongs to, when its suffix says so. */
 export function providerForHost(host: string): ProviderName | undefined {
-  const lower = host.toLowerCase();
-  for (const [name, traits] of Object.entries(PROVIDER_TRAITS)) {
-    if (traits.hostSuffixes.some((suffix) => lower.endsWith(suffix))) return name as ProviderName;
-  }
-  return undefined;
+  return PROVIDER_REGISTRY.providerForHost(host);
 }
+
+/** The provider a URL of `dialect` means when neither `?provider=` nor its host names one. */
+export function urlDefaultProvider(dialect: DialectName): ProviderName | undefined {
+  return PROVIDER_REGISTRY.urlDefault(dialect);
+}
+
+/** Providers that can encrypt storage with a key the tenant controls (KMS, Key Vault, Cloud KMS). */
+export const CUSTOMER_KEY_PROVIDERS: readonly ProviderName[] = PROVIDER_REGISTRY.customerKeyProviders;
 
 /** A database reached as a file (SQLite) rather than over the network: its provider has no port. */
 export function isFileDatabase(profile: Pick<ConnectionProfile, 'provider'>): boolean {
