@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEnvSyntax, dotenvArgument, loadEnvFile } from '../../cli/src/env-file.ts';
-import { copyChinookSqlite } from '../../cli/src/samples/chinook.ts';
+import { copyChinookSqlite } from '../../cli/src/demo/chinook.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 import { freshSqlitePath } from '../helpers/databases.ts';
 import { atFileEnd } from '../helpers/file-cleanup.ts';
