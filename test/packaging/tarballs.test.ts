@@ -74,12 +74,12 @@ const byos = (dir: string, args: string[]) => run('npx', ['--yes=false', 'byos',
 const WORKSPACE_NAMES = ['runtime', 'cli', 'pulumi', 'policies'] as const;
 
 describe('npm pack', () => {
-  it.each(WORKSPACE_NAMES)('%s: the tarball holds dist/, README.md and LICENSE, and no sources or tests', (workspace) => {
+  it.each(WORKSPACE_NAMES)('%s: the tarball holds dist/, README.md and LICENSE, and no sources, tests or source maps', (workspace) => {
     const files = packed[workspace].files;
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
     expect(files.some((f) => f.startsWith('dist/') && f.endsWith('.js'))).toBe(true);
     expect(files.some((f) => f.startsWith('dist/') && f.endsWith('.d.ts'))).toBe(true);
-    const strays = files.filter((f) => f.startsWith('src/') || /(^|\/)(test|tests|__tests__)\//.test(f) || /\.(test|spec)\./.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
+    const strays = files.filter((f) => f.startsWith('src/') || /(^|\/)(test|tests|__tests__)\//.test(f) || /\.(test|spec)\./.test(f) || f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
     expect(strays).toEqual([]);
   });
 
