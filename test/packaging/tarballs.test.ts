@@ -64,7 +64,8 @@ afterAll(async () => {
 async function prepareNode22Project(dir: string): Promise<string> {
   await createProject(dir);
   // build-from-source: prebuild-install (better-sqlite3 12's install step) would otherwise try GitHub first.
-  await npmInstall(dir, ['better-sqlite3@^12'], { ...node22.env, npm_config_build_from_source: 'better-sqlite3' });
+  // JOBS: node-gyp compiles SQLite and the addon side by side.
+  await npmInstall(dir, ['better-sqlite3@^12'], { ...node22.env, npm_config_build_from_source: 'better-sqlite3', JOBS: 'max' });
   return dir;
 }
 
