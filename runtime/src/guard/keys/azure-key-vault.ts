@@ -1,4 +1,4 @@
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import type { KeyProvider, WrapContext } from './provider.ts';
 import { loadOptionalPeer } from '../../util/optional-peer.ts';
 
