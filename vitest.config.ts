@@ -7,7 +7,7 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
 const WORKSPACE: Record<string, string> = { '@byos/runtime': 'runtime', '@byos/pulumi': 'pulumi', '@byos/policies': 'policies', byos: 'cli' };
 
 /**
- * In the repository the packages resolve each other to their TypeScript sources: the "source" condition of each
+ * In the repository the packages resolve each other to their TypeScript sources: the "@byos/source" condition of each
  * package's exports map (installed, they resolve to dist/, which test/packaging checks from real tarballs). A
  * plugin rather than resolve.conditions because Vite's global-setup runner does not apply custom conditions.
  */
@@ -19,14 +19,15 @@ function workspaceSources(): Plugin {
       const match = /^(@byos\/[^/]+|byos)(\/.*)?$/.exec(id);
       const folder = match && WORKSPACE[match[1]];
       if (!folder) return null;
-      const exports = JSON.parse(readFileSync(join(ROOT, folder, 'package.json'), 'utf8')).exports as Record<string, { source?: string } | string>;
+      const exports = JSON.parse(readFileSync(join(ROOT, folder, 'package.json'), 'utf8')).exports as Record<string, Record<string, string> | string>;
       const subpath = `.${match[2] ?? ''}`;
       for (const [key, target] of Object.entries(exports)) {
-        if (typeof target === 'string' || !target.source) continue;
+        const source = typeof target === 'string' ? undefined : target['@byos/source'];
+        if (!source) continue;
         const star = key.indexOf('*');
         if (star < 0 ? key === subpath : subpath.startsWith(key.slice(0, star)) && subpath.endsWith(key.slice(star + 1))) {
           const captured = star < 0 ? '' : subpath.slice(star, subpath.length - (key.length - star - 1));
-          return join(ROOT, folder, target.source.replace('*', captured));
+          return join(ROOT, folder, source.replace('*', captured));
         }
       }
       return null;

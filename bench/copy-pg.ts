@@ -249,7 +249,7 @@ export async function measure(servers: { source: SystemPostgres; target: SystemP
 
 /** `byos copy` as a user runs it: the CLI process, default flags but `--jobs`. */
 export function runByos(from: string, to: string, jobs: number, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ToolRun> {
-  return runTimed(process.execPath, ['--conditions=source', join(REPO_ROOT, 'cli/bin/byos.js'), 'copy', '--from', from, '--to', to, '--jobs', String(jobs), ...extra], env);
+  return runTimed(process.execPath, ['--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), 'copy', '--from', from, '--to', to, '--jobs', String(jobs), ...extra], env);
 }
 
 /**

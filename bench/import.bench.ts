@@ -47,7 +47,7 @@ async function writeCsv(path: string, rows: number): Promise<number> {
 /** Runs the byos import in a child process (bench/import-child.ts) so its peak RSS is its own. */
 function childImport(url: string, file: string): Promise<{ ms: number; rows: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', fileURLToPath(new URL('./import-child.ts', import.meta.url)), url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=@byos/source', fileURLToPath(new URL('./import-child.ts', import.meta.url)), url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);

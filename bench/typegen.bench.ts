@@ -68,7 +68,7 @@ export default async function typegenBench(): Promise<BenchRow[]> {
     await client.end();
     const byosOut = join(dir, 'byos.ts');
     const codegenOut = join(dir, 'codegen.ts');
-    const byos = await timeCommand(['--conditions=source', join(ROOT, 'cli/bin/byos.js'), 'types', '--url', url, '--out', byosOut, '--kysely']);
+    const byos = await timeCommand(['--conditions=@byos/source', join(ROOT, 'cli/bin/byos.js'), 'types', '--url', url, '--out', byosOut, '--kysely']);
     const alternative = await timeCommand([codegen, '--dialect', 'postgres', '--url', url, '--out-file', codegenOut]);
     const [ours, theirs] = await Promise.all([readFile(byosOut, 'utf8'), readFile(codegenOut, 'utf8')]);
     return [

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Entry point of the `byos` CLI. Installed, it runs the built JavaScript in dist/. In a checkout of the repository
 // it runs the TypeScript sources (src/) through Node's type stripping, with the packages it imports resolved to
-// their sources too (the "source" export condition), re-running itself once with the flags that need.
+// their sources too (the "@byos/source" export condition), re-running itself once with the flags that need.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
+// 22.14: the first Node with Node-API 10, which better-sqlite3 13 needs (on 22.12-22.13 it crashes as a database opens).
+if (major < 22 || (major === 22 && minor < 14)) {
   process.stderr.write(
-    `byos needs Node.js 22.12 or newer; this is ${process.version} (${process.execPath}).\n` +
+    `byos needs Node.js 22.14 or newer; this is ${process.version} (${process.execPath}).\n` +
       'In a checkout of byos, `source scripts/node24.sh` puts Node 24 from the npm registry first on PATH; then run the command again.\n',
   );
   process.exit(1);
@@ -19,7 +20,7 @@ const checkout = existsSync(fileURLToPath(new URL('../src/main.ts', import.meta.
 if (checkout) {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   const flags = [];
-  if (!given.includes('--conditions=source')) flags.push('--conditions=source');
+  if (!given.includes('--conditions=@byos/source')) flags.push('--conditions=@byos/source');
   if (!process.features.typescript) flags.push('--experimental-strip-types', '--no-warnings');
   if (flags.length > 0) {
     const self = fileURLToPath(import.meta.url);

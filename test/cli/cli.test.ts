@@ -29,12 +29,12 @@ describe('byos CLI', () => {
     expect(result.stdout).toMatch(/^Usage: byos/);
   });
 
-  it('on a Node older than 22.12, says which Node it needs and how to get it, and exits 1', () => {
+  it('on a Node older than 22.14, says which Node it needs and how to get it, and exits 1', () => {
     // Node reports an old version to the CLI (the machine's own Node may well be new enough).
     const pretend = "Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.19.0'}});Object.defineProperty(process,'version',{value:'v20.19.0'});";
-    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, '--conditions=source', join(REPO_ROOT, 'cli/bin/byos.js'), 'demo'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, '--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), 'demo'], { encoding: 'utf8' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('byos needs Node.js 22.12 or newer; this is v20.19.0');
+    expect(result.stderr).toContain('byos needs Node.js 22.14 or newer; this is v20.19.0');
     expect(result.stderr).toContain('source scripts/node24.sh');
     expect(result.stderr).not.toContain('bad option');
   });

@@ -47,11 +47,11 @@ describe('engines', () => {
   const manifest = async (folder: string) =>
     JSON.parse(await readFile(join(REPO_ROOT, folder, 'package.json'), 'utf8')) as { engines: { node: string }; main?: string; exports: Record<string, unknown> };
 
-  it('the published packages run plain JavaScript from dist/ on Node 22.12; the repository, which runs TypeScript, needs 22.18', async () => {
+  it('the published packages run plain JavaScript from dist/ on Node 22.12 (the CLI 22.14, for better-sqlite3 13); the repository, which runs TypeScript, needs 22.18', async () => {
     for (const folder of ['runtime', 'cli', 'pulumi', 'policies']) {
       const pkg = await manifest(folder);
-      expect(pkg.engines, folder).toEqual({ node: '>=22.12' });
-      // What Node loads when installed (no "source" condition) is JavaScript or JSON, never TypeScript.
+      expect(pkg.engines, folder).toEqual({ node: folder === 'cli' ? '>=22.14' : '>=22.12' });
+      // What Node loads when installed (no "@byos/source" condition) is JavaScript or JSON, never TypeScript.
       for (const [subpath, target] of Object.entries(pkg.exports)) {
         const loaded = typeof target === 'string' ? target : (target as { default: string }).default;
         expect(loaded, `${folder} ${subpath}`).toMatch(/^\.\/(dist\/.*\.js|package\.json|schemas\/\*)$/);
@@ -59,7 +59,7 @@ describe('engines', () => {
     }
     expect((await manifest('policies')).main).toBe('dist/index.js');
     // The CLI's own check at start agrees with its engines.
-    expect(await readFile(join(REPO_ROOT, 'cli/bin/byos.js'), 'utf8')).toContain('byos needs Node.js 22.12 or newer');
+    expect(await readFile(join(REPO_ROOT, 'cli/bin/byos.js'), 'utf8')).toContain('byos needs Node.js 22.14 or newer');
 
     // Pulumi runs the repository's program as TypeScript with no ts-node: Node must strip types by default (22.18+).
     expect((await manifest('.')).engines).toEqual({ node: '>=22.18' });

@@ -119,7 +119,7 @@ describe('under --json, a command that fails still prints one JSON document', ()
 
 describe('a reader that closes the pipe early', () => {
   it('`byos --help | head -0` ends quietly with exit 0, not with an EPIPE stack trace', async () => {
-    const child = spawn(process.execPath, ['--conditions=source', join(REPO_ROOT, 'cli/bin/byos.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.destroy(); // the read end closes before the CLI writes a byte
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -92,7 +92,7 @@ describe('byos init', () => {
     const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(manifest.dependencies).toEqual({ '@byos/pulumi': `^${version}`, '@byos/runtime': `^${version}` });
     expect(manifest.devDependencies).toEqual({ '@byos/policies': `^${version}`, byos: `^${version}` });
-    expect(manifest.engines).toEqual({ node: '>=22.12' });
+    expect(manifest.engines).toEqual({ node: '>=22.14' });
 
     // Editors find the schemas once `npm install` has run: stand in for it with the repository's node_modules.
     await symlink(join(REPO_ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');

@@ -12,7 +12,7 @@ export interface CliResult {
 /** Runs `byos …` as a user would (node cli/bin/byos.js), from the repository root. */
 export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', `${REPO_ROOT}cli/bin/byos.js`, ...args], {
+    const child = spawn(process.execPath, ['--conditions=@byos/source', `${REPO_ROOT}cli/bin/byos.js`, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -34,7 +34,7 @@ export interface RunResult {
 
 export interface ProjectWithout {
   dir: string;
-  /** Runs `node --conditions=source <args>` in the project, recording the specifiers it asks for. */
+  /** Runs `node --conditions=@byos/source <args>` in the project, recording the specifiers it asks for. */
   run(args: readonly string[], env?: Record<string, string>): Promise<RunResult>;
 }
 
@@ -79,7 +79,7 @@ export async function projectWithout(without: readonly string[], copies: readonl
   const run = (args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> => {
     const log = join(dir, `resolution-${++runs}.log`);
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=source', '--import', pathToFileURL(recorder).href, ...args], {
+      const child = spawn(process.execPath, ['--conditions=@byos/source', '--import', pathToFileURL(recorder).href, ...args], {
         cwd: dir,
         env: { ...process.env, ...env, BYOS_RESOLUTION_LOG: log },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,7 +15,7 @@ const ENTRIES = 1500;
 /** Runs the switch in a child that SIGKILLs itself when it reaches `killAt`; resolves to what it printed. */
 function runChildUntil(env: object, killAt: string): Promise<{ lines: string[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', CHILD], { env: { ...process.env, BYOS_SWITCH_CHILD: JSON.stringify({ ...env, killAt }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@byos/source', CHILD], { env: { ...process.env, BYOS_SWITCH_CHILD: JSON.stringify({ ...env, killAt }) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let buffer = '';
     let stderr = '';

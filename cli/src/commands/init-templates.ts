@@ -81,8 +81,8 @@ function packageJson({ project, tenant, provider, version }: ScaffoldOptions): s
     private: true,
     type: 'module',
     description: 'Per-tenant databases with BYOS: one Pulumi stack per tenant in stacks/, migrations in migrations/',
-    // The installed packages are plain JavaScript: Node 22.12 runs them, and the program (index.js) too.
-    engines: { node: '>=22.12' },
+    // The installed packages are plain JavaScript; the byos CLI needs 22.14 (its SQLite driver needs Node-API 10).
+    engines: { node: '>=22.14' },
     scripts,
     dependencies: { '@byos/pulumi': range, '@byos/runtime': range },
     devDependencies: { '@byos/policies': range, byos: range },
@@ -100,7 +100,7 @@ stackConfigDir: stacks
 runtime:
   name: nodejs
   options:
-    # index.js is plain JavaScript (package.json "type": "module"): no ts-node, no type stripping, any Node >= 22.12.
+    # index.js is plain JavaScript (package.json "type": "module"): no ts-node, no type stripping, any Node >= 22.14.
     typescript: false
     packagemanager: npm
 `;
@@ -165,7 +165,7 @@ One file per migration, run in the order of the number that starts its name: \`0
 \`0002_add_index.sql\`. A SQL file has a \`-- byos:up\` section and a \`-- byos:down\` section (the undo);
 \`byos migrate new "add a text column email to notes" --dir migrations\` writes a portable one from a sentence, as a
 TypeScript file (\`export default { ops: [...] }\`): Node runs it as is from 22.18 on (type stripping), so a project on
-Node 22.12-22.17 keeps to SQL migrations. This README is not a migration (Markdown files are skipped).
+Node 22.14-22.17 keeps to SQL migrations. This README is not a migration (Markdown files are skipped).
 
     byos migrate lint --dir migrations                    # the safety analysis
     byos migrate plan ${connection} --dir migrations

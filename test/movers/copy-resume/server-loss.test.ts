@@ -15,7 +15,7 @@ function databaseOf(url: string): string {
 }
 
 function startCopy(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--conditions=source', `${REPO_ROOT}cli/bin/byos.js`, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=@byos/source', `${REPO_ROOT}cli/bin/byos.js`, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -35,8 +35,8 @@ describe('connection kit', () => {
       BYOS_DB_USER: profile.user!,
       BYOS_DB_PASSWORD: profile.password!,
     };
-    // The scratch folder is inside the repository: --conditions=source resolves @byos/runtime to its sources, not dist/.
-    const { stdout } = await run(process.execPath, ['--conditions=source', join(dir, 'app.ts')], { env, cwd: dir });
+    // The scratch folder is inside the repository: --conditions=@byos/source resolves @byos/runtime to its sources, not dist/.
+    const { stdout } = await run(process.execPath, ['--conditions=@byos/source', join(dir, 'app.ts')], { env, cwd: dir });
     expect(stdout).toContain("connected: { ok: 1 }");
   });
 
@@ -44,7 +44,7 @@ describe('connection kit', () => {
     const dir = await scratchProject('kit');
     const input = await freshProfile('sqlite', 'kit');
     await writeFile(join(dir, 'app.mjs'), kitCode(parseConnectionProfile(input), { lang: 'js' }));
-    const { stdout } = await run(process.execPath, ['--conditions=source', join(dir, 'app.mjs')], { env: { ...process.env, BYOS_DB_PATH: input.database }, cwd: dir });
+    const { stdout } = await run(process.execPath, ['--conditions=@byos/source', join(dir, 'app.mjs')], { env: { ...process.env, BYOS_DB_PATH: input.database }, cwd: dir });
     expect(stdout).toContain('connected: { ok: 1 }');
   });
 
@@ -61,7 +61,7 @@ describe('connection kit', () => {
     expect(env).toContain(`it is in ${join(dir, 'pw')}`);
     await writeFile(join(dir, 'embedded.mjs'), kitCode(profile, { lang: 'js' }));
     const vars = { BYOS_DB_DATA_DIR: dataDir, BYOS_DB_NAME: 'postgres', BYOS_DB_USER: 'postgres', BYOS_DB_PASSWORD: 'kit-embedded-pw' };
-    const { stdout } = await run(process.execPath, ['--conditions=source', join(dir, 'embedded.mjs')], { env: { ...process.env, ...vars }, cwd: dir });
+    const { stdout } = await run(process.execPath, ['--conditions=@byos/source', join(dir, 'embedded.mjs')], { env: { ...process.env, ...vars }, cwd: dir });
     expect(stdout).toContain('connected: { ok: 1 }');
   });
 

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionConfiguration, ConnectionOptions } from 'tedious';
-import type { config as MssqlPoolConfig } from 'mssql';
 import type { ConnectionProfile, TlsVersion } from '../../contracts/connection-profile.ts';
 import type { ConnectionQuirks } from '../dialect.ts';
 
@@ -102,6 +101,18 @@ export function tediousConfig(settings: MssqlSettings): ConnectionConfiguration 
     authentication: { type: 'default', options: { userName: settings.user, password: settings.password } },
     options: tediousOptions(settings),
   };
+}
+
+/** The part of the `mssql` package's ConnectionPool config set here (declared here so the runtime's types need no mssql). */
+export interface MssqlPoolConfig {
+  server: string;
+  port: number;
+  database: string;
+  user?: string;
+  password?: string;
+  requestTimeout: number;
+  options: ConnectionOptions;
+  pool: { min: number; max: number };
 }
 
 /**
