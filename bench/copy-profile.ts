@@ -66,7 +66,7 @@ async function enableLogging(server: SystemPostgres): Promise<{ log: string }> {
   return { log: join(dirname(d), 'log') };
 }
 
-const PREFIX = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) UTC#(\d+)#([^#]*)#([^#]*)# (\w+):  (.*)$/;
+const PREFIX = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) UTC#(\d+)#([^#]*)#([^#]*)# (\w+): {2}(.*)$/;
 
 function parseLog(text: string, side: 'source' | 'target', from: number, to: number): { entries: Entry[]; extras: Extra[] } {
   const entries: Entry[] = [];
@@ -199,7 +199,7 @@ function print(p: Profile, gantt: number): void {
   const marks = p.lines.filter((l) => /^•|^\d\d:\d\d:\d\d \d+ INFO {2}(STEP|COPY phase)/.test(l.text));
   if (marks.length) out.push(`  tool's own progress: ${marks.map((l) => `${s(l.at).trim()} ${l.text.replace(/^\d\d:\d\d:\d\d \d+ INFO {2}/, '').slice(0, 60)}`).join(' | ')}`);
   if (gantt > 0) {
-    out.push('  statements ≥ ' + gantt + ' ms (start–end s, side pid: statement):');
+    out.push(`  statements ≥ ${gantt} ms (start–end s, side pid: statement):`);
     for (const e of p.entries.filter((x) => x.ms >= gantt).sort((a, b) => a.start - b.start)) out.push(`    ${s(e.start)}–${s(e.end)} ${e.side} ${e.pid}: ${e.text.slice(0, 110)}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -28,7 +28,7 @@ export interface CheckContext {
 }
 
 /** Returns the violation messages for one resource (empty or undefined when it complies). */
-export type Check = (context: CheckContext) => readonly string[] | string | undefined | void;
+export type Check = (context: CheckContext) => readonly string[] | string | undefined;
 
 export interface RuleDefinition {
   name: string;

@@ -1,4 +1,4 @@
-import { ConnectionProfile, parseConnectionProfile, type DialectName } from './contracts/connection-profile.ts';
+import { type ConnectionProfile, parseConnectionProfile, type DialectName } from './contracts/connection-profile.ts';
 import type { ProviderName } from './contracts/tenant-spec.ts';
 import { PROVIDERS } from './contracts/tenant-spec.ts';
 import { PROVIDER_TRAITS, providerForHost, urlDefaultProvider } from './providers/index.ts';

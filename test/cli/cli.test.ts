@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SchemaModel } from '@byos/runtime';
 import { copyChinookSqlite } from '../../cli/src/demo/chinook.ts';
 import { buildProgram } from '../../cli/src/main.ts';
@@ -82,7 +82,7 @@ describe('byos CLI', () => {
   it('demo builds both Chinook tenants on the embedded default, runs every capability on them, and finds them equal', { timeout: 300_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'byos-demo-'));
     await chmod(dir, 0o755);
-    afterAll(() => rm(dir, { recursive: true, force: true }));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const first = await runCli(['demo', '--dir', dir, '--json']);
     expect(first.stderr).not.toMatch(/password/i);
     expect(first.code).toBe(0);

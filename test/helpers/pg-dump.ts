@@ -104,7 +104,7 @@ export function normaliseDump(dump: string): string {
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => !/^--/.test(line) && !/^SET /.test(line) && !/^SELECT pg_catalog\.set_config\(/.test(line) && !/^\\(un)?restrict /.test(line));
-  return kept.join('\n').replace(/\n(?:[ \t]*\n)+/g, '\n\n').replace(/^\s*\n/, '').trimEnd() + '\n';
+  return `${kept.join('\n').replace(/\n(?:[ \t]*\n)+/g, '\n\n').replace(/^\s*\n/, '').trimEnd()}\n`;
 }
 
 /**

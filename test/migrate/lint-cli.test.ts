@@ -40,7 +40,7 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
     await writeFile(bad, 'ALTER TABLE t\n  ADD COLUMN;\n');
     const b = await runCliInProcess(['migrate', 'lint', '--sql', bad]);
     expect(b.code).toBe(1);
-    expect(b.stdout).toMatch(/error   syntax-error  .*bad\.sql:2:13/);
+    expect(b.stdout).toMatch(/error {3}syntax-error {2}.*bad\.sql:2:13/);
   });
 
   it('--dir: every migration planned per dialect; shared findings once, dialect-specific ones labelled', async () => {

@@ -92,7 +92,7 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
     const r = await runCliInProcess(['migrate', 'new', 'rnmae column email in customers to mail', '--dir', target]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('could not understand "rnmae column email in customers to mail"');
-    expect(r.stderr).toMatch(/Closest forms understood:\n  rename/);
+    expect(r.stderr).toMatch(/Closest forms understood:\n {2}rename/);
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
   });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '@byos/runtime';

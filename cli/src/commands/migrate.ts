@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { type ConnectionProfile, type Finding, type MigrationOp, type TenantDb } from '@byos/runtime';
+import type { ConnectionProfile, Finding, MigrationOp, TenantDb } from '@byos/runtime';
 import {
   checkTarget,
   detectDrift,

@@ -237,7 +237,7 @@ function nativeTypeOf(type: NeutralType, traits: ModelTraits): string {
   return type.kind === 'enum' && !traits.enums ? 'text' : describeNeutralType(type);
 }
 
-function addUnique(m: SchemaModel, table: Table, unique: { name: string; columns: string[] }): void {
+function addUnique(_m: SchemaModel, table: Table, unique: { name: string; columns: string[] }): void {
   requireColumns(table, unique.columns);
   if (table.uniques.some((u) => u.name === unique.name)) throw new Error(`unique constraint ${unique.name} already exists on ${table.name}`);
   table.uniques.push({ name: unique.name, columns: [...unique.columns] });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { connect, introspect, type TenantDb } from '../connect.ts';
+import { introspect, type TenantDb } from '../connect.ts';
 import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from '../contracts/connection-profile.ts';
 import type { Finding } from '../contracts/finding.ts';
 import type { NativeSchemaDialect } from '../dialects/native-schema.ts';

@@ -3,7 +3,7 @@ import { connect } from '../connect.ts';
 import { startCapture, stopCapture } from '../movers/capture/index.ts';
 import { copyDatabase, targetTableCheckpoints, type CheckpointStore } from '../movers/copy/index.ts';
 import { SWITCH_CHECKPOINT_TABLE } from '../movers/copy/checkpoint.ts';
-import { cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
+import { type cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
 import { catchUpFor, handOver } from './hand-over.ts';
 

@@ -1,7 +1,7 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import { connect } from '../connect.ts';
 import { stopCapture } from '../movers/capture/index.ts';
-import { cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
+import { type cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
 import { catchUpFor, handOver } from './hand-over.ts';
 

@@ -113,7 +113,7 @@ function term(r: Reader): CheckRule[] {
   }
   const left = operand(r);
   const op = r.peek();
-  if (!op || op.t !== 'op') throw new Error('operator expected');
+  if (op?.t !== 'op') throw new Error('operator expected');
   r.i++;
   if (op.v === 'IN') {
     if (left.kind !== 'column') throw new Error('IN needs a column');

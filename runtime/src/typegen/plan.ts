@@ -126,7 +126,7 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
       const domain = column.type.domain ? domainByName.get(column.type.domain) : undefined;
       const domainRules = (domain?.checks ?? [])
         .map((c) => parseCheck(c.expression))
-        .filter((r): r is CheckRule[] => r !== null && r.every((x) => x.column.toUpperCase() === 'VALUE'))
+        .filter((r): r is CheckRule[] => Array.isArray(r) && r.every((x) => x.column.toUpperCase() === 'VALUE'))
         .flat();
       const enumType = column.type.kind === 'array' ? column.type.element : column.type;
       const enumPlan = enumType?.kind === 'enum' && enumType.enumName ? enumByName.get(enumType.enumName) : undefined;

@@ -76,7 +76,7 @@ function base(plan: ColumnPlan, shape: ValueShape, mode: 'row' | 'insert', const
   switch (shape.kind) {
     case 'string': {
       if (plan.enumValues) return `z.enum(${arrayLiteral(plan.enumValues)})`;
-      if (constrained && inList && inList.values.every((v) => typeof v === 'string')) return `z.enum(${arrayLiteral(inList.values)})`;
+      if (constrained && inList?.values.every((v) => typeof v === 'string')) return `z.enum(${arrayLiteral(inList.values)})`;
       if (type.kind === 'uuid') return `z.string().regex(${UUID})`;
       return constrained && type.length !== undefined && (type.kind === 'varchar' || type.kind === 'char') ? `z.string().max(${type.length})` : 'z.string()';
     }

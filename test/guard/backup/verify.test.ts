@@ -61,9 +61,9 @@ describe('byos backup verify (pg_dump, pg_restore into a scratch database, per-t
     const byTable = Object.fromEntries(result.tables.map((t) => [t.table, t]));
     expect(Object.keys(byTable).sort()).toEqual(['crm.customers', 'empty_table', 'invoices']);
     expect(byTable['crm.customers']).toMatchObject({ sourceRows: 500, restoredRows: 500, equal: true });
-    expect(byTable['invoices']).toMatchObject({ sourceRows: 1200, restoredRows: 1200, equal: true });
-    expect(byTable['invoices']!.sourceChecksum).toMatch(/^[0-9a-f]{32}$/);
-    expect(byTable['invoices']!.sourceChecksum).toBe(byTable['invoices']!.restoredChecksum);
+    expect(byTable.invoices).toMatchObject({ sourceRows: 1200, restoredRows: 1200, equal: true });
+    expect(byTable.invoices!.sourceChecksum).toMatch(/^[0-9a-f]{32}$/);
+    expect(byTable.invoices!.sourceChecksum).toBe(byTable.invoices!.restoredChecksum);
     expect(steps).toContain('restoring into a scratch database');
     expect(await scratchDatabases()).toEqual([]);
   });

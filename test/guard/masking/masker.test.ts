@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createMasker, parseMaskSpec, REDACTED, TOKEN_PREFIX } from '@byos/runtime/guard/masking';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
-const KEY = 'k'.repeat(16) + 'masking-test-key-0123456789';
-const OTHER_KEY = 'o'.repeat(16) + 'masking-test-key-0123456789';
+const KEY = `${'k'.repeat(16)}masking-test-key-0123456789`;
+const OTHER_KEY = `${'o'.repeat(16)}masking-test-key-0123456789`;
 
 describe('masking rules', () => {
   const masker = createMasker({

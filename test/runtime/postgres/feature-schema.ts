@@ -4,7 +4,7 @@
  * serial, generated stored columns, arrays, quoted identifiers with spaces, double quotes and non-ASCII letters,
  * a second schema, partial and expression indexes, a view, a materialized view and comments.
  */
-export const FEATURE_SCHEMA = String.raw`
+export const FEATURE_SCHEMA = `
 create type mood as enum ('sad', 'ok', 'happy');
 alter type mood add value 'meh' before 'ok';
 create domain positive_amount as numeric(12,2) not null default 1 check (value > 0);

@@ -93,7 +93,7 @@ export function assertReadOnlyTsql(sql: string): void {
   const list = tokens(sql);
   while (list.length && list[list.length - 1]!.text === ';') list.pop();
   const first = list[0];
-  if (!first || first.kind !== 'word' || (first.text !== 'select' && first.text !== 'with')) {
+  if (first?.kind !== 'word' || (first.text !== 'select' && first.text !== 'with')) {
     throw new InputError(`${READ_ONLY_QUERY}; it starts with ${first ? JSON.stringify(first.text) : 'nothing'}`);
   }
   let depth = 0;

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { createKey, ensureKeyTable, KEY_TABLE, listKeys } from '../keys/key-store.ts';
 import { loadKeyring } from '../keys/keyring.ts';
 import type { KeyProvider } from '../keys/provider.ts';

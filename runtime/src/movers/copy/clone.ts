@@ -7,7 +7,7 @@ import type { Dialect } from '../../dialects/dialect.ts';
 import type { NativeSchema, NativeSchemaDialect, NativeTable, NativeUnit, RunStatement, UnsupportedObject } from '../../dialects/native-schema.ts';
 import { machineryIn } from '../../machinery.ts';
 import { keepChosenSchemas } from '../schema-choice.ts';
-import { type Checkpoint, type CheckpointStore } from './checkpoint.ts';
+import type { Checkpoint, CheckpointStore } from './checkpoint.ts';
 import type { CopyOptions, CopyReport, TableCopyReport } from './copy.ts';
 import { CopyRefusedError } from './copy.ts';
 import { runScheduled } from './schedule.ts';

@@ -1,6 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
-import type { MigrationOp } from '../../contracts/migration-op.ts';
 import type { NeutralType, Table } from '../../contracts/schema-model.ts';
 import { driverValues } from '../../dialects/value-shape.ts';
 import type { CreateRules } from './infer.ts';
@@ -13,7 +12,7 @@ import { resolveImportTarget, ImportTargetError } from './target.ts';
 import { DEFAULT_MAPPING_THRESHOLD, mapHeaders, type MappingEntry, parseSavedMapping, savedMapping } from './mapping.ts';
 import { openSource } from './open-source.ts';
 import { csvRejectsWriter, type RejectsWriter, xlsxRejectsWriter } from './rejects.ts';
-import type { CellValue, SourceBatch, SourceRow, TabularSource } from './source.ts';
+import type { CellValue, SourceRow, TabularSource } from './source.ts';
 import { type Converter, columnConverter, UniquenessTracker } from './validate.ts';
 import { type DateOrder, Invalid } from './values.ts';
 import type { ZipLimits } from './zip-guard.ts';

@@ -17,7 +17,7 @@ function asText(cell: CellValue): string {
 }
 
 /** Enum values: a Postgres enum from the model, or a CHECK (col IN (…)) list on any dialect. */
-function allowedValues(column: Column, table: Table, model: SchemaModel, rules: CheckRule[]): string[] | null {
+function allowedValues(column: Column, _table: Table, model: SchemaModel, rules: CheckRule[]): string[] | null {
   if (column.type.kind === 'enum' && column.type.enumName) {
     // The model names an enum bare in the default schema, else `schema.name` (either part may hold dots itself).
     const enumName = column.type.enumName;

@@ -109,7 +109,7 @@ export function canonicalTimestamp(text: string, utc: boolean): string {
   const date = new Date(0);
   date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
   date.setUTCHours(Number(h), Number(mi), Number(s), 0);
-  let micros = BigInt(date.getTime()) * 1000n + BigInt((frac + '000000').slice(0, 6));
+  let micros = BigInt(date.getTime()) * 1000n + BigInt((`${frac}000000`).slice(0, 6));
   if (zone && zone.toUpperCase() !== 'Z') {
     const digits = zone.slice(1).replace(/:/g, '');
     const offset = (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || 0) * 60 + Number(digits.slice(4, 6) || 0)) * 1_000_000;
@@ -123,7 +123,7 @@ export function canonicalTimestamp(text: string, utc: boolean): string {
 function canonicalTime(text: string): string {
   const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(text);
   if (!m) return text;
-  return `${m[1]}:${m[2]}:${m[3] ?? '00'}.${((m[4] ?? '') + '000000').slice(0, 6)}`;
+  return `${m[1]}:${m[2]}:${m[3] ?? '00'}.${(`${m[4] ?? ''}000000`).slice(0, 6)}`;
 }
 
 /** JSON with object keys sorted at every level; text that is not JSON is returned as given. */

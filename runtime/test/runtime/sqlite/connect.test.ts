@@ -15,7 +15,7 @@ async function pragma(tenant: TenantDb, name: string): Promise<unknown> {
   return Object.values(row)[0];
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('sqlite pragmas', () => {
   it('sets WAL, foreign keys, the busy timeout and synchronous=NORMAL, in that order', () => {
@@ -106,7 +106,7 @@ describe('sqlite connector', () => {
     const path = await freshSqlitePath('garbage');
     await writeFile(path, 'this is not a database, just text that is long enough to have a header'.repeat(20));
     await expect(connect(`sqlite:${path}`)).rejects.toThrow(
-      new RegExp(`^cannot connect to local-sqlite database ${escape(path)}: cannot open SQLite database ${escape(path)}: file is not a database \\(the file exists but is not a SQLite database\\)$`),
+      new RegExp(`^cannot connect to local-sqlite database ${escapeRegExp(path)}: cannot open SQLite database ${escapeRegExp(path)}: file is not a database \\(the file exists but is not a SQLite database\\)$`),
     );
   });
 

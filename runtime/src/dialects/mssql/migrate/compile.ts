@@ -119,7 +119,7 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
     case 'createIndex':
       return [
         strong(
-          `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(op.name)} ON ${qualified(op.table)} (${quoteList(op.columns)})` + (op.where ? ` WHERE ${op.where}` : ''),
+          `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(op.name)} ON ${qualified(op.table)} (${quoteList(op.columns)})${op.where ? ` WHERE ${op.where}` : ''}`,
         ),
       ];
     case 'dropIndex':

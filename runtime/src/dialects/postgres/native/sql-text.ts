@@ -54,7 +54,7 @@ export function aclStatements(on: string, actual: AclTriple[] | null, fallback: 
   for (const [grantee, privileges] of byGrantee((fallback ?? []).filter((t) => !have.has(key(t))))) {
     statements.push(`REVOKE ${privileges.map((p) => p[1]).join(', ')} ON ${on} FROM ${roles.role(grantee)}`);
   }
-  statements.push(...grants(actual.filter((t) => !had.has(key(t))), (list) => `ON ${on}`, (p) => p, roles, owner));
+  statements.push(...grants(actual.filter((t) => !had.has(key(t))), (_list) => `ON ${on}`, (p) => p, roles, owner));
   return statements;
 }
 
