@@ -173,7 +173,15 @@ export function runTimed(command: string, args: string[], env: NodeJS.ProcessEnv
       const ms = performance.now() - start;
       if (partial) lines.push({ at: ms, text: partial });
       if (code === 0) resolve({ ms, cpu: childrenCpu() - cpuBefore, stdout, lines });
-      else reject(new Error(`${[command, ...args].join(' ').slice(0, 160)}… exited ${code}:\n${lines.slice(-15).map((l) => l.text).join('\n')}\n${stdout.slice(-1000)}`));
+      else
+        reject(
+          new Error(
+            `${[command, ...args].join(' ').slice(0, 160)}… exited ${code}:\n${lines
+              .slice(-15)
+              .map((l) => l.text)
+              .join('\n')}\n${stdout.slice(-1000)}`,
+          ),
+        );
     });
   });
 }
@@ -182,7 +190,10 @@ const TICK = 100; // USER_HZ on Linux
 
 /** `/proc/PID/stat` fields after "pid (comm) ": state is [0], utime [11], stime [12], cutime [13], cstime [14]. */
 function statFields(text: string): number[] {
-  return text.slice(text.lastIndexOf(') ') + 2).split(' ').map(Number);
+  return text
+    .slice(text.lastIndexOf(') ') + 2)
+    .split(' ')
+    .map(Number);
 }
 
 /** CPU seconds of this process's children that have exited and been waited for (with their own waited children). */
@@ -249,7 +260,11 @@ export async function measure(servers: { source: SystemPostgres; target: SystemP
 
 /** `byos copy` as a user runs it: the CLI process, default flags but `--jobs`. */
 export function runByos(from: string, to: string, jobs: number, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ToolRun> {
-  return runTimed(process.execPath, ['--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), 'copy', '--from', from, '--to', to, '--jobs', String(jobs), ...extra], env);
+  return runTimed(
+    process.execPath,
+    ['--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), 'copy', '--from', from, '--to', to, '--jobs', String(jobs), ...extra],
+    env,
+  );
 }
 
 /**
@@ -277,7 +292,12 @@ export function pgcopydbVersion(): string {
 /** `pg_dump | psql`, plain format, one stream (the shipping reference everyone has). */
 export function runDumpRestore(from: string, to: string, binDir: string): Promise<ToolRun> {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return runTimed('bash', ['-o', 'pipefail', '-c', `${q(join(binDir, 'pg_dump'))} --no-password -d ${q(from)} | ${q(join(binDir, 'psql'))} -q -X -v ON_ERROR_STOP=1 -d ${q(to)}`]);
+  return runTimed('bash', [
+    '-o',
+    'pipefail',
+    '-c',
+    `${q(join(binDir, 'pg_dump'))} --no-password -d ${q(from)} | ${q(join(binDir, 'psql'))} -q -X -v ON_ERROR_STOP=1 -d ${q(to)}`,
+  ]);
 }
 
 export interface SchemaComparison {
@@ -305,7 +325,13 @@ export const describeSchema = (c: SchemaComparison) => `schema identical: ${c.id
 export async function shopChecksums(url: string): Promise<Record<string, string>> {
   const keys: Record<string, string> = { customers: 'id', products: 'id', orders: 'id', order_items: 'order_id, line', events: 'id' };
   const sqlText = Object.entries(keys)
-    .map(([t, k]) => `SELECT '${t}' AS t, count(*) || ':' || md5(string_agg(x::text, E'\\n' ORDER BY ${k.split(', ').map((c) => `x.${c}`).join(', ')})) AS sum FROM ${t} x`)
+    .map(
+      ([t, k]) =>
+        `SELECT '${t}' AS t, count(*) || ':' || md5(string_agg(x::text, E'\\n' ORDER BY ${k
+          .split(', ')
+          .map((c) => `x.${c}`)
+          .join(', ')})) AS sum FROM ${t} x`,
+    )
     .join(' UNION ALL ');
   const rows = await sqlOn<{ t: string; sum: string }>(url, sqlText);
   return Object.fromEntries(rows.map((r) => [r.t, r.sum]));
@@ -313,7 +339,10 @@ export async function shopChecksums(url: string): Promise<Record<string, string>
 
 /** Sequence positions (last_value, is_called) by name. */
 export async function sequencePositions(url: string): Promise<string> {
-  const rows = await sqlOn<{ s: string }>(url, `SELECT schemaname || '.' || sequencename || '=' || coalesce(last_value::text, 'null') AS s FROM pg_sequences ORDER BY 1`);
+  const rows = await sqlOn<{ s: string }>(
+    url,
+    `SELECT schemaname || '.' || sequencename || '=' || coalesce(last_value::text, 'null') AS s FROM pg_sequences ORDER BY 1`,
+  );
   return rows.map((r) => r.s).join(',');
 }
 

@@ -96,7 +96,8 @@ function parseLog(text: string, side: 'source' | 'target', from: number, to: num
     const temp = /^temporary file: path "([^"]+)", size (\d+)/.exec(body);
     if (temp) extras.push({ side, at, kind: 'temp file', what: `${db} ${pid}`, value: Number(temp[2]) });
     // The statement that wrote temporary files follows them, as a STATEMENT record of the same session.
-    if (level === 'STATEMENT') for (const x of extras) if (x.kind === 'temp file' && x.what === `${db} ${pid}`) x.what = `${db} ${body.replace(/\s+/g, ' ').slice(0, 100)}`;
+    if (level === 'STATEMENT')
+      for (const x of extras) if (x.kind === 'temp file' && x.what === `${db} ${pid}`) x.what = `${db} ${body.replace(/\s+/g, ' ').slice(0, 100)}`;
     const checkpoint = /^checkpoint complete:[\s\S]*total=([\d.]+) s/.exec(body);
     if (checkpoint) extras.push({ side, at, kind: 'checkpoint', what: 'checkpoint', value: Number(checkpoint[1]) });
   }
@@ -108,7 +109,8 @@ const tableOf = (sqlText: string, pattern: RegExp) => (pattern.exec(sqlText)?.[1
 function classify(sqlText: string, side: 'source' | 'target', app: string): string {
   const s = sqlText;
   if (side === 'source') {
-    if (/^COPY\b/i.test(s)) return `read rows (COPY TO) ${tableOf(s, /\bFROM (?:ONLY )?([\w."]+)/i) !== '?' ? tableOf(s, /\bFROM (?:ONLY )?([\w."]+)/i) : tableOf(s, /^COPY ([\w."]+)/i)}`;
+    if (/^COPY\b/i.test(s))
+      return `read rows (COPY TO) ${tableOf(s, /\bFROM (?:ONLY )?([\w."]+)/i) !== '?' ? tableOf(s, /\bFROM (?:ONLY )?([\w."]+)/i) : tableOf(s, /^COPY ([\w."]+)/i)}`;
     if (/\bOFFSET \d+/i.test(s)) return 'batch end keys (ORDER BY … OFFSET)';
     if (/^SELECT count\(\*\)/i.test(s)) return 'row counts';
     if (app.startsWith('pg_dump')) return 'pg_dump';
@@ -162,21 +164,31 @@ function profileOf(tool: string, round: number, run: ToolRun, t0: number, entrie
     const key = `${e.side}\u0000${e.category}`;
     groups.set(key, [...(groups.get(key) ?? []), e]);
   }
-  const phases = [...groups.entries()].map(([key, list]) => {
-    const [side, category] = key.split('\u0000') as [string, string];
-    return {
-      side, category, n: list.length,
-      busy: list.reduce((a, e) => a + e.ms, 0),
-      wall: unionMs(list.map((e) => [e.start, e.end])),
-      first: Math.min(...list.map((e) => e.start)) - t0,
-      last: Math.max(...list.map((e) => e.end)) - t0,
-    };
-  }).sort((a, b) => a.first - b.first);
+  const phases = [...groups.entries()]
+    .map(([key, list]) => {
+      const [side, category] = key.split('\u0000') as [string, string];
+      return {
+        side,
+        category,
+        n: list.length,
+        busy: list.reduce((a, e) => a + e.ms, 0),
+        wall: unionMs(list.map((e) => [e.start, e.end])),
+        first: Math.min(...list.map((e) => e.start)) - t0,
+        last: Math.max(...list.map((e) => e.end)) - t0,
+      };
+    })
+    .sort((a, b) => a.first - b.first);
   return {
-    tool, round, ms: run.ms, cpu,
+    tool,
+    round,
+    ms: run.ms,
+    cpu,
     firstSql: Math.min(...entries.map((e) => e.start)) - t0,
     lastSql: Math.max(...entries.map((e) => e.end)) - t0,
-    phases, extras: extras.map((x) => ({ ...x, at: x.at - t0 })), entries: entries.map((e) => ({ ...e, start: e.start - t0, end: e.end - t0 })), lines: run.lines,
+    phases,
+    extras: extras.map((x) => ({ ...x, at: x.at - t0 })),
+    entries: entries.map((e) => ({ ...e, start: e.start - t0, end: e.end - t0 })),
+    lines: run.lines,
   };
 }
 
@@ -184,23 +196,37 @@ const s = (ms: number) => (ms / 1000).toFixed(2).padStart(6);
 
 function print(p: Profile, gantt: number): void {
   const out: string[] = [];
-  out.push(`\n=== ${p.tool} (round ${p.round}): ${s(p.ms)} s wall; CPU: tool ${p.cpu.tool.toFixed(2)} s, source server ${p.cpu.source.toFixed(2)} s, target server ${p.cpu.target.toFixed(2)} s, other work on the machine ${p.cpu.other.toFixed(2)} s; first statement at ${s(p.firstSql)} s, last ended at ${s(p.lastSql)} s`);
-  out.push(`  ${'side'.padEnd(7)}${'category'.padEnd(44)}${'n'.padStart(6)}${'busy s'.padStart(9)}${'wall s'.padStart(9)}${'from'.padStart(9)}${'to'.padStart(9)}`);
+  out.push(
+    `\n=== ${p.tool} (round ${p.round}): ${s(p.ms)} s wall; CPU: tool ${p.cpu.tool.toFixed(2)} s, source server ${p.cpu.source.toFixed(2)} s, target server ${p.cpu.target.toFixed(2)} s, other work on the machine ${p.cpu.other.toFixed(2)} s; first statement at ${s(p.firstSql)} s, last ended at ${s(p.lastSql)} s`,
+  );
+  out.push(
+    `  ${'side'.padEnd(7)}${'category'.padEnd(44)}${'n'.padStart(6)}${'busy s'.padStart(9)}${'wall s'.padStart(9)}${'from'.padStart(9)}${'to'.padStart(9)}`,
+  );
   for (const ph of p.phases) {
     if (ph.busy < 5 && ph.n < 20) continue;
-    out.push(`  ${ph.side.padEnd(7)}${ph.category.slice(0, 43).padEnd(44)}${String(ph.n).padStart(6)}${s(ph.busy).padStart(9)}${s(ph.wall).padStart(9)}${s(ph.first).padStart(9)}${s(ph.last).padStart(9)}`);
+    out.push(
+      `  ${ph.side.padEnd(7)}${ph.category.slice(0, 43).padEnd(44)}${String(ph.n).padStart(6)}${s(ph.busy).padStart(9)}${s(ph.wall).padStart(9)}${s(ph.first).padStart(9)}${s(ph.last).padStart(9)}`,
+    );
   }
   const auto = p.extras.filter((x) => x.kind === 'autovacuum' || x.kind === 'autoanalyze');
-  if (auto.length) out.push(`  autovacuum during the run: ${auto.map((x) => `${x.kind} ${x.what.split('.').pop()} ${x.value.toFixed(2)} s (ended ${s(x.at).trim()} s)`).join('; ')}`);
+  if (auto.length)
+    out.push(
+      `  autovacuum during the run: ${auto.map((x) => `${x.kind} ${x.what.split('.').pop()} ${x.value.toFixed(2)} s (ended ${s(x.at).trim()} s)`).join('; ')}`,
+    );
   const temp = p.extras.filter((x) => x.kind === 'temp file');
-  if (temp.length) out.push(`  temporary files: ${temp.length}, ${(temp.reduce((a, x) => a + x.value, 0) / 1e6).toFixed(0)} MB (${[...new Set(temp.map((x) => x.what.split(' ').slice(1).join(' ').slice(0, 70)))].slice(0, 4).join(' | ')})`);
+  if (temp.length)
+    out.push(
+      `  temporary files: ${temp.length}, ${(temp.reduce((a, x) => a + x.value, 0) / 1e6).toFixed(0)} MB (${[...new Set(temp.map((x) => x.what.split(' ').slice(1).join(' ').slice(0, 70)))].slice(0, 4).join(' | ')})`,
+    );
   const checkpoints = p.extras.filter((x) => x.kind === 'checkpoint');
   if (checkpoints.length) out.push(`  checkpoints: ${checkpoints.map((x) => `${x.side} ${x.value.toFixed(2)} s`).join(', ')}`);
   const marks = p.lines.filter((l) => /^•|^\d\d:\d\d:\d\d \d+ INFO {2}(STEP|COPY phase)/.test(l.text));
-  if (marks.length) out.push(`  tool's own progress: ${marks.map((l) => `${s(l.at).trim()} ${l.text.replace(/^\d\d:\d\d:\d\d \d+ INFO {2}/, '').slice(0, 60)}`).join(' | ')}`);
+  if (marks.length)
+    out.push(`  tool's own progress: ${marks.map((l) => `${s(l.at).trim()} ${l.text.replace(/^\d\d:\d\d:\d\d \d+ INFO {2}/, '').slice(0, 60)}`).join(' | ')}`);
   if (gantt > 0) {
     out.push(`  statements ≥ ${gantt} ms (start–end s, side pid: statement):`);
-    for (const e of p.entries.filter((x) => x.ms >= gantt).sort((a, b) => a.start - b.start)) out.push(`    ${s(e.start)}–${s(e.end)} ${e.side} ${e.pid}: ${e.text.slice(0, 110)}`);
+    for (const e of p.entries.filter((x) => x.ms >= gantt).sort((a, b) => a.start - b.start))
+      out.push(`    ${s(e.start)}–${s(e.end)} ${e.side} ${e.pid}: ${e.text.slice(0, 110)}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -208,9 +234,14 @@ function print(p: Profile, gantt: number): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      rows: { type: 'string' }, jobs: { type: 'string', default: '2' }, byos: { type: 'string', multiple: true },
-      'no-pgcopydb': { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' },
-      'target-setting': { type: 'string', multiple: true }, gantt: { type: 'string', default: '0' }, json: { type: 'string' },
+      rows: { type: 'string' },
+      jobs: { type: 'string', default: '2' },
+      byos: { type: 'string', multiple: true },
+      'no-pgcopydb': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
+      'target-setting': { type: 'string', multiple: true },
+      gantt: { type: 'string', default: '0' },
+      json: { type: 'string' },
     },
   });
   const rows = values.rows ? Number(values.rows) : PG_ROWS;
@@ -236,11 +267,29 @@ async function main(): Promise<void> {
         run: (to: string) => {
           // NAME=VALUE words set the CLI's environment (commas in VALUE become spaces: PGOPTIONS=-ca=1,-cb=2).
           const words = args.split(' ').filter(Boolean);
-          const env = { ...process.env, ...Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1).replaceAll(',', ' ')])) };
-          return runByos(from, to, jobs, words.filter((w) => !/^[A-Z_]+=/.test(w)), env);
+          const env = {
+            ...process.env,
+            ...Object.fromEntries(
+              words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1).replaceAll(',', ' ')]),
+            ),
+          };
+          return runByos(
+            from,
+            to,
+            jobs,
+            words.filter((w) => !/^[A-Z_]+=/.test(w)),
+            env,
+          );
         },
       })),
-      ...(values['no-pgcopydb'] ? [] : [{ name: `pgcopydb clone --table-jobs ${jobs} --index-jobs ${jobs}`, run: (to: string, round: number) => runPgcopydb(from, to, jobs, join(dir, `pgcopydb-${round}-${Date.now()}`), source.binDir) }]),
+      ...(values['no-pgcopydb']
+        ? []
+        : [
+            {
+              name: `pgcopydb clone --table-jobs ${jobs} --index-jobs ${jobs}`,
+              run: (to: string, round: number) => runPgcopydb(from, to, jobs, join(dir, `pgcopydb-${round}-${Date.now()}`), source.binDir),
+            },
+          ]),
     ];
     for (let round = 1; round <= Number(values.rounds); round++) {
       for (const [i, tool] of tools.entries()) {
@@ -262,7 +311,15 @@ async function main(): Promise<void> {
         const a = parseLog(await readFile(sourceLog, 'utf8'), 'source', t0, t1);
         const b = parseLog(await readFile(targetLog, 'utf8'), 'target', t0, t1);
         const entries = [...a.entries.filter((e) => e.db === 'bench_src'), ...b.entries.filter((e) => e.db === database)];
-        const profile = profileOf(tool.name, round, run, t0, entries, [...a.extras, ...b.extras.filter((x) => x.kind !== 'temp file' || x.what.startsWith(database))], cpu);
+        const profile = profileOf(
+          tool.name,
+          round,
+          run,
+          t0,
+          entries,
+          [...a.extras, ...b.extras.filter((x) => x.kind !== 'temp file' || x.what.startsWith(database))],
+          cpu,
+        );
         profiles.push(profile);
         print(profile, Number(values.gantt));
         await admin(target, `DROP DATABASE ${database}`);

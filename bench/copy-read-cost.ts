@@ -30,7 +30,10 @@ const BATCHES = [10_000, 50_000, 200_000];
 async function backendCpu(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const stat = await readFile(`/proc/${rows[0]!.pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ').map(Number);
+  const f = stat
+    .slice(stat.lastIndexOf(') ') + 2)
+    .split(' ')
+    .map(Number);
   return (f[11]! + f[12]!) / 100;
 }
 
@@ -72,13 +75,19 @@ async function main(): Promise<void> {
           const after = last ? `WHERE (${key}) > (${last.map((v) => client.escapeLiteral(String(v))).join(', ')})` : '';
           const found: { end: unknown[] | null } = { end: null };
           const lookup = await measure(async () => {
-            const { rows: keys } = await client.query({ text: `SELECT ${key} FROM ONLY "public"."${t.name}" ${after} ORDER BY ${key} LIMIT 1 OFFSET ${n - 1}`, rowMode: 'array' });
+            const { rows: keys } = await client.query({
+              text: `SELECT ${key} FROM ONLY "public"."${t.name}" ${after} ORDER BY ${key} LIMIT 1 OFFSET ${n - 1}`,
+              rowMode: 'array',
+            });
             found.end = (keys[0] as unknown[] | undefined) ?? null;
           });
           const until = found.end;
-          const range = [after, until ? `${after ? 'AND' : 'WHERE'} (${key}) <= (${until.map((v) => client.escapeLiteral(String(v))).join(', ')})` : ''].join(' ');
+          const range = [after, until ? `${after ? 'AND' : 'WHERE'} (${key}) <= (${until.map((v) => client.escapeLiteral(String(v))).join(', ')})` : ''].join(
+            ' ',
+          );
           const select = `SELECT * FROM ONLY "public"."${t.name}" ${range} ORDER BY ${key}`;
-          if (batches === 1) plan = (await client.query({ text: `EXPLAIN ${select}`, rowMode: 'array' })).rows.map((r) => String((r as unknown[])[0]).trim()).join(' | ');
+          if (batches === 1)
+            plan = (await client.query({ text: `EXPLAIN ${select}`, rowMode: 'array' })).rows.map((r) => String((r as unknown[])[0]).trim()).join(' | ');
           const copy = await measure(() => copyOut(client, `(${select})`));
           lookups = { cpu: lookups.cpu + lookup.cpu, ms: lookups.ms + lookup.ms };
           copies = { cpu: copies.cpu + copy.cpu, ms: copies.ms + copy.ms };

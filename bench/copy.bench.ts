@@ -11,8 +11,26 @@ import { schemaDump } from '../test/helpers/pg-dump.ts';
 import { sqlOn } from '../test/helpers/sql.ts';
 import { startSystemPostgres } from '../test/helpers/system-postgres.ts';
 import {
-  admin, compareSchemas, describeSchema, fillShop, freshRunDatabase, type Measured, measure, PG_ROWS, positive, pgcopydbVersion, runByos, runDumpRestore, runPgcopydb, type SchemaComparison,
-  sequencePositions, shopChecksums, shopCounts, type ToolRun, urlOf, warmUp,
+  admin,
+  compareSchemas,
+  describeSchema,
+  fillShop,
+  freshRunDatabase,
+  type Measured,
+  measure,
+  PG_ROWS,
+  positive,
+  pgcopydbVersion,
+  runByos,
+  runDumpRestore,
+  runPgcopydb,
+  type SchemaComparison,
+  sequencePositions,
+  shopChecksums,
+  shopCounts,
+  type ToolRun,
+  urlOf,
+  warmUp,
 } from './copy-pg.ts';
 import { type BenchRow, median } from './run.ts';
 
@@ -57,7 +75,14 @@ async function fillSqliteAndCsv(dir: string): Promise<{ sqlite: string; csv: str
   const out = createWriteStream(csv);
   db.exec('BEGIN');
   for (let i = 1; i <= SQLITE_ROWS; i++) {
-    const row = [i, `item ${i}`, (i % 10000) / 8, i % 1000, new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace('T', ' ').slice(0, 19), `note ${'x'.repeat(i % 50)}`] as const;
+    const row = [
+      i,
+      `item ${i}`,
+      (i % 10000) / 8,
+      i % 1000,
+      new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace('T', ' ').slice(0, 19),
+      `note ${'x'.repeat(i % 50)}`,
+    ] as const;
     insert.run(...row);
     if (!out.write(`${row.join(',')}\n`)) await once(out, 'drain');
   }
@@ -124,10 +149,17 @@ export default async function copyBench(): Promise<BenchRow[]> {
     const bin = source.binDir;
     const tools: PgTool[] = [
       { key: 'byos', label: `byos copy --jobs ${JOBS}`, run: (to) => runByos(from, to, JOBS) },
-      { key: 'pgcopydb', label: `pgcopydb clone --table-jobs ${JOBS} --index-jobs ${JOBS}`, run: (to, round) => runPgcopydb(from, to, JOBS, join(dir, `pgcopydb-${round}`), bin) },
+      {
+        key: 'pgcopydb',
+        label: `pgcopydb clone --table-jobs ${JOBS} --index-jobs ${JOBS}`,
+        run: (to, round) => runPgcopydb(from, to, JOBS, join(dir, `pgcopydb-${round}`), bin),
+      },
       { key: 'dump', label: 'pg_dump | psql', run: (to) => runDumpRestore(from, to, bin) },
     ];
-    const outcome = Object.fromEntries(tools.map((t) => [t.key, { ms: [], cpu: [], repeated: 0, noisy: 0, wrongData: [] } as PgOutcome])) as Record<PgTool['key'], PgOutcome>;
+    const outcome = Object.fromEntries(tools.map((t) => [t.key, { ms: [], cpu: [], repeated: 0, noisy: 0, wrongData: [] } as PgOutcome])) as Record<
+      PgTool['key'],
+      PgOutcome
+    >;
     for (let round = 1; round <= ROUNDS; round++) {
       for (const tool of tools) {
         const result = outcome[tool.key];
@@ -139,7 +171,9 @@ export default async function copyBench(): Promise<BenchRow[]> {
           measured = await measure({ source, target }, () => tool.run(to, round));
           if (measured.cpu.other <= NOISE * (measured.run.ms / 1000) || attempt === TRIES) break;
           result.repeated++;
-          process.stderr.write(`  round ${round}: ${tool.label} ${seconds(measured.run.ms)} s while other work used ${measured.cpu.other.toFixed(1)} CPU s: run again\n`);
+          process.stderr.write(
+            `  round ${round}: ${tool.label} ${seconds(measured.run.ms)} s while other work used ${measured.cpu.other.toFixed(1)} CPU s: run again\n`,
+          );
         }
         const { run, cpu } = measured;
         result.ms.push(run.ms);
@@ -159,11 +193,13 @@ export default async function copyBench(): Promise<BenchRow[]> {
         await admin(target, `DROP DATABASE ${database}`);
       }
     }
-    if (outcome.byos.wrongData.length) throw new Error(`copy bench: byos copied rows or sequence positions that differ from the source's (rounds ${outcome.byos.wrongData.join(', ')})`);
+    if (outcome.byos.wrongData.length)
+      throw new Error(`copy bench: byos copied rows or sequence positions that differ from the source's (rounds ${outcome.byos.wrongData.join(', ')})`);
     const med = (key: PgTool['key']) => median(outcome[key].ms);
     const list = (key: PgTool['key']) => outcome[key].ms.map(seconds).join('/');
     const cpu = (key: PgTool['key']) => `${median(outcome[key].cpu).toFixed(1)} CPU s`;
-    const data = (key: PgTool['key']) => (outcome[key].wrongData.length ? `ROWS OR SEQUENCES DIFFER in rounds ${outcome[key].wrongData.join(', ')}` : 'rows and sequences equal');
+    const data = (key: PgTool['key']) =>
+      outcome[key].wrongData.length ? `ROWS OR SEQUENCES DIFFER in rounds ${outcome[key].wrongData.join(', ')}` : 'rows and sequences equal';
     const repeats = tools.map((t) => outcome[t.key].repeated).reduce((a, b) => a + b, 0);
     const noisy = tools.map((t) => outcome[t.key].noisy).reduce((a, b) => a + b, 0);
     const rounds =
@@ -172,7 +208,11 @@ export default async function copyBench(): Promise<BenchRow[]> {
     const name = `Postgres → Postgres, ${(total / 1e6).toFixed(2)}M rows / ${mb} MB, 5 tables`;
     rows.push({
       name,
-      byos: med('byos') / 1000, alternative: med('pgcopydb') / 1000, against: `pgcopydb ${JOBS}+${JOBS} jobs`, unit: 's', better: 'lower',
+      byos: med('byos') / 1000,
+      alternative: med('pgcopydb') / 1000,
+      against: `pgcopydb ${JOBS}+${JOBS} jobs`,
+      unit: 's',
+      better: 'lower',
       note:
         `${rounds}; byos ${list('byos')} s as the CLI process (node cli/bin/byos.js copy --jobs ${JOBS}, start-up included), ${pgcopydb.replace(/ version /, ' ')} clone --table-jobs ${JOBS} --index-jobs ${JOBS} ${list('pgcopydb')} s; ` +
         `CPU of the tool and both servers: byos ${cpu('byos')}, pgcopydb ${cpu('pgcopydb')}; ` +
@@ -183,21 +223,35 @@ export default async function copyBench(): Promise<BenchRow[]> {
     });
     rows.push({
       name,
-      byos: med('byos') / 1000, alternative: med('dump') / 1000, against: 'pg_dump | psql', unit: 's', better: 'lower',
+      byos: med('byos') / 1000,
+      alternative: med('dump') / 1000,
+      against: 'pg_dump | psql',
+      unit: 's',
+      better: 'lower',
       note: `${rounds}; pg_dump | psql (plain format, one stream) ${list('dump')} s, ${cpu('dump')}, ${describeSchema(outcome.dump.schema!)}, ${data('dump')}`,
     });
 
     const files = await fillSqliteAndCsv(dir);
     await admin(target, 'CREATE DATABASE by_csv');
-    await admin(target, 'CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price double precision, qty bigint, created text, note text)', 'by_csv');
-    const csv = await timed(() => sh(`"${bin}/psql" -q -v ON_ERROR_STOP=1 -d "${urlOf(target, 'by_csv')}" -c "\\copy items FROM '${files.csv}' WITH (FORMAT csv)"`));
+    await admin(
+      target,
+      'CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price double precision, qty bigint, created text, note text)',
+      'by_csv',
+    );
+    const csv = await timed(() =>
+      sh(`"${bin}/psql" -q -v ON_ERROR_STOP=1 -d "${urlOf(target, 'by_csv')}" -c "\\copy items FROM '${files.csv}' WITH (FORMAT csv)"`),
+    );
     await admin(target, 'CREATE DATABASE from_sqlite');
     const lite = await open(`sqlite:${files.sqlite}`);
     const pgLite = await open(urlOf(target, 'from_sqlite'));
     const sqliteCopy = await timed(() => copyDatabase({ from: lite, to: pgLite, batchSize: 20_000 }));
     rows.push({
       name: `SQLite → Postgres, ${sqliteCopy.value.rows} rows`,
-      byos: sqliteCopy.ms / 1000, alternative: csv.ms / 1000, against: 'psql \\copy from CSV', unit: 's', better: 'lower',
+      byos: sqliteCopy.ms / 1000,
+      alternative: csv.ms / 1000,
+      against: 'psql \\copy from CSV',
+      unit: 's',
+      better: 'lower',
       note: 'the CSV load is the limit: no reading, no type mapping, no checkpoints; byos reads SQLite, maps types, checkpoints each batch',
     });
     return rows;

@@ -40,7 +40,11 @@ async function measure(db: Kysely<any>, table: string, rows: ReturnType<typeof d
   const name = `${table}_${round}`;
   await createTable(db.withoutPlugins(), name);
   let start = performance.now();
-  for (let i = 0; i < rows.length; i += BATCH) await db.insertInto(name).values(rows.slice(i, i + BATCH)).execute();
+  for (let i = 0; i < rows.length; i += BATCH)
+    await db
+      .insertInto(name)
+      .values(rows.slice(i, i + BATCH))
+      .execute();
   const insert = rows.length / ((performance.now() - start) / 1000);
   start = performance.now();
   const read = await db.selectFrom(name).select(['id', 'name', 'email', 'ssn', 'note']).execute();
@@ -61,12 +65,28 @@ export default async function cryptoBench(): Promise<BenchRow[]> {
   await createLocalKeyFile(keyFile);
   const tenants: [string, TenantDb][] = [];
   try {
-    tenants.push(['postgres', await connect({ provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, password: 'bench', database: 'postgres', tls: { mode: 'disable' } })]);
+    tenants.push([
+      'postgres',
+      await connect({
+        provider: 'local-postgres',
+        dialect: 'postgres',
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: 'bench',
+        database: 'postgres',
+        tls: { mode: 'disable' },
+      }),
+    ]);
     tenants.push(['sqlite', await connect(`sqlite:${join(dir, 'bench.sqlite')}`)]);
     const rows = dataset();
     const out: BenchRow[] = [];
     for (const [label, tenant] of tenants) {
-      const tables = Array.from({ length: ROUNDS }, (_, r) => ({ table: `enc_${r}`, primaryKey: ['id'], columns: [{ name: 'email', blindIndex: { normalize: 'email' as const } }, 'ssn'] }));
+      const tables = Array.from({ length: ROUNDS }, (_, r) => ({
+        table: `enc_${r}`,
+        primaryKey: ['id'],
+        columns: [{ name: 'email', blindIndex: { normalize: 'email' as const } }, 'ssn'],
+      }));
       const fe = await createFieldEncryption(tenant.db, { config: { tenant: 'bench', keyProvider: { type: 'local-file', path: keyFile }, tables } });
       const plain = { insert: [] as number[], select: [] as number[] };
       const encrypted = { insert: [] as number[], select: [] as number[] };
@@ -80,8 +100,24 @@ export default async function cryptoBench(): Promise<BenchRow[]> {
         encrypted.select.push(e.select);
       }
       const note = `${ROWS} rows, 2 encrypted columns + 1 blind index, median of ${ROUNDS}`;
-      out.push({ name: `insert with field encryption (${label})`, byos: median(encrypted.insert), alternative: median(plain.insert), against: 'same insert, no encryption', unit: 'rows/s', better: 'higher', note });
-      out.push({ name: `select with field decryption (${label})`, byos: median(encrypted.select), alternative: median(plain.select), against: 'same select, no encryption', unit: 'rows/s', better: 'higher', note });
+      out.push({
+        name: `insert with field encryption (${label})`,
+        byos: median(encrypted.insert),
+        alternative: median(plain.insert),
+        against: 'same insert, no encryption',
+        unit: 'rows/s',
+        better: 'higher',
+        note,
+      });
+      out.push({
+        name: `select with field decryption (${label})`,
+        byos: median(encrypted.select),
+        alternative: median(plain.select),
+        against: 'same select, no encryption',
+        unit: 'rows/s',
+        better: 'higher',
+        note,
+      });
     }
     return out;
   } finally {

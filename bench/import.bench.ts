@@ -47,7 +47,9 @@ async function writeCsv(path: string, rows: number): Promise<number> {
 /** Runs the byos import in a child process (bench/import-child.ts) so its peak RSS is its own. */
 function childImport(url: string, file: string): Promise<{ ms: number; rows: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@byos/source', fileURLToPath(new URL('./import-child.ts', import.meta.url)), url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=@byos/source', fileURLToPath(new URL('./import-child.ts', import.meta.url)), url, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -69,7 +71,12 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 export default async function importBench(): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'byos-bench-import-'));
   await chmod(dir, 0o755);
-  const server = await startLocalPostgres({ dataDir: join(dir, 'pg'), password: 'bench', ephemeral: true, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  const server = await startLocalPostgres({
+    dataDir: join(dir, 'pg'),
+    password: 'bench',
+    ephemeral: true,
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
   const url = `postgres://${server.user}:bench@${server.host}:${server.port}/postgres`;
   try {
     const csv = join(dir, 'rows.csv');
@@ -86,7 +93,13 @@ export default async function importBench(): Promise<BenchRow[]> {
       const byosRuns: Awaited<ReturnType<typeof childImport>>[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         await reset();
-        psqlMs.push(await timed(() => run(PSQL, [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_rows from '${csv}' with (format csv, header true)`], { env: { ...process.env, PGPASSWORD: 'bench' } })));
+        psqlMs.push(
+          await timed(() =>
+            run(PSQL, [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_rows from '${csv}' with (format csv, header true)`], {
+              env: { ...process.env, PGPASSWORD: 'bench' },
+            }),
+          ),
+        );
         await reset();
         const byos = await childImport(url, csv);
         if (byos.rows !== ROWS) throw new Error(`byos import loaded ${byos.rows} rows, expected ${ROWS}`);
@@ -94,18 +107,38 @@ export default async function importBench(): Promise<BenchRow[]> {
       }
       const mb = (bytes / 1024 / 1024).toFixed(0);
       rows.push({
-        name: `import ${ROWS.toLocaleString('en')} rows (${mb} MB CSV) into postgres`, byos: ROWS / (median(byosRuns.map((r) => r.ms)) / 1000), alternative: ROWS / (median(psqlMs) / 1000),
-        against: 'psql \\copy', unit: 'rows/s', better: 'higher',
+        name: `import ${ROWS.toLocaleString('en')} rows (${mb} MB CSV) into postgres`,
+        byos: ROWS / (median(byosRuns.map((r) => r.ms)) / 1000),
+        alternative: ROWS / (median(psqlMs) / 1000),
+        against: 'psql \\copy',
+        unit: 'rows/s',
+        better: 'higher',
         note: `median of ${ROUNDS}; byos also sniffs, maps and validates every cell (thousands separators, dates, booleans, lengths, in-file uniqueness)`,
       });
       const rss = byosRuns.map((r) => r.maxRssMb);
-      rows.push({ name: `peak RSS of byos import, ${mb} MB CSV`, byos: Math.max(...rss), alternative: 200, against: 'goal', unit: 'MB', better: 'lower', note: `highest of ${ROUNDS} runs (${rss.map((r) => r.toFixed(0)).join(', ')})` });
+      rows.push({
+        name: `peak RSS of byos import, ${mb} MB CSV`,
+        byos: Math.max(...rss),
+        alternative: 200,
+        against: 'goal',
+        unit: 'MB',
+        better: 'lower',
+        note: `highest of ${ROUNDS} runs (${rss.map((r) => r.toFixed(0)).join(', ')})`,
+      });
       if (TEN_X) {
         const big = join(dir, 'rows10.csv');
         await writeCsv(big, ROWS * 10);
         await reset();
         const ten = await childImport(url, big);
-        rows.push({ name: `peak RSS of byos import, 10× file (${ROWS * 10} rows)`, byos: ten.maxRssMb, alternative: Math.max(...rss), against: '1× file', unit: 'MB', better: 'lower', note: 'flat means close to 1×' });
+        rows.push({
+          name: `peak RSS of byos import, 10× file (${ROWS * 10} rows)`,
+          byos: ten.maxRssMb,
+          alternative: Math.max(...rss),
+          against: '1× file',
+          unit: 'MB',
+          better: 'lower',
+          note: 'flat means close to 1×',
+        });
         await rm(big, { force: true });
       }
     } finally {
@@ -127,8 +160,13 @@ export default async function importBench(): Promise<BenchRow[]> {
     }
     const sqlite = { ms: median(sqliteRuns.map((r) => r.ms)), maxRssMb: Math.max(...sqliteRuns.map((r) => r.maxRssMb)) };
     rows.push({
-      name: `import ${ROWS.toLocaleString('en')} rows into sqlite`, byos: ROWS / (sqlite.ms / 1000), alternative: ROWS / (median(shellMs) / 1000),
-      against: 'sqlite3 .import', unit: 'rows/s', better: 'higher', note: `median of ${ROUNDS}; .import stores text as is, no validation; byos peak RSS ${sqlite.maxRssMb.toFixed(0)} MB`,
+      name: `import ${ROWS.toLocaleString('en')} rows into sqlite`,
+      byos: ROWS / (sqlite.ms / 1000),
+      alternative: ROWS / (median(shellMs) / 1000),
+      against: 'sqlite3 .import',
+      unit: 'rows/s',
+      better: 'higher',
+      note: `median of ${ROUNDS}; .import stores text as is, no validation; byos peak RSS ${sqlite.maxRssMb.toFixed(0)} MB`,
     });
     return rows;
   } finally {

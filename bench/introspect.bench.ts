@@ -29,17 +29,34 @@ export default async function introspectBench(): Promise<BenchRow[]> {
   await chmod(dir, 0o755);
   const server = await startLocalPostgres({ dataDir: join(dir, 'pg'), password: 'bench', ephemeral: true });
   try {
-    const pg = await connect({ provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, password: 'bench', database: 'postgres', tls: { mode: 'disable' } });
+    const pg = await connect({
+      provider: 'local-postgres',
+      dialect: 'postgres',
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      password: 'bench',
+      database: 'postgres',
+      tls: { mode: 'disable' },
+    });
     await loadChinookPostgres(pg);
     await copyChinookSqlite(join(dir, 'chinook.sqlite'));
     const sqlite = await connect(`sqlite:${join(dir, 'chinook.sqlite')}`);
     try {
       const rows: BenchRow[] = [];
-      for (const [label, tenant] of [['postgres', pg], ['sqlite', sqlite]] as const) {
+      for (const [label, tenant] of [
+        ['postgres', pg],
+        ['sqlite', sqlite],
+      ] as const) {
         const byos = await time(() => introspect(tenant));
         const kysely = await time(() => tenant.db.introspection.getTables());
         rows.push({
-          name: `introspect Chinook (${label}), median of ${ITERATIONS}`, byos, alternative: kysely, against: 'kysely getTables()', unit: 'ms', better: 'lower',
+          name: `introspect Chinook (${label}), median of ${ITERATIONS}`,
+          byos,
+          alternative: kysely,
+          against: 'kysely getTables()',
+          unit: 'ms',
+          better: 'lower',
           note: 'byos reads keys, foreign keys, indexes, checks and views too',
         });
       }

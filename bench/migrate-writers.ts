@@ -100,7 +100,10 @@ export function stallIn(samples: readonly WriteSample[], from: number, to: numbe
   };
   const during = samples.filter((s) => s.start < to && s.end > from && mine(s));
   // Any write completing inside the window breaks a gap, whichever step it is charged to.
-  const completions = samples.map((s) => s.end).filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+  const completions = samples
+    .map((s) => s.end)
+    .filter((t) => t >= from && t <= to)
+    .sort((a, b) => a - b);
   let gap = 0;
   let previous = from;
   for (const t of [...completions, to]) {
@@ -117,7 +120,10 @@ export function stallIn(samples: readonly WriteSample[], from: number, to: numbe
 
 /** The p-th percentile (0..100) of the write latencies that started in [from, to). */
 export function latencyPercentile(samples: readonly WriteSample[], from: number, to: number, p: number): number {
-  const latencies = samples.filter((s) => s.start >= from && s.start < to).map((s) => s.end - s.start).sort((a, b) => a - b);
+  const latencies = samples
+    .filter((s) => s.start >= from && s.start < to)
+    .map((s) => s.end - s.start)
+    .sort((a, b) => a - b);
   if (!latencies.length) return 0;
   return latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
 }

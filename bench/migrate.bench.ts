@@ -46,7 +46,11 @@ const STEPS: { label: string; file: string; op: MigrationOpInput; naive: string 
   {
     label: 'foreign key',
     file: '0003_parent_fk.ts',
-    op: { op: 'addForeignKey', table: 'items', foreignKey: { name: 'items_parent_fk', columns: ['parent_id'], references: { table: 'parents', columns: ['id'] } } },
+    op: {
+      op: 'addForeignKey',
+      table: 'items',
+      foreignKey: { name: 'items_parent_fk', columns: ['parent_id'], references: { table: 'parents', columns: ['id'] } },
+    },
     naive: 'ALTER TABLE items ADD CONSTRAINT items_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id)',
   },
 ];
@@ -79,7 +83,9 @@ async function verify(client: pg.Client, plan: string): Promise<void> {
            (SELECT indisvalid AND indisunique FROM pg_index WHERE indexrelid = 'items_code_key'::regclass) AS index_ok,
            (SELECT convalidated FROM pg_constraint WHERE conname = 'items_parent_fk') AS fk_ok`);
   const row = rows[0] as Record<string, boolean | null>;
-  const missing = Object.entries(row).filter(([, ok]) => ok !== true).map(([k]) => k);
+  const missing = Object.entries(row)
+    .filter(([, ok]) => ok !== true)
+    .map(([k]) => k);
   if (missing.length) throw new Error(`${plan}: the plan did not leave a valid ${missing.join(', ')}`);
 }
 
@@ -123,13 +129,28 @@ async function underLoad(connection: pg.ClientConfig, plan: () => Promise<{ star
  * The safe plan through the runner: one migration per change (`split`), so each step's window is known, or the three
  * ops in one migration, as a user might write them.
  */
-async function runSafe(base: pg.ClientConfig, server: { host: string; port: number; user: string }, dir: string, database: string, split: boolean): Promise<PlanRun> {
+async function runSafe(
+  base: pg.ClientConfig,
+  server: { host: string; port: number; user: string },
+  dir: string,
+  database: string,
+  split: boolean,
+): Promise<PlanRun> {
   const migrationsDir = join(dir, database);
   await mkdir(migrationsDir);
   if (split) for (const step of STEPS) await writeFile(join(migrationsDir, step.file), `export default ${JSON.stringify({ ops: [step.op] }, null, 2)};\n`);
   else await writeFile(join(migrationsDir, '0001_status_code_parent.ts'), `export default ${JSON.stringify({ ops: STEPS.map((s) => s.op) }, null, 2)};\n`);
   const migrations = await loadMigrations(migrationsDir);
-  const tenant = await connect({ provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, password: 'bench', database, tls: { mode: 'disable' } });
+  const tenant = await connect({
+    provider: 'local-postgres',
+    dialect: 'postgres',
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    password: 'bench',
+    database,
+    tls: { mode: 'disable' },
+  });
   try {
     return await underLoad({ ...base, database }, async () => {
       const starts: number[] = [];
@@ -163,7 +184,8 @@ async function runNaive(base: pg.ClientConfig): Promise<PlanRun> {
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const stallOf = (run: PlanRun, window: { from: number; to: number }, ofStep = false): Stall => stallIn(run.samples, window.from, window.to, ofStep ? run.steps : undefined);
+const stallOf = (run: PlanRun, window: { from: number; to: number }, ofStep = false): Stall =>
+  stallIn(run.samples, window.from, window.to, ofStep ? run.steps : undefined);
 
 /**
  * Portable migrations under write load: on a ROWS-row Postgres table with WRITERS connections writing steadily, add
@@ -200,7 +222,11 @@ export default async function migrateBench(): Promise<BenchRow[]> {
     const safe = await runSafe(base, server, dir, 'byos_safe', true);
     const naive = await runNaive(base);
     const single = await runSafe(base, server, dir, 'byos_single', false);
-    for (const [run, database] of [[safe, 'byos_safe'], [naive, 'byos_naive'], [single, 'byos_single']] as const) {
+    for (const [run, database] of [
+      [safe, 'byos_safe'],
+      [naive, 'byos_naive'],
+      [single, 'byos_single'],
+    ] as const) {
       if (run.errors.size) throw new Error(`${database}: writes failed during the plan: ${[...run.errors].join('; ')}`);
       const check = new pg.Client({ ...base, database });
       await check.connect();

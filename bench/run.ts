@@ -37,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const wanted = argv.filter((a) => !a.startsWith('--'));
   const dir = fileURLToPath(new URL('./', import.meta.url));
-  const available = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
+  const available = (await readdir(dir))
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.replace(/\.bench\.ts$/, ''))
+    .sort();
   const unknown = wanted.filter((w) => !available.includes(w));
   if (unknown.length) {
     process.stderr.write(`unknown benchmark ${unknown.join(', ')}; available: ${available.join(', ')}\n`);

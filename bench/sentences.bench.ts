@@ -20,7 +20,15 @@ export default async function sentencesBench(): Promise<BenchRow[]> {
     process.stderr.write(`${report(name, results)}\n\n`);
     const s = summarize(results);
     rows.push({ name: `${name}: right ops (${s.right}/${s.valid})`, byos: s.rightPercent, alternative: 90, against: 'goal', unit: '%', better: 'higher' });
-    if (s.nonsense) rows.push({ name: `${name}: nonsense refused (${s.refusedCorrectly}/${s.nonsense})`, byos: s.refusedPercent, alternative: 100, against: 'goal', unit: '%', better: 'higher' });
+    if (s.nonsense)
+      rows.push({
+        name: `${name}: nonsense refused (${s.refusedCorrectly}/${s.nonsense})`,
+        byos: s.refusedPercent,
+        alternative: 100,
+        against: 'goal',
+        unit: '%',
+        better: 'higher',
+      });
   }
   return rows;
 }

@@ -23,8 +23,17 @@ function writers(router: TenantRouter) {
     while (running) {
       const acme = await router.get('acme');
       const id = next++;
-      if (id % 2 === w) await acme.db.insertInto('ledger').values({ id, account: id % 1000, amount: '1.00', note: 'online', at: new Date() }).execute();
-      else await acme.db.updateTable('account').set((eb) => ({ balance: eb('balance', '+', 1) })).where('id', '=', id % 1000).execute();
+      if (id % 2 === w)
+        await acme.db
+          .insertInto('ledger')
+          .values({ id, account: id % 1000, amount: '1.00', note: 'online', at: new Date() })
+          .execute();
+      else
+        await acme.db
+          .updateTable('account')
+          .set((eb) => ({ balance: eb('balance', '+', 1) }))
+          .where('id', '=', id % 1000)
+          .execute();
       writes++;
     }
   });
@@ -40,16 +49,30 @@ export default async function switchBench(): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'byos-bench-switch-'));
   await chmod(dir, 0o755);
   const server = await startLocalPostgres({ dataDir: join(dir, 'pg'), password: 'bench', ephemeral: true });
-  const profile = (database: string): ConnectionProfileInput => ({ provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, password: 'bench', database, tls: { mode: 'disable' } });
+  const profile = (database: string): ConnectionProfileInput => ({
+    provider: 'local-postgres',
+    dialect: 'postgres',
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    password: 'bench',
+    database,
+    tls: { mode: 'disable' },
+  });
   try {
     const admin = await connect(profile('postgres'));
-    for (const db of ['bench_src', 'bench_online', 'bench_online2', 'bench_online3', 'bench_offline']) await sql`create database ${sql.id(db)}`.execute(admin.db);
+    for (const db of ['bench_src', 'bench_online', 'bench_online2', 'bench_online3', 'bench_offline'])
+      await sql`create database ${sql.id(db)}`.execute(admin.db);
     await admin.close();
     const src = await connect(profile('bench_src'));
     await sql`create table account (id integer primary key, balance bigint not null)`.execute(src.db);
-    await sql`create table ledger (id bigint primary key, account integer not null, amount numeric(12, 2) not null, note text, at timestamptz not null)`.execute(src.db);
+    await sql`create table ledger (id bigint primary key, account integer not null, amount numeric(12, 2) not null, note text, at timestamptz not null)`.execute(
+      src.db,
+    );
     await sql`insert into account select g, 0 from generate_series(0, 999) g`.execute(src.db);
-    await sql`insert into ledger select g, g % 1000, (g % 10000) / 100.0, 'seed row ' || g, now() - g * interval '1 second' from generate_series(1, ${ROWS}) g`.execute(src.db);
+    await sql`insert into ledger select g, g % 1000, (g % 10000) / 100.0, 'seed row ' || g, now() - g * interval '1 second' from generate_series(1, ${ROWS}) g`.execute(
+      src.db,
+    );
     await sql`analyze`.execute(src.db);
 
     // The alternative: an offline move stops writes for as long as the whole copy takes.
@@ -64,7 +87,11 @@ export default async function switchBench(): Promise<BenchRow[]> {
     const router = createTenantRouter({ profiles: memoryProfileStore({ acme: profile('bench_src') }) });
     try {
       // The default (`changed`), then the two others for comparison.
-      for (const [verify, target] of [[undefined, 'bench_online'], ['checksums', 'bench_online2'], ['counts', 'bench_online3']] as const) {
+      for (const [verify, target] of [
+        [undefined, 'bench_online'],
+        ['checksums', 'bench_online2'],
+        ['counts', 'bench_online3'],
+      ] as const) {
         const stateDir = join(dir, `state-${verify ?? 'default'}`);
         const load = writers(router);
         while (load.count() < 50) await new Promise((r) => setTimeout(r, 5));
@@ -72,7 +99,9 @@ export default async function switchBench(): Promise<BenchRow[]> {
         const scope = report.verification?.scope;
         const inPause = scope
           ? `in the pause: row counts of ${scope.counted.length} tables, full checksums of ${scope.checksummed.length ? scope.checksummed.join(', ') : 'no table'}, ${scope.keysRechecked} rows re-read on both sides` +
-            (scope.mode === 'changed' ? `; before it (writers running, ${scope.preVerifyMs} ms): checksums of ${scope.preVerified?.join(', ')}, differing ${scope.preMismatched?.join(', ') || 'none'}, compared row by row ${scope.preRefined?.join(', ') || 'none'} (${scope.preSuspects} rows differed)` : '')
+            (scope.mode === 'changed'
+              ? `; before it (writers running, ${scope.preVerifyMs} ms): checksums of ${scope.preVerified?.join(', ')}, differing ${scope.preMismatched?.join(', ') || 'none'}, compared row by row ${scope.preRefined?.join(', ') || 'none'} (${scope.preSuspects} rows differed)`
+              : '')
           : 'no verification';
         const atFlip = load.count();
         while (load.count() < atFlip + 50) await new Promise((r) => setTimeout(r, 5));

@@ -36,13 +36,22 @@ export interface CheckOptions {
 class NotApplicable extends Error {}
 
 /** Engine-shaped arguments for one recorded resource. */
-export function validationArgs(resource: Pick<RecordedResource, 'type' | 'name' | 'urn' | 'inputs'>, stackTags: ReadonlyMap<string, string>): ResourceValidationArgs {
+export function validationArgs(
+  resource: Pick<RecordedResource, 'type' | 'name' | 'urn' | 'inputs'>,
+  stackTags: ReadonlyMap<string, string>,
+): ResourceValidationArgs {
   return {
     type: resource.type,
     props: resource.inputs,
     urn: resource.urn,
     name: resource.name,
-    opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      additionalSecretOutputs: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    },
     stackTags,
     // Type checks by token: the SDK classes' __pulumiType is what the engine compares too.
     isType: (resourceClass) => (resourceClass as unknown as { __pulumiType?: string }).__pulumiType === resource.type,

@@ -1,4 +1,11 @@
-import { UnknownValueError, type EnforcementLevel, type ResourceValidation, type ResourceValidationArgs, type ResourceValidationPolicy, type Severity } from '@pulumi/policy';
+import {
+  UnknownValueError,
+  type EnforcementLevel,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type Severity,
+} from '@pulumi/policy';
 import type { ComplianceFramework } from '@byos/runtime';
 import { readTenantTags, type TenantTagInfo } from '@byos/pulumi';
 

@@ -52,8 +52,6 @@ describe('ConnectionProfile', () => {
   });
 
   it('rejects a TLS version below 1.2', () => {
-    expect(() => parseConnectionProfile({ provider: 'neon', dialect: 'postgres', database: 'd', tls: { minVersion: 'TLSv1.1' } })).toThrow(
-      /tls\.minVersion/,
-    );
+    expect(() => parseConnectionProfile({ provider: 'neon', dialect: 'postgres', database: 'd', tls: { minVersion: 'TLSv1.1' } })).toThrow(/tls\.minVersion/);
   });
 });

@@ -23,8 +23,10 @@ export interface ConnectionFlags {
 export function withConnectionOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--url <url>', 'database URL: postgres://user:pass@host:5432/db (or postgresql://), sqlite:PATH, mssql://user:pass@host/db (or sqlserver://); percent-encode / ? # @ : % + and spaces in the password')
-        .env(URL_ENV.url),
+      new Option(
+        '--url <url>',
+        'database URL: postgres://user:pass@host:5432/db (or postgresql://), sqlite:PATH, mssql://user:pass@host/db (or sqlserver://); percent-encode / ? # @ : % + and spaces in the password',
+      ).env(URL_ENV.url),
     )
     .option('--profile <file>', 'ConnectionProfile file (JSON or YAML); the password may be a passwordRef (env:NAME or file:PATH)')
     .hook('preAction', (self) => {

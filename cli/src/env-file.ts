@@ -74,8 +74,10 @@ export function checkEnvSyntax(text: string, file: string): void {
     const assignment = ASSIGNMENT.exec(line);
     if (!assignment) throw new InputError(`${where}: not a KEY=value line`);
     const name = assignment[1]!;
-    if (!NAME.test(name)) // Not echoed: a pasted URL (`postgres://u:secret@h/db?sslmode=require`) parses as a "name" holding a password.
-    if (!NAME.test(name)) throw new InputError(`${where}: the text before = is not a variable name (letters, digits and _, not starting with a digit)`);
+    if (!NAME.test(name))
+      if (!NAME.test(name))
+        // Not echoed: a pasted URL (`postgres://u:secret@h/db?sslmode=require`) parses as a "name" holding a password.
+        throw new InputError(`${where}: the text before = is not a variable name (letters, digits and _, not starting with a digit)`);
     const value = assignment[2]!.trimStart();
     const quote = value[0];
     if (quote !== '"' && quote !== "'" && quote !== '`') continue;

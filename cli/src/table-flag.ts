@@ -2,7 +2,8 @@ import { parseTableName, TableNameError, type TableRef } from '@byos/runtime';
 import { UsageError } from './output.ts';
 
 /** Help text for a `--table` flag: the table-name syntax every command shares (runtime/src/schema/table-names.ts). */
-export const TABLE_NAME_HELP = 'NAME or SCHEMA.NAME (no schema: the default one); a name holding a dot or starting with a quote is quoted, "a.b", doubling quotes inside';
+export const TABLE_NAME_HELP =
+  'NAME or SCHEMA.NAME (no schema: the default one); a name holding a dot or starting with a quote is quoted, "a.b", doubling quotes inside';
 
 /** Reads a `--table` value in the table-name syntax; a malformed one is a usage error (exit 2). */
 export function tableFlag(text: string): TableRef {

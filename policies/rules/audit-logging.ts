@@ -17,7 +17,9 @@ const LOG_FLAGS = ['log_connections', 'log_disconnections'];
 /** pgAudit, where declared, must log something: `pgaudit.log` none (or empty) turns schema and role auditing off. */
 function pgauditOff(name: unknown, value: unknown): string | undefined {
   if (name !== 'pgaudit.log') return undefined;
-  const classes = String(value ?? '').trim().toLowerCase();
+  const classes = String(value ?? '')
+    .trim()
+    .toLowerCase();
   return classes === '' || classes === 'none' ? `pgaudit.log is ${classes || 'empty'} (no statement classes audited)` : undefined;
 }
 

@@ -16,9 +16,7 @@ import { defineRule, truthy, type CheckContext } from '../rule.ts';
 function judge(days: number, context: CheckContext, field: string): string | undefined {
   const minimum = minimumBackupDays(context.tenant.compliance);
   if (days >= minimum.days) return undefined;
-  return days <= 0
-    ? `automated backups are disabled (${field} = 0); ${minimum.because}`
-    : `${field} keeps ${days} day(s) of backups; ${minimum.because}`;
+  return days <= 0 ? `automated backups are disabled (${field} = 0); ${minimum.because}` : `${field} keeps ${days} day(s) of backups; ${minimum.because}`;
 }
 
 function rds(context: CheckContext): string | undefined {

@@ -29,12 +29,13 @@ const rdsInsights = advise(
 
 export const customerManagedKey = defineRule({
   name: 'customer-managed-key',
-  description: "Data at rest is encrypted with a key the tenant controls, even where the spec does not require it.",
+  description: 'Data at rest is encrypted with a key the tenant controls, even where the spec does not require it.',
   enforcementLevel: 'advisory',
   severity: 'low',
   frameworks: ['soc2', 'hipaa', 'gdpr'],
   controls: ['SOC2 CC6.1', 'HIPAA 164.312(a)(2)(iv)', 'GDPR Art. 32(1)(a)', 'GDPR Art. 17'],
-  remediationSteps: 'Set encryption.customerManagedKey: true in the tenant spec; the provider module then creates the key (KMS, Key Vault, Cloud KMS) with rotation.',
+  remediationSteps:
+    'Set encryption.customerManagedKey: true in the tenant spec; the provider module then creates the key (KMS, Key Vault, Cloud KMS) with rotation.',
   checks: {
     'aws:rds/instance:Instance': (context) => [rdsStorage(context), rdsInsights(context)].filter((m): m is string => Boolean(m)),
     'aws:rds/cluster:Cluster': rdsStorage,
@@ -44,6 +45,8 @@ export const customerManagedKey = defineRule({
       'storage is encrypted with a system-managed key (dataEncryption.type is not AzureKeyVault)',
       (p) => p.dataEncryption?.type === 'AzureKeyVault',
     ),
-    'gcp:sql/databaseInstance:DatabaseInstance': advise('storage is encrypted with a Google-managed key (encryptionKeyName unset)', (p) => Boolean(p.encryptionKeyName)),
+    'gcp:sql/databaseInstance:DatabaseInstance': advise('storage is encrypted with a Google-managed key (encryptionKeyName unset)', (p) =>
+      Boolean(p.encryptionKeyName),
+    ),
   },
 });

@@ -26,7 +26,9 @@ export const databaseMonitoring = defineRule({
     'aws:rds/instance:Instance': ({ props }) => (truthy(props.performanceInsightsEnabled) ? undefined : 'performanceInsightsEnabled is false'),
     'aws:rds/clusterInstance:ClusterInstance': ({ props }) => (truthy(props.performanceInsightsEnabled) ? undefined : 'performanceInsightsEnabled is false'),
     'azure-native:dbforpostgresql:Configuration': ({ props }) =>
-      props.configurationName === 'pg_qs.query_capture_mode' && String(props.value).toUpperCase() === 'NONE' ? 'pg_qs.query_capture_mode is NONE (Query Store off)' : undefined,
+      props.configurationName === 'pg_qs.query_capture_mode' && String(props.value).toUpperCase() === 'NONE'
+        ? 'pg_qs.query_capture_mode is NONE (Query Store off)'
+        : undefined,
     'gcp:sql/databaseInstance:DatabaseInstance': ({ props }) =>
       truthy(props.settings?.insightsConfig?.queryInsightsEnabled) ? undefined : 'settings.insightsConfig.queryInsightsEnabled is not true',
   },

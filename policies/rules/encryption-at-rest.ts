@@ -21,7 +21,8 @@ const CUSTOMER_KEY_CHOICES = `${CUSTOMER_KEY_PROVIDERS.slice(0, -1).join(', ')} 
 function rdsStorage({ props, tenant }: CheckContext): string[] {
   const out: string[] = [];
   if (!truthy(props.storageEncrypted)) out.push('storageEncrypted must be true (RDS storage and snapshots unencrypted)');
-  if (tenant.customerManagedKey && !props.kmsKeyId) out.push('the tenant asks for a customer-managed key, but kmsKeyId is not set (AWS-managed aws/rds key used)');
+  if (tenant.customerManagedKey && !props.kmsKeyId)
+    out.push('the tenant asks for a customer-managed key, but kmsKeyId is not set (AWS-managed aws/rds key used)');
   if (truthy(props.performanceInsightsEnabled) && tenant.customerManagedKey && !props.performanceInsightsKmsKeyId) {
     out.push('Performance Insights data is not encrypted with the customer-managed key (performanceInsightsKmsKeyId)');
   }
@@ -41,7 +42,8 @@ function kmsKey({ props }: CheckContext): string[] {
   if (props.keyUsage !== undefined && props.keyUsage !== 'ENCRYPT_DECRYPT') out.push(`keyUsage must be ENCRYPT_DECRYPT, got ${props.keyUsage}`);
   const spec = props.customerMasterKeySpec;
   if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') out.push(`RDS needs a SYMMETRIC_DEFAULT key, got ${spec}`);
-  if (truthy(props.bypassPolicyLockoutSafetyCheck)) out.push('bypassPolicyLockoutSafetyCheck must not be true (the key policy could lock every administrator out)');
+  if (truthy(props.bypassPolicyLockoutSafetyCheck))
+    out.push('bypassPolicyLockoutSafetyCheck must not be true (the key policy could lock every administrator out)');
   return out;
 }
 
@@ -52,8 +54,7 @@ export const encryptionAtRest = defineRule({
   severity: 'critical',
   frameworks: ['hipaa', 'gdpr', 'soc2', 'pdpa'],
   controls: ['HIPAA 164.312(a)(2)(iv)', 'GDPR Art. 32(1)(a)', 'SOC2 CC6.1', 'SOC2 CC6.7', 'PDPA s24'],
-  remediationSteps:
-    `Set encryption.customerManagedKey in the tenant spec and let the provider module create the key; keep storageEncrypted / TDE / dataEncryption on; for a customer key move the tenant to ${CUSTOMER_KEY_CHOICES}.`,
+  remediationSteps: `Set encryption.customerManagedKey in the tenant spec and let the provider module create the key; keep storageEncrypted / TDE / dataEncryption on; for a customer key move the tenant to ${CUSTOMER_KEY_CHOICES}.`,
   checks: {
     'aws:kms/key:Key': kmsKey,
     'aws:rds/instance:Instance': rdsStorage,
@@ -65,9 +66,13 @@ export const encryptionAtRest = defineRule({
     'azure-native:sql:TransparentDataEncryption': ({ props }) =>
       props.state === 'Enabled' ? undefined : `transparent data encryption must be Enabled, got ${props.state ?? 'unset'}`,
     'azure-native:sql:Server': ({ props, tenant }) =>
-      tenant.customerManagedKey && !props.keyId ? 'the tenant asks for a customer-managed key, but the server has no Key Vault keyId (service-managed TDE key)' : undefined,
+      tenant.customerManagedKey && !props.keyId
+        ? 'the tenant asks for a customer-managed key, but the server has no Key Vault keyId (service-managed TDE key)'
+        : undefined,
     'azure-native:sql:EncryptionProtector': ({ props, tenant }) =>
-      tenant.customerManagedKey && props.serverKeyType !== 'AzureKeyVault' ? 'the TDE protector must be an AzureKeyVault key for a customer-managed key' : undefined,
+      tenant.customerManagedKey && props.serverKeyType !== 'AzureKeyVault'
+        ? 'the TDE protector must be an AzureKeyVault key for a customer-managed key'
+        : undefined,
     'azure-native:dbforpostgresql:Server': ({ props, tenant }) => {
       const encryption = props.dataEncryption ?? {};
       if (!tenant.customerManagedKey) return undefined;

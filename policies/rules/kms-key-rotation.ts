@@ -26,7 +26,8 @@ export const kmsKeyRotation = defineRule({
   severity: 'medium',
   frameworks: ['soc2', 'hipaa', 'gdpr', 'pdpa'],
   controls: ['SOC2 CC6.1', 'HIPAA 164.312(a)(2)(iv)', 'GDPR Art. 32(1)(a)', 'PDPA s24'],
-  remediationSteps: 'Enable automatic rotation: AWS enableKeyRotation (rotationPeriodInDays ≤ 365), Cloud KMS rotationPeriod ≤ 31536000s, Key Vault rotationPolicy rotate ≤ P365D.',
+  remediationSteps:
+    'Enable automatic rotation: AWS enableKeyRotation (rotationPeriodInDays ≤ 365), Cloud KMS rotationPeriod ≤ 31536000s, Key Vault rotationPolicy rotate ≤ P365D.',
   checks: {
     'aws:kms/key:Key': ({ props }) => {
       if (props.enableKeyRotation !== true) return 'enableKeyRotation must be true';
@@ -45,7 +46,9 @@ export const kmsKeyRotation = defineRule({
       const rotate = actions.find((a) => String(a?.action?.type).toLowerCase() === 'rotate');
       if (!rotate) return 'properties.rotationPolicy has no rotate action';
       const days = isoDurationDays(rotate.trigger?.timeAfterCreate);
-      return Number.isNaN(days) || days > MAX_DAYS ? `rotate action timeAfterCreate must be at most P${MAX_DAYS}D, got ${rotate.trigger?.timeAfterCreate ?? 'unset'}` : undefined;
+      return Number.isNaN(days) || days > MAX_DAYS
+        ? `rotate action timeAfterCreate must be at most P${MAX_DAYS}D, got ${rotate.trigger?.timeAfterCreate ?? 'unset'}`
+        : undefined;
     },
     'azure-native:sql:EncryptionProtector': ({ props }) =>
       props.serverKeyType === 'AzureKeyVault' && props.autoRotationEnabled !== true

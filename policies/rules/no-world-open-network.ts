@@ -44,7 +44,8 @@ export const noWorldOpenNetwork = defineRule({
   severity: 'critical',
   frameworks: ['soc2', 'hipaa', 'gdpr', 'pdpa'],
   controls: ['SOC2 CC6.1', 'SOC2 CC6.6', 'HIPAA 164.312(a)(1)', 'HIPAA 164.312(e)(1)', 'GDPR Art. 32(1)(b)', 'PDPA s24'],
-  remediationSteps: "List the application's egress ranges in network.allowedCidrs; never 0.0.0.0/0 or ::/0, and never leave a Supabase or Neon allow-list empty.",
+  remediationSteps:
+    "List the application's egress ranges in network.allowedCidrs; never 0.0.0.0/0 or ::/0, and never leave a Supabase or Neon allow-list empty.",
   checks: {
     'aws:ec2/securityGroup:SecurityGroup': securityGroup,
     'aws:ec2/securityGroupRule:SecurityGroupRule': ({ props }) =>

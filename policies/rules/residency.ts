@@ -63,7 +63,10 @@ export const residency = defineRule({
       const { props, tenant } = context;
       // Azure SQL's default backup storage redundancy is Geo.
       const redundancy = props.requestedBackupStorageRedundancy ?? 'Geo';
-      const geo = redundancy === 'Geo' || redundancy === 'GeoZone' ? azureGeoCopy(props.location, tenant.residency, `requestedBackupStorageRedundancy ${redundancy}`) : undefined;
+      const geo =
+        redundancy === 'Geo' || redundancy === 'GeoZone'
+          ? azureGeoCopy(props.location, tenant.residency, `requestedBackupStorageRedundancy ${redundancy}`)
+          : undefined;
       return [azureLocation(context), geo].filter((m): m is string => Boolean(m));
     },
     'gcp:sql/databaseInstance:DatabaseInstance': (context) => {

@@ -27,6 +27,7 @@ export function mockResourceOutputs(type: string, name: string, inputs: Inputs):
  */
 export function mockInvoke(token: string, inputs: Inputs): Inputs {
   const answer = PROVIDER_REGISTRY.offline.invokes[token];
-  if (!answer) throw new Error(`no offline answer for invoke ${token}; add one to the provider's descriptor (offline.invokes in runtime/src/providers/descriptors/)`);
+  if (!answer)
+    throw new Error(`no offline answer for invoke ${token}; add one to the provider's descriptor (offline.invokes in runtime/src/providers/descriptors/)`);
   return answer(inputs);
 }

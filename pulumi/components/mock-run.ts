@@ -91,10 +91,7 @@ async function runOnce(input: unknown, options: MockRunOptions): Promise<TenantM
     false,
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, { urn: string }> };
-  pulumi.runtime.setAllConfig(
-    { ...OFFLINE_CONFIG, ...options.config, [TENANT_CONFIG_KEY]: JSON.stringify(spec) },
-    [...SECRET_CONFIG_KEYS],
-  );
+  pulumi.runtime.setAllConfig({ ...OFFLINE_CONFIG, ...options.config, [TENANT_CONFIG_KEY]: JSON.stringify(spec) }, [...SECRET_CONFIG_KEYS]);
 
   // The program is imported only now, after the mocks are in place.
   const { runTenantProgram } = await import('./program.ts');
@@ -116,7 +113,16 @@ async function runOnce(input: unknown, options: MockRunOptions): Promise<TenantM
       spec,
       resources: recorded.map((r) => ({ ...r, urn: findUrn(urns, r.type, r.name) })),
       profile,
-      outputs: { tenant: outputs.tenant, provider: outputs.provider, region: outputs.region, residency: outputs.residency, dialect: outputs.dialect, host, port, database },
+      outputs: {
+        tenant: outputs.tenant,
+        provider: outputs.provider,
+        region: outputs.region,
+        residency: outputs.residency,
+        dialect: outputs.dialect,
+        host,
+        port,
+        database,
+      },
       secretOutputs,
     };
   } catch (error) {
@@ -139,11 +145,7 @@ function findUrn(urns: readonly string[], type: string, name: string): string {
 }
 
 function isSecretValue(value: unknown): value is { value: unknown } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
-  );
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 }
 
 /** Replaces every secret-wrapped value (`{ <sig>: <secret sig>, value }`) by its value, deeply. */

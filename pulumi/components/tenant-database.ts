@@ -44,9 +44,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     this.dialect = PROVIDER_TRAITS[spec.provider].dialect;
 
     const password = result.password ?? pulumi.output(undefined);
-    this.profile = pulumi.secret(
-      pulumi.all([result.connection, password]).apply(([parts, secret]) => buildProfile(spec, parts, secret)),
-    );
+    this.profile = pulumi.secret(pulumi.all([result.connection, password]).apply(([parts, secret]) => buildProfile(spec, parts, secret)));
     this.host = result.connection.apply((parts) => parts.host);
     this.port = result.connection.apply((parts) => parts.port);
     this.databaseName = result.connection.apply((parts) => parts.database);

@@ -35,9 +35,7 @@ export interface TenantTagInfo {
 export function readTenantTags(tags: Record<string, string> | undefined | null): TenantTagInfo {
   const t = tags ?? {};
   const residency = t[TAG_RESIDENCY]?.toUpperCase();
-  const compliance = (t[TAG_COMPLIANCE] ?? '')
-    .split('_')
-    .filter((f): f is ComplianceFramework => (COMPLIANCE_FRAMEWORKS as readonly string[]).includes(f));
+  const compliance = (t[TAG_COMPLIANCE] ?? '').split('_').filter((f): f is ComplianceFramework => (COMPLIANCE_FRAMEWORKS as readonly string[]).includes(f));
   return {
     tenant: t[TAG_TENANT],
     provider: t[TAG_PROVIDER],

@@ -27,7 +27,7 @@ async function pulumiCommand() {
     return { automation, command: await automation.PulumiCommand.get() };
   } catch (error) {
     const message = (error as Error).message;
-    const reason = /ENOENT/.test(message) ? 'no `pulumi` on PATH' : message.split('\n').find((line) => line.trim()) ?? 'unknown error';
+    const reason = /ENOENT/.test(message) ? 'no `pulumi` on PATH' : (message.split('\n').find((line) => line.trim()) ?? 'unknown error');
     throw new PulumiUnavailableError(
       `the Pulumi CLI is not available here (${reason}); install it (https://www.pulumi.com/docs/install/), ` +
         'or give the database profile with --profiles DIR (<tenant>.<provider>.json) so reconcile can run the data steps',

@@ -80,7 +80,10 @@ async function runAction(tenant: string, action: TenantAction, want: DesiredTena
       const stack = have?.active.stack ?? tenant;
       const profile = await steps.provision(spec, stack);
       const active: Placement = { stack, provider: spec.spec.provider, region: spec.spec.region, profile };
-      await record({ ...(have ?? { history: [] }), tenant, spec: spec.spec, specHash: spec.specHash, active, updatedAt: now(), history: [] }, describeAction(action));
+      await record(
+        { ...(have ?? { history: [] }), tenant, spec: spec.spec, specHash: spec.specHash, active, updatedAt: now(), history: [] },
+        describeAction(action),
+      );
       return describeAction(action);
     }
     case 'switch': {

@@ -92,9 +92,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'aws'>
   // Without a customer-managed key, RDS encrypts with the AWS-managed key aws/rds (rotated by AWS).
   const kmsKeyId = key?.arn;
 
-  const vpc = settings.awsVpcId
-    ? aws.ec2.getVpcOutput({ id: settings.awsVpcId, region }, child)
-    : aws.ec2.getVpcOutput({ default: true, region }, child);
+  const vpc = settings.awsVpcId ? aws.ec2.getVpcOutput({ id: settings.awsVpcId, region }, child) : aws.ec2.getVpcOutput({ default: true, region }, child);
   const subnetIds = settings.awsSubnetIds?.length
     ? pulumi.output(settings.awsSubnetIds)
     : aws.ec2.getSubnetsOutput({ filters: [{ name: 'vpc-id', values: [vpc.id] }], region }, child).ids;

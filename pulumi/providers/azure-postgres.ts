@@ -80,7 +80,12 @@ function createDatabase(context: ProviderContext<'azure-postgres'>): ProviderRes
   const { v4, v6 } = splitByFamily(spec.network.allowedCidrs);
   if (publicEndpoint && v6.length) {
     const index = spec.network.allowedCidrs.indexOf(v6[0]!);
-    throw new ProviderCapabilityError(spec.tenant, 'azure-postgres', `network.allowedCidrs.${index}`, `Flexible Server firewall rules are IPv4 only, got ${v6[0]}`);
+    throw new ProviderCapabilityError(
+      spec.tenant,
+      'azure-postgres',
+      `network.allowedCidrs.${index}`,
+      `Flexible Server firewall rules are IPv4 only, got ${v6[0]}`,
+    );
   }
 
   const base = createAzureBase(context);
@@ -109,9 +114,7 @@ function createDatabase(context: ProviderContext<'azure-postgres'>): ProviderRes
       authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled', tenantId: base.tenantId },
       administratorLogin: names.adminUser,
       administratorLoginPassword: secretPassword,
-      identity: cmk
-        ? { type: 'UserAssigned', userAssignedIdentities: cmk.identity.id.apply((id) => ({ [id]: {} })) }
-        : undefined,
+      identity: cmk ? { type: 'UserAssigned', userAssignedIdentities: cmk.identity.id.apply((id) => ({ [id]: {} })) } : undefined,
       dataEncryption: cmk
         ? { type: 'AzureKeyVault', primaryKeyURI: cmk.key.keyUriWithVersion, primaryUserAssignedIdentityId: cmk.identity.id }
         : { type: 'SystemAssigned' },

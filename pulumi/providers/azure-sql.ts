@@ -121,7 +121,13 @@ function createDatabase(context: ProviderContext<'azure-sql'>): ProviderResult {
       const range = cidrRange(cidr);
       new sql.IPv6FirewallRule(
         logicalName(spec.tenant, `allow-v6-${index}`),
-        { firewallRuleName: `byos-allow-v6-${index}`, serverName: server.name, resourceGroupName: rg, startIPv6Address: range.start, endIPv6Address: range.end },
+        {
+          firewallRuleName: `byos-allow-v6-${index}`,
+          serverName: server.name,
+          resourceGroupName: rg,
+          startIPv6Address: range.start,
+          endIPv6Address: range.end,
+        },
         child,
       );
     });
@@ -145,7 +151,14 @@ function createDatabase(context: ProviderContext<'azure-sql'>): ProviderResult {
   const retention = azureSqlRetention(spec);
   new sql.BackupShortTermRetentionPolicy(
     logicalName(spec.tenant, 'short-term-retention'),
-    { policyName: 'default', serverName: server.name, databaseName: database.name, resourceGroupName: rg, retentionDays: retention.shortTermDays, diffBackupIntervalInHours: 12 },
+    {
+      policyName: 'default',
+      serverName: server.name,
+      databaseName: database.name,
+      resourceGroupName: rg,
+      retentionDays: retention.shortTermDays,
+      diffBackupIntervalInHours: 12,
+    },
     child,
   );
   if (retention.weeklyRetention) {
@@ -171,7 +184,14 @@ function createDatabase(context: ProviderContext<'azure-sql'>): ProviderResult {
     );
     new sql.EncryptionProtector(
       logicalName(spec.tenant, 'encryption-protector'),
-      { encryptionProtectorName: 'current', serverName: server.name, resourceGroupName: rg, serverKeyType: 'AzureKeyVault', serverKeyName: serverKey.name, autoRotationEnabled: true },
+      {
+        encryptionProtectorName: 'current',
+        serverName: server.name,
+        resourceGroupName: rg,
+        serverKeyType: 'AzureKeyVault',
+        serverKeyName: serverKey.name,
+        autoRotationEnabled: true,
+      },
       child,
     );
   }

@@ -57,7 +57,12 @@ export interface GcpBackupPlan {
 export function gcpBackupPlan(spec: TenantSpec): GcpBackupPlan {
   const days = spec.backup.retentionDays;
   if (days > GCP_MAX_BACKUPS) {
-    throw new ProviderCapabilityError(spec.tenant, 'gcp', 'backup.retentionDays', `Cloud SQL keeps at most ${GCP_MAX_BACKUPS} automated backups, the spec asks ${days} days`);
+    throw new ProviderCapabilityError(
+      spec.tenant,
+      'gcp',
+      'backup.retentionDays',
+      `Cloud SQL keeps at most ${GCP_MAX_BACKUPS} automated backups, the spec asks ${days} days`,
+    );
   }
   return { enabled: days > 0, retainedBackups: Math.max(days, 1), logDays: Math.min(GCP_MAX_LOG_DAYS, Math.max(days, 1)) };
 }

@@ -23,7 +23,12 @@ export const NEON_PG_VERSION = 17;
 export function neonHistorySeconds(spec: TenantSpec): number {
   const days = spec.backup.retentionDays;
   if (days > NEON_MAX_HISTORY_DAYS) {
-    throw new ProviderCapabilityError(spec.tenant, 'neon', 'backup.retentionDays', `Neon keeps at most ${NEON_MAX_HISTORY_DAYS} days of history, the spec asks ${days}`);
+    throw new ProviderCapabilityError(
+      spec.tenant,
+      'neon',
+      'backup.retentionDays',
+      `Neon keeps at most ${NEON_MAX_HISTORY_DAYS} days of history, the spec asks ${days}`,
+    );
   }
   return (spec.backup.pointInTimeRecovery ? days : Math.min(days, 1)) * 86_400;
 }

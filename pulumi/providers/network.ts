@@ -33,9 +33,7 @@ export function cidrRange(cidr: string): AddressRange {
   const hostMask = (1n << hostBits) - 1n;
   const start = value & ~hostMask & ((1n << BigInt(width)) - 1n);
   const end = start | hostMask;
-  return family === 4
-    ? { family, start: bigIntToIpv4(start), end: bigIntToIpv4(end) }
-    : { family, start: bigIntToIpv6(start), end: bigIntToIpv6(end) };
+  return family === 4 ? { family, start: bigIntToIpv4(start), end: bigIntToIpv4(end) } : { family, start: bigIntToIpv6(start), end: bigIntToIpv6(end) };
 }
 
 /** True for a block that admits every address (`0.0.0.0/0`, `::/0`). */

@@ -1,5 +1,17 @@
 import * as pulumi from '@pulumi/pulumi';
-import { SUPABASE_API_URL, applyNetworkRestrictions, createProject, deleteProject, getNetworkRestrictions, getProject, getSslEnforcement, renameProject, setSslEnforcement, supabaseClient, waitForHealthy } from './supabase-api.ts';
+import {
+  SUPABASE_API_URL,
+  applyNetworkRestrictions,
+  createProject,
+  deleteProject,
+  getNetworkRestrictions,
+  getProject,
+  getSslEnforcement,
+  renameProject,
+  setSslEnforcement,
+  supabaseClient,
+  waitForHealthy,
+} from './supabase-api.ts';
 
 /**
  * There is no `@pulumi/supabase` in this project's dependencies, so a Supabase project is a Pulumi dynamic
@@ -59,7 +71,17 @@ async function configure(props: SupabaseProjectInputs, ref: string): Promise<voi
 export const supabaseProjectProvider: pulumi.dynamic.ResourceProvider<SupabaseProjectInputs, SupabaseProjectOutputs> = {
   async diff(_id, olds, news) {
     const replaces = (['region', 'organizationSlug'] as const).filter((key) => olds[key] !== news[key]);
-    const updatable = ['name', 'tags', 'sslEnforced', 'dbAllowedCidrs', 'dbAllowedCidrsV6', 'deletionProtection', 'accessToken', 'apiUrl', 'instanceSize'] as const;
+    const updatable = [
+      'name',
+      'tags',
+      'sslEnforced',
+      'dbAllowedCidrs',
+      'dbAllowedCidrsV6',
+      'deletionProtection',
+      'accessToken',
+      'apiUrl',
+      'instanceSize',
+    ] as const;
     const changes = replaces.length > 0 || updatable.some((key) => !same(olds[key], news[key]));
     return { changes, replaces, deleteBeforeReplace: false };
   },
@@ -95,13 +117,23 @@ export const supabaseProjectProvider: pulumi.dynamic.ResourceProvider<SupabasePr
     const [sslEnforced, restrictions] = await Promise.all([getSslEnforcement(client, id), getNetworkRestrictions(client, id)]);
     return {
       id,
-      props: { ...props, name: project.name, region: project.region, status: project.status, host: project.database?.host ?? props.host, sslEnforced, ...restrictions },
+      props: {
+        ...props,
+        name: project.name,
+        region: project.region,
+        status: project.status,
+        host: project.database?.host ?? props.host,
+        sslEnforced,
+        ...restrictions,
+      },
     };
   },
 
   async update(id, olds, news) {
     if (!same(olds.instanceSize, news.instanceSize)) {
-      throw new Error(`supabase project ${id}: instanceSize cannot change here (${olds.instanceSize ?? 'default'} → ${news.instanceSize ?? 'default'}); resize in Supabase`);
+      throw new Error(
+        `supabase project ${id}: instanceSize cannot change here (${olds.instanceSize ?? 'default'} → ${news.instanceSize ?? 'default'}); resize in Supabase`,
+      );
     }
     const client = clientFor(news);
     if (olds.name !== news.name) await renameProject(client, id, news.name);

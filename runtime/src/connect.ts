@@ -1,10 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import {
-  type ConnectionProfile,
-  type ConnectionProfileInput,
-  parseConnectionProfile,
-} from './contracts/connection-profile.ts';
+import { type ConnectionProfile, type ConnectionProfileInput, parseConnectionProfile } from './contracts/connection-profile.ts';
 import type { ProviderName } from './contracts/tenant-spec.ts';
 import type { SchemaModel } from './contracts/schema-model.ts';
 import { type Dialect, type DialectCapabilities, loadDialect } from './dialects/index.ts';

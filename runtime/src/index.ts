@@ -6,7 +6,16 @@ export { escapeForCode, stringLiteral, commentText, arrayLiteral, dataLiteral, t
 export { openOutputFile, describeWriteError, OutputFileError, type OutputFile } from './movers/output-file.ts';
 export { neutralSchema, diffNeutral, snakeCase, describeNeutralType, type NeutralSchema, type NeutralOptions } from './schema/neutral.ts';
 export { generateTypes, parseCheck, type TypegenOptions, type CheckRule } from './typegen/index.ts';
-export { parseTableName, parseNameParts, formatTableName, formatColumnName, formatNamePart, findTable, TableNameError, type TableRef } from './schema/table-names.ts';
+export {
+  parseTableName,
+  parseNameParts,
+  formatTableName,
+  formatColumnName,
+  formatNamePart,
+  findTable,
+  TableNameError,
+  type TableRef,
+} from './schema/table-names.ts';
 export { kitCode, kitEnvFile, kitEnvironment, type KitOptions } from './kit/index.ts';
 export { sql } from 'kysely';
 export { profileFromUrl } from './url.ts';
@@ -32,7 +41,19 @@ export {
   type SettingsSchema,
 } from './providers/index.ts';
 export type { Dialect, DialectCapabilities } from './dialects/index.ts';
-export { scanPii, classifyColumn, classifyValue, redactSample, PII_CATEGORIES, CATEGORY_LAW, type PiiScanOptions, type PiiScanResult, type PiiColumnReport, type PiiCategoryHit, type PiiCategory } from './guard/pii/index.ts';
+export {
+  scanPii,
+  classifyColumn,
+  classifyValue,
+  redactSample,
+  PII_CATEGORIES,
+  CATEGORY_LAW,
+  type PiiScanOptions,
+  type PiiScanResult,
+  type PiiColumnReport,
+  type PiiCategoryHit,
+  type PiiCategory,
+} from './guard/pii/index.ts';
 export { createMasker, maskTransform, parseMaskSpec, type Masker, type MaskerOptions, type MaskKind } from './guard/masking/index.ts';
 export { verifyBackup, type BackupVerifyOptions, type BackupVerifyResult, type BackupTableCheck } from './guard/backup/index.ts';
 export { assertProfileResidency, ResidencyViolationError, RESIDENCY, allowedRegions, isRegionAllowed, jurisdictionsOfRegion } from './guard/residency/index.ts';
@@ -58,7 +79,16 @@ export {
   type RunResult,
   type StatusRow,
 } from './migrate/index.ts';
-export { lintOps, lintPostgresSql, lintCapabilities, classifyTypeChange, RULES as LINT_RULES, type LintCapabilities, type LintOpsContext, type LintRule } from './migrate/lint/index.ts';
+export {
+  lintOps,
+  lintPostgresSql,
+  lintCapabilities,
+  classifyTypeChange,
+  RULES as LINT_RULES,
+  type LintCapabilities,
+  type LintOpsContext,
+  type LintRule,
+} from './migrate/lint/index.ts';
 export { opsFromSentence, readSentence, SentenceError, FORMS as SENTENCE_FORMS, type SentenceOptions, type SentenceResult } from './migrate/sentence/index.ts';
 export * from './guard/crypto/index.ts';
 export * from './guard/audit/index.ts';

@@ -14,8 +14,7 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)\S*@/gi;
  * `? & ; , { ( " '`) whose last part names a secret (`password`, `PGPASSWORD`, `db_password`, `api_key`…). A key
  * must start a word, so paths are left alone: `/etc/passwd: ENOENT` names a file, not a password.
  */
-const KEY_VALUE_SECRET =
-  /(^|[\s?&;,{("'])([A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api_?key))(["']?)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;&,"'}]+)/gi;
+const KEY_VALUE_SECRET = /(^|[\s?&;,{("'])([A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api_?key))(["']?)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;&,"'}]+)/gi;
 
 /** `postgres://user:pass@host/db` → `postgres://***@host/db`, in text that may hold URLs among other words. */
 export function redactUrl(url: string): string {

@@ -7,7 +7,9 @@ import { DIALECTS, freshTenantDb } from '../helpers/databases.ts';
 async function schema(t: TenantDb): Promise<void> {
   const blob = t.dialect.name === 'postgres' ? sql`bytea` : sql`blob`;
   await sql`create table parent (id integer primary key, name text not null)`.execute(t.db);
-  await sql`create table child (id integer primary key, parent_id integer not null references parent (id) on delete cascade, note text, amount numeric(12, 2), payload ${blob})`.execute(t.db);
+  await sql`create table child (id integer primary key, parent_id integer not null references parent (id) on delete cascade, note text, amount numeric(12, 2), payload ${blob})`.execute(
+    t.db,
+  );
   await sql`create table pair (a integer not null, b text not null, v integer, primary key (a, b))`.execute(t.db);
 }
 
@@ -24,17 +26,43 @@ async function dump(t: TenantDb) {
 
 async function writeSomeChanges(t: TenantDb, round: number): Promise<void> {
   const base = round * 100;
-  await t.db.insertInto('parent').values([{ id: base + 1, name: `p${base + 1}` }, { id: base + 2, name: `p${base + 2}` }]).execute();
-  await t.db.insertInto('child').values([
-    { id: base + 1, parent_id: base + 1, note: 'a', amount: '12.50', payload: Buffer.from([0, 1, 2, 255]) },
-    { id: base + 2, parent_id: base + 2, note: "it's", amount: null, payload: null },
-    { id: base + 3, parent_id: base + 2, note: null, amount: '-3.00', payload: Buffer.alloc(0) },
-  ]).execute();
-  await t.db.updateTable('child').set({ note: 'updated' }).where('id', '=', base + 1).execute();
+  await t.db
+    .insertInto('parent')
+    .values([
+      { id: base + 1, name: `p${base + 1}` },
+      { id: base + 2, name: `p${base + 2}` },
+    ])
+    .execute();
+  await t.db
+    .insertInto('child')
+    .values([
+      { id: base + 1, parent_id: base + 1, note: 'a', amount: '12.50', payload: Buffer.from([0, 1, 2, 255]) },
+      { id: base + 2, parent_id: base + 2, note: "it's", amount: null, payload: null },
+      { id: base + 3, parent_id: base + 2, note: null, amount: '-3.00', payload: Buffer.alloc(0) },
+    ])
+    .execute();
+  await t.db
+    .updateTable('child')
+    .set({ note: 'updated' })
+    .where('id', '=', base + 1)
+    .execute();
   // A key change is captured as the old key's delete and the new key's upsert.
-  await t.db.updateTable('child').set({ id: base + 50 }).where('id', '=', base + 3).execute();
-  await t.db.deleteFrom('parent').where('id', '=', base + 2).execute(); // cascades to its children
-  await t.db.insertInto('pair').values([{ a: round, b: 'x', v: 1 }, { a: round, b: 'y', v: 2 }]).execute();
+  await t.db
+    .updateTable('child')
+    .set({ id: base + 50 })
+    .where('id', '=', base + 3)
+    .execute();
+  await t.db
+    .deleteFrom('parent')
+    .where('id', '=', base + 2)
+    .execute(); // cascades to its children
+  await t.db
+    .insertInto('pair')
+    .values([
+      { a: round, b: 'x', v: 1 },
+      { a: round, b: 'y', v: 2 },
+    ])
+    .execute();
   await t.db.updateTable('pair').set({ v: 20 }).where('a', '=', round).where('b', '=', 'y').execute();
   await t.db.deleteFrom('pair').where('a', '=', round).where('b', '=', 'x').execute();
 }

@@ -31,8 +31,13 @@ describe('byos CLI', () => {
 
   it('on a Node older than 22.14, says which Node it needs and how to get it, and exits 1', () => {
     // Node reports an old version to the CLI (the machine's own Node may well be new enough).
-    const pretend = "Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.19.0'}});Object.defineProperty(process,'version',{value:'v20.19.0'});";
-    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, '--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), 'demo'], { encoding: 'utf8' });
+    const pretend =
+      "Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.19.0'}});Object.defineProperty(process,'version',{value:'v20.19.0'});";
+    const result = spawnSync(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(pretend)}`, '--conditions=@byos/source', join(REPO_ROOT, 'cli/bin/byos.js'), 'demo'],
+      { encoding: 'utf8' },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('byos needs Node.js 22.14 or newer; this is v20.19.0');
     expect(result.stderr).toContain('source scripts/node24.sh');
@@ -93,13 +98,19 @@ describe('byos CLI', () => {
       ['demo-postgres', 12],
     ]);
     // The dialect prints as its name (the tenant handle carries the dialect object).
-    expect(report.tenants.map((t: { provider: string; dialect: unknown }) => [t.provider, t.dialect])).toEqual([['local-sqlite', 'sqlite'], ['local-postgres', 'postgres']]);
+    expect(report.tenants.map((t: { provider: string; dialect: unknown }) => [t.provider, t.dialect])).toEqual([
+      ['local-sqlite', 'sqlite'],
+      ['local-postgres', 'postgres'],
+    ]);
     expect(report.tenants[0].rows).toBe(report.tenants[1].rows + 8);
     expect(report.tenants[0].rowsByTable.Track).toBe(3503);
     expect(report.neutralEqual).toBe(true);
     // The capabilities, each on the real tenants.
     const { features } = report;
-    expect(features.migrations.map((m: { applied: string[]; drift: string[] }) => [m.applied.length, m.drift])).toEqual([[4, []], [4, []]]);
+    expect(features.migrations.map((m: { applied: string[]; drift: string[] }) => [m.applied.length, m.drift])).toEqual([
+      [4, []],
+      [4, []],
+    ]);
     expect(features.importExport).toMatchObject({ rowsLoaded: 8, rowsRejected: 1, exported: [{ rows: 8 }, { rows: 8 }] });
     expect(features.pii.personal).toEqual(expect.arrayContaining(['customer.email', 'employee.email']));
     expect(features.encryption.auditIntact).toBe(true);
@@ -124,7 +135,10 @@ describe('byos CLI', () => {
     const again = JSON.parse(second.stdout);
     expect(again.tenants.map((t: { rowsByTable: Record<string, number> }) => t.rowsByTable.Track ?? t.rowsByTable.track)).toEqual([3503, 3503]);
     expect(again.neutralEqual).toBe(true);
-    expect(again.features.migrations.map((m: { applied: string[]; drift: string[] }) => [m.applied, m.drift])).toEqual([[[], []], [[], []]]);
+    expect(again.features.migrations.map((m: { applied: string[]; drift: string[] }) => [m.applied, m.drift])).toEqual([
+      [[], []],
+      [[], []],
+    ]);
     // …and the same tenants as the first run: nothing the first run left is counted twice or reported as drift.
     const summary = (r: { tenants: { tables: number; rowsByTable: object }[] }) => r.tenants.map((t) => [t.tables, t.rowsByTable]);
     expect(summary(again)).toEqual(summary(report));

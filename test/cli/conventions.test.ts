@@ -45,7 +45,11 @@ describe('byos --version', () => {
 
 describe('engines', () => {
   const manifest = async (folder: string) =>
-    JSON.parse(await readFile(join(REPO_ROOT, folder, 'package.json'), 'utf8')) as { engines: { node: string }; main?: string; exports: Record<string, unknown> };
+    JSON.parse(await readFile(join(REPO_ROOT, folder, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      main?: string;
+      exports: Record<string, unknown>;
+    };
 
   it('the published packages run plain JavaScript from dist/ on Node 22.12 (the CLI 22.14, for better-sqlite3 13); the repository, which runs TypeScript, needs 22.18', async () => {
     for (const folder of ['runtime', 'cli', 'pulumi', 'policies']) {
@@ -91,7 +95,10 @@ describe('.env', () => {
     const dir = await tempFolder('flag');
     await writeFile(join(dir, 'staging.env'), `BYOS_URL=sqlite:${chinook}\n`);
     // Where the option goes: before or after the command, `--dotenv FILE` or `--dotenv=FILE`.
-    for (const args of [['--dotenv', 'staging.env', 'introspect', '--json'], ['introspect', '--json', '--dotenv=staging.env']]) {
+    for (const args of [
+      ['--dotenv', 'staging.env', 'introspect', '--json'],
+      ['introspect', '--json', '--dotenv=staging.env'],
+    ]) {
       const result = await runCli(args, { cwd: dir });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
@@ -122,7 +129,10 @@ describe('.env', () => {
   it('loadEnvFile sets only unset names and reads what Node reads (export, quotes, comments, multi-line values)', async () => {
     const dir = await tempFolder('unit');
     const file = join(dir, '.env');
-    await writeFile(file, ['# comment', '', 'export A=1', 'B = "two words" # trailing comment', "C='single'", 'D="line one', 'line two"', 'KEPT=from-file', ''].join('\n'));
+    await writeFile(
+      file,
+      ['# comment', '', 'export A=1', 'B = "two words" # trailing comment', "C='single'", 'D="line one', 'line two"', 'KEPT=from-file', ''].join('\n'),
+    );
     const env: NodeJS.ProcessEnv = { KEPT: 'from-shell' };
     expect(loadEnvFile(file, { explicit: true, env })).toEqual(['A', 'B', 'C', 'D']);
     expect(env).toEqual({ KEPT: 'from-shell', A: '1', B: 'two words', C: 'single', D: 'line one\nline two' });

@@ -31,7 +31,10 @@ beforeAll(async () => {
   await client.end();
   await server.stop();
   profile = join(dir, 'tenant.profile.json');
-  await writeFile(profile, JSON.stringify({ provider: 'local-postgres', dialect: 'postgres', database: 'postgres', user: 'postgres', passwordRef: 'env:EXIT_CODES_PW', dataDir }));
+  await writeFile(
+    profile,
+    JSON.stringify({ provider: 'local-postgres', dialect: 'postgres', database: 'postgres', user: 'postgres', passwordRef: 'env:EXIT_CODES_PW', dataDir }),
+  );
 }, 120_000);
 
 const env = { EXIT_CODES_PW: password };
@@ -109,7 +112,9 @@ describe('under --json, a command that fails still prints one JSON document', ()
     const unreachable = 'postgres://someone:hunter2-secret@127.0.0.1:1/nothing';
     const failed = await runCli(['copy', '--from', unreachable, '--to', 'sqlite::memory:', '--json']);
     expect(failed.code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toEqual({ error: { code: 'connection', message: expect.stringMatching(/^cannot connect to .*127\.0\.0\.1:1\/nothing/), exitCode: 1 } });
+    expect(JSON.parse(failed.stdout)).toEqual({
+      error: { code: 'connection', message: expect.stringMatching(/^cannot connect to .*127\.0\.0\.1:1\/nothing/), exitCode: 1 },
+    });
     expect(failed.stdout + failed.stderr).not.toContain('hunter2-secret');
     const usage = await runCli(['copy', '--from', unreachable, '--to', 'sqlite::memory:', '--jobs', 'abc', '--json']);
     expect(usage.code).toBe(2);

@@ -60,9 +60,14 @@ describe('byos init', () => {
 
     const withMigrations = await runCli(['plan', '--migrations', 'migrations', '--json'], { cwd: project });
     expect(withMigrations.code).toBe(0);
-    const planned = JSON.parse(withMigrations.stdout) as { problems: unknown[]; tenants: { tenant: string; actions: { kind: string; pending?: string[] }[] }[] };
+    const planned = JSON.parse(withMigrations.stdout) as {
+      problems: unknown[];
+      tenants: { tenant: string; actions: { kind: string; pending?: string[] }[] }[];
+    };
     expect(planned.problems).toEqual([]);
-    expect(planned.tenants).toEqual([{ tenant: 'dev', notes: [], actions: [expect.objectContaining({ kind: 'provision' }), { kind: 'migrate', pending: ['0001'] }] }]);
+    expect(planned.tenants).toEqual([
+      { tenant: 'dev', notes: [], actions: [expect.objectContaining({ kind: 'provision' }), { kind: 'migrate', pending: ['0001'] }] },
+    ]);
 
     const policy = await runCli(['policy', 'check', '--stack', 'dev', '--json'], { cwd: project });
     expect(policy.code).toBe(0);
@@ -108,7 +113,11 @@ describe('byos init', () => {
     expect(runtimePackage.files).toContain('schemas');
 
     // The program is plain JavaScript importing the built program, so Node 22.12 runs it without type stripping.
-    const pulumiYaml = parseYaml(await readFile(join(project, 'Pulumi.yaml'), 'utf8')) as { main: string; stackConfigDir: string; runtime: { options: { typescript: boolean } } };
+    const pulumiYaml = parseYaml(await readFile(join(project, 'Pulumi.yaml'), 'utf8')) as {
+      main: string;
+      stackConfigDir: string;
+      runtime: { options: { typescript: boolean } };
+    };
     expect(pulumiYaml).toMatchObject({ main: 'index.js', stackConfigDir: 'stacks', runtime: { options: { typescript: false } } });
     const checked = spawnSync(process.execPath, ['--no-experimental-strip-types', '--check', join(project, 'index.js')], { encoding: 'utf8' });
     expect(checked.stderr).toBe('');
@@ -117,9 +126,14 @@ describe('byos init', () => {
     const pulumiPackage = JSON.parse(await readFile(join(REPO_ROOT, 'pulumi/package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
     expect(pulumiPackage.exports['./program']!.default).toBe('./dist/program.js');
 
-    const workflow = parseYaml(await readFile(join(project, '.github/workflows/byos.yml'), 'utf8')) as { on: { pull_request: unknown }; jobs: Record<string, { steps: { run?: string }[] }> };
+    const workflow = parseYaml(await readFile(join(project, '.github/workflows/byos.yml'), 'utf8')) as {
+      on: { pull_request: unknown };
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
     expect(workflow.on.pull_request).toBeDefined();
-    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run ?? '')).join('\n');
+    const runs = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps.map((step) => step.run ?? ''))
+      .join('\n');
     expect(runs).toContain('npx byos policy check --stack "$tenant"');
     expect(runs).toContain('npx byos plan --migrations migrations');
     expect(await readFile(join(project, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
@@ -146,7 +160,9 @@ describe('byos init', () => {
     await writeFile(join(busy, 'notes.txt'), 'mine\n');
     const refused = await runCliInProcess(['init', busy]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe(`byos: ${busy} is not empty (1 entry): run byos init in an empty or new folder, or add --force to add only the missing files\n`);
+    expect(refused.stderr).toBe(
+      `byos: ${busy} is not empty (1 entry): run byos init in an empty or new folder, or add --force to add only the missing files\n`,
+    );
     expect(refused.stdout).toBe('');
     expect(await readdir(busy)).toEqual(['notes.txt']);
 

@@ -26,7 +26,15 @@ describe('byos introspect names', () => {
     const result = await runCliInProcess(['introspect', '--url', url]);
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    for (const line of ['orders', 'app.people', 'Odd "Schema" ü."a.b"', 'Odd "Schema" ü.We "ird" Ñame', '  foreign key (person) -> app.people (id) on delete no action', 'view app.v: id', 'enum app.mood: up, down']) {
+    for (const line of [
+      'orders',
+      'app.people',
+      'Odd "Schema" ü."a.b"',
+      'Odd "Schema" ü.We "ird" Ñame',
+      '  foreign key (person) -> app.people (id) on delete no action',
+      'view app.v: id',
+      'enum app.mood: up, down',
+    ]) {
       expect(lines, line).toContain(line);
     }
     expect(lines.some((l) => l.startsWith('domain "my.dom": integer'))).toBe(true);

@@ -46,7 +46,11 @@ describe('--json errors carry a code, a one-line message and the exit code', () 
 
     const missingArgument = await runCliInProcess(['switch', '--json']);
     expect(missingArgument.code).toBe(2);
-    expect(jsonError(missingArgument.stdout)).toMatchObject({ code: 'usage', exitCode: 2, message: expect.stringContaining("missing required argument 'tenant'") });
+    expect(jsonError(missingArgument.stdout)).toMatchObject({
+      code: 'usage',
+      exitCode: 2,
+      message: expect.stringContaining("missing required argument 'tenant'"),
+    });
   });
 
   it('usage errors thrown inside commands', async () => {
@@ -75,7 +79,11 @@ describe('--json errors carry a code, a one-line message and the exit code', () 
     expect(jsonError(missingProfile.stdout)).toMatchObject({ code: 'not-found', exitCode: 2 });
     const missingTable = await runCliInProcess(['export', '--url', `sqlite:${sqlite}`, '--table', 'invoices', '--out', join(dir, 'x.csv'), '--json']);
     expect(missingTable.code).toBe(1);
-    expect(jsonError(missingTable.stdout)).toMatchObject({ code: 'not-found', exitCode: 1, message: expect.stringContaining('table "invoices" does not exist') });
+    expect(jsonError(missingTable.stdout)).toMatchObject({
+      code: 'not-found',
+      exitCode: 1,
+      message: expect.stringContaining('table "invoices" does not exist'),
+    });
   });
 
   it('connection: a server that cannot be reached, the password in no output', async () => {
@@ -86,7 +94,16 @@ describe('--json errors carry a code, a one-line message and the exit code', () 
   });
 
   it('failed: a command that fails for another reason (a query the database rejects)', async () => {
-    const result = await runCliInProcess(['export', '--url', `sqlite:${sqlite}`, '--query', 'select nope from customers', '--out', join(dir, 'y.csv'), '--json']);
+    const result = await runCliInProcess([
+      'export',
+      '--url',
+      `sqlite:${sqlite}`,
+      '--query',
+      'select nope from customers',
+      '--out',
+      join(dir, 'y.csv'),
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     expect(jsonError(result.stdout)).toMatchObject({ code: 'failed', exitCode: 1, message: expect.stringContaining('nope') });
   });

@@ -154,7 +154,15 @@ describe('redaction removes values of secret keys, not pieces of paths', () => {
 
 describe('URLs without // or a host', () => {
   it('are refused without echoing any of their text, and never connect to a default host', async () => {
-    for (const url of ['postgres:u:S3cretPw@h/x', 'postgresql:u:S3cretPw@h/x', 'postgres:/u:S3cretPw@h/x', 'mssql:u:S3cretPw@h/x', 'postgres://u:S3cretPw', 'mssql://u:S3cretPw', 'postgres://u:S3cretPw@/x']) {
+    for (const url of [
+      'postgres:u:S3cretPw@h/x',
+      'postgresql:u:S3cretPw@h/x',
+      'postgres:/u:S3cretPw@h/x',
+      'mssql:u:S3cretPw@h/x',
+      'postgres://u:S3cretPw',
+      'mssql://u:S3cretPw',
+      'postgres://u:S3cretPw@/x',
+    ]) {
       for (const args of [['--url', url], []]) {
         if (!args.length) process.env.BYOS_URL = url;
         const r = await runCliInProcess(['introspect', ...args, '--json']).finally(() => delete process.env.BYOS_URL);

@@ -38,7 +38,10 @@ describe('byos in a project without any Pulumi package', () => {
     await writeFile(join(project.dir, 'help-all.mjs'), HELP_ALL);
     await writeFile(join(project.dir, 'people.csv'), 'id,name\n1,Ada\n2,Grace\n');
     const workbook = new ExcelJS.Workbook();
-    workbook.addWorksheet('people').addRows([['id', 'name'], [1, 'Ada']]);
+    workbook.addWorksheet('people').addRows([
+      ['id', 'name'],
+      [1, 'Ada'],
+    ]);
     await workbook.xlsx.writeFile(join(project.dir, 'people.xlsx'));
     // Commands open existing databases only.
     const { default: Database } = await import('better-sqlite3');
@@ -48,7 +51,16 @@ describe('byos in a project without any Pulumi package', () => {
   it('they really are not installed there', async () => {
     const probe = `for (const name of process.argv.slice(2)) { try { import.meta.resolve(name); console.log(name, 'found'); } catch (e) { console.log(name, e.code); } }`;
     await writeFile(join(project.dir, 'resolve.mjs'), probe);
-    const { stdout } = await project.run(['resolve.mjs', '@byos/pulumi', '@byos/policies', '@pulumi/pulumi', '@pulumi/policy', 'exceljs', 'commander', '@byos/runtime']);
+    const { stdout } = await project.run([
+      'resolve.mjs',
+      '@byos/pulumi',
+      '@byos/policies',
+      '@pulumi/pulumi',
+      '@pulumi/policy',
+      'exceljs',
+      'commander',
+      '@byos/runtime',
+    ]);
     expect(stdout.trim().split('\n')).toEqual([
       '@byos/pulumi ERR_MODULE_NOT_FOUND',
       '@byos/policies ERR_MODULE_NOT_FOUND',
@@ -107,18 +119,28 @@ describe('byos in a project without any Pulumi package', () => {
     expect(plan.code).toBe(1);
     expect(JSON.parse(plan.stdout)).toEqual({ error: { code: 'failed', message: 'plan needs the Pulumi side: npm install @byos/pulumi', exitCode: 1 } });
     const list = await byos('policy', 'list', '--json');
-    expect(JSON.parse(list.stdout)).toEqual({ error: { code: 'failed', message: 'policy list needs the policy pack: npm install @byos/policies', exitCode: 1 } });
+    expect(JSON.parse(list.stdout)).toEqual({
+      error: { code: 'failed', message: 'policy list needs the policy pack: npm install @byos/policies', exitCode: 1 },
+    });
   });
 
   it('a missing driver or exceljs is named too, and a missing driver is not a "connection" failure', async () => {
     const url = `sqlite:${join(project.dir, 'xlsx.sqlite')}`;
     const xlsx = await byos('import', 'people.xlsx', '--url', url, '--table', 'people', '--create', '--json');
     expect(xlsx.code).toBe(1);
-    expect(JSON.parse(xlsx.stdout).error).toMatchObject({ code: 'failed', exitCode: 1, message: expect.stringContaining('reading .xlsx files needs the optional package exceljs: npm install exceljs') });
+    expect(JSON.parse(xlsx.stdout).error).toMatchObject({
+      code: 'failed',
+      exitCode: 1,
+      message: expect.stringContaining('reading .xlsx files needs the optional package exceljs: npm install exceljs'),
+    });
     const mssql = await byos('introspect', '--url', 'sqlserver://app:secret-pw@acme.database.windows.net/app', '--json');
     expect(mssql.code).toBe(1);
     const error = JSON.parse(mssql.stdout).error;
-    expect(error).toMatchObject({ code: 'failed', exitCode: 1, message: expect.stringContaining('the mssql dialect needs the optional package tedious: npm install tedious tarn') });
+    expect(error).toMatchObject({
+      code: 'failed',
+      exitCode: 1,
+      message: expect.stringContaining('the mssql dialect needs the optional package tedious: npm install tedious tarn'),
+    });
     expect(mssql.stdout + mssql.stderr).not.toContain('secret-pw');
   });
 });

@@ -30,10 +30,12 @@ export async function loadAppSchema(url: string, role: string): Promise<void> {
   await sqlOn(url, text);
 }
 
-
 /** Every sequence's position in the user schemas, by name. */
 export async function sequencePositions(url: string): Promise<Record<string, string>> {
-  const rows = await sqlOn<{ name: string; value: string }>(url, `select format('%I.%I', schemaname, sequencename) as name,
-    coalesce(last_value::text, 'unused') as value from pg_sequences order by 1`);
+  const rows = await sqlOn<{ name: string; value: string }>(
+    url,
+    `select format('%I.%I', schemaname, sequencename) as name,
+    coalesce(last_value::text, 'unused') as value from pg_sequences order by 1`,
+  );
   return Object.fromEntries(rows.map((r) => [r.name, r.value]));
 }

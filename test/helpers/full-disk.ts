@@ -29,8 +29,16 @@ export async function tinyDisk(kib = 64): Promise<string> {
  * lines, `• 2,000 rows written…`, printed before the failure aside).
  */
 export function oneLineFailure(result: { code: number; stderr: string }): string {
-  const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('• '));
-  if (result.code !== 1 || lines.length !== 1 || !lines[0]!.startsWith('byos: ') || /\bat .+:\d+:\d+|Unhandled|node:internal|top-level await/.test(result.stderr)) {
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('• '));
+  if (
+    result.code !== 1 ||
+    lines.length !== 1 ||
+    !lines[0]!.startsWith('byos: ') ||
+    /\bat .+:\d+:\d+|Unhandled|node:internal|top-level await/.test(result.stderr)
+  ) {
     throw new Error(`expected exit 1 and one "byos: …" line on stderr, got exit ${result.code} and: ${JSON.stringify(result.stderr)}`);
   }
   return lines[0]!;

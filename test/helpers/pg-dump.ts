@@ -70,7 +70,12 @@ export function clientConnection(url: string): { dbname: string; env: NodeJS.Pro
 }
 
 /** Runs a client binary against `url` (password via PGPASSWORD); rejects with its stderr. */
-export async function runClient(binary: string, url: string, args: string[], options: { env?: Record<string, string> } = {}): Promise<{ stdout: string; stderr: string }> {
+export async function runClient(
+  binary: string,
+  url: string,
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<{ stdout: string; stderr: string }> {
   const { dbname, env } = clientConnection(url);
   try {
     return await run(binary, [...args, `--dbname=${dbname}`], { env: { ...env, ...options.env }, maxBuffer: 512 * 1024 * 1024 });
@@ -104,7 +109,11 @@ export function normaliseDump(dump: string): string {
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => !/^--/.test(line) && !/^SET /.test(line) && !/^SELECT pg_catalog\.set_config\(/.test(line) && !/^\\(un)?restrict /.test(line));
-  return `${kept.join('\n').replace(/\n(?:[ \t]*\n)+/g, '\n\n').replace(/^\s*\n/, '').trimEnd()}\n`;
+  return `${kept
+    .join('\n')
+    .replace(/\n(?:[ \t]*\n)+/g, '\n\n')
+    .replace(/^\s*\n/, '')
+    .trimEnd()}\n`;
 }
 
 /**

@@ -54,7 +54,8 @@ export async function loadPostgrest(url: string, options: LoadPostgrestOptions =
   const { psql } = await pgToolsFor(url);
   const available = await sqlOn<{ ok: boolean }>(url, `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis') AS ok`);
   const postgis = options.postgis ?? available[0]!.ok;
-  if (postgis && !available[0]!.ok) throw new Error('loadPostgrest({ postgis: true }): this server has no postgis extension (Debian: postgresql-15-postgis-3, see scripts/pg-tools.sh)');
+  if (postgis && !available[0]!.ok)
+    throw new Error('loadPostgrest({ postgis: true }): this server has no postgis extension (Debian: postgresql-15-postgis-3, see scripts/pg-tools.sh)');
 
   const dir = await mkdtemp(join(tmpdir(), 'byos-postgrest-'));
   try {
@@ -73,9 +74,26 @@ export async function loadPostgrest(url: string, options: LoadPostgrestOptions =
       }
     }
     const parsed = new URL(url);
-    await runClient(psql, url, ['--no-psqlrc', '--quiet', '--no-password', '-v', 'ON_ERROR_STOP=1', '-v', `PGUSER=${decodeURIComponent(parsed.username)}`, '-v', `DBNAME=${decodeURIComponent(parsed.pathname.slice(1))}`, '-f', join(dir, 'load.sql')], {
-      env: { PGOPTIONS: '-c client_min_messages=warning' },
-    });
+    await runClient(
+      psql,
+      url,
+      [
+        '--no-psqlrc',
+        '--quiet',
+        '--no-password',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-v',
+        `PGUSER=${decodeURIComponent(parsed.username)}`,
+        '-v',
+        `DBNAME=${decodeURIComponent(parsed.pathname.slice(1))}`,
+        '-f',
+        join(dir, 'load.sql'),
+      ],
+      {
+        env: { PGOPTIONS: '-c client_min_messages=warning' },
+      },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -146,7 +164,8 @@ function tolerateCopyToFile(sql: string): string {
 }
 
 const POSTGIS_USE = /\bpostgis\b|\bextensions\.geometry\b|\bgeometry\s*\(|\bextensions\.st_\w+\s*\(|\bst_\w+\s*\(/i;
-const CREATED = /^\s*create\s+(?:or\s+replace\s+)?(?:table|view|materialized\s+view|function|procedure|aggregate|type|domain|sequence)\s+(?:if\s+not\s+exists\s+)?(?:(?:"(?:[^"]|"")+"|[\w$]+)\.)?("(?:[^"]|"")+"|[\w$]+)/i;
+const CREATED =
+  /^\s*create\s+(?:or\s+replace\s+)?(?:table|view|materialized\s+view|function|procedure|aggregate|type|domain|sequence)\s+(?:if\s+not\s+exists\s+)?(?:(?:"(?:[^"]|"")+"|[\w$]+)\.)?("(?:[^"]|"")+"|[\w$]+)/i;
 
 /**
  * `sql` without the statements that need PostGIS: those using it directly (the extension, the geometry type, ST_*

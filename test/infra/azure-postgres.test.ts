@@ -45,13 +45,17 @@ describe('azure-postgres provider under mocks', () => {
     expect(ofType(run, 'azure-native:dbforpostgresql:FirewallRule').map((r) => [r.inputs.startIpAddress, r.inputs.endIpAddress])).toEqual([
       ['198.51.100.0', '198.51.100.255'],
     ]);
-    expect(one(run, 'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra').inputs).toMatchObject({ objectId: '22222222-2222-2222-2222-222222222222', principalType: 'servicePrincipal' });
+    expect(one(run, 'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra').inputs).toMatchObject({
+      objectId: '22222222-2222-2222-2222-222222222222',
+      principalType: 'servicePrincipal',
+    });
   });
 
   it('encrypts with the Key Vault key through a user-assigned identity when a customer key is asked', async () => {
     const run = await runTenantUnderMocks({ ...euTenant, encryption: { customerManagedKey: true } });
     const server = one(run, 'azure-native:dbforpostgresql:Server').inputs as Record<string, any>;
-    const identityId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-byos-gamma-eu/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-byos-gamma-eu';
+    const identityId =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-byos-gamma-eu/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-byos-gamma-eu';
     expect(server.dataEncryption).toEqual({
       type: 'AzureKeyVault',
       primaryKeyURI: 'https://kv-gamma-eu.vault.azure.net/keys/byos-gamma-eu-tde/0123456789abcdef0123456789abcdef',
@@ -81,14 +85,22 @@ describe('azure-postgres provider under mocks', () => {
     const run = await runTenantUnderMocks(euTenant);
     expect(run.secretOutputs).toContain('profile');
     expect(parseConnectionProfile(run.profile)).toEqual(run.profile);
-    expect(run.profile).toMatchObject({ provider: 'azure-postgres', dialect: 'postgres', host: 'byos-gamma-eu.postgres.database.azure.com', port: 5432, database: 'gamma_eu' });
+    expect(run.profile).toMatchObject({
+      provider: 'azure-postgres',
+      dialect: 'postgres',
+      host: 'byos-gamma-eu.postgres.database.azure.com',
+      port: 5432,
+      database: 'gamma_eu',
+    });
   });
 
   it('refuses what Flexible Server cannot do, naming the field', async () => {
     const tooLong = await runTenantUnderMocks({ ...euTenant, backup: { retentionDays: 90 } }).catch((e: unknown) => e);
     expect(tooLong).toBeInstanceOf(ProviderCapabilityError);
     expect((tooLong as Error).message).toMatch(/backup\.retentionDays: Flexible Server keeps backups at most 35 days/);
-    const v6 = await runTenantUnderMocks({ ...euTenant, network: { publicAccess: true, allowedCidrs: ['198.51.100.0/24', '2001:db8::/48'] } }).catch((e: unknown) => e);
+    const v6 = await runTenantUnderMocks({ ...euTenant, network: { publicAccess: true, allowedCidrs: ['198.51.100.0/24', '2001:db8::/48'] } }).catch(
+      (e: unknown) => e,
+    );
     expect((v6 as Error).message).toMatch(/network\.allowedCidrs\.1: Flexible Server firewall rules are IPv4 only/);
   });
 });

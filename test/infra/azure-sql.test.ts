@@ -43,13 +43,22 @@ describe('azure-sql provider under mocks', () => {
 
     const vault = one(run, 'azure-native:keyvault:Vault').inputs as { properties: Record<string, unknown>; location: string };
     expect(vault.location).toBe('westeurope');
-    expect(vault.properties).toMatchObject({ enableSoftDelete: true, enablePurgeProtection: true, networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' } });
-    const key = one(run, 'azure-native:keyvault:Key').inputs as { properties: { kty: string; rotationPolicy: { lifetimeActions: { action: { type: string } }[] } } };
+    expect(vault.properties).toMatchObject({
+      enableSoftDelete: true,
+      enablePurgeProtection: true,
+      networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' },
+    });
+    const key = one(run, 'azure-native:keyvault:Key').inputs as {
+      properties: { kty: string; rotationPolicy: { lifetimeActions: { action: { type: string } }[] } };
+    };
     expect(key.properties.kty).toBe('RSA-HSM');
     expect(key.properties.rotationPolicy.lifetimeActions.map((a) => a.action.type)).toContain('rotate');
 
     expect(one(run, 'azure-native:sql:TransparentDataEncryption').inputs).toMatchObject({ state: 'Enabled', databaseName: 'beta_eu' });
-    expect(one(run, 'azure-native:sql:ServerKey').inputs).toMatchObject({ serverKeyType: 'AzureKeyVault', keyName: 'kv-beta-eu_byos-beta-eu-tde_0123456789abcdef0123456789abcdef' });
+    expect(one(run, 'azure-native:sql:ServerKey').inputs).toMatchObject({
+      serverKeyType: 'AzureKeyVault',
+      keyName: 'kv-beta-eu_byos-beta-eu-tde_0123456789abcdef0123456789abcdef',
+    });
     expect(one(run, 'azure-native:sql:EncryptionProtector').inputs).toMatchObject({
       serverKeyType: 'AzureKeyVault',
       serverKeyName: 'kv-beta-eu_byos-beta-eu-tde_0123456789abcdef0123456789abcdef',
@@ -59,7 +68,9 @@ describe('azure-sql provider under mocks', () => {
 
   it('opens firewall rules for exactly the spec CIDRs', async () => {
     const run = await runTenantUnderMocks(euTenant);
-    expect(ofType(run, 'azure-native:sql:FirewallRule').map((r) => [r.inputs.startIpAddress, r.inputs.endIpAddress])).toEqual([['203.0.113.0', '203.0.113.255']]);
+    expect(ofType(run, 'azure-native:sql:FirewallRule').map((r) => [r.inputs.startIpAddress, r.inputs.endIpAddress])).toEqual([
+      ['203.0.113.0', '203.0.113.255'],
+    ]);
     expect(ofType(run, 'azure-native:sql:IPv6FirewallRule').map((r) => [r.inputs.startIPv6Address, r.inputs.endIPv6Address])).toEqual([
       ['2001:db8:0:0:0:0:0:0', '2001:db8:0:ffff:ffff:ffff:ffff:ffff'],
     ]);
@@ -108,15 +119,30 @@ describe('azure-sql provider under mocks', () => {
     for (const type of TAGGABLE) for (const r of ofType(run, type)) expect(r.inputs.tags, type).toEqual(tenantTags(run.spec));
     expect(run.secretOutputs).toContain('profile');
     expect(parseConnectionProfile(run.profile)).toEqual(run.profile);
-    expect(run.profile).toMatchObject({ provider: 'azure-sql', dialect: 'mssql', host: 'byos-beta-eu.database.windows.net', port: 1433, database: 'beta_eu', user: 'byos_admin' });
+    expect(run.profile).toMatchObject({
+      provider: 'azure-sql',
+      dialect: 'mssql',
+      host: 'byos-beta-eu.database.windows.net',
+      port: 1433,
+      database: 'beta_eu',
+      user: 'byos_admin',
+    });
     expect(run.profile.password).toBe(one(run, 'azure-native:sql:Server').inputs.administratorLoginPassword);
   });
 
   it('uses the configured Entra admin instead of the deploying identity', async () => {
     const run = await runTenantUnderMocks(euTenant, {
-      config: { 'byos:azureAdminObjectId': 'aaaaaaaa-0000-0000-0000-000000000000', 'byos:azureAdminLogin': 'dba-group', 'byos:azureAdminPrincipalType': 'Group' },
+      config: {
+        'byos:azureAdminObjectId': 'aaaaaaaa-0000-0000-0000-000000000000',
+        'byos:azureAdminLogin': 'dba-group',
+        'byos:azureAdminPrincipalType': 'Group',
+      },
     });
-    expect(one(run, 'azure-native:sql:Server').inputs.administrators).toMatchObject({ login: 'dba-group', sid: 'aaaaaaaa-0000-0000-0000-000000000000', principalType: 'Group' });
+    expect(one(run, 'azure-native:sql:Server').inputs.administrators).toMatchObject({
+      login: 'dba-group',
+      sid: 'aaaaaaaa-0000-0000-0000-000000000000',
+      principalType: 'Group',
+    });
   });
 
   it('refuses a UK region for an EU tenant', async () => {

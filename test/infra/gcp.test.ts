@@ -30,7 +30,13 @@ describe('gcp provider under mocks', () => {
     const run = await runTenantUnderMocks(euTenant);
     const instance = one(run, 'gcp:sql/databaseInstance:DatabaseInstance').inputs as Record<string, any>;
     const keyId = 'projects/byos-offline/locations/europe-west1/keyRings/byos-delta-eu/cryptoKeys/byos-delta-eu-sql';
-    expect(instance).toMatchObject({ name: 'byos-delta-eu', region: 'europe-west1', databaseVersion: 'POSTGRES_16', deletionProtection: true, encryptionKeyName: keyId });
+    expect(instance).toMatchObject({
+      name: 'byos-delta-eu',
+      region: 'europe-west1',
+      databaseVersion: 'POSTGRES_16',
+      deletionProtection: true,
+      encryptionKeyName: keyId,
+    });
     const settings = instance.settings as Settings;
     expect(settings.deletionProtectionEnabled).toBe(true);
     expect(settings.ipConfiguration).toMatchObject({
@@ -40,7 +46,12 @@ describe('gcp provider under mocks', () => {
       privateNetwork: 'projects/byos-offline/global/networks/byos-delta-eu',
     });
     expect(settings.userLabels).toEqual(tenantTags(run.spec));
-    expect(settings.databaseFlags).toEqual(expect.arrayContaining([{ name: 'log_connections', value: 'on' }, { name: 'cloudsql.enable_pgaudit', value: 'on' }]));
+    expect(settings.databaseFlags).toEqual(
+      expect.arrayContaining([
+        { name: 'log_connections', value: 'on' },
+        { name: 'cloudsql.enable_pgaudit', value: 'on' },
+      ]),
+    );
   });
 
   it('keeps daily backups and PITR logs, stored in the instance region rather than a multi-region', async () => {
@@ -59,7 +70,11 @@ describe('gcp provider under mocks', () => {
   it('grants the Cloud SQL service agent the key and rotates it every 90 days', async () => {
     const run = await runTenantUnderMocks(euTenant);
     expect(one(run, 'gcp:kms/keyRing:KeyRing').inputs).toMatchObject({ location: 'europe-west1' });
-    expect(one(run, 'gcp:kms/cryptoKey:CryptoKey').inputs).toMatchObject({ rotationPeriod: '7776000s', purpose: 'ENCRYPT_DECRYPT', labels: tenantTags(run.spec) });
+    expect(one(run, 'gcp:kms/cryptoKey:CryptoKey').inputs).toMatchObject({
+      rotationPeriod: '7776000s',
+      purpose: 'ENCRYPT_DECRYPT',
+      labels: tenantTags(run.spec),
+    });
     expect(one(run, 'gcp:projects/serviceIdentity:ServiceIdentity').inputs).toMatchObject({ service: 'sqladmin.googleapis.com' });
     expect(one(run, 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember').inputs).toMatchObject({
       role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
@@ -69,7 +84,10 @@ describe('gcp provider under mocks', () => {
 
   it('peers a new VPC for private IP, or uses the configured network', async () => {
     const created = await runTenantUnderMocks(euTenant);
-    expect(one(created, 'gcp:servicenetworking/connection:Connection').inputs).toMatchObject({ service: 'servicenetworking.googleapis.com', reservedPeeringRanges: ['byos-delta-eu-sql'] });
+    expect(one(created, 'gcp:servicenetworking/connection:Connection').inputs).toMatchObject({
+      service: 'servicenetworking.googleapis.com',
+      reservedPeeringRanges: ['byos-delta-eu-sql'],
+    });
     const existing = await runTenantUnderMocks(euTenant, { config: { 'byos:gcpNetwork': 'projects/shared/global/networks/apps' } });
     expect(ofType(existing, 'gcp:compute/network:Network')).toHaveLength(0);
     const ip = (one(existing, 'gcp:sql/databaseInstance:DatabaseInstance').inputs.settings as Settings).ipConfiguration;
@@ -89,7 +107,10 @@ describe('gcp provider under mocks', () => {
 
   it('turns backups off only when the spec keeps none, and honours PITR off', async () => {
     const none = await runTenantUnderMocks({ ...euTenant, backup: { retentionDays: 0, pointInTimeRecovery: true } });
-    expect((one(none, 'gcp:sql/databaseInstance:DatabaseInstance').inputs.settings as Settings).backupConfiguration).toMatchObject({ enabled: false, pointInTimeRecoveryEnabled: false });
+    expect((one(none, 'gcp:sql/databaseInstance:DatabaseInstance').inputs.settings as Settings).backupConfiguration).toMatchObject({
+      enabled: false,
+      pointInTimeRecoveryEnabled: false,
+    });
     const noPitr = await runTenantUnderMocks({ ...euTenant, backup: { retentionDays: 3, pointInTimeRecovery: false } });
     expect((one(noPitr, 'gcp:sql/databaseInstance:DatabaseInstance').inputs.settings as Settings).backupConfiguration).toMatchObject({
       enabled: true,
@@ -108,7 +129,13 @@ describe('gcp provider under mocks', () => {
     const run = await runTenantUnderMocks(euTenant);
     expect(run.secretOutputs).toContain('profile');
     expect(parseConnectionProfile(run.profile)).toEqual(run.profile);
-    expect(run.profile).toMatchObject({ provider: 'gcp', host: '10.64.0.3', database: 'delta_eu', user: 'byos_admin', tls: { mode: 'verify-ca', minVersion: 'TLSv1.2' } });
+    expect(run.profile).toMatchObject({
+      provider: 'gcp',
+      host: '10.64.0.3',
+      database: 'delta_eu',
+      user: 'byos_admin',
+      tls: { mode: 'verify-ca', minVersion: 'TLSv1.2' },
+    });
     expect(run.profile.tls?.ca).toContain('BEGIN CERTIFICATE');
     const user = one(run, 'gcp:sql/user:User');
     expect(user.secretPaths).toContain('password');

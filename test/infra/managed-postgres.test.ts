@@ -56,7 +56,13 @@ describe('supabase provider under mocks', () => {
     const run = await runTenantUnderMocks(supabaseTenant);
     expect(run.secretOutputs).toContain('profile');
     expect(parseConnectionProfile(run.profile)).toEqual(run.profile);
-    expect(run.profile).toMatchObject({ provider: 'supabase', host: 'db.mockprojectrefabcdef.supabase.co', user: 'postgres', database: 'postgres', tls: { mode: 'verify-full' } });
+    expect(run.profile).toMatchObject({
+      provider: 'supabase',
+      host: 'db.mockprojectrefabcdef.supabase.co',
+      user: 'postgres',
+      database: 'postgres',
+      tls: { mode: 'verify-full' },
+    });
     expect(run.profile.password).toBe(one(run, SUPABASE).inputs.dbPass);
   });
 
@@ -96,7 +102,13 @@ describe('neon provider under mocks', () => {
     const run = await runTenantUnderMocks(neonTenant);
     expect(run.secretOutputs).toContain('profile');
     expect(parseConnectionProfile(run.profile)).toEqual(run.profile);
-    expect(run.profile).toMatchObject({ provider: 'neon', host: 'ep-mock-00000000.us-east-2.aws.neon.tech', database: 'care_us', user: 'byos_admin', password: 'npg_MockNeonPassword0' });
+    expect(run.profile).toMatchObject({
+      provider: 'neon',
+      host: 'ep-mock-00000000.us-east-2.aws.neon.tech',
+      database: 'care_us',
+      user: 'byos_admin',
+      password: 'npg_MockNeonPassword0',
+    });
   });
 
   it('refuses history beyond 30 days and regions outside the residency', async () => {
@@ -117,10 +129,20 @@ describe('local providers under mocks', () => {
   });
 
   it('local-postgres declares only a random password and names the embedded data folder', async () => {
-    const run = await runTenantUnderMocks({ tenant: 'dev-two', provider: 'local-postgres', region: 'local' }, { config: { 'byos:localPostgresPort': '54329' } });
+    const run = await runTenantUnderMocks(
+      { tenant: 'dev-two', provider: 'local-postgres', region: 'local' },
+      { config: { 'byos:localPostgresPort': '54329' } },
+    );
     expect(run.resources.map((r) => r.type).sort()).toEqual(['byos:index:TenantDatabase', 'random:index/randomPassword:RandomPassword']);
     expect(run.secretOutputs).toContain('profile');
-    expect(run.profile).toMatchObject({ provider: 'local-postgres', host: '127.0.0.1', port: 54329, database: 'dev_two', dataDir: '.byos/postgres', tls: { mode: 'disable' } });
+    expect(run.profile).toMatchObject({
+      provider: 'local-postgres',
+      host: '127.0.0.1',
+      port: 54329,
+      database: 'dev_two',
+      dataDir: '.byos/postgres',
+      tls: { mode: 'disable' },
+    });
     expect(run.profile.password).toMatch(/^Mock-/);
   });
 });

@@ -123,13 +123,21 @@ describe('Neon dynamic provider against a fake API v2', () => {
       `GET /projects/${result.id}/operations/op-compute`,
       `GET /projects/${result.id}/operations/op-compute`,
     ]);
-    expect(result.outs).toMatchObject({ projectId: result.id, branchId: 'br-main-1', endpointId: 'ep-calm-1', host: 'ep-calm-1.ap-southeast-1.aws.neon.tech', password: ROLE_PASSWORD });
+    expect(result.outs).toMatchObject({
+      projectId: result.id,
+      branchId: 'br-main-1',
+      endpointId: 'ep-calm-1',
+      host: 'ep-calm-1.ap-southeast-1.aws.neon.tech',
+      password: ROLE_PASSWORD,
+    });
   });
 
   it('names the project when an operation fails, and never leaks the key or the role password', async () => {
     api = await startFakeApi(neonRoute(new Map(), { failOperation: true }));
     const error = await rejection(neonProjectProvider.create(inputs(api.url)));
-    expect(error.message).toMatch(/neon project calm-sea-10000000 was created but is not ready: neon operation start_compute on project calm-sea-10000000 failed/);
+    expect(error.message).toMatch(
+      /neon project calm-sea-10000000 was created but is not ready: neon operation start_compute on project calm-sea-10000000 failed/,
+    );
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain(ROLE_PASSWORD);
   });

@@ -82,7 +82,15 @@ describe('the Pulumi program reading its stack config', () => {
 describe('index.ts as Pulumi runs it', () => {
   it('exports the stack outputs, with the profile secret', async () => {
     // Mocks and config first, then the entry module is imported as the engine would import it.
-    await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, address: 'db.example.internal' } }), call: (args) => (args.token.endsWith('getSubnets') ? { ids: ['s-1', 's-2'] } : { id: 'vpc-1', cidrBlock: '10.1.0.0/16' }) }, 'byos', 'acme-sg', false);
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, address: 'db.example.internal' } }),
+        call: (args) => (args.token.endsWith('getSubnets') ? { ids: ['s-1', 's-2'] } : { id: 'vpc-1', cidrBlock: '10.1.0.0/16' }),
+      },
+      'byos',
+      'acme-sg',
+      false,
+    );
     withConfig({ 'byos:tenant': JSON.stringify(good) });
     const entry = await import('../../pulumi/program.ts');
     expect(entry.tenant).toBe('acme-sg');

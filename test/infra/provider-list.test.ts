@@ -23,7 +23,9 @@ describe('Pulumi provider modules', () => {
     expect(() => modulesByProvider(PROVIDER_MODULE_LIST, [...PROVIDERS, 'fake-cloud'])).toThrow(
       'no Pulumi module for provider fake-cloud: add it to the list in pulumi/providers/index.ts',
     );
-    expect(() => modulesByProvider([...PROVIDER_MODULE_LIST, fakeModule], PROVIDERS)).toThrow(/fake-cloud has no descriptor in runtime\/src\/providers\/list\.ts/);
+    expect(() => modulesByProvider([...PROVIDER_MODULE_LIST, fakeModule], PROVIDERS)).toThrow(
+      /fake-cloud has no descriptor in runtime\/src\/providers\/list\.ts/,
+    );
     expect(() => modulesByProvider([...PROVIDER_MODULE_LIST, PROVIDER_MODULES.neon], PROVIDERS)).toThrow(/provider neon has two Pulumi modules/);
     expect(Object.keys(modulesByProvider([...PROVIDER_MODULE_LIST, fakeModule], [...PROVIDERS, 'fake-cloud']))).toEqual([...PROVIDERS, 'fake-cloud']);
   });
@@ -42,7 +44,9 @@ describe('settings come from the descriptor schema', () => {
     expect(settings.fakeCloudPort).toBe(3);
     expect(await pulumi.isSecret(settings.neonApiKey as pulumi.Output<string>)).toBe(true);
     pulumi.runtime.setAllConfig({ 'byos:fakeCloudPort': '0' }, []);
-    expect(() => readSettingsWith(schema, new pulumi.Config('byos'))).toThrow('stack config byos:fakeCloudPort: must be a port number from 1 to 65535, got "0"');
+    expect(() => readSettingsWith(schema, new pulumi.Config('byos'))).toThrow(
+      'stack config byos:fakeCloudPort: must be a port number from 1 to 65535, got "0"',
+    );
   });
 });
 

@@ -24,7 +24,8 @@ describe('residency table', () => {
   });
 
   it('gives AWS, GCP and Azure at least one region in every jurisdiction', () => {
-    for (const j of JURISDICTIONS) for (const p of ['aws', 'gcp', 'azure-sql', 'azure-postgres'] as const) expect(allowedRegions(p, j).length, `${p} ${j}`).toBeGreaterThan(0);
+    for (const j of JURISDICTIONS)
+      for (const p of ['aws', 'gcp', 'azure-sql', 'azure-postgres'] as const) expect(allowedRegions(p, j).length, `${p} ${j}`).toBeGreaterThan(0);
   });
 
   it('puts each cloud region in exactly one jurisdiction', () => {

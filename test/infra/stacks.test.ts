@@ -47,7 +47,10 @@ describe('stack files', () => {
         ].join('\n'),
       );
       const stack = await readStackFile(file);
-      expect(stack.config).toEqual({ 'byos:localPostgresPort': '6000', 'byos:tenant': JSON.stringify({ tenant: 't-one', provider: 'local-postgres', region: 'local' }) });
+      expect(stack.config).toEqual({
+        'byos:localPostgresPort': '6000',
+        'byos:tenant': JSON.stringify({ tenant: 't-one', provider: 'local-postgres', region: 'local' }),
+      });
       expect(stack.secretKeys).toEqual(['byos:supabaseAccessToken']);
       const run = await runStackUnderMocks(file);
       expect(run.profile.port).toBe(6000);
@@ -60,7 +63,10 @@ describe('stack files', () => {
     const dir = await mkdtemp(join(tmpdir(), 'byos-stack-'));
     try {
       const file = join(dir, 'Pulumi.bad.yaml');
-      await writeFile(file, 'config:\n  byos:tenant:\n    tenant: bad-one\n    provider: aws\n    region: ap-southeast-1\n    backup:\n      retentionDays: -1\n');
+      await writeFile(
+        file,
+        'config:\n  byos:tenant:\n    tenant: bad-one\n    provider: aws\n    region: ap-southeast-1\n    backup:\n      retentionDays: -1\n',
+      );
       const error = await runStackUnderMocks(file).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ContractError);
       expect((error as Error).message).toMatch(/in Pulumi\.bad\.yaml:\n\s+- backup\.retentionDays/);

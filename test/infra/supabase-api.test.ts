@@ -41,7 +41,10 @@ function supabaseRoute(projects: Map<string, FakeProject>, options: { pollsUntil
         restrictions: { dbAllowedCidrs: ['0.0.0.0/0'], dbAllowedCidrsV6: ['::/0'] },
       };
       projects.set(ref, project);
-      return { status: 201, body: { id: ref, ref, name: project.name, region: project.region, organization_slug: project.organization_slug, status: project.status } };
+      return {
+        status: 201,
+        body: { id: ref, ref, name: project.name, region: project.region, organization_slug: project.organization_slug, status: project.status },
+      };
     }
     if ((params = match(request, 'GET', '/v1/projects/{ref}'))) {
       const project = projects.get(params.ref!);
@@ -107,21 +110,38 @@ describe('Supabase Management API client', () => {
   it('creates a project with organization_slug, region_selection and the bearer token', async () => {
     const projects = new Map<string, FakeProject>();
     api = await startFakeApi(supabaseRoute(projects));
-    const project = await createProject(supabaseClient(TOKEN, api.url), { name: 'n', organizationSlug: 'acme-org', region: 'eu-central-1', dbPass: DB_PASS, instanceSize: 'micro' });
+    const project = await createProject(supabaseClient(TOKEN, api.url), {
+      name: 'n',
+      organizationSlug: 'acme-org',
+      region: 'eu-central-1',
+      dbPass: DB_PASS,
+      instanceSize: 'micro',
+    });
     expect(project.status).toBe('COMING_UP');
     expect(api.requests).toEqual([
       {
         method: 'POST',
         path: '/v1/projects',
         authorization: `Bearer ${TOKEN}`,
-        body: { name: 'n', organization_slug: 'acme-org', region_selection: { type: 'specific', code: 'eu-central-1' }, db_pass: DB_PASS, desired_instance_size: 'micro' },
+        body: {
+          name: 'n',
+          organization_slug: 'acme-org',
+          region_selection: { type: 'specific', code: 'eu-central-1' },
+          db_pass: DB_PASS,
+          desired_instance_size: 'micro',
+        },
       },
     ]);
   });
 
   it('names the call and status on failure but never the token or the database password', async () => {
-    api = await startFakeApi((request) => ({ status: 400, body: { message: `db_pass ${(request.body as { db_pass: string }).db_pass} rejected for ${request.authorization}` } }));
-    const error = await rejection(createProject(supabaseClient(TOKEN, api.url, [DB_PASS]), { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS }));
+    api = await startFakeApi((request) => ({
+      status: 400,
+      body: { message: `db_pass ${(request.body as { db_pass: string }).db_pass} rejected for ${request.authorization}` },
+    }));
+    const error = await rejection(
+      createProject(supabaseClient(TOKEN, api.url, [DB_PASS]), { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS }),
+    );
     expect(error.message).toMatch(/^supabase API POST \/v1\/projects failed with 400: db_pass \*\*\* rejected/);
     expect(error.message).not.toContain(TOKEN);
     expect(error.message).not.toContain(DB_PASS);
@@ -129,7 +149,9 @@ describe('Supabase Management API client', () => {
 
   it('retries 503 answers and then succeeds', async () => {
     let calls = 0;
-    api = await startFakeApi(() => (++calls < 3 ? { status: 503, body: { message: 'busy' } } : { status: 201, body: { ref: 'r', name: 'n', region: 'r', status: 'COMING_UP' } }));
+    api = await startFakeApi(() =>
+      ++calls < 3 ? { status: 503, body: { message: 'busy' } } : { status: 201, body: { ref: 'r', name: 'n', region: 'r', status: 'COMING_UP' } },
+    );
     const client = { ...supabaseClient(TOKEN, api.url), retryDelayMs: 1 };
     await expect(createProject(client, { name: 'n', organizationSlug: 'o', region: 'us-east-1', dbPass: DB_PASS })).resolves.toMatchObject({ ref: 'r' });
     expect(api.requests).toHaveLength(3);
@@ -186,7 +208,10 @@ describe('Supabase dynamic provider against the fake API', () => {
   it('diffs region changes as replacements and network changes as updates', async () => {
     const olds = { ...inputs('http://x'), ref: 'r', host: 'h', status: 'ACTIVE_HEALTHY' };
     expect(await supabaseProjectProvider.diff!('r', olds, inputs('http://x', { region: 'eu-west-1' }))).toMatchObject({ changes: true, replaces: ['region'] });
-    expect(await supabaseProjectProvider.diff!('r', olds, inputs('http://x', { dbAllowedCidrs: ['10.0.0.0/8'] }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await supabaseProjectProvider.diff!('r', olds, inputs('http://x', { dbAllowedCidrs: ['10.0.0.0/8'] }))).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     expect(await supabaseProjectProvider.diff!('r', olds, inputs('http://x'))).toMatchObject({ changes: false });
   });
 
@@ -203,7 +228,9 @@ describe('Supabase dynamic provider against the fake API', () => {
       `POST /v1/projects/${id}/network-restrictions/apply`,
     ]);
     expect(projects.get(id)).toMatchObject({ name: 'renamed', restrictions: { dbAllowedCidrs: ['198.51.100.0/24'] } });
-    await expect(supabaseProjectProvider.update!(id, outs as SupabaseProjectOutputs, inputs(api.url, { instanceSize: 'large' }))).rejects.toThrow(/instanceSize cannot change/);
+    await expect(supabaseProjectProvider.update!(id, outs as SupabaseProjectOutputs, inputs(api.url, { instanceSize: 'large' }))).rejects.toThrow(
+      /instanceSize cannot change/,
+    );
   });
 
   it('refuses to delete while deletion protection is on, then deletes', async () => {

@@ -52,7 +52,8 @@ describe('lint: nothing outside runtime/ imports runtime/src', () => {
 
   it('passes the package name and its subpaths, and runtime/ reaching into its own src', async () => {
     const result = await lint({
-      'cli/src/commands/ok.ts': "import { connect } from '@byos/runtime';\nimport { copyDatabase } from '@byos/runtime/copy';\nexport const c = [connect, copyDatabase];\n",
+      'cli/src/commands/ok.ts':
+        "import { connect } from '@byos/runtime';\nimport { copyDatabase } from '@byos/runtime/copy';\nexport const c = [connect, copyDatabase];\n",
       'runtime/test/internal.test.ts': "import { connect } from '../src/index.ts';\nexport const c = connect;\n",
     });
     expect(result.output).not.toContain('noRestrictedImports');

@@ -43,7 +43,11 @@ describe('migrations on an existing database (Chinook, the demo migrations)', ()
       expect(report.statements).toBeGreaterThanOrEqual(4);
       expect(await readBaseline(tenants[dialect]!.db)).toEqual(original[dialect]);
     }
-    const gold = await tenants.postgres!.db.selectFrom('customer').select((eb) => eb.fn.countAll().as('n')).where('loyalty_tier', '=', 'gold').executeTakeFirst();
+    const gold = await tenants
+      .postgres!.db.selectFrom('customer')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('loyalty_tier', '=', 'gold')
+      .executeTakeFirst();
     expect(Number(gold?.n)).toBeGreaterThan(0);
   });
 

@@ -18,13 +18,15 @@ const oneLine = (stderr: string) => {
 };
 
 describe('migrate exit codes on failure', () => {
-  it('migrate new: a sentence that does not apply to the folder\'s schema writes nothing and exits 1 with one line', async () => {
+  it("migrate new: a sentence that does not apply to the folder's schema writes nothing and exits 1 with one line", async () => {
     const dir = join(root, 'empty');
     for (const extra of [[], ['--dry-run'], ['--dialect', 'sqlite']]) {
       const r = await runCliInProcess(['migrate', 'new', 'add a unique index on customers (email)', '--dir', dir, ...extra]);
       expect(r.code).toBe(1);
       oneLine(r.stderr);
-      expect(r.stderr).toMatch(/^byos: not written: "add a unique index on customers \(email\)" does not apply to the schema the migrations in .*empty imply: op 1 \(createIndex\): table customers does not exist\n$/);
+      expect(r.stderr).toMatch(
+        /^byos: not written: "add a unique index on customers \(email\)" does not apply to the schema the migrations in .*empty imply: op 1 \(createIndex\): table customers does not exist\n$/,
+      );
       expect(existsSync(dir)).toBe(false);
     }
     // The folder stays usable: once the table exists, the same sentence is written.

@@ -50,7 +50,10 @@ describe('byos migrate', () => {
     afterAll(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'acme.profile.json'), JSON.stringify(await freshProfile('sqlite', 'acme')));
     await writeFile(join(dir, 'globex.profile.json'), JSON.stringify(await freshProfile('postgres', 'globex')));
-    await writeFile(join(dir, 'broken.profile.json'), JSON.stringify({ provider: 'local-sqlite', dialect: 'sqlite', database: join(dir, 'missing-folder', 'x.sqlite') }));
+    await writeFile(
+      join(dir, 'broken.profile.json'),
+      JSON.stringify({ provider: 'local-sqlite', dialect: 'sqlite', database: join(dir, 'missing-folder', 'x.sqlite') }),
+    );
     const result = await runCliInProcess(['migrate', 'up', '--tenants', dir, '--dir', PORTABLE, '--to', '0005', '--json']);
     expect(result.code).toBe(1);
     const outcomes = JSON.parse(result.stdout) as { tenant: string; dialect: string; ran: unknown[]; error: string | null }[];

@@ -21,7 +21,18 @@ it('refuses a migration whose CONCURRENTLY step would commit a data-losing op ea
   dirs.push(dir);
   await writeFile(
     join(dir, '0001_people.ts'),
-    ts([{ op: 'createTable', table: 'people', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'email', type: { kind: 'text' } }, { name: 'note', type: { kind: 'text' } }], primaryKey: { columns: ['id'] } }]),
+    ts([
+      {
+        op: 'createTable',
+        table: 'people',
+        columns: [
+          { name: 'id', type: { kind: 'integer' }, nullable: false },
+          { name: 'email', type: { kind: 'text' } },
+          { name: 'note', type: { kind: 'text' } },
+        ],
+        primaryKey: { columns: ['id'] },
+      },
+    ]),
   );
   await migrateUp(tenant, await loadMigrations(dir));
   await sql`insert into people values (1, 'ann@example.com', 'keep me')`.execute(tenant.db);
@@ -29,9 +40,14 @@ it('refuses a migration whose CONCURRENTLY step would commit a data-losing op ea
   // The drop would commit before the concurrent index build; were the build to fail, the note could not come back.
   await writeFile(
     join(dir, '0002_drop_and_index.ts'),
-    ts([{ op: 'dropColumn', table: 'people', column: 'note' }, { op: 'createIndex', table: 'people', name: 'people_email_idx', columns: ['email'] }]),
+    ts([
+      { op: 'dropColumn', table: 'people', column: 'note' },
+      { op: 'createIndex', table: 'people', name: 'people_email_idx', columns: ['email'] },
+    ]),
   );
-  await expect(migrateUp(tenant, await loadMigrations(dir))).rejects.toThrow(/outside the transaction after a dropColumn op .* Put the dropColumn in a migration of its own/);
+  await expect(migrateUp(tenant, await loadMigrations(dir))).rejects.toThrow(
+    /outside the transaction after a dropColumn op .* Put the dropColumn in a migration of its own/,
+  );
   expect(await introspect(tenant)).toEqual(before);
   expect((await sql<{ note: string }>`select note from people`.execute(tenant.db)).rows).toEqual([{ note: 'keep me' }]);
   expect((await readJournal(tenant.db)).map((e) => e.id)).toEqual(['0001']);
@@ -42,7 +58,20 @@ it('refuses a migration whose CONCURRENTLY step would commit a data-losing op ea
 const sqlMigration = (up: string) => `-- byos:up\n${up}\n-- byos:down\nDROP TABLE IF EXISTS kept;\n`;
 
 const EARLY_ENDINGS: Record<DialectName, string[]> = {
-  postgres: ['COMMIT;', 'commit work;', 'END;', 'BEGIN;', 'START TRANSACTION;', 'ROLLBACK;', 'ABORT;', 'SAVEPOINT s1;', 'RELEASE SAVEPOINT s1;', "PREPARE TRANSACTION 'x';", 'VACUUM;', '/* why */ Commit\n;'],
+  postgres: [
+    'COMMIT;',
+    'commit work;',
+    'END;',
+    'BEGIN;',
+    'START TRANSACTION;',
+    'ROLLBACK;',
+    'ABORT;',
+    'SAVEPOINT s1;',
+    'RELEASE SAVEPOINT s1;',
+    "PREPARE TRANSACTION 'x';",
+    'VACUUM;',
+    '/* why */ Commit\n;',
+  ],
   sqlite: ['COMMIT;', 'END TRANSACTION;', 'END;', 'BEGIN;', 'BEGIN IMMEDIATE;', 'ROLLBACK;', 'SAVEPOINT s1;', 'RELEASE s1;', 'VACUUM;', '-- note\ncommit;'],
   mssql: [],
 };
@@ -72,7 +101,10 @@ for (const dialect of DIALECTS) {
       const tenant = await freshTenantDb(dialect, 'txn_control_down');
       const dir = await mkdtemp(join(tmpdir(), 'byos-txn-control-down-'));
       dirs.push(dir);
-      await writeFile(join(dir, '0001_kept.sql'), '-- byos:up\nCREATE TABLE kept (id integer);\n-- byos:down\nDROP TABLE kept;\nCOMMIT;\nSELECT * FROM no_such_table;\n');
+      await writeFile(
+        join(dir, '0001_kept.sql'),
+        '-- byos:up\nCREATE TABLE kept (id integer);\n-- byos:down\nDROP TABLE kept;\nCOMMIT;\nSELECT * FROM no_such_table;\n',
+      );
       const migrations = await loadMigrations(dir);
       await migrateUp(tenant, migrations);
       await expect(migrateDown(tenant, migrations)).rejects.toThrow(/0001_kept\.sql line 5\): COMMIT controls the transaction/);
@@ -89,11 +121,13 @@ for (const dialect of DIALECTS) {
           ? [
               'CREATE FUNCTION kept_count() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; RETURN (SELECT count(*) FROM kept); END $$;',
               'CREATE FUNCTION kept_one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;',
-              "DO $body$ BEGIN IF false THEN COMMIT; END IF; END $body$;",
+              'DO $body$ BEGIN IF false THEN COMMIT; END IF; END $body$;',
               "SELECT E'it\\'s; COMMIT;';",
               '/* outer /* inner */ COMMIT; */ SELECT 1;',
             ]
-          : ['CREATE TRIGGER kept_ins AFTER INSERT ON kept BEGIN UPDATE kept SET note = CASE WHEN new.id > 0 THEN \'begin\' ELSE \'end\' END WHERE id = new.id; END;'];
+          : [
+              "CREATE TRIGGER kept_ins AFTER INSERT ON kept BEGIN UPDATE kept SET note = CASE WHEN new.id > 0 THEN 'begin' ELSE 'end' END WHERE id = new.id; END;",
+            ];
       await writeFile(
         join(dir, '0001_mentions.sql'),
         sqlMigration(
@@ -110,7 +144,10 @@ for (const dialect of DIALECTS) {
       const lint = await runCliInProcess(['migrate', 'lint', '--dir', dir, '--dialect', dialect, '--json']);
       expect(JSON.parse(lint.stdout).findings.filter((f: { rule: string }) => f.rule === 'transaction-control-in-migration')).toEqual([]);
       expect((await migrateUp(tenant, await loadMigrations(dir))).ran.map((r) => r.id)).toEqual(['0001']);
-      expect((await sql<{ note: string }>`select note from kept order by id`.execute(tenant.db)).rows.map((r) => r.note)).toEqual(['commit', 'begin; rollback;']);
+      expect((await sql<{ note: string }>`select note from kept order by id`.execute(tenant.db)).rows.map((r) => r.note)).toEqual([
+        'commit',
+        'begin; rollback;',
+      ]);
     });
   });
 }

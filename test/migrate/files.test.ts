@@ -23,16 +23,25 @@ describe('migration files', () => {
   it('loads TypeScript and SQL migrations in numeric id order with the sha256 of their bytes, skipping notes', async () => {
     const dir = await folder({ '10_later.sql': '-- byos:up\nSELECT 1\n', '2_first.ts': ADD, 'README.md': '# notes', '.keep': '' });
     const migrations = await loadMigrations(dir);
-    expect(migrations.map((m) => [m.id, m.name, m.kind])).toEqual([['2', 'first', 'ops'], ['10', 'later', 'sql']]);
+    expect(migrations.map((m) => [m.id, m.name, m.kind])).toEqual([
+      ['2', 'first', 'ops'],
+      ['10', 'later', 'sql'],
+    ]);
     expect(migrations[0]!.checksum).toBe(checksumOf(ADD));
     expect(migrations[0]!.ops).toEqual([{ op: 'createEnum', name: 'mood', values: ['a'] }]);
   });
 
   it('names the file and the problem when a folder cannot be loaded', async () => {
-    await expect(loadMigrations(await folder({ '1_a.ts': ADD, '01_b.sql': '-- byos:up\nSELECT 1' }))).rejects.toThrow(/two migrations share id 1: .*01_b\.sql and .*1_a\.ts/);
+    await expect(loadMigrations(await folder({ '1_a.ts': ADD, '01_b.sql': '-- byos:up\nSELECT 1' }))).rejects.toThrow(
+      /two migrations share id 1: .*01_b\.sql and .*1_a\.ts/,
+    );
     await expect(loadMigrations(await folder({ 'create.ts': ADD }))).rejects.toThrow(/create\.ts: not a migration file name/);
-    await expect(loadMigrations(await folder({ '1_x.ts': 'export const ops = [];\n' }))).rejects.toThrow(/1_x\.ts: a migration must `export default \{ ops: \[\.\.\.\] \}`/);
-    await expect(loadMigrations(await folder({ '1_x.ts': "export default { ops: [{ op: 'addColumn', table: 't' }] };\n" }))).rejects.toThrow(/invalid migration ops in .*1_x\.ts:\n {2}- 0\.column/);
+    await expect(loadMigrations(await folder({ '1_x.ts': 'export const ops = [];\n' }))).rejects.toThrow(
+      /1_x\.ts: a migration must `export default \{ ops: \[\.\.\.\] \}`/,
+    );
+    await expect(loadMigrations(await folder({ '1_x.ts': "export default { ops: [{ op: 'addColumn', table: 't' }] };\n" }))).rejects.toThrow(
+      /invalid migration ops in .*1_x\.ts:\n {2}- 0\.column/,
+    );
     await expect(loadMigrations(join(tmpdir(), 'byos-no-such-folder'))).rejects.toThrow('cannot read the migration folder');
   });
 

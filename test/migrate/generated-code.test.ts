@@ -17,7 +17,8 @@ import { scratchProject, typecheck } from '../helpers/scratch.ts';
 const root = await mkdtemp(join(tmpdir(), 'byos-generated-code-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 /** Writes `w.js` into `dir`: loading it creates `dir/marker`. */
-const plantMarkerWriter = (dir: string) => writeFile(join(dir, 'w.js'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(dir, 'marker'))}, 'injected');\n`);
+const plantMarkerWriter = (dir: string) =>
+  writeFile(join(dir, 'w.js'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(dir, 'marker'))}, 'injected');\n`);
 const TERMINATORS = ['\u2028', '\u2029', '\r'];
 const payload = (terminator: string, path = '../w.js') => `a${terminator}import('${path}')//`;
 const hostileName = (terminator: string) => `x${terminator}*/"\\\`\${y}'`;
@@ -68,7 +69,8 @@ describe('generated code keeps user text as data', { timeout: 180_000 }, async (
     const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
     const values = TERMINATORS.map((t) => payload(t, './w.js'));
     // Under --camel-case p_q… and pQ… share a DB key: the second is named in a // comment.
-    for (const t of TERMINATORS) await sql.raw(`CREATE TABLE ${q(`p_q${payload(t, './w.js')}`)} (id int); CREATE TABLE ${q(`pQ${payload(t, './w.js')}`)} (id int)`).execute(tenant.db);
+    for (const t of TERMINATORS)
+      await sql.raw(`CREATE TABLE ${q(`p_q${payload(t, './w.js')}`)} (id int); CREATE TABLE ${q(`pQ${payload(t, './w.js')}`)} (id int)`).execute(tenant.db);
     await sql.raw(`CREATE TYPE ${q(hostileName('\u2028'))} AS ENUM (${values.map(lit).join(', ')})`).execute(tenant.db);
     await sql
       .raw(

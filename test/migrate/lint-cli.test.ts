@@ -17,7 +17,10 @@ const opsFile = (ops: unknown[]) => `export default { ops: ${JSON.stringify(ops)
 describe('byos migrate lint', { timeout: 180_000 }, () => {
   it('--sql: a raw Postgres file through the real parser; errors exit 1, each finding with its line and fix', async () => {
     const file = join(dir, 'unsafe.sql');
-    await writeFile(file, "SET lock_timeout = '2s';\n\nALTER TABLE orders ADD COLUMN country text NOT NULL;\nCREATE INDEX orders_country ON orders (country);\n");
+    await writeFile(
+      file,
+      "SET lock_timeout = '2s';\n\nALTER TABLE orders ADD COLUMN country text NOT NULL;\nCREATE INDEX orders_country ON orders (country);\n",
+    );
     const r = await runCliInProcess(['migrate', 'lint', '--sql', file, '--json']);
     expect(r.code).toBe(1);
     const { findings, blocking } = JSON.parse(r.stdout);
@@ -46,8 +49,24 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
   it('--dir: every migration planned per dialect; shared findings once, dialect-specific ones labelled', async () => {
     const folder = join(dir, 'migrations');
     await mkdir(folder);
-    await writeFile(join(folder, '0001_customers.ts'), opsFile([{ op: 'createTable', table: 'customers', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'name', type: { kind: 'varchar', length: 80 } }], primaryKey: { columns: ['id'] } }]));
-    await writeFile(join(folder, '0002_shorter_name.ts'), opsFile([{ op: 'alterColumnType', table: 'customers', column: 'name', type: { kind: 'varchar', length: 20 } }]));
+    await writeFile(
+      join(folder, '0001_customers.ts'),
+      opsFile([
+        {
+          op: 'createTable',
+          table: 'customers',
+          columns: [
+            { name: 'id', type: { kind: 'integer' }, nullable: false },
+            { name: 'name', type: { kind: 'varchar', length: 80 } },
+          ],
+          primaryKey: { columns: ['id'] },
+        },
+      ]),
+    );
+    await writeFile(
+      join(folder, '0002_shorter_name.ts'),
+      opsFile([{ op: 'alterColumnType', table: 'customers', column: 'name', type: { kind: 'varchar', length: 20 } }]),
+    );
     await writeFile(join(folder, '0003_raw.sql'), '-- byos:up\n-- an index\nCREATE INDEX c_name ON customers (name);\n-- byos:down\nDROP INDEX c_name;\n');
     const r = await runCliInProcess(['migrate', 'lint', '--dir', folder, '--json']);
     expect(r.code).toBe(1);
@@ -57,13 +76,21 @@ describe('byos migrate lint', { timeout: 180_000 }, () => {
     expect(subjects.filter((s: string) => s.startsWith('narrowing-column-type'))).toHaveLength(1);
     // The SQL migration's Postgres text, parsed for real, with the file's own line number.
     // Once, from the parser, not again from the plan's reading of the same text.
-    expect(subjects.filter((s: string) => s.startsWith('require-concurrent-index-creation'))).toEqual([expect.stringMatching(/0003_raw\.sql:3: index c_name$/)]);
+    expect(subjects.filter((s: string) => s.startsWith('require-concurrent-index-creation'))).toEqual([
+      expect.stringMatching(/0003_raw\.sql:3: index c_name$/),
+    ]);
   });
 
   it('--dir with --dialect lints one dialect only; a clean folder exits 0', async () => {
     const folder = join(dir, 'clean');
     await mkdir(folder);
-    await writeFile(join(folder, '0001_t.ts'), opsFile([{ op: 'createTable', table: 't', columns: [{ name: 'id', type: { kind: 'integer' } }] }, { op: 'createIndex', table: 't', name: 't_id', columns: ['id'] }]));
+    await writeFile(
+      join(folder, '0001_t.ts'),
+      opsFile([
+        { op: 'createTable', table: 't', columns: [{ name: 'id', type: { kind: 'integer' } }] },
+        { op: 'createIndex', table: 't', name: 't_id', columns: ['id'] },
+      ]),
+    );
     const r = await runCliInProcess(['migrate', 'lint', '--dir', folder, '--dialect', 'postgres']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('0 findings');

@@ -14,17 +14,26 @@ const BASE = [
 async function findings(dialect: DialectName, sentence: string): Promise<string[]> {
   const ctx = migrationContext(await loadDialect(dialect));
   const before = impliedModel(ctx, [{ id: '1', name: 'base', file: '', checksum: '', kind: 'ops', ops: BASE as MigrationOp[] }]);
-  return planOne(ctx, { id: '2', name: 'change', ops: opsFromSentence(sentence) }, before).findings.map((f) => `${f.rule} ${f.subject.replace(/^2_change: /, '')}`);
+  return planOne(ctx, { id: '2', name: 'change', ops: opsFromSentence(sentence) }, before).findings.map(
+    (f) => `${f.rule} ${f.subject.replace(/^2_change: /, '')}`,
+  );
 }
 
 describe('lint on compiled plans', () => {
   it('Postgres safe forms pass the mechanics rules: validated-check NOT NULL, concurrent index, USING INDEX unique, NOT VALID foreign key', async () => {
-    for (const sentence of ['make customers.email required', 'add a unique index on customers (email)', 'make customers.email unique', 'orders.customer_id references customers']) {
+    for (const sentence of [
+      'make customers.email required',
+      'add a unique index on customers (email)',
+      'make customers.email unique',
+      'orders.customer_id references customers',
+    ]) {
       expect(await findings('postgres', sentence), sentence).toEqual([]);
     }
   });
   it('Postgres: intent findings still come through the plan', async () => {
-    expect(await findings('postgres', 'add column ref (uuid) default random uuid to orders')).toEqual(['adding-field-with-default op 1 (addColumn): orders.ref']);
+    expect(await findings('postgres', 'add column ref (uuid) default random uuid to orders')).toEqual([
+      'adding-field-with-default op 1 (addColumn): orders.ref',
+    ]);
     expect(await findings('postgres', 'rename customers.email to mail')).toEqual(['renaming-column op 1 (renameColumn): customers.email']);
   });
   it('SQLite: a change it cannot ALTER is reported once as a rebuild of that table (temp scratch tables are not)', async () => {

@@ -55,10 +55,13 @@ describe('lint rules match what Postgres really does', () => {
     ['total', { kind: 'decimal', precision: 10, scale: 2 }, { kind: 'decimal', precision: 14, scale: 2 }, 'numeric(14,2)', false],
     ['age', { kind: 'integer' }, { kind: 'bigint' }, 'bigint', true],
     ['total', { kind: 'decimal', precision: 10, scale: 2 }, { kind: 'decimal', precision: 12, scale: 4 }, 'numeric(12,4)', true],
-  ] as [string, NeutralType, NeutralType, string, boolean][])('type change of %s to %s: "free" exactly when Postgres keeps the file', async (column, from, to, sqlType, rewrite) => {
-    expect(await rewrites(`ALTER TABLE t ALTER COLUMN ${column} TYPE ${sqlType}`)).toBe(rewrite);
-    expect(classifyTypeChange(from, to) === 'free').toBe(!rewrite);
-  });
+  ] as [string, NeutralType, NeutralType, string, boolean][])(
+    'type change of %s to %s: "free" exactly when Postgres keeps the file',
+    async (column, from, to, sqlType, rewrite) => {
+      expect(await rewrites(`ALTER TABLE t ALTER COLUMN ${column} TYPE ${sqlType}`)).toBe(rewrite);
+      expect(classifyTypeChange(from, to) === 'free').toBe(!rewrite);
+    },
+  );
 
   it('a narrowing the rule calls an error fails on real data', async () => {
     expect(classifyTypeChange(varchar(80), varchar(5))).toBe('narrow');

@@ -5,7 +5,12 @@ describe('lintPostgresSql (real Postgres parser)', () => {
   it('reports a parse error with line and column, and nothing else', async () => {
     const found = await lintPostgresSql("SELECT 'é';\n\nCREATE TABLE x (\n  a int,,\n);", '0003_bad.sql');
     expect(found).toEqual([
-      expect.objectContaining({ rule: 'syntax-error', severity: 'error', subject: '0003_bad.sql:4:9', message: expect.stringContaining('syntax error at or near ","') }),
+      expect.objectContaining({
+        rule: 'syntax-error',
+        severity: 'error',
+        subject: '0003_bad.sql:4:9',
+        message: expect.stringContaining('syntax error at or near ","'),
+      }),
     ]);
     expect(found[0]!.message).toContain('line 4, column 9');
   });

@@ -5,16 +5,7 @@ import type { TenantDb } from '@byos/runtime';
 import type { SchemaModel } from '@byos/runtime';
 import { introspect } from '@byos/runtime';
 import { diffNeutral } from '@byos/runtime';
-import {
-  detectDrift,
-  loadMigrations,
-  type Migration,
-  migrateDown,
-  migrateUp,
-  migrationStatus,
-  planMigrations,
-  withoutJournal,
-} from '@byos/runtime/migrate';
+import { detectDrift, loadMigrations, type Migration, migrateDown, migrateUp, migrationStatus, planMigrations, withoutJournal } from '@byos/runtime/migrate';
 import { DIALECTS, freshTenantDb } from '../helpers/databases.ts';
 
 const PORTABLE = join(import.meta.dirname, '../fixtures/migrations/portable');
@@ -67,7 +58,13 @@ describe('portable migrations on every dialect', () => {
     const tenant = tenants.get('sqlite')!;
     await sql`alter table customers add column nickname text`.execute(tenant.db);
     const drift = await detectDrift(tenant, migrations);
-    expect(drift).toEqual([expect.objectContaining({ rule: 'schema-drift', subject: 'customers.nickname', message: expect.stringContaining('in the database but not in the migrations') })]);
+    expect(drift).toEqual([
+      expect.objectContaining({
+        rule: 'schema-drift',
+        subject: 'customers.nickname',
+        message: expect.stringContaining('in the database but not in the migrations'),
+      }),
+    ]);
     await sql`alter table customers drop column nickname`.execute(tenant.db);
     expect(await detectDrift(tenant, migrations)).toEqual([]);
   });
@@ -103,7 +100,10 @@ describe('portable migrations on every dialect', () => {
       for (let i = migrations.length - 1; i >= 0; i--) {
         const result = await migrateDown(tenant, migrations, { forceLossy: true });
         expect(result.ran.map((r) => r.id)).toEqual([migrations[i]!.id]);
-        if (migrations[i]!.id === '0018') expect(result.lost).toEqual(['0018_nullable_note_required: narrows customers.email back from varchar(200) to varchar(120): 2 values must fit or the change fails or cuts them']);
+        if (migrations[i]!.id === '0018')
+          expect(result.lost).toEqual([
+            '0018_nullable_note_required: narrows customers.email back from varchar(200) to varchar(120): 2 values must fit or the change fails or cuts them',
+          ]);
         if (migrations[i]!.id === '0017') expect(result.lost).toBeUndefined();
         expect(withoutJournal(await introspect(tenant)), `${dialect} after reverting ${migrations[i]!.id}`).toEqual(models[i]);
       }

@@ -74,7 +74,9 @@ describe.each(DIALECTS)('migration runner on %s', (dialect) => {
     await migrateUp(tenant, await loadMigrations(dir));
 
     await writeFile(join(dir, '0002_phone.ts'), PHONE.replace('phone', 'mobile'));
-    await expect(migrateUp(tenant, await loadMigrations(dir))).rejects.toThrow(/migration 0002_phone was edited after it was applied \(checksum [0-9a-f]{12}… recorded, [0-9a-f]{12}… now/);
+    await expect(migrateUp(tenant, await loadMigrations(dir))).rejects.toThrow(
+      /migration 0002_phone was edited after it was applied \(checksum [0-9a-f]{12}… recorded, [0-9a-f]{12}… now/,
+    );
     await writeFile(join(dir, '0002_phone.ts'), PHONE);
 
     await rm(join(dir, '0002_phone.ts'));
@@ -97,7 +99,11 @@ describe.each(DIALECTS)('migration runner on %s', (dialect) => {
     expect([...x.ran, ...y.ran].map((r) => r.id).sort()).toEqual(['0001', '0002', '0003']);
     // One runner did everything, the other found the journal written once it got the lock.
     expect([x.ran.length, y.ran.length].sort()).toEqual([0, 3]);
-    expect((await readJournal(a.db)).map((e) => [e.id, e.dialect])).toEqual([['0001', dialect], ['0002', dialect], ['0003', dialect]]);
+    expect((await readJournal(a.db)).map((e) => [e.id, e.dialect])).toEqual([
+      ['0001', dialect],
+      ['0002', dialect],
+      ['0003', dialect],
+    ]);
     expect(await a.db.selectFrom('customers').select('email').execute()).toEqual([{ email: 'ann@example.com' }]);
   });
 
@@ -133,7 +139,9 @@ describe.each(DIALECTS)('migration runner on %s', (dialect) => {
     });
     const migrations = await loadMigrations(dir);
     await migrateUp(tenant, migrations);
-    expect(await tenant.db.selectFrom('customers').select('email').execute()).toEqual([{ email: dialect === 'postgres' ? 'pg@example.com' : 'lite@example.com' }]);
+    expect(await tenant.db.selectFrom('customers').select('email').execute()).toEqual([
+      { email: dialect === 'postgres' ? 'pg@example.com' : 'lite@example.com' },
+    ]);
     await expect(migrateDown(tenant, migrations)).rejects.toThrow(MigrationRefusedError);
     await expect(migrateDown(tenant, migrations)).rejects.toThrow('migration 0003_forever cannot be reverted: no inverse: a raw SQL op with down: null');
     expect((await readJournal(tenant.db)).map((e) => e.id)).toEqual(['0001', '0002', '0003']);
@@ -160,7 +168,11 @@ describe('a half-done migration on postgres, whose safe forms commit part of the
       '0004_orders.ts': [
         { op: 'createTable', table: 'orders', columns: [{ name: 'customer_id', type: { kind: 'integer' } }] },
         { op: 'sql', up: { postgres: 'INSERT INTO orders VALUES (999)' }, down: { postgres: 'DELETE FROM orders' } },
-        { op: 'addForeignKey', table: 'orders', foreignKey: { name: 'orders_customer_fk', columns: ['customer_id'], references: { table: 'customers', columns: ['id'] } } },
+        {
+          op: 'addForeignKey',
+          table: 'orders',
+          foreignKey: { name: 'orders_customer_fk', columns: ['customer_id'], references: { table: 'customers', columns: ['id'] } },
+        },
       ],
     };
     for (const [file, ops] of Object.entries(failing)) {

@@ -21,7 +21,15 @@ afterAll(async () => {
 describe('byos migrate new', { timeout: 180_000 }, () => {
   it('--dry-run --json prints ops, SQL per dialect, findings and rollback, and writes nothing', async () => {
     const target = join(dir, 'dry');
-    const r = await runCliInProcess(['migrate', 'new', 'create table customers with id (integer) primary key, email (text) required', '--dir', target, '--dry-run', '--json']);
+    const r = await runCliInProcess([
+      'migrate',
+      'new',
+      'create table customers with id (integer) primary key, email (text) required',
+      '--dir',
+      target,
+      '--dry-run',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.file).toBeNull();
@@ -53,7 +61,9 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
     const files = (await readdir(target)).sort();
     expect(files[0]).toBe('0001_create_table_customers_with_id_integer_primary_key_email.ts');
     expect(files.map((f) => f.slice(0, 4))).toEqual(['0001', '0002', '0003', '0004', '0005']);
-    expect(await readFile(join(target, files[1]!), 'utf8')).toContain(`// Written by: byos migrate new "add a required column status (varchar(20)) with default 'new' to customers"`);
+    expect(await readFile(join(target, files[1]!), 'utf8')).toContain(
+      `// Written by: byos migrate new "add a required column status (varchar(20)) with default 'new' to customers"`,
+    );
     const migrations = await loadMigrations(target);
     expect(migrations.map((m) => m.ops)).toEqual(sentences.map((s) => opsFromSentence(s)));
 
@@ -65,7 +75,11 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
         const model = await introspect(tenant);
         const customers = model.tables.find((t) => t.name === 'customers')!;
         expect(customers.columns.map((c) => c.name)).toEqual(['id', 'mail', 'status']);
-        expect(model.tables.find((t) => t.name === 'orders')!.foreignKeys[0]).toMatchObject({ columns: ['customer_id'], referencedTable: 'customers', onDelete: 'cascade' });
+        expect(model.tables.find((t) => t.name === 'orders')!.foreignKeys[0]).toMatchObject({
+          columns: ['customer_id'],
+          referencedTable: 'customers',
+          onDelete: 'cascade',
+        });
         await migrateDown(tenant, migrations, { to: '0', forceLossy: true });
         expect((await introspect(tenant)).tables.filter((t) => t.name !== 'byos_migrations')).toEqual([]);
       } finally {
@@ -96,7 +110,7 @@ describe('byos migrate new', { timeout: 180_000 }, () => {
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
   });
 
-  it('ops that do not fit the folder\'s schema are refused: nothing written, exit 1, one line', async () => {
+  it("ops that do not fit the folder's schema are refused: nothing written, exit 1, one line", async () => {
     const target = join(dir, 'missing');
     const r = await runCliInProcess(['migrate', 'new', 'drop column x from nowhere', '--dir', target, '--dialect', 'sqlite']);
     expect(r.code).toBe(1);
@@ -162,7 +176,9 @@ describe('file naming', () => {
     expect(slug('Add a required column email (text) to customers')).toBe('add_a_required_column_email_text_to_customers');
     expect(slug('"()"')).toBe('migration');
     expect(slug('x'.repeat(80))).toHaveLength(60);
-    expect(slug('create table customers with id (integer) primary key, email (text) required')).toBe('create_table_customers_with_id_integer_primary_key_email');
+    expect(slug('create table customers with id (integer) primary key, email (text) required')).toBe(
+      'create_table_customers_with_id_integer_primary_key_email',
+    );
   });
 });
 

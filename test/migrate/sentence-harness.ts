@@ -32,7 +32,11 @@ export interface CaseResult {
   message?: string;
 }
 
-const col = (name: string, kind: string, extra: Record<string, unknown> = {}) => ({ name, type: { kind, ...(kind === 'decimal' ? { precision: 10, scale: 2 } : {}) }, ...extra });
+const col = (name: string, kind: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  type: { kind, ...(kind === 'decimal' ? { precision: 10, scale: 2 } : {}) },
+  ...extra,
+});
 const required = { nullable: false };
 
 /** The folder's first migration: the schema every sentence of a set is read against. */
@@ -46,7 +50,13 @@ export const SHOP_SCHEMA: MigrationOpInput[] = [
   {
     op: 'createTable',
     table: 'orders',
-    columns: [col('id', 'integer', required), col('customer_id', 'integer', required), col('total', 'decimal'), col('status', 'text'), col('created_at', 'timestamp')],
+    columns: [
+      col('id', 'integer', required),
+      col('customer_id', 'integer', required),
+      col('total', 'decimal'),
+      col('status', 'text'),
+      col('created_at', 'timestamp'),
+    ],
     primaryKey: { columns: ['id'] },
   },
   {
@@ -145,7 +155,11 @@ export function prerequisites(want: readonly unknown[]): MigrationOpInput[] {
     if (op.op === 'addEnumValue') ops.push({ op: 'createEnum', name: op.enum!, values: [op.after ?? op.before ?? 'a'] });
     if (op.op === 'dropForeignKey') {
       ops.push({ op: 'addColumn', table, column: { name: 'prerequisite_ref', type: { kind: 'integer' }, nullable: true } });
-      ops.push({ op: 'addForeignKey', table, foreignKey: { name: op.name!, columns: ['prerequisite_ref'], references: { table: 'customers', columns: ['id'] } } });
+      ops.push({
+        op: 'addForeignKey',
+        table,
+        foreignKey: { name: op.name!, columns: ['prerequisite_ref'], references: { table: 'customers', columns: ['id'] } },
+      });
     }
   }
   return ops;
@@ -236,13 +250,18 @@ export function report(name: string, results: CaseResult[], details = true): str
     const rs = results.filter((r) => r.kind === kind);
     const n = rs.length;
     const c = (o: Outcome) => rs.filter((r) => r.outcome === o).length;
-    if (kind === 'refuse') lines.push(`  ${'nonsense (refused correctly)'.padEnd(28)} ${String(n).padStart(4)} ${pct(c('refused-correctly'), n)} ${pct(c('not-refused'), n)}`);
-    else if (kind !== 'invalid') lines.push(`  ${kind.padEnd(28)} ${String(n).padStart(4)} ${pct(c('right'), n)} ${pct(c('wrong'), n)} ${pct(c('refused'), n)}`);
+    if (kind === 'refuse')
+      lines.push(`  ${'nonsense (refused correctly)'.padEnd(28)} ${String(n).padStart(4)} ${pct(c('refused-correctly'), n)} ${pct(c('not-refused'), n)}`);
+    else if (kind !== 'invalid')
+      lines.push(`  ${kind.padEnd(28)} ${String(n).padStart(4)} ${pct(c('right'), n)} ${pct(c('wrong'), n)} ${pct(c('refused'), n)}`);
   }
   const s = summarize(results);
-  lines.push(`  overall: ${s.right}/${s.valid} valid sentences right (${s.rightPercent.toFixed(1)}%), ${s.wrong} wrong, ${s.refused} refused; nonsense refused ${s.refusedCorrectly}/${s.nonsense} (${s.refusedPercent.toFixed(1)}%)`);
+  lines.push(
+    `  overall: ${s.right}/${s.valid} valid sentences right (${s.rightPercent.toFixed(1)}%), ${s.wrong} wrong, ${s.refused} refused; nonsense refused ${s.refusedCorrectly}/${s.nonsense} (${s.refusedPercent.toFixed(1)}%)`,
+  );
   const bad = results.filter((r) => r.outcome === 'bad-expectation');
-  if (bad.length) lines.push(`  ${bad.length} lines whose expected ops the MigrationOp schema rejects (not scored): ${bad.map((r) => `line ${r.line}`).join(', ')}`);
+  if (bad.length)
+    lines.push(`  ${bad.length} lines whose expected ops the MigrationOp schema rejects (not scored): ${bad.map((r) => `line ${r.line}`).join(', ')}`);
   if (details) {
     for (const r of results) {
       if (r.outcome === 'right' || r.outcome === 'refused-correctly') continue;

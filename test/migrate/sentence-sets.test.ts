@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { report, scoreFile, summarize } from './sentence-harness.ts';
 
 const SETS = fileURLToPath(new URL('../fixtures/sentences/', import.meta.url));
-const files = readdirSync(SETS).filter((f) => f.endsWith('.jsonl')).sort();
+const files = readdirSync(SETS)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort();
 
 describe('sentence sets', { timeout: 120_000 }, () => {
   it('include a held-out set of at least 100 sentences', () => {

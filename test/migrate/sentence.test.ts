@@ -17,7 +17,12 @@ const fk = (onDelete?: string, column = 'id'): MigrationOpInput =>
   ({
     op: 'addForeignKey',
     table: 'orders',
-    foreignKey: { name: 'orders_customer_id_fkey', columns: ['customer_id'], references: { table: 'customers', columns: [column] }, ...(onDelete ? { onDelete } : {}) },
+    foreignKey: {
+      name: 'orders_customer_id_fkey',
+      columns: ['customer_id'],
+      references: { table: 'customers', columns: [column] },
+      ...(onDelete ? { onDelete } : {}),
+    },
   }) as MigrationOpInput;
 const setNullable = (nullable: boolean): MigrationOpInput => ({ op: 'setNullable', table: 'customers', column: 'email', nullable });
 const alterName = (type: object): MigrationOpInput => ({ op: 'alterColumnType', table: 'customers', column: 'name', type }) as MigrationOpInput;
@@ -76,8 +81,14 @@ const CASES: [string, MigrationOpInput[]][] = [
   ['add email (text) to customers and make it required', [addEmail]],
   ['add a new field email as text to customers, required', [addEmail]],
   ['give customers a required column email (text)', [addEmail]],
-  ['add an optional column nickname (varchar(40)) to customers', [{ op: 'addColumn', table: 'customers', column: { name: 'nickname', type: { kind: 'varchar', length: 40 }, nullable: true } }]],
-  ['add column active (boolean) with default true to customers', [{ op: 'addColumn', table: 'customers', column: { name: 'active', type: { kind: 'boolean' }, default: { kind: 'value', value: true } } }]],
+  [
+    'add an optional column nickname (varchar(40)) to customers',
+    [{ op: 'addColumn', table: 'customers', column: { name: 'nickname', type: { kind: 'varchar', length: 40 }, nullable: true } }],
+  ],
+  [
+    'add column active (boolean) with default true to customers',
+    [{ op: 'addColumn', table: 'customers', column: { name: 'active', type: { kind: 'boolean' }, default: { kind: 'value', value: true } } }],
+  ],
   [
     'add a unique column code (char(3)) to countries',
     [
@@ -85,7 +96,10 @@ const CASES: [string, MigrationOpInput[]][] = [
       { op: 'addUnique', table: 'countries', unique: { name: 'countries_code_key', columns: ['code'] } },
     ],
   ],
-  ['add column customer_id (integer) references customers to orders', [{ op: 'addColumn', table: 'orders', column: { name: 'customer_id', type: { kind: 'integer' } } }, fk()]],
+  [
+    'add column customer_id (integer) references customers to orders',
+    [{ op: 'addColumn', table: 'orders', column: { name: 'customer_id', type: { kind: 'integer' } } }, fk()],
+  ],
   // drop a column
   ['drop column email from customers', [{ op: 'dropColumn', table: 'customers', column: 'email' }]],
   ['remove the email column from customers', [{ op: 'dropColumn', table: 'customers', column: 'email' }]],
@@ -117,9 +131,15 @@ const CASES: [string, MigrationOpInput[]][] = [
   // indexes
   ['add a unique index on customers (email)', [{ op: 'createIndex', table: 'customers', name: 'customers_email_idx', columns: ['email'], unique: true }]],
   ['add an index on orders.customer_id', [{ op: 'createIndex', table: 'orders', name: 'orders_customer_id_idx', columns: ['customer_id'], unique: false }]],
-  ['create index orders_by_day on orders (customer_id, placed)', [{ op: 'createIndex', table: 'orders', name: 'orders_by_day', columns: ['customer_id', 'placed'], unique: false }]],
+  [
+    'create index orders_by_day on orders (customer_id, placed)',
+    [{ op: 'createIndex', table: 'orders', name: 'orders_by_day', columns: ['customer_id', 'placed'], unique: false }],
+  ],
   ['create an index named o_p on table orders placed', [{ op: 'createIndex', table: 'orders', name: 'o_p', columns: ['placed'], unique: false }]],
-  ['add an index on customer_id and placed of orders', [{ op: 'createIndex', table: 'orders', name: 'orders_customer_id_placed_idx', columns: ['customer_id', 'placed'], unique: false }]],
+  [
+    'add an index on customer_id and placed of orders',
+    [{ op: 'createIndex', table: 'orders', name: 'orders_customer_id_placed_idx', columns: ['customer_id', 'placed'], unique: false }],
+  ],
   ['index orders.placed', [{ op: 'createIndex', table: 'orders', name: 'orders_placed_idx', columns: ['placed'], unique: false }]],
   ['drop index orders_by_day on orders', [{ op: 'dropIndex', table: 'orders', name: 'orders_by_day' }]],
   ['remove the index orders.orders_by_day', [{ op: 'dropIndex', table: 'orders', name: 'orders_by_day' }]],
@@ -128,7 +148,10 @@ const CASES: [string, MigrationOpInput[]][] = [
   ['add unique constraint email_once on customers.email', [{ op: 'addUnique', table: 'customers', unique: { name: 'email_once', columns: ['email'] } }]],
   ['make customers.email unique', [{ op: 'addUnique', table: 'customers', unique: { name: 'customers_email_key', columns: ['email'] } }]],
   ['customers.email must be unique', [{ op: 'addUnique', table: 'customers', unique: { name: 'customers_email_key', columns: ['email'] } }]],
-  ['make first and last of people unique together', [{ op: 'addUnique', table: 'people', unique: { name: 'people_first_last_key', columns: ['first', 'last'] } }]],
+  [
+    'make first and last of people unique together',
+    [{ op: 'addUnique', table: 'people', unique: { name: 'people_first_last_key', columns: ['first', 'last'] } }],
+  ],
   // foreign keys
   ['orders.customer_id references customers', [fk()]],
   ['orders.customer_id references customers.id', [fk()]],
@@ -166,13 +189,19 @@ describe('opsFromSentence', () => {
       expect(opsFromSentence('add column "drop table x; --" (text) to "order items"')).toEqual(
         parseMigrationOps([{ op: 'addColumn', table: 'order items', column: { name: 'drop table x; --', type: { kind: 'text' } } }]),
       );
-      expect(opsFromSentence('rename column "to" in "table" to "from"')).toEqual(parseMigrationOps([{ op: 'renameColumn', table: 'table', from: 'to', to: 'from' }]));
+      expect(opsFromSentence('rename column "to" in "table" to "from"')).toEqual(
+        parseMigrationOps([{ op: 'renameColumn', table: 'table', from: 'to', to: 'from' }]),
+      );
       expect(opsFromSentence(`create table "Robert'); DROP TABLE students;--" with "required" (text) required`)).toEqual(
-        parseMigrationOps([{ op: 'createTable', table: "Robert'); DROP TABLE students;--", columns: [{ name: 'required', type: { kind: 'text' }, nullable: false }] }]),
+        parseMigrationOps([
+          { op: 'createTable', table: "Robert'); DROP TABLE students;--", columns: [{ name: 'required', type: { kind: 'text' }, nullable: false }] },
+        ]),
       );
     });
     it('doubled quotes escape a quote inside a name; case and unicode are kept', () => {
-      expect(opsFromSentence('drop column "say ""hi""" from Ünïcode_Tåble')).toEqual(parseMigrationOps([{ op: 'dropColumn', table: 'Ünïcode_Tåble', column: 'say "hi"' }]));
+      expect(opsFromSentence('drop column "say ""hi""" from Ünïcode_Tåble')).toEqual(
+        parseMigrationOps([{ op: 'dropColumn', table: 'Ünïcode_Tåble', column: 'say "hi"' }]),
+      );
       expect(opsFromSentence('rename CamelCase to snake_case')).toEqual(parseMigrationOps([{ op: 'renameTable', from: 'CamelCase', to: 'snake_case' }]));
     });
     it('an overlong name is refused by the contract, with the reason', () => {
@@ -218,7 +247,19 @@ describe('opsFromSentence', () => {
     });
     it('a column without a type gets one guessed from its name, and the guess is said', () => {
       const read = readSentence('create table t with id, name, created_at');
-      expect(read.ops).toEqual(parseMigrationOps([{ op: 'createTable', table: 't', columns: [{ name: 'id', type: { kind: 'integer' } }, { name: 'name', type: { kind: 'text' } }, { name: 'created_at', type: { kind: 'timestamp' } }] }]));
+      expect(read.ops).toEqual(
+        parseMigrationOps([
+          {
+            op: 'createTable',
+            table: 't',
+            columns: [
+              { name: 'id', type: { kind: 'integer' } },
+              { name: 'name', type: { kind: 'text' } },
+              { name: 'created_at', type: { kind: 'timestamp' } },
+            ],
+          },
+        ]),
+      );
       expect(read.notes).toEqual(expect.arrayContaining([expect.stringMatching(/guessed type integer for id: give it as "id \(type\)"/)]));
     });
     it('bad sizes and misplaced keys are explained', () => {

@@ -99,7 +99,24 @@ describe('fixture helpers', () => {
   it('withoutPostgis leaves out exactly the PostGIS objects and what names them', async () => {
     const schema = withoutPostgis(await readFile(join(POSTGREST_DIR, 'schema.sql'), 'utf8'));
     expect([...schema.left].sort()).toEqual(
-      ['bom_csv_agg', 'bom_csv_trans', 'geo2json_agg', 'geo2json_agg_any', 'geo2json_trans', 'get_line', 'get_lines', 'get_shop', 'get_shop_bles', 'lines', 'lines_geojson_agg', 'lines_geojson_trans', 'shop_bles', 'shops', 'twkb_agg', 'twkb_handler_transition'].sort(),
+      [
+        'bom_csv_agg',
+        'bom_csv_trans',
+        'geo2json_agg',
+        'geo2json_agg_any',
+        'geo2json_trans',
+        'get_line',
+        'get_lines',
+        'get_shop',
+        'get_shop_bles',
+        'lines',
+        'lines_geojson_agg',
+        'lines_geojson_trans',
+        'shop_bles',
+        'shops',
+        'twkb_agg',
+        'twkb_handler_transition',
+      ].sort(),
     );
     expect(schema.dropped).toHaveLength(23);
     const data = withoutPostgis(await readFile(join(POSTGREST_DIR, 'data.sql'), 'utf8'), schema.left);

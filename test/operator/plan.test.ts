@@ -42,7 +42,10 @@ function recordFrom(desired: { tenant: string; spec: RecordedTenant['spec']; spe
 describe('desired tenants from git', () => {
   it('reads every stack file and reports the invalid ones by file', async () => {
     const dir = await stacks('acme-sg', 'dev-sqlite');
-    await writeFile(join(dir, 'Pulumi.broken.yaml'), 'config:\n  byos:tenant:\n    tenant: broken\n    provider: aws\n    region: ap-southeast-1\n    backup:\n      retentionDays: -3\n');
+    await writeFile(
+      join(dir, 'Pulumi.broken.yaml'),
+      'config:\n  byos:tenant:\n    tenant: broken\n    provider: aws\n    region: ap-southeast-1\n    backup:\n      retentionDays: -3\n',
+    );
     await writeFile(join(dir, 'Pulumi.other.yaml'), 'config:\n  byos:tenant:\n    tenant: not-other\n    provider: local-sqlite\n    region: local\n');
     const { tenants, problems } = await readDesiredTenants(dir);
     expect(tenants.map((t) => t.tenant)).toEqual(['acme-sg', 'dev-sqlite']);
@@ -87,7 +90,12 @@ describe('byos plan', () => {
     const sourceFile = join(await tempDir(), 'chinook.sqlite');
     await copyChinookSqlite(sourceFile);
     const recorded = recordFrom(desired.tenants[0]!, {
-      active: { stack: 'dev-sqlite', provider: 'local-sqlite', region: 'local', profile: { provider: 'local-sqlite', dialect: 'sqlite', database: sourceFile } },
+      active: {
+        stack: 'dev-sqlite',
+        provider: 'local-sqlite',
+        region: 'local',
+        profile: { provider: 'local-sqlite', dialect: 'sqlite', database: sourceFile },
+      },
     });
     const file = join(dir, 'Pulumi.dev-sqlite.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('provider: local-sqlite', 'provider: local-postgres'));
@@ -103,7 +111,12 @@ describe('byos plan', () => {
     const dir = await stacks('dev-sqlite');
     const desired = await readDesiredTenants(dir);
     const recorded = recordFrom(desired.tenants[0]!, {
-      active: { stack: 'dev-sqlite', provider: 'local-sqlite', region: 'old', profile: { provider: 'local-sqlite', dialect: 'sqlite', database: '/nonexistent/dir/x.sqlite' } },
+      active: {
+        stack: 'dev-sqlite',
+        provider: 'local-sqlite',
+        region: 'old',
+        profile: { provider: 'local-sqlite', dialect: 'sqlite', database: '/nonexistent/dir/x.sqlite' },
+      },
     });
     const plan = await planTenants(desired, [recorded], liveProbes({}));
     expect(describeAction(plan.tenants[0]!.actions[0]!)).toMatch(/size unknown \(.*directory \/nonexistent\/dir does not exist/);
@@ -139,7 +152,14 @@ describe('recorded state', () => {
     const dir = await tempDir();
     const store = new StateStore(dir);
     const desired = await readDesiredTenants(await stacks('dev-sqlite'));
-    const record = recordFrom(desired.tenants[0]!, { active: { stack: 'dev-sqlite', provider: 'local-sqlite', region: 'local', profile: { provider: 'local-sqlite', dialect: 'sqlite', database: 'x.sqlite' } } });
+    const record = recordFrom(desired.tenants[0]!, {
+      active: {
+        stack: 'dev-sqlite',
+        provider: 'local-sqlite',
+        region: 'local',
+        profile: { provider: 'local-sqlite', dialect: 'sqlite', database: 'x.sqlite' },
+      },
+    });
     await store.put(record);
     expect(await store.get('dev-sqlite')).toEqual(record);
     expect(await store.get('absent')).toBeUndefined();

@@ -95,7 +95,10 @@ describe('byos reconcile, GitOps end to end on local databases', { timeout: 240_
     expect(await readFile(join(state, 'dev-sqlite.json'), 'utf8')).not.toContain(String(target.password));
 
     const moved = await connect(record!.active.profile!);
-    const tracks = await moved.db.selectFrom('Track').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const tracks = await moved.db
+      .selectFrom('Track')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     await moved.close();
     expect(Number(tracks.n)).toBe(3503);
 

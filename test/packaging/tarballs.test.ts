@@ -80,12 +80,21 @@ describe('npm pack', () => {
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
     expect(files.some((f) => f.startsWith('dist/') && f.endsWith('.js'))).toBe(true);
     expect(files.some((f) => f.startsWith('dist/') && f.endsWith('.d.ts'))).toBe(true);
-    const strays = files.filter((f) => f.startsWith('src/') || /(^|\/)(test|tests|__tests__)\//.test(f) || /\.(test|spec)\./.test(f) || f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
+    const strays = files.filter(
+      (f) =>
+        f.startsWith('src/') ||
+        /(^|\/)(test|tests|__tests__)\//.test(f) ||
+        /\.(test|spec)\./.test(f) ||
+        f.endsWith('.map') ||
+        (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    );
     expect(strays).toEqual([]);
   });
 
   it.each(WORKSPACE_NAMES)('%s: every "types" and "default" target of the exports map is in the tarball', async (workspace) => {
-    const manifest = JSON.parse(await readFile(join(REPO_ROOT, workspace, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, workspace, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
     const files = packed[workspace].files;
     for (const [subpath, target] of Object.entries(manifest.exports)) {
       if (typeof target === 'string') continue;
@@ -148,7 +157,8 @@ describe('@byos/runtime alone, on Node 24', () => {
   });
 
   it('says which package to install when SQLite is used without better-sqlite3', async () => {
-    const script = "import { connect } from '@byos/runtime'; await connect({ tenant: 't', provider: 'local-sqlite', dialect: 'sqlite', database: 'x.sqlite' });";
+    const script =
+      "import { connect } from '@byos/runtime'; await connect({ tenant: 't', provider: 'local-sqlite', dialect: 'sqlite', database: 'x.sqlite' });";
     const result = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/needs the better-sqlite3 package: npm install better-sqlite3/);
@@ -227,7 +237,8 @@ describe('byos CLI without the Pulumi side (@byos/runtime + byos)', () => {
     const help = await byos(dir, ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: byos/);
-    for (const command of ['import', 'export', 'demo', 'introspect', 'migrate', 'copy', 'plan']) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['import', 'export', 'demo', 'introspect', 'migrate', 'copy', 'plan'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     const version = await byos(dir, ['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(packed.cli.version);
@@ -243,8 +254,14 @@ describe('byos CLI without the Pulumi side (@byos/runtime + byos)', () => {
     const result = await byos(dir, ['demo', '--quick', '--dir', join(dir, 'demo'), '--json']);
     expect(result.stderr).not.toMatch(/Error|Cannot find/);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { tenants: { tenant: string; dialect: string; tables: number; rows: number; types: string }[]; neutralEqual: boolean };
-    expect(report.tenants.map((t) => [t.tenant, t.dialect])).toEqual([['demo-sqlite', 'sqlite'], ['demo-postgres', 'postgres']]);
+    const report = JSON.parse(result.stdout) as {
+      tenants: { tenant: string; dialect: string; tables: number; rows: number; types: string }[];
+      neutralEqual: boolean;
+    };
+    expect(report.tenants.map((t) => [t.tenant, t.dialect])).toEqual([
+      ['demo-sqlite', 'sqlite'],
+      ['demo-postgres', 'postgres'],
+    ]);
     expect(report.tenants.map((t) => t.tables)).toEqual([11, 11]);
     expect(report.tenants[0]!.rows).toBeGreaterThan(15_000);
     expect(report.tenants[1]!.rows).toBe(report.tenants[0]!.rows);
@@ -283,7 +300,8 @@ describe('everything: @byos/runtime, byos, @byos/pulumi and @byos/policies', () 
     await npmInstall(dir, [packed.runtime.tarball, packed.cli.tarball, packed.pulumi.tarball, packed.policies.tarball]);
     weights.everything = await diskUsageMiB(join(dir, 'node_modules'));
     await mkdir(join(dir, 'stacks'));
-    for (const tenant of ['acme-sg', 'dev-sqlite']) await copyFile(join(REPO_ROOT, 'stacks', `Pulumi.${tenant}.yaml`), join(dir, 'stacks', `Pulumi.${tenant}.yaml`));
+    for (const tenant of ['acme-sg', 'dev-sqlite'])
+      await copyFile(join(REPO_ROOT, 'stacks', `Pulumi.${tenant}.yaml`), join(dir, 'stacks', `Pulumi.${tenant}.yaml`));
     await copyFile(join(REPO_ROOT, 'test/fixtures/specs/world-open-network.yaml'), join(dir, 'world-open.yaml'));
   }, SLOW);
 
@@ -294,7 +312,10 @@ describe('everything: @byos/runtime, byos, @byos/pulumi and @byos/policies', () 
     const plan = await byos(dir, ['plan', '--json']);
     expect(plan.code).toBe(0);
     const parsed = JSON.parse(plan.stdout) as { tenants: { tenant: string; actions: { kind: string }[] }[] };
-    expect(parsed.tenants.map((t) => [t.tenant, t.actions[0]?.kind])).toEqual([['acme-sg', 'provision'], ['dev-sqlite', 'provision']]);
+    expect(parsed.tenants.map((t) => [t.tenant, t.actions[0]?.kind])).toEqual([
+      ['acme-sg', 'provision'],
+      ['dev-sqlite', 'provision'],
+    ]);
   }, 60_000);
 
   it('npx byos policy check: a stack file passes (exit 0), a world-open spec fails naming the rule (exit 1)', async () => {

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 
 /** `byos policy` as a user runs it (subprocess): example stacks pass, broken fixtures fail naming the rule. */
-const STACKS = readdirSync('stacks').filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice('Pulumi.'.length, -'.yaml'.length));
+const STACKS = readdirSync('stacks')
+  .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+  .map((f) => f.slice('Pulumi.'.length, -'.yaml'.length));
 const BROKEN: Record<string, string> = {
   'pdpa-outside-singapore.yaml': 'residency',
   'eu-backups-outside-eu.yaml': 'residency',
@@ -48,7 +50,9 @@ describe('byos policy', () => {
     const result = await runCli(['policy', 'list', '--json']);
     expect(result.code).toBe(0);
     const rules = JSON.parse(result.stdout) as { name: string; enforcementLevel: string }[];
-    expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(['encryption-at-rest', 'residency', 'backup-retention', 'no-world-open-network', 'customer-managed-key', 'database-monitoring']));
+    expect(rules.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['encryption-at-rest', 'residency', 'backup-retention', 'no-world-open-network', 'customer-managed-key', 'database-monitoring']),
+    );
     expect(rules.find((r) => r.name === 'customer-managed-key')?.enforcementLevel).toBe('advisory');
   });
 });

@@ -81,7 +81,14 @@ describe('offline policy gate', () => {
   it('fails a world-open network and backups below the HIPAA minimum', async () => {
     const open = await checkTenant({ ...base, provider: 'aws', region: 'us-east-1', network: { publicAccess: true, allowedCidrs: ['0.0.0.0/0'] } });
     expect(mandatory(open.findings)).toContain('no-world-open-network');
-    const short = await checkTenant({ ...base, provider: 'azure-postgres', region: 'eastus2', residency: 'US', compliance: ['hipaa'], backup: { retentionDays: 10 } });
+    const short = await checkTenant({
+      ...base,
+      provider: 'azure-postgres',
+      region: 'eastus2',
+      residency: 'US',
+      compliance: ['hipaa'],
+      backup: { retentionDays: 10 },
+    });
     const finding = short.findings.find((f) => f.rule === 'backup-retention');
     expect(finding?.message).toMatch(/keeps 10 day\(s\).*HIPAA needs at least 30/);
     expect(finding?.severity).toBe('error');

@@ -67,7 +67,11 @@ describe('tenant router', () => {
       await tx;
       await paused;
       expect(events).toEqual(['transaction committed', 'paused']);
-      const held = acme.db.insertInto('item').values({ id: 2, name: 'held' }).execute().then(() => events.push('held insert done'));
+      const held = acme.db
+        .insertInto('item')
+        .values({ id: 2, name: 'held' })
+        .execute()
+        .then(() => events.push('held insert done'));
       await new Promise((r) => setTimeout(r, 20));
       expect(events).toEqual(['transaction committed', 'paused']);
       expect(router.stats('acme').waiting).toBe(1);
@@ -118,7 +122,12 @@ describe('tenant router', () => {
       const held = acme.db.insertInto('item').values({ id: 2, name: 'held' }).returning(['id', 'name']).executeTakeFirstOrThrow();
       const heldTx = router.transaction('acme', async (trx) => {
         await trx.insertInto('item').values({ id: 3, name: 'held transaction' }).execute();
-        return (await trx.selectFrom('item').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n;
+        return (
+          await trx
+            .selectFrom('item')
+            .select((eb) => eb.fn.countAll<string | number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n;
       });
       await expect(router.reload('acme')).resolves.toBeUndefined(); // nothing changed yet: same profile reopened
       await profiles.activate('acme', to);
@@ -130,7 +139,7 @@ describe('tenant router', () => {
       expect(acme.generation).toBe(2);
       const pg = await connect(to);
       try {
-        expect((await pg.db.selectFrom('item').select(['id', 'name']).orderBy('id').execute())).toEqual([
+        expect(await pg.db.selectFrom('item').select(['id', 'name']).orderBy('id').execute()).toEqual([
           { id: 2, name: 'held' },
           { id: 3, name: 'held transaction' },
         ]);
@@ -151,7 +160,15 @@ describe('file profile store', () => {
     await expect(store.active('acme')).rejects.toThrow(/no profile for tenant acme/);
     await expect(store.active('../etc')).rejects.toThrow(/invalid tenant name/);
     await store.activate('acme', { provider: 'local-sqlite', dialect: 'sqlite', database: join(dir, 'a.sqlite') });
-    await store.activate('acme', { provider: 'local-postgres', dialect: 'postgres', host: '127.0.0.1', database: 'acme', user: 'u', password: 's3cret-pw', tls: { mode: 'disable' } });
+    await store.activate('acme', {
+      provider: 'local-postgres',
+      dialect: 'postgres',
+      host: '127.0.0.1',
+      database: 'acme',
+      user: 'u',
+      password: 's3cret-pw',
+      tls: { mode: 'disable' },
+    });
     const text = await readFile(join(dir, 'profiles', 'acme.profiles.json'), 'utf8');
     expect(text).not.toContain('s3cret-pw');
     const active = await store.active('acme');

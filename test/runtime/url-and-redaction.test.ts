@@ -5,8 +5,14 @@ describe('profileFromUrl', () => {
   it('reads a Postgres URL into a profile, provider from the host', () => {
     const profile = profileFromUrl('postgres://app%40acme:p%40ss@db-1.abc.ap-southeast-1.rds.amazonaws.com:5433/app?sslrootcert=/etc/rds.pem');
     expect(profile).toMatchObject({
-      provider: 'aws', dialect: 'postgres', host: 'db-1.abc.ap-southeast-1.rds.amazonaws.com', port: 5433, database: 'app',
-      user: 'app@acme', password: 'p@ss', tls: { mode: 'verify-full', caFile: '/etc/rds.pem', minVersion: 'TLSv1.2' },
+      provider: 'aws',
+      dialect: 'postgres',
+      host: 'db-1.abc.ap-southeast-1.rds.amazonaws.com',
+      port: 5433,
+      database: 'app',
+      user: 'app@acme',
+      password: 'p@ss',
+      tls: { mode: 'verify-full', caFile: '/etc/rds.pem', minVersion: 'TLSv1.2' },
     });
   });
 
@@ -18,8 +24,15 @@ describe('profileFromUrl', () => {
 
   it('reads sqlite: and mssql: URLs, the pooler and the provider override', () => {
     expect(profileFromUrl('sqlite:./t.sqlite')).toMatchObject({ provider: 'local-sqlite', dialect: 'sqlite', database: './t.sqlite' });
-    expect(profileFromUrl('mssql://sa:x@acme.database.windows.net/app?encrypt=strict')).toMatchObject({ provider: 'azure-sql', dialect: 'mssql', tls: { strict: true } });
-    expect(profileFromUrl('postgres://u:p@aws-0-eu-west-1.pooler.supabase.com:6543/postgres?pgbouncer=true')).toMatchObject({ provider: 'supabase', pooler: { mode: 'transaction' } });
+    expect(profileFromUrl('mssql://sa:x@acme.database.windows.net/app?encrypt=strict')).toMatchObject({
+      provider: 'azure-sql',
+      dialect: 'mssql',
+      tls: { strict: true },
+    });
+    expect(profileFromUrl('postgres://u:p@aws-0-eu-west-1.pooler.supabase.com:6543/postgres?pgbouncer=true')).toMatchObject({
+      provider: 'supabase',
+      pooler: { mode: 'transaction' },
+    });
     expect(profileFromUrl('postgres://u@10.1.2.3/db?provider=gcp&sslmode=verify-ca').tls?.mode).toBe('verify-ca');
   });
 

@@ -28,7 +28,15 @@ export default async function setup(project: TestProject) {
     dataDir: join(dataDir, 'data'),
     password,
     ephemeral: true,
-    settings: { wal_level: 'logical', max_connections: 300, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_wal_senders: 10, max_replication_slots: 10 },
+    settings: {
+      wal_level: 'logical',
+      max_connections: 300,
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      max_wal_senders: 10,
+      max_replication_slots: 10,
+    },
   });
   project.provide('pgAdminUrl', `postgres://${server.user}:${password}@${server.host}:${server.port}/postgres`);
   return async () => {

@@ -61,7 +61,9 @@ describe('the commands a switch prints for its rollback and finish', () => {
   it('carry a --state that is not the default, quoted so that a shell reads the same words back', () => {
     expect(followUpCommands('acme', '.byos/state')).toEqual({ rollback: 'byos switch acme --rollback', finish: 'byos switch acme --finish' });
     const { rollback } = followUpCommands("o'brien co", "/tmp/state dir/it's");
-    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${rollback}`], { encoding: 'utf8' }).trimEnd().split('\n');
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${rollback}`], { encoding: 'utf8' })
+      .trimEnd()
+      .split('\n');
     expect(words).toEqual(['byos', 'switch', "o'brien co", '--state', "/tmp/state dir/it's", '--rollback']);
   });
 });

@@ -10,7 +10,9 @@ describe('demoSwitch', () => {
     await chmod(parent, 0o755); // as root, the embedded server runs as postgres and must reach its data folder
     const dir = join(parent, 'demo');
     const report = await demoSwitch(dir);
-    console.log(`demoSwitch: ${report.rowsMoved} rows moved, ${report.checksumsVerified} checksums verified, ${report.writes} writes, longest write pause ${report.longestWritePauseMs} ms`);
+    console.log(
+      `demoSwitch: ${report.rowsMoved} rows moved, ${report.checksumsVerified} checksums verified, ${report.writes} writes, longest write pause ${report.longestWritePauseMs} ms`,
+    );
     expect(report.rowsMoved).toBeGreaterThan(15_000);
     expect(report.checksumsVerified).toBe(11);
     expect(report.checksums.find((c) => c.table === 'Track')?.rows).toBe(3503);

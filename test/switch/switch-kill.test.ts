@@ -15,7 +15,10 @@ const ENTRIES = 1500;
 /** Runs the switch in a child that SIGKILLs itself when it reaches `killAt`; resolves to what it printed. */
 function runChildUntil(env: object, killAt: string): Promise<{ lines: string[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@byos/source', CHILD], { env: { ...process.env, BYOS_SWITCH_CHILD: JSON.stringify({ ...env, killAt }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@byos/source', CHILD], {
+      env: { ...process.env, BYOS_SWITCH_CHILD: JSON.stringify({ ...env, killAt }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: string[] = [];
     let buffer = '';
     let stderr = '';
@@ -41,12 +44,19 @@ async function writeWhileDown(profilesDir: string, model: Model): Promise<void> 
     const acme = await router.get('acme');
     for (let i = 0; i < 5; i++) {
       const id = 5_000_000 + i;
-      await acme.db.insertInto('entry').values({ id, account_id: (i % SEED_ACCOUNTS) + 1, amount: 7, note: 'while down' }).execute();
+      await acme.db
+        .insertInto('entry')
+        .values({ id, account_id: (i % SEED_ACCOUNTS) + 1, amount: 7, note: 'while down' })
+        .execute();
       model.entry.set(id, { account_id: (i % SEED_ACCOUNTS) + 1, amount: 7, note: 'while down' });
       const victim = 10 + i * 13;
       await acme.db.deleteFrom('entry').where('id', '=', victim).execute();
       model.entry.delete(victim);
-      await acme.db.updateTable('account').set((eb) => ({ balance: eb('balance', '+', 3) })).where('id', '=', i + 1).execute();
+      await acme.db
+        .updateTable('account')
+        .set((eb) => ({ balance: eb('balance', '+', 3) }))
+        .where('id', '=', i + 1)
+        .execute();
       model.account.get(i + 1)!.balance += 3;
     }
   } finally {
@@ -77,7 +87,10 @@ describe('switch killed with SIGKILL and resumed', () => {
 
       const child = await runChildUntil({ tenant: 'acme', stateDir, profilesDir, to, copyBatchSize: 150 }, killAt);
       expect(child.killed).toBe(true);
-      const journalBefore = (await readFile(join(stateDir, 'acme.switch.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).step);
+      const journalBefore = (await readFile(join(stateDir, 'acme.switch.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).step);
       expect(journalBefore).not.toContain('switched');
 
       await writeWhileDown(profilesDir, model);
@@ -88,7 +101,10 @@ describe('switch killed with SIGKILL and resumed', () => {
         console.log(`killed at ${killAt} after [${journalBefore.join(', ')}]; resumed with [${report.steps.join(', ')}]`);
         expect(report.resumed).toBe(true);
         expect(report.state).toBe('switched');
-        const journal = (await readFile(join(stateDir, 'acme.switch.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).step);
+        const journal = (await readFile(join(stateDir, 'acme.switch.jsonl'), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).step);
         // Every step recorded exactly once across the two runs (verified may repeat only after a failed verification).
         expect(journal.filter((s) => s === 'begin')).toHaveLength(1);
         expect(journal.filter((s) => s === 'copy')).toHaveLength(1);

@@ -41,7 +41,17 @@ for (const [fromDialect, toDialect] of PAIRS) {
         // Let the writers get going, so the capture starts under load.
         while (writers.writes() < 20) await new Promise((r) => setTimeout(r, 5));
         const progress: string[] = [];
-        const report = await switchTenant({ tenant: 'acme', router, to, stateDir, maxLag: 20, onProgress: (p) => { progress.push(p.step); if (process.env.SWDEBUG) console.log(Date.now() % 100000, p.step, p.message, p.lag ?? ''); } });
+        const report = await switchTenant({
+          tenant: 'acme',
+          router,
+          to,
+          stateDir,
+          maxLag: 20,
+          onProgress: (p) => {
+            progress.push(p.step);
+            if (process.env.SWDEBUG) console.log(Date.now() % 100000, p.step, p.message, p.lag ?? '');
+          },
+        });
         // Keep writing after the cutover: these must land on the new database.
         const afterFlip = writers.writes();
         while (writers.writes() < afterFlip + 30) await new Promise((r) => setTimeout(r, 5));
@@ -53,7 +63,19 @@ for (const [fromDialect, toDialect] of PAIRS) {
         );
         expect(report.state).toBe('switched');
         expect(report.verification?.equal).toBe(true);
-        expect(report.steps).toEqual(['begin', 'capture-on', 'copy', 'catch-up', 'reverse-capture-on', 'drained', 'verified', 'flipped', 'released', 'source-capture-off', 'switched']);
+        expect(report.steps).toEqual([
+          'begin',
+          'capture-on',
+          'copy',
+          'catch-up',
+          'reverse-capture-on',
+          'drained',
+          'verified',
+          'flipped',
+          'released',
+          'source-capture-off',
+          'switched',
+        ]);
         expect(progress).toContain('copying');
         expect(stats.pauses).toBe(1);
         expect((await router.get('acme')).dialect.name).toBe(toDialect);
@@ -63,7 +85,10 @@ for (const [fromDialect, toDialect] of PAIRS) {
         // The source froze at the cutover: it lacks only what was written after the flip.
         const source = await dumpOf(from);
         expect(source).not.toEqual(sorted(model));
-        const journal = (await readFile(report.journal, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).step);
+        const journal = (await readFile(report.journal, 'utf8'))
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).step);
         expect(journal).toEqual(report.steps);
         // Running it again is a no-op: the journal says it is done.
         const again = await switchTenant({ tenant: 'acme', router, to, stateDir });
@@ -103,7 +128,9 @@ describe('switch rollback', () => {
       expect(report.changesReplayed).toBeGreaterThan(0);
       expect((await router.get('acme')).dialect.name).toBe('sqlite');
       expect(await dumpOf(from)).toEqual(sorted(model));
-      await expect(switchTenant({ tenant: 'acme', router, stateDir }, { rollback: true })).rejects.toThrow(/no switch to roll back \(the last one ended rolled-back\)/);
+      await expect(switchTenant({ tenant: 'acme', router, stateDir }, { rollback: true })).rejects.toThrow(
+        /no switch to roll back \(the last one ended rolled-back\)/,
+      );
       // Capture is off on both sides afterwards.
       for (const p of [from, to]) {
         const t = await connect(p);

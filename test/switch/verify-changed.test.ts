@@ -52,7 +52,15 @@ describe('switch verification "changed" (default)', () => {
       const report = await switchTenant({ tenant: 'acme', router: s.router, to: s.to, stateDir: s.stateDir, onProgress });
       expect(report.state).toBe('switched');
       expect(report.verification?.equal).toBe(true);
-      expect(report.verification?.scope).toMatchObject({ mode: 'changed', counted: ['account', 'entry', 'tag'], checksummed: [], keysRechecked: 1, preVerified: ['account', 'entry', 'tag'], preMismatched: [], preSuspects: 0 });
+      expect(report.verification?.scope).toMatchObject({
+        mode: 'changed',
+        counted: ['account', 'entry', 'tag'],
+        checksummed: [],
+        keysRechecked: 1,
+        preVerified: ['account', 'entry', 'tag'],
+        preMismatched: [],
+        preSuspects: 0,
+      });
       expect(s.target.prepare('select balance from account where id = 7').get()).toEqual({ balance: 1005 });
     } finally {
       s.source.close();
@@ -67,10 +75,18 @@ describe('switch verification "changed" (default)', () => {
       const onWrite = at('replaying', () => s.source.prepare('update account set balance = balance + 5 where id = 7').run(), 'pre-verifying');
       // Once the drain replayed it, the target's row is altered behind the replay's back.
       const onDrained = at('drained', () => s.target.prepare('update account set balance = -1 where id = 7').run());
-      const error = await switchTenant({ tenant: 'acme', router: s.router, to: s.to, stateDir: s.stateDir, onProgress: (p) => (onWrite(p), onDrained(p)) }).catch((e: unknown) => e);
+      const error = await switchTenant({
+        tenant: 'acme',
+        router: s.router,
+        to: s.to,
+        stateDir: s.stateDir,
+        onProgress: (p) => (onWrite(p), onDrained(p)),
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SwitchVerificationError);
       const findings = (error as SwitchVerificationError).findings;
-      expect(findings).toEqual([expect.objectContaining({ rule: 'switch-changed-row', subject: 'account 7', message: expect.stringMatching(/key 7 of account differs in balance/) })]);
+      expect(findings).toEqual([
+        expect.objectContaining({ rule: 'switch-changed-row', subject: 'account 7', message: expect.stringMatching(/key 7 of account differs in balance/) }),
+      ]);
       expect(fingerprint(await s.profiles.active('acme'))).toBe(fingerprint(parseConnectionProfile(s.from, 'source')));
     } finally {
       s.source.close();
@@ -85,7 +101,9 @@ describe('switch verification "changed" (default)', () => {
       const onProgress = at('pre-verifying', () => s.target.prepare("update entry set note = 'altered' where id = 5").run());
       const error = await switchTenant({ tenant: 'acme', router: s.router, to: s.to, stateDir: s.stateDir, onProgress }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SwitchVerificationError);
-      expect((error as SwitchVerificationError).findings).toEqual([expect.objectContaining({ rule: 'switch-changed-row', subject: 'entry 5', message: expect.stringMatching(/key 5 of entry differs in note/) })]);
+      expect((error as SwitchVerificationError).findings).toEqual([
+        expect.objectContaining({ rule: 'switch-changed-row', subject: 'entry 5', message: expect.stringMatching(/key 5 of entry differs in note/) }),
+      ]);
       expect(fingerprint(await s.profiles.active('acme'))).toBe(fingerprint(parseConnectionProfile(s.from, 'source')));
     } finally {
       s.source.close();

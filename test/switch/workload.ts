@@ -10,10 +10,25 @@ export async function seedTenant(profile: ConnectionProfileInput, entryCount = S
   const t = await connect(profile);
   try {
     await sql`create table account (id integer primary key, owner text not null, balance integer not null)`.execute(t.db);
-    await sql`create table entry (id integer primary key, account_id integer not null references account (id), amount integer not null, note text)`.execute(t.db);
-    for (let i = 1; i <= SEED_ACCOUNTS; i++) await t.db.insertInto('account').values({ id: i, owner: `owner ${i}`, balance: 1000 }).execute();
-    const entries = Array.from({ length: entryCount }, (_, i) => ({ id: i + 1, account_id: (i % SEED_ACCOUNTS) + 1, amount: i, note: i % 3 ? `seed ${i}` : null }));
-    for (let i = 0; i < entries.length; i += 500) await t.db.insertInto('entry').values(entries.slice(i, i + 500)).execute();
+    await sql`create table entry (id integer primary key, account_id integer not null references account (id), amount integer not null, note text)`.execute(
+      t.db,
+    );
+    for (let i = 1; i <= SEED_ACCOUNTS; i++)
+      await t.db
+        .insertInto('account')
+        .values({ id: i, owner: `owner ${i}`, balance: 1000 })
+        .execute();
+    const entries = Array.from({ length: entryCount }, (_, i) => ({
+      id: i + 1,
+      account_id: (i % SEED_ACCOUNTS) + 1,
+      amount: i,
+      note: i % 3 ? `seed ${i}` : null,
+    }));
+    for (let i = 0; i < entries.length; i += 500)
+      await t.db
+        .insertInto('entry')
+        .values(entries.slice(i, i + 500))
+        .execute();
   } finally {
     await t.close();
   }
@@ -36,7 +51,12 @@ export function seedModel(entryCount = SEED_ENTRIES): Model {
  * exactly. Inserts, relative updates (a replayed-twice or lost update shows in the balance) and deletes, some as
  * single statements, some as transactions. Returns a stop function resolving to the number of writes.
  */
-export function startWriters(router: TenantRouter, tenant: string, model: Model, writers = 2): { stop: () => Promise<{ writes: number; slowestMs: number }>; writes: () => number } {
+export function startWriters(
+  router: TenantRouter,
+  tenant: string,
+  model: Model,
+  writers = 2,
+): { stop: () => Promise<{ writes: number; slowestMs: number }>; writes: () => number } {
   let running = true;
   let writes = 0;
   let slowest = 0;
@@ -57,8 +77,15 @@ export function startWriters(router: TenantRouter, tenant: string, model: Model,
       } else if (step % 4 === 1) {
         const id = nextId();
         await router.transaction(tenant, async (trx) => {
-          await trx.insertInto('entry').values({ id, account_id: accountId, amount: step, note: `w${w} ${step}` }).execute();
-          await trx.updateTable('account').set((eb) => ({ balance: eb('balance', '+', step) })).where('id', '=', accountId).execute();
+          await trx
+            .insertInto('entry')
+            .values({ id, account_id: accountId, amount: step, note: `w${w} ${step}` })
+            .execute();
+          await trx
+            .updateTable('account')
+            .set((eb) => ({ balance: eb('balance', '+', step) }))
+            .where('id', '=', accountId)
+            .execute();
         });
         model.entry.set(id, { account_id: accountId, amount: step, note: `w${w} ${step}` });
         const a = model.account.get(accountId)!;
@@ -69,7 +96,11 @@ export function startWriters(router: TenantRouter, tenant: string, model: Model,
         model.entry.set(id, { account_id: accountId, amount: -step, note: null });
       } else if (owned.length) {
         const id = owned[(step * 7) % owned.length]!;
-        await acme.db.updateTable('entry').set((eb) => ({ amount: eb('amount', '+', 1), note: `touched ${step}` })).where('id', '=', id).execute();
+        await acme.db
+          .updateTable('entry')
+          .set((eb) => ({ amount: eb('amount', '+', 1), note: `touched ${step}` }))
+          .where('id', '=', id)
+          .execute();
         const e = model.entry.get(id)!;
         e.amount += 1;
         e.note = `touched ${step}`;
@@ -92,8 +123,10 @@ export function startWriters(router: TenantRouter, tenant: string, model: Model,
 /** The tenant's rows as a Model, numbers normalised (Postgres may return bigint as text). */
 export async function dumpTenant(t: Pick<TenantDb, 'db'>): Promise<Model> {
   const model: Model = { account: new Map(), entry: new Map() };
-  for (const r of await t.db.selectFrom('account').selectAll().orderBy('id').execute()) model.account.set(Number(r.id), { owner: r.owner, balance: Number(r.balance) });
-  for (const r of await t.db.selectFrom('entry').selectAll().orderBy('id').execute()) model.entry.set(Number(r.id), { account_id: Number(r.account_id), amount: Number(r.amount), note: r.note });
+  for (const r of await t.db.selectFrom('account').selectAll().orderBy('id').execute())
+    model.account.set(Number(r.id), { owner: r.owner, balance: Number(r.balance) });
+  for (const r of await t.db.selectFrom('entry').selectAll().orderBy('id').execute())
+    model.entry.set(Number(r.id), { account_id: Number(r.account_id), amount: Number(r.amount), note: r.note });
   return model;
 }
 

@@ -6,8 +6,33 @@ import { commentText, dataLiteral, escapeForCode, stringLiteral } from '@byos/ru
 import { cases } from '../helpers/thorough.ts';
 
 /** Text an attacker would put in a name, a sentence or a comment: every line terminator, quote and comment marker. */
-const HOSTILE = ['\n', '\r', '\r\n', '\u2028', '\u2029', '"', "'", '`', '\\', '*/', '/*', '//', '${', '}', '\u0000', '\u202e', '\ud800', '\udfff', '😀', '<!--', '-->', 'globalThis.hit = 1;'];
-const hostileText = fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join(''));
+const HOSTILE = [
+  '\n',
+  '\r',
+  '\r\n',
+  '\u2028',
+  '\u2029',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '*/',
+  '/*',
+  '//',
+  '${',
+  '}',
+  '\u0000',
+  '\u202e',
+  '\ud800',
+  '\udfff',
+  '😀',
+  '<!--',
+  '-->',
+  'globalThis.hit = 1;',
+];
+const hostileText = fc
+  .array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 12 })
+  .map((parts) => parts.join(''));
 
 /** Syntax errors TypeScript reports for a module. */
 function syntaxErrors(source: string): string[] {

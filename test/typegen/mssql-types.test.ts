@@ -33,8 +33,22 @@ export async function checks() {
 
   const generated = await import(join(dir, 'db.ts'));
   const row = {
-    EventId: '9007199254740993', Payload: null, Amount: 12.5, AmountWithTax: 13.625, AmountText: '12.50', At: new Date(), Actor: 'E0A1B2C3-D4E5-F601-2345-6789ABCDEF01',
-    IsSystem: false, Raw: null, Phone: null, Country: 'SG', Place: null, Host: 'h', Version: Buffer.alloc(8), Region: 'SG', Code: 65,
+    EventId: '9007199254740993',
+    Payload: null,
+    Amount: 12.5,
+    AmountWithTax: 13.625,
+    AmountText: '12.50',
+    At: new Date(),
+    Actor: 'E0A1B2C3-D4E5-F601-2345-6789ABCDEF01',
+    IsSystem: false,
+    Raw: null,
+    Phone: null,
+    Country: 'SG',
+    Place: null,
+    Host: 'h',
+    Version: Buffer.alloc(8),
+    Region: 'SG',
+    Code: 65,
   };
   expect(generated.AuditEventRowSchema.parse(row)).toEqual(row);
   const insert = generated.AuditEventInsertSchema;

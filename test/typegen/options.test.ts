@@ -83,11 +83,25 @@ describe('typegen options', () => {
           comment: evil,
           partitionBy: null,
           primaryKey: { name: null, columns: [evil] },
-          foreignKeys: [{ name: evil, columns: [evil], referencedSchema: evil, referencedTable: evil, referencedColumns: [evil], onDelete: 'no action', onUpdate: 'no action' }],
+          foreignKeys: [
+            {
+              name: evil,
+              columns: [evil],
+              referencedSchema: evil,
+              referencedTable: evil,
+              referencedColumns: [evil],
+              onDelete: 'no action',
+              onUpdate: 'no action',
+            },
+          ],
           uniques: [],
           indexes: [],
           checks: [{ name: null, expression: `"${evil.replace(/"/g, '""')}" IN ('${evil.replace(/'/g, "''")}')` }],
-          columns: [{ ...column(evil, { kind: 'varchar', length: 80 }), comment: evil }, column('e', { kind: 'enum', enumName: evil }, true), column('class', { kind: 'integer' })],
+          columns: [
+            { ...column(evil, { kind: 'varchar', length: 80 }), comment: evil },
+            column('e', { kind: 'enum', enumName: evil }, true),
+            column('class', { kind: 'integer' }),
+          ],
         },
       ],
     };

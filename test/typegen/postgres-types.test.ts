@@ -92,7 +92,12 @@ describe('generateTypes on a Postgres schema using every supported type', () => 
     dir = await scratchProject('typegen-every');
     // Stricter than the project: an application may turn these on, and the generated file must still compile.
     const tsconfig = JSON.parse(await readFile(join(dir, 'tsconfig.json'), 'utf8'));
-    Object.assign(tsconfig.compilerOptions, { noUnusedLocals: true, noUnusedParameters: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true });
+    Object.assign(tsconfig.compilerOptions, {
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+    });
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     await writeFile(join(dir, 'db.ts'), generateTypes(model, { zod: true, kysely: true }));
     generated = await import(join(dir, 'db.ts'));
@@ -214,6 +219,8 @@ export async function checks() {
     expect(text).toContain('id: GeneratedAlways<string>;');
     expect(text).toMatch(/referencedTable: "every_type", referencedColumns: \["id"\], oneToOne: true/);
     expect(text).toContain('export const MoodValues = ["happy","sad","neutral"] as const;');
-    expect(generateTypes(model, { kysely: true, bigintAs: 'bigint' })).toContain('i8: ColumnType<bigint | null, bigint | number | null, bigint | number | null>;');
+    expect(generateTypes(model, { kysely: true, bigintAs: 'bigint' })).toContain(
+      'i8: ColumnType<bigint | null, bigint | number | null, bigint | number | null>;',
+    );
   });
 });

@@ -66,10 +66,12 @@ describe('generateTypes', () => {
 
   it('types follow what the driver returns: a SQLite round trip validates against the generated Zod schemas', async () => {
     const tenant = await freshTenantDb('sqlite', 'roundtrip');
-    await sql.raw(`create table item (
+    await sql
+      .raw(`create table item (
       id integer primary key, name varchar(10) not null, price numeric(6,2) check (price > 0), qty integer not null default 1,
       big bigint, ratio real, active boolean not null default 1, created datetime not null default current_timestamp,
-      payload blob, meta json, size text check (size in ('S', 'M', 'L')), total numeric generated always as (price * qty) virtual)`).execute(tenant.db);
+      payload blob, meta json, size text check (size in ('S', 'M', 'L')), total numeric generated always as (price * qty) virtual)`)
+      .execute(tenant.db);
     const model = await introspect(tenant);
     const dir = await scratchProject('typegen-roundtrip');
     await writeFile(join(dir, 'db.ts'), generateTypes(model, { zod: true, kysely: true }));
@@ -99,12 +101,42 @@ describe('generateTypes', () => {
   it('include/exclude globs, camelCase keys and hostile names', () => {
     const model: SchemaModel = {
       ...noNativeParts('public'),
-      dialect: 'postgres', defaultSchema: 'public', enums: [{ schema: 'public', name: 'mood', values: ['happy', "it's \"sad\""] }], domains: [], views: [],
+      dialect: 'postgres',
+      defaultSchema: 'public',
+      enums: [{ schema: 'public', name: 'mood', values: ['happy', 'it\'s "sad"'] }],
+      domains: [],
+      views: [],
       tables: ['order_line', 'audit_log', 'Größe "x"'].map((name) => ({
-        schema: name === 'audit_log' ? 'audit' : 'public', name, comment: '*/ evil', primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], partitionBy: null,
+        schema: name === 'audit_log' ? 'audit' : 'public',
+        name,
+        comment: '*/ evil',
+        primaryKey: null,
+        foreignKeys: [],
+        uniques: [],
+        indexes: [],
+        checks: [],
+        partitionBy: null,
         columns: [
-          { name: 'line_no', type: { kind: 'integer' }, nativeType: 'integer', nullable: false, default: null, identity: 'always', generated: null, comment: null },
-          { name: 'the mood', type: { kind: 'enum', enumName: 'mood' }, nativeType: 'mood', nullable: true, default: null, identity: null, generated: null, comment: null },
+          {
+            name: 'line_no',
+            type: { kind: 'integer' },
+            nativeType: 'integer',
+            nullable: false,
+            default: null,
+            identity: 'always',
+            generated: null,
+            comment: null,
+          },
+          {
+            name: 'the mood',
+            type: { kind: 'enum', enumName: 'mood' },
+            nativeType: 'mood',
+            nullable: true,
+            default: null,
+            identity: null,
+            generated: null,
+            comment: null,
+          },
         ],
       })),
     };
@@ -122,10 +154,22 @@ describe('generateTypes', () => {
   it.each([
     ['price > 0', [{ column: 'price', op: '>', value: 0 }]],
     ['CHECK ((price > (0)::numeric))', [{ column: 'price', op: '>', value: 0 }]],
-    ['(((qty >= 0) AND (qty <= 100)))', [{ column: 'qty', op: '>=', value: 0 }, { column: 'qty', op: '<=', value: 100 }]],
-    ['qty BETWEEN 1 AND 10', [{ column: 'qty', op: '>=', value: 1 }, { column: 'qty', op: '<=', value: 10 }]],
+    [
+      '(((qty >= 0) AND (qty <= 100)))',
+      [
+        { column: 'qty', op: '>=', value: 0 },
+        { column: 'qty', op: '<=', value: 100 },
+      ],
+    ],
+    [
+      'qty BETWEEN 1 AND 10',
+      [
+        { column: 'qty', op: '>=', value: 1 },
+        { column: 'qty', op: '<=', value: 10 },
+      ],
+    ],
     ["((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))", [{ column: 'status', op: 'in', values: ['a', 'b'] }]],
-    ["\"Größe \"\"x\"\"\" in ('S', 'M')", [{ column: 'Größe "x"', op: 'in', values: ['S', 'M'] }]],
+    ['"Größe ""x""" in (\'S\', \'M\')', [{ column: 'Größe "x"', op: 'in', values: ['S', 'M'] }]],
     ['([Amount]>=(0))', [{ column: 'Amount', op: '>=', value: 0 }]],
     ['0 < qty', [{ column: 'qty', op: '>', value: 0 }]],
     ['lower(email) = email', null],

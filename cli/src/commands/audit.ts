@@ -41,7 +41,10 @@ export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('tamper-evident audit trail: capture, record, seal, checkpoint, verify');
 
   withConnectionOptions(
-    audit.command('capture').description('record every INSERT/UPDATE/DELETE on the given tables (triggers stage them for the chain)').requiredOption('--table <name...>', 'tables to capture'),
+    audit
+      .command('capture')
+      .description('record every INSERT/UPDATE/DELETE on the given tables (triggers stage them for the chain)')
+      .requiredOption('--table <name...>', 'tables to capture'),
   ).action(async (flags: ConnectionFlags & { table: string[] }) => {
     await withTenant(flags, (tenant) => installAuditCapture(tenant, flags.table));
     createOutput(false).info(`capturing changes of ${flags.table.join(', ')}; run byos audit seal (or any checkpoint) to chain them`);
@@ -64,7 +67,9 @@ export function registerAudit(program: Command): void {
       throw new UsageError(`--details is not valid JSON: ${(error as Error).message}`);
     }
     if (typeof details !== 'object' || details === null || Array.isArray(details)) throw new UsageError('--details must be a JSON object');
-    const entry = await withTenant(flags, (tenant) => recordAudit(tenant, { actor: flags.actor, action: flags.action, subject: flags.subject, details: details as Record<string, unknown> }));
+    const entry = await withTenant(flags, (tenant) =>
+      recordAudit(tenant, { actor: flags.actor, action: flags.action, subject: flags.subject, details: details as Record<string, unknown> }),
+    );
     createOutput(false).info(`recorded seq ${entry.seq} ${entry.hash}`);
     process.exitCode = EXIT_OK;
   });
@@ -84,7 +89,9 @@ export function registerAudit(program: Command): void {
       .option('--hmac-key-file <file>', 'sign the checkpoint with HMAC-SHA256 under this key'),
   ).action(async (flags: ConnectionFlags & { out: string; tenant?: string; hmacKeyFile?: string }) => {
     const hmacKey = await readHmacKey(flags.hmacKeyFile);
-    const checkpoint = await withTenant(flags, (tenant) => createCheckpoint(tenant, { ...(flags.tenant ? { tenantId: flags.tenant } : {}), ...(hmacKey ? { hmacKey } : {}) }));
+    const checkpoint = await withTenant(flags, (tenant) =>
+      createCheckpoint(tenant, { ...(flags.tenant ? { tenantId: flags.tenant } : {}), ...(hmacKey ? { hmacKey } : {}) }),
+    );
     await writeCheckpoint(flags.out, checkpoint);
     createOutput(false).info(`checkpoint seq ${checkpoint.seq} ${checkpoint.hash}${checkpoint.hmac ? ' (signed)' : ''} written to ${flags.out}`);
     process.exitCode = EXIT_OK;
@@ -98,7 +105,10 @@ export function registerAudit(program: Command): void {
       .option('--hmac-key-file <file>', 'check the checkpoint signature with this key')
       .option('--json', 'print the verification (entries, head, findings) as JSON'),
   )
-    .addHelpText('after', '\nExit codes: 0 the chain is intact, 1 tampering found, 2 usage.\n\nExample:\n  byos audit verify --url sqlite:./acme.sqlite --checkpoint acme.checkpoint.json')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the chain is intact, 1 tampering found, 2 usage.\n\nExample:\n  byos audit verify --url sqlite:./acme.sqlite --checkpoint acme.checkpoint.json',
+    )
     .action(async (flags: ConnectionFlags & { checkpoint?: string; hmacKeyFile?: string; json?: boolean }) => {
       const out = createOutput(Boolean(flags.json));
       let checkpoint;

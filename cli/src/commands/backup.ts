@@ -15,7 +15,7 @@ export function registerBackup(program: Command): void {
     backup
       .command('verify')
       .description('prove a logical backup restores: pg_dump, restore into a scratch database on the same server, compare every table')
-      .option('--pg-bin <dir>', 'folder of pg_dump and pg_restore (default: $BYOS_PG_BIN, then PATH); their major version must be at least the server\'s')
+      .option('--pg-bin <dir>', "folder of pg_dump and pg_restore (default: $BYOS_PG_BIN, then PATH); their major version must be at least the server's")
       .option('--json', 'print the result (tables, findings, tools) as JSON'),
   )
     .addHelpText(
@@ -54,6 +54,8 @@ export function formatBackupReport(result: BackupVerifyResult): string {
     '',
   ];
   for (const f of result.findings) lines.push(`✗ ${f.rule} ${f.subject}: ${f.message}`);
-  lines.push(result.ok ? `backup verified: ${result.tables.length} tables restored identically` : `backup verification failed: ${result.findings.length} findings`);
+  lines.push(
+    result.ok ? `backup verified: ${result.tables.length} tables restored identically` : `backup verification failed: ${result.findings.length} findings`,
+  );
   return lines.join('\n');
 }

@@ -31,7 +31,12 @@ interface CopyFlags {
 
 /** A comma-separated flag (`--accept-loss view,trigger`, `--schemas app,billing`) → its items. */
 export function commaList(value: string | undefined): string[] | undefined {
-  return value ? value.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+  return value
+    ? value
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /**
@@ -44,7 +49,9 @@ export async function acceptedLossKinds(value: string | undefined, dialects: rea
   const own = (await Promise.all(dialects.map((d) => loadDialect(d)))).flatMap((d) => d.native?.notRecreatedKinds ?? []);
   const unknown = unknownLossKinds(kinds, own);
   if (unknown.length) {
-    throw new UsageError(`--accept-loss: no loss has the kind ${unknown.map((k) => JSON.stringify(k)).join(', ')}; kinds: ${[...LOSS_KINDS, ...new Set(own)].join(', ')}`);
+    throw new UsageError(
+      `--accept-loss: no loss has the kind ${unknown.map((k) => JSON.stringify(k)).join(', ')}; kinds: ${[...LOSS_KINDS, ...new Set(own)].join(', ')}`,
+    );
   }
   return kinds;
 }
@@ -52,29 +59,47 @@ export async function acceptedLossKinds(value: string | undefined, dialects: rea
 export function registerCopy(program: Command): void {
   program
     .command('copy')
-    .description('copy a database into another: between two Postgres every object in its own terms (schemas, types, functions, triggers, policies, grants…); between engines the tables through the neutral model, refusing until every loss is accepted')
+    .description(
+      'copy a database into another: between two Postgres every object in its own terms (schemas, types, functions, triggers, policies, grants…); between engines the tables through the neutral model, refusing until every loss is accepted',
+    )
     .addOption(urlOrProfileOption('--from <url>', 'source database URL or profile file', URL_ENV.from))
     .addOption(urlOrProfileOption('--to <url>', 'target database URL or profile file (empty, or holding an interrupted copy with --resume)', URL_ENV.to))
     .option('--tables <names>', 'comma-separated tables to copy (default: all)')
     .option('--jobs <n>', `tables copied at once (1 to ${LIMITS.jobs})`, wholeNumber('--jobs', 1, LIMITS.jobs), 4)
-    .option('--batch-size <n>', 'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres, 10000 otherwise)', wholeNumber('--batch-size', 1, LIMITS.batchSize))
+    .option(
+      '--batch-size <n>',
+      'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres, 10000 otherwise)',
+      wholeNumber('--batch-size', 1, LIMITS.batchSize),
+    )
     .option('--verify', 'verify row counts and checksums afterwards (exit 1 on a mismatch)')
     .option('--sample <n>', 'rows per table compared value by value when verifying', wholeNumber('--sample', 0, LIMITS.sample), 20)
     .option('--resume', 'continue an interrupted copy recorded in the target')
     .option('--schema <mode>', 'create (default): build the target schema; existing: load into tables already there', 'create')
     .option('--no-direct', 'decode every value even between two Postgres (no binary COPY; goes through the neutral model)')
     .option('--neutral', 'between two Postgres, translate through the neutral model instead of copying every object natively')
-    .option('--accept-loss <kinds>', 'kinds of object the copy may leave behind or change, comma-separated (view, trigger, function…; `all` for every kind but the security ones: row-security, policy, grant, default-privileges, which must be named)')
+    .option(
+      '--accept-loss <kinds>',
+      'kinds of object the copy may leave behind or change, comma-separated (view, trigger, function…; `all` for every kind but the security ones: row-security, policy, grant, default-privileges, which must be named)',
+    )
     .option('--create-roles', 'create, without login, the roles that grants and policies name and the target lacks')
     .option('--schemas <names>', 'between two Postgres: only these schemas, comma-separated')
     .option('--exclude-schemas <names>', 'between two Postgres: every schema but these, comma-separated')
     .option('--json', 'print the copy (and verification) report as JSON')
-    .addHelpText('after', '\nExamples:\n  byos copy --from sqlite:./tenant.sqlite --to postgres://app@db.example.com/tenant --jobs 4 --verify\n  byos copy --from old.profile.json --to new.profile.json --resume --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  byos copy --from sqlite:./tenant.sqlite --to postgres://app@db.example.com/tenant --jobs 4 --verify\n  byos copy --from old.profile.json --to new.profile.json --resume --json',
+    )
     .action(async (flags: CopyFlags) => {
       const out = createOutput(Boolean(flags.json));
-      if (flags.schema !== 'create' && flags.schema !== 'existing') throw new UsageError(`--schema must be create or existing, got ${JSON.stringify(flags.schema)}`);
+      if (flags.schema !== 'create' && flags.schema !== 'existing')
+        throw new UsageError(`--schema must be create or existing, got ${JSON.stringify(flags.schema)}`);
       const { jobs, batchSize, sample } = flags;
-      const tables = flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const tables = flags.tables
+        ? flags.tables
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : undefined;
       const fromFlag = requiredUrlFlag(flags.from, '--from', URL_ENV.from);
       const toFlag = requiredUrlFlag(flags.to, '--to', URL_ENV.to);
       const [fromProfile, toProfile] = [await profileFromArgument(fromFlag, '--from'), await profileFromArgument(toFlag, '--to')];
@@ -96,9 +121,20 @@ export function registerCopy(program: Command): void {
         let report: CopyReport;
         try {
           report = await copyDatabase({
-            from, to, tables, jobs, batchSize, resume: flags.resume, schema: flags.schema, direct: flags.direct, onProgress: bars.update,
-            mode: flags.neutral ? 'neutral' : undefined, acceptLoss, createRoles: flags.createRoles,
-            schemas: commaList(flags.schemas), excludeSchemas: commaList(flags.excludeSchemas),
+            from,
+            to,
+            tables,
+            jobs,
+            batchSize,
+            resume: flags.resume,
+            schema: flags.schema,
+            direct: flags.direct,
+            onProgress: bars.update,
+            mode: flags.neutral ? 'neutral' : undefined,
+            acceptLoss,
+            createRoles: flags.createRoles,
+            schemas: commaList(flags.schemas),
+            excludeSchemas: commaList(flags.excludeSchemas),
           });
         } catch (error) {
           refused = error instanceof CopyRefusedError;
@@ -130,17 +166,27 @@ function describeFinding(f: Finding): string {
 
 /** One line per table and the totals; findings that are not info; the verification per table. */
 export function summarize(report: CopyReport, verification?: VerifyReport): string {
-  const lines = [`copied ${report.rows} rows in ${report.tables.length} tables from ${report.from} to ${report.to} in ${(report.ms / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}`];
+  const lines = [
+    `copied ${report.rows} rows in ${report.tables.length} tables from ${report.from} to ${report.to} in ${(report.ms / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}`,
+  ];
   for (const t of report.tables) {
     const rate = t.ms > 0 ? Math.round(((t.rows - t.resumedAt) / t.ms) * 1000) : 0;
-    lines.push(`  ${t.table.padEnd(28)} ${String(t.rows).padStart(10)} rows  ${t.method.padEnd(8)} ${String(rate).padStart(9)} rows/s${t.resumedAt ? `  resumed at ${t.resumedAt}` : ''}`);
+    lines.push(
+      `  ${t.table.padEnd(28)} ${String(t.rows).padStart(10)} rows  ${t.method.padEnd(8)} ${String(rate).padStart(9)} rows/s${t.resumedAt ? `  resumed at ${t.resumedAt}` : ''}`,
+    );
   }
-  if (report.objects) lines.push(`  ${report.objects.created} schema objects created${report.objects.unsupported.length ? `; left behind (accepted): ${report.objects.unsupported.map((u) => `${u.kind} ${u.name}`).join(', ')}` : ''}`);
+  if (report.objects)
+    lines.push(
+      `  ${report.objects.created} schema objects created${report.objects.unsupported.length ? `; left behind (accepted): ${report.objects.unsupported.map((u) => `${u.kind} ${u.name}`).join(', ')}` : ''}`,
+    );
   for (const f of report.findings.filter((x) => x.severity !== 'info')) lines.push(describeFinding(f));
   if (verification) {
-    const schema = verification.schema ? `${verification.schema.compared} ${verification.schema.mode === 'native' ? 'schema objects identical' : 'tables and views with the same neutral schema'}, ` : '';
+    const schema = verification.schema
+      ? `${verification.schema.compared} ${verification.schema.mode === 'native' ? 'schema objects identical' : 'tables and views with the same neutral schema'}, `
+      : '';
     lines.push(verification.equal ? `verified: ${schema}every table has equal row counts and checksums` : 'verification FAILED:');
-    for (const t of verification.tables) lines.push(`  ${t.table.padEnd(28)} ${String(t.targetRows).padStart(10)} rows  ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.targetChecksum}`);
+    for (const t of verification.tables)
+      lines.push(`  ${t.table.padEnd(28)} ${String(t.targetRows).padStart(10)} rows  ${t.equal ? 'equal' : 'DIFFERENT'}  ${t.targetChecksum}`);
     for (const f of verification.findings) lines.push(describeFinding(f));
   }
   return lines.join('\n');
@@ -154,7 +200,14 @@ function createTableProgress(out: Output, stream: NodeJS.WriteStream = process.s
   const interactive = !out.json && stream.isTTY === true;
   const multi = interactive
     ? new cliProgress.MultiBar(
-        { stream, format: '{table} {bar} {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false, gracefulExit: true, etaBuffer: 50 },
+        {
+          stream,
+          format: '{table} {bar} {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: false,
+          gracefulExit: true,
+          etaBuffer: 50,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;

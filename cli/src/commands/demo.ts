@@ -6,7 +6,9 @@ import { createOutput, EXIT_FAILURE, EXIT_OK } from '../output.ts';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the main job on the embedded default: SQLite and embedded-Postgres Chinook tenants, introspected, typed, migrated, imported into, scanned for PII, encrypted, and switched live from SQLite to Postgres')
+    .description(
+      'the main job on the embedded default: SQLite and embedded-Postgres Chinook tenants, introspected, typed, migrated, imported into, scanned for PII, encrypted, and switched live from SQLite to Postgres',
+    )
     .option('--dir <dir>', 'folder for the demo tenants (SQLite file, Postgres data, profiles)', '.byos/demo')
     .option('--quick', 'only the two tenants, their comparison and their types (skip migrations, import, PII, encryption, switch)')
     .option('--json', 'print the report as JSON')

@@ -23,23 +23,30 @@ export function rowsPerSecond(rows: number, ms: number): string {
 
 /** A value JSON can print: bigints as text, bytes as hex. */
 export function jsonSafe<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : v)));
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : v)),
+  );
 }
 
 export function registerExport(program: Command): void {
   withConnectionOptions(
-    withMaskOptions(program
-      .command('export')
-      .description('export a table or a query to CSV or XLSX, streaming; cells a spreadsheet would run as formulas are neutralised')
-      .option('--table <name>', `the table to export (ordered by its primary key): ${TABLE_NAME_HELP}`)
-      .option('--query <sql>', 'a SELECT to export instead of a table')
-      .option('--format <format>', 'csv or xlsx (default: from the --out extension)')
-      .option('--out <file>', 'the file to write')
-      .option('--delimiter <char>', 'CSV delimiter (default ,; "tab" for TSV)')
-      .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel on Windows)')
-      .option('--json', 'print the export report as JSON')),
+    withMaskOptions(
+      program
+        .command('export')
+        .description('export a table or a query to CSV or XLSX, streaming; cells a spreadsheet would run as formulas are neutralised')
+        .option('--table <name>', `the table to export (ordered by its primary key): ${TABLE_NAME_HELP}`)
+        .option('--query <sql>', 'a SELECT to export instead of a table')
+        .option('--format <format>', 'csv or xlsx (default: from the --out extension)')
+        .option('--out <file>', 'the file to write')
+        .option('--delimiter <char>', 'CSV delimiter (default ,; "tab" for TSV)')
+        .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel on Windows)')
+        .option('--json', 'print the export report as JSON'),
+    ),
   )
-    .addHelpText('after', '\nExamples:\n  byos export --url sqlite:./tenant.sqlite --table customers --out customers.xlsx\n  byos export --url postgres://… --query "select * from invoice where total > 10" --out big.csv\n  BYOS_MASK_KEY=… byos export --url … --table customers --mask customers.email=hash,customers.card=partial --out masked.csv')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  byos export --url sqlite:./tenant.sqlite --table customers --out customers.xlsx\n  byos export --url postgres://… --query "select * from invoice where total > 10" --out big.csv\n  BYOS_MASK_KEY=… byos export --url … --table customers --mask customers.email=hash,customers.card=partial --out masked.csv',
+    )
     .action(async (flags: ExportFlags) => {
       const out = createOutput(Boolean(flags.json));
       if (Boolean(flags.table) === Boolean(flags.query)) throw new UsageError('give exactly one of --table NAME or --query SQL');

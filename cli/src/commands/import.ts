@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import type { NeutralType } from '@byos/runtime';
 import {
-  type DateOrder, importFile, ImportMappingError, type ImportOptions, ImportRejectedError, type ImportReport, SourceError, TEXT_ENCODINGS, type TextEncodingName, ZipLimitError,
+  type DateOrder,
+  importFile,
+  ImportMappingError,
+  type ImportOptions,
+  ImportRejectedError,
+  type ImportReport,
+  SourceError,
+  TEXT_ENCODINGS,
+  type TextEncodingName,
+  ZipLimitError,
 } from '@byos/runtime/import';
 import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Output, UsageError } from '../output.ts';
@@ -39,7 +48,23 @@ export function parseMapFlags(values: readonly string[]): Record<string, string 
   return map;
 }
 
-const SIMPLE_TYPES = ['boolean', 'smallint', 'integer', 'bigint', 'decimal', 'real', 'double', 'text', 'date', 'time', 'timestamp', 'timestamptz', 'uuid', 'json', 'binary'] as const;
+const SIMPLE_TYPES = [
+  'boolean',
+  'smallint',
+  'integer',
+  'bigint',
+  'decimal',
+  'real',
+  'double',
+  'text',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'uuid',
+  'json',
+  'binary',
+] as const;
 const TYPE_HELP = `${SIMPLE_TYPES.join(', ')}, decimal(P,S), varchar(N), char(N)`;
 
 /** `--type COLUMN=TYPE` (the last `=` splits): a neutral type by name, or decimal(P,S), varchar(N), char(N). */
@@ -48,7 +73,10 @@ export function parseTypeFlags(values: readonly string[]): Record<string, Neutra
   for (const value of values) {
     const at = value.lastIndexOf('=');
     if (at <= 0) throw new UsageError(`--type ${value}: write COLUMN=TYPE, TYPE one of ${TYPE_HELP}`);
-    const spelled = value.slice(at + 1).trim().toLowerCase();
+    const spelled = value
+      .slice(at + 1)
+      .trim()
+      .toLowerCase();
     const sized = /^(decimal|numeric|varchar|char)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$/.exec(spelled);
     let type: NeutralType | null = null;
     if ((SIMPLE_TYPES as readonly string[]).includes(spelled)) type = { kind: spelled as NeutralType['kind'] };
@@ -67,8 +95,10 @@ function importOptions(file: string, flags: ImportFlags): ImportOptions {
   if (!flags.table) throw new UsageError('--table is required');
   if (flags.onError !== 'abort' && flags.onError !== 'skip') throw new UsageError(`--on-error must be abort or skip, got ${flags.onError}`);
   const dateFormat = flags.dateFormat?.toUpperCase();
-  if (dateFormat !== undefined && !['DMY', 'MDY', 'YMD'].includes(dateFormat)) throw new UsageError(`--date-format must be DMY, MDY or YMD, got ${flags.dateFormat}`);
-  if (flags.encoding !== undefined && !(TEXT_ENCODINGS as readonly string[]).includes(flags.encoding)) throw new UsageError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')}`);
+  if (dateFormat !== undefined && !['DMY', 'MDY', 'YMD'].includes(dateFormat))
+    throw new UsageError(`--date-format must be DMY, MDY or YMD, got ${flags.dateFormat}`);
+  if (flags.encoding !== undefined && !(TEXT_ENCODINGS as readonly string[]).includes(flags.encoding))
+    throw new UsageError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')}`);
   const delimiter = flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : flags.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError('--delimiter must be one character (or "tab")');
   const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
@@ -95,10 +125,15 @@ function importOptions(file: string, flags: ImportFlags): ImportOptions {
 }
 
 function describeReport(report: ImportReport, out: Output): void {
-  const how = Object.entries(report.details).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ');
+  const how = Object.entries(report.details)
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(', ');
   out.info(`${report.file} (${report.format}${how ? `: ${how}` : ''}) → table ${report.table}`);
   out.info('mapping:');
-  for (const m of report.mapping) out.info(`  ${JSON.stringify(m.header).padEnd(28)} → ${m.column === null ? '(left out)' : m.column.padEnd(24)} ${m.method} ${Math.round(m.confidence * 100)}%`);
+  for (const m of report.mapping)
+    out.info(
+      `  ${JSON.stringify(m.header).padEnd(28)} → ${m.column === null ? '(left out)' : m.column.padEnd(24)} ${m.method} ${Math.round(m.confidence * 100)}%`,
+    );
   if (report.dryRun && report.preview.length) {
     out.info(`first ${report.preview.length} row(s) as they would be stored:`);
     for (const row of report.preview) out.info(`  ${JSON.stringify(jsonSafe(row))}`);
@@ -118,10 +153,23 @@ export function registerImport(program: Command): void {
       .description('import a CSV/TSV or XLSX file into a table: headers mapped, rows validated, loaded in one transaction')
       .argument('<file>', 'the CSV, TSV or XLSX file')
       .option('--table <name>', `target table: ${TABLE_NAME_HELP}`)
-      .option('--create', 'create the table from the file (column types inferred from the first 1,000 rows; numbers only when every value reads back as written), in the schema --table names')
-      .option('--type <column=type>', `with --create: the type of a column instead of the inferred one (${TYPE_HELP}; repeatable)`, (v: string, all: string[]) => [...all, v], [])
+      .option(
+        '--create',
+        'create the table from the file (column types inferred from the first 1,000 rows; numbers only when every value reads back as written), in the schema --table names',
+      )
+      .option(
+        '--type <column=type>',
+        `with --create: the type of a column instead of the inferred one (${TYPE_HELP}; repeatable)`,
+        (v: string, all: string[]) => [...all, v],
+        [],
+      )
       .option('--sheet <name>', 'XLSX: the sheet to read (default: the first)')
-      .option('--map <header=column>', 'map a header (or 1-based position) to a column; HEADER= leaves it out (repeatable)', (v: string, all: string[]) => [...all, v], [])
+      .option(
+        '--map <header=column>',
+        'map a header (or 1-based position) to a column; HEADER= leaves it out (repeatable)',
+        (v: string, all: string[]) => [...all, v],
+        [],
+      )
       .option('--mapping <file>', 'saved mapping: read when it exists, written with the settled mapping when it does not')
       .option('--dry-run', 'show the mapping, the first rows as they would be stored, and every rejected row; write nothing')
       .option('--on-error <mode>', 'abort: any bad row fails the whole import (default); skip: load the good rows', 'abort')

@@ -21,4 +21,23 @@ import { registerVerify } from './verify.ts';
 /** A command registers itself (and its options and help) on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerInit, registerIntrospect, registerKit, registerTypes, registerDemo, registerPolicy, registerMigrate, registerMigrateAuthoring, registerPii, registerCopy, registerVerify, registerBackup, registerKeys, registerAudit, registerImport, registerExport, registerOperator, registerSwitch];
+export const COMMANDS: RegisterCommand[] = [
+  registerInit,
+  registerIntrospect,
+  registerKit,
+  registerTypes,
+  registerDemo,
+  registerPolicy,
+  registerMigrate,
+  registerMigrateAuthoring,
+  registerPii,
+  registerCopy,
+  registerVerify,
+  registerBackup,
+  registerKeys,
+  registerAudit,
+  registerImport,
+  registerExport,
+  registerOperator,
+  registerSwitch,
+];

@@ -75,7 +75,9 @@ export async function initProject(dir: string, flags: Omit<InitFlags, 'json'>): 
   const root = resolve(dir);
   const entries = await folderEntries(root, dir);
   if (entries.length && !flags.force) {
-    throw new Error(`${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): run byos init in an empty or new folder, or add --force to add only the missing files`);
+    throw new Error(
+      `${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): run byos init in an empty or new folder, or add --force to add only the missing files`,
+    );
   }
   const project = projectName(basename(root));
   const files = scaffoldFiles({ project, tenant: flags.tenant, provider: flags.provider, version: cliPackage().version });

@@ -6,10 +6,7 @@ import { formatTableName } from '@byos/runtime';
 
 export function registerIntrospect(program: Command): void {
   withConnectionOptions(
-    program
-      .command('introspect')
-      .description('read a live database into a dialect-neutral SchemaModel')
-      .option('--json', 'print the SchemaModel as JSON'),
+    program.command('introspect').description('read a live database into a dialect-neutral SchemaModel').option('--json', 'print the SchemaModel as JSON'),
   )
     .addHelpText('after', '\nExamples:\n  byos introspect --url sqlite:./tenant.sqlite --json\n  byos introspect --profile acme.profile.json')
     .action(async (flags: ConnectionFlags & { json?: boolean }) => {
@@ -32,7 +29,9 @@ export function registerIntrospect(program: Command): void {
  * ("a.b", doubled quotes) where it holds a dot or starts with a quote.
  */
 export function summarize(model: SchemaModel): string {
-  const lines = [`${model.dialect} database: ${model.tables.length} tables, ${model.views.length} views, ${model.enums.length} enums, ${model.domains.length} domains`];
+  const lines = [
+    `${model.dialect} database: ${model.tables.length} tables, ${model.views.length} views, ${model.enums.length} enums, ${model.domains.length} domains`,
+  ];
   const qualify = (schema: string, name: string) => formatTableName({ schema, name }, model.defaultSchema);
   for (const table of model.tables) {
     lines.push('', `${qualify(table.schema, table.name)}${table.comment ? `  -- ${table.comment}` : ''}`);
@@ -47,13 +46,16 @@ export function summarize(model: SchemaModel): string {
     }
     if (table.primaryKey) lines.push(`  primary key (${table.primaryKey.columns.join(', ')})`);
     for (const fk of table.foreignKeys) {
-      lines.push(`  foreign key (${fk.columns.join(', ')}) -> ${qualify(fk.referencedSchema, fk.referencedTable)} (${fk.referencedColumns.join(', ')}) on delete ${fk.onDelete}`);
+      lines.push(
+        `  foreign key (${fk.columns.join(', ')}) -> ${qualify(fk.referencedSchema, fk.referencedTable)} (${fk.referencedColumns.join(', ')}) on delete ${fk.onDelete}`,
+      );
     }
     for (const u of table.uniques) lines.push(`  unique (${u.columns.join(', ')})`);
     for (const i of table.indexes) lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.join(', ')})${i.where ? ` where ${i.where}` : ''}`);
     for (const ch of table.checks) lines.push(`  check ${ch.name ? `${ch.name} ` : ''}(${ch.expression})`);
   }
-  for (const v of model.views) lines.push('', `view ${qualify(v.schema, v.name)}${v.materialized ? ' (materialized)' : ''}: ${v.columns.map((c) => c.name).join(', ')}`);
+  for (const v of model.views)
+    lines.push('', `view ${qualify(v.schema, v.name)}${v.materialized ? ' (materialized)' : ''}: ${v.columns.map((c) => c.name).join(', ')}`);
   for (const e of model.enums) lines.push(`enum ${qualify(e.schema, e.name)}: ${e.values.join(', ')}`);
   for (const d of model.domains) lines.push(`domain ${qualify(d.schema, d.name)}: ${d.nativeType}${d.checks.map((c) => ` check (${c.expression})`).join('')}`);
   return lines.join('\n');

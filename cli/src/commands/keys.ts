@@ -52,10 +52,12 @@ export function registerKeys(program: Command): void {
     const tenant = await openDatabase(await profileFromFlags(flags));
     try {
       const tables = await tenant.db.introspection.getTables();
-      if (!tables.some((t) => t.name === KEY_TABLE)) throw new Error(`${KEY_TABLE} not found in ${tenant.profile.database}: field encryption has not been set up on this tenant`);
+      if (!tables.some((t) => t.name === KEY_TABLE))
+        throw new Error(`${KEY_TABLE} not found in ${tenant.profile.database}: field encryption has not been set up on this tenant`);
       const records = (await listKeys(tenant.db)).map(({ wrapped_key: _wrapped, ...rest }) => rest);
       out.result(records);
-      if (!out.json) for (const r of records) out.info(`${r.key_id}  ${r.purpose.padEnd(11)}  ${r.state.padEnd(7)}  ${r.provider} ${r.kek_id}  ${r.created_at}`);
+      if (!out.json)
+        for (const r of records) out.info(`${r.key_id}  ${r.purpose.padEnd(11)}  ${r.state.padEnd(7)}  ${r.provider} ${r.kek_id}  ${r.created_at}`);
     } finally {
       await tenant.close();
     }
@@ -113,6 +115,9 @@ export function registerKeys(program: Command): void {
 export function formatRotation(report: RotationReport): string {
   return [
     `${report.resumed ? 'resumed rotation' : 'rotated'}: new data key ${report.newKeyId}; retired ${report.retiredKeyIds.join(', ') || 'none'}`,
-    ...report.tables.map((t) => `  ${t.table}: ${t.rows} rows read, ${t.reencrypted} re-encrypted${t.encryptedPlaintext ? `, ${t.encryptedPlaintext} plaintext values encrypted` : ''}`),
+    ...report.tables.map(
+      (t) =>
+        `  ${t.table}: ${t.rows} rows read, ${t.reencrypted} re-encrypted${t.encryptedPlaintext ? `, ${t.encryptedPlaintext} plaintext values encrypted` : ''}`,
+    ),
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '@byos/runtime';
@@ -51,12 +51,15 @@ export function registerMigrateAuthoring(program: Command): void {
 
   migrate
     .command('lint')
-    .description('safety analysis of the migrations in a folder (each dialect\'s compiled SQL) or of a raw Postgres SQL file')
+    .description("safety analysis of the migrations in a folder (each dialect's compiled SQL) or of a raw Postgres SQL file")
     .option('--dir <dir>', 'migration folder')
     .option('--sql <file>', 'raw Postgres SQL file, parsed with the real Postgres parser')
     .addOption(dialectOption())
     .option('--json', 'print the findings as JSON')
-    .addHelpText('after', '\nExit code 1 when any finding has severity error (destructive or failing changes).\n\nExamples:\n  byos migrate lint --dir migrations\n  byos migrate lint --sql 0007_add_index.sql --json')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when any finding has severity error (destructive or failing changes).\n\nExamples:\n  byos migrate lint --dir migrations\n  byos migrate lint --sql 0007_add_index.sql --json',
+    )
     .action(async (flags: { dir?: string; sql?: string; dialect?: DialectName; json?: boolean }) => {
       process.exitCode = await migrateLint(flags, createOutput(Boolean(flags.json)));
     });
@@ -117,7 +120,8 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
         out.info(`  ${s.sql.replace(/\n/g, '\n  ')};${s.outsideTransaction ? '   -- outside the transaction' : ''}`);
       }
       for (const f of p.plan.findings) out.info(`  ${f.severity} ${f.rule}: ${f.message}`);
-      if (p.plan.rollback) out.info(`  rollback: ${p.plan.rollback.map(describeOp).join('; ')}${p.plan.lossy.length ? ` (lossy: ${p.plan.lossy.join('; ')})` : ''}`);
+      if (p.plan.rollback)
+        out.info(`  rollback: ${p.plan.rollback.map(describeOp).join('; ')}${p.plan.lossy.length ? ` (lossy: ${p.plan.lossy.join('; ')})` : ''}`);
       else out.info(`  rollback: none (${p.plan.irreversible})`);
     }
     out.info('');
@@ -186,7 +190,15 @@ async function lintFolder(dir: string, dialects: DialectName[]): Promise<Finding
         // A SQL migration's `postgres` section is judged by the Postgres parser below, not by reading it back here.
         if (dialect === 'postgres' && rawPostgresText(m)) found = [];
       } catch (error) {
-        found = [{ rule: 'migration-invalid', severity: 'error', subject: `${m.id}_${m.name}`, message: (error as Error).message, remediation: 'Fix the migration so every op applies to the schema the earlier migrations leave.' }];
+        found = [
+          {
+            rule: 'migration-invalid',
+            severity: 'error',
+            subject: `${m.id}_${m.name}`,
+            message: (error as Error).message,
+            remediation: 'Fix the migration so every op applies to the schema the earlier migrations leave.',
+          },
+        ];
       }
       for (const finding of found) {
         const key = JSON.stringify([finding.rule, finding.subject, finding.message]);

@@ -34,7 +34,10 @@ export function registerMigrate(program: Command): void {
   const migrate = program
     .command('migrate')
     .description('portable schema migrations: one folder of ops for every dialect, with plan, rollback, lint and drift')
-    .addHelpText('after', '\nMigration files: <id>_<name>.ts exporting `export default { ops: [...] }`, or <id>_<name>.sql with -- byos:up / -- byos:down sections.');
+    .addHelpText(
+      'after',
+      '\nMigration files: <id>_<name>.ts exporting `export default { ops: [...] }`, or <id>_<name>.sql with -- byos:up / -- byos:down sections.',
+    );
 
   const sub = (name: string, description: string) =>
     withConnectionOptions(migrate.command(name).description(description))
@@ -76,13 +79,18 @@ export function registerMigrate(program: Command): void {
     .option('--to <id>', 'revert every migration after this one (0: all)')
     .option('--force-lossy', 'run inverses that lose data (drop a column or table, narrow a type)')
     .action(async (flags: MigrateFlags) =>
-      withTenant(flags, async (tenant, migrations, out) => {
-        const result = await migrateDown(tenant, migrations, { to: flags.to, forceLossy: Boolean(flags.forceLossy) });
-        out.result(result);
-        if (!out.json) out.info(result.ran.length ? result.ran.map((r) => `reverted ${r.id}_${r.name} (${r.durationMs} ms)`).join('\n') : 'nothing to revert');
-        for (const loss of result.lost ?? []) out.warn(`lost: ${loss}`);
-        return EXIT_OK;
-      }, true),
+      withTenant(
+        flags,
+        async (tenant, migrations, out) => {
+          const result = await migrateDown(tenant, migrations, { to: flags.to, forceLossy: Boolean(flags.forceLossy) });
+          out.result(result);
+          if (!out.json)
+            out.info(result.ran.length ? result.ran.map((r) => `reverted ${r.id}_${r.name} (${r.durationMs} ms)`).join('\n') : 'nothing to revert');
+          for (const loss of result.lost ?? []) out.warn(`lost: ${loss}`);
+          return EXIT_OK;
+        },
+        true,
+      ),
     );
 
   sub('status', 'every migration with its state: applied, pending, edited (checksum changed) or missing (file gone)').action(async (flags: MigrateFlags) =>
@@ -113,7 +121,11 @@ async function folderMigrations(flags: MigrateFlags): Promise<Migration[]> {
   }
 }
 
-async function withTenant(flags: MigrateFlags & { create?: boolean }, work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>, toMayBeZero = false): Promise<void> {
+async function withTenant(
+  flags: MigrateFlags & { create?: boolean },
+  work: (tenant: TenantDb, migrations: Migration[], out: Output) => Promise<number>,
+  toMayBeZero = false,
+): Promise<void> {
   const out = createOutput(Boolean(flags.json));
   const migrations = await folderMigrations(flags);
   try {
@@ -168,7 +180,11 @@ async function upTenants(flags: MigrateFlags): Promise<void> {
   out.result(outcomes);
   if (!out.json) {
     for (const o of outcomes) {
-      out.info(o.error ? `✗ ${o.tenant} (${o.dialect ?? 'no profile'}): ${o.error}` : `✓ ${o.tenant} (${o.dialect}): ${o.ran.length ? `applied ${o.ran.map((r) => r.id).join(', ')}` : 'up to date'}`);
+      out.info(
+        o.error
+          ? `✗ ${o.tenant} (${o.dialect ?? 'no profile'}): ${o.error}`
+          : `✓ ${o.tenant} (${o.dialect}): ${o.ran.length ? `applied ${o.ran.map((r) => r.id).join(', ')}` : 'up to date'}`,
+      );
     }
   }
   process.exitCode = outcomes.some((o) => o.error) ? EXIT_FAILURE : EXIT_OK;
@@ -181,7 +197,10 @@ async function profileFiles(dir: string): Promise<string[]> {
   } catch (error) {
     throw new UsageError(`cannot read the tenants folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const files = names.filter((n) => /\.(json|ya?ml)$/i.test(n)).sort().map((n) => join(dir, n));
+  const files = names
+    .filter((n) => /\.(json|ya?ml)$/i.test(n))
+    .sort()
+    .map((n) => join(dir, n));
   if (!files.length) throw new UsageError(`no profile files (*.json, *.yaml) in ${dir}`);
   return files;
 }
@@ -192,27 +211,46 @@ const tenantName = (file: string) => basename(file).replace(/(\.profile)?\.(json
 /** One line for an op: `addColumn customers.phone text`. */
 export function describeOp(op: MigrationOp): string {
   switch (op.op) {
-    case 'createTable': return `createTable ${op.table} (${op.columns.map((c) => c.name).join(', ')})`;
-    case 'dropTable': return `dropTable ${op.table}`;
-    case 'renameTable': return `renameTable ${op.from} → ${op.to}`;
-    case 'addColumn': return `addColumn ${op.table}.${op.column.name}`;
-    case 'dropColumn': return `dropColumn ${op.table}.${op.column}`;
-    case 'renameColumn': return `renameColumn ${op.table}.${op.from} → ${op.to}`;
-    case 'alterColumnType': return `alterColumnType ${op.table}.${op.column} → ${op.type.kind}${op.type.length ? `(${op.type.length})` : ''}`;
-    case 'setNullable': return `setNullable ${op.table}.${op.column} ${op.nullable}`;
-    case 'setDefault': return `setDefault ${op.table}.${op.column} ${op.default === null ? 'none' : op.default.kind}`;
-    case 'createIndex': return `createIndex ${op.name} on ${op.table} (${op.columns.join(', ')})`;
-    case 'dropIndex': return `dropIndex ${op.name}`;
-    case 'addForeignKey': return `addForeignKey ${op.table}.${op.foreignKey.name}`;
-    case 'addCheck': return `addCheck ${op.table}.${op.check.name}`;
-    case 'addUnique': return `addUnique ${op.table}.${op.unique.name}`;
+    case 'createTable':
+      return `createTable ${op.table} (${op.columns.map((c) => c.name).join(', ')})`;
+    case 'dropTable':
+      return `dropTable ${op.table}`;
+    case 'renameTable':
+      return `renameTable ${op.from} → ${op.to}`;
+    case 'addColumn':
+      return `addColumn ${op.table}.${op.column.name}`;
+    case 'dropColumn':
+      return `dropColumn ${op.table}.${op.column}`;
+    case 'renameColumn':
+      return `renameColumn ${op.table}.${op.from} → ${op.to}`;
+    case 'alterColumnType':
+      return `alterColumnType ${op.table}.${op.column} → ${op.type.kind}${op.type.length ? `(${op.type.length})` : ''}`;
+    case 'setNullable':
+      return `setNullable ${op.table}.${op.column} ${op.nullable}`;
+    case 'setDefault':
+      return `setDefault ${op.table}.${op.column} ${op.default === null ? 'none' : op.default.kind}`;
+    case 'createIndex':
+      return `createIndex ${op.name} on ${op.table} (${op.columns.join(', ')})`;
+    case 'dropIndex':
+      return `dropIndex ${op.name}`;
+    case 'addForeignKey':
+      return `addForeignKey ${op.table}.${op.foreignKey.name}`;
+    case 'addCheck':
+      return `addCheck ${op.table}.${op.check.name}`;
+    case 'addUnique':
+      return `addUnique ${op.table}.${op.unique.name}`;
     case 'dropForeignKey':
     case 'dropCheck':
-    case 'dropUnique': return `${op.op} ${op.table}.${op.name}`;
-    case 'createEnum': return `createEnum ${op.name} (${op.values.join(', ')})`;
-    case 'dropEnum': return `dropEnum ${op.name}`;
-    case 'addEnumValue': return `addEnumValue ${op.enum} ${op.value}`;
-    case 'sql': return 'sql';
+    case 'dropUnique':
+      return `${op.op} ${op.table}.${op.name}`;
+    case 'createEnum':
+      return `createEnum ${op.name} (${op.values.join(', ')})`;
+    case 'dropEnum':
+      return `dropEnum ${op.name}`;
+    case 'addEnumValue':
+      return `addEnumValue ${op.enum} ${op.value}`;
+    case 'sql':
+      return 'sql';
   }
 }
 

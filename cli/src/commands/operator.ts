@@ -62,7 +62,10 @@ export function registerOperator(program: Command): void {
   withOperatorOptions(program.command('reconcile').description('make every tenant match its spec in git: provision, migrate, switch, retire'))
     .option('--profiles <dir>', 'ready profiles (<tenant>.<provider>.json): placements taken as provisioned, no Pulumi needed')
     .option('--allow-retire', 'allow deleting the database of a tenant whose stack file is gone')
-    .option('--writers-stopped', "confirm that the tenants being switched have no writers outside this process (their applications are stopped), so no write can miss the cutover")
+    .option(
+      '--writers-stopped',
+      'confirm that the tenants being switched have no writers outside this process (their applications are stopped), so no write can miss the cutover',
+    )
     .addHelpText('after', HELP_RECONCILE)
     .action(async (flags: OperatorFlags) => {
       const out = createOutput(Boolean(flags.json));

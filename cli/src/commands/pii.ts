@@ -56,7 +56,10 @@ export function registerPii(program: Command): void {
 
 function parseFailOn(text: string | undefined): ((category: PiiCategory, gdpr: string) => boolean) | undefined {
   if (text === undefined) return undefined;
-  const wanted = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((w) => w !== 'any' && w !== 'special' && !(PII_CATEGORIES as readonly string[]).includes(w));
   if (unknown.length || wanted.length === 0) {
     throw new UsageError(`--fail-on: unknown category ${unknown.join(', ') || '(none given)'} (any, special, or of ${PII_CATEGORIES.join(', ')})`);

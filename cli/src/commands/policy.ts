@@ -20,7 +20,10 @@ export function registerPolicy(program: Command): void {
     .option('--spec <file>', 'a TenantSpec YAML/JSON file, or a Pulumi stack file holding byos:tenant')
     .option('--stack <tenant>', 'the tenant whose stack file is stacks/Pulumi.<tenant>.yaml')
     .option('--json', 'print the result (tenant, findings) as JSON')
-    .addHelpText('after', '\nExit codes: 0 no mandatory violation, 1 a mandatory rule is violated, 2 invalid spec or usage.\n\nExamples:\n  byos policy check --stack acme-sg\n  byos policy check --spec tenant.yaml --json')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no mandatory violation, 1 a mandatory rule is violated, 2 invalid spec or usage.\n\nExamples:\n  byos policy check --stack acme-sg\n  byos policy check --spec tenant.yaml --json',
+    )
     .action(async (flags: CheckFlags) => {
       const out = createOutput(Boolean(flags.json));
       const result = await runCheck(flags);
@@ -46,7 +49,10 @@ export function registerPolicy(program: Command): void {
         resourceTypes: [...r.resourceTypes],
       }));
       out.result(rules);
-      for (const r of rules) out.info(`${r.name}  [${r.enforcementLevel}, ${r.severity}]  ${r.description}\n  frameworks: ${r.frameworks.join(', ')}  controls: ${r.controls.join('; ')}`);
+      for (const r of rules)
+        out.info(
+          `${r.name}  [${r.enforcementLevel}, ${r.severity}]  ${r.description}\n  frameworks: ${r.frameworks.join(', ')}  controls: ${r.controls.join('; ')}`,
+        );
       process.exitCode = EXIT_OK;
     });
 }

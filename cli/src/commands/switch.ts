@@ -89,7 +89,12 @@ export function registerSwitch(program: Command): void {
             stateDir,
             rollback: Boolean(flags.rollback),
             jobs,
-            tables: flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
+            tables: flags.tables
+              ? flags.tables
+                  .split(',')
+                  .map((t) => t.trim())
+                  .filter(Boolean)
+              : undefined,
             onProgress: (p) => {
               if (p.step === 'copying' || p.step === 'replaying') {
                 // Rows and lag at most once a second, on stderr.

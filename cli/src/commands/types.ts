@@ -22,24 +22,30 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function registerTypes(program: Command): void {
   withConnectionOptions(
-    program
-      .command('types')
-      .description('generate TypeScript row/insert/update types, Zod schemas and the Kysely DB interface from a live database'),
+    program.command('types').description('generate TypeScript row/insert/update types, Zod schemas and the Kysely DB interface from a live database'),
   )
     .requiredOption('--out <file>', 'file to write (or to compare with --check)')
     .option('--zod', 'also emit Zod schemas for every Row and Insert')
     .option('--kysely', 'also emit the Kysely DB interface')
     .option('--camel-case', 'camelCase keys (for Kysely CamelCasePlugin)')
-    .option('--include <glob>', 'only tables/views whose qualified name matches (repeatable): table in the default schema, schema.table elsewhere; * any characters, ? one', collect)
+    .option(
+      '--include <glob>',
+      'only tables/views whose qualified name matches (repeatable): table in the default schema, schema.table elsewhere; * any characters, ? one',
+      collect,
+    )
     .option('--exclude <glob>', 'leave out tables/views matching (repeatable)', collect)
     .option('--bigint <as>', 'how the app reads 64-bit integers: string (pg default), number, or bigint (pg type parser, better-sqlite3 safeIntegers)')
     .option('--decimal <as>', 'how the app reads exact decimals: string (pg default) or number (a pg type parser)')
     .option('--no-enum-constants', 'enums as union types only, without the `<Enum>Values` runtime constants')
     .option('--check', 'do not write: exit 1 when the file on disk differs from what would be generated')
     .option('--json', 'print a JSON summary')
-    .addHelpText('after', '\nExamples:\n  byos types --url sqlite:./tenant.sqlite --out src/db.ts --zod --kysely\n  byos types --profile acme.json --out src/db.ts --kysely --check   # in CI')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  byos types --url sqlite:./tenant.sqlite --out src/db.ts --zod --kysely\n  byos types --profile acme.json --out src/db.ts --kysely --check   # in CI',
+    )
     .action(async (flags: TypesFlags) => {
-      if (flags.bigint && !['string', 'number', 'bigint'].includes(flags.bigint)) throw new UsageError(`--bigint must be string, number or bigint, not "${flags.bigint}"`);
+      if (flags.bigint && !['string', 'number', 'bigint'].includes(flags.bigint))
+        throw new UsageError(`--bigint must be string, number or bigint, not "${flags.bigint}"`);
       if (flags.decimal && !['string', 'number'].includes(flags.decimal)) throw new UsageError(`--decimal must be string or number, not "${flags.decimal}"`);
       const out = createOutput(Boolean(flags.json));
       const tenant = await openDatabase(await profileFromFlags(flags));

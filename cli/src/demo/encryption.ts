@@ -10,7 +10,10 @@ import { formatRotation } from '../commands/keys.ts';
  * NRIC, captures its changes in the audit trail, shows a stored ciphertext, finds a row by its blind index, rotates the
  * data key and verifies the audit chain against a checkpoint. `workDir` receives the local KEK file.
  */
-export async function demoFieldEncryption(tenant: TenantDb, options: { workDir: string; info(line: string): void }): Promise<{ newKeyId: string; auditOk: boolean }> {
+export async function demoFieldEncryption(
+  tenant: TenantDb,
+  options: { workDir: string; info(line: string): void },
+): Promise<{ newKeyId: string; auditOk: boolean }> {
   const keyFile = join(options.workDir, 'demo-kek.key');
   await createLocalKeyFile(keyFile);
   await tenant.db.schema
@@ -22,7 +25,10 @@ export async function demoFieldEncryption(tenant: TenantDb, options: { workDir: 
     .addColumn('nric', 'varchar(400)')
     .execute();
   await installAuditCapture(tenant, ['demo_patients']);
-  const config = { tenant: 'demo', tables: [{ table: 'demo_patients', primaryKey: ['id'], columns: [{ name: 'email', blindIndex: { normalize: 'email' as const } }, 'nric'] }] };
+  const config = {
+    tenant: 'demo',
+    tables: [{ table: 'demo_patients', primaryKey: ['id'], columns: [{ name: 'email', blindIndex: { normalize: 'email' as const } }, 'nric'] }],
+  };
   const fe = await createFieldEncryption(tenant.db, { config: { ...config, keyProvider: { type: 'local-file', path: keyFile } } });
   const people = [
     { id: randomUUID(), name: 'Tan Wei Ming', email: 'weiming.tan@example.sg', nric: 'S1234567D' },
@@ -31,13 +37,19 @@ export async function demoFieldEncryption(tenant: TenantDb, options: { workDir: 
   await fe.db.insertInto('demo_patients').values(people).execute();
   const raw = await tenant.db.selectFrom('demo_patients').select(['nric']).where('id', '=', people[0]!.id).executeTakeFirstOrThrow();
   options.info(`stored NRIC: ${String(raw.nric).slice(0, 48)}…`);
-  const found = await fe.db.selectFrom('demo_patients').select(['id', 'name', 'nric']).where(...fe.blindIndexFilter('demo_patients', 'email', ' Priya@Example.SG ')).execute();
+  const found = await fe.db
+    .selectFrom('demo_patients')
+    .select(['id', 'name', 'nric'])
+    .where(...fe.blindIndexFilter('demo_patients', 'email', ' Priya@Example.SG '))
+    .execute();
   options.info(`blind-index lookup of " Priya@Example.SG ": ${found.map((r) => `${r.name} ${r.nric}`).join(', ')}`);
   const report = await rotateDataKey(tenant.db, resolveEncryption(config), await openKeyProvider({ type: 'local-file', path: keyFile }));
   await recordAudit(tenant, { actor: 'byos demo', action: 'keys.rotate', subject: 'demo', details: { ...report } });
   options.info(formatRotation(report));
   const checkpoint = await createCheckpoint(tenant, { tenantId: 'demo' });
   const verified = await verifyAudit(tenant, { checkpoint });
-  options.info(`audit trail: ${verified.entries} entries, ${verified.ok ? 'intact' : `${verified.findings.length} findings`} (checkpoint seq ${checkpoint.seq})`);
+  options.info(
+    `audit trail: ${verified.entries} entries, ${verified.ok ? 'intact' : `${verified.findings.length} findings`} (checkpoint seq ${checkpoint.seq})`,
+  );
   return { newKeyId: report.newKeyId, auditOk: verified.ok };
 }

@@ -30,9 +30,18 @@ export async function runFeatureDemos(dir: string, tenants: { sqlite: TenantDb; 
   // check would report it as a change made outside the migrations.
   await tenants.sqlite.db.schema.dropTable(DEMO_IMPORT_TABLE).ifExists().execute();
   const migrations = [];
-  for (const [name, tenant] of [['demo-sqlite', tenants.sqlite], ['demo-postgres', tenants.postgres]] as const) {
+  for (const [name, tenant] of [
+    ['demo-sqlite', tenants.sqlite],
+    ['demo-postgres', tenants.postgres],
+  ] as const) {
     const result = await demoMigrations(tenant, join(dir, 'migrations', name));
-    migrations.push({ tenant: name, applied: result.applied, statements: result.statements, findings: result.findings.length, drift: result.drift.map((f) => f.subject) });
+    migrations.push({
+      tenant: name,
+      applied: result.applied,
+      statements: result.statements,
+      findings: result.findings.length,
+      drift: result.drift.map((f) => f.subject),
+    });
   }
 
   step('importing a customers CSV into demo-sqlite and exporting it back (CSV and XLSX)');
@@ -73,12 +82,16 @@ export async function runFeatureDemos(dir: string, tenants: { sqlite: TenantDb; 
 export function formatFeatureReport(report: FeatureReport): string[] {
   const lines: string[] = [];
   for (const m of report.migrations) {
-    lines.push(`  migrations on ${m.tenant}: ${m.applied.length ? `applied ${m.applied.join(', ')}` : 'all already applied'} (${m.statements} statements, ${m.findings} lint findings, drift ${m.drift.length === 0 ? 'none' : `outside the migrations: ${m.drift.join(', ')}`})`);
+    lines.push(
+      `  migrations on ${m.tenant}: ${m.applied.length ? `applied ${m.applied.join(', ')}` : 'all already applied'} (${m.statements} statements, ${m.findings} lint findings, drift ${m.drift.length === 0 ? 'none' : `outside the migrations: ${m.drift.join(', ')}`})`,
+    );
   }
   const ie = report.importExport;
   lines.push(`  import: ${ie.rowsLoaded} rows loaded from ${ie.file}, ${ie.rowsRejected} rejected (see ${ie.rejects})`);
   lines.push(`  export: ${ie.exported.map((e) => `${e.rows} rows to ${e.out}`).join(', ')}`);
-  lines.push(`  PII: ${report.pii.personal.length} of ${report.pii.columns} columns hold personal data (${report.pii.personal.slice(0, 4).join(', ')}${report.pii.personal.length > 4 ? ', …' : ''})`);
+  lines.push(
+    `  PII: ${report.pii.personal.length} of ${report.pii.columns} columns hold personal data (${report.pii.personal.slice(0, 4).join(', ')}${report.pii.personal.length > 4 ? ', …' : ''})`,
+  );
   for (const line of report.encryption.lines.flatMap((l) => l.split('\n'))) lines.push(`  encryption: ${line.trim()}`);
   const s = report.switch;
   lines.push(

@@ -6,8 +6,14 @@ import { type ExportReport, exportTable } from '@byos/runtime/export';
 import { importFile, type ImportReport } from '@byos/runtime/import';
 
 const CUSTOMERS = [
-  ['Ana', 'Trujillo', 'Mexico', 'gold'], ['Thomas', 'Hardy', 'UK', 'new'], ['Zoë', 'Lefèvre', 'France', 'gold'], ['Jürgen', 'Schmidt', 'Germany', 'lapsed'],
-  ['Mei', 'Tan', 'Singapore', 'new'], ['Olu', 'Adeyemi', 'Nigeria', 'gold'], ['Sven', 'Ørsted', 'Denmark', 'new'], ['Priya', 'Nair', 'India', 'lapsed'],
+  ['Ana', 'Trujillo', 'Mexico', 'gold'],
+  ['Thomas', 'Hardy', 'UK', 'new'],
+  ['Zoë', 'Lefèvre', 'France', 'gold'],
+  ['Jürgen', 'Schmidt', 'Germany', 'lapsed'],
+  ['Mei', 'Tan', 'Singapore', 'new'],
+  ['Olu', 'Adeyemi', 'Nigeria', 'gold'],
+  ['Sven', 'Ørsted', 'Denmark', 'new'],
+  ['Priya', 'Nair', 'India', 'lapsed'],
 ];
 
 /** The table the demo's import creates (on the SQLite tenant), dropped and created again on each run. */
@@ -28,7 +34,9 @@ export async function demoImportExport(
   const csv = join(dir, 'customers.csv');
   const lines = ['Customer Id;First Name;Last Name;Country;Joined;Balance;Tier'];
   CUSTOMERS.forEach(([first, last, country, tier], i) => {
-    lines.push(`${i + 1};${first};${last};${country};${String((i % 27) + 1).padStart(2, '0')}/0${(i % 9) + 1}/2024;${(1234.5 * (i + 1)).toLocaleString('en')};${tier}`);
+    lines.push(
+      `${i + 1};${first};${last};${country};${String((i % 27) + 1).padStart(2, '0')}/0${(i % 9) + 1}/2024;${(1234.5 * (i + 1)).toLocaleString('en')};${tier}`,
+    );
   });
   lines.push(`${CUSTOMERS.length + 1};Bad;Row;Nowhere;31/02/2024;lots;platinum`);
   await writeFile(csv, `\uFEFF${lines.join('\r\n')}\r\n`);

@@ -40,9 +40,15 @@ export async function demoMigrations(tenant: TenantDb, dir: string): Promise<Dem
   const files: Record<string, string> = {
     '0001_loyalty_tier.ts': opsModule([
       { op: 'createEnum', name: 'loyalty_tier', values: ['bronze', 'silver', 'gold'] },
-      { op: 'addColumn', table: customer.name, column: { name: tier, type: { kind: 'enum', enumName: 'loyalty_tier' }, default: { kind: 'value', value: 'bronze' } } },
+      {
+        op: 'addColumn',
+        table: customer.name,
+        column: { name: tier, type: { kind: 'enum', enumName: 'loyalty_tier' }, default: { kind: 'value', value: 'bronze' } },
+      },
     ]),
-    '0002_customer_email_index.ts': opsModule([{ op: 'createIndex', table: customer.name, name: name('customer_email_idx'), columns: [customer.column('email')] }]),
+    '0002_customer_email_index.ts': opsModule([
+      { op: 'createIndex', table: customer.name, name: name('customer_email_idx'), columns: [customer.column('email')] },
+    ]),
     '0003_track_rating.ts': opsModule([
       {
         op: 'createTable',
@@ -55,7 +61,14 @@ export async function demoMigrations(tenant: TenantDb, dir: string): Promise<Dem
         ],
         primaryKey: { columns: [name('track_rating_id')] },
         checks: [{ name: name('track_rating_stars_check'), expression: `${q(stars)} BETWEEN 1 AND 5` }],
-        foreignKeys: [{ name: name('track_rating_track_fk'), columns: [track.column('track_id')], references: { table: track.name, columns: [track.column('track_id')] }, onDelete: 'cascade' }],
+        foreignKeys: [
+          {
+            name: name('track_rating_track_fk'),
+            columns: [track.column('track_id')],
+            references: { table: track.name, columns: [track.column('track_id')] },
+            onDelete: 'cascade',
+          },
+        ],
       },
     ]),
     // Standard SQL (double-quoted names), so one text serves both dialects.

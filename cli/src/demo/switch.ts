@@ -47,7 +47,16 @@ export async function demoSwitch(dir: string, options: { onProgress?: (p: Switch
   const stateDir = join(dir, 'switch-state');
   await rm(stateDir, { recursive: true, force: true });
   try {
-    const base = { provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, passwordRef: `file:${passwordFile}`, dataDir, tls: { mode: 'disable' } } as const;
+    const base = {
+      provider: 'local-postgres',
+      dialect: 'postgres',
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      passwordRef: `file:${passwordFile}`,
+      dataDir,
+      tls: { mode: 'disable' },
+    } as const;
     const admin = await connect({ ...base, database: 'postgres' });
     try {
       await sql`drop database if exists demo_switch with (force)`.execute(admin.db);
@@ -66,7 +75,10 @@ export async function demoSwitch(dir: string, options: { onProgress?: (p: Switch
         for (let id = 1000; running; id++) {
           const started = performance.now();
           const demo = await router.get('demo');
-          await demo.db.insertInto('Genre').values({ GenreId: id, Name: `Genre written during the switch #${id - 999}` }).execute();
+          await demo.db
+            .insertInto('Genre')
+            .values({ GenreId: id, Name: `Genre written during the switch #${id - 999}` })
+            .execute();
           writes++;
           slowest = Math.max(slowest, performance.now() - started);
           await new Promise((r) => setTimeout(r, 2));
@@ -82,7 +94,10 @@ export async function demoSwitch(dir: string, options: { onProgress?: (p: Switch
         await writer;
       }
       const target = await router.get('demo');
-      const genres = await target.db.selectFrom('Genre').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const genres = await target.db
+        .selectFrom('Genre')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       const tables = report.verification?.tables ?? [];
       return {
         from: report.from,

@@ -3,16 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import {
-  type ConnectionProfileInput,
-  connect,
-  diffNeutral,
-  generateTypes,
-  introspect,
-  type SchemaModel,
-  snakeCase,
-  type TenantDb,
-} from '@byos/runtime';
+import { type ConnectionProfileInput, connect, diffNeutral, generateTypes, introspect, type SchemaModel, snakeCase, type TenantDb } from '@byos/runtime';
 import { serverCannotReach, startLocalPostgres } from '@byos/runtime/local-postgres';
 import type { Output } from '../output.ts';
 import { createProgress, type Progress } from '../progress.ts';
@@ -74,7 +65,16 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
   step(`starting embedded PostgreSQL in ${dataDir}`);
   const server = await startLocalPostgres({ dataDir, password });
   try {
-    const base = { provider: 'local-postgres', dialect: 'postgres', host: server.host, port: server.port, user: server.user, passwordRef: `file:${passwordFile}`, dataDir, tls: { mode: 'disable' } } as const;
+    const base = {
+      provider: 'local-postgres',
+      dialect: 'postgres',
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      passwordRef: `file:${passwordFile}`,
+      dataDir,
+      tls: { mode: 'disable' },
+    } as const;
     const admin = await connect({ ...base, database: 'postgres' });
     try {
       const exists = await sql<{ n: number }>`select count(*)::int as n from pg_database where datname = 'demo_postgres'`.execute(admin.db);
@@ -87,7 +87,9 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
     const sqliteTenant = await connect(sqliteProfile);
     const postgresTenant = await connect(postgresProfile);
     try {
-      const loaded = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = 'album'`.execute(postgresTenant.db);
+      const loaded = await sql<{
+        n: number;
+      }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = 'album'`.execute(postgresTenant.db);
       if (loaded.rows[0]?.n) {
         step('reusing demo-postgres (Chinook already loaded)');
       } else {
@@ -137,7 +139,10 @@ async function tenantReport(tenant: string, db: TenantDb, model: SchemaModel, lo
   const rowsByTable: Record<string, number> = {};
   const tables = model.tables.filter((t) => !isBookkeeping(t.name));
   for (const table of tables) {
-    const result = await db.db.selectFrom(table.name).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const result = await db.db
+      .selectFrom(table.name)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
     rowsByTable[table.name] = Number(result.n);
   }
   return {

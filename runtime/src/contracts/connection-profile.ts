@@ -60,7 +60,10 @@ export const ConnectionProfile = z
     /** The password itself (from a Pulumi secret or a file kept out of git). */
     password: z.string().optional(),
     /** Where to read the password at connect time: `env:NAME` or `file:PATH`. */
-    passwordRef: z.string().regex(/^(env|file):.+/, 'must be env:NAME or file:PATH').optional(),
+    passwordRef: z
+      .string()
+      .regex(/^(env|file):.+/, 'must be env:NAME or file:PATH')
+      .optional(),
     tls: TlsSettings.optional(),
     pooler: PoolerSettings.optional(),
     /** Provider region the database lives in. */

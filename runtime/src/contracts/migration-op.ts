@@ -14,7 +14,9 @@ export const Identifier = z
   .refine((name) => !name.includes('\u0000'), 'a name cannot contain a NUL character');
 
 /** Text per dialect: raw SQL, a default or a USING expression that is not portable. */
-export const PerDialectSql = z.object(Object.fromEntries(DIALECTS.map((d) => [d, z.string().min(1).optional()])) as Record<(typeof DIALECTS)[number], z.ZodOptional<z.ZodString>>).strict();
+export const PerDialectSql = z
+  .object(Object.fromEntries(DIALECTS.map((d) => [d, z.string().min(1).optional()])) as Record<(typeof DIALECTS)[number], z.ZodOptional<z.ZodString>>)
+  .strict();
 export type PerDialectSql = z.output<typeof PerDialectSql>;
 
 /**

@@ -70,7 +70,10 @@ export const Column = z
     /** Identity / auto-increment: `always` (GENERATED ALWAYS AS IDENTITY), `by-default` (BY DEFAULT, serial, SQLite rowid alias AUTOINCREMENT, SQL Server IDENTITY). */
     identity: z.enum(['always', 'by-default']).nullable(),
     /** Computed column. */
-    generated: z.object({ kind: z.enum(['stored', 'virtual']), expression: z.string() }).strict().nullable(),
+    generated: z
+      .object({ kind: z.enum(['stored', 'virtual']), expression: z.string() })
+      .strict()
+      .nullable(),
     comment: z.string().nullable(),
   })
   .strict();
@@ -108,7 +111,10 @@ export const Table = z
     schema: z.string(),
     name: z.string(),
     columns: z.array(Column),
-    primaryKey: z.object({ name: z.string().nullable(), columns: z.array(z.string()) }).strict().nullable(),
+    primaryKey: z
+      .object({ name: z.string().nullable(), columns: z.array(z.string()) })
+      .strict()
+      .nullable(),
     foreignKeys: z.array(ForeignKey),
     uniques: z.array(z.object({ name: z.string().nullable(), columns: z.array(z.string()) }).strict()),
     /** Indexes other than those backing the primary key and unique constraints. */

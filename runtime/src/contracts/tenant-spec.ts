@@ -47,10 +47,7 @@ export const TenantSpec = z
     region: z.string().min(1, 'must name the provider region'),
     /** Jurisdiction the data (and every copy of it, backups included) must stay in. */
     residency: z.enum(JURISDICTIONS).optional(),
-    compliance: z
-      .array(z.enum(COMPLIANCE_FRAMEWORKS))
-      .max(SPEC_LIMITS.compliance, `must list at most ${SPEC_LIMITS.compliance} frameworks`)
-      .default([]),
+    compliance: z.array(z.enum(COMPLIANCE_FRAMEWORKS)).max(SPEC_LIMITS.compliance, `must list at most ${SPEC_LIMITS.compliance} frameworks`).default([]),
     encryption: z
       .object({
         /** Encrypt at rest with a key the tenant controls (KMS / Key Vault / Cloud KMS) instead of the provider's. */

@@ -85,7 +85,8 @@ function reduce(m: SchemaModel, op: MigrationOp, traits: ModelTraits): void {
     case 'renameTable': {
       const table = requireTable(m, op.from);
       if (findTable(m, op.to)) throw new Error(`cannot rename ${op.from} to ${op.to}: table ${op.to} already exists`);
-      for (const t of m.tables) for (const fk of t.foreignKeys) if (fk.referencedTable === op.from && fk.referencedSchema === table.schema) fk.referencedTable = op.to;
+      for (const t of m.tables)
+        for (const fk of t.foreignKeys) if (fk.referencedTable === op.from && fk.referencedSchema === table.schema) fk.referencedTable = op.to;
       table.name = op.to;
       return;
     }
@@ -99,8 +100,13 @@ function reduce(m: SchemaModel, op: MigrationOp, traits: ModelTraits): void {
       const table = requireTable(m, op.table);
       const column = requireColumn(table, op.column);
       for (const other of m.tables) {
-        const fk = other.foreignKeys.find((f) => f.referencedTable === table.name && f.referencedColumns.includes(column.name) && !(other === table && f.columns.includes(column.name)));
-        if (fk) throw new Error(`column ${op.table}.${op.column} is referenced by foreign key ${fk.name ?? `(${fk.columns.join(', ')})`} of ${other.name}; drop that first`);
+        const fk = other.foreignKeys.find(
+          (f) => f.referencedTable === table.name && f.referencedColumns.includes(column.name) && !(other === table && f.columns.includes(column.name)),
+        );
+        if (fk)
+          throw new Error(
+            `column ${op.table}.${op.column} is referenced by foreign key ${fk.name ?? `(${fk.columns.join(', ')})`} of ${other.name}; drop that first`,
+          );
       }
       if (table.columns.length === 1) throw new Error(`cannot drop ${op.table}.${op.column}: it is the table's only column (drop the table instead)`);
       // Engines drop the indexes and constraints built on a dropped column along with it.
@@ -122,7 +128,9 @@ function reduce(m: SchemaModel, op: MigrationOp, traits: ModelTraits): void {
       for (const u of table.uniques) u.columns = rename(u.columns);
       for (const i of table.indexes) i.columns = rename(i.columns);
       for (const fk of table.foreignKeys) fk.columns = rename(fk.columns);
-      for (const t of m.tables) for (const fk of t.foreignKeys) if (fk.referencedTable === table.name && fk.referencedSchema === table.schema) fk.referencedColumns = rename(fk.referencedColumns);
+      for (const t of m.tables)
+        for (const fk of t.foreignKeys)
+          if (fk.referencedTable === table.name && fk.referencedSchema === table.schema) fk.referencedColumns = rename(fk.referencedColumns);
       return;
     }
     case 'alterColumnType': {
@@ -135,7 +143,8 @@ function reduce(m: SchemaModel, op: MigrationOp, traits: ModelTraits): void {
     case 'setNullable': {
       const table = requireTable(m, op.table);
       const column = requireColumn(table, op.column);
-      if (op.nullable && table.primaryKey?.columns.includes(column.name)) throw new Error(`${op.table}.${op.column} is part of the primary key and cannot be nullable`);
+      if (op.nullable && table.primaryKey?.columns.includes(column.name))
+        throw new Error(`${op.table}.${op.column} is part of the primary key and cannot be nullable`);
       column.nullable = op.nullable;
       return;
     }
@@ -247,7 +256,8 @@ function addForeignKey(m: SchemaModel, table: Table, fk: Extract<MigrationOp, { 
   requireColumns(table, fk.columns);
   const target = requireTable(m, fk.references.table);
   requireColumns(target, fk.references.columns);
-  if (fk.columns.length !== fk.references.columns.length) throw new Error(`foreign key ${fk.name} has ${fk.columns.length} columns but references ${fk.references.columns.length}`);
+  if (fk.columns.length !== fk.references.columns.length)
+    throw new Error(`foreign key ${fk.name} has ${fk.columns.length} columns but references ${fk.references.columns.length}`);
   if (table.foreignKeys.some((f) => f.name === fk.name)) throw new Error(`foreign key ${fk.name} already exists on ${table.name}`);
   table.foreignKeys.push({
     name: fk.name,

@@ -164,10 +164,16 @@ async function executeOnce(
     trx = null;
     return model;
   } catch (error) {
-    if (trx) await (trx as ControlledTransaction<any>).rollback().execute().catch(() => {});
+    if (trx)
+      await (trx as ControlledTransaction<any>)
+        .rollback()
+        .execute()
+        .catch(() => {});
     const problems = await undo(ctx, db, steps, options);
     if (problems.length) {
-      throw new Error(`${(error as Error).message}\n(undoing the part already committed failed, the schema is left part-way: ${problems.join('; ')})`, { cause: error });
+      throw new Error(`${(error as Error).message}\n(undoing the part already committed failed, the schema is left part-way: ${problems.join('; ')})`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -240,7 +246,8 @@ function leftovers(live: SchemaModel, expected: SchemaModel, table: string | nul
   const now = live.tables.find((t) => t.schema === live.defaultSchema && t.name === table);
   if (!table || !now) return [];
   const was = expected.tables.find((t) => t.schema === expected.defaultSchema && t.name === table);
-  const had = (kind: 'indexes' | 'uniques' | 'checks' | 'foreignKeys', name: string | null) => name === null || (was?.[kind] as { name: string | null }[] | undefined)?.some((x) => x.name === name);
+  const had = (kind: 'indexes' | 'uniques' | 'checks' | 'foreignKeys', name: string | null) =>
+    name === null || (was?.[kind] as { name: string | null }[] | undefined)?.some((x) => x.name === name);
   return [
     ...now.foreignKeys.filter((f) => !had('foreignKeys', f.name)).map((f): MigrationOp => ({ op: 'dropForeignKey', table, name: f.name! })),
     ...now.checks.filter((c) => !had('checks', c.name)).map((c): MigrationOp => ({ op: 'dropCheck', table, name: c.name! })),
@@ -249,7 +256,13 @@ function leftovers(live: SchemaModel, expected: SchemaModel, table: string | nul
   ];
 }
 
-async function runStatement(ctx: MigrationContext, db: Kysely<any>, statement: CompiledStatement, options: ExecuteOptions, inTransaction: boolean): Promise<void> {
+async function runStatement(
+  ctx: MigrationContext,
+  db: Kysely<any>,
+  statement: CompiledStatement,
+  options: ExecuteOptions,
+  inTransaction: boolean,
+): Promise<void> {
   const bound = ctx.migrations.lockTimeout;
   if (statement.strongLock && bound && inTransaction) await sql.raw(bound.statement(options.lockTimeoutMs ?? 2000)).execute(db);
   await runCompiledStatement(db, statement);

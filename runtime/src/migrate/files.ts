@@ -105,9 +105,11 @@ export function parseSqlMigration(text: string, file: string): Extract<Migration
     if (marker) {
       const [, direction, dialect] = marker;
       if (direction !== 'up' && direction !== 'down') throw new Error(`${file}:${at + 1}: unknown section byos:${direction} (expected byos:up or byos:down)`);
-      if (dialect && !(DIALECTS as readonly string[]).includes(dialect)) throw new Error(`${file}:${at + 1}: unknown dialect ${dialect} (expected one of ${DIALECTS.join(', ')})`);
+      if (dialect && !(DIALECTS as readonly string[]).includes(dialect))
+        throw new Error(`${file}:${at + 1}: unknown dialect ${dialect} (expected one of ${DIALECTS.join(', ')})`);
       const key = dialect ? (dialect as DialectName) : null;
-      if (sections.some((s) => s.direction === direction && s.dialect === key)) throw new Error(`${file}:${at + 1}: a second byos:${direction}${dialect ? ` ${dialect}` : ''} section`);
+      if (sections.some((s) => s.direction === direction && s.dialect === key))
+        throw new Error(`${file}:${at + 1}: a second byos:${direction}${dialect ? ` ${dialect}` : ''} section`);
       sections.push({ direction, dialect: key, lines: [] });
       return;
     }

@@ -51,12 +51,15 @@ export function invertOp(op: MigrationOp, before: SchemaModel): Inverse {
     case 'dropColumn': {
       const table = requireTable(before, op.table);
       const column = requireColumn(table, op.column);
-      if (table.primaryKey?.columns.includes(column.name)) irreversible(`dropping ${op.table}.${op.column} drops the primary key, which no portable op adds back`);
+      if (table.primaryKey?.columns.includes(column.name))
+        irreversible(`dropping ${op.table}.${op.column} drops the primary key, which no portable op adds back`);
       const involved = <T extends { columns: string[] }>(items: T[]) => items.filter((i) => i.columns.includes(column.name));
       return none([
         { op: 'addColumn', table: op.table, column: columnDef(before, table, column) },
         ...involved(table.indexes).map((i) => indexOp(table, i)),
-        ...involved(table.uniques).map((u): MigrationOp => ({ op: 'addUnique', table: op.table, unique: { name: named(u.name, table, 'unique'), columns: u.columns } })),
+        ...involved(table.uniques).map(
+          (u): MigrationOp => ({ op: 'addUnique', table: op.table, unique: { name: named(u.name, table, 'unique'), columns: u.columns } }),
+        ),
         ...involved(table.foreignKeys).map((fk): MigrationOp => ({ op: 'addForeignKey', table: op.table, foreignKey: foreignKeyDef(table, fk) })),
       ]);
     }
@@ -78,7 +81,9 @@ export function invertOp(op: MigrationOp, before: SchemaModel): Inverse {
     }
     case 'setDefault': {
       const column = requireColumn(requireTable(before, op.table), op.column);
-      return none([{ op: 'setDefault', table: op.table, column: op.column, default: column.default === null ? null : parseDefault(column.default, before.dialect) }]);
+      return none([
+        { op: 'setDefault', table: op.table, column: op.column, default: column.default === null ? null : parseDefault(column.default, before.dialect) },
+      ]);
     }
     case 'createIndex':
       return none([{ op: 'dropIndex', table: op.table, name: op.name }]);
@@ -193,7 +198,9 @@ function recreateTable(model: SchemaModel, table: Table): MigrationOp[] {
       op: 'createTable',
       table: table.name,
       columns: table.columns.map((c) => columnDef(model, table, c)),
-      ...(table.primaryKey ? { primaryKey: { ...(table.primaryKey.name === null ? {} : { name: table.primaryKey.name }), columns: [...table.primaryKey.columns] } } : {}),
+      ...(table.primaryKey
+        ? { primaryKey: { ...(table.primaryKey.name === null ? {} : { name: table.primaryKey.name }), columns: [...table.primaryKey.columns] } }
+        : {}),
       uniques: table.uniques.map((u) => ({ name: named(u.name, table, 'unique constraint'), columns: [...u.columns] })),
       checks: table.checks.map((c) => ({ name: named(c.name, table, 'check'), expression: c.expression })),
       foreignKeys: table.foreignKeys.map((fk) => foreignKeyDef(table, fk)),
@@ -210,7 +217,14 @@ function named(name: string | null, table: Table, what: string): string {
 function indexOp(table: Table, index: Table['indexes'][number]): MigrationOp {
   const expression = index.columns.find((c) => c.startsWith('('));
   if (expression) irreversible(`index ${index.name} on ${table.name} has an expression part ${expression}, which createIndex cannot express`);
-  return { op: 'createIndex', table: table.name, name: index.name, columns: [...index.columns], unique: index.unique, ...(index.where === null ? {} : { where: index.where }) };
+  return {
+    op: 'createIndex',
+    table: table.name,
+    name: index.name,
+    columns: [...index.columns],
+    unique: index.unique,
+    ...(index.where === null ? {} : { where: index.where }),
+  };
 }
 
 function foreignKeyDef(table: Table, fk: Table['foreignKeys'][number]) {

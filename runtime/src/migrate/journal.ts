@@ -82,7 +82,10 @@ export async function recordBaseline(db: Kysely<any>, model: SchemaModel): Promi
     .addColumn('captured_at', 'varchar(40)', (c) => c.notNull())
     .execute();
   if (await db.selectFrom(BASELINE_TABLE).select('id').executeTakeFirst()) return;
-  await db.insertInto(BASELINE_TABLE).values({ id: 'baseline', model: JSON.stringify(model), captured_at: new Date().toISOString() }).execute();
+  await db
+    .insertInto(BASELINE_TABLE)
+    .values({ id: 'baseline', model: JSON.stringify(model), captured_at: new Date().toISOString() })
+    .execute();
 }
 
 /** Whether the journal table exists. */

@@ -37,7 +37,11 @@ export async function planMigrations(tenant: MigrationTenant, migrations: readon
   const applied = await appliedIds(tenant);
   const live = await liveModel(ctx, tenant.db);
   const pending = migrations.filter((m) => !applied.has(BigInt(m.id)) && (options.to === undefined || compareIds(m.id, options.to) <= 0));
-  let model = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))), await startingModel(ctx, tenant.db, applied.size));
+  let model = impliedModel(
+    ctx,
+    migrations.filter((m) => applied.has(BigInt(m.id))),
+    await startingModel(ctx, tenant.db, applied.size),
+  );
   const plans: MigrationPlan[] = [];
   for (const m of pending) {
     const plan = planOne(ctx, m, model, live);
@@ -97,7 +101,11 @@ export async function detectDrift(tenant: MigrationTenant, migrations: readonly 
   const ctx = migrationContext(tenant.dialect);
   const applied = await appliedIds(tenant);
   const unknown = [...applied].filter((id) => !migrations.some((m) => BigInt(m.id) === id));
-  const implied = impliedModel(ctx, migrations.filter((m) => applied.has(BigInt(m.id))), await startingModel(ctx, tenant.db, applied.size));
+  const implied = impliedModel(
+    ctx,
+    migrations.filter((m) => applied.has(BigInt(m.id))),
+    await startingModel(ctx, tenant.db, applied.size),
+  );
   const live = await liveModel(ctx, tenant.db);
   const findings: Finding[] = unknown.map((id) => ({
     rule: 'migration-missing',
@@ -121,7 +129,8 @@ export async function detectDrift(tenant: MigrationTenant, migrations: readonly 
 
 /** A diffNeutral line (migrations on the left, database on the right) in the words of drift. */
 function driftMessage(text: string): string {
-  if (text.endsWith('only on the left')) return `${text.slice(0, -'only on the left'.length)}expected by the migrations but missing from the database`.replace(/^: /, '');
+  if (text.endsWith('only on the left'))
+    return `${text.slice(0, -'only on the left'.length)}expected by the migrations but missing from the database`.replace(/^: /, '');
   if (text.endsWith('only on the right')) return `${text.slice(0, -'only on the right'.length)}in the database but not in the migrations`.replace(/^: /, '');
   return `${text} (migrations vs database)`;
 }

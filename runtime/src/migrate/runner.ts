@@ -68,13 +68,20 @@ async function checkedJournal(db: Kysely<any>, migrations: readonly Migration[])
   const last = applied.at(-1);
   if (last) {
     const late = migrations.find((m) => compareIds(m.id, last.id) < 0 && !applied.some((a) => compareIds(a.id, m.id) === 0));
-    if (late) throw new MigrationRefusedError(`migration ${label(late)} is older than the last applied one (${last.id}_${last.name}) but was never applied: give it an id after ${last.id}`);
+    if (late)
+      throw new MigrationRefusedError(
+        `migration ${label(late)} is older than the last applied one (${last.id}_${last.name}) but was never applied: give it an id after ${last.id}`,
+      );
   }
   return applied;
 }
 
 /** The schema the given migrations imply, from the baseline (or an empty database when there is none). */
-export function impliedModel(ctx: Pick<MigrationContext, 'dialect' | 'traits'>, migrations: readonly Migration[], baseline: SchemaModel | null = null): SchemaModel {
+export function impliedModel(
+  ctx: Pick<MigrationContext, 'dialect' | 'traits'>,
+  migrations: readonly Migration[],
+  baseline: SchemaModel | null = null,
+): SchemaModel {
   let model = baseline ?? emptyModel(ctx.dialect.name, ctx.dialect.defaultSchema);
   for (const m of migrations) {
     try {
@@ -102,7 +109,8 @@ export function checkTarget(migrations: readonly Migration[], to: string | undef
   if (to === undefined) return;
   if (!/^\d+$/.test(to)) throw new MigrationRefusedError(`--to ${to}: a migration id is its leading digits (such as 0003)`);
   if (allowZero && BigInt(to) === 0n) return;
-  if (!migrations.some((m) => compareIds(m.id, to) === 0)) throw new MigrationRefusedError(`--to ${to}: no migration has that id (ids: ${migrations.map((m) => m.id).join(', ') || 'none'})`);
+  if (!migrations.some((m) => compareIds(m.id, to) === 0))
+    throw new MigrationRefusedError(`--to ${to}: no migration has that id (ids: ${migrations.map((m) => m.id).join(', ') || 'none'})`);
 }
 
 const isApplied = (applied: readonly JournalEntry[], m: Migration) => applied.some((a) => compareIds(a.id, m.id) === 0);
@@ -122,7 +130,11 @@ export async function migrateUp(tenant: MigrationTenant, migrations: readonly Mi
     for (const m of pending) await assertNoTransactionControl(ctx, m, m.ops, 'up');
     // An adopted database: its schema before the first migration is kept, so drift and down know where it started.
     if (baseline && pending.length) await recordBaseline(tenant.db, baseline);
-    let model = impliedModel(ctx, migrations.filter((m) => isApplied(applied, m)), baseline);
+    let model = impliedModel(
+      ctx,
+      migrations.filter((m) => isApplied(applied, m)),
+      baseline,
+    );
     const ran: RunResult['ran'] = [];
     for (const m of pending) {
       options.onMigration?.(m, 'up');
@@ -165,7 +177,10 @@ async function assertNoTransactionControl(ctx: MigrationContext, m: Migration, o
     if (!text) continue;
     const [first] = findTransactionControl(text, ctx.migrations.rawSql);
     if (!first) continue;
-    const where = m.kind === 'sql' ? `${m.file} line ${await lineInFile(m.file, text, first.line)}` : `${m.file}, op ${i + 1} (sql), line ${first.line} of its ${direction} text`;
+    const where =
+      m.kind === 'sql'
+        ? `${m.file} line ${await lineInFile(m.file, text, first.line)}`
+        : `${m.file}, op ${i + 1} (sql), line ${first.line} of its ${direction} text`;
     const problem = /^vacuum/i.test(first.statement)
       ? `${first.statement} cannot run inside the transaction the runner wraps each migration in`
       : `${first.statement} controls the transaction the runner wraps each migration in, so a later failure could not be rolled back`;
@@ -201,7 +216,11 @@ export function downSteps(
   return [...toRevert]
     .sort((a, b) => compareIds(b.id, a.id))
     .map((m) => {
-      const before = impliedModel(ctx, migrations.filter((x) => compareIds(x.id, m.id) < 0), baseline);
+      const before = impliedModel(
+        ctx,
+        migrations.filter((x) => compareIds(x.id, m.id) < 0),
+        baseline,
+      );
       try {
         const inverse = invertOps(m.ops, before, ctx.traits);
         return { migration: m, ops: inverse.ops, lossy: inverse.lossy, losses: inverse.losses, before };
@@ -235,7 +254,10 @@ export async function countLosses(db: Kysely<any>, step: DownStep): Promise<stri
         if (values) out.push(`drops column ${loss.table}.${loss.column} and its ${n(values, 'value', 'values')}`);
       } else if (loss.kind === 'narrow') {
         const values = await count(loss.table, (q) => q.where(loss.column, 'is not', null));
-        if (values) out.push(`narrows ${loss.table}.${loss.column} back from ${loss.from} to ${loss.to}: ${n(values, 'value', 'values')} must fit or the change fails or cuts them`);
+        if (values)
+          out.push(
+            `narrows ${loss.table}.${loss.column} back from ${loss.from} to ${loss.to}: ${n(values, 'value', 'values')} must fit or the change fails or cuts them`,
+          );
       } else {
         let holding = 0;
         for (const c of loss.columns) holding += await count(c.table, (q) => q.where(c.column, '=', loss.value));
@@ -259,14 +281,14 @@ export async function migrateDown(tenant: MigrationTenant, migrations: readonly 
   return ctx.migrations.withMigrationLock(tenant.db, async () => {
     const applied = await checkedJournal(tenant.db, migrations);
     const appliedMigrations = migrations.filter((m) => isApplied(applied, m));
-    const toRevert =
-      options.to === undefined ? appliedMigrations.slice(-1) : appliedMigrations.filter((m) => compareIds(m.id, options.to!) > 0);
+    const toRevert = options.to === undefined ? appliedMigrations.slice(-1) : appliedMigrations.filter((m) => compareIds(m.id, options.to!) > 0);
     const baseline = await readBaseline(tenant.db);
     const steps = downSteps(ctx, migrations, toRevert, baseline);
     for (const step of steps) await assertNoTransactionControl(ctx, step.migration, step.ops, 'down');
     const losses: string[] = [];
     for (const step of steps) for (const loss of await countLosses(tenant.db, step)) losses.push(`${label(step.migration)}: ${loss}`);
-    if (losses.length && !options.forceLossy) throw new MigrationRefusedError(`down would lose data (rerun with --force-lossy to accept):\n  - ${losses.join('\n  - ')}`);
+    if (losses.length && !options.forceLossy)
+      throw new MigrationRefusedError(`down would lose data (rerun with --force-lossy to accept):\n  - ${losses.join('\n  - ')}`);
     const ran: RunResult['ran'] = [];
     let model = impliedModel(ctx, appliedMigrations, baseline);
     for (const step of steps) {

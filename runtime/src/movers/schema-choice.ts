@@ -28,7 +28,8 @@ export function keepChosenSchemas(whole: NativeSchema, choice: SchemaChoice): Na
   const kept = new Set(units.map((u) => u.id));
   // A sequence is in its unit's schema; one without a unit of its own (an identity's) in its table's.
   const sequenceSchema = new Map(whole.units.filter((u) => u.kind === 'sequence').map((u) => [u.name, u.schema]));
-  const schemaOf = (name: string, ownedBy: string | null) => sequenceSchema.get(name) ?? whole.tables.find((t) => ownedBy?.startsWith(`${t.q}.`))?.schema ?? null;
+  const schemaOf = (name: string, ownedBy: string | null) =>
+    sequenceSchema.get(name) ?? whole.tables.find((t) => ownedBy?.startsWith(`${t.q}.`))?.schema ?? null;
   return {
     ...whole,
     units,

@@ -6,7 +6,16 @@ import { PROVIDER_DESCRIPTORS, PROVIDER_REGISTRY, type ProviderDescriptors } fro
 
 // Every table here is built from the descriptor list (list.ts); Pulumi resources for each provider live in pulumi/providers/.
 
-export type { PreparedProfile, ProviderDescriptor, ProviderOffline, ProviderTraits, OfflineResource, OfflineValues, SecretSetting, SettingsSchema } from './descriptor.ts';
+export type {
+  PreparedProfile,
+  ProviderDescriptor,
+  ProviderOffline,
+  ProviderTraits,
+  OfflineResource,
+  OfflineValues,
+  SecretSetting,
+  SettingsSchema,
+} from './descriptor.ts';
 export { defineProvider, isSecretSetting, jsonSetting, portSetting, secretSetting, textSetting } from './descriptor.ts';
 export { buildProviderRegistry, SETTINGS_NAMESPACE, type OfflineAnswers, type ProviderRegistry } from './registry.ts';
 export { PROVIDER_DESCRIPTORS, PROVIDER_REGISTRY };

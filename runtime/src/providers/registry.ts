@@ -45,7 +45,10 @@ export function buildProviderRegistry<const L extends readonly ProviderDescripto
   assertWellFormed(list);
   const byName = new Map<string, L[number]>(list.map((d) => [d.name, d]));
   const table = <T>(pick: (d: L[number]) => T) => Object.fromEntries(list.map((d) => [d.name, pick(d)])) as Record<Name, T>;
-  const residency = Object.fromEntries(JURISDICTIONS.map((j) => [j, table((d) => d.regions[j] ?? [])])) as Record<Jurisdiction, Record<Name, readonly string[]>>;
+  const residency = Object.fromEntries(JURISDICTIONS.map((j) => [j, table((d) => d.regions[j] ?? [])])) as Record<
+    Jurisdiction,
+    Record<Name, readonly string[]>
+  >;
   return {
     names: list.map((d) => d.name),
     descriptor: (name) => {
@@ -98,7 +101,8 @@ function mergeOffline(list: readonly ProviderDescriptor[]): OfflineAnswers {
   const settingOwners = new Map<string, { provider: string; schema: unknown }>();
   const merge = <T>(into: Record<string, T>, from: Readonly<Record<string, T>> | undefined, kind: string, provider: string) => {
     for (const [key, answer] of Object.entries(from ?? {})) {
-      if (key in into && into[key] !== answer) throw new Error(`provider ${provider} answers the ${kind} ${key} offline, which another provider answers differently`);
+      if (key in into && into[key] !== answer)
+        throw new Error(`provider ${provider} answers the ${kind} ${key} offline, which another provider answers differently`);
       into[key] = answer;
     }
   };

@@ -83,7 +83,10 @@ export function fileProfileStore(dir: string): ProfileStore {
   const withoutPassword = async (tenant: string, profile: ConnectionProfile): Promise<ConnectionProfile> => {
     if (profile.password === undefined) return profile;
     const { password, ...rest } = profile;
-    const digest = createHash('sha256').update(`${profile.provider}\0${profile.host ?? ''}\0${profile.database}\0${profile.user ?? ''}`).digest('hex').slice(0, 12);
+    const digest = createHash('sha256')
+      .update(`${profile.provider}\0${profile.host ?? ''}\0${profile.database}\0${profile.user ?? ''}`)
+      .digest('hex')
+      .slice(0, 12);
     const file = join(root, 'secrets', `${tenant}-${digest}.password`);
     await writeDurably(file, password, 0o600);
     return { ...rest, passwordRef: `file:${file}` };

@@ -93,7 +93,8 @@ export function snakeCase(name: string): string {
 export function describeNeutralType(type: NeutralType, normalizeName: (name: string) => string = (name) => name): string {
   if (type.kind === 'array') return `${type.element ? describeNeutralType(type.element, normalizeName) : 'unknown'}[]`;
   if (type.kind === 'enum') return `enum(${normalizeName(type.enumName ?? '')})`;
-  const args = type.length !== undefined ? [type.length] : type.precision !== undefined ? [type.precision, ...(type.scale !== undefined ? [type.scale] : [])] : [];
+  const args =
+    type.length !== undefined ? [type.length] : type.precision !== undefined ? [type.precision, ...(type.scale !== undefined ? [type.scale] : [])] : [];
   return args.length ? `${type.kind}(${args.join(',')})` : type.kind;
 }
 
@@ -103,32 +104,34 @@ export function neutralSchema(model: SchemaModel, options: NeutralOptions = {}):
   const qualify = (schema: string, name: string) => (schema === model.defaultSchema ? n(name) : `${n(schema)}.${n(name)}`);
   const list = (columns: string[]) => `(${columns.join(', ')})`;
   const nativeEnums = options.nativeEnums !== false;
-  const tables = model.tables.map((table): NeutralTable => ({
-    name: qualify(table.schema, table.name),
-    columns: table.columns.map((c) => ({
-      name: n(c.name),
-      type: describeNeutralType(nativeEnums ? c.type : enumAsText(c.type), n),
-      nullable: c.nullable,
-      generated: c.generated?.kind ?? null,
-      ...(options.identity === false ? {} : { identity: c.identity !== null }),
-    })),
-    primaryKey: (table.primaryKey?.columns ?? []).map(n),
-    foreignKeys: table.foreignKeys
-      .map((fk) => ({
-        columns: fk.columns.map(n),
-        references: `${qualify(fk.referencedSchema, fk.referencedTable)}${list(fk.referencedColumns.map(n))}`,
-        onDelete: fk.onDelete,
-        onUpdate: fk.onUpdate,
-      }))
-      .sort((a, b) => compareText(describeForeignKey(a), describeForeignKey(b))),
-    uniques: table.uniques.map((u) => list(u.columns.map(n))).sort(compareText),
-    indexes: table.indexes
-      .map((i) => {
-        const parts = i.columns.map((c) => (c.startsWith('(') ? '<expression>' : n(c)));
-        return `${i.unique ? 'unique ' : ''}${list(parts)}${i.where === null ? '' : ' partial'}`;
-      })
-      .sort(compareText),
-  }));
+  const tables = model.tables.map(
+    (table): NeutralTable => ({
+      name: qualify(table.schema, table.name),
+      columns: table.columns.map((c) => ({
+        name: n(c.name),
+        type: describeNeutralType(nativeEnums ? c.type : enumAsText(c.type), n),
+        nullable: c.nullable,
+        generated: c.generated?.kind ?? null,
+        ...(options.identity === false ? {} : { identity: c.identity !== null }),
+      })),
+      primaryKey: (table.primaryKey?.columns ?? []).map(n),
+      foreignKeys: table.foreignKeys
+        .map((fk) => ({
+          columns: fk.columns.map(n),
+          references: `${qualify(fk.referencedSchema, fk.referencedTable)}${list(fk.referencedColumns.map(n))}`,
+          onDelete: fk.onDelete,
+          onUpdate: fk.onUpdate,
+        }))
+        .sort((a, b) => compareText(describeForeignKey(a), describeForeignKey(b))),
+      uniques: table.uniques.map((u) => list(u.columns.map(n))).sort(compareText),
+      indexes: table.indexes
+        .map((i) => {
+          const parts = i.columns.map((c) => (c.startsWith('(') ? '<expression>' : n(c)));
+          return `${i.unique ? 'unique ' : ''}${list(parts)}${i.where === null ? '' : ' partial'}`;
+        })
+        .sort(compareText),
+    }),
+  );
   return {
     tables: tables.sort((a, b) => compareText(a.name, b.name)),
     views: model.views.map((v) => ({ name: qualify(v.schema, v.name), columns: v.columns.map((c) => n(c.name)) })).sort((a, b) => compareText(a.name, b.name)),

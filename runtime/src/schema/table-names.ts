@@ -42,7 +42,9 @@ export function parseNameParts(text: string): string[] {
         i++;
       }
       if (i < text.length && text[i] !== '.') {
-        throw new TableNameError(`${JSON.stringify(text)}: a quoted name must be followed by a dot or the end (quote the whole name, doubling the quotes inside)`);
+        throw new TableNameError(
+          `${JSON.stringify(text)}: a quoted name must be followed by a dot or the end (quote the whole name, doubling the quotes inside)`,
+        );
       }
     } else {
       const dot = text.indexOf('.', i);
@@ -62,7 +64,9 @@ export function parseNameParts(text: string): string[] {
 export function parseTableName(text: string): TableRef {
   const parts = parseNameParts(text);
   if (parts.length > 2) {
-    throw new TableNameError(`${JSON.stringify(text)} has ${parts.length} dotted parts: a table is NAME or SCHEMA.NAME, and a name holding a dot is quoted ("a.b")`);
+    throw new TableNameError(
+      `${JSON.stringify(text)} has ${parts.length} dotted parts: a table is NAME or SCHEMA.NAME, and a name holding a dot is quoted ("a.b")`,
+    );
   }
   return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { name: parts[0]! };
 }

@@ -92,7 +92,9 @@ export class SwitchVerificationError extends Error {
   override name = 'SwitchVerificationError';
   readonly findings: Finding[];
   constructor(tenant: string, findings: Finding[]) {
-    super(`switch of ${tenant} stopped: verification found ${findings.length} mismatch(es), writers stay on the source:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
+    super(
+      `switch of ${tenant} stopped: verification found ${findings.length} mismatch(es), writers stay on the source:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`,
+    );
     this.findings = findings;
   }
 }
@@ -111,11 +113,19 @@ export function parseTarget(to: SwitchOptions['to'], tenant: string): Connection
 /** Capture tables of both sides: the source's (what is read) and the target's (value kinds it stores). */
 export async function tablesOf(source: TenantDb, target: TenantDb, names: readonly string[]): Promise<{ source: CaptureTable[]; target: CaptureTable[] }> {
   const [s, t] = await Promise.all([introspect(source), introspect(target)]);
-  return { source: captureTables(s, names, { schemas: source.dialect.capture.schemas }), target: captureTables(t, names, { schemas: target.dialect.capture.schemas }) };
+  return {
+    source: captureTables(s, names, { schemas: source.dialect.capture.schemas }),
+    target: captureTables(t, names, { schemas: target.dialect.capture.schemas }),
+  };
 }
 
 /** Runs `work` on the two databases, closing both afterwards. */
-export async function withBoth<T>(open: (p: ConnectionProfile) => Promise<TenantDb>, a: ConnectionProfile, b: ConnectionProfile, work: (a: TenantDb, b: TenantDb) => Promise<T>): Promise<T> {
+export async function withBoth<T>(
+  open: (p: ConnectionProfile) => Promise<TenantDb>,
+  a: ConnectionProfile,
+  b: ConnectionProfile,
+  work: (a: TenantDb, b: TenantDb) => Promise<T>,
+): Promise<T> {
   const first = await open(a);
   try {
     const second = await open(b);
@@ -131,7 +141,16 @@ export async function withBoth<T>(open: (p: ConnectionProfile) => Promise<Tenant
 
 /** Replays until at most `maxLag` changes wait, giving up after `timeoutMs`. */
 export async function catchUp(
-  options: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; maxLag: number; timeoutMs: number; onApplied?: (keys: readonly AppliedKey[]) => void },
+  options: {
+    from: TenantDb;
+    to: TenantDb;
+    tables: CaptureTable[];
+    targetTables: CaptureTable[];
+    batchSize?: number;
+    maxLag: number;
+    timeoutMs: number;
+    onApplied?: (keys: readonly AppliedKey[]) => void;
+  },
   progress: (r: ReplayResult) => void,
 ): Promise<ReplayResult> {
   const deadline = Date.now() + options.timeoutMs;
@@ -145,7 +164,9 @@ export async function catchUp(
     progress(total);
     if (r.lag <= options.maxLag) return total;
     if (Date.now() > deadline) {
-      throw new Error(`catching up did not get below ${options.maxLag} waiting changes within ${options.timeoutMs} ms (${r.lag} waiting): writers outpace the replay`);
+      throw new Error(
+        `catching up did not get below ${options.maxLag} waiting changes within ${options.timeoutMs} ms (${r.lag} waiting): writers outpace the replay`,
+      );
     }
   }
 }
@@ -173,7 +194,14 @@ export async function cutover(
     sequences?: { names: string[]; source: NativeSchemaDialect; target: NativeSchemaDialect };
     prefix: '' | 'rollback-';
   },
-  sides: { from: TenantDb; to: TenantDb; tables: CaptureTable[]; targetTables: CaptureTable[]; batchSize?: number; onApplied?: (keys: readonly AppliedKey[]) => void },
+  sides: {
+    from: TenantDb;
+    to: TenantDb;
+    tables: CaptureTable[];
+    targetTables: CaptureTable[];
+    batchSize?: number;
+    onApplied?: (keys: readonly AppliedKey[]) => void;
+  },
   commit: () => Promise<void>,
 ): Promise<{ pauseMs: number; drained: number; verification: VerifyReport; scope: VerificationScope; timings: Record<string, number> }> {
   const { router, tenant, journal } = ctx;

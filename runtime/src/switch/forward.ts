@@ -37,14 +37,30 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
   if (state === 'switched') {
     const begin = journal.done('begin')!;
     if (begin.data?.to === toPrint) {
-      return { tenant, direction: 'switch', from: String(begin.data?.from), to: toPrint, state: 'switched', resumed: false, steps, rowsCopied: 0, changesReplayed: 0, pauseMs: 0, journal: journal.file };
+      return {
+        tenant,
+        direction: 'switch',
+        from: String(begin.data?.from),
+        to: toPrint,
+        state: 'switched',
+        resumed: false,
+        steps,
+        rowsCopied: 0,
+        changesReplayed: 0,
+        pauseMs: 0,
+        journal: journal.file,
+      };
     }
-    throw new Error(`tenant ${tenant} was switched to ${String(begin.data?.to)} and its rollback window is open: roll back, or close the window first (byos switch ${tenant} --finish)`);
+    throw new Error(
+      `tenant ${tenant} was switched to ${String(begin.data?.to)} and its rollback window is open: roll back, or close the window first (byos switch ${tenant} --finish)`,
+    );
   }
   if (state === 'in-progress') {
-    if (journal.done('rollback-begin')) throw new Error(`a rollback of ${tenant} is in progress: run the rollback again to finish it (byos switch ${tenant} --rollback)`);
+    if (journal.done('rollback-begin'))
+      throw new Error(`a rollback of ${tenant} is in progress: run the rollback again to finish it (byos switch ${tenant} --rollback)`);
     const begin = journal.done('begin')!;
-    if (begin.data?.to !== toPrint) throw new Error(`a switch of ${tenant} to ${String(begin.data?.to)} is in progress: finish it (same target) or roll it back first`);
+    if (begin.data?.to !== toPrint)
+      throw new Error(`a switch of ${tenant} to ${String(begin.data?.to)} is in progress: finish it (same target) or roll it back first`);
     resumed = true;
   } else {
     const active = await profiles.active(tenant);
@@ -91,7 +107,12 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
         },
       });
       if (report.findings.some((f) => f.severity === 'error')) {
-        throw new Error(`copy of ${tenant} reported errors:\n${report.findings.filter((f) => f.severity === 'error').map((f) => `  ${f.subject}: ${f.message}`).join('\n')}`);
+        throw new Error(
+          `copy of ${tenant} reported errors:\n${report.findings
+            .filter((f) => f.severity === 'error')
+            .map((f) => `  ${f.subject}: ${f.message}`)
+            .join('\n')}`,
+        );
       }
       rowsCopied = report.rows;
       await record('copy', { rows: report.rows, tables: report.tables.length, ms: Math.round(report.ms) });
@@ -128,6 +149,20 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       await record('source-capture-off');
     }
     await record('switched', { rowsCopied, changesReplayed });
-    return { tenant, direction: 'switch', from: fromPrint, to: toPrint, state: 'switched', resumed, steps, rowsCopied, changesReplayed, verification, pauseMs, pauseTimings, journal: journal.file };
+    return {
+      tenant,
+      direction: 'switch',
+      from: fromPrint,
+      to: toPrint,
+      state: 'switched',
+      resumed,
+      steps,
+      rowsCopied,
+      changesReplayed,
+      verification,
+      pauseMs,
+      pauseTimings,
+      journal: journal.file,
+    };
   });
 }

@@ -56,9 +56,10 @@ export async function handOver(ctx: {
     changesReplayed += (await catchUpFor(options, sides)).changes;
   }
   // Named before the pause (the schema does not change during a switch), set to the source's positions in it.
-  const sequences = from.native && to.native && from.name === to.name
-    ? { names: (await from.native.read(sides.from.db, machineryIn(from.defaultSchema))).sequences.map((s) => s.name), source: from.native, target: to.native }
-    : undefined;
+  const sequences =
+    from.native && to.native && from.name === to.name
+      ? { names: (await from.native.read(sides.from.db, machineryIn(from.defaultSchema))).sequences.map((s) => s.name), source: from.native, target: to.native }
+      : undefined;
   // Connected before the pause, so the pause does not include connecting.
   const routed = await ctx.open(destination);
   let handedOver = false;

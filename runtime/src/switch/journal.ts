@@ -18,7 +18,15 @@ export const SWITCH_STEPS = [
 ] as const;
 
 /** Steps of a rollback after the flip, in order. */
-export const ROLLBACK_STEPS = ['rollback-begin', 'rollback-drained', 'rollback-verified', 'rollback-flipped', 'rollback-released', 'rollback-capture-off', 'rolled-back'] as const;
+export const ROLLBACK_STEPS = [
+  'rollback-begin',
+  'rollback-drained',
+  'rollback-verified',
+  'rollback-flipped',
+  'rollback-released',
+  'rollback-capture-off',
+  'rolled-back',
+] as const;
 
 /** Steps that end an operation (a new switch may begin after `rolled-back`, `aborted` and `closed`). */
 export const TERMINAL_STEPS = ['switched', 'rolled-back', 'aborted', 'closed'] as const;
@@ -56,7 +64,8 @@ export class SwitchJournal {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the switch journal ${file}: ${(error as NodeJS.ErrnoException).code}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`cannot read the switch journal ${file}: ${(error as NodeJS.ErrnoException).code}`);
     }
     // What follows the last newline is empty, or a line torn by a crash: cut it off, so the next record starts on
     // a line of its own (its step had not been recorded and runs again).

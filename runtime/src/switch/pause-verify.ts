@@ -135,7 +135,10 @@ async function differingKeys(from: TenantDb, to: TenantDb, table: CaptureTable, 
   const [source, target] = [from.dialect, to.dialect];
   const names = table.columns.filter((c) => other.columns.includes(c));
   const classes = new Map<string, ValueClass>(names.map((c) => [c, valueClass(table.kinds[c]!, other.kinds[c] ?? table.kinds[c]!)]));
-  const read = (t: CaptureTable) => ({ columns: names.map((name) => ({ name, type: t.types[name]! })), key: t.primaryKey.map((name) => ({ name, type: t.types[name]! })) });
+  const read = (t: CaptureTable) => ({
+    columns: names.map((name) => ({ name, type: t.types[name]! })),
+    key: t.primaryKey.map((name) => ({ name, type: t.types[name]! })),
+  });
   const keyOf = (row: readonly unknown[]) => table.primaryKey.map((c) => row[names.indexOf(c)]);
   const text = (row: readonly unknown[]) => names.map((c, i) => normalizeValue(row[i], classes.get(c)!));
   const differing: Record<string, unknown>[] = [];
@@ -165,11 +168,13 @@ function keyText(values: readonly unknown[]): (string | null)[] {
 
 /** An integer key read from a row as the values a replay's keys carry (numbers when safe, as decodeKey gives). */
 function integerKey(table: CaptureTable, values: readonly unknown[]): Record<string, unknown> {
-  return Object.fromEntries(table.primaryKey.map((c, i) => {
-    const text = normalizeValue(values[i], 'integer');
-    const n = Number(text);
-    return [c, text !== null && Number.isSafeInteger(n) ? n : text];
-  }));
+  return Object.fromEntries(
+    table.primaryKey.map((c, i) => {
+      const text = normalizeValue(values[i], 'integer');
+      const n = Number(text);
+      return [c, text !== null && Number.isSafeInteger(n) ? n : text];
+    }),
+  );
 }
 
 /**
@@ -184,13 +189,25 @@ export async function verifyInPause(
 ): Promise<{ report: VerifyReport; scope: VerificationScope }> {
   const names = sides.tables.map((t) => t.name);
   const counts = await compareCounts(sides.from, sides.to, sides.tables);
-  const full = pre.checksumInPause.length ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.checksumInPause, sample, schema: false }) : undefined;
+  const full = pre.checksumInPause.length
+    ? await verifyDatabases({ from: sides.from, to: sides.to, tables: pre.checksumInPause, sample, schema: false })
+    : undefined;
   const rechecked = await recheckKeys(sides.from, sides.to, pre.keys, sides.targetTables);
   const findings = [...counts.findings, ...(full?.findings ?? []), ...rechecked.findings];
   const tables = counts.tables.map((t) => full?.tables.find((f) => f.table === t.table) ?? t);
   return {
     report: { tables, findings, equal: !findings.some((f) => f.severity === 'error') },
-    scope: { mode: 'changed', counted: names, checksummed: pre.checksumInPause, keysRechecked: rechecked.rows, preVerified: pre.tables, preMismatched: pre.mismatched, preRefined: pre.refined, preSuspects: pre.suspects, preVerifyMs: pre.ms },
+    scope: {
+      mode: 'changed',
+      counted: names,
+      checksummed: pre.checksumInPause,
+      keysRechecked: rechecked.rows,
+      preVerified: pre.tables,
+      preMismatched: pre.mismatched,
+      preRefined: pre.refined,
+      preSuspects: pre.suspects,
+      preVerifyMs: pre.ms,
+    },
   };
 }
 
@@ -204,7 +221,12 @@ export async function compareCounts(from: TenantDb, to: TenantDb, tables: readon
   );
   const findings: Finding[] = rows
     .filter((r) => !r.equal)
-    .map((r) => ({ rule: 'switch-row-count', severity: 'error', subject: r.table, message: `${r.sourceRows} rows on the source, ${r.targetRows} on the target after the last replay` }));
+    .map((r) => ({
+      rule: 'switch-row-count',
+      severity: 'error',
+      subject: r.table,
+      message: `${r.sourceRows} rows on the source, ${r.targetRows} on the target after the last replay`,
+    }));
   return { tables: rows, findings, equal: findings.length === 0 };
 }
 
@@ -212,10 +234,20 @@ export async function compareCounts(from: TenantDb, to: TenantDb, tables: readon
 const EXACT_KEY_KINDS = new Set(['smallint', 'integer', 'bigint', 'text', 'varchar', 'char', 'uuid']);
 const CHUNK = 500;
 
-type Reader = { tenant: TenantDb; table: CaptureTable; read: (keys: Record<string, unknown>[]) => Promise<unknown[][]>; one: (key: unknown[]) => Promise<unknown[] | undefined> };
+type Reader = {
+  tenant: TenantDb;
+  table: CaptureTable;
+  read: (keys: Record<string, unknown>[]) => Promise<unknown[][]>;
+  one: (key: unknown[]) => Promise<unknown[] | undefined>;
+};
 
 /** Reads every collected key on both sides (one IN-list query per table and side per 500 keys) and compares. */
-async function recheckKeys(from: TenantDb, to: TenantDb, collected: ChangedKeys, targetTables: readonly CaptureTable[]): Promise<{ rows: number; findings: Finding[] }> {
+async function recheckKeys(
+  from: TenantDb,
+  to: TenantDb,
+  collected: ChangedKeys,
+  targetTables: readonly CaptureTable[],
+): Promise<{ rows: number; findings: Finding[] }> {
   const findings: Finding[] = [];
   let rows = 0;
   const reader = (tenant: TenantDb, table: CaptureTable): Reader => ({
@@ -239,14 +271,16 @@ async function recheckKeys(from: TenantDb, to: TenantDb, collected: ChangedKeys,
     const pks = [...keys.values()];
     for (let i = 0; i < pks.length; i += CHUNK) {
       const chunk = pks.slice(i, i + CHUNK);
-      const [a, b] = await Promise.all(sides.map(async (side) => {
-        const found = new Map<string, Record<string, string | null>>();
-        for (const raw of await side.read(chunk)) {
-          const row = canonical(side.table, raw, classes);
-          found.set(keyId(table.primaryKey.map((c) => row[c])), row);
-        }
-        return found;
-      }));
+      const [a, b] = await Promise.all(
+        sides.map(async (side) => {
+          const found = new Map<string, Record<string, string | null>>();
+          for (const raw of await side.read(chunk)) {
+            const row = canonical(side.table, raw, classes);
+            found.set(keyId(table.primaryKey.map((c) => row[c])), row);
+          }
+          return found;
+        }),
+      );
       for (const pk of chunk) {
         const keyValues = table.primaryKey.map((c) => pk[c]);
         const id = keyId(keyValues);
@@ -261,12 +295,22 @@ async function recheckKeys(from: TenantDb, to: TenantDb, collected: ChangedKeys,
         const where = `${table.name} ${describeKey(keyValues)}`;
         if (!s && !t) continue;
         if (!s || !t) {
-          findings.push({ rule: 'switch-changed-row', severity: 'error', subject: where, message: `row with key ${describeKey(keyValues)} of ${table.name} is ${s ? 'missing from' : 'only on'} the target after the last replay` });
+          findings.push({
+            rule: 'switch-changed-row',
+            severity: 'error',
+            subject: where,
+            message: `row with key ${describeKey(keyValues)} of ${table.name} is ${s ? 'missing from' : 'only on'} the target after the last replay`,
+          });
           continue;
         }
         const differing = columns.filter((c) => s[c] !== t[c]);
         if (differing.length) {
-          findings.push({ rule: 'switch-changed-row', severity: 'error', subject: where, message: `row with key ${describeKey(keyValues)} of ${table.name} differs in ${differing.join(', ')} after the last replay` });
+          findings.push({
+            rule: 'switch-changed-row',
+            severity: 'error',
+            subject: where,
+            message: `row with key ${describeKey(keyValues)} of ${table.name} differs in ${differing.join(', ')} after the last replay`,
+          });
         }
       }
     }

@@ -30,7 +30,16 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
   const begin = journal.done('begin')!;
   const fromPrint = String(begin.data!.from);
   const toPrint = String(begin.data!.to);
-  const base = { tenant, direction: 'rollback' as const, from: toPrint, to: fromPrint, resumed: Boolean(journal.done('rollback-begin')), steps, rowsCopied: 0, journal: journal.file };
+  const base = {
+    tenant,
+    direction: 'rollback' as const,
+    from: toPrint,
+    to: fromPrint,
+    resumed: Boolean(journal.done('rollback-begin')),
+    steps,
+    rowsCopied: 0,
+    journal: journal.file,
+  };
 
   if (!journal.done('flipped')) {
     const source = await profiles.active(tenant);
@@ -74,10 +83,17 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     let pauseTimings: Record<string, number> | undefined;
     const names = journal.done('capture-on')!.data!.tables as string[];
     // A crash between flipping the store back and journaling it: the flip stands (see switchForward).
-    if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack) await record('rollback-flipped', { to: fromPrint, recovered: true });
+    if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack)
+      await record('rollback-flipped', { to: fromPrint, recovered: true });
     if (!journal.done('rollback-flipped')) {
       const tables = await tablesOf(current, original, names);
-      const sides: Parameters<typeof cutover>[1] = { from: current, to: original, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
+      const sides: Parameters<typeof cutover>[1] = {
+        from: current,
+        to: original,
+        tables: tables.source,
+        targetTables: tables.target,
+        batchSize: options.batchSize,
+      };
       if ((options.verify ?? 'changed') === 'changed') changesReplayed += (await catchUpFor(options, sides)).changes;
       const handed = await handOver({ options, journal, record, open, prefix: 'rollback-', tables: names, sides, destination: oldDb });
       changesReplayed += handed.changesReplayed;
@@ -98,7 +114,8 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
 /** Ends the rollback window of a finished switch: reverse capture off on the tenant's active database. */
 export async function closeRollbackWindow(options: Pick<SwitchOptions, 'tenant' | 'router' | 'stateDir' | 'open'>): Promise<void> {
   const journal = await SwitchJournal.open(options.stateDir, options.tenant);
-  if (journal.state() !== 'switched') throw new Error(`tenant ${options.tenant} has no finished switch with an open rollback window (state: ${journal.state()})`);
+  if (journal.state() !== 'switched')
+    throw new Error(`tenant ${options.tenant} has no finished switch with an open rollback window (state: ${journal.state()})`);
   const open = options.open ?? ((p: ConnectionProfile) => connect(p));
   const db = await open(await options.router.profiles.active(options.tenant));
   try {

@@ -6,9 +6,7 @@
  * unenforced on the client: the database still enforces it.
  */
 
-export type CheckRule =
-  | { column: string; op: '>' | '>=' | '<' | '<=' | '=' | '<>'; value: number }
-  | { column: string; op: 'in'; values: (string | number)[] };
+export type CheckRule = { column: string; op: '>' | '>=' | '<' | '<=' | '=' | '<>'; value: number } | { column: string; op: 'in'; values: (string | number)[] };
 
 type Tok = { t: 'id' | 'num' | 'str' | 'op' | 'p'; v: string };
 
@@ -126,7 +124,10 @@ function term(r: Reader): CheckRule[] {
     r.expect('AND');
     const high = operand(r);
     if (left.kind !== 'column' || low.kind !== 'number' || high.kind !== 'number') throw new Error('BETWEEN form');
-    return [{ column: left.name, op: '>=', value: low.value }, { column: left.name, op: '<=', value: high.value }];
+    return [
+      { column: left.name, op: '>=', value: low.value },
+      { column: left.name, op: '<=', value: high.value },
+    ];
   }
   if (op.v === '=' && r.peek()?.v === 'ANY') {
     r.i++;

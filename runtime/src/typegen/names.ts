@@ -1,7 +1,63 @@
 /** Identifier helpers for generated TypeScript: every database name is data, never code. */
 import { stringLiteral } from '../util/code-text.ts';
 
-const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'any', 'boolean', 'number', 'string', 'symbol', 'never', 'unknown', 'object', 'type']);
+const RESERVED = new Set([
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'let',
+  'static',
+  'implements',
+  'interface',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'await',
+  'any',
+  'boolean',
+  'number',
+  'string',
+  'symbol',
+  'never',
+  'unknown',
+  'object',
+  'type',
+]);
 
 /** A property key: bare when it is a plain identifier, else a quoted string literal. */
 export function propertyKey(name: string): string {
@@ -56,6 +112,14 @@ export class TypeNames {
  * a relation's qualified name: `table` in the default schema, else `schema.table`.
  */
 export function globMatcher(globs: readonly string[]): (name: string) => boolean {
-  const patterns = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  const patterns = globs.map(
+    (g) =>
+      new RegExp(
+        `^${g
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ),
+  );
   return (name) => patterns.some((p) => p.test(name));
 }

@@ -84,7 +84,10 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
     return matches(shown === name ? [name] : [name, shown]) ? name : null;
   };
   const chosen: { source: Table | View; isView: boolean; name: string; typeName: string }[] = [];
-  for (const [list, isView] of [[model.tables, false], [model.views, true]] as const) {
+  for (const [list, isView] of [
+    [model.tables, false],
+    [model.views, true],
+  ] as const) {
     for (const source of list) {
       const name = selected(source);
       if (name !== null) chosen.push({ source, isView, name, typeName: names.take(pascalCase(name), isView ? VIEW_SUFFIXES : TABLE_SUFFIXES) });
@@ -139,7 +142,11 @@ export function planGeneration(model: SchemaModel, options: TypegenOptions, matc
         shape: shapeOf(column),
         ...(enumPlan ? { enumType: enumPlan.typeName, enumValues: enumPlan.values } : {}),
         nullable,
-        insert: !writable ? 'never' : nullable || column.default !== null || (domain?.default ?? null) !== null || column.identity !== null ? 'optional' : 'required',
+        insert: !writable
+          ? 'never'
+          : nullable || column.default !== null || (domain?.default ?? null) !== null || column.identity !== null
+            ? 'optional'
+            : 'required',
         updatable: writable,
         rules: [...(rulesByColumn.get(column.name) ?? []), ...domainRules.map((r) => ({ ...r, column: column.name }))],
       };

@@ -85,11 +85,14 @@ function base(plan: ColumnPlan, shape: ValueShape, mode: 'row' | 'insert', const
       if (type.kind === 'smallint' || type.kind === 'integer' || type.kind === 'bigint') expr += '.int()';
       const range = INTEGER_RANGE[type.kind];
       if (constrained && range) expr += `.min(${range[0]}).max(${range[1]})`;
-      if (constrained && type.kind === 'decimal' && type.precision !== undefined) expr += `.refine(${use('fitsDecimal')}(${type.precision}, ${type.scale ?? 0}), 'more digits than numeric(${type.precision},${type.scale ?? 0}) holds')`;
+      if (constrained && type.kind === 'decimal' && type.precision !== undefined)
+        expr += `.refine(${use('fitsDecimal')}(${type.precision}, ${type.scale ?? 0}), 'more digits than numeric(${type.precision},${type.scale ?? 0}) holds')`;
       return expr;
     }
     case 'integer-string':
-      return mode === 'insert' ? `z.union([z.string().regex(${use('INTEGER_TEXT')}), z.number().int(), z.bigint()])` : `z.string().regex(${use('INTEGER_TEXT')})`;
+      return mode === 'insert'
+        ? `z.union([z.string().regex(${use('INTEGER_TEXT')}), z.number().int(), z.bigint()])`
+        : `z.string().regex(${use('INTEGER_TEXT')})`;
     case 'decimal-string': {
       const text = `z.string().regex(${use('DECIMAL_TEXT')})`;
       const expr = mode === 'insert' ? `z.union([${text}, z.number()])` : text;

@@ -71,7 +71,9 @@ export async function readBoundedText(file: string, options: Pick<DocumentFileOp
 }
 
 function tooLarge(file: string, options: Pick<DocumentFileOptions, 'what' | 'maxBytes'>, size: number): InputError {
-  return new InputError(`${options.what} ${file} is ${size.toLocaleString('en')} bytes; a ${options.what} may hold at most ${options.maxBytes.toLocaleString('en')}`);
+  return new InputError(
+    `${options.what} ${file} is ${size.toLocaleString('en')} bytes; a ${options.what} may hold at most ${options.maxBytes.toLocaleString('en')}`,
+  );
 }
 
 function fileError(file: string, what: string, error: unknown): InputError {
@@ -130,8 +132,17 @@ function parseYaml(text: string, file: string, what: string): unknown {
     }
     return isScalar(node) ? visit.SKIP : undefined;
   });
-  if (tagged) throw new InputError(`${where(tagged.offset)}: ${what} uses the YAML tag ${tagged.tag.replace('tag:yaml.org,2002:', '!!')}, which a ${what} does not take`);
+  if (tagged)
+    throw new InputError(`${where(tagged.offset)}: ${what} uses the YAML tag ${tagged.tag.replace('tag:yaml.org,2002:', '!!')}, which a ${what} does not take`);
   return doc.toJS({ maxAliasCount: 100 });
 }
 
-const PLAIN_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+const PLAIN_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);

@@ -86,7 +86,11 @@ describe('export --query only reads', () => {
   it('Postgres: a plain SELECT (with a trailing semicolon, a comment, a CTE) still exports', async () => {
     const url = await freshPostgresDatabase('export_ro_ok');
     await seeded(url);
-    for (const [i, query] of ['select id, body from victim order by id;', 'with v as (select * from victim) select body from v order by id -- the bodies', 'values (1), (2)'].entries()) {
+    for (const [i, query] of [
+      'select id, body from victim order by id;',
+      'with v as (select * from victim) select body from v order by id -- the bodies',
+      'values (1), (2)',
+    ].entries()) {
       const result = await exportQuery(url, query, `pg-read-${i}`);
       expect(result.code, `${query}: ${result.stderr}`).toBe(0);
       expect((await readFile(result.out, 'utf8')).split('\r\n').filter(Boolean).length, query).toBeGreaterThan(2);
@@ -126,7 +130,9 @@ describe('export --query only reads', () => {
       expect(result.code, `${query}: ${result.stderr}`).not.toBe(0);
       expect(result.stderr, query).toMatch(/^byos: .*(one statement|read-only|only reads)/m);
       expect(await victimRows(tenant), query).toBe(3);
-      expect(existsSync(join(dir, `sqlite-write-${i}.csv`)) ? (await readFile(join(dir, `sqlite-write-${i}.csv`), 'utf8')).includes('one') : false, query).toBe(false);
+      expect(existsSync(join(dir, `sqlite-write-${i}.csv`)) ? (await readFile(join(dir, `sqlite-write-${i}.csv`), 'utf8')).includes('one') : false, query).toBe(
+        false,
+      );
     }
     expect(await journal()).toBe(before);
     const ok = await exportQuery(url, 'select * from victim order by id;', 'sqlite-read');
@@ -148,10 +154,10 @@ describe('SQL Server: the text of an exported query is checked before it is sent
       'with d as (select 1 as x) delete from victim',
       "select 1; exec('drop table victim')",
       'exec sp_who',
-      'select * from openrowset(bulk N\'c:\\x\', single_clob) as x',
+      "select * from openrowset(bulk N'c:\\x', single_clob) as x",
       'begin tran select 1 commit',
       'set nocount on select 1',
-      'waitfor delay \'00:01\'',
+      "waitfor delay '00:01'",
       "select 'unclosed",
       'select 1 /* unclosed',
       'update victim set body = 1',
@@ -164,11 +170,11 @@ describe('SQL Server: the text of an exported query is checked before it is sent
     const { assertReadOnlyTsql } = await import('../../src/dialects/mssql/read-only-query.ts');
     for (const query of [
       'select * from victim order by id;',
-      'SELECT TOP 10 [delete], [set] FROM [drop table] WHERE body = N\'; drop table victim\' -- delete me',
+      "SELECT TOP 10 [delete], [set] FROM [drop table] WHERE body = N'; drop table victim' -- delete me",
       'with a as (select 1 as x), b as (select x from a) select * from b',
       'select 1 union all select 2 except select 3',
       "select 'it''s; insert' as s /* a /* nested */ comment with delete */",
-      'select * from victim with (nolock) where id in (select id from victim where body like \'%insert%\')',
+      "select * from victim with (nolock) where id in (select id from victim where body like '%insert%')",
     ]) {
       expect(() => assertReadOnlyTsql(query), query).not.toThrow();
     }

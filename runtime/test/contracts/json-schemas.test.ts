@@ -17,12 +17,35 @@ function committed(name: string): Schema {
  * A small validator for the keywords these schemas use, enough to check their semantics without a schema library. An
  * unknown keyword throws, so a constraint the generator starts to emit can never pass here unchecked.
  */
-const KNOWN = new Set(['$schema', 'title', 'description', 'default', 'definitions', 'type', 'enum', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'maxItems', 'items', 'properties', 'required', 'additionalProperties', '$ref']);
+const KNOWN = new Set([
+  '$schema',
+  'title',
+  'description',
+  'default',
+  'definitions',
+  'type',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'maxItems',
+  'items',
+  'properties',
+  'required',
+  'additionalProperties',
+  '$ref',
+]);
 
 function schemaErrors(schema: Schema, value: unknown, root: Schema = schema, path = ''): string[] {
   for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`test validator does not know keyword ${key} at ${path || '(root)'}`);
   if (typeof schema.$ref === 'string') {
-    const target = schema.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, part) => (node as Schema)[part], root);
+    const target = schema.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((node, part) => (node as Schema)[part], root);
     return schemaErrors(target as Schema, value, root, path);
   }
   const at = path || '(root)';
@@ -143,7 +166,11 @@ describe('JSON Schemas of the contracts', () => {
   const profileCases: [label: string, input: unknown, valid: boolean][] = [
     ['a SQLite profile', sqliteProfile, true],
     ['a profile naming its schema', { $schema: './connection-profile.schema.json', ...sqliteProfile }, true],
-    ['a Postgres profile with a passwordRef and TLS', { provider: 'aws', dialect: 'postgres', host: 'db', port: 5432, database: 'app', passwordRef: 'env:DB_PASSWORD', tls: { mode: 'verify-full' } }, true],
+    [
+      'a Postgres profile with a passwordRef and TLS',
+      { provider: 'aws', dialect: 'postgres', host: 'db', port: 5432, database: 'app', passwordRef: 'env:DB_PASSWORD', tls: { mode: 'verify-full' } },
+      true,
+    ],
     ['no dialect', { provider: 'local-sqlite', database: 'x.sqlite' }, false],
     ['port 70000', { ...sqliteProfile, port: 70000 }, false],
     ['port 0', { ...sqliteProfile, port: 0 }, false],

@@ -22,7 +22,14 @@ const parses = (text: string) => {
 const op = (input: MigrationOpInput): MigrationOp => parseMigrationOps([input])[0]!;
 
 const column = (name: string, type: NeutralType, nativeType: string, nullable = true): Column => ({
-  name, type, nativeType, nullable, default: null, identity: null, generated: null, comment: null,
+  name,
+  type,
+  nativeType,
+  nullable,
+  default: null,
+  identity: null,
+  generated: null,
+  comment: null,
 });
 
 /** A dbo.t with an int, a non-Unicode varchar and an enum column; the enum comes from the implied model. */
@@ -37,8 +44,18 @@ const MODEL: SchemaModel = {
     {
       schema: 'dbo',
       name: 't',
-      columns: [column('a', { kind: 'integer' }, 'int', false), column('v', { kind: 'varchar', length: 10 }, 'varchar(10)'), column('m', { kind: 'enum', enumName: 'mood' }, 'nvarchar(255)')],
-      primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null,
+      columns: [
+        column('a', { kind: 'integer' }, 'int', false),
+        column('v', { kind: 'varchar', length: 10 }, 'varchar(10)'),
+        column('m', { kind: 'enum', enumName: 'mood' }, 'nvarchar(255)'),
+      ],
+      primaryKey: null,
+      foreignKeys: [],
+      uniques: [],
+      indexes: [],
+      checks: [],
+      comment: null,
+      partitionBy: null,
     },
   ],
 };
@@ -47,7 +64,7 @@ const compile = (input: MigrationOpInput, model: SchemaModel = MODEL) => migrati
 const sqlOf = (input: MigrationOpInput) => compile(input).map((s) => s.sql);
 
 describe('SQL Server migration compiler', () => {
-  it('is the mssql dialect\'s migrations member', async () => {
+  it("is the mssql dialect's migrations member", async () => {
     expect((await loadDialect('mssql')).migrations).toBe(migrations);
   });
 
@@ -101,17 +118,19 @@ describe('SQL Server migration compiler', () => {
     const drop = sqlOf({ op: 'dropColumn', table: 't', column: 'v' });
     expect(drop).toHaveLength(4);
     expect(drop[3]).toBe('ALTER TABLE [dbo].[t] DROP COLUMN [v]');
-    expect(drop[0]).toContain("FROM sys.default_constraints dc");
-    expect(drop[1]).toContain("FROM sys.check_constraints cc");
+    expect(drop[0]).toContain('FROM sys.default_constraints dc');
+    expect(drop[1]).toContain('FROM sys.check_constraints cc');
     expect(drop[1]).not.toContain('_enum');
     expect(drop[2]).toContain("N'DROP INDEX ' + QUOTENAME(i.name) + N' ON [dbo].[t]'");
     for (const text of drop.slice(0, 3)) expect(text).toContain("c.name = N'v'");
     for (const text of [...set, ...drop]) expect(parses(text)).toBe(true);
   });
 
-  it('type and nullability changes restate the other half; the model\'s native type is kept', () => {
+  it("type and nullability changes restate the other half; the model's native type is kept", () => {
     expect(sqlOf({ op: 'setNullable', table: 't', column: 'v', nullable: false })).toEqual(['ALTER TABLE [dbo].[t] ALTER COLUMN [v] varchar(10) NOT NULL']);
-    expect(sqlOf({ op: 'alterColumnType', table: 't', column: 'a', type: { kind: 'bigint' } })).toEqual(['ALTER TABLE [dbo].[t] ALTER COLUMN [a] bigint NOT NULL']);
+    expect(sqlOf({ op: 'alterColumnType', table: 't', column: 'a', type: { kind: 'bigint' } })).toEqual([
+      'ALTER TABLE [dbo].[t] ALTER COLUMN [a] bigint NOT NULL',
+    ]);
     expect(() => sqlOf({ op: 'alterColumnType', table: 't', column: 'a', type: { kind: 'text' }, using: { mssql: 'x' } })).toThrow(/no USING/);
     const toText = sqlOf({ op: 'alterColumnType', table: 't', column: 'm', type: { kind: 'text' } });
     expect(toText[0]).toContain("cc.name LIKE N'%[_]enum'");
@@ -146,7 +165,9 @@ describe('SQL Server migration compiler', () => {
     expect(added).toHaveLength(2);
     expect(added[1]).toBe("ALTER TABLE [dbo].[t] ADD CONSTRAINT [CK_t_m_enum] CHECK ([m] IN (N'sad', N'happy', N'it''s'))");
     for (const text of added) expect(parses(text)).toBe(true);
-    expect(() => compile({ op: 'addColumn', table: 't', column: { name: 'x', type: { kind: 'enum', enumName: 'nope' } } })).toThrow(/enum "nope" is not in the schema model/);
+    expect(() => compile({ op: 'addColumn', table: 't', column: { name: 'x', type: { kind: 'enum', enumName: 'nope' } } })).toThrow(
+      /enum "nope" is not in the schema model/,
+    );
   });
 
   it('hostile names stay inside brackets and literals', () => {
@@ -175,9 +196,26 @@ describe('SQL Server migration compiler', () => {
       return { typeName: name!, maxLength, precision: name === 'decimal' ? Number(first) : 0, scale: name === 'decimal' ? Number(second) : 0 };
     };
     const exact: NeutralType[] = [
-      { kind: 'boolean' }, { kind: 'smallint' }, { kind: 'integer' }, { kind: 'bigint' }, { kind: 'decimal', precision: 10, scale: 2 }, { kind: 'real' },
-      { kind: 'double' }, { kind: 'money' }, { kind: 'char', length: 3 }, { kind: 'varchar', length: 40 }, { kind: 'text' }, { kind: 'uuid' }, { kind: 'date' },
-      { kind: 'time' }, { kind: 'timestamp' }, { kind: 'timestamptz' }, { kind: 'json' }, { kind: 'binary', length: 16 }, { kind: 'binary' }, { kind: 'xml' },
+      { kind: 'boolean' },
+      { kind: 'smallint' },
+      { kind: 'integer' },
+      { kind: 'bigint' },
+      { kind: 'decimal', precision: 10, scale: 2 },
+      { kind: 'real' },
+      { kind: 'double' },
+      { kind: 'money' },
+      { kind: 'char', length: 3 },
+      { kind: 'varchar', length: 40 },
+      { kind: 'text' },
+      { kind: 'uuid' },
+      { kind: 'date' },
+      { kind: 'time' },
+      { kind: 'timestamp' },
+      { kind: 'timestamptz' },
+      { kind: 'json' },
+      { kind: 'binary', length: 16 },
+      { kind: 'binary' },
+      { kind: 'xml' },
     ];
     for (const type of exact) expect(mssqlNeutralType(described(mssqlType(type, 'test'))), JSON.stringify(type)).toEqual(type);
     expect(mssqlNeutralType(described(mssqlType({ kind: 'varchar' }, 'test')))).toEqual({ kind: 'text' });

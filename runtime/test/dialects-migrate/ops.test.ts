@@ -44,7 +44,12 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
 
   it('createTable: every portable kind reads back as the same NeutralType, with keys, uniques, checks and foreign keys', async () => {
     const model = await apply([
-      { op: 'createTable', table: 'owner', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false, identity: 'by-default' }], primaryKey: { name: 'owner_pk', columns: ['id'] } },
+      {
+        op: 'createTable',
+        table: 'owner',
+        columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false, identity: 'by-default' }],
+        primaryKey: { name: 'owner_pk', columns: ['id'] },
+      },
       {
         op: 'createTable',
         table: 'thing',
@@ -66,7 +71,9 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
     expect(thing.primaryKey).toEqual({ name: 'thing_pk', columns: ['id'] });
     expect(thing.uniques).toEqual([{ name: 'thing_code_key', columns: ['code', 'title'] }]);
     expect(thing.checks.map((c) => c.name)).toEqual(['thing_count_positive']);
-    expect(thing.foreignKeys).toMatchObject([{ name: 'thing_owner_fk', columns: ['owner_id'], referencedTable: 'owner', referencedColumns: ['id'], onDelete: 'cascade' }]);
+    expect(thing.foreignKeys).toMatchObject([
+      { name: 'thing_owner_fk', columns: ['owner_id'], referencedTable: 'owner', referencedColumns: ['id'], onDelete: 'cascade' },
+    ]);
     await rows(`insert into owner default values`);
     await expect(rows(`insert into thing (id, owner_id, count) values (1, 1, 0)`)).rejects.toThrow(/check|constraint/i);
   });
@@ -78,7 +85,10 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
       {
         op: 'createTable',
         table: t,
-        columns: [{ name: c, type: { kind: 'text' }, default: { kind: 'value', value: "'); drop table x; --" } }, { name: u, type: { kind: 'integer' } }],
+        columns: [
+          { name: c, type: { kind: 'text' }, default: { kind: 'value', value: "'); drop table x; --" } },
+          { name: u, type: { kind: 'integer' } },
+        ],
         checks: [{ name: k, expression: '1 = 1' }],
       },
       { op: 'createIndex', table: t, name: i, columns: [c, u] },
@@ -96,10 +106,24 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
   });
 
   it('add, rename, retype and drop columns; nullability and defaults; data kept', async () => {
-    await apply([{ op: 'createTable', table: 'person', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'age', type: { kind: 'text' } }], primaryKey: { columns: ['id'] } }]);
+    await apply([
+      {
+        op: 'createTable',
+        table: 'person',
+        columns: [
+          { name: 'id', type: { kind: 'integer' }, nullable: false },
+          { name: 'age', type: { kind: 'text' } },
+        ],
+        primaryKey: { columns: ['id'] },
+      },
+    ]);
     await rows(`insert into person (id, age) values (1, '41'), (2, '7')`);
     const model = await apply([
-      { op: 'addColumn', table: 'person', column: { name: 'nick', type: { kind: 'varchar', length: 20 }, nullable: false, default: { kind: 'value', value: 'anon' } } },
+      {
+        op: 'addColumn',
+        table: 'person',
+        column: { name: 'nick', type: { kind: 'varchar', length: 20 }, nullable: false, default: { kind: 'value', value: 'anon' } },
+      },
       { op: 'addColumn', table: 'person', column: { name: 'joined', type: { kind: 'timestamptz' }, nullable: false, default: { kind: 'now' } } },
       { op: 'addColumn', table: 'person', column: { name: 'gone', type: { kind: 'integer' } } },
       { op: 'alterColumnType', table: 'person', column: 'age', type: { kind: 'integer' } },
@@ -136,7 +160,17 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
   it('indexes (unique, partial), foreign keys, checks and unique constraints come and go', async () => {
     await apply([
       { op: 'createTable', table: 'team', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }], primaryKey: { columns: ['id'] } },
-      { op: 'createTable', table: 'member', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'team_id', type: { kind: 'integer' } }, { name: 'email', type: { kind: 'text' } }, { name: 'score', type: { kind: 'integer' } }], primaryKey: { columns: ['id'] } },
+      {
+        op: 'createTable',
+        table: 'member',
+        columns: [
+          { name: 'id', type: { kind: 'integer' }, nullable: false },
+          { name: 'team_id', type: { kind: 'integer' } },
+          { name: 'email', type: { kind: 'text' } },
+          { name: 'score', type: { kind: 'integer' } },
+        ],
+        primaryKey: { columns: ['id'] },
+      },
     ]);
     await rows(`insert into team (id) values (1)`);
     await rows(`insert into member (id, team_id, email, score) values (1, 1, 'a@x', 3)`);
@@ -172,7 +206,14 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
 
   it('a column that an index covers can be dropped; the index goes with it', async () => {
     await apply([
-      { op: 'createTable', table: 'tagged', columns: [{ name: 'id', type: { kind: 'integer' } }, { name: 'tag', type: { kind: 'text' } }] },
+      {
+        op: 'createTable',
+        table: 'tagged',
+        columns: [
+          { name: 'id', type: { kind: 'integer' } },
+          { name: 'tag', type: { kind: 'text' } },
+        ],
+      },
       { op: 'createIndex', table: 'tagged', name: 'tagged_tag_idx', columns: ['tag', 'id'] },
     ]);
     await rows(`insert into tagged (id, tag) values (1, 'a')`);
@@ -185,13 +226,21 @@ describe.each(DIALECTS)('portable ops on %s', (dialectName) => {
   it('renameTable and dropTable; foreign keys elsewhere follow the rename', async () => {
     await apply([
       { op: 'createTable', table: 'old_name', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }], primaryKey: { columns: ['id'] } },
-      { op: 'createTable', table: 'pointer', columns: [{ name: 'ref', type: { kind: 'integer' } }], foreignKeys: [{ name: 'pointer_ref_fk', columns: ['ref'], references: { table: 'old_name', columns: ['id'] } }] },
+      {
+        op: 'createTable',
+        table: 'pointer',
+        columns: [{ name: 'ref', type: { kind: 'integer' } }],
+        foreignKeys: [{ name: 'pointer_ref_fk', columns: ['ref'], references: { table: 'old_name', columns: ['id'] } }],
+      },
     ]);
     const renamed = await apply([{ op: 'renameTable', from: 'old_name', to: 'new_name' }]);
     expect(renamed.tables.map((t) => t.name)).toContain('new_name');
     expect(renamed.tables.map((t) => t.name)).not.toContain('old_name');
     expect(tableOf(renamed, 'pointer').foreignKeys[0]!.referencedTable).toBe('new_name');
-    const dropped = await apply([{ op: 'dropTable', table: 'pointer' }, { op: 'dropTable', table: 'new_name' }]);
+    const dropped = await apply([
+      { op: 'dropTable', table: 'pointer' },
+      { op: 'dropTable', table: 'new_name' },
+    ]);
     expect(dropped.tables.map((t) => t.name)).not.toContain('pointer');
     expect(dropped.tables.map((t) => t.name)).not.toContain('new_name');
   });

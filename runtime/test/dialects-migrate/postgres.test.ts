@@ -47,7 +47,7 @@ describe('Postgres migration compiler', () => {
     tenant = await freshTenantDb('postgres', 'migrate_pg');
   });
 
-  it('is the postgres dialect\'s migrations member', async () => {
+  it("is the postgres dialect's migrations member", async () => {
     expect((await loadDialect('postgres')).migrations).toBe(migrations);
   });
 
@@ -59,23 +59,48 @@ describe('Postgres migration compiler', () => {
     }
     expect(compiled(EVERY_OP[10]!)).toEqual([{ sql: 'CREATE INDEX CONCURRENTLY "i" ON "t" ("a")', outsideTransaction: true }]);
     expect(compiled(EVERY_OP[11]!)).toEqual([{ sql: 'DROP INDEX CONCURRENTLY "i"', outsideTransaction: true }]);
-    expect(compiled(EVERY_OP[12]!).map((s) => [s.sql.endsWith('NOT VALID'), s.sql.includes('VALIDATE CONSTRAINT "f"'), !!s.outsideTransaction, !!s.strongLock])).toEqual([
+    expect(
+      compiled(EVERY_OP[12]!).map((s) => [s.sql.endsWith('NOT VALID'), s.sql.includes('VALIDATE CONSTRAINT "f"'), !!s.outsideTransaction, !!s.strongLock]),
+    ).toEqual([
       [true, false, false, true],
       [false, true, true, false],
     ]);
-    expect(compiled(EVERY_OP[14]!).map((s) => s.sql)).toEqual(['ALTER TABLE "t" ADD CONSTRAINT "k" CHECK (a > 0) NOT VALID', 'ALTER TABLE "t" VALIDATE CONSTRAINT "k"']);
+    expect(compiled(EVERY_OP[14]!).map((s) => s.sql)).toEqual([
+      'ALTER TABLE "t" ADD CONSTRAINT "k" CHECK (a > 0) NOT VALID',
+      'ALTER TABLE "t" VALIDATE CONSTRAINT "k"',
+    ]);
     const unique = compiled(EVERY_OP[16]!);
-    expect(unique.map((s) => s.sql)).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY "q" ON "t" ("a")', 'ALTER TABLE "t" ADD CONSTRAINT "q" UNIQUE USING INDEX "q"']);
-    expect(unique.map((s) => [!!s.outsideTransaction, !!s.strongLock])).toEqual([[true, false], [false, true]]);
+    expect(unique.map((s) => s.sql)).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY "q" ON "t" ("a")',
+      'ALTER TABLE "t" ADD CONSTRAINT "q" UNIQUE USING INDEX "q"',
+    ]);
+    expect(unique.map((s) => [!!s.outsideTransaction, !!s.strongLock])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
     const notNull = compiled(EVERY_OP[7]!).map((s) => s.sql);
     expect(notNull).toHaveLength(5);
     expect(notNull[1]).toMatch(/^ALTER TABLE "t" ADD CONSTRAINT "byos_nn_[0-9a-f]{16}" CHECK \("a" IS NOT NULL\) NOT VALID$/);
     expect(notNull[2]).toMatch(/VALIDATE CONSTRAINT/);
     expect(notNull[3]).toBe('ALTER TABLE "t" ALTER COLUMN "a" SET NOT NULL');
     expect(notNull[4]).toMatch(/DROP CONSTRAINT "byos_nn_/);
-    for (const kind of ['dropTable', 'renameTable', 'addColumn', 'dropColumn', 'renameColumn', 'alterColumnType', 'setDefault', 'dropForeignKey', 'dropCheck', 'dropUnique']) {
+    for (const kind of [
+      'dropTable',
+      'renameTable',
+      'addColumn',
+      'dropColumn',
+      'renameColumn',
+      'alterColumnType',
+      'setDefault',
+      'dropForeignKey',
+      'dropCheck',
+      'dropUnique',
+    ]) {
       const input = EVERY_OP.find((o) => o.op === kind)!;
-      expect(compiled(input).every((s) => s.strongLock), kind).toBe(true);
+      expect(
+        compiled(input).every((s) => s.strongLock),
+        kind,
+      ).toBe(true);
     }
   });
 
@@ -121,12 +146,24 @@ describe('Postgres migration compiler', () => {
     await rows(`insert into feel values ('it''s fine')`);
     await expect(rows(`insert into feel values ('angry')`)).rejects.toThrow(/invalid input value/);
     expect(() => migrations.compile(op({ op: 'addEnumValue', enum: 'e', value: 'v', before: 'a', after: 'b' }), model)).toThrow(/not both/);
-    const dropped = await apply([{ op: 'dropTable', table: 'feel' }, { op: 'dropEnum', name: "mood's" }]);
+    const dropped = await apply([
+      { op: 'dropTable', table: 'feel' },
+      { op: 'dropEnum', name: "mood's" },
+    ]);
     expect(dropped.enums).toEqual([]);
   });
 
   it('alterColumnType casts explicitly by default and takes a USING expression', async () => {
-    await apply([{ op: 'createTable', table: 'conv', columns: [{ name: 'n', type: { kind: 'text' } }, { name: 'c', type: { kind: 'integer' } }] }]);
+    await apply([
+      {
+        op: 'createTable',
+        table: 'conv',
+        columns: [
+          { name: 'n', type: { kind: 'text' } },
+          { name: 'c', type: { kind: 'integer' } },
+        ],
+      },
+    ]);
     await rows(`insert into conv values ('12', 250)`);
     const model = await apply([
       { op: 'alterColumnType', table: 'conv', column: 'n', type: { kind: 'bigint' } },
@@ -143,7 +180,10 @@ describe('Postgres migration compiler', () => {
     try {
       await holder.query('begin');
       await holder.query('lock table busy in access share mode');
-      const [statement] = migrations.compile(op({ op: 'addColumn', table: 'busy', column: { name: 'x', type: { kind: 'integer' } } }), await introspect(tenant));
+      const [statement] = migrations.compile(
+        op({ op: 'addColumn', table: 'busy', column: { name: 'x', type: { kind: 'integer' } } }),
+        await introspect(tenant),
+      );
       expect(statement!.strongLock).toBe(true);
       const error = await tenant.db
         .transaction()
@@ -151,7 +191,10 @@ describe('Postgres migration compiler', () => {
           await sql.raw(migrations.lockTimeout!.statement(100)).execute(trx);
           await runCompiledStatement(trx, statement!);
         })
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(Error);
       expect(migrations.lockTimeout!.isTimeout(error)).toBe(true);
       expect(migrations.lockTimeout!.isTimeout(new Error('other'))).toBe(false);

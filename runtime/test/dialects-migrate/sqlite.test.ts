@@ -23,13 +23,16 @@ async function open(path: string): Promise<TenantDb> {
 const rows = async (tenant: TenantDb, text: string) => (await sql.raw<Record<string, unknown>>(text).execute(tenant.db)).rows;
 /** The text SQLite keeps for a table's indexes and triggers. */
 const schemaText = (tenant: TenantDb, table: string) =>
-  rows(tenant, `select type, name, sql from sqlite_schema where tbl_name = '${table.replace(/'/g, "''")}' and type in ('index', 'trigger') order by type, name`);
+  rows(
+    tenant,
+    `select type, name, sql from sqlite_schema where tbl_name = '${table.replace(/'/g, "''")}' and type in ('index', 'trigger') order by type, name`,
+  );
 /** Every row of a table as one text, for before/after comparisons. */
 const checksum = async (tenant: TenantDb, table: string, order: string) =>
   (await rows(tenant, `select count(*) as n, group_concat(quote(json_array(${order})), '|') as all_rows from (select * from "${table}" order by ${order})`))[0];
 
 describe('SQLite migration compiler', () => {
-  it('is the sqlite dialect\'s migrations member, with no lock timeout', async () => {
+  it("is the sqlite dialect's migrations member, with no lock timeout", async () => {
     const dialect = await loadDialect('sqlite');
     expect(dialect.migrations).toBe(migrations);
     expect(migrations.lockTimeout).toBeNull();
@@ -43,33 +46,55 @@ describe('SQLite migration compiler', () => {
       'select 2 -- tail; comment',
     ]);
     expect(splitSqliteStatements(' -- only a comment;\n ;')).toEqual([]);
-    expect(() => migrations.compile(op({ op: 'sql', up: { sqlite: '-- nothing' }, down: null }), { dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [], ...noNativeParts('main') })).toThrow(
-      /holds no statement/,
-    );
+    expect(() =>
+      migrations.compile(op({ op: 'sql', up: { sqlite: '-- nothing' }, down: null }), {
+        dialect: 'sqlite',
+        defaultSchema: 'main',
+        tables: [],
+        views: [],
+        enums: [],
+        domains: [],
+        ...noNativeParts('main'),
+      }),
+    ).toThrow(/holds no statement/);
   });
 
   it('uses ALTER TABLE where SQLite has it and the rebuild elsewhere', async () => {
     const tenant = await freshTenantDb('sqlite', 'forms');
-    const model = await applyOps(tenant, migrations, [{ op: 'createTable', table: 'f', columns: [{ name: 'a', type: { kind: 'integer' } }, { name: 'b', type: { kind: 'text' } }] }]);
-    const compiled = (input: MigrationOpInput) => migrations.compile(op(input), model).map((s) => s.sql);
-    expect(compiled({ op: 'addColumn', table: 'f', column: { name: 'c', type: { kind: 'integer' }, nullable: false, default: { kind: 'value', value: 0 } } })).toEqual([
-      'ALTER TABLE "f" ADD COLUMN "c" INTEGER NOT NULL DEFAULT 0',
+    const model = await applyOps(tenant, migrations, [
+      {
+        op: 'createTable',
+        table: 'f',
+        columns: [
+          { name: 'a', type: { kind: 'integer' } },
+          { name: 'b', type: { kind: 'text' } },
+        ],
+      },
     ]);
+    const compiled = (input: MigrationOpInput) => migrations.compile(op(input), model).map((s) => s.sql);
+    expect(
+      compiled({ op: 'addColumn', table: 'f', column: { name: 'c', type: { kind: 'integer' }, nullable: false, default: { kind: 'value', value: 0 } } }),
+    ).toEqual(['ALTER TABLE "f" ADD COLUMN "c" INTEGER NOT NULL DEFAULT 0']);
     expect(compiled({ op: 'dropColumn', table: 'f', column: 'b' })).toEqual(['ALTER TABLE "f" DROP COLUMN "b"']);
     expect(compiled({ op: 'renameColumn', table: 'f', from: 'a', to: 'z' })).toEqual(['ALTER TABLE "f" RENAME COLUMN "a" TO "z"']);
     const rebuilt = compiled({ op: 'addColumn', table: 'f', column: { name: 'c', type: { kind: 'timestamp' }, default: { kind: 'now' } } });
     expect(rebuilt.some((s) => s.startsWith('CREATE TABLE "byos_rebuild_new"') && s.includes('"c" TIMESTAMP DEFAULT CURRENT_TIMESTAMP'))).toBe(true);
     expect(rebuilt).toContain('INSERT INTO main."byos_rebuild_new" ("a", "b") SELECT "a", "b" FROM main."f"');
-    expect(() => compiled({ op: 'addColumn', table: 'f', column: { name: 'id', type: { kind: 'integer' }, identity: 'always' } })).toThrow(/only a single-column integer primary key/);
+    expect(() => compiled({ op: 'addColumn', table: 'f', column: { name: 'id', type: { kind: 'integer' }, identity: 'always' } })).toThrow(
+      /only a single-column integer primary key/,
+    );
     expect(() => compiled({ op: 'dropCheck', table: 'f', name: 'nope' })).toThrow(/table "f" has no check named "nope"/);
     expect(() => compiled({ op: 'setNullable', table: 'missing', column: 'a', nullable: false })).toThrow(/table "missing" does not exist/);
   });
 
-  it('rebuilds Chinook\'s Track (a column type changed): rows, checksums, indexes, triggers, views and foreign keys unchanged', async () => {
+  it("rebuilds Chinook's Track (a column type changed): rows, checksums, indexes, triggers, views and foreign keys unchanged", async () => {
     const path = await freshSqlitePath('chinook');
     await copyChinookSqlite(path);
     const tenant = await open(path);
-    await rows(tenant, `create trigger track_touch after update of Name on Track begin update Track set Bytes = coalesce(Bytes, 0) + 1 where TrackId = new.TrackId; end`);
+    await rows(
+      tenant,
+      `create trigger track_touch after update of Name on Track begin update Track set Bytes = coalesce(Bytes, 0) + 1 where TrackId = new.TrackId; end`,
+    );
     await rows(tenant, `create view long_tracks as select TrackId, Name from Track where Milliseconds > 600000`);
     await rows(tenant, `create index track_name_lower on Track (lower(Name)) where Composer is not null`);
     const before = await introspect(tenant);
@@ -80,7 +105,10 @@ describe('SQLite migration compiler', () => {
 
     const after = await applyOps(tenant, migrations, [{ op: 'alterColumnType', table: 'Track', column: 'Composer', type: { kind: 'text' } }]);
     expect(columnOf(after, 'Track', 'Composer').type).toEqual({ kind: 'text' });
-    const untouched = (model: SchemaModel) => ({ ...model, tables: model.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !(t.name === 'Track' && c.name === 'Composer')) })) });
+    const untouched = (model: SchemaModel) => ({
+      ...model,
+      tables: model.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !(t.name === 'Track' && c.name === 'Composer')) })),
+    });
     expect(untouched(after)).toEqual(untouched(before));
     expect(await checksum(tenant, 'Track', 'TrackId, Name, AlbumId, MediaTypeId, GenreId, Composer, Milliseconds, Bytes, UnitPrice')).toEqual(sums);
     expect(await checksum(tenant, 'InvoiceLine', 'InvoiceLineId, InvoiceId, TrackId, UnitPrice, Quantity')).toEqual(lines);
@@ -98,16 +126,35 @@ describe('SQLite migration compiler', () => {
     const tenant = await freshTenantDb('sqlite', 'fk_fail');
     await applyOps(tenant, migrations, [
       { op: 'createTable', table: 'team', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }], primaryKey: { columns: ['id'] } },
-      { op: 'createTable', table: 'member', columns: [{ name: 'id', type: { kind: 'integer' } }, { name: 'team_id', type: { kind: 'integer' } }] },
+      {
+        op: 'createTable',
+        table: 'member',
+        columns: [
+          { name: 'id', type: { kind: 'integer' } },
+          { name: 'team_id', type: { kind: 'integer' } },
+        ],
+      },
       { op: 'createIndex', table: 'member', name: 'member_team', columns: ['team_id'] },
     ]);
     await rows(tenant, 'insert into team values (1)');
     await rows(tenant, 'insert into member values (1, 1), (2, 7)');
     const before = await introspect(tenant);
-    const statements = migrations.compile(op({ op: 'addForeignKey', table: 'member', foreignKey: { name: 'member_team_fk', columns: ['team_id'], references: { table: 'team', columns: ['id'] } } }), before);
-    await expect(runStatements(tenant.db, migrations, statements)).rejects.toThrow(/foreign key violated after rebuilding table "member": row 2 of "member" has no matching row in "team"/);
+    const statements = migrations.compile(
+      op({
+        op: 'addForeignKey',
+        table: 'member',
+        foreignKey: { name: 'member_team_fk', columns: ['team_id'], references: { table: 'team', columns: ['id'] } },
+      }),
+      before,
+    );
+    await expect(runStatements(tenant.db, migrations, statements)).rejects.toThrow(
+      /foreign key violated after rebuilding table "member": row 2 of "member" has no matching row in "team"/,
+    );
     expect(await introspect(tenant)).toEqual(before);
-    expect(await rows(tenant, 'select * from member order by id')).toEqual([{ id: 1, team_id: 1 }, { id: 2, team_id: 7 }]);
+    expect(await rows(tenant, 'select * from member order by id')).toEqual([
+      { id: 1, team_id: 1 },
+      { id: 2, team_id: 7 },
+    ]);
     expect(await rows(tenant, `select name from sqlite_temp_schema`)).toEqual([]);
   });
 
@@ -138,7 +185,10 @@ describe('SQLite migration compiler', () => {
     const before = await introspect(tenant);
     const data = await rows(tenant, 'select id, loose, parent, price, label, doubled, upper_label from odd order by id');
     const after = await applyOps(tenant, migrations, [{ op: 'setNullable', table: 'odd', column: 'price', nullable: false }]);
-    const relaxed = (model: SchemaModel) => ({ ...model, tables: model.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c, nullable: c.name === 'price' ? null : c.nullable })) })) });
+    const relaxed = (model: SchemaModel) => ({
+      ...model,
+      tables: model.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c, nullable: c.name === 'price' ? null : c.nullable })) })),
+    });
     expect(relaxed(after)).toEqual(relaxed(before));
     expect(columnOf(after, 'odd', 'price').nullable).toBe(false);
     expect(await rows(tenant, 'select id, loose, parent, price, label, doubled, upper_label from odd order by id')).toEqual(data);
@@ -170,7 +220,15 @@ describe('SQLite migration compiler', () => {
   it('rebuilding a parent keeps the rows of ON DELETE CASCADE children', async () => {
     const tenant = await freshTenantDb('sqlite', 'cascade');
     await applyOps(tenant, migrations, [
-      { op: 'createTable', table: 'parent', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: false }, { name: 'label', type: { kind: 'text' } }], primaryKey: { columns: ['id'] } },
+      {
+        op: 'createTable',
+        table: 'parent',
+        columns: [
+          { name: 'id', type: { kind: 'integer' }, nullable: false },
+          { name: 'label', type: { kind: 'text' } },
+        ],
+        primaryKey: { columns: ['id'] },
+      },
       {
         op: 'createTable',
         table: 'child',
@@ -194,15 +252,33 @@ describe('SQLite migration compiler', () => {
     const implied = (live: SchemaModel): SchemaModel => ({
       ...live,
       enums: [...enums],
-      tables: live.tables.map((t) => ({ ...t, checks: [], columns: t.columns.map((c) => (t.name === 'feel' && c.name === 'm' ? { ...c, type: { kind: 'enum' as const, enumName: 'mood' } } : c)) })),
+      tables: live.tables.map((t) => ({
+        ...t,
+        checks: [],
+        columns: t.columns.map((c) => (t.name === 'feel' && c.name === 'm' ? { ...c, type: { kind: 'enum' as const, enumName: 'mood' } } : c)),
+      })),
     });
     const live = await introspect(tenant);
     expect(migrations.compile(op({ op: 'createEnum', name: 'mood', values: ['sad', 'happy'] }), live)).toEqual([]);
-    expect(() => migrations.compile(op({ op: 'createTable', table: 'feel', columns: [{ name: 'm', type: { kind: 'enum', enumName: 'mood' } }] }), live)).toThrow(
-      /enum "mood" is not in the schema model/,
-    );
+    expect(() =>
+      migrations.compile(op({ op: 'createTable', table: 'feel', columns: [{ name: 'm', type: { kind: 'enum', enumName: 'mood' } }] }), live),
+    ).toThrow(/enum "mood" is not in the schema model/);
     enums.push({ schema: 'main', name: 'mood', values: ['sad', 'happy'] });
-    await applyOps(tenant, migrations, [{ op: 'createTable', table: 'feel', columns: [{ name: 'id', type: { kind: 'integer' } }, { name: 'm', type: { kind: 'enum', enumName: 'mood' } }] }], implied);
+    await applyOps(
+      tenant,
+      migrations,
+      [
+        {
+          op: 'createTable',
+          table: 'feel',
+          columns: [
+            { name: 'id', type: { kind: 'integer' } },
+            { name: 'm', type: { kind: 'enum', enumName: 'mood' } },
+          ],
+        },
+      ],
+      implied,
+    );
     await rows(tenant, `insert into feel values (1, 'sad')`);
     await expect(rows(tenant, `insert into feel values (2, 'ok')`)).rejects.toThrow(/CHECK constraint failed/);
     const model = await applyOps(tenant, migrations, [{ op: 'addEnumValue', enum: 'mood', value: "it's ok", after: 'sad' }], implied);

@@ -54,12 +54,23 @@ describe('applyOp', () => {
       ['mood', true, null, null],
     ]);
     expect(customers.indexes).toEqual([{ name: 'customers_email_idx', columns: ['email'], unique: false, where: 'email IS NOT NULL' }]);
-    expect(model.tables.find((t) => t.name === 'orders')!.foreignKeys[0]).toMatchObject({ referencedSchema: 'public', referencedTable: 'customers', referencedColumns: ['id'] });
+    expect(model.tables.find((t) => t.name === 'orders')!.foreignKeys[0]).toMatchObject({
+      referencedSchema: 'public',
+      referencedTable: 'customers',
+      referencedColumns: ['id'],
+    });
     expect(model.enums).toEqual([{ schema: 'public', name: 'mood', values: ['happy', 'sad'] }]);
   });
 
   it('follows renames into keys, indexes and other tables’ foreign keys', () => {
-    const model = applyOps(base(), ops([{ op: 'renameColumn', table: 'customers', from: 'id', to: 'customer_no' }, { op: 'renameTable', from: 'customers', to: 'clients' }]), NATIVE);
+    const model = applyOps(
+      base(),
+      ops([
+        { op: 'renameColumn', table: 'customers', from: 'id', to: 'customer_no' },
+        { op: 'renameTable', from: 'customers', to: 'clients' },
+      ]),
+      NATIVE,
+    );
     const clients = model.tables.find((t) => t.name === 'clients')!;
     expect(clients.primaryKey?.columns).toEqual(['customer_no']);
     expect(model.tables.find((t) => t.name === 'orders')!.foreignKeys[0]).toMatchObject({ referencedTable: 'clients', referencedColumns: ['customer_no'] });
@@ -67,20 +78,36 @@ describe('applyOp', () => {
 
   it('refuses ops that cannot apply, naming what is wrong', () => {
     const model = base();
-    expect(() => applyOp(model, ops([{ op: 'dropTable', table: 'customers' }])[0]!, NATIVE)).toThrow('table customers is referenced by foreign key orders_customer_fk of orders');
-    expect(() => applyOp(model, ops([{ op: 'addColumn', table: 'nope', column: { name: 'x', type: { kind: 'text' } } }])[0]!, NATIVE)).toThrow('table nope does not exist');
+    expect(() => applyOp(model, ops([{ op: 'dropTable', table: 'customers' }])[0]!, NATIVE)).toThrow(
+      'table customers is referenced by foreign key orders_customer_fk of orders',
+    );
+    expect(() => applyOp(model, ops([{ op: 'addColumn', table: 'nope', column: { name: 'x', type: { kind: 'text' } } }])[0]!, NATIVE)).toThrow(
+      'table nope does not exist',
+    );
     expect(() => applyOp(model, ops([{ op: 'dropEnum', name: 'mood' }])[0]!, NATIVE)).toThrow('enum mood is used by customers.mood');
-    expect(() => applyOp(model, ops([{ op: 'addEnumValue', enum: 'mood', value: 'meh', before: 'angry' }])[0]!, NATIVE)).toThrow('enum mood has no value angry');
+    expect(() => applyOp(model, ops([{ op: 'addEnumValue', enum: 'mood', value: 'meh', before: 'angry' }])[0]!, NATIVE)).toThrow(
+      'enum mood has no value angry',
+    );
     expect(() => applyOp(model, ops([{ op: 'setNullable', table: 'customers', column: 'id', nullable: true }])[0]!, NATIVE)).toThrow('part of the primary key');
   });
 
   it('places an added enum value before or after another', () => {
-    const model = applyOps(base(), ops([{ op: 'addEnumValue', enum: 'mood', value: 'meh', after: 'happy' }, { op: 'addEnumValue', enum: 'mood', value: 'glad', before: 'happy' }]), NATIVE);
+    const model = applyOps(
+      base(),
+      ops([
+        { op: 'addEnumValue', enum: 'mood', value: 'meh', after: 'happy' },
+        { op: 'addEnumValue', enum: 'mood', value: 'glad', before: 'happy' },
+      ]),
+      NATIVE,
+    );
     expect(model.enums[0]!.values).toEqual(['glad', 'happy', 'meh', 'sad']);
   });
 
   it('keeps an enum column typed enum on a dialect without native enums, stored as text, and compares it as text there', () => {
-    const input = ops([{ op: 'createEnum', name: 'mood', values: ['a'] }, { op: 'createTable', table: 't', columns: [{ name: 'm', type: { kind: 'enum', enumName: 'mood' } }] }]);
+    const input = ops([
+      { op: 'createEnum', name: 'mood', values: ['a'] },
+      { op: 'createTable', table: 't', columns: [{ name: 'm', type: { kind: 'enum', enumName: 'mood' } }] },
+    ]);
     const sqlite = applyOps(emptyModel('sqlite', 'main'), input, TEXT_ENUMS);
     expect(sqlite.tables[0]!.columns[0]).toMatchObject({ type: { kind: 'enum', enumName: 'mood' }, nativeType: 'text' });
     expect(sqlite.tables[0]!.checks).toEqual([]);
@@ -118,7 +145,11 @@ describe('invertOp', () => {
     const { ops: back, lossy } = invertOp(ops([{ op: 'dropColumn', table: 'customers', column: 'email' }])[0]!, model);
     expect(lossy).toBeNull();
     expect(back).toEqual([
-      { op: 'addColumn', table: 'customers', column: { name: 'email', type: { kind: 'varchar', length: 120 }, nullable: false, default: { kind: 'value', value: "it's" } } },
+      {
+        op: 'addColumn',
+        table: 'customers',
+        column: { name: 'email', type: { kind: 'varchar', length: 120 }, nullable: false, default: { kind: 'value', value: "it's" } },
+      },
       { op: 'createIndex', table: 'customers', name: 'customers_email_idx', columns: ['email'], unique: false, where: 'email IS NOT NULL' },
       { op: 'addUnique', table: 'customers', unique: { name: 'customers_email_key', columns: ['email'] } },
     ]);
@@ -133,8 +164,12 @@ describe('invertOp', () => {
 
   it('marks inverses that lose data and says what', () => {
     const model = base();
-    expect(invertOp(ops([{ op: 'addColumn', table: 'customers', column: { name: 'phone', type: { kind: 'text' } } }])[0]!, model).lossy).toBe('drops column customers.phone and its values');
-    expect(invertOp(ops([{ op: 'alterColumnType', table: 'customers', column: 'email', type: { kind: 'text' } }])[0]!, model).lossy).toMatch(/narrows customers\.email back from text to varchar\(120\)/);
+    expect(invertOp(ops([{ op: 'addColumn', table: 'customers', column: { name: 'phone', type: { kind: 'text' } } }])[0]!, model).lossy).toBe(
+      'drops column customers.phone and its values',
+    );
+    expect(invertOp(ops([{ op: 'alterColumnType', table: 'customers', column: 'email', type: { kind: 'text' } }])[0]!, model).lossy).toMatch(
+      /narrows customers\.email back from text to varchar\(120\)/,
+    );
     expect(invertOp(ops([{ op: 'alterColumnType', table: 'customers', column: 'email', type: { kind: 'varchar', length: 80 } }])[0]!, model).lossy).toBeNull();
     expect(invertOp(ops([{ op: 'addEnumValue', enum: 'mood', value: 'meh' }])[0]!, model).lossy).toMatch(/removes value meh from enum mood/);
   });
@@ -148,11 +183,33 @@ describe('invertOp', () => {
     expect(migrations.length).toBeGreaterThanOrEqual(15);
     const kinds = new Set(migrations.flatMap((m) => m.ops.map((op) => op.op)));
     const every: MigrationOp['op'][] = [
-      'createTable', 'dropTable', 'renameTable', 'addColumn', 'dropColumn', 'renameColumn', 'alterColumnType', 'setNullable', 'setDefault', 'createIndex',
-      'dropIndex', 'addForeignKey', 'dropForeignKey', 'addCheck', 'dropCheck', 'addUnique', 'dropUnique', 'createEnum', 'dropEnum', 'addEnumValue', 'sql',
+      'createTable',
+      'dropTable',
+      'renameTable',
+      'addColumn',
+      'dropColumn',
+      'renameColumn',
+      'alterColumnType',
+      'setNullable',
+      'setDefault',
+      'createIndex',
+      'dropIndex',
+      'addForeignKey',
+      'dropForeignKey',
+      'addCheck',
+      'dropCheck',
+      'addUnique',
+      'dropUnique',
+      'createEnum',
+      'dropEnum',
+      'addEnumValue',
+      'sql',
     ];
     expect(every.filter((k) => !kinds.has(k))).toEqual([]);
-    for (const [traits, start] of [[NATIVE, emptyModel('postgres', 'public')], [TEXT_ENUMS, emptyModel('sqlite', 'main')]] as const) {
+    for (const [traits, start] of [
+      [NATIVE, emptyModel('postgres', 'public')],
+      [TEXT_ENUMS, emptyModel('sqlite', 'main')],
+    ] as const) {
       let model = start;
       for (const m of migrations) {
         const after = applyOps(model, m.ops, traits);

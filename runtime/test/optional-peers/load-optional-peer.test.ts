@@ -19,7 +19,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('loadOptionalPeer', () => {
-  it('an installed package loads, through the caller\'s importer', async () => {
+  it("an installed package loads, through the caller's importer", async () => {
     const module = await loadOptionalPeer('exceljs', 'reading .xlsx files', () => import('exceljs'));
     expect(typeof module.default.Workbook).toBe('function');
   });

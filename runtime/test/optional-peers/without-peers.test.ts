@@ -87,7 +87,9 @@ describe('@byos/runtime in a project where none of its optional peers is install
   });
 
   it('importing @byos/runtime and every subpath of its exports map asks for none of them', async () => {
-    expect(ENTRY_POINTS).toEqual(expect.arrayContaining(['@byos/runtime', '@byos/runtime/import', '@byos/runtime/export', '@byos/runtime/guard/crypto', '@byos/runtime/dialects']));
+    expect(ENTRY_POINTS).toEqual(
+      expect.arrayContaining(['@byos/runtime', '@byos/runtime/import', '@byos/runtime/export', '@byos/runtime/guard/crypto', '@byos/runtime/dialects']),
+    );
     const result = await project.run(['import-all.mjs', ...ENTRY_POINTS]);
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe(`imported ${ENTRY_POINTS.length}`);

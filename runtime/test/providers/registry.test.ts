@@ -50,7 +50,9 @@ describe('the provider registries are built from the descriptor list', () => {
     expect(Object.keys(PROVIDER_NOTES)).toEqual([...PROVIDERS]);
     // The kit prints the notes of the profile's provider.
     const neon = PROVIDER_DESCRIPTORS.find((d) => d.name === 'neon')!;
-    expect(kitCode(ConnectionProfile.parse({ provider: 'neon', dialect: 'postgres', host: 'ep-1.neon.tech', database: 'app', user: 'app' }), { lang: 'ts' })).toContain(neon.kitNotes[0]!);
+    expect(
+      kitCode(ConnectionProfile.parse({ provider: 'neon', dialect: 'postgres', host: 'ep-1.neon.tech', database: 'app', user: 'app' }), { lang: 'ts' }),
+    ).toContain(neon.kitNotes[0]!);
   });
 
   it('URLs take their default provider and host recognition from the descriptors', () => {
@@ -79,7 +81,11 @@ describe('the provider registries are built from the descriptor list', () => {
       for (const [token, answer] of Object.entries(d.offline.invokes ?? {})) expect(offline.invokes[token], token).toBe(answer);
       for (const [key, value] of Object.entries(d.offline.config ?? {})) expect(offline.config[`byos:${key}`]).toBe(value);
     }
-    const secrets = PROVIDER_DESCRIPTORS.flatMap((d) => Object.entries(d.settings.shape).filter(([, field]) => isSecretSetting(field)).map(([key]) => `byos:${key}`));
+    const secrets = PROVIDER_DESCRIPTORS.flatMap((d) =>
+      Object.entries(d.settings.shape)
+        .filter(([, field]) => isSecretSetting(field))
+        .map(([key]) => `byos:${key}`),
+    );
     expect([...offline.secretConfigKeys].sort()).toEqual([...new Set(secrets)].sort());
     expect(offline.secretConfigKeys).toEqual(expect.arrayContaining(['byos:neonApiKey', 'byos:supabaseAccessToken']));
   });
@@ -119,16 +125,32 @@ describe('a list two tables would disagree on is refused, naming the clash', () 
 
   it.each([
     ['a name listed twice', [fakeCloud, fakeCloud], /both claim the name fake-cloud/],
-    ['a host suffix claimed twice', [variant({ traits: { ...fakeCloud.traits, hostSuffixes: ['.neon.tech'] } })], /neon and fake-cloud both claim the host suffix \.neon\.tech/],
+    [
+      'a host suffix claimed twice',
+      [variant({ traits: { ...fakeCloud.traits, hostSuffixes: ['.neon.tech'] } })],
+      /neon and fake-cloud both claim the host suffix \.neon\.tech/,
+    ],
     ['two URL defaults for a dialect', [variant({ urlDefaultFor: 'mssql' })], /azure-sql and fake-cloud both claim the default provider of mssql URLs/],
-    ['a region not spelled lower case', [variant({ regions: { SG: ['FK-SIN-1'] } })], /fake-cloud: region "FK-SIN-1" \(SG\) must be spelled trimmed and lower case/],
+    [
+      'a region not spelled lower case',
+      [variant({ regions: { SG: ['FK-SIN-1'] } })],
+      /fake-cloud: region "FK-SIN-1" \(SG\) must be spelled trimmed and lower case/,
+    ],
     [
       'a resource type answered differently',
       [variant({ offline: { resources: { 'aws:kms/key:Key': () => ({ id: 'x', outputs: {} }) } } })],
       /fake-cloud answers the resource type aws:kms\/key:Key offline, which another provider answers differently/,
     ],
-    ['placeholder config for a setting it does not have', [variant({ offline: { config: { neonApiKey: 'x' } } })], /fake-cloud: offline config neonApiKey is not one of its settings/],
-    ['a setting key defined differently', [variant({ settings: z.object({ awsVpcId: z.string().optional() }), offline: {} })], /aws and fake-cloud both define the setting awsVpcId, differently/],
+    [
+      'placeholder config for a setting it does not have',
+      [variant({ offline: { config: { neonApiKey: 'x' } } })],
+      /fake-cloud: offline config neonApiKey is not one of its settings/,
+    ],
+    [
+      'a setting key defined differently',
+      [variant({ settings: z.object({ awsVpcId: z.string().optional() }), offline: {} })],
+      /aws and fake-cloud both define the setting awsVpcId, differently/,
+    ],
   ])('%s', (_what, extra, message) => {
     expect(() => buildProviderRegistry([...PROVIDER_DESCRIPTORS, ...extra])).toThrow(message);
   });

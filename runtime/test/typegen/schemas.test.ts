@@ -96,7 +96,9 @@ describe('typegen over every schema (postgres)', () => {
 
   it('--include and --exclude globs match the qualified name', () => {
     const keys = (options: { include?: string[]; exclude?: string[] }) =>
-      [...generateTypes(model, { kysely: true, ...options }).matchAll(/^ {2}(\S.*): [\p{L}\p{N}_]+Table;$/gmu)].map((m) => (m[1]!.startsWith('"') ? JSON.parse(m[1]!) : m[1]));
+      [...generateTypes(model, { kysely: true, ...options }).matchAll(/^ {2}(\S.*): [\p{L}\p{N}_]+Table;$/gmu)].map((m) =>
+        m[1]!.startsWith('"') ? JSON.parse(m[1]!) : m[1],
+      );
     expect(keys({ include: ['app.*'] })).toEqual(['app.a.b', 'app.orders', 'app.order_view']);
     expect(keys({ include: ['*orders'] })).toEqual([`${ODD}.orders`, 'app.orders', 'orders']);
     expect(keys({ include: [`${ODD}.*`], exclude: ['*.SPECIAL*', '*.?tems'] })).toEqual([`${ODD}.orders`, `${ODD}.تست`]);

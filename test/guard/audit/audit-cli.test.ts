@@ -16,13 +16,36 @@ describe('byos audit (sqlite)', async () => {
 
   it('captures, records, checkpoints (signed) and verifies an intact trail', async () => {
     const tenant = await connect(url);
-    await tenant.db.schema.createTable('notes').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('body', 'text').execute();
+    await tenant.db.schema
+      .createTable('notes')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('body', 'text')
+      .execute();
     await tenant.close();
     expect((await runByos(['audit', 'capture', '--url', url, '--table', 'notes'])).code).toBe(0);
     const again = await connect(url);
-    await again.db.insertInto('notes').values([{ id: 1, body: 'a' }, { id: 2, body: 'b' }]).execute();
+    await again.db
+      .insertInto('notes')
+      .values([
+        { id: 1, body: 'a' },
+        { id: 2, body: 'b' },
+      ])
+      .execute();
     await again.close();
-    const recorded = await runByos(['audit', 'record', '--url', url, '--actor', 'ops', '--action', 'import.csv', '--subject', 'notes', '--details', '{"rows":2}']);
+    const recorded = await runByos([
+      'audit',
+      'record',
+      '--url',
+      url,
+      '--actor',
+      'ops',
+      '--action',
+      'import.csv',
+      '--subject',
+      'notes',
+      '--details',
+      '{"rows":2}',
+    ]);
     expect(recorded.code).toBe(0);
     expect(recorded.stdout).toMatch(/recorded seq 3 [0-9a-f]{64}/);
     const cp = await runByos(['audit', 'checkpoint', '--url', url, '--out', checkpointFile, '--tenant', 'acme', '--hmac-key-file', keyFile]);

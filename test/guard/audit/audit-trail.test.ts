@@ -1,24 +1,28 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import {
-  type AuditCheckpoint,
-  createCheckpoint,
-  entryHash,
-  installAuditCapture,
-  recordAudit,
-  sealAudit,
-  verifyAudit,
-} from '@byos/runtime/guard/audit';
+import { type AuditCheckpoint, createCheckpoint, entryHash, installAuditCapture, recordAudit, sealAudit, verifyAudit } from '@byos/runtime/guard/audit';
 import type { TenantDb } from '@byos/runtime';
 import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 
 /** A tenant with a captured table, a few data changes and admin actions sealed, and a checkpoint taken. */
 async function seeded(dialect: (typeof DIALECTS)[number]): Promise<{ tenant: TenantDb; checkpoint: AuditCheckpoint }> {
   const tenant = await freshTenantDb(dialect, 'audit');
-  await tenant.db.schema.createTable('orders').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('item', 'varchar(50)').addColumn('qty', 'integer').execute();
+  await tenant.db.schema
+    .createTable('orders')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('item', 'varchar(50)')
+    .addColumn('qty', 'integer')
+    .execute();
   await installAuditCapture(tenant, ['orders']);
   await recordAudit(tenant, { actor: 'ops@acme', action: 'migration.apply', subject: '0001_orders', details: { ops: 1 } });
-  await tenant.db.insertInto('orders').values([{ id: 1, item: 'pen', qty: 2 }, { id: 2, item: 'ink', qty: 1 }, { id: 3, item: 'pad', qty: 5 }]).execute();
+  await tenant.db
+    .insertInto('orders')
+    .values([
+      { id: 1, item: 'pen', qty: 2 },
+      { id: 2, item: 'ink', qty: 1 },
+      { id: 3, item: 'pad', qty: 5 },
+    ])
+    .execute();
   await tenant.db.updateTable('orders').set({ qty: 3 }).where('id', '=', 1).execute();
   await tenant.db.deleteFrom('orders').where('id', '=', 2).execute();
   await recordAudit(tenant, { actor: 'ops@acme', action: 'keys.rotate', subject: 'acme', details: { newKeyId: 'dk_1', retired: ['dk_0'] } });
@@ -85,7 +89,9 @@ for (const dialect of DIALECTS) {
 
     it('detects a modified entry', async () => {
       const { tenant, checkpoint } = await seeded(dialect);
-      await asAttacker(tenant, (db) => db.updateTable('byos_audit').set({ details: '{"old":null,"new":{"id":1,"item":"gold","qty":2}}' }).where('seq', '=', 2).execute());
+      await asAttacker(tenant, (db) =>
+        db.updateTable('byos_audit').set({ details: '{"old":null,"new":{"id":1,"item":"gold","qty":2}}' }).where('seq', '=', 2).execute(),
+      );
       const result = await verifyAudit(tenant, { checkpoint });
       expect(result.ok).toBe(false);
       expect(rules(result.findings)).toEqual(['audit-entry-modified']);
@@ -128,7 +134,14 @@ for (const dialect of DIALECTS) {
         let prev = '0'.repeat(64);
         for (const row of rows) {
           const details = Number(row.seq) === 6 ? '{}' : String(row.details);
-          const hash = entryHash(prev, { seq: Number(row.seq), at: row.at, actor: row.actor, action: row.action, subject: row.subject, details: JSON.parse(details) });
+          const hash = entryHash(prev, {
+            seq: Number(row.seq),
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            subject: row.subject,
+            details: JSON.parse(details),
+          });
           await db.updateTable('byos_audit').set({ details, prev_hash: prev, hash }).where('seq', '=', row.seq).execute();
           prev = hash;
         }

@@ -31,7 +31,10 @@ describe('canonical JSON keeps number text exactly', () => {
   // JSON number text: any integer or decimal of any length, with or without exponent.
   const numberText = fc
     .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 40n }), fc.option(fc.stringMatching(/^[0-9]{1,30}$/)), fc.option(fc.integer({ min: -400, max: 400 })))
-    .map(([negative, whole, fraction, exponent]) => `${negative ? '-' : ''}${whole}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`);
+    .map(
+      ([negative, whole, fraction, exponent]) =>
+        `${negative ? '-' : ''}${whole}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`,
+    );
 
   it('keeps any number text verbatim, at any depth, and is idempotent', () => {
     fc.assert(
@@ -60,7 +63,11 @@ for (const dialect of DIALECTS) {
   describe(`audit trail keeps exact numbers (${dialect})`, () => {
     it('records a bigint beyond 2^53 captured from a row with all its digits, and detects an edit to the last digit', async () => {
       const tenant = await freshTenantDb(dialect, 'audit_exact');
-      await tenant.db.schema.createTable('ledger').addColumn('id', 'bigint', (c) => c.primaryKey()).addColumn('note', 'text').execute();
+      await tenant.db.schema
+        .createTable('ledger')
+        .addColumn('id', 'bigint', (c) => c.primaryKey())
+        .addColumn('note', 'text')
+        .execute();
       await installAuditCapture(tenant, ['ledger']);
       await sql`insert into ledger (id, note) values (${sql.raw(BEYOND_2_53)}, 'big')`.execute(tenant.db);
       await sealAudit(tenant);
@@ -69,7 +76,11 @@ for (const dialect of DIALECTS) {
       // 2^53 and 2^53 + 1 are the same JavaScript number: only the text tells them apart.
       await asAttacker(tenant, async (db) => {
         const before = await details(tenant, 1);
-        await db.updateTable('byos_audit').set({ details: before.replace(BEYOND_2_53, '9007199254740992') }).where('seq', '=', 1).execute();
+        await db
+          .updateTable('byos_audit')
+          .set({ details: before.replace(BEYOND_2_53, '9007199254740992') })
+          .where('seq', '=', 1)
+          .execute();
       });
       const result = await verifyAudit(tenant);
       expect(result.findings.map((f) => f.rule)).toEqual(['audit-entry-modified']);
@@ -77,10 +88,17 @@ for (const dialect of DIALECTS) {
 
     it('records long decimals given as details exactly (API and CLI) and detects an edit to their digits', async () => {
       const tenant = await freshTenantDb(dialect, 'audit_exact');
-      const entry = await recordAudit(tenant, { actor: 'ops', action: 'import.csv', subject: 'ledger', details: parseExactJson(`{"total":${LONG_DECIMAL}}`) as Record<string, unknown> });
+      const entry = await recordAudit(tenant, {
+        actor: 'ops',
+        action: 'import.csv',
+        subject: 'ledger',
+        details: parseExactJson(`{"total":${LONG_DECIMAL}}`) as Record<string, unknown>,
+      });
       expect(JSON.stringify(entry.details)).toBe(`{"total":${LONG_DECIMAL}}`);
       expect(await details(tenant, 1)).toBe(`{"total":${LONG_DECIMAL}}`);
-      await asAttacker(tenant, (db) => db.updateTable('byos_audit').set({ details: `{"total":12345678901234567890.12345678901234567899}` }).where('seq', '=', 1).execute());
+      await asAttacker(tenant, (db) =>
+        db.updateTable('byos_audit').set({ details: `{"total":12345678901234567890.12345678901234567899}` }).where('seq', '=', 1).execute(),
+      );
       expect((await verifyAudit(tenant)).findings.map((f) => f.rule)).toEqual(['audit-entry-modified']);
     });
   });
@@ -103,7 +121,20 @@ describe('audit record --details (sqlite CLI)', () => {
   it('seals the digits as typed', async () => {
     const tenant = await freshTenantDb('sqlite', 'audit_exact_cli');
     const url = `sqlite:${tenant.profile.database}`;
-    const recorded = await runByos(['audit', 'record', '--url', url, '--actor', 'ops', '--action', 'import.csv', '--subject', 'ledger', '--details', `{"rows": ${BEYOND_2_53}, "total": ${LONG_DECIMAL}}`]);
+    const recorded = await runByos([
+      'audit',
+      'record',
+      '--url',
+      url,
+      '--actor',
+      'ops',
+      '--action',
+      'import.csv',
+      '--subject',
+      'ledger',
+      '--details',
+      `{"rows": ${BEYOND_2_53}, "total": ${LONG_DECIMAL}}`,
+    ]);
     expect(recorded.code).toBe(0);
     expect(await details(tenant, 1)).toBe(`{"rows":${BEYOND_2_53},"total":${LONG_DECIMAL}}`);
   });
@@ -121,7 +152,11 @@ for (const dialect of DIALECTS) {
       await asAttacker(tenant, async (db) => {
         const before = await details(tenant, 2);
         expect(before).toContain('"id":9007199254740992');
-        await db.updateTable('byos_audit').set({ details: before.replace('9007199254740992', BEYOND_2_53) }).where('seq', '=', 2).execute();
+        await db
+          .updateTable('byos_audit')
+          .set({ details: before.replace('9007199254740992', BEYOND_2_53) })
+          .where('seq', '=', 2)
+          .execute();
       });
       expect((await verifyAudit(tenant)).findings.map((f) => f.rule)).toEqual(['audit-entry-modified']);
     });

@@ -29,8 +29,11 @@ describe('backup verify against a server that requires a password', { timeout: 1
   it('restores and compares every table (the scratch connection keeps the password)', async () => {
     const url = await freshPostgresDatabase('backup_pw');
     expect(decodeURIComponent(new URL(url).password)).not.toBe('');
-    await sqlOn(url, `create table notes (id int primary key, body text); insert into notes select g, 'n' || g from generate_series(1, 40) g;
-                      create table tags (id int primary key); insert into tags select g from generate_series(1, 7) g;`);
+    await sqlOn(
+      url,
+      `create table notes (id int primary key, body text); insert into notes select g, 'n' || g from generate_series(1, 40) g;
+                      create table tags (id int primary key); insert into tags select g from generate_series(1, 7) g;`,
+    );
     const tools = await pgToolsFor(url);
     const result = await verifyBackup(await open(url), { binDir: dirname(tools.pgDump) });
     expect(result.findings).toEqual([]);
@@ -53,14 +56,17 @@ describe('backup verify when the scratch database cannot be reached', { timeout:
     const admin = `postgres://${server.user}:${password}@${server.host}:${server.port}`;
     // Databases created from template1 (as the scratch one is) refuse every login but the restore tool's, the way
     // a pg_hba rule or a connection limit would: pg_restore gets in, the comparison's connection does not.
-    await sqlOn(`${admin}/template1`, `
+    await sqlOn(
+      `${admin}/template1`,
+      `
       create function refuse_scratch_logins() returns event_trigger language plpgsql as $$
       begin
         if current_database() like 'byos_verify_%' and current_setting('application_name') <> 'byos-backup-verify' then
           raise exception 'logins to % are closed', current_database();
         end if;
       end $$;
-      create event trigger refuse_scratch_logins on login execute function refuse_scratch_logins();`);
+      create event trigger refuse_scratch_logins on login execute function refuse_scratch_logins();`,
+    );
     await sqlOn(`${admin}/postgres`, 'create database tenant template template0');
     await sqlOn(`${admin}/tenant`, `create table notes (id int primary key, body text); insert into notes values (1, 'a'), (2, 'b');`);
   });
@@ -77,7 +83,10 @@ describe('backup verify when the scratch database cannot be reached', { timeout:
     expect(result.findings.map((f) => f.rule)).toEqual(['backup-scratch-connection']);
     expect(result.findings[0]!.message).toMatch(/cannot connect to the scratch database byos_verify_\w+: .*logins to byos_verify_\w+ are closed/);
     expect(JSON.stringify(result)).not.toContain(password);
-    const left = await sqlOn<{ datname: string }>(`postgres://${server.user}:${password}@${server.host}:${server.port}/postgres`, `select datname from pg_database where datname like 'byos_verify_%'`);
+    const left = await sqlOn<{ datname: string }>(
+      `postgres://${server.user}:${password}@${server.host}:${server.port}/postgres`,
+      `select datname from pg_database where datname like 'byos_verify_%'`,
+    );
     expect(left).toEqual([]);
   });
 });

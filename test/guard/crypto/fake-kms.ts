@@ -38,7 +38,10 @@ export async function startFakeKms(route: (request: FakeKmsRequest) => FakeKmsRe
     try {
       reply = route(request);
     } catch (error) {
-      reply = { status: 400, body: { __type: 'InvalidCiphertextException', message: (error as Error).message, error: { code: 'BadParameter', message: (error as Error).message } } };
+      reply = {
+        status: 400,
+        body: { __type: 'InvalidCiphertextException', message: (error as Error).message, error: { code: 'BadParameter', message: (error as Error).message } },
+      };
     }
     res.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));

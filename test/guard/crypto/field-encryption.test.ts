@@ -11,13 +11,18 @@ for (const dialect of DIALECTS) {
     const tenant = await freshTenantDb(dialect, 'fle');
     const keyFile = await freshKeyFile();
     await createCustomers(tenant.db);
-    const fe = await createFieldEncryption(tenant.db, { config: { tenant: 'acme', keyProvider: { type: 'local-file', path: keyFile }, tables: [customersRule()] } });
+    const fe = await createFieldEncryption(tenant.db, {
+      config: { tenant: 'acme', keyProvider: { type: 'local-file', path: keyFile }, tables: [customersRule()] },
+    });
     const ann = randomUUID();
     const bob = randomUUID();
-    await fe.db.insertInto('customers').values([
-      { id: ann, name: 'Ann', email: 'Ann@Example.com', ssn: '123-45-6789', score: 42.5 },
-      { id: bob, name: 'Bob', email: 'bob@example.com', ssn: '987-65-4320', score: null },
-    ]).execute();
+    await fe.db
+      .insertInto('customers')
+      .values([
+        { id: ann, name: 'Ann', email: 'Ann@Example.com', ssn: '123-45-6789', score: 42.5 },
+        { id: bob, name: 'Bob', email: 'bob@example.com', ssn: '987-65-4320', score: null },
+      ])
+      .execute();
 
     it('stores only ciphertext in the configured columns, with a blind index, and reads plaintext back', async () => {
       const raw = await tenant.db.selectFrom('customers').selectAll().where('id', '=', ann).executeTakeFirstOrThrow();
@@ -43,13 +48,26 @@ for (const dialect of DIALECTS) {
     });
 
     it('updates by primary key re-encrypt and refresh the blind index; RETURNING and aliases decrypt', async () => {
-      const returned = await fe.db.updateTable('customers').set({ email: 'ann.new@example.com' }).where('id', '=', ann).returning(['id', 'email']).executeTakeFirstOrThrow();
+      const returned = await fe.db
+        .updateTable('customers')
+        .set({ email: 'ann.new@example.com' })
+        .where('id', '=', ann)
+        .returning(['id', 'email'])
+        .executeTakeFirstOrThrow();
       expect(returned).toEqual({ id: ann, email: 'ann.new@example.com' });
       const aliased = await fe.db.selectFrom('customers as c').select(['c.id', 'c.email as mail']).where('c.id', '=', ann).executeTakeFirstOrThrow();
       expect(aliased.mail).toBe('ann.new@example.com');
-      const found = await fe.db.selectFrom('customers').select(['id']).where(...fe.blindIndexFilter('customers', 'email', '  ANN.new@example.com ')).execute();
+      const found = await fe.db
+        .selectFrom('customers')
+        .select(['id'])
+        .where(...fe.blindIndexFilter('customers', 'email', '  ANN.new@example.com '))
+        .execute();
       expect(found).toEqual([{ id: ann }]);
-      const old = await fe.db.selectFrom('customers').select(['id']).where(...fe.blindIndexFilter('customers', 'email', 'Ann@Example.com')).execute();
+      const old = await fe.db
+        .selectFrom('customers')
+        .select(['id'])
+        .where(...fe.blindIndexFilter('customers', 'email', 'Ann@Example.com'))
+        .execute();
       expect(old).toEqual([]);
     });
 
@@ -87,11 +105,16 @@ for (const dialect of DIALECTS) {
       );
       await expect(fe.db.updateTable('customers').set({ ssn: '000-00-0000' }).where('name', '=', 'Ann').execute()).rejects.toThrow(/WHERE id = value/);
       await expect(fe.db.updateTable('customers').set({ email: sql<string>`lower(name)` }).where('id', '=', ann).execute()).rejects.toThrow(/SQL expression/);
-      await expect(fe.db.selectFrom('customers').select('id').where('email', '=', 'ann@example.com').execute()).rejects.toThrow(/blindIndexFilter\('customers', 'email'/);
+      await expect(fe.db.selectFrom('customers').select('id').where('email', '=', 'ann@example.com').execute()).rejects.toThrow(
+        /blindIndexFilter\('customers', 'email'/,
+      );
       await expect(fe.db.selectFrom('customers').select(['email']).execute()).rejects.toThrow(/select its primary key \(id\)/);
       // Raw SQL through the plugin: the ciphertext is not attributed to a column, so it is refused, not returned.
       await expect(sql`select ssn from customers`.execute(fe.db)).rejects.toThrow(/result column ssn holds a ciphertext/);
-      const unchanged = await tenant.db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const unchanged = await tenant.db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(unchanged.n)).toBe(2);
     });
 

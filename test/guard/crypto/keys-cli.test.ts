@@ -32,7 +32,11 @@ describe('byos keys (postgres)', async () => {
     try {
       await createCustomers(tenant.db);
       const fe = await createFieldEncryption(tenant.db, { config: config as never });
-      for (let i = 0; i < 30; i++) await fe.db.insertInto('customers').values({ id: randomUUID(), name: `n${i}`, email: `u${i}@example.com`, ssn: `${i}`, score: i }).execute();
+      for (let i = 0; i < 30; i++)
+        await fe.db
+          .insertInto('customers')
+          .values({ id: randomUUID(), name: `n${i}`, email: `u${i}@example.com`, ssn: `${i}`, score: i })
+          .execute();
       const oldKey = fe.keyring.active.id;
 
       const run = await runCli(['keys', 'rotate', '--url', url, '--config', configFile, '--batch-size', '7', '--actor', 'ops@acme', '--json']);
@@ -44,7 +48,11 @@ describe('byos keys (postgres)', async () => {
       for (const row of raw) for (const v of Object.values(row)) expect(ciphertextKeyId(v)).toBe(report.newKeyId);
 
       const list = JSON.parse((await runByos(['keys', 'list', '--url', url, '--json'])).stdout);
-      expect(list.map((k: { purpose: string; state: string }) => `${k.purpose}:${k.state}`).sort()).toEqual(['blind-index:active', 'data:active', 'data:retired']);
+      expect(list.map((k: { purpose: string; state: string }) => `${k.purpose}:${k.state}`).sort()).toEqual([
+        'blind-index:active',
+        'data:active',
+        'data:retired',
+      ]);
       expect(JSON.stringify(list)).not.toContain('wrapped_key');
 
       const audit = await tenant.db.selectFrom('byos_audit').select(['actor', 'action', 'subject', 'details']).execute();

@@ -14,15 +14,29 @@ for (const dialect of DIALECTS) {
       .addColumn('value', 'varchar(400)')
       .addPrimaryKeyConstraint('readings_pk', ['site', 'n'])
       .execute();
-    await tenant.db.schema.createTable('sites').addColumn('site', 'varchar(20)', (c) => c.primaryKey()).addColumn('label', 'varchar(50)').execute();
+    await tenant.db.schema
+      .createTable('sites')
+      .addColumn('site', 'varchar(20)', (c) => c.primaryKey())
+      .addColumn('label', 'varchar(50)')
+      .execute();
     const config = { tenant: 'acme', tables: [{ table: 'readings', primaryKey: ['site', 'n'], columns: ['value'] }] };
     const fe = await createFieldEncryption(tenant.db, { config, provider });
-    await tenant.db.insertInto('sites').values([{ site: 'north', label: 'North' }, { site: 'south', label: 'South' }]).execute();
+    await tenant.db
+      .insertInto('sites')
+      .values([
+        { site: 'north', label: 'North' },
+        { site: 'south', label: 'South' },
+      ])
+      .execute();
     const rows = ['north', 'south'].flatMap((site) => Array.from({ length: 11 }, (_, n) => ({ site, n, value: `${site}-${n}` })));
     await fe.db.insertInto('readings').values(rows).execute();
 
     it('binds a composite primary key; updates need every key column in the WHERE', async () => {
-      expect(await fe.db.selectFrom('readings').select(['site', 'n', 'value']).where('site', '=', 'south').where('n', '=', 3).executeTakeFirst()).toEqual({ site: 'south', n: 3, value: 'south-3' });
+      expect(await fe.db.selectFrom('readings').select(['site', 'n', 'value']).where('site', '=', 'south').where('n', '=', 3).executeTakeFirst()).toEqual({
+        site: 'south',
+        n: 3,
+        value: 'south-3',
+      });
       await expect(fe.db.updateTable('readings').set({ value: 'x' }).where('site', '=', 'south').execute()).rejects.toThrow(/WHERE site = value AND n = value/);
       await fe.db.updateTable('readings').set({ value: 'south-3b' }).where('site', '=', 'south').where('n', '=', 3).execute();
       // Same n, other site: the ciphertext does not carry over.
@@ -39,14 +53,27 @@ for (const dialect of DIALECTS) {
         .where('r.n', '=', 5)
         .orderBy('r.site')
         .execute();
-      expect(joined).toEqual([{ site: 'north', n: 5, value: 'north-5', label: 'North' }, { site: 'south', n: 5, value: 'south-5', label: 'South' }]);
+      expect(joined).toEqual([
+        { site: 'north', n: 5, value: 'north-5', label: 'North' },
+        { site: 'south', n: 5, value: 'south-5', label: 'South' },
+      ]);
     });
 
     it('allows an upsert that keeps excluded.value on its own primary key, refuses other upserts', async () => {
-      await fe.db.insertInto('readings').values({ site: 'north', n: 1, value: 'north-1b' }).onConflict((oc) => oc.columns(['site', 'n']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))).execute();
-      expect((await fe.db.selectFrom('readings').select(['site', 'n', 'value']).where('site', '=', 'north').where('n', '=', 1).executeTakeFirst())?.value).toBe('north-1b');
+      await fe.db
+        .insertInto('readings')
+        .values({ site: 'north', n: 1, value: 'north-1b' })
+        .onConflict((oc) => oc.columns(['site', 'n']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+        .execute();
+      expect((await fe.db.selectFrom('readings').select(['site', 'n', 'value']).where('site', '=', 'north').where('n', '=', 1).executeTakeFirst())?.value).toBe(
+        'north-1b',
+      );
       await expect(
-        fe.db.insertInto('readings').values({ site: 'north', n: 1, value: 'v' }).onConflict((oc) => oc.columns(['site', 'n']).doUpdateSet({ value: 'other' })).execute(),
+        fe.db
+          .insertInto('readings')
+          .values({ site: 'north', n: 1, value: 'v' })
+          .onConflict((oc) => oc.columns(['site', 'n']).doUpdateSet({ value: 'other' }))
+          .execute(),
       ).rejects.toThrow(/an upsert may only set it to excluded\.value/);
     });
 
@@ -56,7 +83,9 @@ for (const dialect of DIALECTS) {
       const raw = await tenant.db.selectFrom('readings').select('value').execute();
       expect(raw.every((r) => ciphertextKeyId(r.value) === report.newKeyId)).toBe(true);
       const all = await fe.db.selectFrom('readings').select(['site', 'n', 'value']).orderBy('site').orderBy('n').execute();
-      expect(all.map((r) => r.value)).toEqual(rows.map((r) => (r.site === 'south' && r.n === 3 ? 'south-3b' : r.site === 'north' && r.n === 1 ? 'north-1b' : r.value)));
+      expect(all.map((r) => r.value)).toEqual(
+        rows.map((r) => (r.site === 'south' && r.n === 3 ? 'south-3b' : r.site === 'north' && r.n === 1 ? 'north-1b' : r.value)),
+      );
     });
   });
 }

@@ -32,7 +32,10 @@ describe('byos export --mask', { timeout: 180_000 }, () => {
     const text = await readFile(out, 'utf8');
     for (const raw of ['ana@example.com', 'wei@example.sg', '4111 1111 1111', 'S1234567D', 'G5872776N']) expect(text).not.toContain(raw);
     const masker = createMasker({ key: KEY, rules: {} });
-    const [header, first, second] = text.trim().split('\r\n').map((l) => l.split(','));
+    const [header, first, second] = text
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
     expect(header).toEqual(['id', 'email', 'card', 'nric']);
     expect(first).toEqual(['1', masker.maskValue('hash', 'ana@example.com'), '**** **** **** 1234', expect.stringMatching(/^tok1_/)]);
     expect(masker.detokenize(first![3]!)).toBe('S1234567D');
@@ -43,7 +46,17 @@ describe('byos export --mask', { timeout: 180_000 }, () => {
     const path = await customers();
     const dir = dirname(path);
     await writeFile(join(dir, 'masks.yaml'), 'customers.email: redact\ncustomers.nric: partial\n');
-    const fromFile = await runCli(['export', '--url', `sqlite:${path}`, '--table', 'customers', '--mask-file', join(dir, 'masks.yaml'), '--out', join(dir, 'a.csv')]);
+    const fromFile = await runCli([
+      'export',
+      '--url',
+      `sqlite:${path}`,
+      '--table',
+      'customers',
+      '--mask-file',
+      join(dir, 'masks.yaml'),
+      '--out',
+      join(dir, 'a.csv'),
+    ]);
     expect(fromFile.code).toBe(0);
     expect(await readFile(join(dir, 'a.csv'), 'utf8')).toContain('1,[redacted],4111 1111 1111 1234,*****567D');
 

@@ -31,7 +31,9 @@ describe('--mask, --mask-file, --mask-key-file', () => {
     const dir = dirname(await freshSqlitePath('mask-flags2'));
     const noKey = maskerFromFlags({ mask: 'c.email=token' });
     await expect(noKey).rejects.toBeInstanceOf(UsageError);
-    await expect(maskerFromFlags({ mask: 'c.email=token' })).rejects.toThrow(`mask rules c.email=token need a masking key: give --mask-key-file FILE or set ${MASK_KEY_ENV}`);
+    await expect(maskerFromFlags({ mask: 'c.email=token' })).rejects.toThrow(
+      `mask rules c.email=token need a masking key: give --mask-key-file FILE or set ${MASK_KEY_ENV}`,
+    );
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ 'c.email': 'shuffle' }));
     await expect(maskerFromFlags({ maskFile: join(dir, 'bad.json') })).rejects.toThrow('c.email: unknown kind "shuffle"');
     await writeFile(join(dir, 'r.json'), JSON.stringify({ 'c.email': 'redact' }));

@@ -26,7 +26,9 @@ describe('masking rules', () => {
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(masker.maskValue('hash', 'ana@example.com')).toBe(h);
     expect(createMasker({ key: OTHER_KEY, rules: {} }).maskValue('hash', 'ana@example.com')).not.toBe(h);
-    expect(createMasker({ key: KEY, rules: {}, hashEncoding: 'base64url' }).maskValue('hash', 'ana@example.com')).toBe(Buffer.from(h, 'hex').toString('base64url'));
+    expect(createMasker({ key: KEY, rules: {}, hashEncoding: 'base64url' }).maskValue('hash', 'ana@example.com')).toBe(
+      Buffer.from(h, 'hex').toString('base64url'),
+    );
   });
 
   it('tokens are deterministic and detokenize inverts them (property)', () => {
@@ -86,7 +88,13 @@ describe('masking rules', () => {
 describe.each(DIALECTS)('masking rows read from %s', (dialect) => {
   it('no plaintext survives; tokens come back to the stored values', async () => {
     const tenant = await freshTenantDb(dialect, 'mask');
-    await tenant.db.schema.createTable('customers').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('email', 'text').addColumn('nric', 'text').addColumn('born', 'date').execute();
+    await tenant.db.schema
+      .createTable('customers')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('email', 'text')
+      .addColumn('nric', 'text')
+      .addColumn('born', 'date')
+      .execute();
     const source = [
       { id: 1, email: 'ana@example.com', nric: 'S1234567D', born: '1980-02-29' },
       { id: 2, email: 'wei@example.sg', nric: 'G5872776N', born: null },

@@ -24,7 +24,18 @@ export function makeGenerators(random: () => number) {
   const domains = ['example.com', 'mail.example.org', 'corp.example.sg', 'uni.example.ac.uk', 'example.de'];
 
   const card = (): string => {
-    const [prefix, length] = pick([['4', 16], ['4', 13], ['51', 16], ['55', 16], ['2221', 16], ['34', 15], ['37', 15], ['6011', 16], ['3530', 16], ['62', 19]] as const);
+    const [prefix, length] = pick([
+      ['4', 16],
+      ['4', 13],
+      ['51', 16],
+      ['55', 16],
+      ['2221', 16],
+      ['34', 15],
+      ['37', 15],
+      ['6011', 16],
+      ['3530', 16],
+      ['62', 19],
+    ] as const);
     const body = `${prefix}${digits(length - prefix.length - 1)}`;
     const number = `${body}${luhnCheckDigit(body)}`;
     return length === 16 && random() < 0.4 ? number.replace(/(\d{4})(?=\d)/g, '$1 ') : number;

@@ -12,7 +12,9 @@ describe.each(DIALECTS)('pii scan on key columns named like personal data (%s)',
     const tenant = await freshTenantDb(dialect, 'pii_keys');
     await sql`create table city (id integer primary key, city text not null)`.execute(tenant.db);
     await sql`create table address (id integer primary key, address text not null, city_id integer not null references city (id))`.execute(tenant.db);
-    await sql`create table customer (id integer primary key, full_name text not null, address_id integer references address (id), name_id integer)`.execute(tenant.db);
+    await sql`create table customer (id integer primary key, full_name text not null, address_id integer references address (id), name_id integer)`.execute(
+      tenant.db,
+    );
     await sql`create table empty_ref (id integer primary key, address_id integer, person_name_id bigint)`.execute(tenant.db);
     await sql`insert into city values (1, 'Singapore'), (2, 'Kuala Lumpur')`.execute(tenant.db);
     await sql`insert into address values (1, '1 Raffles Place', 1), (2, '22 Jalan Ampang', 2), (3, '9 Orchard Road', 1)`.execute(tenant.db);

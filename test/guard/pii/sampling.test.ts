@@ -5,9 +5,17 @@ import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 describe.each(DIALECTS)('Dialect.sampling on %s', (dialect) => {
   it('small tables in random order; large tables through block sampling or a rowid window; distinct rows, at most the limit', async () => {
     const tenant = await freshTenantDb(dialect, 'sampling');
-    await tenant.db.schema.createTable('t').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('v', 'text').execute();
+    await tenant.db.schema
+      .createTable('t')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('v', 'text')
+      .execute();
     const rows = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, v: `value ${i + 1}` }));
-    for (let i = 0; i < rows.length; i += 500) await tenant.db.insertInto('t').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await tenant.db
+        .insertInto('t')
+        .values(rows.slice(i, i + 500))
+        .execute();
     await sql`analyze`.execute(tenant.db);
     const { sampling, defaultSchema } = tenant.dialect;
     const target = { schema: defaultSchema, name: 't' };

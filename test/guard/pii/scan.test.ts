@@ -13,7 +13,11 @@ describe.each(DIALECTS)('PII scan on %s', (dialect) => {
     for (const c of PII_TABLE_COLUMNS) create = create.addColumn(c.name, c.type);
     await create.execute();
     const rows = piiRows(ROWS, 20261125).map((r, i) => ({ id: i + 1, ...r }));
-    for (let i = 0; i < rows.length; i += 50) await tenant.db.insertInto('records').values(rows.slice(i, i + 50)).execute();
+    for (let i = 0; i < rows.length; i += 50)
+      await tenant.db
+        .insertInto('records')
+        .values(rows.slice(i, i + 50))
+        .execute();
 
     const result = await scanPii(tenant, { sample: 200, now: NOW });
     const byColumn = new Map(result.columns.filter((c) => c.table === 'records').map((c) => [c.column, c]));
@@ -60,7 +64,10 @@ describe.each(DIALECTS)('PII scan on %s', (dialect) => {
     const tenant = await freshTenantDb(dialect, 'pii_small');
     await tenant.db.schema.createTable('people').addColumn('email', 'text').addColumn('note', 'text').execute();
     const g = makeGenerators(rng(7));
-    await tenant.db.insertInto('people').values(Array.from({ length: 40 }, () => ({ email: g.email(), note: null }))).execute();
+    await tenant.db
+      .insertInto('people')
+      .values(Array.from({ length: 40 }, () => ({ email: g.email(), note: null })))
+      .execute();
     const result = await scanPii(tenant, { sample: 10, tables: ['people'] });
     const email = result.columns.find((c) => c.column === 'email')!;
     expect(email.sampled).toBe(10);

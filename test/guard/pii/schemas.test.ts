@@ -40,7 +40,10 @@ describe('PII scan over every schema, with names that need quoting (postgres)', 
 
   it('scans every schema and names columns schema.table.column outside the default one, quoted where needed', async () => {
     const result = await scanPii(tenant, { sample: 50 });
-    const emails = result.findings.filter((f) => f.rule === 'pii-email').map((f) => f.subject).sort();
+    const emails = result.findings
+      .filter((f) => f.rule === 'pii-email')
+      .map((f) => f.subject)
+      .sort();
     expect(emails).toEqual([`${ODD}."${LIST.replace(/"/g, '""')}".E-Mail Adresse`, `app.${HOSTILE}.${HOSTILE}`, 'app.people.contact', 'people.contact'].sort());
     const hostile = result.columns.find((c) => c.schema === 'app' && c.table === HOSTILE && c.column === HOSTILE)!;
     expect([hostile.subject, hostile.sampled, hostile.nonNull]).toEqual([`app.${HOSTILE}.${HOSTILE}`, 40, 40]);
@@ -66,7 +69,10 @@ describe('PII scan over every schema, with names that need quoting (postgres)', 
       (await scanPii(tenant, { sample: 20, tables })).columns.map((c) => c.subject);
     expect(await subjects(['people'])).toEqual(['people.id', 'people.contact']);
     expect(await subjects(['app.people'])).toEqual(['app.people.id', 'app.people.contact']);
-    expect(await subjects([`${ODD}."${LIST.replace(/"/g, '""')}"`])).toEqual([`${ODD}."Kunden ""ü"" .list".E-Mail Adresse`, `${ODD}."Kunden ""ü"" .list".Größe`]);
+    expect(await subjects([`${ODD}."${LIST.replace(/"/g, '""')}"`])).toEqual([
+      `${ODD}."Kunden ""ü"" .list".E-Mail Adresse`,
+      `${ODD}."Kunden ""ü"" .list".Größe`,
+    ]);
     expect(await subjects([{ schema: 'app', name: HOSTILE }])).toEqual([`app.${HOSTILE}.id`, `app.${HOSTILE}.${HOSTILE}`]);
     // Unquoted, the dot splits it: schema `Kunden "ü" ` (a trailing space, so printed quoted), table `list`.
     await expect(scanPii(tenant, { tables: [LIST] })).rejects.toThrow(`no such table: "Kunden ""ü"" ".list (did you mean ${ODD}."Kunden ""ü"" .list"?)`);

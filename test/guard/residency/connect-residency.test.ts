@@ -43,7 +43,9 @@ describe('residency at connect', () => {
     expect(() => assertProfileAllowed(parseConnectionProfile(awsProfile('eu-west-1')))).not.toThrow();
     const azure = { tenant: 'acme-eu', provider: 'azure-sql', dialect: 'mssql', host: 'x.database.windows.net', database: 'acme', residency: 'EU' };
     expect(() => assertProfileAllowed(parseConnectionProfile({ ...azure, region: 'West Europe' }))).not.toThrow();
-    expect(() => assertProfileAllowed(parseConnectionProfile({ ...azure, region: 'UK South' }))).toThrow(/region UK South \(azure-sql, in UK\) is outside its residency EU/);
+    expect(() => assertProfileAllowed(parseConnectionProfile({ ...azure, region: 'UK South' }))).toThrow(
+      /region UK South \(azure-sql, in UK\) is outside its residency EU/,
+    );
     expect(() => assertProfileAllowed(parseConnectionProfile({ ...azure, region: 'atlantis' }))).toThrow(/unknown region/);
   });
 

@@ -10,7 +10,10 @@ describe('adding-not-nullable-field', () => {
     expect(found[0]).toMatchObject({ severity: 'warning', subject: 'statement 1: customers.email' });
   });
   it('flags SQL Server restating the column NOT NULL', () => {
-    const found = opFindings('adding-not-nullable-field', { ops: op, statements: stmts('ALTER TABLE [customers] ALTER COLUMN [email] NVARCHAR(MAX) NOT NULL') });
+    const found = opFindings('adding-not-nullable-field', {
+      ops: op,
+      statements: stmts('ALTER TABLE [customers] ALTER COLUMN [email] NVARCHAR(MAX) NOT NULL'),
+    });
     expect(found.map((f) => f.subject)).toEqual(['statement 1: customers.email']);
   });
   it('accepts the safe plan: CHECK NOT VALID, VALIDATE, then SET NOT NULL', () => {

@@ -13,7 +13,11 @@ describe('adding-required-field', () => {
     expect(
       opFindings('adding-required-field', {
         ops: [
-          { op: 'addColumn', table: 'customers', column: { name: 'country', type: { kind: 'text' }, nullable: false, default: { kind: 'value', value: 'NL' } } },
+          {
+            op: 'addColumn',
+            table: 'customers',
+            column: { name: 'country', type: { kind: 'text' }, nullable: false, default: { kind: 'value', value: 'NL' } },
+          },
           { op: 'addColumn', table: 'customers', column: { name: 'seq', type: { kind: 'bigint' }, nullable: false, identity: 'always' } },
           { op: 'addColumn', table: 'customers', column: { name: 'nick', type: { kind: 'text' } } },
           { op: 'createTable', table: 'fresh', columns: [{ name: 'id', type: { kind: 'integer' } }] },
@@ -23,9 +27,16 @@ describe('adding-required-field', () => {
     ).toEqual([]);
   });
   it('raw SQL: ADD COLUMN ... NOT NULL without DEFAULT', async () => {
-    expect((await sqlFindings('adding-required-field', 'ALTER TABLE customers ADD COLUMN country text NOT NULL;')).map((f) => f.subject)).toEqual(['m.sql:1: customers.country']);
+    expect((await sqlFindings('adding-required-field', 'ALTER TABLE customers ADD COLUMN country text NOT NULL;')).map((f) => f.subject)).toEqual([
+      'm.sql:1: customers.country',
+    ]);
   });
   it('raw SQL: with a DEFAULT, or a serial, it is fine', async () => {
-    expect(await sqlFindings('adding-required-field', "ALTER TABLE customers ADD COLUMN country text NOT NULL DEFAULT 'NL'; ALTER TABLE customers ADD COLUMN n bigserial NOT NULL;")).toEqual([]);
+    expect(
+      await sqlFindings(
+        'adding-required-field',
+        "ALTER TABLE customers ADD COLUMN country text NOT NULL DEFAULT 'NL'; ALTER TABLE customers ADD COLUMN n bigserial NOT NULL;",
+      ),
+    ).toEqual([]);
   });
 });

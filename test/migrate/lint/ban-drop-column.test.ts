@@ -12,7 +12,14 @@ describe('ban-drop-column', () => {
     expect(
       opFindings('ban-drop-column', {
         ops: [
-          { op: 'createTable', table: 'tmp', columns: [{ name: 'a', type: { kind: 'text' } }, { name: 'b', type: { kind: 'text' } }] },
+          {
+            op: 'createTable',
+            table: 'tmp',
+            columns: [
+              { name: 'a', type: { kind: 'text' } },
+              { name: 'b', type: { kind: 'text' } },
+            ],
+          },
           { op: 'dropColumn', table: 'tmp', column: 'b' },
           { op: 'addColumn', table: 'customers', column: { name: 'nick', type: { kind: 'text' } } },
         ],

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { opFindings, sqlFindings, stmts } from './fixtures.ts';
 
-const fk = [{ op: 'addForeignKey' as const, table: 'orders', foreignKey: { name: 'orders_customer_fk', columns: ['customer_id'], references: { table: 'customers', columns: ['id'] } } }];
+const fk = [
+  {
+    op: 'addForeignKey' as const,
+    table: 'orders',
+    foreignKey: { name: 'orders_customer_fk', columns: ['customer_id'], references: { table: 'customers', columns: ['id'] } },
+  },
+];
 
 describe('constraint-missing-not-valid', () => {
   it('flags a foreign key added in one step', () => {
@@ -16,10 +22,10 @@ describe('constraint-missing-not-valid', () => {
     expect(
       opFindings('constraint-missing-not-valid', {
         ops: fk,
-        statements: stmts(
-          'ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") NOT VALID',
-          { sql: 'ALTER TABLE "orders" VALIDATE CONSTRAINT "orders_customer_fk"', outsideTransaction: true },
-        ),
+        statements: stmts('ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") NOT VALID', {
+          sql: 'ALTER TABLE "orders" VALIDATE CONSTRAINT "orders_customer_fk"',
+          outsideTransaction: true,
+        }),
       }),
     ).toEqual([]);
     expect(

@@ -5,7 +5,10 @@ const op = [{ op: 'addUnique' as const, table: 'customers', unique: { name: 'cus
 
 describe('disallowed-unique-constraint', () => {
   it('flags a unique constraint that builds its own index under the lock', () => {
-    const found = opFindings('disallowed-unique-constraint', { ops: op, statements: stmts('ALTER TABLE "customers" ADD CONSTRAINT "customers_email_key" UNIQUE ("email")') });
+    const found = opFindings('disallowed-unique-constraint', {
+      ops: op,
+      statements: stmts('ALTER TABLE "customers" ADD CONSTRAINT "customers_email_key" UNIQUE ("email")'),
+    });
     expect(found.map((f) => [f.severity, f.subject])).toEqual([['warning', 'statement 1: customers constraint customers_email_key']]);
   });
   it('accepts the safe plan: a concurrently built unique index, then USING INDEX', () => {
@@ -25,6 +28,11 @@ describe('disallowed-unique-constraint', () => {
     expect(found[0]!.message).toContain('primary key');
   });
   it('raw SQL: PRIMARY KEY USING INDEX, or a unique constraint on a new table, is fine', async () => {
-    expect(await sqlFindings('disallowed-unique-constraint', 'ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_idx; CREATE TABLE n (a int); ALTER TABLE n ADD UNIQUE (a);')).toEqual([]);
+    expect(
+      await sqlFindings(
+        'disallowed-unique-constraint',
+        'ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_idx; CREATE TABLE n (a int); ALTER TABLE n ADD UNIQUE (a);',
+      ),
+    ).toEqual([]);
   });
 });

@@ -5,19 +5,35 @@ const op = [{ op: 'createIndex' as const, table: 'orders', name: 'orders_placed_
 
 describe('require-concurrent-index-creation', () => {
   it('flags a compiled CREATE INDEX without CONCURRENTLY where the dialect can build concurrently', () => {
-    const found = opFindings('require-concurrent-index-creation', { ops: op, statements: stmts('CREATE INDEX "orders_placed_idx" ON "public"."orders" ("placed")') });
+    const found = opFindings('require-concurrent-index-creation', {
+      ops: op,
+      statements: stmts('CREATE INDEX "orders_placed_idx" ON "public"."orders" ("placed")'),
+    });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: 'warning', subject: 'statement 1: index orders_placed_idx' });
   });
   it('accepts CONCURRENTLY, an index on a table created just before, and dialects that cannot build concurrently', () => {
     expect(
-      opFindings('require-concurrent-index-creation', { ops: op, statements: stmts({ sql: 'CREATE INDEX CONCURRENTLY "orders_placed_idx" ON "orders" ("placed")', outsideTransaction: true }) }),
+      opFindings('require-concurrent-index-creation', {
+        ops: op,
+        statements: stmts({ sql: 'CREATE INDEX CONCURRENTLY "orders_placed_idx" ON "orders" ("placed")', outsideTransaction: true }),
+      }),
     ).toEqual([]);
-    expect(opFindings('require-concurrent-index-creation', { ops: op, statements: stmts('CREATE TABLE "x" ("a" int)', 'CREATE INDEX "x_a" ON "x" ("a")') })).toEqual([]);
-    expect(opFindings('require-concurrent-index-creation', { ops: op, statements: stmts('CREATE INDEX "orders_placed_idx" ON "orders" ("placed")'), capabilities: SQLITE_LIKE })).toEqual([]);
+    expect(
+      opFindings('require-concurrent-index-creation', { ops: op, statements: stmts('CREATE TABLE "x" ("a" int)', 'CREATE INDEX "x_a" ON "x" ("a")') }),
+    ).toEqual([]);
+    expect(
+      opFindings('require-concurrent-index-creation', {
+        ops: op,
+        statements: stmts('CREATE INDEX "orders_placed_idx" ON "orders" ("placed")'),
+        capabilities: SQLITE_LIKE,
+      }),
+    ).toEqual([]);
   });
   it('a hostile name that spells CONCURRENTLY is still a name, not the keyword', () => {
-    expect(opFindings('require-concurrent-index-creation', { ops: op, statements: stmts('CREATE INDEX "concurrently" ON "orders" ("placed")') })).toHaveLength(1);
+    expect(opFindings('require-concurrent-index-creation', { ops: op, statements: stmts('CREATE INDEX "concurrently" ON "orders" ("placed")') })).toHaveLength(
+      1,
+    );
   });
   it('raw SQL: CREATE UNIQUE INDEX without CONCURRENTLY', async () => {
     const found = await sqlFindings('require-concurrent-index-creation', 'CREATE UNIQUE INDEX idx ON orders (id);');
@@ -25,7 +41,9 @@ describe('require-concurrent-index-creation', () => {
     expect(found[0]!.message).toContain('unique index');
   });
   it('raw SQL: CONCURRENTLY, or an index on a table created in the file, is fine', async () => {
-    expect(await sqlFindings('require-concurrent-index-creation', 'CREATE INDEX CONCURRENTLY idx ON orders (id); CREATE TABLE t (a int); CREATE INDEX ON t (a);')).toEqual([]);
+    expect(
+      await sqlFindings('require-concurrent-index-creation', 'CREATE INDEX CONCURRENTLY idx ON orders (id); CREATE TABLE t (a int); CREATE INDEX ON t (a);'),
+    ).toEqual([]);
   });
 });
 

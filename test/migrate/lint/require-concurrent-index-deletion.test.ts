@@ -9,8 +9,12 @@ describe('require-concurrent-index-deletion', () => {
     expect(found.map((f) => [f.severity, f.subject])).toEqual([['warning', 'statement 1: index orders_placed_idx']]);
   });
   it('accepts DROP INDEX CONCURRENTLY and dialects without concurrent drops', () => {
-    expect(opFindings('require-concurrent-index-deletion', { ops: op, statements: stmts('DROP INDEX CONCURRENTLY IF EXISTS "orders_placed_idx"') })).toEqual([]);
-    expect(opFindings('require-concurrent-index-deletion', { ops: op, statements: stmts('DROP INDEX "orders_placed_idx"'), capabilities: SQLITE_LIKE })).toEqual([]);
+    expect(opFindings('require-concurrent-index-deletion', { ops: op, statements: stmts('DROP INDEX CONCURRENTLY IF EXISTS "orders_placed_idx"') })).toEqual(
+      [],
+    );
+    expect(
+      opFindings('require-concurrent-index-deletion', { ops: op, statements: stmts('DROP INDEX "orders_placed_idx"'), capabilities: SQLITE_LIKE }),
+    ).toEqual([]);
   });
   it('raw SQL: DROP INDEX', async () => {
     expect((await sqlFindings('require-concurrent-index-deletion', 'DROP INDEX a_idx;')).map((f) => f.subject)).toEqual(['m.sql:1: index a_idx']);

@@ -18,7 +18,9 @@ describe('require-enum-value-ordering', () => {
     ).toEqual([]);
   });
   it('raw SQL: ALTER TYPE ... ADD VALUE without a position', async () => {
-    expect((await sqlFindings('require-enum-value-ordering', "ALTER TYPE status ADD VALUE IF NOT EXISTS 'x';")).map((f) => f.subject)).toEqual(['m.sql:1: enum status']);
+    expect((await sqlFindings('require-enum-value-ordering', "ALTER TYPE status ADD VALUE IF NOT EXISTS 'x';")).map((f) => f.subject)).toEqual([
+      'm.sql:1: enum status',
+    ]);
   });
   it('raw SQL: with AFTER it is fine', async () => {
     expect(await sqlFindings('require-enum-value-ordering', "ALTER TYPE status ADD VALUE 'x' AFTER 'draft';")).toEqual([]);

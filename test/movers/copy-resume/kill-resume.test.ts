@@ -40,17 +40,23 @@ const KILL_POINTS = {
 
 describe('a copy killed with SIGKILL resumes without losing or duplicating rows', () => {
   for (const [label, source] of [
-    ['SQLite → Postgres', async () => {
-      const path = await freshSqlitePath('chinook');
-      await copyChinookSqlite(path);
-      return `sqlite:${path}`;
-    }],
-    ['Postgres → Postgres', async () => {
-      const url = await freshPostgresDatabase('resume_src');
-      const tenant = await open(url);
-      await loadChinookPostgres(tenant);
-      return url;
-    }],
+    [
+      'SQLite → Postgres',
+      async () => {
+        const path = await freshSqlitePath('chinook');
+        await copyChinookSqlite(path);
+        return `sqlite:${path}`;
+      },
+    ],
+    [
+      'Postgres → Postgres',
+      async () => {
+        const url = await freshPostgresDatabase('resume_src');
+        const tenant = await open(url);
+        await loadChinookPostgres(tenant);
+        return url;
+      },
+    ],
   ] as const) {
     it(`${label}: killed at ${KILL_POINTS[label].join(', ')}`, async () => {
       const fromUrl = await source();
@@ -66,7 +72,9 @@ describe('a copy killed with SIGKILL resumes without losing or duplicating rows'
         if (killAt.startsWith('load')) expect(report.tables.some((t) => t.resumedAt > 0)).toBe(true);
         const verified = await verifyDatabases({ from, to, sample: 5 });
         expect({ killAt, findings: verified.findings }).toEqual({ killAt, findings: [] });
-        const tables = await sql<{ n: string }>`select count(*)::text as n from information_schema.tables where table_name = 'byos_copy_checkpoint'`.execute(to.db);
+        const tables = await sql<{ n: string }>`select count(*)::text as n from information_schema.tables where table_name = 'byos_copy_checkpoint'`.execute(
+          to.db,
+        );
         expect(tables.rows[0]!.n).toBe('0');
       }
     }, 180_000);
@@ -83,10 +91,15 @@ describe('a copy killed with SIGKILL resumes without losing or duplicating rows'
     };
     await expect(copyDatabase({ from, to, tables: ['Artist', 'Album'], batchSize: 100, jobs: 1, onProgress: stop })).rejects.toThrow('interrupted on purpose');
     await expect(copyDatabase({ from, to, tables: ['Artist', 'Album'] })).rejects.toThrow(/interrupted copy .*resume/);
-    await expect(copyDatabase({ from, to, tables: ['Artist', 'Track'], resume: true })).rejects.toThrow('cannot resume: Track was not part of the interrupted copy');
+    await expect(copyDatabase({ from, to, tables: ['Artist', 'Track'], resume: true })).rejects.toThrow(
+      'cannot resume: Track was not part of the interrupted copy',
+    );
     const report = await copyDatabase({ from, to, tables: ['Artist', 'Album'], batchSize: 100, resume: true });
     expect(report.resumed).toBe(true);
-    expect(report.tables.map((t) => [t.table, t.rows, t.resumedAt])).toEqual([['Album', 347, 200], ['Artist', 275, 0]]);
+    expect(report.tables.map((t) => [t.table, t.rows, t.resumedAt])).toEqual([
+      ['Album', 347, 200],
+      ['Artist', 275, 0],
+    ]);
     expect((await verifyDatabases({ from, to, tables: ['Artist', 'Album'] })).findings).toEqual([]);
   });
 });

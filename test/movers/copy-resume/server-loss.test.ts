@@ -15,7 +15,10 @@ function databaseOf(url: string): string {
 }
 
 function startCopy(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--conditions=@byos/source', `${REPO_ROOT}cli/bin/byos.js`, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=@byos/source', `${REPO_ROOT}cli/bin/byos.js`, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -38,7 +41,10 @@ async function cutOff(databases: string[], allow: boolean): Promise<void> {
   const admin = pgAdminUrl();
   for (const name of databases) await sqlOn(admin, `alter database "${name}" allow_connections ${allow}`);
   if (!allow) {
-    await sqlOn(admin, `select pg_terminate_backend(pid) from pg_stat_activity where datname = any(array[${databases.map((d) => `'${d}'`).join(',')}]) and pid <> pg_backend_pid()`);
+    await sqlOn(
+      admin,
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = any(array[${databases.map((d) => `'${d}'`).join(',')}]) and pid <> pg_backend_pid()`,
+    );
   }
 }
 
@@ -47,9 +53,12 @@ describe('byos copy when the server goes away mid-copy', { timeout: 240_000 }, (
     it(`${mode}: one line naming what failed, exit 1, then --resume completes and verifies`, async () => {
       const from = await freshPostgresDatabase(`loss_from_${mode}`);
       const to = await freshPostgresDatabase(`loss_to_${mode}`);
-      await sqlOn(from, `create table big (id int primary key, body text not null);
+      await sqlOn(
+        from,
+        `create table big (id int primary key, body text not null);
                          insert into big select g, repeat('x', 100) || g from generate_series(1, ${ROWS}) g;
-                         create table small (id int primary key); insert into small values (1), (2);`);
+                         create table small (id int primary key); insert into small values (1), (2);`,
+      );
       const args = ['copy', '--from', from, '--to', to, '--batch-size', '1000', '--jobs', '1', ...(mode === 'neutral' ? ['--neutral'] : [])];
       const run = startCopy(args);
       const databases = [databaseOf(from), databaseOf(to)];

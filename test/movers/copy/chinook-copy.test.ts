@@ -56,7 +56,10 @@ async function nextId(tenant: TenantDb, table: string, column: string, values: R
 }
 
 async function maxOf(tenant: TenantDb, table: string, column: string): Promise<number> {
-  const row = await tenant.db.selectFrom(table).select(sql`max(${sql.ref(column)})`.as('m')).executeTakeFirstOrThrow();
+  const row = await tenant.db
+    .selectFrom(table)
+    .select(sql`max(${sql.ref(column)})`.as('m'))
+    .executeTakeFirstOrThrow();
   return Number(row.m);
 }
 
@@ -108,7 +111,11 @@ describe('copy Postgres → Postgres', () => {
     expect(diffNeutral(a, b)).toEqual([]);
     expect(await nextId(to, 'gadget', 'id', { label: 'after' })).toBe(302);
     expect(await nextId(to, 'counter', 'n', { note: 'after' })).toBe(43);
-    const copied = await sql<{ tags: string; payload: string; seen: string }>`select tags::text as tags, payload::text as payload, seen_at::text as seen from gadget where id = 3`.execute(to.db);
+    const copied = await sql<{
+      tags: string;
+      payload: string;
+      seen: string;
+    }>`select tags::text as tags, payload::text as payload, seen_at::text as seen from gadget where id = 3`.execute(to.db);
     expect(copied.rows[0]).toEqual({ tags: '{t3,NULL,"quote\\"3"}', payload: '{"b": [3, 4], "i": 3}', seen: expect.stringContaining('.123456') });
   });
 
@@ -145,7 +152,10 @@ describe('copy Postgres → SQLite', () => {
     const refused = await copyDatabase({ from, to, batchSize: 400 }).catch((e: unknown) => e);
     expect((refused as CopyRefusedError).findings.map((f) => `${f.rule} ${f.subject}`)).toContain('copy-loss-type gadget.tags');
     const report = await copyDatabase({
-      from, to, batchSize: 400, acceptLoss: ['type'],
+      from,
+      to,
+      batchSize: 400,
+      acceptLoss: ['type'],
       onProgress: (p) => {
         if (p.phase === 'plan') planned.push(...(p.findings ?? []).map((f) => `${f.rule} ${f.subject}`));
       },

@@ -8,10 +8,27 @@ describe('byos copy / byos verify', () => {
     const path = await freshSqlitePath('cli_src');
     await copyChinookSqlite(path);
     const to = await freshPostgresDatabase('cli_to');
-    const result = await runCliInProcess(['copy', '--from', `sqlite:${path}`, '--to', to, '--tables', 'Artist,Album,Genre,MediaType,Track', '--batch-size', '1000', '--jobs', '2', '--verify', '--json']);
+    const result = await runCliInProcess([
+      'copy',
+      '--from',
+      `sqlite:${path}`,
+      '--to',
+      to,
+      '--tables',
+      'Artist,Album,Genre,MediaType,Track',
+      '--batch-size',
+      '1000',
+      '--jobs',
+      '2',
+      '--verify',
+      '--json',
+    ]);
     expect(result.stderr).not.toMatch(/byos:/);
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { copy: { rows: number; tables: { table: string; rows: number }[] }; verify: { equal: boolean; tables: { table: string; equal: boolean }[] } };
+    const summary = JSON.parse(result.stdout) as {
+      copy: { rows: number; tables: { table: string; rows: number }[] };
+      verify: { equal: boolean; tables: { table: string; equal: boolean }[] };
+    };
     expect(summary.copy.rows).toBe(275 + 347 + 25 + 5 + 3503);
     expect(summary.verify.equal).toBe(true);
     expect(summary.verify.tables.map((t) => t.table).sort()).toEqual(['Album', 'Artist', 'Genre', 'MediaType', 'Track']);

@@ -11,12 +11,38 @@ import { DIALECTS, freshTenantDb } from '../../helpers/databases.ts';
 const dir = await mkdtemp(join(tmpdir(), 'byos-export-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const HOSTILE = ['=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', '\tlead', '\rcr', '\nlf', "'=already quoted", "''+twice", "'plain", 'safe', '-', ''];
+const HOSTILE = [
+  '=HYPERLINK("http://evil","x")',
+  '+1+1',
+  '-2+3',
+  '@SUM(A1)',
+  '\tlead',
+  '\rcr',
+  '\nlf',
+  "'=already quoted",
+  "''+twice",
+  "'plain",
+  'safe',
+  '-',
+  '',
+];
 
 describe('formula neutralising', () => {
   it('prefixes every trigger character, and the import takes exactly one prefix off', () => {
     expect(HOSTILE.map(neutraliseFormula)).toEqual([
-      `'=HYPERLINK("http://evil","x")`, "'+1+1", "'-2+3", "'@SUM(A1)", "'\tlead", "'\rcr", "'\nlf", "''=already quoted", "'''+twice", "'plain", 'safe', "'-", '',
+      `'=HYPERLINK("http://evil","x")`,
+      "'+1+1",
+      "'-2+3",
+      "'@SUM(A1)",
+      "'\tlead",
+      "'\rcr",
+      "'\nlf",
+      "''=already quoted",
+      "'''+twice",
+      "'plain",
+      'safe',
+      "'-",
+      '',
     ]);
     for (const text of HOSTILE) expect(restoreNeutralised(neutraliseFormula(text))).toBe(text);
     expect(csvCell(-5)).toBe('-5'); // numbers are numbers, not text
@@ -29,7 +55,10 @@ for (const dialect of DIALECTS) {
     const tenant = await freshTenantDb(dialect, `export_${dialect}`);
     await sql.raw(`create table notes (id integer primary key, body text, at ${dialect === 'postgres' ? 'timestamptz' : 'text'}, day date)`).execute(tenant.db);
     for (const [i, body] of HOSTILE.entries()) {
-      await tenant.db.insertInto('notes').values({ id: i + 1, body, at: i === 0 ? '2024-03-31 12:00:00+02' : null, day: i === 0 ? '2024-03-31' : null }).execute();
+      await tenant.db
+        .insertInto('notes')
+        .values({ id: i + 1, body, at: i === 0 ? '2024-03-31 12:00:00+02' : null, day: i === 0 ? '2024-03-31' : null })
+        .execute();
     }
 
     it('CSV: no cell a spreadsheet would run, ISO 8601 dates, and it imports back unchanged', async () => {
@@ -39,7 +68,9 @@ for (const dialect of DIALECTS) {
       const text = await readFile(out, 'utf8');
       const lines = text.split('\r\n');
       expect(lines[0]).toBe('id,body,at,day');
-      expect(lines[1]).toBe(`1,"'=HYPERLINK(""http://evil"",""x"")",${dialect === 'postgres' ? '2024-03-31T10:00:00+00:00' : '2024-03-31 12:00:00+02'},2024-03-31`);
+      expect(lines[1]).toBe(
+        `1,"'=HYPERLINK(""http://evil"",""x"")",${dialect === 'postgres' ? '2024-03-31T10:00:00+00:00' : '2024-03-31 12:00:00+02'},2024-03-31`,
+      );
       // every field that is text starts with something inert
       expect(text).not.toMatch(/(^|,|\r\n)"?[=+@-]/);
       await tenant.db.deleteFrom('notes').execute();
@@ -65,7 +96,10 @@ for (const dialect of DIALECTS) {
       const names = ['=HYPERLINK("http://evil","x")', '@SUM(A1)', '-2+3', '+1', "'=quoted", 'plain'];
       const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
       await sql.raw(`create table heads (id integer primary key, ${names.map((n) => `${q(n)} text`).join(', ')})`).execute(tenant.db);
-      await tenant.db.insertInto('heads').values(Object.fromEntries([['id', 1], ...names.map((n, i) => [n, `v${i}`])]) as never).execute();
+      await tenant.db
+        .insertInto('heads')
+        .values(Object.fromEntries([['id', 1], ...names.map((n, i) => [n, `v${i}`])]) as never)
+        .execute();
       const csv = join(dir, `heads-${dialect}.csv`);
       await exportTable(tenant, 'heads', { format: 'csv', out: csv });
       expect((await readFile(csv, 'utf8')).split('\r\n')[0]).toBe(`id,"'=HYPERLINK(""http://evil"",""x"")","'@SUM(A1)","'-2+3","'+1","''=quoted",plain`);
@@ -73,7 +107,16 @@ for (const dialect of DIALECTS) {
       await exportTable(tenant, 'heads', { format: 'xlsx', out: xlsx });
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(xlsx);
-      expect(wb.getWorksheet('heads')!.getRow(1).values).toEqual([undefined, 'id', `'=HYPERLINK("http://evil","x")`, "'@SUM(A1)", "'-2+3", "'+1", "''=quoted", 'plain']);
+      expect(wb.getWorksheet('heads')!.getRow(1).values).toEqual([
+        undefined,
+        'id',
+        `'=HYPERLINK("http://evil","x")`,
+        "'@SUM(A1)",
+        "'-2+3",
+        "'+1",
+        "''=quoted",
+        'plain',
+      ]);
       for (const file of [csv, xlsx]) {
         await tenant.db.deleteFrom('heads').execute();
         const report = await importFile(tenant, { file, table: 'heads' });

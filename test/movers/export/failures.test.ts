@@ -89,7 +89,8 @@ describe('byos export failures', async () => {
   it('SQLite: a query error mid-export leaves the previous file', async () => {
     const out = await previous(join(dir, 'sqlite'), 'out.csv');
     // abs() of the smallest integer overflows at row 3,000, after a batch of 2,000 rows is written
-    const query = 'with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000) select i, case when i = 3000 then abs(-9223372036854775808) else i end as r from n';
+    const query =
+      'with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000) select i, case when i = 3000 then abs(-9223372036854775808) else i end as r from n';
     expect(oneLineFailure(await runCli(['export', '--url', sqlite, '--query', query, '--out', out]))).toMatch(/integer overflow/);
     await expectUntouched(out);
   });

@@ -18,8 +18,42 @@ const FORMULA_COLUMN = '=HYPERLINK("http://evil","x")';
 
 /** Pieces that break naive CSV and XLSX writers and readers: quotes, formula triggers, line breaks, XML-illegal characters. */
 const PIECES = [
-  '"', "'", "''", '""', '=', '+', '-', '@', '\t', '\r', '\n', '\r\n', ',', ';', '|', ' ', '  ', '\\', '\\.', '\\N', 'NULL',
-  '_x000D_', '_x005F_', '\u0001', '\u001f', '\u007f', '\ufeff', '\u2028', 'é', 'Zoë', '日本', '😀', 'a', '1', '0', '08',
+  '"',
+  "'",
+  "''",
+  '""',
+  '=',
+  '+',
+  '-',
+  '@',
+  '\t',
+  '\r',
+  '\n',
+  '\r\n',
+  ',',
+  ';',
+  '|',
+  ' ',
+  '  ',
+  '\\',
+  '\\.',
+  '\\N',
+  'NULL',
+  '_x000D_',
+  '_x005F_',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\ufeff',
+  '\u2028',
+  'é',
+  'Zoë',
+  '日本',
+  '😀',
+  'a',
+  '1',
+  '0',
+  '08',
 ];
 const text = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
@@ -43,11 +77,14 @@ const decimal = fc.option(
   { nil: null },
 );
 /** Calendar days and wall-clock times across the range both engines hold (Excel's own dates start in 1900). */
-const day = fc.option(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), { nil: null });
+const day = fc.option(
+  fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  { nil: null },
+);
 const at = fc.option(
-  fc.tuple(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999_999 })).map(
-    ([d, micros]) => `${d.toISOString().slice(0, 19).replace('T', ' ')}.${String(micros).padStart(6, '0')}`,
-  ),
+  fc
+    .tuple(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999_999 }))
+    .map(([d, micros]) => `${d.toISOString().slice(0, 19).replace('T', ' ')}.${String(micros).padStart(6, '0')}`),
   { nil: null },
 );
 const row = fc.record({ body: text, note: text, big, amount: decimal, day, at });
@@ -68,7 +105,9 @@ for (const dialect of DIALECTS) {
     const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const noteColumn = { t: FORMULA_COLUMN, plain: 'note' } as Record<string, string>;
     for (const [table, note] of Object.entries(noteColumn)) {
-      await sql.raw(`create table ${table} (id integer primary key, body text, ${q(note)} text, big bigint, amount numeric, day date, at timestamp)`).execute(tenant.db);
+      await sql
+        .raw(`create table ${table} (id integer primary key, body text, ${q(note)} text, big bigint, amount numeric, day date, at timestamp)`)
+        .execute(tenant.db);
     }
 
     async function load(values: Row[], table = 't'): Promise<void> {
@@ -76,7 +115,15 @@ for (const dialect of DIALECTS) {
       for (const [i, v] of values.entries()) {
         await tenant.db
           .insertInto(table)
-          .values({ id: i + 1, body: v.body, [noteColumn[table]!]: v.note, big: v.big === null ? null : v.big.toString(), amount: v.amount, day: v.day, at: v.at } as never)
+          .values({
+            id: i + 1,
+            body: v.body,
+            [noteColumn[table]!]: v.note,
+            big: v.big === null ? null : v.big.toString(),
+            amount: v.amount,
+            day: v.day,
+            at: v.at,
+          } as never)
           .execute();
       }
     }
@@ -93,7 +140,11 @@ for (const dialect of DIALECTS) {
 
     it('CSV: 20 rows of "-" and "\'" (the formula guard writes \'-) come back as 20 rows', async () => {
       await sql.raw('create table dashes (id integer primary key, v text)').execute(tenant.db);
-      for (let id = 1; id <= 20; id++) await tenant.db.insertInto('dashes').values({ id, v: id % 2 ? '-' : "'" } as never).execute();
+      for (let id = 1; id <= 20; id++)
+        await tenant.db
+          .insertInto('dashes')
+          .values({ id, v: id % 2 ? '-' : "'" } as never)
+          .execute();
       const out = join(dir, `${dialect}-dashes.csv`);
       await exportTable(tenant, 'dashes', { format: 'csv', out });
       await tenant.db.deleteFrom('dashes').execute();
@@ -105,27 +156,40 @@ for (const dialect of DIALECTS) {
 
     it("CSV: a column named ' (a header cell the sniffer must still read as a label) comes back into a new table", async () => {
       await sql.raw(`create table apostrophe (id integer primary key, "'" text)`).execute(tenant.db);
-      await tenant.db.insertInto('apostrophe').values([{ id: 1, "'": 'a' }, { id: 2, "'": 'b' }] as never).execute();
+      await tenant.db
+        .insertInto('apostrophe')
+        .values([
+          { id: 1, "'": 'a' },
+          { id: 2, "'": 'b' },
+        ] as never)
+        .execute();
       const out = join(dir, `${dialect}-apostrophe.csv`);
       await exportTable(tenant, 'apostrophe', { format: 'csv', out });
       const report = await importFile(tenant, { file: out, table: 'apostrophe_back', create: true });
       expect([report.rowsRead, report.rowsLoaded]).toEqual([2, 2]);
       const back = await tenant.db.selectFrom('apostrophe_back').selectAll().orderBy('id').execute();
-      expect(back).toEqual([{ id: 1, "'": 'a' }, { id: 2, "'": 'b' }]);
+      expect(back).toEqual([
+        { id: 1, "'": 'a' },
+        { id: 2, "'": 'b' },
+      ]);
     });
 
     for (const format of ['csv', 'xlsx'] as const) {
-      it(`${format}: random tables of hostile text, NULL and empty strings, big integers, scaled decimals, dates and timestamps come back unchanged`, async () => {
-        let run = 0;
-        await fc.assert(
-          fc.asyncProperty(tables, async ({ table, rows }) => {
-            await load(rows, table);
-            const { before, after } = await roundTrip(format, `prop-${run++}`, table);
-            expect(after).toEqual(before);
-          }),
-          { numRuns: cases(25, 400) },
-        );
-      }, cases(60_000, 600_000));
+      it(
+        `${format}: random tables of hostile text, NULL and empty strings, big integers, scaled decimals, dates and timestamps come back unchanged`,
+        async () => {
+          let run = 0;
+          await fc.assert(
+            fc.asyncProperty(tables, async ({ table, rows }) => {
+              await load(rows, table);
+              const { before, after } = await roundTrip(format, `prop-${run++}`, table);
+              expect(after).toEqual(before);
+            }),
+            { numRuns: cases(25, 400) },
+          );
+        },
+        cases(60_000, 600_000),
+      );
     }
 
     it('CSV: NULL is an empty field, an empty string is "" (as PostgreSQL writes CSV)', async () => {

@@ -68,7 +68,10 @@ for (const dialect of DIALECTS) {
         }
         for (const table of order) {
           const report = await importFile(target, { file: files.get(table)!, table });
-          expect(report.mapping.every((m) => m.method === 'exact'), table).toBe(true);
+          expect(
+            report.mapping.every((m) => m.method === 'exact'),
+            table,
+          ).toBe(true);
           expect(report.rowsRejected, table).toBe(0);
         }
         for (const table of order) {

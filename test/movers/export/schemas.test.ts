@@ -35,7 +35,10 @@ describe('export → import round trip of tables outside the default schema (pos
 
   for (const format of ['csv', 'xlsx'] as const) {
     it(`${format}: app.people and ${ODD}.${WEIRD} come back identical`, async () => {
-      for (const [schema, name, text] of [['app', 'people', 'app.people'], [ODD, WEIRD, `${ODD}.${WEIRD}`]] as const) {
+      for (const [schema, name, text] of [
+        ['app', 'people', 'app.people'],
+        [ODD, WEIRD, `${ODD}.${WEIRD}`],
+      ] as const) {
         const before = await rows(tenant, schema, name);
         expect(before.length).toBe(3);
         const out = join(dir, `${name.replace(/\W/g, '_')}.${format}`);
@@ -75,7 +78,10 @@ describe('export → import of names holding dots and quotes (sqlite)', async ()
     expect((await exportTable(tenant, '"a.b"', { format: 'csv', out })).rows).toBe(2);
     await sql`delete from "a.b"`.execute(tenant.db);
     expect((await importFile(tenant, { file: out, table: 'main."a.b"' })).table).toBe('"a.b"');
-    expect(await rows(tenant, 'main', 'a.b')).toEqual([{ id: 1, 'x.y': 'one', 'q"uote': 'a"b' }, { id: 2, 'x.y': null, 'q"uote': '.' }]);
+    expect(await rows(tenant, 'main', 'a.b')).toEqual([
+      { id: 1, 'x.y': 'one', 'q"uote': 'a"b' },
+      { id: 2, 'x.y': null, 'q"uote': '.' },
+    ]);
     const created = await importFile(tenant, { file: out, table: '"c.d"', create: true });
     expect([created.created, created.rowsLoaded]).toEqual([true, 2]);
     expect((await rows(tenant, 'main', 'c.d')).length).toBe(2);

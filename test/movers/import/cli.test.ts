@@ -31,7 +31,11 @@ describe('byos import / byos export', async () => {
     const typed = join(dir, 'typed.csv');
     await writeFile(typed, 'name,age\nCy,7\nDi,old\n');
     const tenant = await connect(url);
-    await tenant.db.schema.createTable('kids').addColumn('name', 'text', (c) => c.notNull()).addColumn('age', 'integer').execute();
+    await tenant.db.schema
+      .createTable('kids')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('age', 'integer')
+      .execute();
     await tenant.close();
     const abort = await runCliInProcess(['import', typed, '--url', url, '--table', 'kids']);
     expect(abort.code).toBe(1);

@@ -121,7 +121,13 @@ for (const dialect of DIALECTS) {
       expect(failure.message).toContain('"Customer Nm" (column 2)');
       expect(failure.message).toContain('"Notes" (column 4): no likely column');
       const mappingFile = join(dir, `mapping-${dialect}.json`);
-      const report = await importFile(tenant, { file: path, table: 'customers', map: { 'Customer Nm': 'name', 'Mail Address': 'email', Notes: null }, mappingFile, dryRun: true });
+      const report = await importFile(tenant, {
+        file: path,
+        table: 'customers',
+        map: { 'Customer Nm': 'name', 'Mail Address': 'email', Notes: null },
+        mappingFile,
+        dryRun: true,
+      });
       expect(report.mapping.map((m) => [m.header, m.column, m.method])).toEqual([
         ['Identifier', 'id', 'synonym'],
         ['Customer Nm', 'name', 'explicit'],
@@ -130,7 +136,11 @@ for (const dialect of DIALECTS) {
       ]);
       expect(report.preview).toEqual([{ id: 30, name: 'Kim', email: 'k@x.org' }]);
       expect(report.committed).toBe(false);
-      expect(JSON.parse(await readFile(mappingFile, 'utf8'))).toEqual({ version: 1, table: 'customers', map: { Identifier: 'id', 'Customer Nm': 'name', 'Mail Address': 'email', Notes: null } });
+      expect(JSON.parse(await readFile(mappingFile, 'utf8'))).toEqual({
+        version: 1,
+        table: 'customers',
+        map: { Identifier: 'id', 'Customer Nm': 'name', 'Mail Address': 'email', Notes: null },
+      });
       const reused = await importFile(tenant, { file: path, table: 'customers', mappingFile });
       expect(reused.rowsLoaded).toBe(1);
       expect((await rows()).find((r) => r.id === 30)?.name).toBe('Kim');

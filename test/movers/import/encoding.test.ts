@@ -57,10 +57,19 @@ describe('text encoding, decided from the whole file', () => {
 
   it('a Latin-1 file is Latin-1, even when its first accent comes after the sniffed sample', async () => {
     const early = await readAll(await file('latin1.csv', latin1('id,name\n1,José\n2,Zoë\n')));
-    expect(early).toEqual({ encoding: 'latin1', rows: [['1', 'José'], ['2', 'Zoë']] });
+    expect(early).toEqual({
+      encoding: 'latin1',
+      rows: [
+        ['1', 'José'],
+        ['2', 'Zoë'],
+      ],
+    });
     const late = await readAll(await file('latin1-late.csv', `id,name\n${filler(1, 5000)}`, latin1('5001,José\n5002,Zoë\n')));
     expect(late.encoding).toBe('latin1');
-    expect(late.rows.slice(-2)).toEqual([['5001', 'José'], ['5002', 'Zoë']]);
+    expect(late.rows.slice(-2)).toEqual([
+      ['5001', 'José'],
+      ['5002', 'Zoë'],
+    ]);
     // a stray pair of bytes that happens to be valid UTF-8 (Ã© is C3 A9) does not outvote the Latin-1 letters
     const mostly = await readAll(await file('latin1-stray.csv', latin1('id,name\n1,José\n2,Zoë\n3,Ã©\n4,Ådne\n')));
     expect(mostly.encoding).toBe('latin1');
@@ -69,7 +78,11 @@ describe('text encoding, decided from the whole file', () => {
   it('through the CLI: one line, exit 1, and nothing imported', async () => {
     const db = await freshSqlitePath('encoding');
     const tenant = await connect(`sqlite:${db}`);
-    await tenant.db.schema.createTable('people').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('name', 'text').execute();
+    await tenant.db.schema
+      .createTable('people')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text')
+      .execute();
     const path = await file('cli.csv', 'id,name\n1,José\n2,Ren', latin1('é'), '\n');
     const line = oneLineFailure(await runCliInProcess(['import', path, '--url', `sqlite:${db}`, '--table', 'people']));
     expect(line).toMatch(/is not valid UTF-8 at byte 21 \(row 3\)/);

@@ -38,11 +38,21 @@ describe('byos import failures', async () => {
         let input = file;
         if (format === 'xlsx') {
           input = join(dir, 'killed.xlsx');
-          const exported = await runCli(['export', '--url', pg, '--query', 'select i + 2 as id, $$n$$ || i as name, i as age from generate_series(0, 4999) i', '--out', input]);
+          const exported = await runCli([
+            'export',
+            '--url',
+            pg,
+            '--query',
+            'select i + 2 as id, $$n$$ || i as name, i as age from generate_series(0, 4999) i',
+            '--out',
+            input,
+          ]);
           expect(exported.code, exported.stderr).toBe(0);
         }
         const line = oneLineFailure(await runCli(['import', input, '--url', pg, '--table', 'people']));
-        expect(line, format).toMatch(/^byos: the import of .* into people stopped after \d+ row\(s\) read: .*(terminat|connection|ECONNRESET).*; nothing was imported \(the table is unchanged\)$/i);
+        expect(line, format).toMatch(
+          /^byos: the import of .* into people stopped after \d+ row\(s\) read: .*(terminat|connection|ECONNRESET).*; nothing was imported \(the table is unchanged\)$/i,
+        );
         expect(await count()).toBe('1');
       }
     } finally {
@@ -80,7 +90,15 @@ describe('byos import failures', async () => {
       let input = file;
       if (format === 'xlsx') {
         input = join(dir, 'many-bad.xlsx');
-        const exported = await runCli(['export', '--url', pg, '--query', `select i + 2 as id, repeat('name ', 8) || i as name, case when i % 2 = 1 then 'not a number' else i::text end as age from generate_series(0, 4999) i`, '--out', input]);
+        const exported = await runCli([
+          'export',
+          '--url',
+          pg,
+          '--query',
+          `select i + 2 as id, repeat('name ', 8) || i as name, case when i % 2 = 1 then 'not a number' else i::text end as age from generate_series(0, 4999) i`,
+          '--out',
+          input,
+        ]);
         expect(exported.code, exported.stderr).toBe(0);
       }
       const line = oneLineFailure(await runCli(['import', input, '--url', pg, '--table', 'people', '--on-error', 'skip', '--rejects', rejects]));

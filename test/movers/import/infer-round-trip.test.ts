@@ -37,19 +37,23 @@ for (const dialect of DIALECTS) {
   describe(`import --create keeps every value's text (${dialect})`, async () => {
     const tenant = await freshTenantDb(dialect, `infer_${dialect}`);
 
-    it('whatever type each column gets, every value reads back as written (a round trip per value)', async () => {
-      let run = 0;
-      await fc.assert(
-        fc.asyncProperty(table, async (rows) => {
-          const name = `t${run++}`;
-          const path = join(dir, `${dialect}-${name}.csv`);
-          await writeFile(path, `n,a,b,c\n${rows.map((r, i) => `${i},${r.map((v) => `"${v}"`).join(',')}`).join('\n')}\n`);
-          await importFile(tenant, { file: path, table: name, create: true });
-          expect(await textOf(tenant, name)).toEqual(rows);
-        }),
-        { numRuns: cases(40, 400) },
-      );
-    }, cases(60_000, 600_000));
+    it(
+      'whatever type each column gets, every value reads back as written (a round trip per value)',
+      async () => {
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(table, async (rows) => {
+            const name = `t${run++}`;
+            const path = join(dir, `${dialect}-${name}.csv`);
+            await writeFile(path, `n,a,b,c\n${rows.map((r, i) => `${i},${r.map((v) => `"${v}"`).join(',')}`).join('\n')}\n`);
+            await importFile(tenant, { file: path, table: name, create: true });
+            expect(await textOf(tenant, name)).toEqual(rows);
+          }),
+          { numRuns: cases(40, 400) },
+        );
+      },
+      cases(60_000, 600_000),
+    );
 
     it('a zip-code column stays text, ids and amounts become numbers', async () => {
       const path = join(dir, `${dialect}-zips.csv`);
@@ -76,7 +80,9 @@ describe('--dry-run shows the inferred types; --type overrides one', async () =>
     const result = await runCliInProcess(['import', path, '--url', url, '--table', 'orders', '--create', '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('note: would create table orders (zip text, total text)');
-    expect(result.stdout).toContain('note: column "zip" stays text: "08123" would not read back as written from a number column (--type zip=decimal to store numbers anyway)');
+    expect(result.stdout).toContain(
+      'note: column "zip" stays text: "08123" would not read back as written from a number column (--type zip=decimal to store numbers anyway)',
+    );
     expect(result.stdout).toContain('note: column "total" stays text: "1,234.50" would not read back');
   });
 

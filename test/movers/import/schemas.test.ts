@@ -113,9 +113,14 @@ describe('import into tables outside the default schema, with names that need qu
     expect(tables).toContain('app|created');
     expect(tables).toContain(`${ODD}|new."one"`);
     expect(tables).not.toContain('public|created');
-    expect(await rows(tenant, ODD, 'new."one"')).toEqual([{ code: 'A', amount: '1' }, { code: 'B', amount: '2.5' }]);
+    expect(await rows(tenant, ODD, 'new."one"')).toEqual([
+      { code: 'A', amount: '1' },
+      { code: 'B', amount: '2.5' },
+    ]);
 
-    await expect(importFile(tenant, { file: path, table: 'app.created', create: true })).rejects.toThrow('table "app.created" already exists; drop --create to import into it');
+    await expect(importFile(tenant, { file: path, table: 'app.created', create: true })).rejects.toThrow(
+      'table "app.created" already exists; drop --create to import into it',
+    );
     const broken = await file('broken.csv', 'n\n1\n2\nthree\n');
     await expect(importFile(tenant, { file: broken, table: `${ODD}.never`, create: true, sampleRows: 2 })).rejects.toBeInstanceOf(ImportRejectedError);
     await expect(importFile(tenant, { file: path, table: 'nope.t', create: true })).rejects.toThrow('schema "nope" does not exist');

@@ -62,7 +62,9 @@ describe('zip-bomb guard', () => {
   it('refuses a total past the size limit', async () => {
     const path = join(dir, 'big.xlsx');
     await writeFile(path, zipWith('xl/worksheets/sheet1.xml', zeros));
-    await expect(guardZip(path, { maxUncompressedBytes: 1024 * 1024, maxRatio: 1e9, maxEntries: 10, maxRows: 10 })).rejects.toThrow(/would inflate to more than 1048576 bytes/);
+    await expect(guardZip(path, { maxUncompressedBytes: 1024 * 1024, maxRatio: 1e9, maxEntries: 10, maxRows: 10 })).rejects.toThrow(
+      /would inflate to more than 1048576 bytes/,
+    );
   });
 
   it('catches a directory that lies about the inflated size by counting what inflates', async () => {
@@ -98,7 +100,9 @@ for (const dialect of DIALECTS) {
   describe(`XLSX import (${dialect})`, async () => {
     const tenant = await freshTenantDb(dialect, `xlsx_${dialect}`);
     await sql
-      .raw('create table events (id integer primary key, title text not null, happened date, at timestamp, amount numeric(10,2), score double precision, ok boolean)')
+      .raw(
+        'create table events (id integer primary key, title text not null, happened date, at timestamp, amount numeric(10,2), score double precision, ok boolean)',
+      )
       .execute(tenant.db);
     const path = await workbook(`events-${dialect}.xlsx`, (wb) => {
       const notes = wb.addWorksheet('Notes');
@@ -118,7 +122,13 @@ for (const dialect of DIALECTS) {
       const report = await importFile(tenant, { file: path, table: 'events', sheet: 'Events' });
       expect(report.details).toEqual({ sheet: 'Events' });
       expect(report.rowsLoaded).toBe(5);
-      const rows = (await sql<Record<string, unknown>>`select id, title, cast(happened as text) as happened, cast("at" as text) as at, cast(amount as text) as amount, score, ok from events order by id`.execute(tenant.db)).rows;
+      const rows = (
+        await sql<
+          Record<string, unknown>
+        >`select id, title, cast(happened as text) as happened, cast("at" as text) as at, cast(amount as text) as amount, score, ok from events order by id`.execute(
+          tenant.db,
+        )
+      ).rows;
       expect(rows.map((r) => r.title)).toEqual(['launch', 'rich text', 'merged down', 'under the merge', '=1+1 as text']);
       expect(rows.map((r) => r.happened)).toEqual(['2024-03-31', '2024-04-01', '2024-05-01', null, null]);
       expect(rows.map((r) => r.at)).toEqual(['2024-03-31 13:45:30', '2024-04-01 08:00:00', null, null, null]);
@@ -128,7 +138,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('a missing sheet is named with the sheets there are', async () => {
-      await expect(importFile(tenant, { file: path, table: 'events', sheet: 'Nope' })).rejects.toThrow(/has no sheet named "Nope"; its sheets are: Notes, Events/);
+      await expect(importFile(tenant, { file: path, table: 'events', sheet: 'Nope' })).rejects.toThrow(
+        /has no sheet named "Nope"; its sheets are: Notes, Events/,
+      );
     });
 
     it('a formula with no saved result is refused with its row and column; the rejects file is an XLSX', async () => {

@@ -64,7 +64,9 @@ describe('Postgres → SQLite of the application schema', () => {
     const refusal = result.stderr.slice(result.stderr.indexOf('byos: copy refused'));
     expect(result.stderr).toMatch(/^warning copy-loss-view app\.account_summary: .*\(accepted\)$/m);
     expect(refusal).not.toMatch(/view app\.account_summary will not arrive/);
-    expect(result.stderr).toMatch(/^to copy anyway, accept these losses by kind: --accept-loss (row-security|policy|grant|default-privileges)(,(row-security|policy|grant|default-privileges))*/m);
+    expect(result.stderr).toMatch(
+      /^to copy anyway, accept these losses by kind: --accept-loss (row-security|policy|grant|default-privileges)(,(row-security|policy|grant|default-privileges))*/m,
+    );
     expect(await sqliteTables(target)).toEqual([]);
   });
 
@@ -76,7 +78,9 @@ describe('Postgres → SQLite of the application schema', () => {
     const { copy, verify } = JSON.parse(result.stdout);
     const left = copy.findings.filter((f: { rule: string }) => f.rule.startsWith('copy-loss-'));
     expect(left.every((f: { severity: string; message: string }) => f.severity === 'warning' && f.message.endsWith('(accepted)'))).toBe(true);
-    expect(left.map((f: { subject: string }) => f.subject)).toEqual(expect.arrayContaining(['app.member member_tenant', 'app.account account_audit', 'app.account_summary']));
+    expect(left.map((f: { subject: string }) => f.subject)).toEqual(
+      expect.arrayContaining(['app.member member_tenant', 'app.account account_audit', 'app.account_summary']),
+    );
     expect(verify.equal).toBe(true);
     expect(verify.schema.mode).toBe('neutral');
     expect(copy.rows).toBeGreaterThan(10);
@@ -86,8 +90,11 @@ describe('Postgres → SQLite of the application schema', () => {
 describe('a subset of tables copied between engines', () => {
   it('names the details lost on a table whose name the catalog quotes (a reserved word, mixed case)', async () => {
     const subset = await freshPostgresDatabase('cross_subset_src');
-    await sqlOn(subset, `create table "user" (id int primary key, tags text[]); create index user_tags on "user" using gin (tags);
-      create table "Order" (id int primary key, n int); create index order_n on "Order" (n desc); create table other (id int primary key)`);
+    await sqlOn(
+      subset,
+      `create table "user" (id int primary key, tags text[]); create index user_tags on "user" using gin (tags);
+      create table "Order" (id int primary key, n int); create index order_n on "Order" (n desc); create table other (id int primary key)`,
+    );
     const refused = await runCliInProcess(['copy', '--from', subset, '--to', `sqlite:${await freshSqlitePath('cross_subset')}`, '--tables', 'user,Order']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/public\.user_tags: a gin index arrives as a plain one/);

@@ -50,8 +50,11 @@ describe('lossless copy of schema edge cases', { timeout: TIMEOUT }, () => {
 
   it('refuses, naming it, an invalid index left by a failed CREATE INDEX CONCURRENTLY, and a table whose rows it could not copy', async () => {
     const source = await freshPostgresDatabase('edge_refused_src');
-    await sqlOn(source, `create table dup (v int); insert into dup values (1), (1);
-      create table parent (a int, b int); create table child (c int, a int, b int); alter table child inherit parent;`);
+    await sqlOn(
+      source,
+      `create table dup (v int); insert into dup values (1), (1);
+      create table parent (a int, b int); create table child (c int, a int, b int); alter table child inherit parent;`,
+    );
     await sqlOn(source, 'create unique index concurrently dup_v on dup (v)').catch(() => {}); // fails, leaves an invalid index
     const target = await freshPostgresDatabase('edge_refused_dst');
     const refused = await runCliInProcess(['copy', '--from', source, '--to', target]);
@@ -59,7 +62,15 @@ describe('lossless copy of schema edge cases', { timeout: TIMEOUT }, () => {
     expect(refused.stderr).toMatch(/public\.dup_v: invalid index .* cannot be recreated by the copy/);
     expect(refused.stderr).toMatch(/public\.child: inheritance child whose columns are in another order .* cannot be recreated by the copy, nor its rows/);
     // Accepting the kind does not let a table lose its rows.
-    const again = await runCliInProcess(['copy', '--from', source, '--to', target, '--accept-loss', "inheritance child whose columns are in another order than its parents' (columns added before INHERIT)"]);
+    const again = await runCliInProcess([
+      'copy',
+      '--from',
+      source,
+      '--to',
+      target,
+      '--accept-loss',
+      "inheritance child whose columns are in another order than its parents' (columns added before INHERIT)",
+    ]);
     expect(again.code).toBe(1);
     expect(await sqlOn(target, `select count(*)::int as n from pg_class where relname in ('dup', 'parent', 'child')`)).toEqual([{ n: 0 }]);
   });
@@ -75,11 +86,14 @@ describe('a copy connecting as an ordinary role, as on a managed provider', { ti
       const database = new URL(url).pathname.slice(1);
       await sqlOn(url, `alter database "${database}" owner to ${role}; alter schema public owner to ${role}`);
     }
-    await sqlOn(source, `set role ${role};
+    await sqlOn(
+      source,
+      `set role ${role};
       create table account (id int primary key, tenant text not null);
       insert into account select g, case when g % 2 = 0 then 'a' else 'b' end from generate_series(1, 10) g;
       create policy tenant_a on account using (tenant = 'a');
-      alter table account enable row level security;`);
+      alter table account enable row level security;`,
+    );
     const as = (url: string) => {
       const u = new URL(url);
       u.username = role;
@@ -112,17 +126,24 @@ describe('a copy connecting as an ordinary role, as on a managed provider', { ti
     const [source, target] = [await freshPostgresDatabase('kept_public_src'), await freshPostgresDatabase('kept_public_dst')];
     await sqlOn(source, `create role ${role} login password '${password}'`);
     for (const url of [source, target]) await sqlOn(url, `alter database "${new URL(url).pathname.slice(1)}" owner to ${role}`);
-    await sqlOn(source, `alter schema public owner to ${role}; set role ${role};
-      create table t (id int primary key); insert into t values (1), (2); comment on schema public is 'tenant public'`);
+    await sqlOn(
+      source,
+      `alter schema public owner to ${role}; set role ${role};
+      create table t (id int primary key); insert into t values (1), (2); comment on schema public is 'tenant public'`,
+    );
     // As on a provider whose public schema belongs to an administrator: the tenant may create in it, not drop it.
     await sqlOn(target, `alter schema public owner to current_user; grant usage, create on schema public to ${role}`);
     const as = (url: string) => Object.assign(new URL(url), { username: role, password }).toString();
     const copied = await runCliInProcess(['copy', '--from', as(source), '--to', as(target), '--verify']);
     expect(copied.code).toBe(1);
-    expect(copied.stdout).toMatch(/warning copy-public-schema-kept public: .*`COMMENT ON SCHEMA public IS 'tenant public'` was refused: must be owner of schema public/);
+    expect(copied.stdout).toMatch(
+      /warning copy-public-schema-kept public: .*`COMMENT ON SCHEMA public IS 'tenant public'` was refused: must be owner of schema public/,
+    );
     expect(copied.stdout).toMatch(/verify-object-differs public: schema public differs on the target/);
     expect(copied.stdout).toMatch(/^ {2}t +2 rows +equal/m);
     expect(copied.stderr + copied.stdout).not.toContain(password);
-    expect(await sqlOn(target, `select nspowner = (select oid from pg_roles where rolname = current_user) as kept from pg_namespace where nspname = 'public'`)).toEqual([{ kept: true }]);
+    expect(
+      await sqlOn(target, `select nspowner = (select oid from pg_roles where rolname = current_user) as kept from pg_namespace where nspname = 'public'`),
+    ).toEqual([{ kept: true }]);
   });
 });

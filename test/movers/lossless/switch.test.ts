@@ -21,8 +21,14 @@ function startWriter(router: TenantRouter): { stop: () => Promise<number>; write
     while (running) {
       const n = writes;
       const tenant = await router.get('acme');
-      await tenant.db.insertInto('app.account').values({ name: `Writer ${n}`, email: `w${n}@writer.test` }).execute();
-      await tenant.db.insertInto('billing.invoice').values({ account_id: 100, issued_on: n % 2 ? '2025-06-01' : '2031-01-01', amount: 1000 + n }).execute();
+      await tenant.db
+        .insertInto('app.account')
+        .values({ name: `Writer ${n}`, email: `w${n}@writer.test` })
+        .execute();
+      await tenant.db
+        .insertInto('billing.invoice')
+        .values({ account_id: 100, issued_on: n % 2 ? '2025-06-01' : '2031-01-01', amount: 1000 + n })
+        .execute();
       writes++;
       await new Promise((r) => setTimeout(r, 3));
     }
@@ -32,10 +38,13 @@ function startWriter(router: TenantRouter): { stop: () => Promise<number>; write
 
 /** Every account has exactly one audit row: the trigger fired once per insert, wherever the row was written. */
 async function expectOneAuditRowPerAccount(url: string): Promise<void> {
-  const [counts] = await sqlOn<{ accounts: number; audited: number; distinct: number }>(url, `select
+  const [counts] = await sqlOn<{ accounts: number; audited: number; distinct: number }>(
+    url,
+    `select
     (select count(*)::int from app.account) as accounts,
     (select count(*)::int from audit.log where table_name = 'app.account') as audited,
-    (select count(distinct row_id)::int from audit.log where table_name = 'app.account') as distinct`);
+    (select count(distinct row_id)::int from audit.log where table_name = 'app.account') as distinct`,
+  );
   expect(counts!.audited).toBe(counts!.accounts);
   expect(counts!.distinct).toBe(counts!.accounts);
 }

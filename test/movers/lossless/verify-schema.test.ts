@@ -33,7 +33,8 @@ const CHANGES: { what: string; change: string; undo: string; named: RegExp }[] =
     what: "a function's changed body",
     change: `create or replace function app.account_count(p app.plan) returns bigint language sql stable as $$ select count(*) + 1 from app.account where plan = p $$`,
     undo: `create or replace function app.account_count(p app.plan) returns bigint language sql stable as $$ select count(*) from app.account where plan = p $$`,
-    named: /verify-object-differs .*function app\.account_count\(app\.plan\) differs on the target: line \d+: source has «AS \$function\$ select count\(\*\) from/,
+    named:
+      /verify-object-differs .*function app\.account_count\(app\.plan\) differs on the target: line \d+: source has «AS \$function\$ select count\(\*\) from/,
   },
   {
     what: 'a dropped index',

@@ -21,10 +21,24 @@ describe('connection kit', () => {
     expect(code).not.toContain(profile.password!);
     await writeFile(join(dir, 'app.ts'), code);
     for (const provider of PROVIDERS.filter((p) => PROVIDER_TRAITS[p].cloud)) {
-      const cloud = parseConnectionProfile({ provider, dialect: PROVIDER_TRAITS[provider].dialect, host: 'db.example.com', database: 'app', user: 'app', tls: { mode: 'verify-full' } });
+      const cloud = parseConnectionProfile({
+        provider,
+        dialect: PROVIDER_TRAITS[provider].dialect,
+        host: 'db.example.com',
+        database: 'app',
+        user: 'app',
+        tls: { mode: 'verify-full' },
+      });
       await writeFile(join(dir, `${provider}.ts`), kitCode(cloud, { lang: 'ts' }));
     }
-    const embedded = parseConnectionProfile({ provider: 'local-postgres', dialect: 'postgres', database: 'app', user: 'postgres', passwordRef: 'file:/x/pw', dataDir: '/x/pg' });
+    const embedded = parseConnectionProfile({
+      provider: 'local-postgres',
+      dialect: 'postgres',
+      database: 'app',
+      user: 'postgres',
+      passwordRef: 'file:/x/pw',
+      dataDir: '/x/pg',
+    });
     await writeFile(join(dir, 'embedded.ts'), kitCode(embedded, { lang: 'ts' }));
     await typecheck(dir);
     const env = {
@@ -37,24 +51,35 @@ describe('connection kit', () => {
     };
     // The scratch folder is inside the repository: --conditions=@byos/source resolves @byos/runtime to its sources, not dist/.
     const { stdout } = await run(process.execPath, ['--conditions=@byos/source', join(dir, 'app.ts')], { env, cwd: dir });
-    expect(stdout).toContain("connected: { ok: 1 }");
+    expect(stdout).toContain('connected: { ok: 1 }');
   });
 
   it('generates JavaScript that runs against a SQLite tenant', async () => {
     const dir = await scratchProject('kit');
     const input = await freshProfile('sqlite', 'kit');
     await writeFile(join(dir, 'app.mjs'), kitCode(parseConnectionProfile(input), { lang: 'js' }));
-    const { stdout } = await run(process.execPath, ['--conditions=@byos/source', join(dir, 'app.mjs')], { env: { ...process.env, BYOS_DB_PATH: input.database }, cwd: dir });
+    const { stdout } = await run(process.execPath, ['--conditions=@byos/source', join(dir, 'app.mjs')], {
+      env: { ...process.env, BYOS_DB_PATH: input.database },
+      cwd: dir,
+    });
     expect(stdout).toContain('connected: { ok: 1 }');
   });
 
-  it('for an embedded local-postgres profile (the demo\'s), the kit starts the server in its folder instead of naming a host', async () => {
+  it("for an embedded local-postgres profile (the demo's), the kit starts the server in its folder instead of naming a host", async () => {
     const dir = await scratchProject('kit');
     const dataDir = join(dir, 'pg');
     await chmod(dir, 0o755); // as root, the server runs as the postgres user
     const server = await startLocalPostgres({ dataDir, password: 'kit-embedded-pw' });
     await server.stop();
-    const profile = parseConnectionProfile({ provider: 'local-postgres', dialect: 'postgres', tenant: 'demo', database: 'postgres', user: 'postgres', passwordRef: `file:${join(dir, 'pw')}`, dataDir });
+    const profile = parseConnectionProfile({
+      provider: 'local-postgres',
+      dialect: 'postgres',
+      tenant: 'demo',
+      database: 'postgres',
+      user: 'postgres',
+      passwordRef: `file:${join(dir, 'pw')}`,
+      dataDir,
+    });
     const env = kitEnvFile(profile);
     expect(env).toContain(`BYOS_DB_DATA_DIR=${dataDir}`);
     expect(env).not.toContain('BYOS_DB_HOST');
@@ -67,8 +92,14 @@ describe('connection kit', () => {
 
   it.each(PROVIDERS.filter((p) => PROVIDER_TRAITS[p].cloud))('%s: TLS verified, notes included, no password anywhere', (provider) => {
     const profile = parseConnectionProfile({
-      provider, dialect: PROVIDER_TRAITS[provider].dialect, host: 'db.example.com', port: 5432, database: 'app', user: 'app',
-      password: 'n0t-in-the-kit', tls: { mode: 'verify-full' },
+      provider,
+      dialect: PROVIDER_TRAITS[provider].dialect,
+      host: 'db.example.com',
+      port: 5432,
+      database: 'app',
+      user: 'app',
+      password: 'n0t-in-the-kit',
+      tls: { mode: 'verify-full' },
     });
     const code = kitCode(profile, { lang: 'ts' });
     const env = kitEnvFile(profile);
@@ -82,10 +113,20 @@ describe('connection kit', () => {
   it('byos kit prints the code, or the .env template with --env, and never the password', async () => {
     const dir = await scratchProject('kit');
     const file = join(dir, 'supabase.profile.json');
-    await writeFile(file, JSON.stringify({
-      provider: 'supabase', dialect: 'postgres', host: 'aws-0-ap-southeast-1.pooler.supabase.com', port: 6543, database: 'postgres',
-      user: 'postgres.abcd', password: 'pw-from-pulumi-secret', pooler: { mode: 'transaction' }, tls: { mode: 'verify-full' },
-    }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        provider: 'supabase',
+        dialect: 'postgres',
+        host: 'aws-0-ap-southeast-1.pooler.supabase.com',
+        port: 6543,
+        database: 'postgres',
+        user: 'postgres.abcd',
+        password: 'pw-from-pulumi-secret',
+        pooler: { mode: 'transaction' },
+        tls: { mode: 'verify-full' },
+      }),
+    );
     const code = await runCli(['kit', '--profile', file]);
     expect(code.code).toBe(0);
     expect(code.stdout).toContain('pooler: { mode: "transaction" }');

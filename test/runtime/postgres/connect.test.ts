@@ -57,7 +57,13 @@ describe('transaction-mode pooler profile', () => {
   it('connects through pooler host/port, sets no session state and prepares no named statements', async () => {
     const direct = await freshProfile('postgres', 'pooler');
     // The direct host is unroutable: only the pooler address can have served the connection.
-    const tenant = await connect({ ...direct, host: '10.255.255.1', port: 5432, statementTimeoutMs: 150, pooler: { mode: 'transaction', host: direct.host, port: direct.port } });
+    const tenant = await connect({
+      ...direct,
+      host: '10.255.255.1',
+      port: 5432,
+      statementTimeoutMs: 150,
+      pooler: { mode: 'transaction', host: direct.host, port: direct.port },
+    });
     try {
       const { rows } = await sql<{ v: string }>`select current_setting('statement_timeout') as v`.execute(tenant.db);
       expect(rows).toEqual([{ v: '0' }]);
@@ -81,7 +87,16 @@ describe('plaintext profiles for cloud providers', () => {
 
   it.each(cloudProviders)('%s: refused before any connection attempt (unroutable host)', async (provider) => {
     // 10.255.255.1 drops packets: a real attempt would hang until a timeout, not fail at once with this message.
-    const profile: ConnectionProfileInput = { provider, dialect: 'postgres', host: '10.255.255.1', port: 5432, database: 'app', user: 'app', password: 'Secret-pw-123', tls: { mode: 'disable' } };
+    const profile: ConnectionProfileInput = {
+      provider,
+      dialect: 'postgres',
+      host: '10.255.255.1',
+      port: 5432,
+      database: 'app',
+      user: 'app',
+      password: 'Secret-pw-123',
+      tls: { mode: 'disable' },
+    };
     const error = await connect(profile).then(
       () => null,
       (e: unknown) => e as Error,
@@ -99,9 +114,9 @@ describe('plaintext profiles for cloud providers', () => {
     listeners.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    await expect(connect({ provider, dialect: 'postgres', host: '127.0.0.1', port, database: 'app', user: 'app', password: 'pw-1234', tls: { mode: 'disable' } })).rejects.toThrow(
-      /refusing a plaintext connection/,
-    );
+    await expect(
+      connect({ provider, dialect: 'postgres', host: '127.0.0.1', port, database: 'app', user: 'app', password: 'pw-1234', tls: { mode: 'disable' } }),
+    ).rejects.toThrow(/refusing a plaintext connection/);
     // Same listener, TLS on: the client does connect, which shows the listener would have seen the plaintext attempt.
     await expect(connect({ provider, dialect: 'postgres', host: '127.0.0.1', port, database: 'app', user: 'app', password: 'pw-1234' })).rejects.toThrow();
     expect(connections).toBe(1);

@@ -20,7 +20,12 @@ const table = (schema: string, name: string) => {
   return found;
 };
 const col = (c: Partial<Column> & Pick<Column, 'name' | 'type' | 'nativeType'>): Column => ({
-  nullable: true, default: null, identity: null, generated: null, comment: null, ...c,
+  nullable: true,
+  default: null,
+  identity: null,
+  generated: null,
+  comment: null,
+  ...c,
 });
 
 describe('Postgres introspection of a purpose-built schema', () => {
@@ -60,8 +65,17 @@ describe('Postgres introspection of a purpose-built schema', () => {
       col({ name: 'calm', type: { kind: 'enum', enumName: 'mood', domain: 'mood_not_sad' }, nativeType: 'mood_not_sad' }),
       // The domain is NOT NULL, so the column cannot hold a null either.
       col({ name: 'price', type: { kind: 'decimal', precision: 12, scale: 2, domain: 'positive_amount' }, nativeType: 'positive_amount', nullable: false }),
-      col({ name: 'prices', type: { kind: 'array', element: { kind: 'decimal', precision: 12, scale: 2, domain: 'positive_amount' } }, nativeType: 'positive_amount[]' }),
-      col({ name: 'net', type: { kind: 'decimal', precision: 12, scale: 2 }, nativeType: 'numeric(12,2)', generated: { kind: 'stored', expression: '((price)::numeric * 0.9)' } }),
+      col({
+        name: 'prices',
+        type: { kind: 'array', element: { kind: 'decimal', precision: 12, scale: 2, domain: 'positive_amount' } },
+        nativeType: 'positive_amount[]',
+      }),
+      col({
+        name: 'net',
+        type: { kind: 'decimal', precision: 12, scale: 2 },
+        nativeType: 'numeric(12,2)',
+        generated: { kind: 'stored', expression: '((price)::numeric * 0.9)' },
+      }),
       col({ name: 'slug', type: { kind: 'text' }, nativeType: 'text', generated: { kind: 'stored', expression: 'lower((name)::text)' } }),
       col({ name: 'created', type: { kind: 'timestamptz' }, nativeType: 'timestamp with time zone', nullable: false, default: 'now()' }),
       col({ name: 'data', type: { kind: 'json' }, nativeType: 'jsonb' }),
@@ -73,7 +87,15 @@ describe('Postgres introspection of a purpose-built schema', () => {
     const category = table('public', 'category');
     expect(category.primaryKey).toEqual({ name: 'category_pkey', columns: ['id'] });
     expect(category.foreignKeys).toEqual([
-      { name: 'category_parent_id_fkey', columns: ['parent_id'], referencedSchema: 'public', referencedTable: 'category', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
+      {
+        name: 'category_parent_id_fkey',
+        columns: ['parent_id'],
+        referencedSchema: 'public',
+        referencedTable: 'category',
+        referencedColumns: ['id'],
+        onDelete: 'cascade',
+        onUpdate: 'no action',
+      },
     ]);
     expect(category.uniques).toEqual([{ name: 'category_name_key', columns: ['name'] }]);
     expect(category.checks).toEqual([{ name: 'category_name_not_empty', expression: "name::text <> ''::text" }]);
@@ -91,15 +113,36 @@ describe('Postgres introspection of a purpose-built schema', () => {
       schema: 'inventory',
       name: 'item',
       columns: [
-        col({ name: 'id', type: { kind: 'bigint' }, nativeType: 'bigint', nullable: false, default: "nextval('inventory.item_id_seq'::regclass)", identity: 'by-default' }),
+        col({
+          name: 'id',
+          type: { kind: 'bigint' },
+          nativeType: 'bigint',
+          nullable: false,
+          default: "nextval('inventory.item_id_seq'::regclass)",
+          identity: 'by-default',
+        }),
         col({ name: 'code', type: { kind: 'varchar', length: 16, domain: 'inventory.sku' }, nativeType: 'inventory.sku', nullable: false }),
-        col({ name: 'state', type: { kind: 'enum', enumName: 'inventory.status' }, nativeType: 'inventory.status', nullable: false, default: "'active'::inventory.status" }),
+        col({
+          name: 'state',
+          type: { kind: 'enum', enumName: 'inventory.status' },
+          nativeType: 'inventory.status',
+          nullable: false,
+          default: "'active'::inventory.status",
+        }),
         col({ name: 'line_customer', type: { kind: 'integer' }, nativeType: 'integer' }),
         col({ name: 'line_row', type: { kind: 'integer' }, nativeType: 'integer' }),
       ],
       primaryKey: { name: 'item_pkey', columns: ['id'] },
       foreignKeys: [
-        { name: 'item_line_fkey', columns: ['line_customer', 'line_row'], referencedSchema: 'public', referencedTable: 'Größe "x"', referencedColumns: ['Kunden Nr', 'Zeile'], onDelete: 'set null', onUpdate: 'cascade' },
+        {
+          name: 'item_line_fkey',
+          columns: ['line_customer', 'line_row'],
+          referencedSchema: 'public',
+          referencedTable: 'Größe "x"',
+          referencedColumns: ['Kunden Nr', 'Zeile'],
+          onDelete: 'set null',
+          onUpdate: 'cascade',
+        },
       ],
       uniques: [{ name: 'item_code_state_key', columns: ['code', 'state'] }],
       indexes: [],
@@ -118,15 +161,33 @@ describe('Postgres introspection of a purpose-built schema', () => {
   it('domains with base type, nullability, default and every CHECK', () => {
     expect(model.domains).toEqual([
       {
-        schema: 'inventory', name: 'sku', type: { kind: 'varchar', length: 16 }, nativeType: 'character varying(16)', nullable: true, default: null,
+        schema: 'inventory',
+        name: 'sku',
+        type: { kind: 'varchar', length: 16 },
+        nativeType: 'character varying(16)',
+        nullable: true,
+        default: null,
         checks: [
           { name: 'sku_check', expression: "VALUE::text ~ '^[A-Z0-9-]+$'::text" },
           { name: 'sku_check1', expression: 'length(VALUE::text) >= 3' },
         ],
       },
-      { schema: 'public', name: 'mood_not_sad', type: { kind: 'enum', enumName: 'mood' }, nativeType: 'mood', nullable: true, default: null, checks: [{ name: 'mood_not_sad_check', expression: "VALUE <> 'sad'::mood" }] },
       {
-        schema: 'public', name: 'positive_amount', type: { kind: 'decimal', precision: 12, scale: 2 }, nativeType: 'numeric(12,2)', nullable: false, default: '1',
+        schema: 'public',
+        name: 'mood_not_sad',
+        type: { kind: 'enum', enumName: 'mood' },
+        nativeType: 'mood',
+        nullable: true,
+        default: null,
+        checks: [{ name: 'mood_not_sad_check', expression: "VALUE <> 'sad'::mood" }],
+      },
+      {
+        schema: 'public',
+        name: 'positive_amount',
+        type: { kind: 'decimal', precision: 12, scale: 2 },
+        nativeType: 'numeric(12,2)',
+        nullable: false,
+        default: '1',
         checks: [{ name: 'positive_amount_check', expression: 'VALUE > 0::numeric' }],
       },
     ]);
@@ -161,13 +222,49 @@ describe('Postgres native types onto neutral types', () => {
   it('maps every supported native type, and anything else to unknown', async () => {
     const typed = await freshTenantDb('postgres', 'types');
     const columns: [string, string][] = [
-      ['a', 'smallint'], ['b', 'integer'], ['c', 'bigint'], ['d', 'smallserial'], ['e', 'serial'], ['f', 'bigserial'],
-      ['g', 'numeric(8,3)'], ['h', 'numeric'], ['i', 'real'], ['j', 'double precision'], ['k', 'money'], ['l', 'char(3)'],
-      ['m', 'varchar'], ['n', 'varchar(9)'], ['o', 'text'], ['p', 'uuid'], ['q', 'date'], ['r', 'time'], ['s', 'timetz'],
-      ['t', 'timestamp'], ['u', 'timestamptz'], ['v', 'interval'], ['w', 'json'], ['x', 'jsonb'], ['y', 'bytea'], ['z', 'xml'],
-      ['aa', 'inet'], ['ab', 'cidr'], ['ac', 'macaddr'], ['ad', 'macaddr8'], ['ae', 'boolean'], ['af', 'point'], ['ag', 'int4range'],
-      ['ah', 'integer[]'], ['ai', 'varchar(5)[]'], ['aj', 'numeric(4,1)[][]'], ['ak', 'time(0)'], ['al', 'timetz(2)'], ['am', 'timestamp(3)'],
-      ['an', 'timestamptz(6)'], ['ao', 'interval second(3)'], ['ap', 'interval day'], ['aq', 'timestamp(3)[]'],
+      ['a', 'smallint'],
+      ['b', 'integer'],
+      ['c', 'bigint'],
+      ['d', 'smallserial'],
+      ['e', 'serial'],
+      ['f', 'bigserial'],
+      ['g', 'numeric(8,3)'],
+      ['h', 'numeric'],
+      ['i', 'real'],
+      ['j', 'double precision'],
+      ['k', 'money'],
+      ['l', 'char(3)'],
+      ['m', 'varchar'],
+      ['n', 'varchar(9)'],
+      ['o', 'text'],
+      ['p', 'uuid'],
+      ['q', 'date'],
+      ['r', 'time'],
+      ['s', 'timetz'],
+      ['t', 'timestamp'],
+      ['u', 'timestamptz'],
+      ['v', 'interval'],
+      ['w', 'json'],
+      ['x', 'jsonb'],
+      ['y', 'bytea'],
+      ['z', 'xml'],
+      ['aa', 'inet'],
+      ['ab', 'cidr'],
+      ['ac', 'macaddr'],
+      ['ad', 'macaddr8'],
+      ['ae', 'boolean'],
+      ['af', 'point'],
+      ['ag', 'int4range'],
+      ['ah', 'integer[]'],
+      ['ai', 'varchar(5)[]'],
+      ['aj', 'numeric(4,1)[][]'],
+      ['ak', 'time(0)'],
+      ['al', 'timetz(2)'],
+      ['am', 'timestamp(3)'],
+      ['an', 'timestamptz(6)'],
+      ['ao', 'interval second(3)'],
+      ['ap', 'interval day'],
+      ['aq', 'timestamp(3)[]'],
     ];
     await sql.raw(`create table every_type (${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`).execute(typed.db);
     const [everyType] = (await introspect(typed)).tables;
@@ -224,7 +321,8 @@ describe('Postgres domain chains and constraint flags', () => {
   it('a domain over a domain and a domain over an array resolve to the type at the bottom; check flags are not part of the rule', async () => {
     const tenant = await freshTenantDb('postgres', 'chains');
     const db = tenant.db;
-    await sql.raw(`
+    await sql
+      .raw(`
       create domain code as varchar(10) not null check (value <> '');
       create domain short_code as code check (length(value) <= 4);
       create domain id_list as int[] check (cardinality(value) > 0);
@@ -236,13 +334,38 @@ describe('Postgres domain chains and constraint flags', () => {
         m int
       );
       alter table tagged add constraint tagged_m_check check (m < 10) not valid;
-    `).execute(db);
+    `)
+      .execute(db);
     const chains = await introspect(tenant);
     expect(chains.domains).toEqual([
-      { schema: 'public', name: 'code', type: { kind: 'varchar', length: 10 }, nativeType: 'character varying(10)', nullable: false, default: null, checks: [{ name: 'code_check', expression: "VALUE::text <> ''::text" }] },
-      { schema: 'public', name: 'id_list', type: { kind: 'array', element: { kind: 'integer' } }, nativeType: 'integer[]', nullable: true, default: null, checks: [{ name: 'id_list_check', expression: 'cardinality(VALUE) > 0' }] },
+      {
+        schema: 'public',
+        name: 'code',
+        type: { kind: 'varchar', length: 10 },
+        nativeType: 'character varying(10)',
+        nullable: false,
+        default: null,
+        checks: [{ name: 'code_check', expression: "VALUE::text <> ''::text" }],
+      },
+      {
+        schema: 'public',
+        name: 'id_list',
+        type: { kind: 'array', element: { kind: 'integer' } },
+        nativeType: 'integer[]',
+        nullable: true,
+        default: null,
+        checks: [{ name: 'id_list_check', expression: 'cardinality(VALUE) > 0' }],
+      },
       // NOT NULL comes down the chain from code.
-      { schema: 'public', name: 'short_code', type: { kind: 'varchar', length: 10, domain: 'code' }, nativeType: 'code', nullable: false, default: null, checks: [{ name: 'short_code_check', expression: 'length(VALUE::text) <= 4' }] },
+      {
+        schema: 'public',
+        name: 'short_code',
+        type: { kind: 'varchar', length: 10, domain: 'code' },
+        nativeType: 'code',
+        nullable: false,
+        default: null,
+        checks: [{ name: 'short_code_check', expression: 'length(VALUE::text) <= 4' }],
+      },
     ]);
     const [tagged] = chains.tables;
     expect(tagged?.columns.map((c) => [c.name, c.type, c.nativeType, c.nullable])).toEqual([

@@ -56,7 +56,14 @@ afterAll(async () => {
 });
 
 const profile = (tls: NonNullable<ConnectionProfileInput['tls']>, host = '127.0.0.1'): ConnectionProfileInput => ({
-  provider: 'local-postgres', dialect: 'postgres', host, port: server.port, database: 'postgres', user: server.user, password: PASSWORD, tls,
+  provider: 'local-postgres',
+  dialect: 'postgres',
+  host,
+  port: server.port,
+  database: 'postgres',
+  user: server.user,
+  password: PASSWORD,
+  tls,
 });
 
 async function failure(input: ConnectionProfileInput): Promise<string> {

@@ -8,7 +8,19 @@ function col(name: string, extra: Partial<Column> = {}): Column {
 }
 
 function table(name: string, extra: Partial<Table> = {}, schema = 'public'): Table {
-  return { schema, name, columns: [col('id')], primaryKey: { name: `${name}_pkey`, columns: ['id'] }, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null, ...extra };
+  return {
+    schema,
+    name,
+    columns: [col('id')],
+    primaryKey: { name: `${name}_pkey`, columns: ['id'] },
+    foreignKeys: [],
+    uniques: [],
+    indexes: [],
+    checks: [],
+    comment: null,
+    partitionBy: null,
+    ...extra,
+  };
 }
 
 function model(tables: Table[], extra: Partial<SchemaModel> = {}): SchemaModel {
@@ -16,7 +28,13 @@ function model(tables: Table[], extra: Partial<SchemaModel> = {}): SchemaModel {
 }
 
 const fk = (columns: string[], referencedTable: string, onDelete: Table['foreignKeys'][number]['onDelete'] = 'no action', name: string | null = null) => ({
-  name, columns, referencedSchema: 'public', referencedTable, referencedColumns: ['id'], onDelete, onUpdate: 'no action' as const,
+  name,
+  columns,
+  referencedSchema: 'public',
+  referencedTable,
+  referencedColumns: ['id'],
+  onDelete,
+  onUpdate: 'no action' as const,
 });
 
 describe('neutral projection', () => {
@@ -72,10 +90,9 @@ describe('neutral projection', () => {
   });
 
   it('keeps schemas other than the default one as qualifiers', () => {
-    const projected = neutralSchema(
-      model([table('AuditLog', { foreignKeys: [fk(['id'], 'Invoice')] }, 'Audit'), table('Invoice')]),
-      { normalizeName: snakeCase },
-    );
+    const projected = neutralSchema(model([table('AuditLog', { foreignKeys: [fk(['id'], 'Invoice')] }, 'Audit'), table('Invoice')]), {
+      normalizeName: snakeCase,
+    });
     expect(projected.tables.map((t) => t.name)).toEqual(['audit.audit_log', 'invoice']);
     expect(projected.tables[0]!.foreignKeys).toEqual([{ columns: ['id'], references: 'invoice(id)', onDelete: 'no action', onUpdate: 'no action' }]);
   });
@@ -90,25 +107,48 @@ describe('neutral projection', () => {
 
 describe('neutral diff', () => {
   it('names every difference where it is, left value first', () => {
-    const left = model([
-      table('customer', {
-        columns: [col('id', { identity: 'always' }), col('email', { type: { kind: 'varchar', length: 120 } }), col('name'), col('score', { generated: { kind: 'stored', expression: 'x' } })],
-        uniques: [{ name: 'u1', columns: ['email'] }],
-        indexes: [{ name: 'i1', columns: ['name'], unique: false, where: null }, { name: 'i2', columns: ['name'], unique: false, where: null }],
-        foreignKeys: [fk(['name'], 'customer', 'cascade')],
-      }),
-      table('gone'),
-    ], { views: [{ schema: 'public', name: 'v', columns: [col('a'), col('b')], definition: 'select', materialized: false, comment: null }] });
-    const right = model([
-      table('customer', {
-        columns: [col('id'), col('name', { nullable: true }), col('email', { type: { kind: 'varchar', length: 200 } }), col('score', { generated: { kind: 'virtual', expression: 'x' } }), col('added')],
-        primaryKey: { name: 'p', columns: ['id', 'name'] },
-        uniques: [{ name: 'u2', columns: ['name', 'email'] }],
-        indexes: [{ name: 'other_name', columns: ['name'], unique: false, where: null }],
-        foreignKeys: [fk(['name'], 'gone', 'set null'), fk(['email'], 'customer')],
-      }),
-      table('extra'),
-    ], { views: [{ schema: 'public', name: 'v', columns: [col('b'), col('a')], definition: 'select', materialized: false, comment: null }], enums: [{ schema: 'public', name: 'mood', values: ['ok'] }] });
+    const left = model(
+      [
+        table('customer', {
+          columns: [
+            col('id', { identity: 'always' }),
+            col('email', { type: { kind: 'varchar', length: 120 } }),
+            col('name'),
+            col('score', { generated: { kind: 'stored', expression: 'x' } }),
+          ],
+          uniques: [{ name: 'u1', columns: ['email'] }],
+          indexes: [
+            { name: 'i1', columns: ['name'], unique: false, where: null },
+            { name: 'i2', columns: ['name'], unique: false, where: null },
+          ],
+          foreignKeys: [fk(['name'], 'customer', 'cascade')],
+        }),
+        table('gone'),
+      ],
+      { views: [{ schema: 'public', name: 'v', columns: [col('a'), col('b')], definition: 'select', materialized: false, comment: null }] },
+    );
+    const right = model(
+      [
+        table('customer', {
+          columns: [
+            col('id'),
+            col('name', { nullable: true }),
+            col('email', { type: { kind: 'varchar', length: 200 } }),
+            col('score', { generated: { kind: 'virtual', expression: 'x' } }),
+            col('added'),
+          ],
+          primaryKey: { name: 'p', columns: ['id', 'name'] },
+          uniques: [{ name: 'u2', columns: ['name', 'email'] }],
+          indexes: [{ name: 'other_name', columns: ['name'], unique: false, where: null }],
+          foreignKeys: [fk(['name'], 'gone', 'set null'), fk(['email'], 'customer')],
+        }),
+        table('extra'),
+      ],
+      {
+        views: [{ schema: 'public', name: 'v', columns: [col('b'), col('a')], definition: 'select', materialized: false, comment: null }],
+        enums: [{ schema: 'public', name: 'mood', values: ['ok'] }],
+      },
+    );
 
     expect(diffNeutral(left, right)).toEqual([
       'customer.added: column only on the right',

@@ -1,19 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { noNativeParts, type SchemaModel, type Table } from '@byos/runtime';
-import {
-  findTable,
-  formatColumnName,
-  formatNamePart,
-  formatTableName,
-  parseNameParts,
-  parseTableName,
-  TableNameError,
-} from '@byos/runtime';
+import { findTable, formatColumnName, formatNamePart, formatTableName, parseNameParts, parseTableName, TableNameError } from '@byos/runtime';
 
-const AWKWARD = ['orders', 'Items', 'a.b', '"quoted"', 'We "ird" Ñame', 'Odd "Schema" ü', 'تست', 'SPECIAL "@/\\#~_-', 'x"; drop table victim; --', ' padded ', 'tab\tin', 'a..b', '.', '"', '""."'];
+const AWKWARD = [
+  'orders',
+  'Items',
+  'a.b',
+  '"quoted"',
+  'We "ird" Ñame',
+  'Odd "Schema" ü',
+  'تست',
+  'SPECIAL "@/\\#~_-',
+  'x"; drop table victim; --',
+  ' padded ',
+  'tab\tin',
+  'a..b',
+  '.',
+  '"',
+  '""."',
+];
 
 const table = (schema: string, name: string): Table => ({
-  schema, name, columns: [], primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null,
+  schema,
+  name,
+  columns: [],
+  primaryKey: null,
+  foreignKeys: [],
+  uniques: [],
+  indexes: [],
+  checks: [],
+  comment: null,
+  partitionBy: null,
 });
 
 describe('the table-name syntax', () => {
@@ -54,7 +71,12 @@ describe('the table-name syntax', () => {
 
   it('finds a table in the default schema unless one is named; a miss names the near ones', () => {
     const model: SchemaModel = {
-      dialect: 'postgres', defaultSchema: 'public', views: [], enums: [], domains: [], ...noNativeParts('public'),
+      dialect: 'postgres',
+      defaultSchema: 'public',
+      views: [],
+      enums: [],
+      domains: [],
+      ...noNativeParts('public'),
       tables: [table('app', 'people'), table('public', 'Items'), table('public', 'items'), table('Odd "Schema" ü', 'people')],
     };
     expect(findTable(model, { name: 'items' }).name).toBe('items');

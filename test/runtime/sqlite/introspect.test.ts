@@ -11,11 +11,30 @@ function col(name: string, nativeType: string, type: NeutralType, extra: Partial
 }
 
 function table(name: string, parts: Partial<Table>): Table {
-  return { schema: 'main', name, columns: [], primaryKey: null, foreignKeys: [], uniques: [], indexes: [], checks: [], comment: null, partitionBy: null, ...parts };
+  return {
+    schema: 'main',
+    name,
+    columns: [],
+    primaryKey: null,
+    foreignKeys: [],
+    uniques: [],
+    indexes: [],
+    checks: [],
+    comment: null,
+    partitionBy: null,
+    ...parts,
+  };
 }
 
 const fk = (columns: string[], referencedTable: string, referencedColumns: string[], extra: Partial<Table['foreignKeys'][number]> = {}) => ({
-  name: null, columns, referencedSchema: 'main', referencedTable, referencedColumns, onDelete: 'no action' as const, onUpdate: 'no action' as const, ...extra,
+  name: null,
+  columns,
+  referencedSchema: 'main',
+  referencedTable,
+  referencedColumns,
+  onDelete: 'no action' as const,
+  onUpdate: 'no action' as const,
+  ...extra,
 });
 
 describe('sqlite introspection of Chinook', () => {
@@ -28,7 +47,17 @@ describe('sqlite introspection of Chinook', () => {
       expect(model).toMatchObject({ dialect: 'sqlite', defaultSchema: 'main', views: [], enums: [], domains: [] });
       const byName = new Map(model.tables.map((t) => [t.name, t]));
       expect([...byName.keys()]).toEqual([
-        'Album', 'Artist', 'Customer', 'Employee', 'Genre', 'Invoice', 'InvoiceLine', 'MediaType', 'Playlist', 'PlaylistTrack', 'Track',
+        'Album',
+        'Artist',
+        'Customer',
+        'Employee',
+        'Genre',
+        'Invoice',
+        'InvoiceLine',
+        'MediaType',
+        'Playlist',
+        'PlaylistTrack',
+        'Track',
       ]);
       for (const t of model.tables) expect(t.primaryKey?.name).toBe(`PK_${t.name}`);
 
@@ -47,7 +76,10 @@ describe('sqlite introspection of Chinook', () => {
       // The composite key is no rowid alias: neither column fills itself in.
       expect(byName.get('PlaylistTrack')).toEqual(
         table('PlaylistTrack', {
-          columns: [col('PlaylistId', 'INTEGER', { kind: 'integer' }, { nullable: false }), col('TrackId', 'INTEGER', { kind: 'integer' }, { nullable: false })],
+          columns: [
+            col('PlaylistId', 'INTEGER', { kind: 'integer' }, { nullable: false }),
+            col('TrackId', 'INTEGER', { kind: 'integer' }, { nullable: false }),
+          ],
           primaryKey: { name: 'PK_PlaylistTrack', columns: ['PlaylistId', 'TrackId'] },
           foreignKeys: [fk(['PlaylistId'], 'Playlist', ['PlaylistId']), fk(['TrackId'], 'Track', ['TrackId'])],
           indexes: [
@@ -57,15 +89,30 @@ describe('sqlite introspection of Chinook', () => {
         }),
       );
       expect(byName.get('Employee')!.foreignKeys).toEqual([fk(['ReportsTo'], 'Employee', ['EmployeeId'])]);
-      expect(byName.get('Track')!.foreignKeys.map((k) => `${k.columns} -> ${k.referencedTable}`)).toEqual(['AlbumId -> Album', 'GenreId -> Genre', 'MediaTypeId -> MediaType']);
+      expect(byName.get('Track')!.foreignKeys.map((k) => `${k.columns} -> ${k.referencedTable}`)).toEqual([
+        'AlbumId -> Album',
+        'GenreId -> Genre',
+        'MediaTypeId -> MediaType',
+      ]);
       expect(byName.get('InvoiceLine')!.foreignKeys.map((k) => `${k.columns} -> ${k.referencedTable}`)).toEqual(['InvoiceId -> Invoice', 'TrackId -> Track']);
       expect(model.tables.flatMap((t) => t.foreignKeys)).toHaveLength(11);
       expect(model.tables.flatMap((t) => t.indexes.map((i) => i.name)).sort()).toEqual([
-        'IFK_AlbumArtistId', 'IFK_CustomerSupportRepId', 'IFK_EmployeeReportsTo', 'IFK_InvoiceCustomerId', 'IFK_InvoiceLineInvoiceId',
-        'IFK_InvoiceLineTrackId', 'IFK_PlaylistTrackPlaylistId', 'IFK_PlaylistTrackTrackId', 'IFK_TrackAlbumId', 'IFK_TrackGenreId', 'IFK_TrackMediaTypeId',
+        'IFK_AlbumArtistId',
+        'IFK_CustomerSupportRepId',
+        'IFK_EmployeeReportsTo',
+        'IFK_InvoiceCustomerId',
+        'IFK_InvoiceLineInvoiceId',
+        'IFK_InvoiceLineTrackId',
+        'IFK_PlaylistTrackPlaylistId',
+        'IFK_PlaylistTrackTrackId',
+        'IFK_TrackAlbumId',
+        'IFK_TrackGenreId',
+        'IFK_TrackMediaTypeId',
       ]);
       const invoice = byName.get('Invoice')!;
-      expect(invoice.columns.find((c) => c.name === 'Total')).toEqual(col('Total', 'NUMERIC(10,2)', { kind: 'decimal', precision: 10, scale: 2 }, { nullable: false }));
+      expect(invoice.columns.find((c) => c.name === 'Total')).toEqual(
+        col('Total', 'NUMERIC(10,2)', { kind: 'decimal', precision: 10, scale: 2 }, { nullable: false }),
+      );
       expect(invoice.columns.find((c) => c.name === 'InvoiceDate')).toEqual(col('InvoiceDate', 'DATETIME', { kind: 'timestamp' }, { nullable: false }));
       expect(await introspect(tenant)).toEqual(model);
     } finally {
@@ -169,6 +216,14 @@ describe('sqlite introspection of a purpose-built schema', () => {
 
   it('an empty database has an empty model', async () => {
     const tenant = await freshTenantDb('sqlite', 'empty');
-    expect(await introspect(tenant)).toEqual({ dialect: 'sqlite', defaultSchema: 'main', tables: [], views: [], enums: [], domains: [], ...noNativeParts('main') });
+    expect(await introspect(tenant)).toEqual({
+      dialect: 'sqlite',
+      defaultSchema: 'main',
+      tables: [],
+      views: [],
+      enums: [],
+      domains: [],
+      ...noNativeParts('main'),
+    });
   });
 });

@@ -24,39 +24,68 @@ export interface MssqlBulkColumn {
 }
 
 /** The tedious type and options a bulk load column needs; the declaration must match the table's. */
-export function bulkColumnType(tedious: Tedious, column: MssqlBulkColumn): { type: DataType; options: { length?: number; precision?: number; scale?: number; nullable: boolean } } {
+export function bulkColumnType(
+  tedious: Tedious,
+  column: MssqlBulkColumn,
+): { type: DataType; options: { length?: number; precision?: number; scale?: number; nullable: boolean } } {
   const T = tedious.TYPES;
   const length = column.maxLength === -1 ? Infinity : (column.maxLength ?? undefined);
   const nullable = column.nullable;
   const timeScale = column.datetimePrecision ?? 7;
   switch (column.dataType.toLowerCase()) {
-    case 'int': return { type: T.Int, options: { nullable } };
-    case 'bigint': return { type: T.BigInt, options: { nullable } };
-    case 'smallint': return { type: T.SmallInt, options: { nullable } };
-    case 'tinyint': return { type: T.TinyInt, options: { nullable } };
-    case 'bit': return { type: T.Bit, options: { nullable } };
+    case 'int':
+      return { type: T.Int, options: { nullable } };
+    case 'bigint':
+      return { type: T.BigInt, options: { nullable } };
+    case 'smallint':
+      return { type: T.SmallInt, options: { nullable } };
+    case 'tinyint':
+      return { type: T.TinyInt, options: { nullable } };
+    case 'bit':
+      return { type: T.Bit, options: { nullable } };
     case 'decimal':
-    case 'numeric': return { type: T.Decimal, options: { nullable, precision: column.precision ?? 18, scale: column.scale ?? 0 } };
-    case 'money': return { type: T.Money, options: { nullable } };
-    case 'smallmoney': return { type: T.SmallMoney, options: { nullable } };
-    case 'float': return { type: T.Float, options: { nullable } };
-    case 'real': return { type: T.Real, options: { nullable } };
-    case 'varchar': return { type: T.VarChar, options: { nullable, length } };
-    case 'char': return { type: T.Char, options: { nullable, length } };
-    case 'nchar': return { type: T.NChar, options: { nullable, length } };
-    case 'text': return { type: T.Text, options: { nullable } };
-    case 'ntext': return { type: T.NText, options: { nullable } };
-    case 'uniqueidentifier': return { type: T.UniqueIdentifier, options: { nullable } };
-    case 'date': return { type: T.Date, options: { nullable } };
-    case 'datetime': return { type: T.DateTime, options: { nullable } };
-    case 'smalldatetime': return { type: T.SmallDateTime, options: { nullable } };
-    case 'datetime2': return { type: T.DateTime2, options: { nullable, scale: timeScale } };
-    case 'datetimeoffset': return { type: T.DateTimeOffset, options: { nullable, scale: timeScale } };
-    case 'time': return { type: T.Time, options: { nullable, scale: timeScale } };
-    case 'varbinary': return { type: T.VarBinary, options: { nullable, length } };
-    case 'binary': return { type: T.Binary, options: { nullable, length } };
-    case 'image': return { type: T.Image, options: { nullable } };
-    default: return { type: T.NVarChar, options: { nullable, length: length ?? Infinity } };
+    case 'numeric':
+      return { type: T.Decimal, options: { nullable, precision: column.precision ?? 18, scale: column.scale ?? 0 } };
+    case 'money':
+      return { type: T.Money, options: { nullable } };
+    case 'smallmoney':
+      return { type: T.SmallMoney, options: { nullable } };
+    case 'float':
+      return { type: T.Float, options: { nullable } };
+    case 'real':
+      return { type: T.Real, options: { nullable } };
+    case 'varchar':
+      return { type: T.VarChar, options: { nullable, length } };
+    case 'char':
+      return { type: T.Char, options: { nullable, length } };
+    case 'nchar':
+      return { type: T.NChar, options: { nullable, length } };
+    case 'text':
+      return { type: T.Text, options: { nullable } };
+    case 'ntext':
+      return { type: T.NText, options: { nullable } };
+    case 'uniqueidentifier':
+      return { type: T.UniqueIdentifier, options: { nullable } };
+    case 'date':
+      return { type: T.Date, options: { nullable } };
+    case 'datetime':
+      return { type: T.DateTime, options: { nullable } };
+    case 'smalldatetime':
+      return { type: T.SmallDateTime, options: { nullable } };
+    case 'datetime2':
+      return { type: T.DateTime2, options: { nullable, scale: timeScale } };
+    case 'datetimeoffset':
+      return { type: T.DateTimeOffset, options: { nullable, scale: timeScale } };
+    case 'time':
+      return { type: T.Time, options: { nullable, scale: timeScale } };
+    case 'varbinary':
+      return { type: T.VarBinary, options: { nullable, length } };
+    case 'binary':
+      return { type: T.Binary, options: { nullable, length } };
+    case 'image':
+      return { type: T.Image, options: { nullable } };
+    default:
+      return { type: T.NVarChar, options: { nullable, length: length ?? Infinity } };
   }
 }
 
@@ -96,7 +125,12 @@ function parameterType(tedious: Tedious, value: unknown): DataType {
 }
 
 /** Runs one statement; Kysely's mssql compiler names parameters @1, @2, … */
-function run(tedious: Tedious, connection: Connection, sqlText: string, parameters: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
+function run(
+  tedious: Tedious,
+  connection: Connection,
+  sqlText: string,
+  parameters: readonly unknown[],
+): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
   return new Promise((resolve, reject) => {
     const rows: Record<string, unknown>[] = [];
     const request: TediousRequest = new tedious.Request(sqlText, (error, rowCount) => (error ? reject(error) : resolve({ rows, rowCount: rowCount ?? 0 })));
@@ -150,7 +184,9 @@ function mssqlSession(tedious: Tedious, connection: Connection): BulkSession {
       });
       return promised<number>((done) => {
         // checkConstraints and fireTriggers: a bulk load otherwise skips them and marks the constraints untrusted.
-        const bulk = connection.newBulkLoad(target, { checkConstraints: true, fireTriggers: true, keepNulls: true }, (error, rowCount) => done(error, rowCount ?? 0));
+        const bulk = connection.newBulkLoad(target, { checkConstraints: true, fireTriggers: true, keepNulls: true }, (error, rowCount) =>
+          done(error, rowCount ?? 0),
+        );
         for (const column of declared) {
           const { type, options } = bulkColumnType(tedious, column);
           // tedious writes the name between brackets without escaping them.
@@ -173,7 +209,8 @@ function mssqlSession(tedious: Tedious, connection: Connection): BulkSession {
     },
     async executeInSchema(schema, queries) {
       // Unqualified names resolve to the user's default schema; a session cannot point them elsewhere.
-      if (schema !== MSSQL_DEFAULT_SCHEMA) throw new Error(`SQL Server creates unqualified tables in the user's default schema, not in ${quoteMssqlIdentifier(schema)}`);
+      if (schema !== MSSQL_DEFAULT_SCHEMA)
+        throw new Error(`SQL Server creates unqualified tables in the user's default schema, not in ${quoteMssqlIdentifier(schema)}`);
       for (const query of queries) await session.execute(query);
     },
   };

@@ -22,7 +22,11 @@ export const mssqlCapture: CaptureDialect = {
       captured_at datetime2 not null default sysutcdatetime()
     )`.execute(db);
     for (const table of tables) {
-      const joinOn = (a: string, b: string) => sql.join(table.primaryKey.map((c) => sql`${sql.raw(a)}.${sql.id(c)} = ${sql.raw(b)}.${sql.id(c)}`), sql` and `);
+      const joinOn = (a: string, b: string) =>
+        sql.join(
+          table.primaryKey.map((c) => sql`${sql.raw(a)}.${sql.id(c)} = ${sql.raw(b)}.${sql.id(c)}`),
+          sql` and `,
+        );
       const json = (alias: string, columns: readonly string[], nulls: boolean) =>
         sql`(select ${sql.join(columns.map((c) => sql`${sql.raw(alias)}.${sql.id(c)} as ${sql.id(c)}`))} for json path, without_array_wrapper${sql.raw(nulls ? ', include_null_values' : '')})`;
       // CREATE TRIGGER must be alone in its batch, and takes no parameters: names go in as literals.
@@ -65,10 +69,18 @@ export const mssqlCapture: CaptureDialect = {
     const perStatement = Math.max(1, Math.floor(MAX_PARAMS / table.primaryKey.length));
     for (let i = 0; i < keys.length; i += perStatement) {
       const match = sql.join(
-        keys.slice(i, i + perStatement).map((k) => sql`(${sql.join(table.primaryKey.map((c) => sql`${sql.id(c)} = ${k[c]}`), sql` and `)})`),
+        keys.slice(i, i + perStatement).map(
+          (k) =>
+            sql`(${sql.join(
+              table.primaryKey.map((c) => sql`${sql.id(c)} = ${k[c]}`),
+              sql` and `,
+            )})`,
+        ),
         sql` or `,
       );
-      const r = await sql<Record<string, unknown>>`select ${sql.join(table.columns.map((c) => sql.id(c)))} from ${sql.id(table.name)} where ${match}`.execute(db);
+      const r = await sql<Record<string, unknown>>`select ${sql.join(table.columns.map((c) => sql.id(c)))} from ${sql.id(table.name)} where ${match}`.execute(
+        db,
+      );
       for (const row of r.rows) rows.push(table.columns.map((c) => row[c]));
     }
     return rows;
@@ -91,8 +103,18 @@ export const mssqlCapture: CaptureDialect = {
     await db.transaction().execute(async (trx) => {
       for (const run of runsOf(writes, 1000)) {
         const table = run[0]!.table;
-        if (run[0]!.kind === 'delete') await deleteKeys(trx, table, run.map((w) => (w as { pk: Record<string, unknown> }).pk));
-        else await mergeRows(trx, table, run.map((w) => (w as { row: Record<string, unknown> }).row));
+        if (run[0]!.kind === 'delete')
+          await deleteKeys(
+            trx,
+            table,
+            run.map((w) => (w as { pk: Record<string, unknown> }).pk),
+          );
+        else
+          await mergeRows(
+            trx,
+            table,
+            run.map((w) => (w as { row: Record<string, unknown> }).row),
+          );
       }
     });
   },
@@ -136,7 +158,10 @@ async function mergeRows(db: Kysely<any>, table: CaptureTable, rows: Record<stri
         : sql``;
       await sql`merge into ${sql.id(table.name)} with (holdlock) as t
         using (values ${values}) as s (${cols})
-        on ${sql.join(table.primaryKey.map((c) => sql`t.${sql.id(c)} = s.${sql.id(c)}`), sql` and `)}
+        on ${sql.join(
+          table.primaryKey.map((c) => sql`t.${sql.id(c)} = s.${sql.id(c)}`),
+          sql` and `,
+        )}
         ${matched}
         when not matched then insert (${cols}) values (${sql.join(columns.map((c) => sql`s.${sql.id(c)}`))});`.execute(db);
     }
@@ -149,7 +174,13 @@ async function deleteKeys(db: Kysely<any>, table: CaptureTable, keys: Record<str
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / table.primaryKey.length));
   for (let i = 0; i < keys.length; i += perStatement) {
     const match = sql.join(
-      keys.slice(i, i + perStatement).map((k) => sql`(${sql.join(table.primaryKey.map((c) => sql`${sql.id(c)} = ${k[c]}`), sql` and `)})`),
+      keys.slice(i, i + perStatement).map(
+        (k) =>
+          sql`(${sql.join(
+            table.primaryKey.map((c) => sql`${sql.id(c)} = ${k[c]}`),
+            sql` and `,
+          )})`,
+      ),
       sql` or `,
     );
     await sql`delete from ${sql.id(table.name)} where ${match}`.execute(db);

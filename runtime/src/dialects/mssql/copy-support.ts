@@ -15,7 +15,11 @@ function store(type: NeutralType): StoredType {
     case 'network':
       return { type: { kind: 'varchar', length: 64 }, note: 'network addresses become text' };
     case 'decimal':
-      if ((type.precision ?? 0) > 38 || type.precision === undefined) return { type: { kind: 'decimal', precision: 38, scale: Math.min(type.scale ?? 10, 38) }, loss: 'decimal becomes decimal(38,s): values beyond 38 digits or the scale are rounded' };
+      if ((type.precision ?? 0) > 38 || type.precision === undefined)
+        return {
+          type: { kind: 'decimal', precision: 38, scale: Math.min(type.scale ?? 10, 38) },
+          loss: 'decimal becomes decimal(38,s): values beyond 38 digits or the scale are rounded',
+        };
       return { type };
     case 'unknown':
       return { type: { kind: 'text' }, loss: 'the type has no portable equivalent; values are copied as their text' };
@@ -59,13 +63,26 @@ function compareKeys(key: readonly ReadColumn[], values: readonly unknown[], str
     const equal = key.slice(0, i).map((k, j) => sql`${sql.id(k.name)} = ${values[j]}`);
     alternatives.push(sql.join([...equal, sql`${sql.id(key[i]!.name)} ${last} ${values[i]}`], sql` and `));
   }
-  if (strict === '<=') alternatives.push(sql.join(key.map((k, j) => sql`${sql.id(k.name)} = ${values[j]}`), sql` and `));
-  return sql`(${sql.join(alternatives.map((a) => sql`(${a})`), sql` or `)})`;
+  if (strict === '<=')
+    alternatives.push(
+      sql.join(
+        key.map((k, j) => sql`${sql.id(k.name)} = ${values[j]}`),
+        sql` and `,
+      ),
+    );
+  return sql`(${sql.join(
+    alternatives.map((a) => sql`(${a})`),
+    sql` or `,
+  )})`;
 }
 
 function where(request: PageRequest): RawBuilder<unknown> {
   if (request.key.length === 0) return sql``;
-  if (request.at) return sql`where ${sql.join(request.key.map((k, i) => sql`${sql.id(k.name)} = ${request.at![i]}`), sql` and `)}`;
+  if (request.at)
+    return sql`where ${sql.join(
+      request.key.map((k, i) => sql`${sql.id(k.name)} = ${request.at![i]}`),
+      sql` and `,
+    )}`;
   const parts: RawBuilder<unknown>[] = [];
   if (request.after) parts.push(compareKeys(request.key, request.after, '>'));
   if (request.upTo) parts.push(compareKeys(request.key, request.upTo, '<='));
@@ -100,7 +117,9 @@ export const mssqlCopySupport: CopySupport = {
     const paging = skip
       ? sql` offset ${sql.lit(skip)} rows${request.limit !== undefined ? sql` fetch next ${sql.lit(Math.max(1, Math.floor(request.limit)))} rows only` : sql``}`
       : sql``;
-    const result = await sql<Record<string, unknown>>`select ${top} ${selectList(request.columns)} from ${tableId(request.table)} ${where(request)} ${order}${paging}`.execute(tenant.db);
+    const result = await sql<
+      Record<string, unknown>
+    >`select ${top} ${selectList(request.columns)} from ${tableId(request.table)} ${where(request)} ${order}${paging}`.execute(tenant.db);
     return rowsOf(result, request.columns);
   },
   async *scan(tenant, table, columns, batch) {
@@ -117,7 +136,9 @@ export const mssqlCopySupport: CopySupport = {
     // One identity per table in SQL Server; RESEED to the largest value makes the next one max + 1.
     for (const column of columns) {
       const name = table.schema ? `${table.schema}.${table.name}` : table.name;
-      await sql`declare @m bigint = (select max(${sql.id(column)}) from ${tableId(table)}); if @m is not null dbcc checkident (${sql.lit(name)}, reseed, @m)`.execute(tenant.db);
+      await sql`declare @m bigint = (select max(${sql.id(column)}) from ${tableId(table)}); if @m is not null dbcc checkident (${sql.lit(name)}, reseed, @m)`.execute(
+        tenant.db,
+      );
     }
   },
   async beforeLoad() {},

@@ -14,10 +14,7 @@ async function loadDrivers(): Promise<{ tedious: TediousModule; tarn: TarnModule
     // Both are CommonJS; depending on the loader the exports sit on the namespace or on `default`.
     return module.default ?? module;
   };
-  const [tedious, tarn] = await Promise.all([
-    load<TediousModule>('tedious', () => import('tedious')),
-    load<TarnModule>('tarn', () => import('tarn')),
-  ]);
+  const [tedious, tarn] = await Promise.all([load<TediousModule>('tedious', () => import('tedious')), load<TarnModule>('tarn', () => import('tarn'))]);
   return { tedious, tarn };
 }
 

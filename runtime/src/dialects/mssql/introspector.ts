@@ -11,7 +11,14 @@ export async function introspectMssql(db: Kysely<any>): Promise<SchemaModel> {
   const run = async <K extends keyof CatalogRows>(key: K): Promise<Required<CatalogRows>[K]> =>
     (await sql.raw<Required<CatalogRows>[K][number]>(INTROSPECTION_QUERIES[key]).execute(db)).rows as Required<CatalogRows>[K];
   const [tables, views, columns, aliasTypes, indexes, foreignKeys, checks, modules] = await Promise.all([
-    run('tables'), run('views'), run('columns'), run('aliasTypes'), run('indexes'), run('foreignKeys'), run('checks'), run('modules'),
+    run('tables'),
+    run('views'),
+    run('columns'),
+    run('aliasTypes'),
+    run('indexes'),
+    run('foreignKeys'),
+    run('checks'),
+    run('modules'),
   ]);
   return assembleMssqlSchema({ tables, views, columns, aliasTypes, indexes, foreignKeys, checks, modules });
 }
@@ -92,7 +99,9 @@ export function assembleMssqlSchema(rows: CatalogRows): SchemaModel {
     views: views.sort(bySchemaAndName),
     enums: [],
     domains: domains.sort(bySchemaAndName),
-    schemas: [...new Set([MSSQL_DEFAULT_SCHEMA, ...tables.map((t) => t.schema), ...views.map((v) => v.schema), ...domains.map((d) => d.schema)])].sort(compareText).map((name) => ({ name, comment: null })),
+    schemas: [...new Set([MSSQL_DEFAULT_SCHEMA, ...tables.map((t) => t.schema), ...views.map((v) => v.schema), ...domains.map((d) => d.schema)])]
+      .sort(compareText)
+      .map((name) => ({ name, comment: null })),
     partitions: [],
     sequences: [],
     extensions: [],
@@ -214,7 +223,11 @@ export function viewBody(definition: string): string {
       const word = /^[A-Za-z0-9_@#$]+/.exec(text.slice(i))![0];
       const upper = word.toUpperCase();
       if (upper === 'VIEW') sawView = true;
-      else if (upper === 'AS' && sawView && depth === 0) return text.slice(i + word.length).trim().replace(/;\s*$/, '');
+      else if (upper === 'AS' && sawView && depth === 0)
+        return text
+          .slice(i + word.length)
+          .trim()
+          .replace(/;\s*$/, '');
       i += word.length;
     } else {
       i++;

@@ -19,7 +19,9 @@ export const mssqlSampling: SamplingDialect = {
     }
     let percent = Math.min(100, Math.max(0.0001, (limit * 4 * 100) / estimate));
     for (;;) {
-      const { rows } = await sql<Record<string, unknown>>`select top (${sql.lit(limit)}) ${list} from ${target} tablesample (${sql.lit(percent)} percent)`.execute(db);
+      const { rows } = await sql<
+        Record<string, unknown>
+      >`select top (${sql.lit(limit)}) ${list} from ${target} tablesample (${sql.lit(percent)} percent)`.execute(db);
       if (rows.length >= limit || percent >= 100) return rows;
       percent = Math.min(100, percent * 4);
     }

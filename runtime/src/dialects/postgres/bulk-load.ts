@@ -3,7 +3,18 @@ import { pipeline } from 'node:stream/promises';
 import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { batchRows, type BulkBatch, type BulkDialect, type BulkLoadOptions, BulkRowError, type BulkSession, bulkTargetRef, type BulkValue, type CsvFormat, type CsvTextBatch } from '../bulk-load.ts';
+import {
+  batchRows,
+  type BulkBatch,
+  type BulkDialect,
+  type BulkLoadOptions,
+  BulkRowError,
+  type BulkSession,
+  bulkTargetRef,
+  type BulkValue,
+  type CsvFormat,
+  type CsvTextBatch,
+} from '../bulk-load.ts';
 import type { TableRef } from '../copy-support.ts';
 import { streamPostgres } from './bulk-stream.ts';
 import { watchClientErrors } from './client-errors.ts';
@@ -181,7 +192,13 @@ function copyErrorLine(where: string | undefined, table: TableRef): number | und
   return line === undefined ? undefined : Number(line);
 }
 
-async function copyInto(client: pg.PoolClient, table: TableRef, columns: readonly string[], batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>, format: CsvFormat | undefined): Promise<number> {
+async function copyInto(
+  client: pg.PoolClient,
+  table: TableRef,
+  columns: readonly string[],
+  batches: AsyncIterable<BulkBatch> | Iterable<BulkBatch>,
+  format: CsvFormat | undefined,
+): Promise<number> {
   const progress = new CopyProgress();
   const target = table.schema === undefined ? quotePgIdentifier(table.name) : `${quotePgIdentifier(table.schema)}.${quotePgIdentifier(table.name)}`;
   const stream = client.query(copyFrom(copyStatement(target, columns, format)));

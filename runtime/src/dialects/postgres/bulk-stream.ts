@@ -8,10 +8,33 @@ import { watchClientErrors } from './client-errors.ts';
 
 /** Built-in type OIDs (pg_type.dat) onto neutral kinds; enums and other user types stay `unknown` (text values). */
 const KIND_BY_OID: Record<number, NeutralKind> = {
-  16: 'boolean', 20: 'bigint', 21: 'smallint', 23: 'integer', 700: 'real', 701: 'double', 1700: 'decimal', 790: 'money',
-  1042: 'char', 1043: 'varchar', 25: 'text', 19: 'text', 2950: 'uuid', 1082: 'date', 1083: 'time', 1266: 'time',
-  1114: 'timestamp', 1184: 'timestamptz', 1186: 'interval', 114: 'json', 3802: 'json', 17: 'binary', 142: 'xml',
-  869: 'network', 650: 'network', 829: 'network', 774: 'network',
+  16: 'boolean',
+  20: 'bigint',
+  21: 'smallint',
+  23: 'integer',
+  700: 'real',
+  701: 'double',
+  1700: 'decimal',
+  790: 'money',
+  1042: 'char',
+  1043: 'varchar',
+  25: 'text',
+  19: 'text',
+  2950: 'uuid',
+  1082: 'date',
+  1083: 'time',
+  1266: 'time',
+  1114: 'timestamp',
+  1184: 'timestamptz',
+  1186: 'interval',
+  114: 'json',
+  3802: 'json',
+  17: 'binary',
+  142: 'xml',
+  869: 'network',
+  650: 'network',
+  829: 'network',
+  774: 'network',
 };
 
 const TEXT_OIDS = new Set([1082, 1083, 1266, 1114, 1184, 1186, 20, 1700, 790]);
@@ -76,7 +99,11 @@ export async function* streamPostgres(pool: pg.Pool, query: CompiledQuery, batch
     await client.query("SET LOCAL DateStyle = 'ISO, YMD'");
     await client.query("SET LOCAL TimeZone = 'UTC'");
     const cursor = quotePgIdentifier(`byos_export_${process.pid}`);
-    await client.query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${query.sql}`, values: query.parameters as unknown[], queryMode: 'extended' } as pg.QueryConfig);
+    await client.query({
+      text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${query.sql}`,
+      values: query.parameters as unknown[],
+      queryMode: 'extended',
+    } as pg.QueryConfig);
     let columns: StreamedColumn[] | null = null;
     for (;;) {
       const result = await client.query({ text: `FETCH FORWARD ${Math.max(1, Math.floor(batchSize))} FROM ${cursor}`, rowMode: 'array', types });

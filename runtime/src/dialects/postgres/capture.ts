@@ -109,7 +109,9 @@ export const postgresCapture: CaptureDialect = {
       params.push(typeof v === 'bigint' ? v.toString() : v);
       return `$${params.length}`;
     };
-    const columns = table.columns.map((c) => (table.kinds[c] === 'array' ? `to_json(${quoteIdent(c)})::text` : table.kinds[c] === 'money' ? `${quoteIdent(c)}::numeric` : quoteIdent(c)));
+    const columns = table.columns.map((c) =>
+      table.kinds[c] === 'array' ? `to_json(${quoteIdent(c)})::text` : table.kinds[c] === 'money' ? `${quoteIdent(c)}::numeric` : quoteIdent(c),
+    );
     const tuples = keys.map((k) => `(${table.primaryKey.map((c) => bind(k[c])).join(', ')})`).join(', ');
     const text = `SELECT ${columns.join(', ')} FROM ${refText(table.ref)} WHERE (${table.primaryKey.map(quoteIdent).join(', ')}) IN (${tuples})`;
     const client = await pool.connect();
@@ -149,8 +151,18 @@ export const postgresCapture: CaptureDialect = {
       await asReplica(trx, writes);
       for (const run of runsOf(writes, 1000)) {
         const table = run[0]!.table;
-        if (run[0]!.kind === 'delete') await deleteKeys(trx, table, run.map((w) => (w as { pk: Record<string, unknown> }).pk));
-        else await upsertRows(trx, table, run.map((w) => (w as { row: Record<string, unknown> }).row));
+        if (run[0]!.kind === 'delete')
+          await deleteKeys(
+            trx,
+            table,
+            run.map((w) => (w as { pk: Record<string, unknown> }).pk),
+          );
+        else
+          await upsertRows(
+            trx,
+            table,
+            run.map((w) => (w as { row: Record<string, unknown> }).row),
+          );
       }
     });
   },
@@ -170,7 +182,6 @@ export const postgresCapture: CaptureDialect = {
 
 /** Every value as the server's text (as dialects/postgres/copy-support.ts reads it). */
 const RAW_TEXT = { getTypeParser: () => (text: string) => text };
-
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
   return (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s;
@@ -239,7 +250,9 @@ async function asReplica(trx: Kysely<any>, writes: readonly KeyedWrite[]): Promi
   const own = await sql<{ t: string }>`select tgrelid::regclass::text as t from pg_trigger
     where not tgisinternal and tgname not like 'byos_capture%' and tgenabled <> 'D' and tgrelid = any(${tables}::regclass[]) limit 1`.execute(trx);
   if (own.rows.length) {
-    throw new Error(`cannot replay into ${own.rows[0]!.t} without firing its triggers again: the target's user needs session_replication_role (a superuser, or GRANT SET ON PARAMETER session_replication_role TO it)`);
+    throw new Error(
+      `cannot replay into ${own.rows[0]!.t} without firing its triggers again: the target's user needs session_replication_role (a superuser, or GRANT SET ON PARAMETER session_replication_role TO it)`,
+    );
   }
 }
 
@@ -263,9 +276,7 @@ async function upsertRows(db: Kysely<any>, table: CaptureTable, rows: Record<str
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const keySet = new Set(table.primaryKey);
   const rest = columns.filter((c) => !keySet.has(c));
-  const onConflict = rest.length
-    ? sql`do update set ${sql.join(rest.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`
-    : sql`do nothing`;
+  const onConflict = rest.length ? sql`do update set ${sql.join(rest.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}` : sql`do nothing`;
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
     const values = sql.join(chunk.map((row) => sql`(${sql.join(columns.map((c) => encode(row[c], table.kinds[c])))})`));

@@ -17,7 +17,8 @@ export const READ_SETTINGS =
   "BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL row_security = off";
 
 /** Text COPY between servers: output settings that read back exactly, on both sides of the pipe. */
-const WRITE_SETTINGS = "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'";
+const WRITE_SETTINGS =
+  "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'";
 
 const tableSql = (t: TableRef) => (t.schema ? `${q(t.schema)}.${q(t.name)}` : q(t.name));
 /** A table read from: its own rows only when `only` is set. */
@@ -40,7 +41,8 @@ function parameter(value: unknown): unknown {
 function keyCondition(request: PageRequest, bind: (value: unknown) => string): string {
   if (request.key.length === 0) return '';
   const keys = `(${request.key.map((k) => q(k.name)).join(', ')})`;
-  const tuple = (values: readonly unknown[]) => `(${values.map((v, i) => (request.key[i]?.cast ? `${bind(v)}::${request.key[i]!.cast}` : bind(v))).join(', ')})`;
+  const tuple = (values: readonly unknown[]) =>
+    `(${values.map((v, i) => (request.key[i]?.cast ? `${bind(v)}::${request.key[i]!.cast}` : bind(v))).join(', ')})`;
   if (request.at) return `WHERE ${keys} = ${tuple(request.at)}`;
   const parts: string[] = [];
   if (request.after) parts.push(`${keys} > ${tuple(request.after)}`);
@@ -77,13 +79,17 @@ async function inReadTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient)
 export function explainRowSecurity(error: unknown): unknown {
   const e = error as { code?: string; message?: string };
   if (e.code === '42501' && /row-level security/.test(e.message ?? '')) {
-    return new Error(`${e.message}: every row must be read, so connect as a superuser, the table's owner when row security is not forced, or a role with BYPASSRLS`, { cause: error });
+    return new Error(
+      `${e.message}: every row must be read, so connect as a superuser, the table's owner when row security is not forced, or a role with BYPASSRLS`,
+      { cause: error },
+    );
   }
   return error;
 }
 
 function store(type: NeutralType): StoredType {
-  if (type.kind === 'money') return { type: { kind: 'decimal', precision: 19, scale: 4 }, note: 'money becomes numeric(19,4): its text form depends on lc_monetary' };
+  if (type.kind === 'money')
+    return { type: { kind: 'decimal', precision: 19, scale: 4 }, note: 'money becomes numeric(19,4): its text form depends on lc_monetary' };
   if (type.kind === 'unknown') return { type: { kind: 'text' }, loss: 'the type has no portable equivalent; values are copied as their text' };
   if (type.kind === 'array' && type.element) {
     const element = store(type.element);
@@ -174,7 +180,8 @@ async function copyPage(
 function exportAs(column: { type: NeutralType; nativeType: string }, sameDialect: boolean): StoredType | undefined {
   const native = column.nativeType.toLowerCase();
   if (native === 'json') return { type: column.type, loss: 'json becomes jsonb: whitespace, key order and duplicate keys are not kept' };
-  if (/^time(\(\d+\))? with time zone$/.test(native)) return { type: { kind: 'text' }, loss: 'time with time zone has no portable type: values are kept as their text' };
+  if (/^time(\(\d+\))? with time zone$/.test(native))
+    return { type: { kind: 'text' }, loss: 'time with time zone has no portable type: values are kept as their text' };
   if (native.startsWith('macaddr')) return { type: { kind: 'text' }, note: `${native} values become text` };
   if (!sameDialect && /(^|\.)citext$/.test(native)) {
     return { type: column.type, loss: 'citext compares case-insensitively; as text, comparisons and unique keys become case-sensitive' };
@@ -199,7 +206,9 @@ export const postgresCopySupport: CopySupport = {
   },
   scan,
   async count(tenant, table) {
-    const result = await inReadTransaction(tenant.native as pg.Pool, (client) => client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${readSql(table)}`));
+    const result = await inReadTransaction(tenant.native as pg.Pool, (client) =>
+      client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${readSql(table)}`),
+    );
     return Number(result.rows[0]!.n);
   },
   async resetIdentity(tenant, table, columns) {

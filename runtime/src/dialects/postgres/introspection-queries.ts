@@ -136,36 +136,98 @@ join pg_type ut on ut.oid = t.typbasetype
 join pg_namespace un on un.oid = ut.typnamespace ${RESOLVE_TYPE('t', 'r')}
 where t.typtype = 'd' and ${USER_SCHEMA} and ${NOT_FROM_EXTENSION('t.oid')}`;
 
-export interface RelationRow { oid: string; schema: string; name: string; kind: string; comment: string | null; definition: string | null; partition_by: string | null }
-export interface PartitionRow { oid: string; schema: string; name: string; parent_schema: string; parent_name: string; bound: string; partition_by: string | null }
-export interface SequenceRow { schema: string; name: string; owner_schema: string | null; owner_table: string | null; owner_column: string | null }
+export interface RelationRow {
+  oid: string;
+  schema: string;
+  name: string;
+  kind: string;
+  comment: string | null;
+  definition: string | null;
+  partition_by: string | null;
+}
+export interface PartitionRow {
+  oid: string;
+  schema: string;
+  name: string;
+  parent_schema: string;
+  parent_name: string;
+  bound: string;
+  partition_by: string | null;
+}
+export interface SequenceRow {
+  schema: string;
+  name: string;
+  owner_schema: string | null;
+  owner_table: string | null;
+  owner_column: string | null;
+}
 /**
  * A type as the introspection queries resolve it: the declared type (`type_*`, perhaps a domain), the base under all
  * its domains (`base_*`), and for an array the element's base (`element_*`) and the domain declared on the element.
  */
 export interface TypeRow {
-  typmod: number; type_name: string; type_kind: string; type_schema: string; base_name: string; base_kind: string; base_schema: string;
+  typmod: number;
+  type_name: string;
+  type_kind: string;
+  type_schema: string;
+  base_name: string;
+  base_kind: string;
+  base_schema: string;
   /** Typmod a domain chain carries (`create domain code as varchar(8)`); null for a type that is not a domain. */
   domain_typmod: number | null;
   /** Some domain in the chain is NOT NULL. */
   domain_not_null: boolean;
-  element_name: string | null; element_kind: string | null; element_schema: string | null; element_domain: string | null;
-  element_domain_schema: string | null; element_typmod: number | null;
+  element_name: string | null;
+  element_kind: string | null;
+  element_schema: string | null;
+  element_domain: string | null;
+  element_domain_schema: string | null;
+  element_typmod: number | null;
 }
 export interface ColumnRow extends TypeRow {
-  oid: string; position: number; name: string; native_type: string; nullable: boolean; default_expr: string | null; identity: string;
-  generated: string; comment: string | null;
+  oid: string;
+  position: number;
+  name: string;
+  native_type: string;
+  nullable: boolean;
+  default_expr: string | null;
+  identity: string;
+  generated: string;
+  comment: string | null;
 }
 export interface ConstraintRow {
-  oid: string; name: string; kind: string; ref_schema: string | null; ref_table: string | null; on_update: string; on_delete: string;
-  definition: string; columns: string[] | null; ref_columns: string[] | null;
+  oid: string;
+  name: string;
+  kind: string;
+  ref_schema: string | null;
+  ref_table: string | null;
+  on_update: string;
+  on_delete: string;
+  definition: string;
+  columns: string[] | null;
+  ref_columns: string[] | null;
   /** Cloned from the parent's (a partition's copy of a foreign key). */
   inherited: boolean;
   local: boolean;
 }
-export interface IndexRow { oid: string; name: string; unique: boolean; predicate: string | null; columns: string[]; attached: boolean }
-export interface EnumRow { schema: string; name: string; values: string[] }
+export interface IndexRow {
+  oid: string;
+  name: string;
+  unique: boolean;
+  predicate: string | null;
+  columns: string[];
+  attached: boolean;
+}
+export interface EnumRow {
+  schema: string;
+  name: string;
+  values: string[];
+}
 /** For a domain, `type_*` is the type it is declared over (maybe another domain) and `base_*` the one at the bottom. */
 export interface DomainRow extends TypeRow {
-  schema: string; name: string; native_type: string; default_expr: string | null; checks: { name: string; definition: string }[];
+  schema: string;
+  name: string;
+  native_type: string;
+  default_expr: string | null;
+  checks: { name: string; definition: string }[];
 }

@@ -3,8 +3,25 @@ import type { Column, Extension, ForeignKey, NamedObject, NeutralType, SchemaMod
 import { machineryIn } from '../../machinery.ts';
 import type { NativeKind } from '../native-schema.ts';
 import {
-  COLUMNS, type ColumnRow, CONSTRAINTS, type ConstraintRow, DOMAINS, type DomainRow, ENUMS, type EnumRow, EXTENSIONS, INDEXES, type IndexRow,
-  PARTITIONS, type PartitionRow, RELATIONS, type RelationRow, SCHEMAS, SEQUENCES, type SequenceRow, type TypeRow,
+  COLUMNS,
+  type ColumnRow,
+  CONSTRAINTS,
+  type ConstraintRow,
+  DOMAINS,
+  type DomainRow,
+  ENUMS,
+  type EnumRow,
+  EXTENSIONS,
+  INDEXES,
+  type IndexRow,
+  PARTITIONS,
+  type PartitionRow,
+  RELATIONS,
+  type RelationRow,
+  SCHEMAS,
+  SEQUENCES,
+  type SequenceRow,
+  type TypeRow,
 } from './introspection-queries.ts';
 import { readPostgresSchema } from './native/index.ts';
 import { postgresNeutralType } from './types.ts';
@@ -32,15 +49,37 @@ function checkExpression(definition: string): string {
  * views, types, keys and indexes are already in the neutral parts; sequences, schemas and extensions have lists.
  */
 const OBJECT_KINDS = new Set<NativeKind>([
-  'function', 'procedure', 'aggregate', 'trigger', 'rule', 'policy', 'row-security', 'cast', 'exclusion-constraint', 'statistics',
-  'foreign-table', 'foreign-server', 'composite-type', 'range-type', 'grant', 'default-privileges',
+  'function',
+  'procedure',
+  'aggregate',
+  'trigger',
+  'rule',
+  'policy',
+  'row-security',
+  'cast',
+  'exclusion-constraint',
+  'statistics',
+  'foreign-table',
+  'foreign-server',
+  'composite-type',
+  'range-type',
+  'grant',
+  'default-privileges',
 ]);
 
 export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> {
   const rows = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
   const [relations, columns, constraints, indexes, enums, domains, partitions, schemas, extensions, sequences, native] = await Promise.all([
-    rows<RelationRow>(RELATIONS), rows<ColumnRow>(COLUMNS), rows<ConstraintRow>(CONSTRAINTS), rows<IndexRow>(INDEXES), rows<EnumRow>(ENUMS), rows<DomainRow>(DOMAINS),
-    rows<PartitionRow>(PARTITIONS), rows<{ name: string; comment: string | null }>(SCHEMAS), rows<Extension>(EXTENSIONS), rows<SequenceRow>(SEQUENCES),
+    rows<RelationRow>(RELATIONS),
+    rows<ColumnRow>(COLUMNS),
+    rows<ConstraintRow>(CONSTRAINTS),
+    rows<IndexRow>(INDEXES),
+    rows<EnumRow>(ENUMS),
+    rows<DomainRow>(DOMAINS),
+    rows<PartitionRow>(PARTITIONS),
+    rows<{ name: string; comment: string | null }>(SCHEMAS),
+    rows<Extension>(EXTENSIONS),
+    rows<SequenceRow>(SEQUENCES),
     readPostgresSchema(db, { ...machineryIn(POSTGRES_DEFAULT_SCHEMA), positions: false }),
   ]);
   const objects = native.units
@@ -72,7 +111,14 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
   for (const relation of catalog.relations) {
     const cols = (columnsOf.get(relation.oid) ?? []).sort((a, b) => a.position - b.position).map(toColumn);
     if (relation.kind === 'v' || relation.kind === 'm') {
-      views.push({ schema: relation.schema, name: relation.name, columns: cols, definition: (relation.definition ?? '').trim(), materialized: relation.kind === 'm', comment: relation.comment });
+      views.push({
+        schema: relation.schema,
+        name: relation.name,
+        columns: cols,
+        definition: (relation.definition ?? '').trim(),
+        materialized: relation.kind === 'm',
+        comment: relation.comment,
+      });
       continue;
     }
     const cons = constraintsOf.get(relation.oid) ?? [];
@@ -84,18 +130,26 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
       columns: cols,
       primaryKey: pk ? { name: pk.name, columns: pk.columns ?? [] } : null,
       foreignKeys: foreignKeysOf(cons),
-      uniques: cons.filter((c) => c.kind === 'u').map((c) => ({ name: c.name, columns: c.columns ?? [] })).sort((a, b) => compareText(a.name ?? '', b.name ?? '')),
+      uniques: cons
+        .filter((c) => c.kind === 'u')
+        .map((c) => ({ name: c.name, columns: c.columns ?? [] }))
+        .sort((a, b) => compareText(a.name ?? '', b.name ?? '')),
       indexes: indexesFrom(indexesOf.get(relation.oid) ?? []),
       checks: checksOf(cons),
       comment: relation.comment,
     });
   }
-  const bySchemaName = (a: { schema: string; name: string }, b: { schema: string; name: string }) => compareText(a.schema, b.schema) || compareText(a.name, b.name);
+  const bySchemaName = (a: { schema: string; name: string }, b: { schema: string; name: string }) =>
+    compareText(a.schema, b.schema) || compareText(a.name, b.name);
   // What a partition declares itself: its own foreign keys (not the parent's clones), indexes and checks.
   const partitions = (catalog.partitions ?? []).map((p) => {
     const cons = constraintsOf.get(p.oid) ?? [];
     return {
-      schema: p.schema, name: p.name, parent: { schema: p.parent_schema, name: p.parent_name }, bound: p.bound, partitionBy: p.partition_by,
+      schema: p.schema,
+      name: p.name,
+      parent: { schema: p.parent_schema, name: p.parent_name },
+      bound: p.bound,
+      partitionBy: p.partition_by,
       foreignKeys: foreignKeysOf(cons.filter((c) => !c.inherited)),
       indexes: indexesFrom((indexesOf.get(p.oid) ?? []).filter((i) => !i.attached)),
       checks: checksOf(cons.filter((c) => c.local)),
@@ -119,10 +173,16 @@ export function assemblePostgresSchema(catalog: PostgresCatalog): SchemaModel {
         checks: d.checks.map((c) => ({ name: c.name, expression: checkExpression(c.definition) })),
       }))
       .sort(bySchemaName),
-    schemas: (catalog.schemas ?? [{ name: POSTGRES_DEFAULT_SCHEMA, comment: null }]).map((s) => ({ name: s.name, comment: s.comment })).sort((a, b) => compareText(a.name, b.name)),
+    schemas: (catalog.schemas ?? [{ name: POSTGRES_DEFAULT_SCHEMA, comment: null }])
+      .map((s) => ({ name: s.name, comment: s.comment }))
+      .sort((a, b) => compareText(a.name, b.name)),
     partitions: partitions.sort(bySchemaName),
     sequences: (catalog.sequences ?? [])
-      .map((s) => ({ schema: s.schema, name: s.name, ownedBy: s.owner_table ? { schema: s.owner_schema!, table: s.owner_table, column: s.owner_column! } : null }))
+      .map((s) => ({
+        schema: s.schema,
+        name: s.name,
+        ownedBy: s.owner_table ? { schema: s.owner_schema!, table: s.owner_table, column: s.owner_column! } : null,
+      }))
       .sort(bySchemaName),
     extensions: (catalog.extensions ?? []).map((e) => ({ name: e.name, schema: e.schema, version: e.version })).sort((a, b) => compareText(a.name, b.name)),
     objects: catalog.objects ?? [],
@@ -165,7 +225,13 @@ function neutralType(row: TypeRow): NeutralType {
   const element = row.element_name
     ? { name: row.element_name, kind: row.element_kind ?? 'b', typmod: elementTypmod, enumName: qualify(row.element_schema ?? '', row.element_name) }
     : undefined;
-  const type = postgresNeutralType({ name: row.base_name, kind: row.base_kind, typmod, enumName: qualify(row.base_schema, row.base_name), ...(element ? { element } : {}) });
+  const type = postgresNeutralType({
+    name: row.base_name,
+    kind: row.base_kind,
+    typmod,
+    enumName: qualify(row.base_schema, row.base_name),
+    ...(element ? { element } : {}),
+  });
   if (isDomain) type.domain = qualify(row.type_schema, row.type_name);
   if (type.element && row.element_domain) type.element.domain = qualify(row.element_domain_schema ?? '', row.element_domain);
   return type;

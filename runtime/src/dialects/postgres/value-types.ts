@@ -14,7 +14,8 @@ export function postgresValueShape(type: NeutralType): ValueShape {
     const element = type.element ?? { kind: 'unknown' };
     if (element.kind === 'decimal') return { kind: 'array', element: { kind: 'number' } };
     // An array OF a domain has its own type OID, which pg-types does not know (a domain column reports its base type).
-    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'xml' || element.domain !== undefined) return { kind: 'array-text', element: postgresValueShape(element) };
+    if (element.kind === 'enum' || element.kind === 'unknown' || element.kind === 'xml' || element.domain !== undefined)
+      return { kind: 'array-text', element: postgresValueShape(element) };
     if (element.kind === 'array') return { kind: 'string' };
     return { kind: 'array', element: postgresValueShape(element) };
   }

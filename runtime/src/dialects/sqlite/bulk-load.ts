@@ -35,9 +35,7 @@ function sqliteSession(database: BetterSqlite3.Database): BulkSession {
       if (columns.length === 0) throw new Error('a bulk load needs at least one column');
       const ref = bulkTargetRef(table);
       const target = ref.schema === undefined ? quoteSqliteIdentifier(ref.name) : `${quoteSqliteIdentifier(ref.schema)}.${quoteSqliteIdentifier(ref.name)}`;
-      const insert = database.prepare(
-        `INSERT INTO ${target} (${columns.map(quoteSqliteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      );
+      const insert = database.prepare(`INSERT INTO ${target} (${columns.map(quoteSqliteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
       let count = 0;
       const values: (string | number | bigint | Buffer | null)[] = new Array(columns.length);
       for await (const batch of batches) {

@@ -36,7 +36,10 @@ export const sqliteCapture: CaptureDialect = {
         const image = sql`json_object(${sql.join(
           table.columns.map((c) => sql`${sql.lit(c)}, case when typeof(new.${sql.id(c)}) = 'blob' then hex(new.${sql.id(c)}) else new.${sql.id(c)} end`),
         )})`;
-        const keyChanged = sql.join(table.primaryKey.map((c) => sql`old.${sql.id(c)} is not new.${sql.id(c)}`), sql` or `);
+        const keyChanged = sql.join(
+          table.primaryKey.map((c) => sql`old.${sql.id(c)} is not new.${sql.id(c)}`),
+          sql` or `,
+        );
         await sql`create trigger ${sql.id(triggerName(table.name, 'insert'))} after insert on ${sql.id(table.name)} begin
           insert into ${sql.id(CHANGE_TABLE)} (table_name, op, pk, "row") values (${name}, 'I', ${key('new')}, ${image});
         end`.execute(trx);
@@ -81,7 +84,14 @@ export const sqliteCapture: CaptureDialect = {
     const match = keys.map((k) => `(${table.primaryKey.map((c) => (params.push(encode(k[c])), `${q(c)} = ?`)).join(' AND ')})`).join(' OR ');
     const text = `SELECT ${table.columns.map(q).join(', ')} FROM ${q(table.name)} WHERE ${match}`;
     // Holding Kysely's one connection, so no application transaction is open on it halfway.
-    return db.connection().execute(async () => (native as BetterSqlite3.Database).prepare(text).raw(true).safeIntegers(true).all(...params) as unknown[][]);
+    return db.connection().execute(
+      async () =>
+        (native as BetterSqlite3.Database)
+          .prepare(text)
+          .raw(true)
+          .safeIntegers(true)
+          .all(...params) as unknown[][],
+    );
   },
 
   async acknowledge({ db }, seqs) {
@@ -104,8 +114,18 @@ export const sqliteCapture: CaptureDialect = {
       await sql`pragma defer_foreign_keys = on`.execute(trx);
       for (const run of runsOf(writes, 500)) {
         const table = run[0]!.table;
-        if (run[0]!.kind === 'delete') await deleteKeys(trx, table, run.map((w) => (w as { pk: Record<string, unknown> }).pk));
-        else await upsertRows(trx, table, run.map((w) => (w as { row: Record<string, unknown> }).row));
+        if (run[0]!.kind === 'delete')
+          await deleteKeys(
+            trx,
+            table,
+            run.map((w) => (w as { pk: Record<string, unknown> }).pk),
+          );
+        else
+          await upsertRows(
+            trx,
+            table,
+            run.map((w) => (w as { row: Record<string, unknown> }).row),
+          );
       }
     });
   },
@@ -144,9 +164,7 @@ async function upsertRows(db: Kysely<any>, table: CaptureTable, rows: Record<str
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const keySet = new Set(table.primaryKey);
   const rest = columns.filter((c) => !keySet.has(c));
-  const onConflict = rest.length
-    ? sql`do update set ${sql.join(rest.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`
-    : sql`do nothing`;
+  const onConflict = rest.length ? sql`do update set ${sql.join(rest.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}` : sql`do nothing`;
   for (let i = 0; i < rows.length; i += perStatement) {
     const values = sql.join(rows.slice(i, i + perStatement).map((row) => sql`(${sql.join(columns.map((c) => encode(row[c])))})`));
     await sql`insert into ${sql.id(table.name)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${values}
@@ -159,7 +177,13 @@ async function deleteKeys(db: Kysely<any>, table: CaptureTable, keys: Record<str
   for (let i = 0; i < keys.length; i += perStatement) {
     // key = value per column keeps the column's affinity on the comparison (a row-value IN would not).
     const match = sql.join(
-      keys.slice(i, i + perStatement).map((k) => sql`(${sql.join(table.primaryKey.map((c) => sql`${sql.id(c)} = ${encode(k[c])}`), sql` and `)})`),
+      keys.slice(i, i + perStatement).map(
+        (k) =>
+          sql`(${sql.join(
+            table.primaryKey.map((c) => sql`${sql.id(c)} = ${encode(k[c])}`),
+            sql` and `,
+          )})`,
+      ),
       sql` or `,
     );
     await sql`delete from ${sql.id(table.name)} where ${match}`.execute(db);

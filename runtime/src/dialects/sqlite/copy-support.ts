@@ -61,7 +61,11 @@ function holding<T>(tenant: CopyTenant, work: (database: BetterSqlite3.Database)
 }
 
 function all(database: BetterSqlite3.Database, sql: string, params: unknown[]): unknown[][] {
-  return database.prepare(sql).raw(true).safeIntegers(true).all(...params) as unknown[][];
+  return database
+    .prepare(sql)
+    .raw(true)
+    .safeIntegers(true)
+    .all(...params) as unknown[][];
 }
 
 async function* scan(tenant: CopyTenant, table: TableRef, columns: readonly { name: string }[], batch: number): AsyncGenerator<unknown[][]> {
@@ -70,7 +74,11 @@ async function* scan(tenant: CopyTenant, table: TableRef, columns: readonly { na
   let after: unknown = null;
   for (;;) {
     const rows = await holding(tenant, (database) =>
-      all(database, `SELECT rowid, ${list} FROM ${tableSql(table)} ${after === null ? '' : 'WHERE rowid > ?'} ORDER BY rowid LIMIT ${Math.max(1, batch)}`, after === null ? [] : [after]),
+      all(
+        database,
+        `SELECT rowid, ${list} FROM ${tableSql(table)} ${after === null ? '' : 'WHERE rowid > ?'} ORDER BY rowid LIMIT ${Math.max(1, batch)}`,
+        after === null ? [] : [after],
+      ),
     );
     if (rows.length) {
       after = rows[rows.length - 1]![0];
@@ -96,7 +104,10 @@ export const sqliteCopySupport: CopySupport = {
     const params: unknown[] = [];
     const where = keyCondition(request, params);
     const order = request.key.length ? `ORDER BY ${request.key.map((k) => q(k.name)).join(', ')}` : '';
-    const limit = request.limit !== undefined || request.offset ? `LIMIT ${request.limit !== undefined ? Math.max(1, Math.floor(request.limit)) : -1}${request.offset ? ` OFFSET ${Math.floor(request.offset)}` : ''}` : '';
+    const limit =
+      request.limit !== undefined || request.offset
+        ? `LIMIT ${request.limit !== undefined ? Math.max(1, Math.floor(request.limit)) : -1}${request.offset ? ` OFFSET ${Math.floor(request.offset)}` : ''}`
+        : '';
     const sql = `SELECT ${request.columns.map((c) => q(c.name)).join(', ')} FROM ${tableSql(request.table)} ${where} ${order} ${limit}`;
     return holding(tenant, (database) => all(database, sql, params));
   },

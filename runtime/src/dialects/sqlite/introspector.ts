@@ -5,10 +5,44 @@ import { foldIdentifier, type ParsedTable, parseCreateIndex, parseCreateTable, v
 import { sqliteNeutralType } from './types.ts';
 import { compareText, groupBy } from '../../util/collections.ts';
 
-interface ObjectRow { type: string; name: string; tbl_name: string; sql: string; kind: string | null; wr: number | null }
-interface ColumnRow { tbl: string; cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
-interface ForeignKeyRow { tbl: string; id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
-interface IndexRow { tbl: string; idx: string; unique: number; origin: string; partial: number; seqno: number; cid: number; col: string | null }
+interface ObjectRow {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string;
+  kind: string | null;
+  wr: number | null;
+}
+interface ColumnRow {
+  tbl: string;
+  cid: number;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden: number;
+}
+interface ForeignKeyRow {
+  tbl: string;
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_update: string;
+  on_delete: string;
+}
+interface IndexRow {
+  tbl: string;
+  idx: string;
+  unique: number;
+  origin: string;
+  partial: number;
+  seqno: number;
+  cid: number;
+  col: string | null;
+}
 
 /** `sqlite_%` names are SQLite's own; `_` must be escaped or `sqliteX` would be skipped too. */
 const notInternal = (column: string) => sql`${sql.ref(column)} not like 'sqlite\\_%' escape '\\'`;
@@ -44,10 +78,16 @@ export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
   const relations = objects.rows.filter((o) => o.kind === 'table' || o.kind === 'view');
   // REFERENCES clauses may spell a table or column in another case; the model uses the declared spelling.
   const tableNamed = new Map(relations.filter((o) => o.kind === 'table').map((o) => [foldIdentifier(o.name), o.name]));
-  const columnNamed = (table: string, name: string) =>
-    columnsOf.get(table)?.find((c) => foldIdentifier(c.name) === foldIdentifier(name))?.name ?? name;
+  const columnNamed = (table: string, name: string) => columnsOf.get(table)?.find((c) => foldIdentifier(c.name) === foldIdentifier(name))?.name ?? name;
   const pkOf = new Map<string, string[]>();
-  for (const [table, cols] of columnsOf) pkOf.set(table, cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name));
+  for (const [table, cols] of columnsOf)
+    pkOf.set(
+      table,
+      cols
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name),
+    );
 
   const tables: Table[] = [];
   const views: View[] = [];
@@ -79,7 +119,10 @@ export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
         const table = tableNamed.get(foldIdentifier(fk.table)) ?? fk.table;
         return { table, column: (to: string | null, at: number) => (to === null ? (pkOf.get(table)?.[at] ?? '') : columnNamed(table, to)) };
       }),
-      uniques: toUniques([...tableIndexes.values()].filter((parts) => parts[0]!.origin === 'u'), parsed),
+      uniques: toUniques(
+        [...tableIndexes.values()].filter((parts) => parts[0]!.origin === 'u'),
+        parsed,
+      ),
       indexes: [...tableIndexes.values()]
         .filter((parts) => parts[0]!.origin === 'c')
         .map((parts) => toIndex(parts, sqlOf.get(parts[0]!.idx) ?? ''))
@@ -91,7 +134,19 @@ export async function introspectSqlite(db: Kysely<any>): Promise<SchemaModel> {
   tables.sort((a, b) => compareText(a.name, b.name));
   views.sort((a, b) => compareText(a.name, b.name));
   // Triggers have no neutral form: they are listed with their SQL (change capture's own are machinery, not the tenant's).
-  return { dialect: 'sqlite', defaultSchema: 'main', tables, views, enums: [], domains: [], schemas: [{ name: 'main', comment: null }], partitions: [], sequences: [], extensions: [], objects: namedObjects(objects.rows) };
+  return {
+    dialect: 'sqlite',
+    defaultSchema: 'main',
+    tables,
+    views,
+    enums: [],
+    domains: [],
+    schemas: [{ name: 'main', comment: null }],
+    partitions: [],
+    sequences: [],
+    extensions: [],
+    objects: namedObjects(objects.rows),
+  };
 }
 
 function namedObjects(rows: ObjectRow[]): NamedObject[] {
@@ -141,7 +196,8 @@ function toForeignKeys(rows: ForeignKeyRow[], parsed: ParsedTable, target: Targe
     });
   }
   return keys.sort(
-    (a, b) => compareText(a.name ?? '', b.name ?? '') || compareText(a.columns.join('\0'), b.columns.join('\0')) || compareText(a.referencedTable, b.referencedTable),
+    (a, b) =>
+      compareText(a.name ?? '', b.name ?? '') || compareText(a.columns.join('\0'), b.columns.join('\0')) || compareText(a.referencedTable, b.referencedTable),
   );
 }
 

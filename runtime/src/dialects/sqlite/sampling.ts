@@ -28,7 +28,9 @@ export const sqliteSampling: SamplingDialect = {
     const start = bounds.lo + Math.floor(Math.random() * (bounds.hi - bounds.lo + 1));
     const { rows: after } = await sql<Record<string, unknown>>`select ${list} from ${target} where rowid >= ${start} order by rowid limit ${limit}`.execute(db);
     if (after.length >= limit) return after;
-    const { rows: before } = await sql<Record<string, unknown>>`select ${list} from ${target} where rowid < ${start} order by rowid limit ${limit - after.length}`.execute(db);
+    const { rows: before } = await sql<
+      Record<string, unknown>
+    >`select ${list} from ${target} where rowid < ${start} order by rowid limit ${limit - after.length}`.execute(db);
     return [...after, ...before];
   },
 };

@@ -82,7 +82,14 @@ export async function sealAudit(tenant: AuditTenant, options: { batchSize?: numb
         if (!staged.length) return 0;
         // Claim the rows by deleting them first: a sealer that raced us deletes fewer than it read (it waits for our
         // commit, then finds them gone) and retries, so no staged entry is chained twice.
-        const claimed = await trx.deleteFrom(AUDIT_STAGING_TABLE).where('id', 'in', staged.map((s) => s.id)).executeTakeFirst();
+        const claimed = await trx
+          .deleteFrom(AUDIT_STAGING_TABLE)
+          .where(
+            'id',
+            'in',
+            staged.map((s) => s.id),
+          )
+          .executeTakeFirst();
         if (Number(claimed.numDeletedRows) !== staged.length) throw new Error('staged entries were sealed by another process');
         let { seq, hash } = await chainHead(trx);
         const rows = staged.map((s) => {
@@ -92,7 +99,11 @@ export async function sealAudit(tenant: AuditTenant, options: { batchSize?: numb
           hash = entryHash(prevHash, entry);
           return { ...entry, details: canonicalJson(details), prev_hash: prevHash, hash };
         });
-        for (let i = 0; i < rows.length; i += 100) await trx.insertInto(AUDIT_TABLE).values(rows.slice(i, i + 100)).execute();
+        for (let i = 0; i < rows.length; i += 100)
+          await trx
+            .insertInto(AUDIT_TABLE)
+            .values(rows.slice(i, i + 100))
+            .execute();
         return staged.length;
       });
       sealed += n;

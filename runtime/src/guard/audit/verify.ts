@@ -13,7 +13,10 @@ export const AuditCheckpoint = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: z.string(),
   /** HMAC-SHA256 (hex) over the other fields, canonical JSON, when signed with a key kept apart from the database. */
-  hmac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  hmac: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type AuditCheckpoint = z.output<typeof AuditCheckpoint>;
 
@@ -24,7 +27,13 @@ const sign = (c: AuditCheckpoint, key: Buffer) => createHmac('sha256', key).upda
 export async function createCheckpoint(tenant: AuditTenant, options: { tenantId?: string; hmacKey?: Buffer } = {}): Promise<AuditCheckpoint> {
   await sealAudit(tenant);
   const head = await chainHead(tenant.db);
-  const checkpoint: AuditCheckpoint = { format: 'byos-audit-checkpoint/v1', ...(options.tenantId ? { tenant: options.tenantId } : {}), seq: head.seq, hash: head.hash, createdAt: new Date().toISOString() };
+  const checkpoint: AuditCheckpoint = {
+    format: 'byos-audit-checkpoint/v1',
+    ...(options.tenantId ? { tenant: options.tenantId } : {}),
+    seq: head.seq,
+    hash: head.hash,
+    createdAt: new Date().toISOString(),
+  };
   if (options.hmacKey) checkpoint.hmac = sign(checkpoint, options.hmacKey);
   return checkpoint;
 }
@@ -59,13 +68,19 @@ const finding = (rule: string, subject: string, message: string): Finding => ({ 
  * entry's hash (a link to another entry is a reordering), every hash recomputes (else the entry was modified); then,
  * given a checkpoint, the chain must still reach its seq (else truncated) with the same hash there (else rewritten).
  */
-export async function verifyAudit(tenant: AuditTenant, options: { checkpoint?: AuditCheckpoint; hmacKey?: Buffer; pageSize?: number } = {}): Promise<AuditVerification> {
+export async function verifyAudit(
+  tenant: AuditTenant,
+  options: { checkpoint?: AuditCheckpoint; hmacKey?: Buffer; pageSize?: number } = {},
+): Promise<AuditVerification> {
   await ensureAuditTables(tenant);
   const findings: Finding[] = [];
   const { checkpoint, hmacKey } = options;
   if (checkpoint?.hmac && hmacKey) {
     const good = Buffer.from(sign(checkpoint, hmacKey), 'hex');
-    if (!timingSafeEqual(good, Buffer.from(checkpoint.hmac, 'hex'))) findings.push(finding('audit-checkpoint-signature', 'checkpoint', 'the checkpoint HMAC does not match: the checkpoint file was altered or signed with another key'));
+    if (!timingSafeEqual(good, Buffer.from(checkpoint.hmac, 'hex')))
+      findings.push(
+        finding('audit-checkpoint-signature', 'checkpoint', 'the checkpoint HMAC does not match: the checkpoint file was altered or signed with another key'),
+      );
   } else if (hmacKey && checkpoint && !checkpoint.hmac) {
     findings.push(finding('audit-checkpoint-signature', 'checkpoint', 'an HMAC key was given but the checkpoint is unsigned'));
   }
@@ -93,18 +108,33 @@ export async function verifyAudit(tenant: AuditTenant, options: { checkpoint?: A
     }
     if (e.prevHash !== prev.hash) {
       const linked = bySeqHash.get(e.prevHash);
-      if (linked !== undefined && linked !== prev.seq) findings.push(finding('audit-entries-reordered', subject, `entry ${e.seq} links to entry ${linked}, not to entry ${prev.seq} before it`));
-      else if (e.seq === prev.seq + 1) findings.push(finding('audit-chain-broken', subject, `prev_hash of entry ${e.seq} is not the hash of entry ${prev.seq}`));
+      if (linked !== undefined && linked !== prev.seq)
+        findings.push(finding('audit-entries-reordered', subject, `entry ${e.seq} links to entry ${linked}, not to entry ${prev.seq} before it`));
+      else if (e.seq === prev.seq + 1)
+        findings.push(finding('audit-chain-broken', subject, `prev_hash of entry ${e.seq} is not the hash of entry ${prev.seq}`));
     }
-    if (e.recomputed !== e.hash) findings.push(finding('audit-entry-modified', subject, `entry ${e.seq} does not hash to its stored hash: its content was changed`));
+    if (e.recomputed !== e.hash)
+      findings.push(finding('audit-entry-modified', subject, `entry ${e.seq} does not hash to its stored hash: its content was changed`));
     prev = { seq: e.seq, hash: e.hash };
   }
   if (checkpoint) {
     const at = entries.find((e) => e.seq === checkpoint.seq);
     if (prev.seq < checkpoint.seq) {
-      findings.push(finding('audit-truncated', 'byos_audit', `the chain ends at seq ${prev.seq}, but the checkpoint of ${checkpoint.createdAt} recorded seq ${checkpoint.seq}`));
+      findings.push(
+        finding(
+          'audit-truncated',
+          'byos_audit',
+          `the chain ends at seq ${prev.seq}, but the checkpoint of ${checkpoint.createdAt} recorded seq ${checkpoint.seq}`,
+        ),
+      );
     } else if (checkpoint.seq > 0 && (!at || at.hash !== checkpoint.hash)) {
-      findings.push(finding('audit-checkpoint-mismatch', `byos_audit seq ${checkpoint.seq}`, `entry ${checkpoint.seq} no longer has the hash the checkpoint of ${checkpoint.createdAt} recorded: history up to it was rewritten`));
+      findings.push(
+        finding(
+          'audit-checkpoint-mismatch',
+          `byos_audit seq ${checkpoint.seq}`,
+          `entry ${checkpoint.seq} no longer has the hash the checkpoint of ${checkpoint.createdAt} recorded: history up to it was rewritten`,
+        ),
+      );
     }
   }
   return { ok: findings.length === 0, entries: entries.length, head: prev, findings };

@@ -74,7 +74,8 @@ export async function verifyBackup(tenant: TenantDb, options: BackupVerifyOption
           message: `cannot connect to the scratch database ${scratch.name}: ${scratch.connectionError}`,
           frameworks: FRAMEWORKS,
           controls: CONTROLS,
-          remediation: 'Let the tenant user connect to databases it creates on this server (pg_hba.conf, connection limits, login triggers), then verify again.',
+          remediation:
+            'Let the tenant user connect to databases it creates on this server (pg_hba.conf, connection limits, login triggers), then verify again.',
         });
         return { ok: false, tables: [], findings, tools, dumpBytes };
       }
@@ -113,7 +114,11 @@ function tableFinding(table: string, live: TableChecksum, restored: TableChecksu
     return { ...base, rule: 'backup-row-count', message: `${table} has ${live.rows} rows live but ${restored.rows} after restore` };
   }
   if (live.checksum !== restored.checksum) {
-    return { ...base, rule: 'backup-checksum', message: `${table} content differs after restore (checksum ${live.checksum} live, ${restored.checksum} restored)` };
+    return {
+      ...base,
+      rule: 'backup-checksum',
+      message: `${table} content differs after restore (checksum ${live.checksum} live, ${restored.checksum} restored)`,
+    };
   }
   return undefined;
 }

@@ -22,7 +22,8 @@ const PRESETS = {
 export function normalizeForIndex(value: unknown, normalize: BlindIndexNormalize = 'text'): string {
   const steps = typeof normalize === 'string' ? PRESETS[normalize] : { ...PRESETS.text, ...normalize };
   if (!steps) throw new Error(`unknown blind-index normalisation ${JSON.stringify(normalize)} (email, text, exact or an object)`);
-  let text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : undefined;
+  let text =
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : undefined;
   if (text === undefined) throw new Error(`blind index: values of type ${value === null ? 'null' : typeof value} cannot be indexed`);
   if (steps.nfkc) text = text.normalize('NFKC');
   if (steps.trim) text = text.trim();
@@ -40,7 +41,10 @@ const hmacKeys = new WeakMap<Buffer, KeyObject>();
 export function computeBlindIndex(key: Buffer, table: string, column: string, value: unknown, normalize?: BlindIndexNormalize): string {
   let keyObject = hmacKeys.get(key);
   if (!keyObject) hmacKeys.set(key, (keyObject = createSecretKey(key)));
-  return createHmac('sha256', keyObject).update(`byos-bidx:v1\u0000${table}\u0000${column}\u0000`).update(normalizeForIndex(value, normalize), 'utf8').digest('hex');
+  return createHmac('sha256', keyObject)
+    .update(`byos-bidx:v1\u0000${table}\u0000${column}\u0000`)
+    .update(normalizeForIndex(value, normalize), 'utf8')
+    .digest('hex');
 }
 
 export function blindIndexColumn(column: string, spec: BlindIndexSpec | undefined): string {

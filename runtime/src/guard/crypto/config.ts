@@ -6,34 +6,42 @@ import type { BlindIndexNormalize, BlindIndexSpec } from './blind-index.ts';
 
 const Normalize = z.union([
   z.enum(['email', 'text', 'exact']),
-  z.object({ nfkc: z.boolean().optional(), trim: z.boolean().optional(), lowercase: z.boolean().optional(), collapseWhitespace: z.boolean().optional() }).strict(),
+  z
+    .object({ nfkc: z.boolean().optional(), trim: z.boolean().optional(), lowercase: z.boolean().optional(), collapseWhitespace: z.boolean().optional() })
+    .strict(),
 ]);
 
 const EncryptedColumn = z.union([
   z.string().min(1),
-  z.object({
-    name: z.string().min(1),
-    /** Also keep an HMAC blind index of the normalised plaintext, for equality lookups. */
-    blindIndex: z.union([z.literal(true), z.object({ column: z.string().min(1).optional(), normalize: Normalize.optional() }).strict()]).optional(),
-  }).strict(),
+  z
+    .object({
+      name: z.string().min(1),
+      /** Also keep an HMAC blind index of the normalised plaintext, for equality lookups. */
+      blindIndex: z.union([z.literal(true), z.object({ column: z.string().min(1).optional(), normalize: Normalize.optional() }).strict()]).optional(),
+    })
+    .strict(),
 ]);
 
-const EncryptedTable = z.object({
-  table: z.string().min(1),
-  /**
-   * Primary-key columns, bound into every ciphertext of the row. Must be known at write time: the plugin refuses an
-   * INSERT that leaves them to an identity or default (generate them in the client, e.g. a UUID).
-   */
-  primaryKey: z.array(z.string().min(1)).min(1),
-  columns: z.array(EncryptedColumn).min(1),
-}).strict();
+const EncryptedTable = z
+  .object({
+    table: z.string().min(1),
+    /**
+     * Primary-key columns, bound into every ciphertext of the row. Must be known at write time: the plugin refuses an
+     * INSERT that leaves them to an identity or default (generate them in the client, e.g. a UUID).
+     */
+    primaryKey: z.array(z.string().min(1)).min(1),
+    columns: z.array(EncryptedColumn).min(1),
+  })
+  .strict();
 
 /** An encryption config file: the tenant (bound into every ciphertext), its key provider, and the encrypted columns. */
-export const EncryptionConfig = z.object({
-  tenant: z.string().min(1),
-  keyProvider: KeyProviderConfig,
-  tables: z.array(EncryptedTable),
-}).strict();
+export const EncryptionConfig = z
+  .object({
+    tenant: z.string().min(1),
+    keyProvider: KeyProviderConfig,
+    tables: z.array(EncryptedTable),
+  })
+  .strict();
 export type EncryptionConfigInput = z.input<typeof EncryptionConfig>;
 
 export interface ColumnRule {

@@ -73,14 +73,22 @@ function decodePlain(plain: Buffer): unknown {
   const tag = String.fromCharCode(plain[0] ?? 0);
   const body = plain.subarray(1);
   switch (tag) {
-    case 's': return body.toString('utf8');
-    case 'n': return JSON.parse(body.toString('utf8')) as number;
-    case 'b': return body.toString('utf8') === '1';
-    case 'i': return BigInt(body.toString('utf8'));
-    case 'd': return new Date(body.toString('utf8'));
-    case 'x': return Buffer.from(body);
-    case 'j': return JSON.parse(body.toString('utf8')) as unknown;
-    default: throw new FieldCryptoError(`unknown plaintext type tag ${JSON.stringify(tag)}`);
+    case 's':
+      return body.toString('utf8');
+    case 'n':
+      return JSON.parse(body.toString('utf8')) as number;
+    case 'b':
+      return body.toString('utf8') === '1';
+    case 'i':
+      return BigInt(body.toString('utf8'));
+    case 'd':
+      return new Date(body.toString('utf8'));
+    case 'x':
+      return Buffer.from(body);
+    case 'j':
+      return JSON.parse(body.toString('utf8')) as unknown;
+    default:
+      throw new FieldCryptoError(`unknown plaintext type tag ${JSON.stringify(tag)}`);
   }
 }
 
@@ -114,7 +122,10 @@ export function decryptValue(keys: (id: string) => DataKey | undefined, stored: 
   if (!match) throw new FieldCryptoError(`cannot decrypt ${label(where)}: the stored value is not in the byos:v1 ciphertext format`);
   const keyId = match[1]!;
   const key = keys(keyId);
-  if (!key) throw new FieldCryptoError(`cannot decrypt ${label(where)}: key ${keyId} is not in the tenant's key ring (if it was created by a rotation since the keys were loaded, refresh() them)`);
+  if (!key)
+    throw new FieldCryptoError(
+      `cannot decrypt ${label(where)}: key ${keyId} is not in the tenant's key ring (if it was created by a rotation since the keys were loaded, refresh() them)`,
+    );
   const raw = Buffer.from(match[2]!, 'base64url');
   if (raw.length < NONCE_BYTES + TAG_BYTES + 1) throw new FieldCryptoError(`cannot decrypt ${label(where)} with key ${keyId}: the ciphertext is truncated`);
   try {

@@ -48,7 +48,8 @@ export async function createFieldEncryption(db: Kysely<any>, options: FieldEncry
     encryptValue(keyring.active, value, { tenant: rules.tenant, table, column, primaryKey });
   const decrypt = (table: string, column: string, primaryKey: readonly unknown[], stored: unknown) =>
     decryptValue((id) => keyring.get(id), stored, { tenant: rules.tenant, table, column, primaryKey });
-  const blindIndex = (table: string, column: string, value: unknown) => computeBlindIndex(keyring.blindIndexKey, table, column, value, normalizeOf(table, column));
+  const blindIndex = (table: string, column: string, value: unknown) =>
+    computeBlindIndex(keyring.blindIndexKey, table, column, value, normalizeOf(table, column));
   const refresh = async () => {
     keyring = await loadKeyring(db, rules.tenant, provider, { create: false });
   };

@@ -1,7 +1,16 @@
 export { createFieldEncryption, type FieldEncryption, type FieldEncryptionOptions } from './field-encryption.ts';
 export { FieldEncryptionPlugin } from './plugin.ts';
 export { EncryptionConfig, readEncryptionConfig, resolveEncryption, type EncryptionConfigInput, type ResolvedEncryption } from './config.ts';
-export { CIPHERTEXT_PREFIX, ciphertextKeyId, decryptValue, encryptValue, FieldCryptoError, isCiphertext, type DataKey, type FieldLocation } from './envelope.ts';
+export {
+  CIPHERTEXT_PREFIX,
+  ciphertextKeyId,
+  decryptValue,
+  encryptValue,
+  FieldCryptoError,
+  isCiphertext,
+  type DataKey,
+  type FieldLocation,
+} from './envelope.ts';
 export { computeBlindIndex, normalizeForIndex, type BlindIndexNormalize } from './blind-index.ts';
 export { rotateDataKey, type RotateOptions, type RotationReport } from './rotate.ts';
 export { KeyProviderConfig, openKeyProvider, type KeyProvider, type WrapContext } from '../keys/provider.ts';

@@ -77,7 +77,12 @@ export class FieldEncryptionPlugin implements KyselyPlugin {
     if (!result.rows.length) return result;
     const fields = map?.fields ?? [];
     // A rotation elsewhere may have written values under a key this process has not loaded yet.
-    const unknownKey = result.rows.some((row) => fields.some((f) => { const id = ciphertextKeyId(row[f.output]); return id !== undefined && !this.#crypto.hasKey(id); }));
+    const unknownKey = result.rows.some((row) =>
+      fields.some((f) => {
+        const id = ciphertextKeyId(row[f.output]);
+        return id !== undefined && !this.#crypto.hasKey(id);
+      }),
+    );
     if (unknownKey) await this.#crypto.refresh();
     const rows = result.rows.map((row) => {
       const out: UnknownRow = { ...row };
@@ -88,7 +93,10 @@ export class FieldEncryptionPlugin implements KyselyPlugin {
         const stored = row[f.output];
         if (stored === null || stored === undefined) continue;
         const pk = f.rule.primaryKey.map((k) => {
-          if (!(k in row)) throw new FieldCryptoError(`cannot decrypt ${f.rule.table}.${f.column}: select its primary key (${f.rule.primaryKey.join(', ')}) as well, it is bound into the ciphertext`);
+          if (!(k in row))
+            throw new FieldCryptoError(
+              `cannot decrypt ${f.rule.table}.${f.column}: select its primary key (${f.rule.primaryKey.join(', ')}) as well, it is bound into the ciphertext`,
+            );
           return row[k];
         });
         out[f.output] = this.#crypto.decrypt(f.rule.table, f.column, pk, stored);

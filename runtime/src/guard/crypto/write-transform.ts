@@ -44,16 +44,26 @@ function plainValue(rule: TableRule, column: string, node: unknown, primitive: b
 export function transformInsert(node: InsertQueryNode, rule: TableRule, cipher: FieldCipher): InsertQueryNode {
   const columns = (node.columns ?? []).map((c) => c.column.name);
   const touched = columns.some((c) => rule.columns.has(c) || rule.indexColumns.has(c));
-  if (node.onConflict?.updates?.some((u) => { const c = columnName(u.column); return c !== undefined && (rule.columns.has(c) || rule.indexColumns.has(c)); })) {
+  if (
+    node.onConflict?.updates?.some((u) => {
+      const c = columnName(u.column);
+      return c !== undefined && (rule.columns.has(c) || rule.indexColumns.has(c));
+    })
+  ) {
     assertSafeUpsert(node, rule);
   }
   if (!touched) return node;
   if (!node.values || !ValuesNode.is(node.values)) {
-    throw new FieldCryptoError(`${rule.table} has encrypted columns; INSERT ... SELECT cannot be encrypted by the plugin (insert values, or encrypt with encryptField())`);
+    throw new FieldCryptoError(
+      `${rule.table} has encrypted columns; INSERT ... SELECT cannot be encrypted by the plugin (insert values, or encrypt with encryptField())`,
+    );
   }
   const pkIndex = rule.primaryKey.map((k) => {
     const i = columns.indexOf(k);
-    if (i < 0) throw new FieldCryptoError(`${pkRule(rule)}: the INSERT does not set ${k}; generate it in the client (e.g. randomUUID()) instead of leaving it to an identity or default`);
+    if (i < 0)
+      throw new FieldCryptoError(
+        `${pkRule(rule)}: the INSERT does not set ${k}; generate it in the client (e.g. randomUUID()) instead of leaving it to an identity or default`,
+      );
     return i;
   });
   // Blind-index columns the query does not name are appended; ones it names are recomputed from the plaintext.
@@ -64,7 +74,8 @@ export function transformInsert(node: InsertQueryNode, rule: TableRule, cipher: 
     const raw: unknown[] = [...row.values];
     const pk = pkIndex.map((i) => {
       const v = plainValue(rule, rule.primaryKey[pkIndex.indexOf(i)]!, raw[i], primitive);
-      if (v === 'default' || v.value === null || v.value === undefined) throw new FieldCryptoError(`${pkRule(rule)}: a row of the INSERT leaves ${columns[i]} empty`);
+      if (v === 'default' || v.value === null || v.value === undefined)
+        throw new FieldCryptoError(`${pkRule(rule)}: a row of the INSERT leaves ${columns[i]} empty`);
       return v.value;
     });
     const out: unknown[] = [...raw, ...extra.map(() => (primitive ? null : ValueNode.create(null)))];
@@ -123,13 +134,18 @@ export function transformUpdate(node: UpdateQueryNode, rule: TableRule, cipher: 
   const names = updates.map((u) => columnName(u.column));
   if (!names.some((c) => c !== undefined && (rule.columns.has(c) || rule.indexColumns.has(c)))) {
     const pkChange = names.find((c) => c !== undefined && rule.primaryKey.includes(c));
-    if (pkChange) throw new FieldCryptoError(`${pkRule(rule)}: changing ${rule.table}.${pkChange} would orphan the row's ciphertexts; copy the row with encryptField() instead`);
+    if (pkChange)
+      throw new FieldCryptoError(
+        `${pkRule(rule)}: changing ${rule.table}.${pkChange} would orphan the row's ciphertexts; copy the row with encryptField() instead`,
+      );
     return node;
   }
   const known = equalities(node.where?.where);
   const pk = rule.primaryKey.map((k) => {
     if (!known.has(k) || known.get(k) === null) {
-      throw new FieldCryptoError(`${pkRule(rule)}: an UPDATE of encrypted columns must select one row with WHERE ${rule.primaryKey.map((c) => `${c} = value`).join(' AND ')}`);
+      throw new FieldCryptoError(
+        `${pkRule(rule)}: an UPDATE of encrypted columns must select one row with WHERE ${rule.primaryKey.map((c) => `${c} = value`).join(' AND ')}`,
+      );
     }
     return known.get(k);
   });

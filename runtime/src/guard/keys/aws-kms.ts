@@ -13,10 +13,16 @@ export interface AwsKmsSettings {
  * default chain (environment, profile, instance or task role).
  */
 export async function awsKmsProvider(settings: AwsKmsSettings): Promise<KeyProvider> {
-  const { KMSClient, EncryptCommand, DecryptCommand } = await loadOptionalPeer('@aws-sdk/client-kms', 'the AWS KMS key provider', () => import('@aws-sdk/client-kms'));
+  const { KMSClient, EncryptCommand, DecryptCommand } = await loadOptionalPeer(
+    '@aws-sdk/client-kms',
+    'the AWS KMS key provider',
+    () => import('@aws-sdk/client-kms'),
+  );
   const client = new KMSClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) });
   const fail = (what: string, context: WrapContext, error: unknown) =>
-    new Error(`AWS KMS ${what} of data key ${context.keyId} (tenant ${context.tenant}, KMS key ${settings.keyId}) failed: ${(error as Error).name}: ${(error as Error).message}`);
+    new Error(
+      `AWS KMS ${what} of data key ${context.keyId} (tenant ${context.tenant}, KMS key ${settings.keyId}) failed: ${(error as Error).name}: ${(error as Error).message}`,
+    );
   return {
     name: 'aws-kms',
     kekId: settings.keyId,

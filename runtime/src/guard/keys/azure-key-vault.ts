@@ -22,7 +22,9 @@ export async function azureKeyVaultProvider(settings: AzureKeyVaultSettings): Pr
   // @azure/identity only for the default credential: an application that passes its own need not install it.
   const credential =
     settings.credential ??
-    new (await loadOptionalPeer('@azure/identity', 'the Azure Key Vault key provider without a credential', () => import('@azure/identity'))).DefaultAzureCredential();
+    new (
+      await loadOptionalPeer('@azure/identity', 'the Azure Key Vault key provider without a credential', () => import('@azure/identity'))
+    ).DefaultAzureCredential();
   const client = new CryptographyClient(settings.keyUrl, credential, settings.clientOptions);
   const algorithm = settings.algorithm ?? 'RSA-OAEP-256';
   const fail = (what: string, context: WrapContext, error: unknown) =>

@@ -33,7 +33,11 @@ export async function gcpKmsProvider(settings: GcpKmsSettings): Promise<KeyProvi
     },
     async unwrap(wrapped, context) {
       try {
-        const [out] = await client.decrypt({ name: settings.keyName, ciphertext: Buffer.from(wrapped, 'base64'), additionalAuthenticatedData: contextBytes(context) });
+        const [out] = await client.decrypt({
+          name: settings.keyName,
+          ciphertext: Buffer.from(wrapped, 'base64'),
+          additionalAuthenticatedData: contextBytes(context),
+        });
         if (!out.plaintext) throw new Error('no plaintext in the response');
         return bytes(out.plaintext);
       } catch (error) {

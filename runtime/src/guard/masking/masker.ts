@@ -115,7 +115,10 @@ export function createMasker(options: MaskerOptions): Masker {
  */
 export function parseMaskSpec(text: string): Record<string, MaskKind> {
   const rules: Record<string, MaskKind> = {};
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const eq = entry.lastIndexOf('=');
     if (eq <= 0) throw new Error(`--mask entry "${entry}": expected table.column=kind (kind one of ${MASK_KINDS.join(', ')})`);
     const target = entry.slice(0, eq).trim();

@@ -123,21 +123,78 @@ export const NAME_HINTS: readonly (readonly [PiiCategory, readonly (readonly str
   ['sg-nric', [['nric'], ['fin'], ['uin'], ['nric', 'fin'], ['ic', 'number'], ['ic', 'no']]],
   ['us-ssn', [['ssn'], ['social', 'security'], ['socialsecurity']]],
   ['date-of-birth', [['dob'], ['birth'], ['birthday'], ['birthdate'], ['born'], ['date', 'of', 'birth']]],
-  ['government-id', [['passport'], ['national', 'id'], ['tax', 'id'], ['tin'], ['nino'], ['driver', 'license'], ['drivers', 'license'], ['driving', 'licence'], ['id', 'card']]],
+  [
+    'government-id',
+    [['passport'], ['national', 'id'], ['tax', 'id'], ['tin'], ['nino'], ['driver', 'license'], ['drivers', 'license'], ['driving', 'licence'], ['id', 'card']],
+  ],
   ['medical-record-number', [['mrn'], ['medical', 'record'], ['patient', 'id'], ['chart', 'number']]],
-  ['health-plan-number', [['health', 'plan'], ['insurance', 'number'], ['insurance', 'id'], ['policy', 'number'], ['beneficiary', 'number'], ['member', 'number']]],
-  ['account-number', [['account', 'number'], ['account', 'no'], ['acct', 'no'], ['acct', 'number'], ['bank', 'account']]],
-  ['license-number', [['license', 'number'], ['licence', 'number'], ['license', 'no'], ['certificate', 'number']]],
+  [
+    'health-plan-number',
+    [
+      ['health', 'plan'],
+      ['insurance', 'number'],
+      ['insurance', 'id'],
+      ['policy', 'number'],
+      ['beneficiary', 'number'],
+      ['member', 'number'],
+    ],
+  ],
+  [
+    'account-number',
+    [
+      ['account', 'number'],
+      ['account', 'no'],
+      ['acct', 'no'],
+      ['acct', 'number'],
+      ['bank', 'account'],
+    ],
+  ],
+  [
+    'license-number',
+    [
+      ['license', 'number'],
+      ['licence', 'number'],
+      ['license', 'no'],
+      ['certificate', 'number'],
+    ],
+  ],
   ['vehicle-id', [['vin'], ['license', 'plate'], ['licence', 'plate'], ['plate', 'number'], ['vehicle', 'id'], ['vehicle', 'number']]],
   ['photo', [['photo'], ['portrait'], ['selfie'], ['headshot'], ['face', 'image'], ['avatar']]],
   ['biometric', [['biometric'], ['biometrics'], ['fingerprint'], ['voiceprint'], ['retina'], ['iris', 'scan'], ['face', 'template'], ['face', 'embedding']]],
   ['genetic', [['genetic'], ['genome'], ['genotype'], ['dna']]],
-  ['health', [['diagnosis'], ['diagnoses'], ['medical'], ['health'], ['allergy'], ['allergies'], ['medication'], ['medications'], ['prescription'], ['treatment'], ['symptoms'], ['icd10'], ['blood', 'type'], ['disability'], ['condition'], ['vaccination']]],
+  [
+    'health',
+    [
+      ['diagnosis'],
+      ['diagnoses'],
+      ['medical'],
+      ['health'],
+      ['allergy'],
+      ['allergies'],
+      ['medication'],
+      ['medications'],
+      ['prescription'],
+      ['treatment'],
+      ['symptoms'],
+      ['icd10'],
+      ['blood', 'type'],
+      ['disability'],
+      ['condition'],
+      ['vaccination'],
+    ],
+  ],
   ['religion', [['religion'], ['religious'], ['faith']]],
   ['ethnicity', [['ethnicity'], ['ethnic'], ['race'], ['racial']]],
   ['political-opinion', [['political'], ['politics'], ['party', 'affiliation']]],
   ['sexual-orientation', [['sexual', 'orientation'], ['sexuality'], ['sex', 'life']]],
-  ['trade-union', [['trade', 'union'], ['union', 'membership'], ['union', 'member']]],
+  [
+    'trade-union',
+    [
+      ['trade', 'union'],
+      ['union', 'membership'],
+      ['union', 'member'],
+    ],
+  ],
   ['criminal-record', [['criminal'], ['conviction'], ['convictions'], ['offence'], ['offense']]],
   ['postal-code', [['zip'], ['zipcode'], ['zip', 'code'], ['postcode'], ['postal', 'code'], ['postalcode']]],
   ['postal-address', [['address'], ['addr'], ['street'], ['address', 'line'], ['city'], ['town'], ['home', 'address']]],
@@ -145,13 +202,53 @@ export const NAME_HINTS: readonly (readonly [PiiCategory, readonly (readonly str
 
 /** Words naming a person: `customer_name`, or a bare `name` column in a `patients` table. */
 const PERSON_WORDS = new Set([
-  'customer', 'client', 'patient', 'employee', 'person', 'people', 'user', 'member', 'contact', 'staff', 'student',
-  'applicant', 'owner', 'holder', 'guardian', 'parent', 'beneficiary', 'passenger', 'guest', 'buyer', 'recipient',
-  'doctor', 'physician', 'nurse', 'teacher', 'driver', 'author', 'subscriber', 'account', 'cardholder', 'emergency',
+  'customer',
+  'client',
+  'patient',
+  'employee',
+  'person',
+  'people',
+  'user',
+  'member',
+  'contact',
+  'staff',
+  'student',
+  'applicant',
+  'owner',
+  'holder',
+  'guardian',
+  'parent',
+  'beneficiary',
+  'passenger',
+  'guest',
+  'buyer',
+  'recipient',
+  'doctor',
+  'physician',
+  'nurse',
+  'teacher',
+  'driver',
+  'author',
+  'subscriber',
+  'account',
+  'cardholder',
+  'emergency',
 ]);
 const PERSON_NAME_HINTS: readonly (readonly string[])[] = [
-  ['first', 'name'], ['firstname'], ['given', 'name'], ['givenname'], ['last', 'name'], ['lastname'], ['surname'],
-  ['family', 'name'], ['familyname'], ['full', 'name'], ['fullname'], ['middle', 'name'], ['maiden', 'name'], ['forename'],
+  ['first', 'name'],
+  ['firstname'],
+  ['given', 'name'],
+  ['givenname'],
+  ['last', 'name'],
+  ['lastname'],
+  ['surname'],
+  ['family', 'name'],
+  ['familyname'],
+  ['full', 'name'],
+  ['fullname'],
+  ['middle', 'name'],
+  ['maiden', 'name'],
+  ['forename'],
 ];
 
 /** `FirstName`, `first-name`, `FIRST_NAME` → first, name. */
@@ -199,7 +296,7 @@ export function categoriesFromName(table: string, column: string): PiiCategory[]
 function isPersonName(table: string, tokens: readonly string[]): boolean {
   if (PERSON_NAME_HINTS.some((hint) => findSequence(tokens, hint, new Set()) >= 0)) return true;
   const at = tokens.indexOf('name');
-  if (at < 0 || tokens.includes('user') && tokens.includes('name') && tokens.length === 2 && tokens[0] === 'user') {
+  if (at < 0 || (tokens.includes('user') && tokens.includes('name') && tokens.length === 2 && tokens[0] === 'user')) {
     return false;
   }
   const others = tokens.filter((t, i) => i !== at && t !== 'id');

@@ -1,18 +1,7 @@
 import { categoriesFromName, CATEGORY_LAW, frameworksOf, type PiiCategory, VALUE_CATEGORIES, type ValueCategory } from './categories.ts';
 import type { NeutralKind } from '../../contracts/schema-model.ts';
 import type { ComplianceFramework } from '../../contracts/tenant-spec.ts';
-import {
-  asDate,
-  ipVersion,
-  isCreditCard,
-  isEmail,
-  isIban,
-  isPlausibleBirthDate,
-  isSgNric,
-  phoneStrength,
-  ssnStrength,
-  type Strength,
-} from './validators.ts';
+import { asDate, ipVersion, isCreditCard, isEmail, isIban, isPlausibleBirthDate, isSgNric, phoneStrength, ssnStrength, type Strength } from './validators.ts';
 
 /** A column is reported for a category from this confidence up. */
 export const DETECTION_THRESHOLD = 0.5;
@@ -30,7 +19,18 @@ const NAME_FLOOR = 0.3;
  */
 const WORD_CATEGORIES: ReadonlySet<PiiCategory> = new Set<PiiCategory>(['person-name', 'postal-address']);
 /** Types whose values are never words. */
-const WORDLESS_KINDS: ReadonlySet<NeutralKind> = new Set<NeutralKind>(['boolean', 'smallint', 'integer', 'bigint', 'decimal', 'real', 'double', 'money', 'uuid', 'binary']);
+const WORDLESS_KINDS: ReadonlySet<NeutralKind> = new Set<NeutralKind>([
+  'boolean',
+  'smallint',
+  'integer',
+  'bigint',
+  'decimal',
+  'real',
+  'double',
+  'money',
+  'uuid',
+  'binary',
+]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Text that could be words: it has a letter and is not a number or a UUID (a key stored as text). */
@@ -132,9 +132,7 @@ export function classifyColumn(table: string, column: string, values: readonly u
       if (named) push(category, NAME_UNCHECKED_CONFIDENCE, 0);
       continue;
     }
-    const confidence = named
-      ? NAME_FLOOR + (1 - NAME_FLOOR) * (matchedAny / nonNull.length)
-      : (strong.get(category) ?? 0) / nonNull.length;
+    const confidence = named ? NAME_FLOOR + (1 - NAME_FLOOR) * (matchedAny / nonNull.length) : (strong.get(category) ?? 0) / nonNull.length;
     push(category, confidence, named ? matchedAny : (strong.get(category) ?? 0));
   }
   for (const category of fromName) {
@@ -149,6 +147,9 @@ export function classifyColumn(table: string, column: string, values: readonly u
  */
 export function redactSample(value: unknown): string {
   const text = valueText(value) ?? (value === null || value === undefined ? '' : typeof value);
-  const shape = text.replace(/\p{Lu}/gu, 'X').replace(/\p{Ll}|\p{Lo}|\p{Lt}|\p{Lm}/gu, 'x').replace(/\p{Nd}/gu, '#');
+  const shape = text
+    .replace(/\p{Lu}/gu, 'X')
+    .replace(/\p{Ll}|\p{Lo}|\p{Lt}|\p{Lm}/gu, 'x')
+    .replace(/\p{Nd}/gu, '#');
   return shape.length > 32 ? `${shape.slice(0, 32)}…` : shape;
 }

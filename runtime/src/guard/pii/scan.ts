@@ -7,7 +7,18 @@ import { classifyColumn, type PiiCategoryHit, redactSample, valueText } from './
 
 /** Column kinds whose values can hold PII a validator reads; the rest (booleans, binaries, numbers with fractions) are judged by name only. */
 const SAMPLED_KINDS: ReadonlySet<NeutralKind> = new Set<NeutralKind>([
-  'char', 'varchar', 'text', 'unknown', 'network', 'date', 'timestamp', 'timestamptz', 'integer', 'bigint', 'decimal', 'enum',
+  'char',
+  'varchar',
+  'text',
+  'unknown',
+  'network',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'integer',
+  'bigint',
+  'decimal',
+  'enum',
 ]);
 
 export interface PiiScanOptions {
@@ -62,7 +73,8 @@ export async function scanPii(tenant: Pick<TenantDb, 'dialect' | 'db'>, options:
   if (options.tables) {
     const refs = options.tables.map(toTableRef);
     const missing = refs.filter((ref) => !lookupTable(model, ref));
-    if (missing.length) throw new Error(`no such table: ${missing.map((ref) => `${formatTableName(ref, model.defaultSchema)}${nearTablesHint(model, ref)}`).join(', ')}`);
+    if (missing.length)
+      throw new Error(`no such table: ${missing.map((ref) => `${formatTableName(ref, model.defaultSchema)}${nearTablesHint(model, ref)}`).join(', ')}`);
     const chosen = new Set(refs.map((ref) => lookupTable(model, ref)!));
     tables = tables.filter((t) => chosen.has(t));
   }
@@ -75,7 +87,14 @@ export async function scanPii(tenant: Pick<TenantDb, 'dialect' | 'db'>, options:
   return { sample, columns, findings: columns.flatMap((c) => c.categories.map((hit) => toFinding(c.subject, c, hit))) };
 }
 
-function scanTable(table: Table, sampledColumns: readonly string[], rows: readonly Record<string, unknown>[], keep: number, defaultSchema: string, now?: Date): PiiColumnReport[] {
+function scanTable(
+  table: Table,
+  sampledColumns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  keep: number,
+  defaultSchema: string,
+  now?: Date,
+): PiiColumnReport[] {
   return table.columns.map((column) => {
     const values = sampledColumns.includes(column.name) ? rows.map((r) => r[column.name]) : [];
     const present = values.filter((v) => (valueText(v) ?? '').trim() !== '');

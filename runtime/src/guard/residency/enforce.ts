@@ -12,7 +12,9 @@ export class ResidencyViolationError extends Error {
   readonly allowedRegions: readonly string[];
   constructor(facts: { tenant: string; provider: ProviderName; region: string | undefined; residency: Jurisdiction }) {
     const allowed = allowedRegions(facts.provider, facts.residency);
-    const list = allowed.length ? `allowed ${facts.provider} regions for ${facts.residency}: ${allowed.join(', ')}` : `${facts.provider} has no region in ${facts.residency}`;
+    const list = allowed.length
+      ? `allowed ${facts.provider} regions for ${facts.residency}: ${allowed.join(', ')}`
+      : `${facts.provider} has no region in ${facts.residency}`;
     const where = facts.region === undefined ? undefined : jurisdictionsOfRegion(facts.provider, facts.region);
     super(
       facts.region === undefined

@@ -73,7 +73,16 @@ export function changesFromOps(ops: MigrationOp[], before: SchemaModel, dialect:
         const cols = columns.get(op.table);
         const from = cols?.get(op.column) ?? null;
         cols?.set(op.column, op.type);
-        changes.push({ ...base, kind: 'alter-type', table: op.table, column: op.column, from, to: op.type, toText: describeType(op.type), newTable: isNew(op.table) });
+        changes.push({
+          ...base,
+          kind: 'alter-type',
+          table: op.table,
+          column: op.column,
+          from,
+          to: op.type,
+          toText: describeType(op.type),
+          newTable: isNew(op.table),
+        });
         break;
       }
       case 'setNullable':
@@ -95,7 +104,14 @@ export function changesFromOps(ops: MigrationOp[], before: SchemaModel, dialect:
         changes.push(constraint(base, op.table, op.unique.name, 'unique', isNew(op.table)));
         break;
       case 'addEnumValue':
-        changes.push({ ...base, kind: 'add-enum-value', enum: op.enum, value: op.value, positioned: op.before !== undefined || op.after !== undefined, newTable: false });
+        changes.push({
+          ...base,
+          kind: 'add-enum-value',
+          enum: op.enum,
+          value: op.value,
+          positioned: op.before !== undefined || op.after !== undefined,
+          newTable: false,
+        });
         break;
       case 'sql':
         if (!rawSql) break;

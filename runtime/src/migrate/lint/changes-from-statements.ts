@@ -99,14 +99,31 @@ function alterAction(tokens: Token[], table: string, nocheck: boolean, base: (ta
     const kind = constraintKind(c);
     if (kind) {
       const notValid = nocheck || hasWords(tokens, 'not', 'valid');
-      return [{ ...b, kind: 'add-constraint', table, name, constraint: kind, notValid, usingIndex: hasWords(tokens, 'using', 'index'), notNullColumn: kind === 'check' ? notNullCheckColumn(c) : null }];
+      return [
+        {
+          ...b,
+          kind: 'add-constraint',
+          table,
+          name,
+          constraint: kind,
+          notValid,
+          usingIndex: hasWords(tokens, 'using', 'index'),
+          notNullColumn: kind === 'check' ? notNullCheckColumn(c) : null,
+        },
+      ];
     }
     c.accept('column');
     c.accept('if', 'not', 'exists');
     const column = c.name() ?? '';
     const rest = tokens.slice(c.pos);
     const defaultAt = rest.findIndex((t) => isWord(t, 'default'));
-    const defaultText = defaultAt < 0 ? '' : rest.slice(defaultAt + 1).map((t) => t.text).join(' ');
+    const defaultText =
+      defaultAt < 0
+        ? ''
+        : rest
+            .slice(defaultAt + 1)
+            .map((t) => t.text)
+            .join(' ');
     const identity = hasWords(rest, 'identity') || hasWords(rest, 'generated');
     return [
       {
@@ -154,7 +171,17 @@ function alterAction(tokens: Token[], table: string, nocheck: boolean, base: (ta
       return out;
     }
   }
-  return [{ ...b, kind: 'alter-table', table, action: tokens.slice(0, 3).map((t) => t.text).join(' ') }];
+  return [
+    {
+      ...b,
+      kind: 'alter-table',
+      table,
+      action: tokens
+        .slice(0, 3)
+        .map((t) => t.text)
+        .join(' '),
+    },
+  ];
 }
 
 function constraintKind(c: TokenCursor): 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude' | null {

@@ -18,7 +18,6 @@ export function lintOps(ops: MigrationOp[], ctx: LintOpsContext): Finding[] {
   return runRules({ dialect: ctx.dialect, capabilities: ctx.capabilities ?? null, intent, mechanics });
 }
 
-
 /** What the lint needs to know about a loaded dialect. */
 export function lintCapabilities(dialect: Pick<Dialect, 'capabilities'> & { migrations?: Pick<MigrationDialect, 'lockTimeout'> }): LintCapabilities {
   return {

@@ -177,7 +177,8 @@ const CONSTRAINT_KINDS: Record<string, 'foreign-key' | 'check' | 'unique' | 'pri
 
 function constraintChange(b: Base, table: string, c: AstNode, column: string | null): Change {
   const expr = c.raw_expr?.NullTest;
-  const notNullColumn = c.contype === 'CONSTR_CHECK' && expr?.nulltesttype === 'IS_NOT_NULL' && expr.arg?.ColumnRef ? lastString(expr.arg.ColumnRef.fields) : null;
+  const notNullColumn =
+    c.contype === 'CONSTR_CHECK' && expr?.nulltesttype === 'IS_NOT_NULL' && expr.arg?.ColumnRef ? lastString(expr.arg.ColumnRef.fields) : null;
   return {
     ...b,
     kind: 'add-constraint',

@@ -23,7 +23,13 @@ export function findTransactionControl(text: string, syntax: RawSqlSyntax): Tran
     const form = forms.find((words) => words.every((word, k) => isWord(tokens[at + k], word)));
     if (!form) return;
     const start = offset + tokens[at]!.start;
-    found.push({ statement: tokens.slice(at, at + form.length).map((t) => t.text).join(' '), line: lineAt(text, start) });
+    found.push({
+      statement: tokens
+        .slice(at, at + form.length)
+        .map((t) => t.text)
+        .join(' '),
+      line: lineAt(text, start),
+    });
   };
   for (const { batch, offset } of batches(text, syntax.batchSeparator)) {
     const tokens = tokenize(batch, syntax.lexicon);

@@ -45,7 +45,8 @@ export function addColumn(written: string | undefined, given: ColumnPhrase, tail
   const phrase = { ...given, type: given.type ?? tail.type };
   const mods = { ...phrase.mods, ...tail.mods };
   const { table, column } = r.column({ table: written ?? phrase.table, column: phrase.name }, 'new');
-  if (mods.primaryKey) throw new SentenceError(`a primary key is declared when the table is created; ${table} already exists, so add ${column} as unique and required instead`);
+  if (mods.primaryKey)
+    throw new SentenceError(`a primary key is declared when the table is created; ${table} already exists, so add ${column} as unique and required instead`);
   const ops: MigrationOpInput[] = [{ op: 'addColumn', table, column: columnDef({ ...phrase, name: column, mods }, r, false) }];
   if (mods.unique) ops.push({ op: 'addUnique', table, unique: { name: derivedName(table, [column], 'key'), columns: [column] } });
   if (mods.index) ops.push({ op: 'createIndex', table, name: derivedName(table, [column], 'idx'), columns: [column], unique: false });

@@ -1,6 +1,19 @@
 import type { ColumnDefault } from '../../contracts/migration-op.ts';
 import type { ReadContext, SlotReader, SlotReading } from './match.ts';
-import { type Action, asList, type ColRef, readActions, readCol, readName, readNameList, readNames, readParenthesized, readTarget, readTyped, type Target } from './slots.ts';
+import {
+  type Action,
+  asList,
+  type ColRef,
+  readActions,
+  readCol,
+  readName,
+  readNameList,
+  readNames,
+  readParenthesized,
+  readTarget,
+  readTyped,
+  type Target,
+} from './slots.ts';
 import { bare, isKeyword, type SentenceToken } from './tokens.ts';
 import type { TypeReading } from './types.ts';
 import { readValue } from './types.ts';
@@ -29,7 +42,30 @@ export interface ColumnPhrase {
 }
 
 /** Words that only join a modifier to what came before: `, and`, `with`, `that is`, `make it`. */
-const JOINERS = [[','], ['and'], ['with'], ['as'], ['which'], ['that'], ['which', 'will'], ['that', 'will'], ['that', 'is'], ['which', 'is'], ['make', 'it'], ['making', 'it'], ['it', 'is'], ['it', 'should', 'be'], ['should', 'be'], ['must', 'be'], ['is'], ['be'], ['set', 'to'], ['and', 'make', 'it'], ['and', 'is'], ['but']];
+const JOINERS = [
+  [','],
+  ['and'],
+  ['with'],
+  ['as'],
+  ['which'],
+  ['that'],
+  ['which', 'will'],
+  ['that', 'will'],
+  ['that', 'is'],
+  ['which', 'is'],
+  ['make', 'it'],
+  ['making', 'it'],
+  ['it', 'is'],
+  ['it', 'should', 'be'],
+  ['should', 'be'],
+  ['must', 'be'],
+  ['is'],
+  ['be'],
+  ['set', 'to'],
+  ['and', 'make', 'it'],
+  ['and', 'is'],
+  ['but'],
+];
 
 /** One modifier at `i`, or null. */
 function readModifier(tokens: SentenceToken[], i: number, ctx: ReadContext): { mods: Modifiers; end: number } | null {
@@ -40,7 +76,8 @@ function readModifier(tokens: SentenceToken[], i: number, ctx: ReadContext): { m
   if (w === 'unique') return { mods: { unique: true }, end: i + (k(1, 'key') ? 2 : 1) };
   if (w === 'primary' && k(1, 'key')) return { mods: { primaryKey: true }, end: i + 2 };
   if (w === 'indexed') return { mods: { index: true }, end: i + 1 };
-  if (['identity', 'autoincrement', 'auto_increment', 'auto-increment', 'autoincrementing', 'auto-incrementing', 'autonumber'].includes(w)) return { mods: { identity: true }, end: i + 1 };
+  if (['identity', 'autoincrement', 'auto_increment', 'auto-increment', 'autoincrementing', 'auto-incrementing', 'autonumber'].includes(w))
+    return { mods: { identity: true }, end: i + 1 };
   if (w === 'auto' && (k(1, 'increment') || k(1, 'incrementing') || k(1, 'increments') || k(1, 'number'))) return { mods: { identity: true }, end: i + 2 };
   if (w === 'generated' && (k(1, 'always') || k(1, 'by'))) {
     let j = i + 2;
@@ -176,17 +213,22 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
     if (depth > 12 || out.length > 64) return;
     if (!s.column && isKeyword(tokens[i], 'column')) walk({ ...s, column: true }, i + 1, depth + 1);
     // `a foreign key column referrer_id … referencing customers`: what it references comes later.
-    if (!s.column && isKeyword(tokens[i], 'foreign') && isKeyword(tokens[i + 1], 'key') && isKeyword(tokens[i + 2], 'column')) walk({ ...s, column: true }, i + 3, depth + 1);
+    if (!s.column && isKeyword(tokens[i], 'foreign') && isKeyword(tokens[i + 1], 'key') && isKeyword(tokens[i + 2], 'column'))
+      walk({ ...s, column: true }, i + 3, depth + 1);
     if (!s.name && (isKeyword(tokens[i], 'called') || isKeyword(tokens[i], 'named'))) {
       for (const n of asList(readNames(tokens, i + 1, ctx))) walk({ ...s, name: n.value as string }, n.end, depth + 1);
     }
     if (!s.type) {
       // `an api_key column, uuid, …`, `a weight column of decimal(6,3)`: the type after a comma or `of`, once the
       // phrase has said `column` (in a bare list, `id int, name, date` is three columns, the last named date).
-      const at = s.name && s.column && isKeyword(tokens[i], ',') ? i + 1 : s.column && isKeyword(tokens[i], 'of') && !isKeyword(tokens[i + 1], 'type') ? i + 1 : i;
+      const at =
+        s.name && s.column && isKeyword(tokens[i], ',') ? i + 1 : s.column && isKeyword(tokens[i], 'of') && !isKeyword(tokens[i + 1], 'type') ? i + 1 : i;
       for (const t of asList(readTyped(tokens, at, ctx))) {
         const type = t.value as TypeReading;
-        const words = tokens.slice(i, type.end).filter((x) => x.type === 'word').map((x) => x.text.toLowerCase());
+        const words = tokens
+          .slice(i, type.end)
+          .filter((x) => x.type === 'word')
+          .map((x) => x.text.toLowerCase());
         walk({ ...s, type, typeWords: words.join('_'), mods: type.identity ? { ...s.mods, identity: true } : s.mods }, t.end, depth + 1);
       }
     }
@@ -213,7 +255,9 @@ export const readColumnPhrase: SlotReader = (tokens, pos, ctx) => {
 
 /** Columns in a list: `id int primary key, email text and name text`. */
 export const readColumnPhrases: SlotReader = (tokens, pos, ctx) => {
-  const lists = readList<ColumnPhrase[]>(tokens, pos, [], (i, list) => bestPerEnd(asList(readColumnPhrase(tokens, i, ctx))).map((p) => ({ value: [...list, p.value as ColumnPhrase], end: p.end })));
+  const lists = readList<ColumnPhrase[]>(tokens, pos, [], (i, list) =>
+    bestPerEnd(asList(readColumnPhrase(tokens, i, ctx))).map((p) => ({ value: [...list, p.value as ColumnPhrase], end: p.end })),
+  );
   return lists.length ? lists : null;
 };
 
@@ -310,7 +354,10 @@ export const readTableBody: SlotReader = (tokens, pos, ctx) => {
     const constrained: TableBody = { ...body, uniques: [...body.uniques], foreignKeys: [...body.foreignKeys], checks: [...body.checks] };
     const c = readTableConstraint(tokens, i, ctx, constrained);
     if (c !== null) return [{ value: constrained, end: c }];
-    return bestPerEnd(asList(readColumnPhrase(tokens, i, ctx))).map((p) => ({ value: { ...body, columns: [...body.columns, p.value as ColumnPhrase] }, end: p.end }));
+    return bestPerEnd(asList(readColumnPhrase(tokens, i, ctx))).map((p) => ({
+      value: { ...body, columns: [...body.columns, p.value as ColumnPhrase] },
+      end: p.end,
+    }));
   }).filter((b) => (b.value as TableBody).columns.length && (!wrapped || isKeyword(tokens[b.end], ')')));
   const out = wrapped ? bodies.map((b) => ({ value: b.value, end: b.end + 1 })) : bodies;
   return out.length ? out : null;

@@ -10,7 +10,8 @@ import type { TypeReading } from './types.ts';
 const TO_TABLE = 'to|into|on|in|for|onto [table] {table:name} [table]';
 const BE = '[should|must|will|shall|can|has|have|is|are|needs|need] [to] [be] [now|always]';
 
-const col = (c: Captures, r: Resolver) => r.column({ ...(c.col as ColRef), ...(c.table !== undefined && !(c.col as ColRef).table ? { table: c.table as string } : {}) });
+const col = (c: Captures, r: Resolver) =>
+  r.column({ ...(c.col as ColRef), ...(c.table !== undefined && !(c.col as ColRef).table ? { table: c.table as string } : {}) });
 
 /** Columns: add, drop, rename, change the type, required or optional, defaults. */
 export const COLUMN_FORMS: SentenceForm[] = [
@@ -28,7 +29,10 @@ export const COLUMN_FORMS: SentenceForm[] = [
       '{table:ktable} [table] : add|create [column|columns] {phrases:phrases}',
       `{table:ktable} [table] should|must|will|shall|can|to get|have|has|store|keep|record|track [column|columns] {phrases:phrases}`,
     ],
-    build: (c, r) => (c.phrases as ColumnPhrase[]).flatMap((p) => addColumn(c.table as string | undefined, p, (c.post as { type?: TypeReading; mods: Modifiers } | undefined) ?? { mods: {} }, r)),
+    build: (c, r) =>
+      (c.phrases as ColumnPhrase[]).flatMap((p) =>
+        addColumn(c.table as string | undefined, p, (c.post as { type?: TypeReading; mods: Modifiers } | undefined) ?? { mods: {} }, r),
+      ),
   },
   {
     id: 'drop-column',
@@ -36,7 +40,9 @@ export const COLUMN_FORMS: SentenceForm[] = [
     patterns: [
       'drop [column|columns] {cs:colset}',
       '[column|columns] {cs:colset} [column|columns] [can|should|must|will|may|is|are] [now] [be] go|dropped',
-      '[we|i] no longer needs [column|columns] {cs:colset}', `{table:ktable} [table] ${BE} no longer needs|need|has|uses|requires [column|columns] {cs:colset}`],
+      '[we|i] no longer needs [column|columns] {cs:colset}',
+      `{table:ktable} [table] ${BE} no longer needs|need|has|uses|requires [column|columns] {cs:colset}`,
+    ],
     build: (c, r) => {
       const cs = c.cs as ColSet;
       const { table, columns } = r.columns(cs.table ?? (c.table as string | undefined), cs.columns);

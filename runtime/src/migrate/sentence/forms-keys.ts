@@ -12,7 +12,8 @@ const colsOf = (c: Captures, r: Resolver) => {
   const cs = c.cs as ColSet;
   return r.columns(cs.table ?? (c.table as string | undefined), cs.columns);
 };
-const refOf = (c: Captures, r: Resolver) => r.column({ ...(c.ref as ColRef), ...(c.table !== undefined && !(c.ref as ColRef).table ? { table: c.table as string } : {}) });
+const refOf = (c: Captures, r: Resolver) =>
+  r.column({ ...(c.ref as ColRef), ...(c.table !== undefined && !(c.ref as ColRef).table ? { table: c.table as string } : {}) });
 
 /** The table an index or constraint named without its table is on: the sentence's, or the schema's. */
 function ownerTable(c: Captures, r: Resolver, kind: 'indexes' | 'foreignKeys' | 'uniques' | 'checks', what: string): string {
@@ -49,7 +50,16 @@ export const KEY_FORMS: SentenceForm[] = [
     build: (c, r) => {
       const { table, columns } = colsOf(c, r);
       const where = c.where === undefined ? {} : { where: c.where as string };
-      return [{ op: 'createIndex', table, name: (c.name as string | undefined) ?? derivedName(table, columns, 'idx'), columns, unique: c.unique as boolean, ...where }];
+      return [
+        {
+          op: 'createIndex',
+          table,
+          name: (c.name as string | undefined) ?? derivedName(table, columns, 'idx'),
+          columns,
+          unique: c.unique as boolean,
+          ...where,
+        },
+      ];
     },
   },
   {
@@ -133,8 +143,18 @@ export const KEY_FORMS: SentenceForm[] = [
     ],
     build: (c, r) => {
       const target = c.target as Target;
-      const ref = c.ref ? refOf(c, r) : c.via ? r.column({ table: c.table as string, column: c.via as string }) : implicitColumn(r.table(c.table as string), target, r);
-      return [{ op: 'addForeignKey', table: ref.table, foreignKey: foreignKeyDef(ref.table, [ref.column], { ...target, ...(c.actions as Actions) }, r, c.name as string | undefined) }];
+      const ref = c.ref
+        ? refOf(c, r)
+        : c.via
+          ? r.column({ table: c.table as string, column: c.via as string })
+          : implicitColumn(r.table(c.table as string), target, r);
+      return [
+        {
+          op: 'addForeignKey',
+          table: ref.table,
+          foreignKey: foreignKeyDef(ref.table, [ref.column], { ...target, ...(c.actions as Actions) }, r, c.name as string | undefined),
+        },
+      ];
     },
   },
   {
@@ -152,7 +172,13 @@ export const KEY_FORMS: SentenceForm[] = [
     build: (c, r) => {
       if (c.name !== undefined) return [{ op: 'dropForeignKey', table: ownerTable(c, r, 'foreignKeys', 'foreign key'), name: c.name as string }];
       const ref = c.ref ? refOf(c, r) : implicitColumn(r.table(c.table as string), c.target as Target, r);
-      return [{ op: 'dropForeignKey', table: ref.table, name: r.constraintOn(ref.table, [ref.column], 'foreignKeys') ?? derivedName(ref.table, [ref.column], 'fkey') }];
+      return [
+        {
+          op: 'dropForeignKey',
+          table: ref.table,
+          name: r.constraintOn(ref.table, [ref.column], 'foreignKeys') ?? derivedName(ref.table, [ref.column], 'fkey'),
+        },
+      ];
     },
   },
   {

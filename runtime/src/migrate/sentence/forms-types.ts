@@ -20,10 +20,15 @@ function checkName(c: Captures, table: string, expression: string, r: Resolver):
 function checkTable(c: Captures, r: Resolver): { table: string; expression: string } {
   const expression = c.expr as string;
   if (c.table !== undefined || r.contextTable) return { table: r.table(c.table as string | undefined), expression };
-  const qualified = [...expression.matchAll(/([\p{L}_][\p{L}\p{N}_]*)\.([\p{L}_][\p{L}\p{N}_]*)/gu)].map((m) => ({ table: m[1]!, found: findTable(r.schema, m[1]!) }));
+  const qualified = [...expression.matchAll(/([\p{L}_][\p{L}\p{N}_]*)\.([\p{L}_][\p{L}\p{N}_]*)/gu)].map((m) => ({
+    table: m[1]!,
+    found: findTable(r.schema, m[1]!),
+  }));
   const named = qualified.find((q) => q.found) ?? qualified[0];
   if (named) return { table: r.table(named.table), expression: expression.replaceAll(`${named.table}.`, '') };
-  const identifiers = [...new Set(expression.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [])].filter((w) => r.schema?.tables.some((t) => t.columns.some((col) => compact(col) === compact(w))));
+  const identifiers = [...new Set(expression.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [])].filter((w) =>
+    r.schema?.tables.some((t) => t.columns.some((col) => compact(col) === compact(w))),
+  );
   if (!identifiers.length) throw new SentenceError('say which table the check is on, as in add a check on products (price > 0)');
   return { table: r.columns(undefined, identifiers).table, expression };
 }
@@ -101,7 +106,7 @@ export const TYPE_FORMS: SentenceForm[] = [
       if (c.col) {
         const { table, column } = r.column(c.col as ColRef);
         const expression = `${column} ${c.comparison as string}`;
-        return [{ op: 'addCheck', table, check: { name: c.name as string | undefined ?? derivedName(table, [column], 'check'), expression } }];
+        return [{ op: 'addCheck', table, check: { name: (c.name as string | undefined) ?? derivedName(table, [column], 'check'), expression } }];
       }
       const { table, expression } = checkTable(c, r);
       return [{ op: 'addCheck', table, check: { name: checkName(c, table, expression, r), expression } }];
@@ -110,7 +115,10 @@ export const TYPE_FORMS: SentenceForm[] = [
   {
     id: 'drop-check',
     example: 'drop check products_price_check on products',
-    patterns: ['drop check [named|called] {name:name} [on|from|of [table] {table:name} [table]]', 'drop {name:name} check [on|from|of [table] {table:name} [table]]'],
+    patterns: [
+      'drop check [named|called] {name:name} [on|from|of [table] {table:name} [table]]',
+      'drop {name:name} check [on|from|of [table] {table:name} [table]]',
+    ],
     build: (c, r) => {
       const table = c.table !== undefined ? r.table(c.table as string) : r.ownerOf(c.name as string, 'checks');
       if (!table) throw new SentenceError(`say which table check ${c.name as string} is on: drop check ${c.name as string} on <table>`);
@@ -118,5 +126,3 @@ export const TYPE_FORMS: SentenceForm[] = [
     },
   },
 ];
-
-

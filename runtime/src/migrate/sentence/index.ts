@@ -7,15 +7,33 @@ import { COMPARISONS } from './forms-types.ts';
 import { levenshtein, type NearMiss, Pattern, type ReadContext, type SlotReader } from './match.ts';
 import { normalizeVariants } from './normalize.ts';
 import { AmbiguousName, compact, findTable, Resolver, withOps, type SentenceSchema, sentenceSchema } from './schema.ts';
-import { asList, readActions, readCol, readColSet, readExpression, readKnownTable, readNameList, readNames, readTarget, readTyped, readValues, readValueSlot } from './slots.ts';
+import {
+  asList,
+  readActions,
+  readCol,
+  readColSet,
+  readExpression,
+  readKnownTable,
+  readNameList,
+  readNames,
+  readTarget,
+  readTyped,
+  readValues,
+  readValueSlot,
+} from './slots.ts';
 import { bare, isKeyword, SentenceError, type SentenceToken, tokenizeSentence } from './tokens.ts';
 
 type Reading = { value: unknown; end: number } | null;
-const word = (words: string[], value: unknown) => (tokens: SentenceToken[], pos: number): Reading => (words.some((w) => isKeyword(tokens[pos], w)) ? { value, end: pos + 1 } : null);
-const phrase = (phrases: string[], value: unknown) => (tokens: SentenceToken[], pos: number): Reading => {
-  const hit = phrases.map((p) => p.split(' ')).find((ws) => ws.every((w, k) => isKeyword(tokens[pos + k], w)));
-  return hit ? { value, end: pos + hit.length } : null;
-};
+const word =
+  (words: string[], value: unknown) =>
+  (tokens: SentenceToken[], pos: number): Reading =>
+    words.some((w) => isKeyword(tokens[pos], w)) ? { value, end: pos + 1 } : null;
+const phrase =
+  (phrases: string[], value: unknown) =>
+  (tokens: SentenceToken[], pos: number): Reading => {
+    const hit = phrases.map((p) => p.split(' ')).find((ws) => ws.every((w, k) => isKeyword(tokens[pos + k], w)));
+    return hit ? { value, end: pos + hit.length } : null;
+  };
 
 const SLOTS: Record<string, SlotReader> = {
   name: readNames,
@@ -38,16 +56,36 @@ const SLOTS: Record<string, SlotReader> = {
   nullness: (tokens, pos) => word(['required'], false)(tokens, pos) ?? word(['optional', 'null'], true)(tokens, pos),
   required: word(['required'], true),
   allow: word(['allow', 'allows', 'permit', 'permits', 'accept', 'accepts'], true),
-  disallow: phrase(['disallow', 'forbid', 'prevent', 'reject', 'refuse', 'do not allow', 'does not allow', 'should not allow', 'must not allow', 'no longer allow', 'never allow'], false),
+  disallow: phrase(
+    [
+      'disallow',
+      'forbid',
+      'prevent',
+      'reject',
+      'refuse',
+      'do not allow',
+      'does not allow',
+      'should not allow',
+      'must not allow',
+      'no longer allow',
+      'never allow',
+    ],
+    false,
+  ),
   position: (tokens, pos) => (isKeyword(tokens[pos], 'before') || isKeyword(tokens[pos], 'after') ? { value: bare(tokens[pos]), end: pos + 1 } : null),
   comparison: (tokens, pos) => {
     for (const [phrases, sql] of COMPARISONS) {
       const hit = phrase(phrases.split('|'), sql)(tokens, pos);
       if (hit) return hit;
     }
-    const ops: [string, string][] = [['greater than|more than|above|over|bigger than|larger than', '>'], ['at least|no less than', '>='], ['less than|below|under|smaller than', '<'], ['at most|no more than', '<=']];
+    const ops: [string, string][] = [
+      ['greater than|more than|above|over|bigger than|larger than', '>'],
+      ['at least|no less than', '>='],
+      ['less than|below|under|smaller than', '<'],
+      ['at most|no more than', '<='],
+    ];
     for (const [words, op] of ops) {
-      const hit = phrase(words.split('|'), op)(tokens, pos) 
+      const hit = phrase(words.split('|'), op)(tokens, pos);
       if (hit && tokens[hit.end]?.type === 'number') return { value: `${op} ${tokens[hit.end]!.text}`, end: hit.end + 1 };
     }
     return null;
@@ -90,7 +128,11 @@ export function readSentence(sentence: string, options: SentenceOptions = {}): S
   const raw = tokenizeSentence(sentence);
   const variants = normalizeVariants(raw, (w) => VOCABULARY.has(w) || knownName(schema, w), corrections);
   const tokens = variants[0]!;
-  if (tokens.length === 0) throw new SentenceError('the sentence is empty', FORMS.slice(0, 4).map((f) => f.example));
+  if (tokens.length === 0)
+    throw new SentenceError(
+      'the sentence is empty',
+      FORMS.slice(0, 4).map((f) => f.example),
+    );
   const ctx: ReadContext = { schema, text: sentence, fails: [], quoted: new Set(raw.filter((t) => t.type === 'name').map((t) => t.text)) };
   const whole = readClause(tokens, ctx);
   if ('ops' in whole) return { ops: whole.ops, notes: [...corrections, ...whole.notes] };
@@ -112,7 +154,10 @@ export function readSentence(sentence: string, options: SentenceOptions = {}): S
 /** A table, column or enum of the schema (a word spelled like one is not a typo). */
 function knownName(schema: SentenceSchema | null, word: string): boolean {
   const key = compact(word);
-  return !!schema && (schema.tables.some((t) => compact(t.name) === key || t.columns.some((c) => compact(c) === key)) || schema.enums.some((e) => compact(e) === key));
+  return (
+    !!schema &&
+    (schema.tables.some((t) => compact(t.name) === key || t.columns.some((c) => compact(c) === key)) || schema.enums.some((e) => compact(e) === key))
+  );
 }
 
 export function opsFromSentence(sentence: string, options: SentenceOptions = {}): MigrationOp[] {
@@ -127,7 +172,12 @@ function readClause(tokens: SentenceToken[], ctx: ReadContext, contextTable?: st
   for (const { form, patterns } of COMPILED) {
     for (const pattern of patterns) {
       for (const captures of pattern.matchAll(tokens, SLOTS, ctx, misses)) {
-        const r = new Resolver(ctx.schema, contextTable, tokens.some((t) => isKeyword(t, 'column') || isKeyword(t, 'columns')), ctx.quoted);
+        const r = new Resolver(
+          ctx.schema,
+          contextTable,
+          tokens.some((t) => isKeyword(t, 'column') || isKeyword(t, 'columns')),
+          ctx.quoted,
+        );
         try {
           const ops = parseMigrationOps(form.build(captures, r));
           if (!best || r.misfits < best.misfits) best = { result: { ops, notes: r.notes }, misfits: r.misfits };
@@ -153,7 +203,8 @@ function readClauses(clauses: SentenceToken[][], ctx: ReadContext, table?: strin
   let before = ctx.schema;
   for (const clause of clauses) {
     // `we no longer need the users table, drop it`: `drop it` after a clause that drops says nothing more.
-    if (clause.length === 2 && isKeyword(clause[0], 'drop') && PRONOUNS.has(bare(clause[1])) && ops.length && ops.every((o) => o.op.startsWith('drop'))) continue;
+    if (clause.length === 2 && isKeyword(clause[0], 'drop') && PRONOUNS.has(bare(clause[1])) && ops.length && ops.every((o) => o.op.startsWith('drop')))
+      continue;
     const words = last ? clause.flatMap((t) => (PRONOUNS.has(bare(t)) ? reference(last!, t) : [t])) : clause;
     // Each clause is read against the schema as the clauses before it leave it; one that only restates the clause
     // before it (`users no longer need role, drop it`) is read as that clause was.
@@ -167,7 +218,11 @@ function readClauses(clauses: SentenceToken[][], ctx: ReadContext, table?: strin
     if (!('ops' in read)) return null;
     for (const op of read.ops) if (!ops.some((o) => JSON.stringify(o) === JSON.stringify(op)) && !foldedIntoNewColumn(ops, op)) ops.push(op);
     notes.push(...read.notes);
-    last = read.ops.map(subjectOf).filter((c) => c !== undefined).at(-1) ?? last;
+    last =
+      read.ops
+        .map(subjectOf)
+        .filter((c) => c !== undefined)
+        .at(-1) ?? last;
   }
   return { ops, notes };
 }
@@ -178,7 +233,9 @@ function readClauses(clauses: SentenceToken[][], ctx: ReadContext, table?: strin
  */
 function foldedIntoNewColumn(ops: MigrationOp[], op: MigrationOp): boolean {
   if (op.op !== 'setNullable' && op.op !== 'setDefault' && op.op !== 'alterColumnType') return false;
-  const defs = ops.flatMap((o) => (o.op === 'addColumn' && o.table === op.table ? [o.column] : o.op === 'createTable' && o.table === op.table ? o.columns : []));
+  const defs = ops.flatMap((o) =>
+    o.op === 'addColumn' && o.table === op.table ? [o.column] : o.op === 'createTable' && o.table === op.table ? o.columns : [],
+  );
   const def = defs.find((d) => d.name === op.column);
   if (!def) return false;
   if (op.op === 'setNullable') def.nullable = op.nullable;
@@ -231,7 +288,9 @@ const VERBS = new Set(['add', 'drop', 'change', 'rename', 'set', 'make', 'create
  * `order_items.quantity: change type to smallint`: clauses about one column, which each clause's verb takes.
  */
 function withTableUpFront(tokens: SentenceToken[], ctx: ReadContext): { table?: string; clauses: SentenceToken[][] } | null {
-  const subject = asList(readCol(tokens, 0, ctx)).find((r) => (r.value as { table?: string }).table && isKeyword(tokens[r.end], ':') && isKeyword(tokens[1], '.'));
+  const subject = asList(readCol(tokens, 0, ctx)).find(
+    (r) => (r.value as { table?: string }).table && isKeyword(tokens[r.end], ':') && isKeyword(tokens[1], '.'),
+  );
   if (subject) {
     const ref = tokens.slice(0, subject.end);
     const clauses = splitAt(tokens.slice(subject.end + 1), (t, next) => (isKeyword(t, ',') || isKeyword(t, 'and')) && VERBS.has(bare(next)));
@@ -240,7 +299,9 @@ function withTableUpFront(tokens: SentenceToken[], ctx: ReadContext): { table?: 
   let i = 0;
   if (isKeyword(tokens[0], 'change') && isKeyword(tokens[1], 'table')) i = 2;
   else if (['in', 'on', 'for', 'within'].some((w) => isKeyword(tokens[0], w))) i = isKeyword(tokens[1], 'table') ? 2 : 1;
-  const table = asList(readNames(tokens, i, ctx)).sort((a, b) => b.end - a.end).find((n) => i > 0 || (findTable(ctx.schema, n.value as string) && isKeyword(tokens[n.end], ':')));
+  const table = asList(readNames(tokens, i, ctx))
+    .sort((a, b) => b.end - a.end)
+    .find((n) => i > 0 || (findTable(ctx.schema, n.value as string) && isKeyword(tokens[n.end], ':')));
   if (!table) return null;
   let rest = table.end;
   if (isKeyword(tokens[rest], 'table')) rest++;
@@ -251,7 +312,11 @@ function withTableUpFront(tokens: SentenceToken[], ctx: ReadContext): { table?: 
 
 /** `…; then …`, `…, and drop …`: requests one after another. */
 function chained(tokens: SentenceToken[]): { table?: string; clauses: SentenceToken[][] } | null {
-  const clauses = splitAt(tokens, (t, next) => isKeyword(t, ';') || isKeyword(t, 'then') || ((isKeyword(t, ',') || isKeyword(t, 'and')) && (VERBS.has(bare(next)) || PRONOUNS.has(bare(next)))));
+  const clauses = splitAt(
+    tokens,
+    (t, next) =>
+      isKeyword(t, ';') || isKeyword(t, 'then') || ((isKeyword(t, ',') || isKeyword(t, 'and')) && (VERBS.has(bare(next)) || PRONOUNS.has(bare(next)))),
+  );
   return clauses.length > 1 ? { clauses } : null;
 }
 
@@ -284,7 +349,11 @@ function closestForms(words: string[], count = 3): string[] {
   const scored = COMPILED.map(({ form, patterns }) => {
     const best = Math.max(
       ...patterns.map((p) => {
-        const keys = new Set(p.keywords.filter((k) => !['a', 'an', 'the', '.', '(', ')', 'to', 'on', 'in', 'of', 'from', 'for', 'with', 'and', 'is', 'be', 'should', 'must', 'will'].includes(k)));
+        const keys = new Set(
+          p.keywords.filter(
+            (k) => !['a', 'an', 'the', '.', '(', ')', 'to', 'on', 'in', 'of', 'from', 'for', 'with', 'and', 'is', 'be', 'should', 'must', 'will'].includes(k),
+          ),
+        );
         const shared = [...keys].filter((k) => said.has(k)).length;
         const first = p.source.split(/\s+/)[0]!.replace(/[[\]]/g, '').split('|');
         const opener = words[0] !== undefined && first.some((f) => !f.startsWith('{') && levenshtein(f, words[0]!) <= Math.min(2, Math.floor(f.length / 3)));

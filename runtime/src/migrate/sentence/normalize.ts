@@ -20,7 +20,10 @@ const PHRASES: [string, string][] = [
   ['datatype|data-type|column type', 'data type'],
   ['set up|build|define|establish|introduce|declare', 'create'],
   ['include|append', 'add'],
-  ['not using|are not using|is not using|no longer using|stopped using|stop using|does not need|do not need|does not require|do not require|does not use|do not use|no longer use|no longer requires|no longer uses|no longer has|does not have to have', 'no longer needs'],
+  [
+    'not using|are not using|is not using|no longer using|stopped using|stop using|does not need|do not need|does not require|do not require|does not use|do not use|no longer use|no longer requires|no longer uses|no longer has|does not have to have',
+    'no longer needs',
+  ],
   ['obsolete|unused|unnecessary|redundant|not needed|no longer needed|no longer used|not used|superfluous', 'dropped'],
   ['foreign key constraint', 'foreign key'],
   ['give a new name to|change name of|change the name of', 'rename'],
@@ -43,7 +46,10 @@ const PHRASES: [string, string][] = [
   // keys and references
   ['fk|foreign-key|foreign keys', 'foreign key'],
   ['pk|primary-key', 'primary key'],
-  ['refers to|refer to|referring to|points to|point to|pointing to|linked to|links to|belongs to|belong to|references|reference|referencing|that references|which references', 'references'],
+  [
+    'refers to|refer to|referring to|points to|point to|pointing to|linked to|links to|belongs to|belong to|references|reference|referencing|that references|which references',
+    'references',
+  ],
   ['indexes|indices', 'index'],
   ['partial index|filtered index|conditional index', 'index'],
   ['partial unique index|filtered unique index|unique partial index|unique filtered index', 'unique index'],
@@ -55,13 +61,16 @@ const PHRASES: [string, string][] = [
   ['constraint check|check constraint', 'check'],
   ['unique constraint|uniqueness constraint|constraint unique', 'unique constraint'],
   // articles, politeness, SQL's guards
-  ['a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|if it exists|if they exist|if present|if any|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly|both|pair|combination of|combination|tuple', ''],
+  [
+    'a|an|the|some|please|kindly|just|simply|also|actually|for me|thanks|thank you|if exists|if not exists|if it exists|if they exist|if present|if any|anymore|any more|any longer|from now on|going forward|from here on|completely|entirely|permanently|for good|altogether|as well|too|again|a lot|often|frequently|all the time|constantly|regularly|usually|mostly|both|pair|combination of|combination|tuple',
+    '',
+  ],
 ];
 
 /** Said before the request itself: `can you`, `I'd like to`, `let's`, `we need to`. */
 const OPENERS = [
   'i want to|i would like to|i like to|i need to|we need to|we want to|we should|you should|i want you to|could you|can you|would you|will you|' +
-    'go ahead and|let \'s|let us|lets|now|ok|okay|next|then|and|time to|i think we should|it is time to|need to|want to|we must|we have to|have to|' +
+    "go ahead and|let 's|let us|lets|now|ok|okay|next|then|and|time to|i think we should|it is time to|need to|want to|we must|we have to|have to|" +
     'make sure that|make sure|ensure that|see to it that|can we|could we|should we|shall we|may we|is it possible to|would it be possible to|is it ok to|how about we|we could|i would like you to',
 ];
 
@@ -76,7 +85,9 @@ const compile = (entries: [string, string][]): Rule[] =>
     .sort((a, b) => b.words.length - a.words.length);
 
 /** Said instead of a verb, at the start: `I need a reviews table …`, `new enum …`, `there should be an index …`. */
-const WANTS = compile([['i need|we need|i want|we want|i would like|we would like|there should be|there needs to be|we will need|i will need|let us have|give me|new', 'create']]);
+const WANTS = compile([
+  ['i need|we need|i want|we want|i would like|we would like|there should be|there needs to be|we will need|i will need|let us have|give me|new', 'create'],
+]);
 
 const RULES = compile(PHRASES);
 const OPENER_RULES = compile(OPENERS.map((o) => [o, ''] as [string, string]));
@@ -84,7 +95,31 @@ const OPENER_RULES = compile(OPENERS.map((o) => [o, ''] as [string, string]));
 const matchesAt = (tokens: SentenceToken[], at: number, words: string[]) => words.every((w, k) => isKeyword(tokens[at + k], w));
 
 /** Structure words a typo is corrected to (`creat tabel`, `colum`, `uniqe`): long enough that one slip is a slip. */
-const KEYWORDS = ['create', 'table', 'column', 'columns', 'index', 'unique', 'default', 'rename', 'references', 'required', 'optional', 'constraint', 'foreign', 'primary', 'remove', 'delete', 'change', 'nullable', 'integer', 'boolean', 'varchar', 'timestamp', 'decimal'];
+const KEYWORDS = [
+  'create',
+  'table',
+  'column',
+  'columns',
+  'index',
+  'unique',
+  'default',
+  'rename',
+  'references',
+  'required',
+  'optional',
+  'constraint',
+  'foreign',
+  'primary',
+  'remove',
+  'delete',
+  'change',
+  'nullable',
+  'integer',
+  'boolean',
+  'varchar',
+  'timestamp',
+  'decimal',
+];
 
 /**
  * A bare word one slip away from a structure word, unless it is a name the schema knows; the corrections are
@@ -122,8 +157,23 @@ export function normalizeVariants(input: SentenceToken[], isName: (word: string)
 }
 
 const MODALS = new Set(['should', 'must', 'will', 'shall', 'can', 'could', 'needs', 'need', 'has', 'have', 'is', 'are', 'ought']);
-const PARTICIPLES: Record<string, string> = { added: 'add', created: 'create', dropped: 'drop', changed: 'change', renamed: 'rename', made: 'make', set: 'set', indexed: 'index', linked: 'link', introduced: 'add', included: 'add', defaulted: 'default' };
-const WISH_RULES = compile([['i need|we need|i want|we want|i would like|we would like|i like|we like|i will need|we will need|i would need|we would need', '']]);
+const PARTICIPLES: Record<string, string> = {
+  added: 'add',
+  created: 'create',
+  dropped: 'drop',
+  changed: 'change',
+  renamed: 'rename',
+  made: 'make',
+  set: 'set',
+  indexed: 'index',
+  linked: 'link',
+  introduced: 'add',
+  included: 'add',
+  defaulted: 'default',
+};
+const WISH_RULES = compile([
+  ['i need|we need|i want|we want|i would like|we would like|i like|we like|i will need|we will need|i would need|we would need', ''],
+]);
 
 /** `X should be added to Y` → `add X to Y`; null when the sentence has no such passive. */
 function activeVoice(tokens: SentenceToken[]): SentenceToken[] | null {
@@ -184,7 +234,10 @@ function normalizeTokens(input: SentenceToken[], isName: (word: string) => boole
     }
     // `orders.status's default`, `orders.status: default 'x'`: the possessive or colon before a property says
     // nothing the order does not.
-    if ((isKeyword(t, "'s") || (isKeyword(t, ':') && i > 1)) && ['default', 'type', 'data', 'datatype', 'required', 'optional', 'nullable', 'unique'].includes(bare(tokens[i + 1]))) {
+    if (
+      (isKeyword(t, "'s") || (isKeyword(t, ':') && i > 1)) &&
+      ['default', 'type', 'data', 'datatype', 'required', 'optional', 'nullable', 'unique'].includes(bare(tokens[i + 1]))
+    ) {
       i++;
       continue;
     }
@@ -204,7 +257,8 @@ function normalizeTokens(input: SentenceToken[], isName: (word: string) => boole
   for (;;) {
     const end = out[out.length - 1];
     if (isKeyword(end, ',') || isKeyword(end, '!')) out.pop();
-    else if (bare(end) === 'now' && !['default', 'to', '=', 'as', 'of', 'be', 'is'].includes(bare(out[out.length - 2]) || out[out.length - 2]?.text || '')) out.pop();
+    else if (bare(end) === 'now' && !['default', 'to', '=', 'as', 'of', 'be', 'is'].includes(bare(out[out.length - 2]) || out[out.length - 2]?.text || ''))
+      out.pop();
     else break;
   }
   return out;

@@ -47,7 +47,8 @@ export function withOps(schema: SentenceSchema | null, ops: readonly MigrationOp
   const next: SentenceSchema = { ...schema, tables: schema.tables.map((t) => ({ ...t, columns: [...t.columns] })), enums: [...schema.enums] };
   const table = (name: string) => next.tables.find((t) => t.name === name);
   for (const op of ops) {
-    if (op.op === 'createTable') next.tables.push({ name: op.table, columns: op.columns.map((c) => c.name), indexes: [], foreignKeys: [], uniques: [], checks: [] });
+    if (op.op === 'createTable')
+      next.tables.push({ name: op.table, columns: op.columns.map((c) => c.name), indexes: [], foreignKeys: [], uniques: [], checks: [] });
     else if (op.op === 'dropTable') next.tables = next.tables.filter((t) => t.name !== op.table);
     else if (op.op === 'renameTable' && table(op.from)) table(op.from)!.name = op.to;
     else if (op.op === 'addColumn') table(op.table)?.columns.push(op.column.name);
@@ -73,7 +74,11 @@ export function findTable(schema: SentenceSchema | null, written: string): Schem
   const exact = schema.tables.find((t) => t.name === written);
   if (exact) return exact;
   const key = compact(written);
-  return schema.tables.find((t) => compact(t.name) === key) ?? schema.tables.find((t) => numberVariants(key).includes(compact(t.name))) ?? misspelt(schema.tables, written, (t) => t.name);
+  return (
+    schema.tables.find((t) => compact(t.name) === key) ??
+    schema.tables.find((t) => numberVariants(key).includes(compact(t.name))) ??
+    misspelt(schema.tables, written, (t) => t.name)
+  );
 }
 
 export function findColumn(table: SchemaTable | undefined, written: string): string | undefined {
@@ -136,7 +141,11 @@ export class Resolver {
     }
     if (!this.schema) return written;
     const found = this.findTable(written);
-    if (expect === 'exists' && !found) this.missing(written, `the folder's schema has no table ${written} (tables: ${this.schema.tables.map((t) => t.name).join(', ') || 'none yet'}; quote the name to use a table the migrations do not create)`);
+    if (expect === 'exists' && !found)
+      this.missing(
+        written,
+        `the folder's schema has no table ${written} (tables: ${this.schema.tables.map((t) => t.name).join(', ') || 'none yet'}; quote the name to use a table the migrations do not create)`,
+      );
     if (expect === 'new' && found) throw new SentenceError(`table ${found.name} already exists`);
     // A new table is created as written; an existing one is the schema's, however it was spelled.
     return expect === 'new' ? written : (found?.name ?? written);
@@ -174,9 +183,13 @@ export class Resolver {
     const owners = this.schema.tables.filter((t) => columns.every((c) => findColumn(t, c)));
     if (owners.length === 1) return owners[0]!.name;
     if (owners.length > 1) {
-      throw new AmbiguousName(`${said} could be in ${owners.map((t) => t.name).join(' or ')}: say which, as in ${owners.map((t) => `${t.name}.${columns[0]}`).join(' or ')}`);
+      throw new AmbiguousName(
+        `${said} could be in ${owners.map((t) => t.name).join(' or ')}: say which, as in ${owners.map((t) => `${t.name}.${columns[0]}`).join(' or ')}`,
+      );
     }
-    throw new SentenceError(`no table in the folder's schema has ${columns.length > 1 ? 'columns' : 'a column'} ${said}: say which table, as in <table>.${columns[0]}`);
+    throw new SentenceError(
+      `no table in the folder's schema has ${columns.length > 1 ? 'columns' : 'a column'} ${said}: say which table, as in <table>.${columns[0]}`,
+    );
   }
 
   /** The table a named index or constraint is on, from the schema (or the sentence's table). */
@@ -202,7 +215,9 @@ export class Resolver {
     if (!guess.recognized && !listed && !this.saysColumn) throw new SentenceError(`say what ${column} is: a column needs a type, as in "${column} (text)"`);
     this.misfits += 0.1;
     const type = guess.type;
-    this.notes.push(`guessed type ${type.kind}${type.precision ? `(${type.precision},${type.scale})` : ''} for ${column}: give it as "${column} (type)" to choose another`);
+    this.notes.push(
+      `guessed type ${type.kind}${type.precision ? `(${type.precision},${type.scale})` : ''} for ${column}: give it as "${column} (type)" to choose another`,
+    );
     return type;
   }
 }
@@ -211,13 +226,19 @@ export class Resolver {
 export class AmbiguousName extends SentenceError {}
 
 /** Words that name what a column holds as text, when they end its name (`phone`, `billing_address`). */
-const TEXT_WORDS = 'name|title|description|notes|note|comment|comments|email|phone|mobile|fax|address|street|city|zip|zipcode|postcode|postal_code|country|state|region|url|website|slug|code|status|label|nickname|username|login|bio|summary|color|colour|language|locale|currency|timezone|iban|reference|token|password|hash|tag|tags|category|kind|source|channel|role|gender|remarks|message|body|content|text';
+const TEXT_WORDS =
+  'name|title|description|notes|note|comment|comments|email|phone|mobile|fax|address|street|city|zip|zipcode|postcode|postal_code|country|state|region|url|website|slug|code|status|label|nickname|username|login|bio|summary|color|colour|language|locale|currency|timezone|iban|reference|token|password|hash|tag|tags|category|kind|source|channel|role|gender|remarks|message|body|content|text';
 
 function guessedType(column: string): { type: NeutralType; recognized: boolean } {
   const n = column.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const is = (type: NeutralType) => ({ type, recognized: true });
   if (/(^|_)(id|fk|ref)$/.test(n)) return is({ kind: 'integer' });
-  if (/^(is|has|can|should|allow|allows)_|^(active|enabled|disabled|verified|archived|deleted|visible|published|paid|confirmed|flagged|hidden|locked|approved)$/.test(n)) return is({ kind: 'boolean' });
+  if (
+    /^(is|has|can|should|allow|allows)_|^(active|enabled|disabled|verified|archived|deleted|visible|published|paid|confirmed|flagged|hidden|locked|approved)$/.test(
+      n,
+    )
+  )
+    return is({ kind: 'boolean' });
   if (/(_at|_time|timestamp)$|^(created|updated|deleted|modified)/.test(n)) return is({ kind: 'timestamp' });
   if (/(_on|date|birthday|dob)$/.test(n)) return is({ kind: 'date' });
   if (new RegExp(`(^|_)(${TEXT_WORDS})$`).test(n) || /^(phone|email)_/.test(n)) return is({ kind: 'text' });

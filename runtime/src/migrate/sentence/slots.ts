@@ -6,10 +6,72 @@ import { readType, readValue, TYPE_HELP } from './types.ts';
 
 /** Structure words a bare name cannot be (quote a name to use one of them). */
 export const RESERVED = new Set([
-  'to', 'on', 'in', 'of', 'from', 'with', 'and', 'or', 'by', 'for', 'into', 'as', 'named', 'called', 'references', 'column', 'columns',
-  'table', 'tables', 'index', 'default', 'unique', 'required', 'optional', 'should', 'must', 'is', 'be', 'are', 'where', 'not', 'null', 'primary', 'foreign',
-  'constraint', 'check', 'drop', 'add', 'create', 'rename', 'change', 'make', 'set', 'then', 'it', 'its', 'using', 'within', 'having', 'that', 'which',
-  'enum', 'after', 'before', 'instead', 'so', 'now', 'all', 'every', 'each', 'everything', 'any', 'no', 'yes', 'if', 'exists',
+  'to',
+  'on',
+  'in',
+  'of',
+  'from',
+  'with',
+  'and',
+  'or',
+  'by',
+  'for',
+  'into',
+  'as',
+  'named',
+  'called',
+  'references',
+  'column',
+  'columns',
+  'table',
+  'tables',
+  'index',
+  'default',
+  'unique',
+  'required',
+  'optional',
+  'should',
+  'must',
+  'is',
+  'be',
+  'are',
+  'where',
+  'not',
+  'null',
+  'primary',
+  'foreign',
+  'constraint',
+  'check',
+  'drop',
+  'add',
+  'create',
+  'rename',
+  'change',
+  'make',
+  'set',
+  'then',
+  'it',
+  'its',
+  'using',
+  'within',
+  'having',
+  'that',
+  'which',
+  'enum',
+  'after',
+  'before',
+  'instead',
+  'so',
+  'now',
+  'all',
+  'every',
+  'each',
+  'everything',
+  'any',
+  'no',
+  'yes',
+  'if',
+  'exists',
 ]);
 
 export type Action = (typeof REFERENTIAL_ACTIONS)[number];
@@ -85,10 +147,14 @@ export const readCol: SlotReader = (tokens, pos, ctx) => {
     if (column && isKeyword(tokens[column.end], ')')) out.push(...withColumnWord(tokens, { table: table.value, column: column.value }, column.end + 1));
   }
   for (const t of asList(readNames(tokens, pos, ctx))) {
-    if (isKeyword(tokens[t.end], "'s")) for (const c of asList(readNames(tokens, t.end + 1, ctx))) out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
+    if (isKeyword(tokens[t.end], "'s"))
+      for (const c of asList(readNames(tokens, t.end + 1, ctx)))
+        out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
     // `customers email`, `the orders status column`: only when the schema says so.
     const known = findTable(ctx.schema, t.value as string);
-    if (known) for (const c of asList(readNames(tokens, t.end, ctx))) if (findColumn(known, c.value as string)) out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
+    if (known)
+      for (const c of asList(readNames(tokens, t.end, ctx)))
+        if (findColumn(known, c.value as string)) out.push(...withColumnWord(tokens, { table: t.value as string, column: c.value as string }, c.end));
   }
   let i = pos;
   if (isKeyword(tokens[i], 'column')) i++;
@@ -183,7 +249,8 @@ export const readTyped: SlotReader = (tokens, pos, ctx) => {
     const inner = readType(tokens, i + 1);
     if (inner && isKeyword(tokens[inner.end], ')')) return reading(inner, inner.end + 1);
     const word = tokens[i + 1];
-    if (word && word.type === 'word' && isKeyword(tokens[i + 2], ')')) ctx.fails.push({ pos: i + 1, reason: `unknown type "${word.text}" (types: ${TYPE_HELP})` });
+    if (word && word.type === 'word' && isKeyword(tokens[i + 2], ')'))
+      ctx.fails.push({ pos: i + 1, reason: `unknown type "${word.text}" (types: ${TYPE_HELP})` });
     return null;
   }
   const t = readType(tokens, i);

@@ -80,10 +80,18 @@ const WORDS: Record<string, NeutralKind> = {
   duration: 'interval',
 };
 /** Engines' auto-numbered integer types: a type and an identity. */
-const SERIAL: Record<string, NeutralKind> = { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' };
+const SERIAL: Record<string, NeutralKind> = {
+  serial: 'integer',
+  serial4: 'integer',
+  bigserial: 'bigint',
+  serial8: 'bigint',
+  smallserial: 'smallint',
+  serial2: 'smallint',
+};
 const SIZED = new Set<NeutralKind>(['varchar', 'char', 'binary', 'decimal', 'text']);
 
-export const TYPE_HELP = 'text, varchar(80), char(2), integer, bigint, smallint, decimal(10,2), real, double, boolean, date, time, timestamp, timestamptz, uuid, json, binary, money, interval';
+export const TYPE_HELP =
+  'text, varchar(80), char(2), integer, bigint, smallint, decimal(10,2), real, double, boolean, date, time, timestamp, timestamptz, uuid, json, binary, money, interval';
 
 export interface TypeReading {
   type: NeutralType;
@@ -106,7 +114,8 @@ export function readType(tokens: SentenceToken[], pos: number): TypeReading | nu
   }
   const scalar = readScalarType(tokens, pos);
   // `text[]`, `varchar(40)[]`: Postgres's array of the type.
-  if (scalar && isKeyword(tokens[scalar.end], '[') && isKeyword(tokens[scalar.end + 1], ']')) return { ...scalar, type: { kind: 'array', element: scalar.type }, end: scalar.end + 2 };
+  if (scalar && isKeyword(tokens[scalar.end], '[') && isKeyword(tokens[scalar.end + 1], ']'))
+    return { ...scalar, type: { kind: 'array', element: scalar.type }, end: scalar.end + 2 };
   return scalar;
 }
 
@@ -114,7 +123,10 @@ function readScalarType(tokens: SentenceToken[], pos: number): TypeReading | nul
   let kind: NeutralKind | undefined;
   let end = pos;
   for (const [phrases, k] of MULTI_WORD) {
-    const words = phrases.split('|').map((p) => p.split(' ')).find((ws) => ws.every((w, i) => isKeyword(tokens[pos + i], w)));
+    const words = phrases
+      .split('|')
+      .map((p) => p.split(' '))
+      .find((ws) => ws.every((w, i) => isKeyword(tokens[pos + i], w)));
     if (words) {
       kind = k;
       end = pos + words.length;

@@ -54,7 +54,10 @@ export async function replayBatch(options: ReplayOptions): Promise<ReplayResult>
   const writes = await writesFor(options.from, keys, options.targetTables ?? options.tables);
   await applyWrites(target, options.to, writes);
   options.onApplied?.(keys);
-  await source.acknowledge(options.from, changes.map((c) => c.seq));
+  await source.acknowledge(
+    options.from,
+    changes.map((c) => c.seq),
+  );
   return { changes: changes.length, writes: writes.length, batches: 1, lag: await source.pending(options.from) };
 }
 
@@ -62,7 +65,9 @@ export async function replayBatch(options: ReplayOptions): Promise<ReplayResult>
  * Replays batches until at most `maxLag` changes wait (0: until the change table is empty) or `maxBatches` ran.
  * With writers still running, the lag may never reach 0; the caller decides when it is small enough.
  */
-export async function replayChanges(options: ReplayOptions & { maxLag?: number; maxBatches?: number; onBatch?: (r: ReplayResult) => void }): Promise<ReplayResult> {
+export async function replayChanges(
+  options: ReplayOptions & { maxLag?: number; maxBatches?: number; onBatch?: (r: ReplayResult) => void },
+): Promise<ReplayResult> {
   const total: ReplayResult = { changes: 0, writes: 0, batches: 0, lag: 0 };
   const source = options.from.dialect.capture;
   total.lag = await source.pending(options.from);
@@ -132,7 +137,8 @@ function keysOf(changes: readonly CapturedChange[], tables: readonly CaptureTabl
   const keys = new Map<string, AppliedKey>();
   for (const change of changes) {
     const table = byName.get(change.table);
-    if (!table) throw new Error(`captured change ${change.seq} is for table ${change.table}, which this replay does not know (capture it, or give it in tables)`);
+    if (!table)
+      throw new Error(`captured change ${change.seq} is for table ${change.table}, which this replay does not know (capture it, or give it in tables)`);
     const pk = decodeKey(change.pk, table);
     const id = `${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => pk[c]))}`;
     if (!keys.has(id)) keys.set(id, { table, pk });
@@ -172,7 +178,9 @@ async function applyWrites(target: CaptureDialect, to: Tenant, writes: KeyedWrit
       }
       if (failed.length === left.length) {
         const w = failed[0]!;
-        throw new Error(`replay cannot apply the ${w.kind} of ${w.table.name} ${JSON.stringify(w.kind === 'delete' ? w.pk : pick(w.row, w.table.primaryKey))}: ${(lastError as Error).message}`);
+        throw new Error(
+          `replay cannot apply the ${w.kind} of ${w.table.name} ${JSON.stringify(w.kind === 'delete' ? w.pk : pick(w.row, w.table.primaryKey))}: ${(lastError as Error).message}`,
+        );
       }
       left = failed;
     }

@@ -27,11 +27,20 @@ export async function cloneDatabase(options: CopyOptions, native: NativeSchemaDi
   const store = options.checkpoint!;
   const machinery = machineryIn(target.defaultSchema);
   // The checkpoint table (a plain lower-case name, in the default schema) is machinery too, whatever it is called.
-  const whole = await native.read(from.db, { ...machinery, excludeTables: [...new Set([...machinery.excludeTables, `${target.defaultSchema}.${store.table}`])] });
+  const whole = await native.read(from.db, {
+    ...machinery,
+    excludeTables: [...new Set([...machinery.excludeTables, `${target.defaultSchema}.${store.table}`])],
+  });
   const { schema, findings: chosen } = chooseSchemas(whole, options);
   const findings = [...chosen, ...(await planFindings(schema, native, to, options))];
   // byos_* tables of the default schema are BYOS's own; one found there is named, not skipped silently.
-  for (const table of whole.excluded) findings.push({ rule: 'copy-machinery-left-out', severity: 'warning', subject: table, message: `${table} is BYOS's own (change capture or copy checkpoints) and is not copied; a tenant table must not use that name` });
+  for (const table of whole.excluded)
+    findings.push({
+      rule: 'copy-machinery-left-out',
+      severity: 'warning',
+      subject: table,
+      message: `${table} is BYOS's own (change capture or copy checkpoints) and is not copied; a tenant table must not use that name`,
+    });
   progress({ phase: 'plan', findings });
   const refusals = findings.filter((f) => f.severity === 'error');
   if (refusals.length) throw new CopyRefusedError(refusals, acceptableKinds(schema, options));
@@ -39,12 +48,25 @@ export async function cloneDatabase(options: CopyOptions, native: NativeSchemaDi
   const targetModel = await target.introspect(to.db);
   const resuming = store.present(targetModel);
   if (resuming && !options.resume) {
-    throw new Error(`the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`);
+    throw new Error(
+      `the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`,
+    );
   }
   if (!resuming) {
     const leftovers = (await native.read(to.db)).units.filter((u) => !native.isNewDatabaseObject(u));
     if (leftovers.length) {
-      throw new CopyRefusedError([{ rule: 'copy-target-not-empty', severity: 'error', subject: leftovers.slice(0, 5).map((u) => u.name).join(', '), message: `the target is not empty (${leftovers.length} objects)`, remediation: 'copy into an empty database' }]);
+      throw new CopyRefusedError([
+        {
+          rule: 'copy-target-not-empty',
+          severity: 'error',
+          subject: leftovers
+            .slice(0, 5)
+            .map((u) => u.name)
+            .join(', '),
+          message: `the target is not empty (${leftovers.length} objects)`,
+          remediation: 'copy into an empty database',
+        },
+      ]);
     }
     const roles = options.createRoles ? (await native.missing(to.db, schema)).roles : [];
     progress({ phase: 'schema' });
@@ -74,7 +96,21 @@ export async function cloneDatabase(options: CopyOptions, native: NativeSchemaDi
       run: async () => {
         const checkpoint: Checkpoint = checkpoints.get(keyOf(t)) ?? { table: keyOf(t), lastKey: null, rows: 0, done: false };
         const label = t.schema === target.defaultSchema ? t.name : t.q;
-        reports.push(await copyNativeTable({ from, to, target, store, table: t, label, checkpoint, batchSize, counter, progress: (rows, finished) => progress({ phase: 'load', table: label, rows, totalRows: totals.get(keyOf(t)), batches: counter.batches, tableDone: finished }) }));
+        reports.push(
+          await copyNativeTable({
+            from,
+            to,
+            target,
+            store,
+            table: t,
+            label,
+            checkpoint,
+            batchSize,
+            counter,
+            progress: (rows, finished) =>
+              progress({ phase: 'load', table: label, rows, totalRows: totals.get(keyOf(t)), batches: counter.batches, tableDone: finished }),
+          }),
+        );
         loaded.add(keyOf(t));
       },
     })),
@@ -85,7 +121,13 @@ export async function cloneDatabase(options: CopyOptions, native: NativeSchemaDi
     })),
     onUnitsStart: () => progress({ phase: 'indexes' }),
   });
-  await native.setSequences(to.db, await native.readSequences(from.db, schema.sequences.map((s) => s.name)));
+  await native.setSequences(
+    to.db,
+    await native.readSequences(
+      from.db,
+      schema.sequences.map((s) => s.name),
+    ),
+  );
   await store.drop(to.db);
   // Judged on the whole source: a copy of some schemas leaves the target's own default schema alone.
   const finish = native.finishStatements(whole);
@@ -93,8 +135,14 @@ export async function cloneDatabase(options: CopyOptions, native: NativeSchemaDi
   progress({ phase: 'done' });
   reports.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return {
-    from: from.dialect.name, to: to.dialect.name, tables: reports, rows: reports.reduce((n, r) => n + r.rows, 0), ms: performance.now() - started, resumed: resuming,
-    findings, objects: { created: schema.units.length, unsupported: schema.unsupported },
+    from: from.dialect.name,
+    to: to.dialect.name,
+    tables: reports,
+    rows: reports.reduce((n, r) => n + r.rows, 0),
+    ms: performance.now() - started,
+    resumed: resuming,
+    findings,
+    objects: { created: schema.units.length, unsupported: schema.unsupported },
   };
 }
 
@@ -109,7 +157,13 @@ function chooseSchemas(whole: NativeSchema, options: CopyOptions): { schema: Nat
   for (const u of schema.units) {
     for (const d of u.deps.filter((x) => !kept.has(x))) {
       const needed = whole.units.find((x) => x.id === d);
-      findings.push({ rule: 'copy-schema-dependency', severity: 'error', subject: u.name, message: `${u.kind} ${u.name} needs ${needed?.kind ?? ''} ${needed?.name ?? d}, in a schema left out`, remediation: 'copy that schema too' });
+      findings.push({
+        rule: 'copy-schema-dependency',
+        severity: 'error',
+        subject: u.name,
+        message: `${u.kind} ${u.name} needs ${needed?.kind ?? ''} ${needed?.name ?? d}, in a schema left out`,
+        remediation: 'copy that schema too',
+      });
     }
   }
   return { schema, findings };
@@ -121,8 +175,16 @@ function chooseSchemas(whole: NativeSchema, options: CopyOptions): { schema: Nat
  */
 function statisticsUnits(schema: NativeSchema, native: NativeSchemaDialect): NativeUnit[] {
   return schema.tables.map((t) => ({
-    id: `analyze:${t.q}`, kind: 'statistics', schema: t.schema, name: t.q, table: t.q, section: 'post', sql: native.statisticsStatements(t), roles: [],
-    deps: schema.units.filter((u) => u.section === 'post' && u.table === t.q && u.needsRows === t.q).map((u) => u.id), needsRows: t.q,
+    id: `analyze:${t.q}`,
+    kind: 'statistics',
+    schema: t.schema,
+    name: t.q,
+    table: t.q,
+    section: 'post',
+    sql: native.statisticsStatements(t),
+    roles: [],
+    deps: schema.units.filter((u) => u.section === 'post' && u.table === t.q && u.needsRows === t.q).map((u) => u.id),
+    needsRows: t.q,
   }));
 }
 
@@ -147,25 +209,40 @@ async function planFindings(schema: NativeSchema, native: NativeSchemaDialect, t
     // the copy fail half-way: neither is ever accepted. None of these kinds is a security one: `all` accepts them.
     const needed = u.neededBy ?? [];
     const ok = isAcceptable(u) && (accepted.has(u.kind) || accepted.has('all'));
-    const neededBy = needed.length ? `, and ${needed.slice(0, 3).join(', ')}${needed.length > 3 ? ` and ${needed.length - 3} more` : ''} cannot be created without it` : '';
+    const neededBy = needed.length
+      ? `, and ${needed.slice(0, 3).join(', ')}${needed.length > 3 ? ` and ${needed.length - 3} more` : ''} cannot be created without it`
+      : '';
     findings.push({
-      rule: 'copy-object-not-carried', severity: ok ? 'warning' : 'error', subject: u.name,
+      rule: 'copy-object-not-carried',
+      severity: ok ? 'warning' : 'error',
+      subject: u.name,
       message: `${u.kind} ${u.name} cannot be recreated by the copy${ok ? ' (accepted)' : u.rows ? ', nor its rows' : neededBy}`,
-      remediation: ok ? undefined
-        : u.rows ? 'recreate the table with its columns in the order of its parent, then copy'
-        : needed.length ? 'the copy cannot go without it: remove the dependence on the source, or move this database with pg_dump'
-        : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
+      remediation: ok
+        ? undefined
+        : u.rows
+          ? 'recreate the table with its columns in the order of its parent, then copy'
+          : needed.length
+            ? 'the copy cannot go without it: remove the dependence on the source, or move this database with pg_dump'
+            : `recreate it on the target yourself and accept its loss with --accept-loss "${u.kind}"`,
     });
   }
   const missing = await native.missing(to.db, schema);
   for (const e of missing.extensions) {
-    findings.push({ rule: 'copy-extension-missing', severity: 'error', subject: e, message: `the target cannot install extension ${e}`, remediation: `install ${e} on the target server (or pick a provider that offers it)` });
+    findings.push({
+      rule: 'copy-extension-missing',
+      severity: 'error',
+      subject: e,
+      message: `the target cannot install extension ${e}`,
+      remediation: `install ${e} on the target server (or pick a provider that offers it)`,
+    });
   }
   if (!options.createRoles) {
     for (const role of missing.roles) {
       const users = schema.units.filter((u) => u.roles.includes(role)).map((u) => `${u.kind} ${u.name}`);
       findings.push({
-        rule: 'copy-role-missing', severity: 'error', subject: role,
+        rule: 'copy-role-missing',
+        severity: 'error',
+        subject: role,
         message: `the target has no role ${role}, which ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''} name`,
         remediation: `create the role on the target, or let the copy create it without login (createRoles, --create-roles)`,
       });
@@ -270,11 +347,24 @@ async function copyNativeRows(ctx: NativeTableContext): Promise<TableCopyReport>
       last = end.length < 2;
     }
     const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: last };
-    const copied = await direct.copyPage(ctx.from, ctx.to, { table: ref, targetTable: { schema: ref.schema, name: ref.name }, columns, key, after: state.lastKey, upTo, format: ctx.table.binary ? 'binary' : 'text' }, async (run, rows) => {
-      next.rows = state.rows + rows;
-      const query = ctx.store.record(ctx.to.db, next);
-      await run(query.sql, query.parameters as unknown[]);
-    });
+    const copied = await direct.copyPage(
+      ctx.from,
+      ctx.to,
+      {
+        table: ref,
+        targetTable: { schema: ref.schema, name: ref.name },
+        columns,
+        key,
+        after: state.lastKey,
+        upTo,
+        format: ctx.table.binary ? 'binary' : 'text',
+      },
+      async (run, rows) => {
+        next.rows = state.rows + rows;
+        const query = ctx.store.record(ctx.to.db, next);
+        await run(query.sql, query.parameters as unknown[]);
+      },
+    );
     next.rows = state.rows + copied;
     Object.assign(state, next);
     batches++;

@@ -89,24 +89,33 @@ export class CopyRefusedError extends Error {
   override name = 'CopyRefusedError';
   readonly findings: Finding[];
   /** `acceptable`: the kinds among the refusals a user may accept (by default, those of the loss findings). */
-  constructor(findings: Finding[], acceptable: readonly string[] = findings.filter((f) => f.rule.startsWith(LOSS_RULE)).map((f) => f.rule.slice(LOSS_RULE.length))) {
+  constructor(
+    findings: Finding[],
+    acceptable: readonly string[] = findings.filter((f) => f.rule.startsWith(LOSS_RULE)).map((f) => f.rule.slice(LOSS_RULE.length)),
+  ) {
     const kinds = [...new Set(acceptable)].join(',');
     const argument = /[\s"']/.test(kinds) ? `"${kinds}"` : kinds;
     const others = findings.length > acceptable.length ? '; the other refusals cannot be accepted' : '';
-    const hint = kinds ? `\nto copy anyway, accept these losses by kind: --accept-loss ${argument} (every kind but row-security, policy, grant and default-privileges can be accepted at once with all)${others}` : '';
+    const hint = kinds
+      ? `\nto copy anyway, accept these losses by kind: --accept-loss ${argument} (every kind but row-security, policy, grant and default-privileges can be accepted at once with all)${others}`
+      : '';
     super(`copy refused:\n${findings.map((f) => `  ${f.subject}: ${f.message}`).join('\n')}${hint}`);
     this.findings = findings;
   }
 }
 
 /** Plans a copy without writing anything: the target schema and what it changes or loses. */
-export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume' | 'acceptLoss'>): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
+export async function planDatabaseCopy(
+  options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume' | 'acceptLoss'>,
+): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
   const [source, target] = [options.from.dialect, options.to.dialect];
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const store = options.checkpoint ?? targetTableCheckpoints();
   const resuming = store.present(targetModel);
   if (resuming && !options.resume) {
-    throw new Error(`the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`);
+    throw new Error(
+      `the target holds the checkpoints of an interrupted copy (table ${store.table}): resume it (resume: true, --resume) or start from an empty database`,
+    );
   }
   // BYOS's own tables (change capture, checkpoints) are machinery, not the tenant's: never copied.
   const machinery = new Set([store.table, ...MACHINERY_TABLES]);
@@ -121,8 +130,14 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
   );
   // What the neutral model cannot carry replaces the plan's notes on it, one loss per object, refused until accepted.
   // Where the source reads its own schema in full, the details the neutral model has no words for are named too.
-  const native = source.native && options.schema !== 'existing' ? { native: source.native, schema: await source.native.read(options.from.db, { ...machineryIn(source.defaultSchema), positions: false }) } : undefined;
-  const losses = options.schema === 'existing' ? [] : [...neutralCopyLosses(visible(sourceModel), planned, { schemas: target.capabilities.schemas }), ...nativeDetailLosses(native, planned, sourceModel)];
+  const native =
+    source.native && options.schema !== 'existing'
+      ? { native: source.native, schema: await source.native.read(options.from.db, { ...machineryIn(source.defaultSchema), positions: false }) }
+      : undefined;
+  const losses =
+    options.schema === 'existing'
+      ? []
+      : [...neutralCopyLosses(visible(sourceModel), planned, { schemas: target.capabilities.schemas }), ...nativeDetailLosses(native, planned, sourceModel)];
   const findings = [...planned.findings.filter((f) => !isRestatedAsLoss(f)), ...lossFindings(losses, options.acceptLoss)];
   return { ...planned, findings, resuming, sourceModel, targetModel };
 }
@@ -136,13 +151,23 @@ export async function planDatabaseCopy(options: Pick<CopyOptions, 'from' | 'to' 
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   const [sourceDialect, targetDialect] = [options.from.dialect, options.to.dialect];
-  const native = sourceDialect.native && sourceDialect.name === targetDialect.name && options.mode !== 'neutral' && !options.tables && options.schema !== 'existing' && options.direct !== false;
+  const native =
+    sourceDialect.native &&
+    sourceDialect.name === targetDialect.name &&
+    options.mode !== 'neutral' &&
+    !options.tables &&
+    options.schema !== 'existing' &&
+    options.direct !== false;
   if (!native && choosesSchemas(options)) {
     const chosen = [...(options.schemas ?? []), ...(options.excludeSchemas ?? []).map((s) => `-${s}`)].join(',');
-    throw new CopyRefusedError([{
-      rule: 'copy-schema-choice', severity: 'error', subject: chosen,
-      message: `schemas are chosen only for a whole copy between two ${sourceDialect.native ? sourceDialect.name : 'Postgres'} databases (not between engines, nor with tables, neutral mode or an existing schema)`,
-    }]);
+    throw new CopyRefusedError([
+      {
+        rule: 'copy-schema-choice',
+        severity: 'error',
+        subject: chosen,
+        message: `schemas are chosen only for a whole copy between two ${sourceDialect.native ? sourceDialect.name : 'Postgres'} databases (not between engines, nor with tables, neutral mode or an existing schema)`,
+      },
+    ]);
   }
   if (native) {
     return cloneDatabase({ ...options, checkpoint: options.checkpoint ?? targetTableCheckpoints() }, sourceDialect.native);
@@ -165,13 +190,21 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
   const checkpoints = await store.read(to.db);
   const strangers = plan.tables.filter((t) => !checkpoints.has(t.target)).map((t) => t.target);
   if (strangers.length) {
-    throw new Error(`cannot resume: ${strangers.join(', ')} ${strangers.length > 1 ? 'were' : 'was'} not part of the interrupted copy (pass the same tables as before)`);
+    throw new Error(
+      `cannot resume: ${strangers.join(', ')} ${strangers.length > 1 ? 'were' : 'was'} not part of the interrupted copy (pass the same tables as before)`,
+    );
   }
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 10_000));
   const totals = new Map(await Promise.all(plan.tables.map(async (t) => [t.target, await source.copy.count(from, t.source)] as const)));
   const counter = { batches: 0 };
   const context: Omit<TableContext, 'plan' | 'checkpoint' | 'direct'> = {
-    from, to, source, target, store, batchSize, counter,
+    from,
+    to,
+    source,
+    target,
+    store,
+    batchSize,
+    counter,
     progress: (table, rows, done) => progress({ phase: 'load', table, rows, totalRows: totals.get(table), batches: counter.batches, tableDone: done }),
   };
   await target.copy.beforeLoad(to);
@@ -222,7 +255,13 @@ async function naming<T>(phase: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Tables, enums and the checkpoint records in one transaction: a copy killed here starts over cleanly. */
-async function createSchema(to: TenantDb, target: Dialect, plan: CopyPlan & { targetModel: SchemaModel }, store: CheckpointStore, existing: boolean): Promise<void> {
+async function createSchema(
+  to: TenantDb,
+  target: Dialect,
+  plan: CopyPlan & { targetModel: SchemaModel },
+  store: CheckpointStore,
+  existing: boolean,
+): Promise<void> {
   const migrations = target.migrations;
   const ops: MigrationOp[] = [...(existing ? [] : plan.create), store.createOp()];
   const statements = ops.flatMap((op) => migrations.compile(op, plan.targetModel));
@@ -243,13 +282,15 @@ async function runAfterOps(to: TenantDb, target: Dialect, ops: MigrationOp[], jo
   const migrations = target.migrations;
   const model = await target.introspect(to.db);
   const has = (op: MigrationOp) =>
-    (op.op === 'createIndex' && model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) ||
+    (op.op === 'createIndex' &&
+      model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) ||
     (op.op === 'addForeignKey' && model.tables.some((t) => t.name === op.table && t.foreignKeys.some((fk) => fk.name === op.foreignKey.name)));
   const run = async (op: MigrationOp) => {
     for (const statement of migrations.compile(op, model)) await sql.raw(statement.sql).execute(to.db);
   };
   const byTable = new Map<string, MigrationOp[]>();
-  for (const op of ops.filter((o) => o.op === 'createIndex' && !has(o))) byTable.set((op as { table: string }).table, [...(byTable.get((op as { table: string }).table) ?? []), op]);
+  for (const op of ops.filter((o) => o.op === 'createIndex' && !has(o)))
+    byTable.set((op as { table: string }).table, [...(byTable.get((op as { table: string }).table) ?? []), op]);
   const queue = [...byTable.values()];
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(jobs, queue.length)) }, async () => {

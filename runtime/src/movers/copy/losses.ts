@@ -51,16 +51,22 @@ export function isSecurityKind(kind: string): boolean {
 }
 
 /** Every loss of a neutral copy of `tables` of `source` into an engine with these traits. */
-export function neutralCopyLosses(source: SchemaModel, plan: { findings: Finding[]; tables: { source: { schema?: string; name: string } }[] }, target: { schemas: boolean }): Loss[] {
+export function neutralCopyLosses(
+  source: SchemaModel,
+  plan: { findings: Finding[]; tables: { source: { schema?: string; name: string } }[] },
+  target: { schemas: boolean },
+): Loss[] {
   const losses: Loss[] = [];
   const qualified = (schema: string, name: string) => (schema === source.defaultSchema ? name : `${schema}.${name}`);
   const copied = new Set(plan.tables.map((t) => qualified(t.source.schema ?? source.defaultSchema, t.source.name)));
   const everything = copied.size === source.tables.length;
-  const belongs = (table: string | null) => table === null ? everything : [...copied].some((t) => table === t || table.endsWith(`.${t}`) || table.endsWith(`."${t}"`));
+  const belongs = (table: string | null) =>
+    table === null ? everything : [...copied].some((t) => table === t || table.endsWith(`.${t}`) || table.endsWith(`."${t}"`));
   for (const f of plan.findings) {
     const kind = PLAN_LOSSES[f.rule];
     if (kind) losses.push({ kind, subject: f.subject, message: f.message });
-    if (f.rule === 'copy-type-changed' && /^domain /.test(f.message)) losses.push({ kind: 'domain', subject: f.subject, message: `${f.message}: its checks and default do not come along` });
+    if (f.rule === 'copy-type-changed' && /^domain /.test(f.message))
+      losses.push({ kind: 'domain', subject: f.subject, message: `${f.message}: its checks and default do not come along` });
     // Values that arrive as text or JSON keep their content, not their type: queries on them change meaning.
     if (f.rule === 'copy-type-changed' && MEANING_CHANGES.test(f.message)) losses.push({ kind: 'type', subject: f.subject, message: f.message });
   }
@@ -75,32 +81,51 @@ export function neutralCopyLosses(source: SchemaModel, plan: { findings: Finding
   if (everything) {
     for (const v of source.views) {
       const kind = v.materialized ? 'materialized-view' : 'view';
-      losses.push({ kind, subject: qualified(v.schema, v.name), message: `${kind.replace('-', ' ')} ${qualified(v.schema, v.name)} will not arrive: its definition is ${source.dialect} SQL` });
+      losses.push({
+        kind,
+        subject: qualified(v.schema, v.name),
+        message: `${kind.replace('-', ' ')} ${qualified(v.schema, v.name)} will not arrive: its definition is ${source.dialect} SQL`,
+      });
     }
     for (const s of source.sequences.filter((x) => x.ownedBy === null)) {
-      losses.push({ kind: 'sequence', subject: qualified(s.schema, s.name), message: `sequence ${qualified(s.schema, s.name)} will not arrive (no column owns it; the target numbers rows by identity columns only)` });
+      losses.push({
+        kind: 'sequence',
+        subject: qualified(s.schema, s.name),
+        message: `sequence ${qualified(s.schema, s.name)} will not arrive (no column owns it; the target numbers rows by identity columns only)`,
+      });
     }
     for (const e of source.extensions.filter((x) => x.name !== 'plpgsql')) {
-      losses.push({ kind: 'extension', subject: e.name, message: `extension ${e.name} ${e.version} will not arrive: its types and functions are ${source.dialect}'s` });
+      losses.push({
+        kind: 'extension',
+        subject: e.name,
+        message: `extension ${e.name} ${e.version} will not arrive: its types and functions are ${source.dialect}'s`,
+      });
     }
   }
   const byParent = new Map<string, string[]>();
-  for (const p of source.partitions) byParent.set(qualified(p.parent.schema, p.parent.name), [...(byParent.get(qualified(p.parent.schema, p.parent.name)) ?? []), qualified(p.schema, p.name)]);
+  for (const p of source.partitions)
+    byParent.set(qualified(p.parent.schema, p.parent.name), [...(byParent.get(qualified(p.parent.schema, p.parent.name)) ?? []), qualified(p.schema, p.name)]);
   for (const [parent, parts] of byParent) {
     if (!copied.has(parent)) continue;
     const declared = source.partitions.filter((p) => parts.includes(qualified(p.schema, p.name))).flatMap((p) => p.foreignKeys.map((fk) => fk.name));
     losses.push({
-      kind: 'partition', subject: parent,
+      kind: 'partition',
+      subject: parent,
       message: `${parent} arrives as one plain table: its ${parts.length} partitions (${parts.join(', ')})${declared.length ? ` and what is declared on them (${declared.join(', ')})` : ''} do not`,
     });
   }
   if (!target.schemas) {
     const others = [...new Set(source.tables.filter((t) => t.schema !== source.defaultSchema && copied.has(qualified(t.schema, t.name))).map((t) => t.schema))];
-    for (const schema of others) losses.push({ kind: 'schema', subject: schema, message: `the target has one schema: the tables of ${schema} arrive there, without their schema` });
+    for (const schema of others)
+      losses.push({ kind: 'schema', subject: schema, message: `the target has one schema: the tables of ${schema} arrive there, without their schema` });
   }
   for (const t of source.tables.filter((x) => copied.has(qualified(x.schema, x.name)))) {
-    const commented = [t.comment !== null ? qualified(t.schema, t.name) : null, ...t.columns.filter((c) => c.comment !== null).map((c) => `${qualified(t.schema, t.name)}.${c.name}`)].filter((x): x is string => x !== null);
-    if (commented.length) losses.push({ kind: 'comment', subject: qualified(t.schema, t.name), message: `comments on ${commented.join(', ')} will not arrive` });
+    const commented = [
+      t.comment !== null ? qualified(t.schema, t.name) : null,
+      ...t.columns.filter((c) => c.comment !== null).map((c) => `${qualified(t.schema, t.name)}.${c.name}`),
+    ].filter((x): x is string => x !== null);
+    if (commented.length)
+      losses.push({ kind: 'comment', subject: qualified(t.schema, t.name), message: `comments on ${commented.join(', ')} will not arrive` });
   }
   return losses;
 }
@@ -112,7 +137,11 @@ export const LOSS_RULE = 'copy-loss-';
  * What the neutral model keeps of indexes, keys and columns but not of their details, as the source's own reader
  * tells it (NativeSchemaDialect.neutralDetailLosses), for the objects of the relations the plan copies.
  */
-export function nativeDetailLosses(read: { native: NativeSchemaDialect; schema: NativeSchema } | undefined, plan: { tables: { source: { schema?: string; name: string } }[] }, source: SchemaModel): Loss[] {
+export function nativeDetailLosses(
+  read: { native: NativeSchemaDialect; schema: NativeSchema } | undefined,
+  plan: { tables: { source: { schema?: string; name: string } }[] },
+  source: SchemaModel,
+): Loss[] {
   if (!read) return [];
   const planned = new Set(plan.tables.map((t) => JSON.stringify([t.source.schema ?? source.defaultSchema, t.source.name])));
   const whole = planned.size === source.tables.length;
@@ -130,8 +159,14 @@ export function lossFindings(losses: Loss[], accepted: readonly string[] = []): 
   const all = accepted.includes('all');
   return losses.map((l) => {
     const ok = accepted.includes(l.kind) || (all && !isSecurityKind(l.kind));
-    const finding: Finding = { rule: `${LOSS_RULE}${l.kind}`, severity: ok ? 'warning' : 'error', subject: l.subject, message: `${l.message}${ok ? ' (accepted)' : ''}` };
-    if (!ok) finding.remediation = isSecurityKind(l.kind) ? `accept it only by naming it: --accept-loss ${l.kind}` : `accept it with --accept-loss ${l.kind} (or all)`;
+    const finding: Finding = {
+      rule: `${LOSS_RULE}${l.kind}`,
+      severity: ok ? 'warning' : 'error',
+      subject: l.subject,
+      message: `${l.message}${ok ? ' (accepted)' : ''}`,
+    };
+    if (!ok)
+      finding.remediation = isSecurityKind(l.kind) ? `accept it only by naming it: --accept-loss ${l.kind}` : `accept it with --accept-loss ${l.kind} (or all)`;
     return finding;
   });
 }

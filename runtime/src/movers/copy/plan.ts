@@ -86,7 +86,13 @@ export function planCopy(sides: PlanSides, options: PlanOptions = {}): CopyPlan 
   const targetNames = new Map<string, Table>();
   for (const table of tables) {
     const other = targetNames.get(table.name.toLowerCase());
-    if (other) findings.push({ rule: 'copy-name-collision', severity: 'error', subject: table.name, message: `${other.schema}.${other.name} and ${table.schema}.${table.name} both become ${table.name} in the target's default schema` });
+    if (other)
+      findings.push({
+        rule: 'copy-name-collision',
+        severity: 'error',
+        subject: table.name,
+        message: `${other.schema}.${other.name} and ${table.schema}.${table.name} both become ${table.name} in the target's default schema`,
+      });
     targetNames.set(table.name.toLowerCase(), table);
   }
   if (options.schema === 'existing') {
@@ -95,7 +101,14 @@ export function planCopy(sides: PlanSides, options: PlanOptions = {}): CopyPlan 
   }
   for (const table of tables) {
     const existing = target.model.tables.find((t) => t.schema === target.model.defaultSchema && t.name === table.name);
-    if (existing) findings.push({ rule: 'copy-target-not-empty', severity: 'error', subject: table.name, message: `the target already has a table ${table.name}`, remediation: 'copy into an empty database, or pass schema: existing (--schema existing) to load into the tables there' });
+    if (existing)
+      findings.push({
+        rule: 'copy-target-not-empty',
+        severity: 'error',
+        subject: table.name,
+        message: `the target already has a table ${table.name}`,
+        remediation: 'copy into an empty database, or pass schema: existing (--schema existing) to load into the tables there',
+      });
   }
   const enumsUsed = new Set<string>();
   for (const table of tables) {
@@ -116,11 +129,18 @@ export function planCopy(sides: PlanSides, options: PlanOptions = {}): CopyPlan 
 function existingTablePlan(table: Table, target: SchemaModel, findings: Finding[]): TablePlan {
   const there = target.tables.find((t) => t.schema === target.defaultSchema && t.name === table.name);
   const columns: ColumnPlan[] = [];
-  if (!there) findings.push({ rule: 'copy-unknown-table', severity: 'error', subject: table.name, message: `the target has no table ${table.name} (schema: existing)` });
+  if (!there)
+    findings.push({ rule: 'copy-unknown-table', severity: 'error', subject: table.name, message: `the target has no table ${table.name} (schema: existing)` });
   for (const c of table.columns) {
     const match = there?.columns.find((t) => t.name === c.name);
     if (!match) {
-      if (there) findings.push({ rule: 'copy-column-missing', severity: 'error', subject: `${table.name}.${c.name}`, message: `the target table has no column ${c.name}` });
+      if (there)
+        findings.push({
+          rule: 'copy-column-missing',
+          severity: 'error',
+          subject: `${table.name}.${c.name}`,
+          message: `the target table has no column ${c.name}`,
+        });
       continue;
     }
     if (match.generated) continue;
@@ -146,23 +166,46 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   const checks: { name: string; expression: string }[] = [];
   const identity: string[] = [];
   if (!key.length) {
-    findings.push({ rule: 'copy-no-primary-key', severity: 'info', subject: label, message: 'no primary key: copied in one pass, and an online switch refuses it' });
+    findings.push({
+      rule: 'copy-no-primary-key',
+      severity: 'info',
+      subject: label,
+      message: 'no primary key: copied in one pass, and an online switch refuses it',
+    });
   }
   for (const column of table.columns) {
     const subject = `${label}.${column.name}`;
     const { type, changes } = plannedType(column, source.copy, target, !crossDialect, source.model);
     for (const change of changes) {
-      if (change.loss) findings.push({ rule: 'copy-lossy-type', severity: 'warning', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.loss}` });
-      if (change.note) findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.note}` });
+      if (change.loss)
+        findings.push({
+          rule: 'copy-lossy-type',
+          severity: 'warning',
+          subject,
+          message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.loss}`,
+        });
+      if (change.note)
+        findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `${column.nativeType} → ${describeNeutralType(type)}: ${change.note}` });
     }
-    if (column.type.domain) findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `domain ${column.type.domain} is copied as its base type` });
+    if (column.type.domain)
+      findings.push({ rule: 'copy-type-changed', severity: 'info', subject, message: `domain ${column.type.domain} is copied as its base type` });
     if (column.type.kind === 'enum' && type.kind === 'enum' && column.type.enumName) enums.push(column.type.enumName);
     if (column.type.kind === 'enum' && type.kind !== 'enum') {
-      const values = source.model.enums.find((e) => (e.schema === source.model.defaultSchema ? e.name : `${e.schema}.${e.name}`) === column.type.enumName)?.values ?? [];
-      if (values.length) checks.push({ name: boundedName(`${table.name}_${column.name}_check`), expression: `"${column.name.replace(/"/g, '""')}" IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})` });
+      const values =
+        source.model.enums.find((e) => (e.schema === source.model.defaultSchema ? e.name : `${e.schema}.${e.name}`) === column.type.enumName)?.values ?? [];
+      if (values.length)
+        checks.push({
+          name: boundedName(`${table.name}_${column.name}_check`),
+          expression: `"${column.name.replace(/"/g, '""')}" IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`,
+        });
     }
     if (column.generated) {
-      findings.push({ rule: 'copy-generated-column', severity: 'warning', subject, message: `generated column (${column.generated.expression}) becomes a plain column holding the copied values` });
+      findings.push({
+        rule: 'copy-generated-column',
+        severity: 'warning',
+        subject,
+        message: `generated column (${column.generated.expression}) becomes a plain column holding the copied values`,
+      });
     }
     const def: ColumnDef = { name: column.name, type, nullable: column.nullable };
     if (column.identity) {
@@ -171,12 +214,23 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
         def.identity = target.copy.identity === 'any-integer' ? column.identity : 'by-default';
         identity.push(column.name);
       } else {
-        findings.push({ rule: 'copy-identity-dropped', severity: 'info', subject, message: 'the target numbers rows only on a lone integer primary key: values are copied, new rows need their own' });
+        findings.push({
+          rule: 'copy-identity-dropped',
+          severity: 'info',
+          subject,
+          message: 'the target numbers rows only on a lone integer primary key: values are copied, new rows need their own',
+        });
       }
     } else if (column.default !== null) {
       const translated = crossDialect ? portableDefault(column.default, type) : ({ kind: 'sql', sql: { [target.dialect]: column.default } } as ColumnDefault);
       if (translated) def.default = translated;
-      else findings.push({ rule: 'copy-default-dropped', severity: 'warning', subject, message: `default ${column.default} is SQL of the source engine and is not copied` });
+      else
+        findings.push({
+          rule: 'copy-default-dropped',
+          severity: 'warning',
+          subject,
+          message: `default ${column.default} is SQL of the source engine and is not copied`,
+        });
     }
     columns.push(def);
     plans.push({ name: column.name, source: { name: column.name, type: column.type }, target: type });
@@ -184,12 +238,22 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   if (!crossDialect) {
     table.checks.forEach((c, i) => checks.push({ name: boundedName(c.name ?? `${table.name}_check${i + 1}`), expression: c.expression }));
   } else if (table.checks.length) {
-    findings.push({ rule: 'copy-check-skipped', severity: 'warning', subject: label, message: `${table.checks.length} CHECK constraint(s) not copied: their expressions are SQL of the source engine` });
+    findings.push({
+      rule: 'copy-check-skipped',
+      severity: 'warning',
+      subject: label,
+      message: `${table.checks.length} CHECK constraint(s) not copied: their expressions are SQL of the source engine`,
+    });
   }
   const foreignKeys: ForeignKeyDef[] = [];
   for (const fk of table.foreignKeys) {
     if (!copied.has(`${fk.referencedSchema}.${fk.referencedTable}`)) {
-      findings.push({ rule: 'copy-foreign-key-skipped', severity: 'warning', subject: label, message: `foreign key (${fk.columns.join(', ')}) references ${fk.referencedTable}, which is not copied` });
+      findings.push({
+        rule: 'copy-foreign-key-skipped',
+        severity: 'warning',
+        subject: label,
+        message: `foreign key (${fk.columns.join(', ')}) references ${fk.referencedTable}, which is not copied`,
+      });
       continue;
     }
     foreignKeys.push({
@@ -203,14 +267,31 @@ function planTable(table: Table, sides: PlanSides, crossDialect: boolean, copied
   const after: MigrationOp[] = [];
   for (const index of table.indexes) {
     if (index.columns.some((c) => c.startsWith('('))) {
-      findings.push({ rule: 'copy-index-skipped', severity: 'warning', subject: `${label}.${index.name}`, message: 'expression index not copied: its expression is SQL of the source engine' });
+      findings.push({
+        rule: 'copy-index-skipped',
+        severity: 'warning',
+        subject: `${label}.${index.name}`,
+        message: 'expression index not copied: its expression is SQL of the source engine',
+      });
       continue;
     }
     if (index.where !== null && crossDialect) {
-      findings.push({ rule: 'copy-index-skipped', severity: 'warning', subject: `${label}.${index.name}`, message: `partial index not copied: its predicate (${index.where}) is SQL of the source engine` });
+      findings.push({
+        rule: 'copy-index-skipped',
+        severity: 'warning',
+        subject: `${label}.${index.name}`,
+        message: `partial index not copied: its predicate (${index.where}) is SQL of the source engine`,
+      });
       continue;
     }
-    after.push({ op: 'createIndex', table: table.name, name: boundedName(index.name), columns: index.columns, unique: index.unique, ...(index.where !== null ? { where: index.where } : {}) });
+    after.push({
+      op: 'createIndex',
+      table: table.name,
+      name: boundedName(index.name),
+      columns: index.columns,
+      unique: index.unique,
+      ...(index.where !== null ? { where: index.where } : {}),
+    });
   }
   const withTable = target.copy.foreignKeys === 'with-table';
   if (!withTable) for (const fk of foreignKeys) after.push({ op: 'addForeignKey', table: table.name, foreignKey: fk });
@@ -238,7 +319,9 @@ export function plannedType(
   model?: SchemaModel,
 ): { type: NeutralType; changes: StoredType[] } {
   // A domain's own native type says nothing of what it is over (app.email over citext): look through it.
-  const domain = column.type.domain ? model?.domains.find((d) => (d.schema === model.defaultSchema ? d.name : `${d.schema}.${d.name}`) === column.type.domain) : undefined;
+  const domain = column.type.domain
+    ? model?.domains.find((d) => (d.schema === model.defaultSchema ? d.name : `${d.schema}.${d.name}`) === column.type.domain)
+    : undefined;
   const exported: StoredType = source.exportAs?.({ ...column, nativeType: domain?.nativeType ?? column.nativeType }, sameDialect) ?? { type: column.type };
   const stored = storedType(exported.type, target);
   return { type: withoutDomains(stored.type), changes: [exported, stored] };
@@ -258,7 +341,8 @@ function withoutDomains(type: NeutralType): NeutralType {
   return element ? { ...rest, element: withoutDomains(element) } : rest;
 }
 
-const NOW = /^(now\(\)|current_timestamp(\(\))?|getdate\(\)|getutcdate\(\)|sysdatetime\(\)|sysutcdatetime\(\)|sysdatetimeoffset\(\)|datetime\('now'\)|transaction_timestamp\(\)|localtimestamp)$/i;
+const NOW =
+  /^(now\(\)|current_timestamp(\(\))?|getdate\(\)|getutcdate\(\)|sysdatetime\(\)|sysutcdatetime\(\)|sysdatetimeoffset\(\)|datetime\('now'\)|transaction_timestamp\(\)|localtimestamp)$/i;
 const UUID = /^(gen_random_uuid\(\)|uuid_generate_v4\(\)|newid\(\)|newsequentialid\(\))$/i;
 
 /** A default the other engine understands: a literal, the current time or a random UUID; null when not portable. */

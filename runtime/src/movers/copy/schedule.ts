@@ -34,12 +34,14 @@ export async function runScheduled(plan: { jobs: number; loads: ScheduledLoad[];
   };
   const start = (busyKey: string | null, work: () => Promise<void>, onDone: () => void) => {
     if (busyKey) busy.add(busyKey);
-    const task = work().then(onDone, (error: unknown) => {
-      failure ??= error;
-    }).finally(() => {
-      if (busyKey) busy.delete(busyKey);
-      running.delete(task);
-    });
+    const task = work()
+      .then(onDone, (error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => {
+        if (busyKey) busy.delete(busyKey);
+        running.delete(task);
+      });
     running.add(task);
   };
 
@@ -49,7 +51,11 @@ export async function runScheduled(plan: { jobs: number; loads: ScheduledLoad[];
       if (unit) {
         if (!announced) plan.onUnitsStart?.();
         announced = true;
-        start(unit.unit.table, () => retryDeadlocks(unit.run), () => pending.delete(unit.unit.id));
+        start(
+          unit.unit.table,
+          () => retryDeadlocks(unit.run),
+          () => pending.delete(unit.unit.id),
+        );
         continue;
       }
       const load = loads.shift();
@@ -62,7 +68,12 @@ export async function runScheduled(plan: { jobs: number; loads: ScheduledLoad[];
   await Promise.allSettled(running);
   if (failure) throw failure;
   if (waiting.length) {
-    throw new Error(`post-data objects could not run (waiting on each other): ${waiting.slice(0, 5).map((u) => u.unit.name).join(', ')}${waiting.length > 5 ? ', …' : ''}`);
+    throw new Error(
+      `post-data objects could not run (waiting on each other): ${waiting
+        .slice(0, 5)
+        .map((u) => u.unit.name)
+        .join(', ')}${waiting.length > 5 ? ', …' : ''}`,
+    );
   }
 }
 

@@ -82,21 +82,38 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
   for (;;) {
     if (ctx.direct) {
       // Only where this batch ends is read (the key batchSize rows on); the rows go server to server.
-      const end = await ctx.source.copy.readPage(ctx.from, { table: plan.source, columns: key, key, after: state.lastKey, offset: ctx.batchSize - 1, limit: 1 });
+      const end = await ctx.source.copy.readPage(ctx.from, {
+        table: plan.source,
+        columns: key,
+        key,
+        after: state.lastKey,
+        offset: ctx.batchSize - 1,
+        limit: 1,
+      });
       const upTo = end[0] ?? null;
       // Past the last full batch the range is open-ended and the table is done: its last key no longer matters.
       const next: Checkpoint = { ...state, lastKey: upTo ?? state.lastKey, done: upTo === null };
-      const copied = await ctx.direct.copyPage(ctx.from, to, { table: plan.source, targetTable: { name: plan.target }, columns, key, after: state.lastKey, upTo }, async (run, rows) => {
-        next.rows = state.rows + rows;
-        const query = store.record(to.db, next);
-        await run(query.sql, query.parameters as unknown[]);
-      });
+      const copied = await ctx.direct.copyPage(
+        ctx.from,
+        to,
+        { table: plan.source, targetTable: { name: plan.target }, columns, key, after: state.lastKey, upTo },
+        async (run, rows) => {
+          next.rows = state.rows + rows;
+          const query = store.record(to.db, next);
+          await run(query.sql, query.parameters as unknown[]);
+        },
+      );
       next.rows = state.rows + copied;
       Object.assign(state, next);
     } else {
       const page = await (prefetched ?? read(state.lastKey));
       const last = page[page.length - 1];
-      const next: Checkpoint = { ...state, lastKey: last ? keyAt.map((i) => last[i]) : state.lastKey, rows: state.rows + page.length, done: page.length < ctx.batchSize };
+      const next: Checkpoint = {
+        ...state,
+        lastKey: last ? keyAt.map((i) => last[i]) : state.lastKey,
+        rows: state.rows + page.length,
+        done: page.length < ctx.batchSize,
+      };
       // The next page is read while this one loads (reads only: the checkpoint still moves with the load).
       prefetched = next.done ? undefined : read(next.lastKey);
       prefetched?.catch(() => {});

@@ -120,7 +120,10 @@ export function xlsxCell(value: BulkValue, column: StreamedColumn): XlsxCell {
     const m = TIMESTAMP.exec(value);
     if (m && excelHolds(value)) {
       const ms = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-      return { value: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms)), numFmt: 'yyyy-mm-dd hh:mm:ss' };
+      return {
+        value: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms)),
+        numFmt: 'yyyy-mm-dd hh:mm:ss',
+      };
     }
   }
   if (column.kind === 'decimal' || column.kind === 'money' || column.kind === 'bigint') {

@@ -51,7 +51,9 @@ interface RowWriter {
 function assertUsableDelimiter(delimiter: string | undefined): void {
   if (delimiter === undefined) return;
   if (delimiter.length !== 1 || /["\r\n\p{L}\p{N}]/u.test(delimiter)) {
-    throw new InputError(`CSV delimiter ${JSON.stringify(delimiter)} cannot be read back: use one character that is not a quote, a line break, a letter or a digit (, ; tab |)`);
+    throw new InputError(
+      `CSV delimiter ${JSON.stringify(delimiter)} cannot be read back: use one character that is not a quote, a line break, a letter or a digit (, ; tab |)`,
+    );
   }
 }
 
@@ -131,7 +133,9 @@ export async function exportRows(tenant: TenantDb, query: CompiledQuery, options
   } catch (error) {
     await (writer ?? file).discard();
     if (error instanceof OutputFileError) throw error;
-    throw new ExportError(`the export to ${options.out} stopped after ${rows} row(s): ${(error as Error).message}; ${options.out} is as it was`, { cause: error });
+    throw new ExportError(`the export to ${options.out} stopped after ${rows} row(s): ${(error as Error).message}; ${options.out} is as it was`, {
+      cause: error,
+    });
   }
   return { out: options.out, format: options.format, columns: columns.map((c) => c.name), rows };
 }

@@ -71,7 +71,13 @@ export async function* readCsvRecords(text: AsyncIterator<string>, options: Reco
   let line = 0;
   let pending = '';
   if (format.newline === '\n' || format.newline === '\r\n') {
-    const papa = new Papa.Parser({ delimiter: format.delimiter, quoteChar: format.quote, escapeChar: format.quote, newline: format.newline as '\n' | '\r\n', skipEmptyLines: false });
+    const papa = new Papa.Parser({
+      delimiter: format.delimiter,
+      quoteChar: format.quote,
+      escapeChar: format.quote,
+      newline: format.newline as '\n' | '\r\n',
+      skipEmptyLines: false,
+    });
     const irregular = irregularText(format);
     for (;;) {
       const next = await text.next();
@@ -84,7 +90,12 @@ export async function* readCsvRecords(text: AsyncIterator<string>, options: Reco
       const consumed = end ? input.length : result.meta.cursor;
       const data = result.data;
       const chunk = input.slice(0, consumed);
-      if (result.errors.length || irregular.test(chunk) || data.some((cells) => cells.length === 1 && cells[0] === '') || input.length - consumed > options.maxRecordChars) {
+      if (
+        result.errors.length ||
+        irregular.test(chunk) ||
+        data.some((cells) => cells.length === 1 && cells[0] === '') ||
+        input.length - consumed > options.maxRecordChars
+      ) {
         pending = input;
         if (end) return yield* referenceRecords(pending, null, options, row, line);
         return yield* referenceRecords(pending, text, options, row, line);
@@ -113,7 +124,13 @@ export async function* readCsvRecords(text: AsyncIterator<string>, options: Reco
 }
 
 /** csv-parse over `head` and then the rest of `text`, continuing the row and line counts. */
-async function* referenceRecords(head: string, text: AsyncIterator<string> | null, options: RecordReaderOptions, rowsBefore: number, linesBefore: number): AsyncGenerator<SourceBatch> {
+async function* referenceRecords(
+  head: string,
+  text: AsyncIterator<string> | null,
+  options: RecordReaderOptions,
+  rowsBefore: number,
+  linesBefore: number,
+): AsyncGenerator<SourceBatch> {
   const { format } = options;
   const parser = parse({
     delimiter: format.delimiter,

@@ -25,7 +25,11 @@ export interface CsvReadOptions {
  * read after are counted, not handed on (the last one is cut at the byte), and the read fails naming the byte's
  * row: the last record's when the text before the byte does not end a line, the next one's when it does.
  */
-function stopAtInvalidByte(records: AsyncGenerator<SourceBatch>, decoded: DecodingStream, path: string): AsyncIterator<SourceBatch> & { return(value?: unknown): Promise<IteratorResult<SourceBatch>> } {
+function stopAtInvalidByte(
+  records: AsyncGenerator<SourceBatch>,
+  decoded: DecodingStream,
+  path: string,
+): AsyncIterator<SourceBatch> & { return(value?: unknown): Promise<IteratorResult<SourceBatch>> } {
   let lastRow = 0;
   const failed = (row: number) =>
     new SourceError(
@@ -86,7 +90,11 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
   const file = createReadStream(path, { highWaterMark: 65536 });
   const decoded = decodeStream(detected, path);
   pipeline(file, decoded).catch(() => {}); // the error surfaces through the decoded stream's iterator
-  const records = stopAtInvalidByte(readCsvRecords(decoded[Symbol.asyncIterator]() as AsyncIterator<string>, { path, format, maxRecordChars: options.maxRecordChars ?? 8 * 1024 * 1024 }), decoded, path);
+  const records = stopAtInvalidByte(
+    readCsvRecords(decoded[Symbol.asyncIterator]() as AsyncIterator<string>, { path, format, maxRecordChars: options.maxRecordChars ?? 8 * 1024 * 1024 }),
+    decoded,
+    path,
+  );
   // The header's text ends at the first line break, unless one of its names holds a line break.
   const headerLineEnd = (csv: string, header: SourceRow) => {
     if (header.cells.some((c) => typeof c === 'string' && /[\r\n]/.test(c))) return -1;

@@ -41,7 +41,14 @@ export class ImportDatabaseError extends Error {
 
 /** Errors that already say what happened to the file or the table. */
 export function isImportError(error: unknown): boolean {
-  return error instanceof ImportRejectedError || error instanceof ImportDatabaseError || error instanceof ImportMappingError || error instanceof SourceError || error instanceof ZipLimitError || error instanceof OutputFileError;
+  return (
+    error instanceof ImportRejectedError ||
+    error instanceof ImportDatabaseError ||
+    error instanceof ImportMappingError ||
+    error instanceof SourceError ||
+    error instanceof ZipLimitError ||
+    error instanceof OutputFileError
+  );
 }
 
 /**
@@ -50,6 +57,8 @@ export function isImportError(error: unknown): boolean {
  */
 export function stoppedError(error: unknown, file: string, table: string, rowsRead: number, committing: boolean): ImportDatabaseError {
   const message = error instanceof Error ? error.message : String(error);
-  const outcome = committing ? `the COMMIT did not answer, so whether the rows were stored is unknown: look at table ${table}` : 'nothing was imported (the table is unchanged)';
+  const outcome = committing
+    ? `the COMMIT did not answer, so whether the rows were stored is unknown: look at table ${table}`
+    : 'nothing was imported (the table is unchanged)';
   return new ImportDatabaseError(`the import of ${file} into ${table} stopped after ${rowsRead} row(s) read: ${message}; ${outcome}`, null, { cause: error });
 }

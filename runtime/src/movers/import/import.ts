@@ -147,12 +147,7 @@ export async function importFile(tenant: TenantDb, options: ImportOptions): Prom
   }
 }
 
-async function importFromSource(
-  tenant: TenantDb,
-  dialect: Dialect,
-  source: TabularSource,
-  options: ImportOptions,
-): Promise<ImportReport> {
+async function importFromSource(tenant: TenantDb, dialect: Dialect, source: TabularSource, options: ImportOptions): Promise<ImportReport> {
   const model = await dialect.introspect(tenant.db);
   const notes: string[] = [];
   let explicit: Record<string, string | null> = {};
@@ -166,9 +161,18 @@ async function importFromSource(
   const headers = source.headers;
   checkDuplicateHeaders(headers, explicit);
 
-  const rules: CreateRules = { identifierProblem: dialect.migrations.identifierProblem, keepsNumberText: driverValues(dialect.name).keepsNumberText, ...(options.types ? { types: options.types } : {}) };
+  const rules: CreateRules = {
+    identifierProblem: dialect.migrations.identifierProblem,
+    keepsNumberText: driverValues(dialect.name).keepsNumberText,
+    ...(options.types ? { types: options.types } : {}),
+  };
   if (options.types && !options.create) throw new ImportMappingError('--type only applies with --create (an existing table has its types)', []);
-  const target = await resolveImportTarget(model, options.table, options.create ? { sampleRows: options.sampleRows ?? 1000, headers, explicit, rules } : null, source.batches).catch((error: unknown) => {
+  const target = await resolveImportTarget(
+    model,
+    options.table,
+    options.create ? { sampleRows: options.sampleRows ?? 1000, headers, explicit, rules } : null,
+    source.batches,
+  ).catch((error: unknown) => {
     throw error instanceof ImportTargetError ? new ImportMappingError(error.message, []) : error;
   });
   const { table, createOp, batches } = target;
@@ -178,18 +182,24 @@ async function importFromSource(
   const mapped = mapHeaders(headers, columns, explicit, options.threshold ?? DEFAULT_MAPPING_THRESHOLD);
   if (mapped.problems.length) throw new ImportMappingError(mapped.problems.join('\n'), mapped.entries);
   if (mapped.undecided.length) {
-    const list = mapped.undecided.map((e) => `  "${e.header}" (column ${e.index + 1})${e.column && e.confidence >= 0.5 ? `: best guess ${e.column} at ${Math.round(e.confidence * 100)}%` : ': no likely column'}`);
-    throw new ImportMappingError(
-      `these headers need --map HEADER=COLUMN (or --map HEADER= to leave one out):\n${list.join('\n')}`,
-      [...mapped.entries.filter((e) => e.column !== null), ...mapped.undecided],
+    const list = mapped.undecided.map(
+      (e) =>
+        `  "${e.header}" (column ${e.index + 1})${e.column && e.confidence >= 0.5 ? `: best guess ${e.column} at ${Math.round(e.confidence * 100)}%` : ': no likely column'}`,
     );
+    throw new ImportMappingError(`these headers need --map HEADER=COLUMN (or --map HEADER= to leave one out):\n${list.join('\n')}`, [
+      ...mapped.entries.filter((e) => e.column !== null),
+      ...mapped.undecided,
+    ]);
   }
   const active = mapped.entries.filter((e) => e.column !== null);
   if (active.length === 0) throw new ImportMappingError('no header maps to a column of the table', mapped.entries);
   const targetColumns = active.map((e) => e.column!);
   const missing = table.columns.filter((c) => !c.nullable && c.default === null && !c.identity && !c.generated && !targetColumns.includes(c.name));
   if (missing.length) {
-    throw new ImportMappingError(`no header maps to the required column(s) ${missing.map((c) => `"${c.name}"`).join(', ')} (NOT NULL without a default)`, mapped.entries);
+    throw new ImportMappingError(
+      `no header maps to the required column(s) ${missing.map((c) => `"${c.name}"`).join(', ')} (NOT NULL without a default)`,
+      mapped.entries,
+    );
   }
   let mappingFileWritten: string | null = null;
   if (options.mappingFile && !mappingFileExists) {
@@ -204,7 +214,9 @@ async function importFromSource(
   }
 
   const byName = new Map(table.columns.map((c) => [c.name, c]));
-  const converters: Converter[] = active.map((e) => columnConverter(byName.get(e.column!)!, table, model, options.dateFormat ? { dateOrder: options.dateFormat } : {}));
+  const converters: Converter[] = active.map((e) =>
+    columnConverter(byName.get(e.column!)!, table, model, options.dateFormat ? { dateOrder: options.dateFormat } : {}),
+  );
   const unique = new UniquenessTracker(table, targetColumns, options.uniqueKeyLimit);
   const rejectsWriter: RejectsWriter | null = options.rejectsFile
     ? source.format === 'xlsx'
@@ -213,9 +225,23 @@ async function importFromSource(
     : null;
 
   const report: ImportReport = {
-    file: options.file, table: target.display, format: source.format, details: source.details, mapping: mapped.entries, created: false,
-    dryRun: Boolean(options.dryRun), committed: false, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsAsFileText: 0, rejected: [],
-    rejectsFile: options.rejectsFile ?? null, preview: [], mappingFileWritten, notes,
+    file: options.file,
+    table: target.display,
+    format: source.format,
+    details: source.details,
+    mapping: mapped.entries,
+    created: false,
+    dryRun: Boolean(options.dryRun),
+    committed: false,
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    rowsAsFileText: 0,
+    rejected: [],
+    rejectsFile: options.rejectsFile ?? null,
+    preview: [],
+    mappingFileWritten,
+    notes,
   };
   const abort = (options.onError ?? 'abort') === 'abort';
   const previewRows = options.previewRows ?? 10;
@@ -234,7 +260,8 @@ async function importFromSource(
    */
   const convertRow = (row: SourceRow, values: BulkValue[] = new Array(active.length), checkUnique = true): BulkValue[] | Rejection => {
     const cells = row.cells;
-    if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== '')) return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
+    if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== ''))
+      return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
     if (cells.length < width && source.format === 'csv') return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
     for (let i = 0; i < active.length; i++) {
       const cell = cells[active[i]!.index] ?? null;
@@ -251,9 +278,10 @@ async function importFromSource(
   // reads CSV in the file's format; a batch is sent as is when each of its cells reads back as the validated
   // value, else re-encoded.
   const csvText = dialect.bulk.csvText;
-  const matchers = source.csv && csvText?.accepts(source.csv) && active.length === width && active.every((e, i) => e.index === i)
-    ? active.map((e) => csvText.cellMatcher(byName.get(e.column!)!.type.kind))
-    : null;
+  const matchers =
+    source.csv && csvText?.accepts(source.csv) && active.length === width && active.every((e, i) => e.index === i)
+      ? active.map((e) => csvText.cellMatcher(byName.get(e.column!)!.type.kind))
+      : null;
   const rawText = (cells: readonly CellValue[], values: readonly BulkValue[]) => {
     if (cells.length !== width) return false;
     for (let i = 0; i < width; i++) if (!matchers![i]!((cells[i] as string | null) ?? '', values[i]!)) return false;
@@ -343,22 +371,28 @@ async function importFromSource(
     // The op names its table unqualified (ops live in the default schema); the session runs it in the target's schema.
     const statements = createOp ? dialect.migrations.compile(createOp, model).map((s) => CompiledQuery.raw(s.sql)) : [];
     let committing = false;
-    const loaded = await dialect.bulk.inTransaction(tenant, async (session) => {
-      if (statements.length) await session.executeInSchema(target.ref.schema, statements);
-      const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
-        if (!(error instanceof BulkRowError)) throw error;
-        const row = fileRow(error.index);
-        throw new ImportDatabaseError(`the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`, row, { cause: error });
+    const loaded = await dialect.bulk
+      .inTransaction(tenant, async (session) => {
+        if (statements.length) await session.executeInSchema(target.ref.schema, statements);
+        const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
+          if (!(error instanceof BulkRowError)) throw error;
+          const row = fileRow(error.index);
+          throw new ImportDatabaseError(
+            `the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`,
+            row,
+            { cause: error },
+          );
+        });
+        // The rejects file is in place before the rows commit: a disk that fills under it fails the import, rather
+        // than leaving rows loaded and their rejected neighbours unrecorded.
+        await rejectsWriter?.commit();
+        if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
+        committing = true;
+        return count;
+      })
+      .catch((error: unknown) => {
+        throw isImportError(error) ? error : stoppedError(error, options.file, target.display, report.rowsRead, committing);
       });
-      // The rejects file is in place before the rows commit: a disk that fills under it fails the import, rather
-      // than leaving rows loaded and their rejected neighbours unrecorded.
-      await rejectsWriter?.commit();
-      if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
-      committing = true;
-      return count;
-    }).catch((error: unknown) => {
-      throw isImportError(error) ? error : stoppedError(error, options.file, target.display, report.rowsRead, committing);
-    });
     report.rowsLoaded = loaded;
     report.committed = true;
     // Ids given by the file: the next generated id must follow the largest one loaded, not collide with it.

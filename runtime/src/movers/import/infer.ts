@@ -120,7 +120,12 @@ export function createTableOp(table: string, headers: readonly string[], sample:
 }
 
 /** createTableOp, with notes on the columns that stay text although their values look like numbers. */
-export function createTablePlan(table: string, headers: readonly string[], sample: readonly (readonly CellValue[])[], rules: CreateRules = {}): { op: CreateTable; notes: string[] } {
+export function createTablePlan(
+  table: string,
+  headers: readonly string[],
+  sample: readonly (readonly CellValue[])[],
+  rules: CreateRules = {},
+): { op: CreateTable; notes: string[] } {
   const tableProblem = rules.identifierProblem?.(table);
   if (tableProblem) throw new Error(`the table name "${table.slice(0, 40)}${table.length > 40 ? '…' : ''}" ${tableProblem}: choose a shorter --table`);
   const seen = new Map<string, number>();
@@ -134,12 +139,18 @@ export function createTablePlan(table: string, headers: readonly string[], sampl
     seen.set(h, i);
   });
   const unknown = Object.keys(rules.types ?? {}).filter((name) => !seen.has(name));
-  if (unknown.length) throw new Error(`--type names ${unknown.map((n) => `"${n}"`).join(', ')}, not a column the file creates (its columns: ${headers.map((h) => `"${h}"`).join(', ')})`);
+  if (unknown.length)
+    throw new Error(
+      `--type names ${unknown.map((n) => `"${n}"`).join(', ')}, not a column the file creates (its columns: ${headers.map((h) => `"${h}"`).join(', ')})`,
+    );
   const notes: string[] = [];
   const columns = headers.map((name, i) => {
     const given = rules.types?.[name];
     if (given) return { name, type: given, nullable: true };
-    const inferred = inferColumn(sample.map((row) => row[i] ?? null), rules.keepsNumberText);
+    const inferred = inferColumn(
+      sample.map((row) => row[i] ?? null),
+      rules.keepsNumberText,
+    );
     if (inferred.why) notes.push(`column "${name}" stays text: ${inferred.why} (--type ${name}=decimal to store numbers anyway)`);
     return { name, type: inferred.type, nullable: true };
   });

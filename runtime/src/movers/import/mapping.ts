@@ -96,7 +96,12 @@ export function matchScore(header: string, column: string): { confidence: number
  * `explicit` maps a header (or a 1-based column position, written as its number) to a column, or to null to leave
  * it out. Headers a rejects file added are left out.
  */
-export function mapHeaders(headers: readonly string[], columns: readonly string[], explicit: Readonly<Record<string, string | null>> = {}, threshold = DEFAULT_MAPPING_THRESHOLD): MappingResult {
+export function mapHeaders(
+  headers: readonly string[],
+  columns: readonly string[],
+  explicit: Readonly<Record<string, string | null>> = {},
+  threshold = DEFAULT_MAPPING_THRESHOLD,
+): MappingResult {
   const problems: string[] = [];
   const entries: MappingEntry[] = headers.map((header, index) => ({ header, index, column: null, confidence: 0, method: 'none' }));
   const taken = new Set<string>();
@@ -110,7 +115,9 @@ export function mapHeaders(headers: readonly string[], columns: readonly string[
       continue;
     }
     if (index.length > 1) {
-      problems.push(`--map ${key}=…: the header "${key}" appears ${index.length} times (columns ${index.map((i) => i + 1).join(', ')}); map them by position instead (--map ${index[0]! + 1}=COLUMN)`);
+      problems.push(
+        `--map ${key}=…: the header "${key}" appears ${index.length} times (columns ${index.map((i) => i + 1).join(', ')}); map them by position instead (--map ${index[0]! + 1}=COLUMN)`,
+      );
       continue;
     }
     if (column !== null && !columnSet.has(column)) {
@@ -167,7 +174,11 @@ export interface SavedMapping {
 }
 
 export function savedMapping(table: string, entries: readonly MappingEntry[]): SavedMapping {
-  return { version: 1, table, map: Object.fromEntries(entries.filter((e) => e.header !== REJECT_ROW_HEADER && e.header !== REJECT_ERROR_HEADER).map((e) => [e.header, e.column])) };
+  return {
+    version: 1,
+    table,
+    map: Object.fromEntries(entries.filter((e) => e.header !== REJECT_ROW_HEADER && e.header !== REJECT_ERROR_HEADER).map((e) => [e.header, e.column])),
+  };
 }
 
 export function parseSavedMapping(text: string, file: string): SavedMapping {

@@ -13,7 +13,8 @@ export async function sniffFormat(path: string): Promise<'csv' | 'xlsx'> {
     const { bytesRead } = await handle.read(magic, 0, 4, 0);
     if (bytesRead === 4 && magic.readUInt32LE(0) === 0x04034b50) return 'xlsx';
     if (/\.xlsx$/i.test(path)) throw new SourceError(`${path} is named .xlsx but is not a zip workbook`);
-    if (/\.xls$/i.test(path) && bytesRead === 4 && magic.readUInt32BE(0) === 0xd0cf11e0) throw new SourceError(`${path} is an old binary .xls workbook: save it as .xlsx or CSV`);
+    if (/\.xls$/i.test(path) && bytesRead === 4 && magic.readUInt32BE(0) === 0xd0cf11e0)
+      throw new SourceError(`${path} is an old binary .xls workbook: save it as .xlsx or CSV`);
     return 'csv';
   } finally {
     await handle.close();

@@ -24,7 +24,8 @@ const guarded = (cell: CellValue): CellValue => (typeof cell === 'string' ? neut
 
 export async function csvRejectsWriter(path: string, headers: readonly string[], delimiter: string): Promise<RejectsWriter> {
   const file = await openOutputFile(path);
-  const put = (record: CellValue[]) => file.write(stringify([record.map((c) => (c instanceof Date ? c.toISOString() : c))], { delimiter, quoted_match: CSV_QUOTED }));
+  const put = (record: CellValue[]) =>
+    file.write(stringify([record.map((c) => (c instanceof Date ? c.toISOString() : c))], { delimiter, quoted_match: CSV_QUOTED }));
   let started = false;
   const header = () => {
     started = true;

@@ -72,7 +72,12 @@ export async function resolveImportTarget(
   const cell = (c: CellValue | undefined) => (typeof c === 'string' ? restoreNeutralised(c) : (c ?? null));
   let plan: ReturnType<typeof createTablePlan>;
   try {
-    plan = createTablePlan(ref.name, included.map((x) => x.target!), sample.map((r) => included.map((x) => cell(r.cells[x.i]))), create.rules);
+    plan = createTablePlan(
+      ref.name,
+      included.map((x) => x.target!),
+      sample.map((r) => included.map((x) => cell(r.cells[x.i]))),
+      create.rules,
+    );
   } catch (error) {
     throw new ImportTargetError((error as Error).message);
   }

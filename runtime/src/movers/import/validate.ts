@@ -3,7 +3,18 @@ import type { BulkValue } from '../../dialects/bulk-load.ts';
 import { type CheckRule, parseCheck } from '../../typegen/checks.ts';
 import type { CellValue } from './source.ts';
 import {
-  type DateOrder, Invalid, isIsoDate, parseBinary, parseBoolean, parseDateTime, parseDecimalText, parseInteger, parseJsonText, type Parsed, parseTime, parseUuid,
+  type DateOrder,
+  Invalid,
+  isIsoDate,
+  parseBinary,
+  parseBoolean,
+  parseDateTime,
+  parseDecimalText,
+  parseInteger,
+  parseJsonText,
+  type Parsed,
+  parseTime,
+  parseUuid,
 } from './values.ts';
 
 export type Converter = (cell: CellValue) => Parsed<BulkValue>;
@@ -22,8 +33,7 @@ function allowedValues(column: Column, _table: Table, model: SchemaModel, rules:
     // The model names an enum bare in the default schema, else `schema.name` (either part may hold dots itself).
     const enumName = column.type.enumName;
     const found =
-      model.enums.find((e) => e.schema === model.defaultSchema && e.name === enumName) ??
-      model.enums.find((e) => `${e.schema}.${e.name}` === enumName);
+      model.enums.find((e) => e.schema === model.defaultSchema && e.name === enumName) ?? model.enums.find((e) => `${e.schema}.${e.name}` === enumName);
     if (found) return found.values;
   }
   const inRule = rules.find((r) => r.column === column.name && r.op === 'in');
@@ -37,7 +47,14 @@ function tableRules(table: Table): CheckRule[] {
 function withNumericChecks(convert: Converter, column: Column, rules: CheckRule[]): Converter {
   const mine = rules.filter((r) => r.column === column.name && r.op !== 'in') as Extract<CheckRule, { value: number }>[];
   if (mine.length === 0) return convert;
-  const holds = { '>': (a: number, b: number) => a > b, '>=': (a: number, b: number) => a >= b, '<': (a: number, b: number) => a < b, '<=': (a: number, b: number) => a <= b, '=': (a: number, b: number) => a === b, '<>': (a: number, b: number) => a !== b };
+  const holds = {
+    '>': (a: number, b: number) => a > b,
+    '>=': (a: number, b: number) => a >= b,
+    '<': (a: number, b: number) => a < b,
+    '<=': (a: number, b: number) => a <= b,
+    '=': (a: number, b: number) => a === b,
+    '<>': (a: number, b: number) => a !== b,
+  };
   return (cell) => {
     const parsed = convert(cell);
     if (parsed instanceof Invalid || parsed === null) return parsed;
@@ -53,7 +70,11 @@ function decimalFits(text: string, precision?: number, scale?: number): boolean 
   const room = precision - (scale ?? 0);
   const point = text.indexOf('.');
   if ((point < 0 ? text.length : point) <= room) return true; // short enough even counting a sign
-  const digits = text.replace(/^-/, '').replace(/[eE].*$/, '').split('.')[0]!.replace(/^0+/, '');
+  const digits = text
+    .replace(/^-/, '')
+    .replace(/[eE].*$/, '')
+    .split('.')[0]!
+    .replace(/^0+/, '');
   return digits.length <= room;
 }
 
@@ -82,7 +103,8 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
     case 'money':
       convert = (cell) => {
         const parsed = parseDecimalText(cell);
-        if (!(parsed instanceof Invalid) && !decimalFits(parsed, type.precision, type.scale)) return fail(`${parsed} has too many digits for decimal(${type.precision},${type.scale ?? 0})`);
+        if (!(parsed instanceof Invalid) && !decimalFits(parsed, type.precision, type.scale))
+          return fail(`${parsed} has too many digits for decimal(${type.precision},${type.scale ?? 0})`);
         return parsed;
       };
       break;
@@ -93,7 +115,8 @@ export function columnConverter(column: Column, table: Table, model: SchemaModel
         if (parsed instanceof Invalid) return parsed;
         // A number the column cannot hold is refused here, not rounded to Infinity or 0 on the way.
         const n = type.kind === 'real' ? Math.fround(Number(parsed)) : Number(parsed);
-        if (!Number.isFinite(n) || (n === 0 && /[1-9]/.test(parsed))) return fail(`${parsed} is out of range for ${type.kind === 'real' ? 'real' : 'double precision'}`);
+        if (!Number.isFinite(n) || (n === 0 && /[1-9]/.test(parsed)))
+          return fail(`${parsed} is out of range for ${type.kind === 'real' ? 'real' : 'double precision'}`);
         return Number(parsed);
       };
       break;
@@ -220,7 +243,10 @@ export class UniquenessTracker {
 
   constructor(table: Table, columns: readonly string[], limit = 1_000_000) {
     this.limit = limit;
-    const constraints = [...(table.primaryKey ? [{ name: 'primary key', columns: table.primaryKey.columns }] : []), ...table.uniques.map((u) => ({ name: `unique (${u.columns.join(', ')})`, columns: u.columns }))];
+    const constraints = [
+      ...(table.primaryKey ? [{ name: 'primary key', columns: table.primaryKey.columns }] : []),
+      ...table.uniques.map((u) => ({ name: `unique (${u.columns.join(', ')})`, columns: u.columns })),
+    ];
     this.keys = constraints
       .filter((c) => c.columns.every((col) => columns.includes(col)))
       .map((c) => ({

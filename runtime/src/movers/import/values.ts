@@ -48,7 +48,9 @@ export function parseDecimalText(cell: CellValue): Parsed<string> {
   if (typeof cell === 'string' && PLAIN_DECIMAL.test(cell)) return ok(cell); // the common case, without the rest
   if (typeof cell === 'number') return Number.isFinite(cell) ? ok(String(cell)) : fail(`${cell} is not a finite number`);
   if (typeof cell === 'boolean' || cell instanceof Date) return fail(`"${cell}" is not a number`);
-  let text = String(cell).trim().replace(/[\u00a0\u202f\u2009]/g, ' ');
+  let text = String(cell)
+    .trim()
+    .replace(/[\u00a0\u202f\u2009]/g, ' ');
   const negative = /^\(.*\)$/.test(text); // accounting style (1,234.00)
   if (negative) text = text.slice(1, -1);
   text = text.replace(/^([+-]?)[$€£¥]\s?/, '$1').replace(/\s?[$€£¥%]$/, '');
@@ -182,7 +184,15 @@ export function parseDateTime(cell: CellValue, order: DateOrder | undefined, lea
   }
   if (hours > 23 || Number(t[2]) > 59 || Number(t[3] ?? 0) > 59) return fail(`"${text}" has an impossible time`);
   const time = `${pad(hours)}:${t[2]}:${t[3] ?? '00'}${t[4] ?? ''}`;
-  const offset = t[6] ? (t[6].toUpperCase() === 'Z' ? 'Z' : t[6].length === 3 ? `${t[6]}:00` : t[6].includes(':') ? t[6] : `${t[6].slice(0, 3)}:${t[6].slice(3)}`) : undefined;
+  const offset = t[6]
+    ? t[6].toUpperCase() === 'Z'
+      ? 'Z'
+      : t[6].length === 3
+        ? `${t[6]}:00`
+        : t[6].includes(':')
+          ? t[6]
+          : `${t[6].slice(0, 3)}:${t[6].slice(3)}`
+    : undefined;
   return ok({ date, time, ...(offset ? { offset } : {}) });
 }
 

@@ -59,7 +59,12 @@ export async function* guardedXml(chunks: AsyncIterable<Buffer>, maxCellBytes: n
       const b1 = buf[at + 1];
       if (b1 === SLASH) {
         const b2 = buf[at + 2];
-        if ((b2 === C && buf[at + 3] === 0x3e) || (b2 === S && buf[at + 3] === I && buf[at + 4] === 0x3e) || (b2 === R && buf[at + 3] === O && buf[at + 4] === W)) open = -1;
+        if (
+          (b2 === C && buf[at + 3] === 0x3e) ||
+          (b2 === S && buf[at + 3] === I && buf[at + 4] === 0x3e) ||
+          (b2 === R && buf[at + 3] === O && buf[at + 4] === W)
+        )
+          open = -1;
       } else if (b1 === C && ends(buf[at + 2])) {
         open = abs;
         inShared = false;

@@ -25,7 +25,8 @@ export function plainCell(value: unknown, where: string): CellValue {
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   const v = value as Record<string, unknown>;
   if ('formula' in v || 'sharedFormula' in v) {
-    if (v.result === undefined || v.result === null) throw new SourceError(`${where} holds a formula without a saved result; open and save the file in Excel first`);
+    if (v.result === undefined || v.result === null)
+      throw new SourceError(`${where} holds a formula without a saved result; open and save the file in Excel first`);
     return plainCell(v.result, where);
   }
   if ('richText' in v) return decodeXlsxText((v.richText as { text: string }[]).map((r) => r.text).join(''));
@@ -59,7 +60,11 @@ export async function openXlsxSource(path: string, options: XlsxReadOptions = {}
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) throw new SourceError(`${path} is not an XLSX workbook (no xl/workbook.xml inside)`);
   // exceljs loads only for workbooks: a CSV import does not pay for it. Read through the zip's central
   // directory, not exceljs's single streaming pass, which can lose xl/workbook.xml (exceljs #3064).
-  const reader = await openWorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }, limits.maxCellBytes);
+  const reader = await openWorkbookReader(
+    path,
+    { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' },
+    limits.maxCellBytes,
+  );
   const seen: string[] = [];
   let sheetName = '';
   /** The cell-size guard's error, with the sheet it was reading (none while the shared strings are read). */
@@ -101,7 +106,9 @@ export async function openXlsxSource(path: string, options: XlsxReadOptions = {}
       }
     }
     if (!sheetName) {
-      throw new SourceError(options.sheet !== undefined ? `${path} has no sheet named "${options.sheet}"; its sheets are: ${seen.join(', ') || 'none'}` : `${path} has no sheet`);
+      throw new SourceError(
+        options.sheet !== undefined ? `${path} has no sheet named "${options.sheet}"; its sheets are: ${seen.join(', ') || 'none'}` : `${path} has no sheet`,
+      );
     }
   }
   const iterator = inBatches(records());

@@ -19,7 +19,13 @@ export interface ZipLimits {
   maxCellBytes: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 1024 ** 3, maxRatio: 200, maxEntries: 10_000, maxRows: 1_048_576, maxCellBytes: 8 * 1024 * 1024 };
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxUncompressedBytes: 1024 ** 3,
+  maxRatio: 200,
+  maxEntries: 10_000,
+  maxRows: 1_048_576,
+  maxCellBytes: 8 * 1024 * 1024,
+};
 
 export interface ZipEntry {
   name: string;
@@ -52,14 +58,16 @@ export async function readZipDirectory(path: string): Promise<ZipEntry[]> {
     const count = tail.readUInt16LE(eocd + 10);
     const dirSize = tail.readUInt32LE(eocd + 12);
     const dirOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff) throw new ZipLimitError(`${path} is a zip64 archive, larger than any workbook this import accepts`);
+    if (count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff)
+      throw new ZipLimitError(`${path} is a zip64 archive, larger than any workbook this import accepts`);
     if (dirOffset + dirSize > size) throw new Error(`${path} is a damaged workbook: its zip directory points past the end of the file`);
     const dir = Buffer.alloc(dirSize);
     await file.read(dir, 0, dirSize, dirOffset);
     const entries: ZipEntry[] = [];
     let at = 0;
     for (let i = 0; i < count; i++) {
-      if (at + 46 > dir.length || dir.readUInt32LE(at) !== 0x02014b50) throw new Error(`${path} is a damaged workbook: zip directory entry ${i + 1} is malformed`);
+      if (at + 46 > dir.length || dir.readUInt32LE(at) !== 0x02014b50)
+        throw new Error(`${path} is a damaged workbook: zip directory entry ${i + 1} is malformed`);
       const nameLength = dir.readUInt16LE(at + 28);
       const entry: ZipEntry = {
         method: dir.readUInt16LE(at + 10),
@@ -92,7 +100,9 @@ export async function guardZip(path: string, limits: Omit<ZipLimits, 'maxCellByt
     total += e.uncompressedSize;
     if (total > limits.maxUncompressedBytes) throw new ZipLimitError(`${path} would inflate to more than ${limits.maxUncompressedBytes} bytes (zip bomb?)`);
     if (e.uncompressedSize > 1024 * 1024 && e.uncompressedSize / Math.max(1, e.compressedSize) > limits.maxRatio) {
-      throw new ZipLimitError(`${path}: entry ${e.name} inflates ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}× (limit ${limits.maxRatio}×; zip bomb?)`);
+      throw new ZipLimitError(
+        `${path}: entry ${e.name} inflates ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}× (limit ${limits.maxRatio}×; zip bomb?)`,
+      );
     }
   }
   const file = await open(path, 'r');

@@ -97,7 +97,10 @@ export async function verifyDatabases(options: VerifyOptions): Promise<VerifyRep
   const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
   const findings: Finding[] = [];
   const tables: TableVerification[] = [];
-  const schema = options.schema === false ? undefined : await verifySchemas(options.from, options.to, { source, target }, options.tables, { acceptLoss: options.acceptLoss, choice: options });
+  const schema =
+    options.schema === false
+      ? undefined
+      : await verifySchemas(options.from, options.to, { source, target }, options.tables, { acceptLoss: options.acceptLoss, choice: options });
   if (schema) findings.push(...schema.findings);
   // Between two databases of one engine a table keeps its schema; into another engine it lands in the default one.
   const sameEngine = source.name === target.name;
@@ -106,12 +109,19 @@ export async function verifyDatabases(options: VerifyOptions): Promise<VerifyRep
     const other = targetModel.tables.find((t) => (sameEngine ? t.schema === table.schema : t.schema === targetModel.defaultSchema) && t.name === table.name);
     if (!other) {
       // A native schema comparison has already named the missing table.
-      if (!schema || schema.mode === 'neutral') findings.push({ rule: 'verify-table-missing', severity: 'error', subject: table.name, message: `the target has no table ${table.name}` });
+      if (!schema || schema.mode === 'neutral')
+        findings.push({ rule: 'verify-table-missing', severity: 'error', subject: table.name, message: `the target has no table ${table.name}` });
       continue;
     }
     const pairs = table.columns.flatMap((c) => {
       const t = other.columns.find((x) => x.name === c.name);
-      if (!t) findings.push({ rule: 'verify-column-missing', severity: 'error', subject: `${table.name}.${c.name}`, message: `the target table has no column ${c.name}` });
+      if (!t)
+        findings.push({
+          rule: 'verify-column-missing',
+          severity: 'error',
+          subject: `${table.name}.${c.name}`,
+          message: `the target table has no column ${c.name}`,
+        });
       return t ? [{ s: c, t, cls: valueClass(c.type.kind, t.type.kind) }] : [];
     });
     const keyNames = (table.primaryKey?.columns ?? []).filter((k) => pairs.some((p) => p.s.name === k));
@@ -151,7 +161,14 @@ function describeKey(key: readonly unknown[] | null | undefined): string {
   return text.length === 1 ? text[0]! : `(${text.join(', ')})`;
 }
 
-async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options: VerifyOptions, findings: Finding[], label: string): Promise<TableVerification> {
+async function verifyTable(
+  src: Side,
+  dst: Side,
+  classes: ValueClass[],
+  options: VerifyOptions,
+  findings: Finding[],
+  label: string,
+): Promise<TableVerification> {
   const name = src.table.name;
   const pageSize = Math.max(1, options.pageSize ?? 5000);
   const sampleWanted = options.sample ?? 20;
@@ -172,7 +189,9 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
     const flush = (upTo: unknown[] | null) => {
       if (badFrom === undefined) return;
       findings.push({
-        rule: 'verify-mismatch', severity: 'error', subject: label,
+        rule: 'verify-mismatch',
+        severity: 'error',
+        subject: label,
         message: `rows with key after ${describeKey(badFrom)} up to ${describeKey(upTo)} differ: ${badRows.source} source rows, ${badRows.target} target rows, checksums differ`,
       });
       badFrom = undefined;
@@ -205,7 +224,10 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
     }
     flush(lastUpTo);
   } else {
-    for (const [side, digest] of [[src, total.source], [dst, total.target]] as const) {
+    for (const [side, digest] of [
+      [src, total.source],
+      [dst, total.target],
+    ] as const) {
       for await (const page of side.copy.scan(side.tenant, { schema: side.table.schema, name }, side.columns, pageSize)) {
         for (const row of page) {
           digest.add(canonicalRow(row, classes));
@@ -214,7 +236,12 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
       }
     }
     if (!total.source.equals(total.target)) {
-      findings.push({ rule: 'verify-mismatch', severity: 'error', subject: label, message: `whole table differs (no integer key to narrow the range): ${total.source.rows} source rows, ${total.target.rows} target rows, checksums ${total.source} vs ${total.target}` });
+      findings.push({
+        rule: 'verify-mismatch',
+        severity: 'error',
+        subject: label,
+        message: `whole table differs (no integer key to narrow the range): ${total.source.rows} source rows, ${total.target.rows} target rows, checksums ${total.source} vs ${total.target}`,
+      });
     }
   }
   let sampled = 0;
@@ -225,16 +252,31 @@ async function verifyTable(src: Side, dst: Side, classes: ValueClass[], options:
     const wanted = canonicalRow(row, classes);
     const got = found[0] ? canonicalRow(found[0], classes) : null;
     if (!got) {
-      findings.push({ rule: 'verify-sample-missing', severity: 'error', subject: label, message: `row with key ${describeKey(key)} is missing from the target` });
+      findings.push({
+        rule: 'verify-sample-missing',
+        severity: 'error',
+        subject: label,
+        message: `row with key ${describeKey(key)} is missing from the target`,
+      });
       continue;
     }
     const differing = src.columns.filter((_, i) => wanted[i] !== got[i]).map((c) => c.name);
     if (differing.length) {
-      findings.push({ rule: 'verify-sample-differs', severity: 'error', subject: label, message: `row with key ${describeKey(key)} differs in ${differing.join(', ')}` });
+      findings.push({
+        rule: 'verify-sample-differs',
+        severity: 'error',
+        subject: label,
+        message: `row with key ${describeKey(key)} differs in ${differing.join(', ')}`,
+      });
     }
   }
   if (total.source.rows !== total.target.rows) {
-    findings.push({ rule: 'verify-row-count', severity: 'error', subject: label, message: `${total.source.rows} rows in the source, ${total.target.rows} in the target` });
+    findings.push({
+      rule: 'verify-row-count',
+      severity: 'error',
+      subject: label,
+      message: `${total.source.rows} rows in the source, ${total.target.rows} in the target`,
+    });
   }
   return {
     table: label,

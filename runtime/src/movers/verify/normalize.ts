@@ -6,7 +6,20 @@ import { plainDecimal } from '../copy/values.ts';
  * turned into one canonical text per class: integers as decimal text, booleans as true/false, timestamps in UTC ISO
  * with six fractional digits, decimals without superfluous zeros, bytes as hex, JSON with sorted keys, text as is.
  */
-export type ValueClass = 'boolean' | 'integer' | 'decimal' | 'float' | 'timestamptz' | 'timestamp' | 'date' | 'time' | 'binary' | 'json' | 'char' | 'uuid' | 'text';
+export type ValueClass =
+  | 'boolean'
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'timestamptz'
+  | 'timestamp'
+  | 'date'
+  | 'time'
+  | 'binary'
+  | 'json'
+  | 'char'
+  | 'uuid'
+  | 'text';
 
 /** The class for a column that is `a` on one side and `b` on the other; the richer meaning wins, either way round. */
 export function valueClass(a: NeutralKind, b: NeutralKind = a): ValueClass {
@@ -109,7 +122,7 @@ export function canonicalTimestamp(text: string, utc: boolean): string {
   const date = new Date(0);
   date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
   date.setUTCHours(Number(h), Number(mi), Number(s), 0);
-  let micros = BigInt(date.getTime()) * 1000n + BigInt((`${frac}000000`).slice(0, 6));
+  let micros = BigInt(date.getTime()) * 1000n + BigInt(`${frac}000000`.slice(0, 6));
   if (zone && zone.toUpperCase() !== 'Z') {
     const digits = zone.slice(1).replace(/:/g, '');
     const offset = (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || 0) * 60 + Number(digits.slice(4, 6) || 0)) * 1_000_000;
@@ -136,7 +149,12 @@ export function canonicalJson(text: string): string {
   }
   const sortKeys = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortKeys);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return JSON.stringify(sortKeys(parsed));

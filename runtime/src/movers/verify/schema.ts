@@ -41,28 +41,50 @@ export async function verifySchemas(
     const findings = compareNative(a, b, options.acceptLoss);
     // While writers still run (a switch before its cutover) positions move on both sides: only definitions compare.
     if (options.sequences === false) return { mode: 'native', compared: a.units.length, findings };
-    const targetStates = new Map((await target.native!.readSequences(to.db, a.sequences.filter((s) => b.sequences.some((t) => t.name === s.name)).map((s) => s.name))).map((s) => [s.name, s]));
+    const targetStates = new Map(
+      (
+        await target.native!.readSequences(
+          to.db,
+          a.sequences.filter((s) => b.sequences.some((t) => t.name === s.name)).map((s) => s.name),
+        )
+      ).map((s) => [s.name, s]),
+    );
     for (const s of a.sequences) {
       const t = targetStates.get(s.name);
       // Behind means short of the source in the direction the sequence counts.
       const down = BigInt(s.increment) < 0n;
       if (t && (down ? position(t) > position(s) : position(t) < position(s))) {
-        findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: s.name, message: `sequence ${s.name} is at ${describe(t)} on the target, behind the source's ${describe(s)}: new rows would reuse numbers` });
+        findings.push({
+          rule: 'verify-sequence-behind',
+          severity: 'error',
+          subject: s.name,
+          message: `sequence ${s.name} is at ${describe(t)} on the target, behind the source's ${describe(s)}: new rows would reuse numbers`,
+        });
       }
     }
     // A sequence the source itself left behind its column (rows inserted with explicit ids) is copied as it is.
     const sourceBehind = new Set((await source.native.sequencesBehind(from.db)).map((s) => `${s.sequence}@${s.value}`));
     for (const behind of await target.native!.sequencesBehind(to.db)) {
       if (sourceBehind.has(`${behind.sequence}@${behind.value}`)) continue;
-      findings.push({ rule: 'verify-sequence-behind', severity: 'error', subject: behind.sequence, message: `sequence ${behind.sequence} is at ${behind.value} on the target, behind the values already in ${behind.column} (${behind.max}): the next insert would collide` });
+      findings.push({
+        rule: 'verify-sequence-behind',
+        severity: 'error',
+        subject: behind.sequence,
+        message: `sequence ${behind.sequence} is at ${behind.value} on the target, behind the values already in ${behind.column} (${behind.max}): the next insert would collide`,
+      });
     }
     return { mode: 'native', compared: a.units.length, findings };
   }
   const [a, b] = await Promise.all([source.introspect(from.db), target.introspect(to.db)]);
   const own = (names: string[]) => (t: { schema: string; name: string }) => !names.includes(`${t.schema}.${t.name}`);
   const inSchemas = inChosenSchemas(options.choice ?? {});
-  const chosen = (t: { schema: string; name: string }) => (!tables || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`)) && inSchemas(t.schema);
-  const strip = (model: typeof a, names: string[]) => ({ ...model, tables: model.tables.filter((t) => own(names)(t) && chosen(t)), views: tables ? [] : model.views });
+  const chosen = (t: { schema: string; name: string }) =>
+    (!tables || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`)) && inSchemas(t.schema);
+  const strip = (model: typeof a, names: string[]) => ({
+    ...model,
+    tables: model.tables.filter((t) => own(names)(t) && chosen(t)),
+    views: tables ? [] : model.views,
+  });
   // Each column is expected with the type the copy gives it in this engine (SQLite's 64-bit INTEGER is a bigint).
   const same = source.name === target.name;
   // A primary key column is NOT NULL everywhere but in SQLite, where only a declaration makes it so.
@@ -75,11 +97,19 @@ export async function verifySchemas(
     ...t,
     ...(flat ? { schema: a.defaultSchema, foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, referencedSchema: a.defaultSchema })) } : {}),
     indexes: accepted('index') ? t.indexes.filter((i) => !i.columns.some((c) => c.startsWith('(')) && (same || i.where === null)) : t.indexes,
-    columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(plannedType(c, source.copy, target, same, a).type), generated: accepted('generated-column') ? null : c.generated })),
+    columns: t.columns.map((c) => ({
+      ...keyed(t, c),
+      type: widths(plannedType(c, source.copy, target, same, a).type),
+      generated: accepted('generated-column') ? null : c.generated,
+    })),
   });
   const expected = { ...a, tables: a.tables.map(carried), views: a.views.filter((v) => !accepted(v.materialized ? 'materialized-view' : 'view')) };
   const found = { ...b, tables: b.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...keyed(t, c), type: widths(c.type) })) })) };
-  const differences = diffNeutral(strip(expected, machineryIn(source.defaultSchema).excludeTables), strip(found, machineryIn(target.defaultSchema).excludeTables), { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums });
+  const differences = diffNeutral(
+    strip(expected, machineryIn(source.defaultSchema).excludeTables),
+    strip(found, machineryIn(target.defaultSchema).excludeTables),
+    { identity: false, nativeEnums: source.capabilities.enums && target.capabilities.enums },
+  );
   return {
     mode: 'neutral',
     compared: a.tables.length + a.views.length,
@@ -101,10 +131,18 @@ const major = (version: number) => Math.floor(version / 10000);
 
 /** The objects of some tables only: each relation named and whatever belongs to it (keys, indexes, triggers, grants). */
 function only(schema: NativeSchema, tables: readonly string[], defaultSchema: string): NativeSchema {
-  const wanted = new Set(schema.tables.filter((t) => tables.includes(t.q) || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`)).map((t) => t.q));
+  const wanted = new Set(
+    schema.tables.filter((t) => tables.includes(t.q) || tables.includes(t.name) || tables.includes(`${t.schema}.${t.name}`)).map((t) => t.q),
+  );
   for (const name of tables) if (!name.includes('.')) wanted.add(`${defaultSchema}.${name}`);
   const units = schema.units.filter((u) => (u.table !== null && wanted.has(u.table)) || (u.kind === 'grant' && u.table !== null && wanted.has(u.table)));
-  return { ...schema, units, tables: schema.tables.filter((t) => wanted.has(t.q)), sequences: schema.sequences.filter((s) => s.ownedBy !== null && [...wanted].some((w) => s.ownedBy!.startsWith(`${w}.`))), unsupported: [] };
+  return {
+    ...schema,
+    units,
+    tables: schema.tables.filter((t) => wanted.has(t.q)),
+    sequences: schema.sequences.filter((s) => s.ownedBy !== null && [...wanted].some((w) => s.ownedBy!.startsWith(`${w}.`))),
+    unsupported: [],
+  };
 }
 
 /**
@@ -114,7 +152,9 @@ function only(schema: NativeSchema, tables: readonly string[], defaultSchema: st
  */
 async function redeparseViews(a: NativeSchema, b: NativeSchema, redeparse: (bodies: string[]) => Promise<string[]>): Promise<void> {
   const there = new Map(b.units.map((u) => [u.id, u]));
-  const differing = a.units.filter((u) => (u.kind === 'view' || (u.kind === 'materialized-view' && !u.id.startsWith('refresh:'))) && there.has(u.id) && there.get(u.id)!.sql[0] !== u.sql[0]);
+  const differing = a.units.filter(
+    (u) => (u.kind === 'view' || (u.kind === 'materialized-view' && !u.id.startsWith('refresh:'))) && there.has(u.id) && there.get(u.id)!.sql[0] !== u.sql[0],
+  );
   const split = (statement: string) => {
     const at = statement.indexOf(' AS\n');
     const tail = statement.endsWith('\nWITH NO DATA') ? '\nWITH NO DATA' : '';
@@ -140,10 +180,12 @@ function compareNative(a: NativeSchema, b: NativeSchema, acceptLoss: readonly st
       continue;
     }
     const difference = firstDifference(u.sql, other.sql);
-    if (difference) findings.push({ rule: 'verify-object-differs', severity: 'error', subject: u.name, message: `${describeUnit(u)} differs on the target: ${difference}` });
+    if (difference)
+      findings.push({ rule: 'verify-object-differs', severity: 'error', subject: u.name, message: `${describeUnit(u)} differs on the target: ${difference}` });
   }
   for (const u of b.units) {
-    if (!here.has(u.id)) findings.push({ rule: 'verify-object-extra', severity: 'error', subject: u.name, message: `${describeUnit(u)} exists on the target only` });
+    if (!here.has(u.id))
+      findings.push({ rule: 'verify-object-extra', severity: 'error', subject: u.name, message: `${describeUnit(u)} exists on the target only` });
   }
   const right = new Set(b.unsupported.map((x) => `${x.kind} ${x.name}`));
   for (const x of a.unsupported) {
@@ -155,7 +197,12 @@ function compareNative(a: NativeSchema, b: NativeSchema, acceptLoss: readonly st
 }
 
 function describeUnit(u: NativeUnit): string {
-  const what = u.kind === 'grant' ? 'privileges on' : u.kind === 'materialized-view' && u.id.startsWith('refresh:') ? 'the data of materialized view' : u.kind.replace(/-/g, ' ');
+  const what =
+    u.kind === 'grant'
+      ? 'privileges on'
+      : u.kind === 'materialized-view' && u.id.startsWith('refresh:')
+        ? 'the data of materialized view'
+        : u.kind.replace(/-/g, ' ');
   return `${what} ${u.name}`;
 }
 

@@ -41,7 +41,10 @@ export const aws = defineProvider({
   }),
   offline: {
     resources: {
-      'aws:kms/key:Key': (name, inputs) => ({ id: `${name}-id`, outputs: { keyId: `${name}-id`, arn: `arn:aws:kms:${regionOf(inputs)}:${MOCK_ACCOUNT}:key/${name}-id` } }),
+      'aws:kms/key:Key': (name, inputs) => ({
+        id: `${name}-id`,
+        outputs: { keyId: `${name}-id`, arn: `arn:aws:kms:${regionOf(inputs)}:${MOCK_ACCOUNT}:key/${name}-id` },
+      }),
       'aws:rds/instance:Instance': (name, inputs) => {
         const region = regionOf(inputs);
         const address = `${str(inputs.identifier, name)}.cmock0000000.${region}.rds.amazonaws.com`;
@@ -61,9 +64,19 @@ export const aws = defineProvider({
       },
     },
     invokes: {
-      'aws:ec2/getVpc:getVpc': (inputs) => ({ id: str(inputs.id, 'vpc-0mock0000000000'), cidrBlock: '10.0.0.0/16', default: inputs.default === true, region: inputs.region }),
+      'aws:ec2/getVpc:getVpc': (inputs) => ({
+        id: str(inputs.id, 'vpc-0mock0000000000'),
+        cidrBlock: '10.0.0.0/16',
+        default: inputs.default === true,
+        region: inputs.region,
+      }),
       'aws:ec2/getSubnets:getSubnets': (inputs) => ({ id: 'subnets', ids: ['subnet-0mock00000000000a', 'subnet-0mock00000000000b'], region: inputs.region }),
-      'aws:index/getCallerIdentity:getCallerIdentity': () => ({ id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/offline`, userId: 'AIDAOFFLINE' }),
+      'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+        id: MOCK_ACCOUNT,
+        accountId: MOCK_ACCOUNT,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/offline`,
+        userId: 'AIDAOFFLINE',
+      }),
     },
   },
 });

@@ -71,7 +71,10 @@ export const AZURE_OFFLINE: Required<Pick<ProviderOffline, 'resources' | 'invoke
     }),
     'azure-native:keyvault:Vault': (name, inputs) => {
       const vault = str(inputs.vaultName, name);
-      return { id: azureId(inputs, 'Microsoft.KeyVault/vaults', vault), outputs: { name: vault, properties: { ...inputs.properties, vaultUri: `https://${vault}.vault.azure.net/` } } };
+      return {
+        id: azureId(inputs, 'Microsoft.KeyVault/vaults', vault),
+        outputs: { name: vault, properties: { ...inputs.properties, vaultUri: `https://${vault}.vault.azure.net/` } },
+      };
     },
     'azure-native:keyvault:Key': (name, inputs) => {
       const keyUri = `https://${str(inputs.vaultName, 'vault')}.vault.azure.net/keys/${str(inputs.keyName, name)}`;

@@ -24,8 +24,14 @@ export const azureSql = defineProvider({
         id: azureId(inputs, 'Microsoft.Sql/servers', str(inputs.serverName, name)),
         outputs: { name: str(inputs.serverName, name), fullyQualifiedDomainName: `${str(inputs.serverName, name)}.database.windows.net` },
       }),
-      'azure-native:sql:Database': (name, inputs) => ({ id: azureId(inputs, 'Microsoft.Sql/servers/databases', str(inputs.databaseName, name)), outputs: { name: str(inputs.databaseName, name) } }),
-      'azure-native:sql:ServerKey': (name, inputs) => ({ id: azureId(inputs, 'Microsoft.Sql/servers/keys', str(inputs.keyName, name)), outputs: { name: str(inputs.keyName, name) } }),
+      'azure-native:sql:Database': (name, inputs) => ({
+        id: azureId(inputs, 'Microsoft.Sql/servers/databases', str(inputs.databaseName, name)),
+        outputs: { name: str(inputs.databaseName, name) },
+      }),
+      'azure-native:sql:ServerKey': (name, inputs) => ({
+        id: azureId(inputs, 'Microsoft.Sql/servers/keys', str(inputs.keyName, name)),
+        outputs: { name: str(inputs.keyName, name) },
+      }),
     },
     invokes: AZURE_OFFLINE.invokes,
   },

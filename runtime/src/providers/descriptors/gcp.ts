@@ -51,11 +51,17 @@ export const gcp = defineProvider({
   }),
   offline: {
     resources: {
-      'gcp:kms/keyRing:KeyRing': (name, inputs) => ({ id: `projects/${str(inputs.project, MOCK_GCP_PROJECT)}/locations/${regionOf(inputs)}/keyRings/${str(inputs.name, name)}`, outputs: {} }),
+      'gcp:kms/keyRing:KeyRing': (name, inputs) => ({
+        id: `projects/${str(inputs.project, MOCK_GCP_PROJECT)}/locations/${regionOf(inputs)}/keyRings/${str(inputs.name, name)}`,
+        outputs: {},
+      }),
       'gcp:kms/cryptoKey:CryptoKey': (name, inputs) => ({ id: `${str(inputs.keyRing, 'keyring')}/cryptoKeys/${str(inputs.name, name)}`, outputs: {} }),
       'gcp:projects/serviceIdentity:ServiceIdentity': (name) => ({
         id: `${name}-id`,
-        outputs: { email: `service-${MOCK_ACCOUNT}@gcp-sa-cloud-sql.iam.gserviceaccount.com`, member: `serviceAccount:service-${MOCK_ACCOUNT}@gcp-sa-cloud-sql.iam.gserviceaccount.com` },
+        outputs: {
+          email: `service-${MOCK_ACCOUNT}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+          member: `serviceAccount:service-${MOCK_ACCOUNT}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+        },
       }),
       'gcp:compute/network:Network': (name, inputs) => ({
         id: `projects/${MOCK_GCP_PROJECT}/global/networks/${str(inputs.name, name)}`,

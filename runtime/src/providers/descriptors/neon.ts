@@ -35,7 +35,13 @@ export const neon = defineProvider({
         const proxy = `${regionId.replace(/^(aws|azure)-/, '')}.${regionId.split('-')[0]}.neon.tech`;
         return {
           id: 'mock-project-00000000',
-          outputs: { projectId: 'mock-project-00000000', branchId: 'br-mock-00000000', endpointId: 'ep-mock-00000000', host: `ep-mock-00000000.${proxy}`, password: 'npg_MockNeonPassword0' },
+          outputs: {
+            projectId: 'mock-project-00000000',
+            branchId: 'br-mock-00000000',
+            endpointId: 'ep-mock-00000000',
+            host: `ep-mock-00000000.${proxy}`,
+            password: 'npg_MockNeonPassword0',
+          },
         };
       },
     },

@@ -54,7 +54,10 @@ describe('AWS KMS key provider (SDK against a local fake of the KMS JSON API)', 
     await fe.db.insertInto('customers').values({ id, name: 'Ann', email: 'ann@example.com', ssn: '1', score: 2 }).execute();
     expect(await fe.db.selectFrom('customers').select(['id', 'email']).executeTakeFirst()).toEqual({ id, email: 'ann@example.com' });
     const keys = await tenant.db.selectFrom('byos_keys').select(['provider', 'kek_id']).execute();
-    expect(keys).toEqual([{ provider: 'aws-kms', kek_id: keyArn }, { provider: 'aws-kms', kek_id: keyArn }]);
+    expect(keys).toEqual([
+      { provider: 'aws-kms', kek_id: keyArn },
+      { provider: 'aws-kms', kek_id: keyArn },
+    ]);
   });
 });
 
@@ -63,15 +66,20 @@ describe('Azure Key Vault key provider (SDK against a local fake of the Key Vaul
   const kms = await startFakeKms((request) => {
     // Key Vault's challenge: the first request goes unauthenticated and learns where to get a token.
     if (!request.headers.authorization) {
-      return { status: 401, headers: { 'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/tenant-id", resource="https://vault.azure.net"' } };
+      return {
+        status: 401,
+        headers: { 'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/tenant-id", resource="https://vault.azure.net"' },
+      };
     }
     if (request.headers.authorization !== 'Bearer fake-entra-token') return { status: 401, body: { error: { code: 'Unauthorized', message: 'bad token' } } };
     // No "get" permission: the SDK falls back from local to remote wrapping, as with a wrap/unwrap-only role.
     if (request.method === 'GET') return { status: 403, body: { error: { code: 'Forbidden', message: 'The user does not have keys get permission' } } };
     const op = /\/keys\/byos-acme\/v1\/(wrapkey|unwrapkey)\?/.exec(request.path)?.[1];
     const value = Buffer.from(request.body.value, 'base64url');
-    if (op === 'wrapkey') return { status: 200, body: { kid: `${kms.url}/keys/byos-acme/v1`, value: sealer.seal(value, request.body.alg).toString('base64url') } };
-    if (op === 'unwrapkey') return { status: 200, body: { kid: `${kms.url}/keys/byos-acme/v1`, value: sealer.open(value, request.body.alg).toString('base64url') } };
+    if (op === 'wrapkey')
+      return { status: 200, body: { kid: `${kms.url}/keys/byos-acme/v1`, value: sealer.seal(value, request.body.alg).toString('base64url') } };
+    if (op === 'unwrapkey')
+      return { status: 200, body: { kid: `${kms.url}/keys/byos-acme/v1`, value: sealer.open(value, request.body.alg).toString('base64url') } };
     return { status: 404, body: { error: { code: 'NotFound', message: request.path } } };
   });
   afterAll(() => kms.close());
@@ -90,7 +98,9 @@ describe('Azure Key Vault key provider (SDK against a local fake of the Key Vaul
     const wrap = kms.requests.find((r) => r.path.includes('/wrapkey'))!;
     expect(wrap.body.alg).toBe('RSA-OAEP-256');
     expect(wrap.path).toMatch(/api%2Dversion=|api-version=/);
-    await expect(provider.unwrap(Buffer.from('garbage').toString('base64'), { tenant: 'acme', keyId: 'dk_2' })).rejects.toThrow(/Azure Key Vault unwrapKey of data key dk_2/);
+    await expect(provider.unwrap(Buffer.from('garbage').toString('base64'), { tenant: 'acme', keyId: 'dk_2' })).rejects.toThrow(
+      /Azure Key Vault unwrapKey of data key dk_2/,
+    );
 
     const tenant = await freshTenantDb('sqlite', 'azure');
     await createCustomers(tenant.db);
@@ -106,11 +116,13 @@ describe('Google Cloud KMS key provider (SDK over HTTP/JSON against a local fake
   const sealer = fakeSealer();
   const keyName = 'projects/acme-prod/locations/asia-southeast1/keyRings/byos/cryptoKeys/acme';
   const kms = await startFakeKms((request) => {
-    if (request.headers.authorization !== 'Bearer fake-google-token') return { status: 401, body: { error: { code: 401, message: 'unauthenticated', status: 'UNAUTHENTICATED' } } };
+    if (request.headers.authorization !== 'Bearer fake-google-token')
+      return { status: 401, body: { error: { code: 401, message: 'unauthenticated', status: 'UNAUTHENTICATED' } } };
     const match = /^\/v1\/(.+):(encrypt|decrypt)(\?|$)/.exec(request.path);
     if (!match || match[1] !== keyName) return { status: 404, body: { error: { code: 404, message: `not found: ${request.path}`, status: 'NOT_FOUND' } } };
     const aad = Buffer.from(request.body.additionalAuthenticatedData ?? '', 'base64').toString('utf8');
-    if (match[2] === 'encrypt') return { status: 200, body: { name: keyName, ciphertext: sealer.seal(Buffer.from(request.body.plaintext, 'base64'), aad).toString('base64') } };
+    if (match[2] === 'encrypt')
+      return { status: 200, body: { name: keyName, ciphertext: sealer.seal(Buffer.from(request.body.plaintext, 'base64'), aad).toString('base64') } };
     return { status: 200, body: { plaintext: sealer.open(Buffer.from(request.body.ciphertext, 'base64'), aad).toString('base64') } };
   });
   afterAll(() => kms.close());
@@ -118,7 +130,11 @@ describe('Google Cloud KMS key provider (SDK over HTTP/JSON against a local fake
   authClient.setCredentials({ access_token: 'fake-google-token', expiry_date: Date.now() + 3_600_000 });
 
   it('wraps with encrypt and unwraps with decrypt, tenant and key id as additional authenticated data', async () => {
-    const provider = await gcpKmsProvider({ keyName, apiEndpoint: '127.0.0.1', clientOptions: { port: kms.port, protocol: 'http', fallback: true, authClient } });
+    const provider = await gcpKmsProvider({
+      keyName,
+      apiEndpoint: '127.0.0.1',
+      clientOptions: { port: kms.port, protocol: 'http', fallback: true, authClient },
+    });
     const dek = randomBytes(32);
     const wrapped = await provider.wrap(dek, { tenant: 'acme', keyId: 'dk_1' });
     expect(await provider.unwrap(wrapped, { tenant: 'acme', keyId: 'dk_1' })).toEqual(dek);

@@ -25,11 +25,18 @@ describe('transaction-control-in-migration', () => {
   it('raw Postgres SQL (the real parser): every transaction statement and VACUUM, but not ANALYZE', async () => {
     const text = "select 1;\nEND;\nabort;\nstart transaction;\nrollback to savepoint s;\ncommit prepared 'x';\nVACUUM t;\nANALYZE t;";
     const findings = (await lintPostgresSql(text, 'm.sql')).filter((f) => f.rule === 'transaction-control-in-migration');
-    expect(findings.map((f) => f.subject)).toEqual(['m.sql:2: END', 'm.sql:3: abort', 'm.sql:4: start transaction', 'm.sql:5: rollback to', 'm.sql:6: commit prepared', 'm.sql:7: VACUUM']);
+    expect(findings.map((f) => f.subject)).toEqual([
+      'm.sql:2: END',
+      'm.sql:3: abort',
+      'm.sql:4: start transaction',
+      'm.sql:5: rollback to',
+      'm.sql:6: commit prepared',
+      'm.sql:7: VACUUM',
+    ]);
   });
 
   it('Postgres: words hidden in strings, comments, names and bodies are not statements', () => {
-    expect(found("select 'commit'; select \"commit\"; -- commit\n/* commit; /* nested; commit */ still; commit */ select 1")).toEqual([]);
+    expect(found('select \'commit\'; select "commit"; -- commit\n/* commit; /* nested; commit */ still; commit */ select 1')).toEqual([]);
     expect(found("select E'it\\'s; commit;'; select $$ ; commit; $$; select $body$ $$ commit $$ $body$")).toEqual([]);
     expect(found('create function f() returns int language sql begin atomic select case when true then 1 end; select 2; end; select 1')).toEqual([]);
     // $1 is a parameter, not a dollar quote; a word may hold $ (a$b$ is a name): neither hides what follows.
@@ -50,7 +57,11 @@ describe('transaction-control-in-migration', () => {
 
   it('SQL Server: no ; needed, BEGIN blocks are not transactions, module bodies run later, GO splits batches', () => {
     expect(found('CREATE TABLE t (id int) COMMIT', MSSQL_RAW_SQL)).toEqual(['1:COMMIT']);
-    expect(found('IF 1 = 1 BEGIN SELECT 1 END\nBEGIN TRAN\nSAVE TRANSACTION s\nROLLBACK', MSSQL_RAW_SQL)).toEqual(['2:BEGIN TRAN', '3:SAVE TRANSACTION', '4:ROLLBACK']);
+    expect(found('IF 1 = 1 BEGIN SELECT 1 END\nBEGIN TRAN\nSAVE TRANSACTION s\nROLLBACK', MSSQL_RAW_SQL)).toEqual([
+      '2:BEGIN TRAN',
+      '3:SAVE TRANSACTION',
+      '4:ROLLBACK',
+    ]);
     expect(found("CREATE PROCEDURE p AS BEGIN BEGIN TRAN; COMMIT; END\nGO\nSELECT 'commit', [commit]], ok]\nGO\nCOMMIT", MSSQL_RAW_SQL)).toEqual(['5:COMMIT']);
   });
 
@@ -69,15 +80,32 @@ describe('transaction-control-in-migration', () => {
     'CREATE TABLE t_commit (id int)',
     'ANALYZE',
   ];
-  const control = ['COMMIT', 'END', 'BEGIN', 'ABORT', 'START TRANSACTION', 'SAVEPOINT s', 'RELEASE s', 'ROLLBACK', 'VACUUM', '-- x\rCOMMIT', '/* */COMMIT', 'commit and chain'];
+  const control = [
+    'COMMIT',
+    'END',
+    'BEGIN',
+    'ABORT',
+    'START TRANSACTION',
+    'SAVEPOINT s',
+    'RELEASE s',
+    'ROLLBACK',
+    'VACUUM',
+    '-- x\rCOMMIT',
+    '/* */COMMIT',
+    'commit and chain',
+  ];
   it(`agrees with the Postgres parser on mixed statements (${cases(200, 3000)} cases)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...benign, ...control), { minLength: 1, maxLength: 8 }), fc.constantFrom(';\n', '; ', ';\n\n'), async (statements, separator) => {
-        const text = statements.join(separator);
-        const parser = (await lintPostgresSql(text, 'm.sql')).filter((f) => f.rule === 'transaction-control-in-migration' || f.rule === 'syntax-error');
-        expect(parser.filter((f) => f.rule === 'syntax-error')).toEqual([]);
-        expect(findTransactionControl(text, POSTGRES_RAW_SQL).map((f) => `m.sql:${f.line}: ${f.statement}`)).toEqual(parser.map((f) => f.subject));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...benign, ...control), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(';\n', '; ', ';\n\n'),
+        async (statements, separator) => {
+          const text = statements.join(separator);
+          const parser = (await lintPostgresSql(text, 'm.sql')).filter((f) => f.rule === 'transaction-control-in-migration' || f.rule === 'syntax-error');
+          expect(parser.filter((f) => f.rule === 'syntax-error')).toEqual([]);
+          expect(findTransactionControl(text, POSTGRES_RAW_SQL).map((f) => `m.sql:${f.line}: ${f.statement}`)).toEqual(parser.map((f) => f.subject));
+        },
+      ),
       { numRuns: cases(200, 3000) },
     );
   });

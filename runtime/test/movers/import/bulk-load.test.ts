@@ -34,7 +34,15 @@ for (const dialect of DIALECTS) {
     const count = async () => Number((await sql<{ n: number }>`select count(*) as n from "odd ""table"""`.execute(tenant.db)).rows[0]!.n);
 
     it('loads batches of rows with every kind of value and reads them back unchanged', async () => {
-      const rows: BulkValue[][] = TRICKY.map((text, i) => [i + 1, text, new Uint8Array([i, 0, 255]), { i, text }, i % 2 === 0, BigInt(2) ** 62n + BigInt(i), null]);
+      const rows: BulkValue[][] = TRICKY.map((text, i) => [
+        i + 1,
+        text,
+        new Uint8Array([i, 0, 255]),
+        { i, text },
+        i % 2 === 0,
+        BigInt(2) ** 62n + BigInt(i),
+        null,
+      ]);
       async function* batches() {
         yield rows.slice(0, 4);
         yield rows.slice(4);
@@ -67,7 +75,22 @@ for (const dialect of DIALECTS) {
     it('a duplicate key fails the load with the position of the refused row, and leaves the table as it was', async () => {
       const before = await count();
       const error = await bulk
-        .inTransaction(tenant, (session) => session.load('odd "table"', ['id', 'na;me'], [[[2000, 'a'], [2001, 'multi\nline']], [[2002, 'c'], [2000, 'b']]]))
+        .inTransaction(tenant, (session) =>
+          session.load(
+            'odd "table"',
+            ['id', 'na;me'],
+            [
+              [
+                [2000, 'a'],
+                [2001, 'multi\nline'],
+              ],
+              [
+                [2002, 'c'],
+                [2000, 'b'],
+              ],
+            ],
+          ),
+        )
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BulkRowError);
       expect((error as BulkRowError).index).toBe(3);
@@ -111,10 +134,12 @@ for (const dialect of DIALECTS) {
   });
 }
 
-describe('postgres CSV load (the import\'s path)', async () => {
+describe("postgres CSV load (the import's path)", async () => {
   const tenant = await freshTenantDb('postgres', 'bulk_csv_postgres');
   const { bulk } = await loadDialect('postgres');
-  await sql.raw('create table csv_load (id integer primary key, name text, data bytea, doc jsonb, flag boolean, big bigint, at timestamptz)').execute(tenant.db);
+  await sql
+    .raw('create table csv_load (id integer primary key, name text, data bytea, doc jsonb, flag boolean, big bigint, at timestamptz)')
+    .execute(tenant.db);
   const columns = ['id', 'name', 'data', 'doc', 'flag', 'big', 'at'];
   const formats: CsvFormat[] = [
     { delimiter: ',', quote: '"', newline: '\n' },
@@ -125,23 +150,52 @@ describe('postgres CSV load (the import\'s path)', async () => {
   it('encodes every kind of value (quotes, delimiters, line breaks, \\., NULL) and reads it back unchanged, in each format', async () => {
     const texts = [...TRICKY.filter((t) => t !== ''), 'semi;colon', "it's", '\\.', ' padded '];
     for (const [f, format] of formats.entries()) {
-      const rows: BulkValue[][] = texts.map((text, i) => [f * 1000 + i, text, new Uint8Array([i, 92, 255]), { text }, i % 2 === 0, 2n ** 62n + BigInt(i), i % 3 ? null : new Date(Date.UTC(2024, 0, 1, 0, 0, i))]);
+      const rows: BulkValue[][] = texts.map((text, i) => [
+        f * 1000 + i,
+        text,
+        new Uint8Array([i, 92, 255]),
+        { text },
+        i % 2 === 0,
+        2n ** 62n + BigInt(i),
+        i % 3 ? null : new Date(Date.UTC(2024, 0, 1, 0, 0, i)),
+      ]);
       rows.push([f * 1000 + 999, null, null, null, null, null, null]);
       const loaded = await bulk.inTransaction(tenant, (session) => session.load('csv_load', columns, [rows.slice(0, 3), rows.slice(3)], { csv: format }));
       expect(loaded).toBe(rows.length);
-      const back = await sql<Record<string, unknown>>`select id, name, data, doc, flag, big::text as big, at from csv_load where id between ${f * 1000} and ${f * 1000 + 999} order by id`.execute(tenant.db);
+      const back = await sql<
+        Record<string, unknown>
+      >`select id, name, data, doc, flag, big::text as big, at from csv_load where id between ${f * 1000} and ${f * 1000 + 999} order by id`.execute(tenant.db);
       expect(back.rows.map((r) => r.name)).toEqual([...texts, null]);
       expect(back.rows.map((r) => (r.data === null ? null : [...(r.data as Buffer)]))).toEqual([...texts.map((_, i) => [i, 92, 255]), null]);
       expect(back.rows.map((r) => r.doc)).toEqual([...texts.map((text) => ({ text })), null]);
       expect(back.rows.map((r) => r.flag)).toEqual([...texts.map((_, i) => i % 2 === 0), null]);
       expect(back.rows.map((r) => r.big)).toEqual([...texts.map((_, i) => String(2n ** 62n + BigInt(i))), null]);
-      expect(back.rows.map((r) => (r.at as Date | null)?.getTime() ?? null)).toEqual([...texts.map((_, i) => (i % 3 ? null : Date.UTC(2024, 0, 1, 0, 0, i))), null]);
+      expect(back.rows.map((r) => (r.at as Date | null)?.getTime() ?? null)).toEqual([
+        ...texts.map((_, i) => (i % 3 ? null : Date.UTC(2024, 0, 1, 0, 0, i))),
+        null,
+      ]);
     }
   });
 
   it('a refused row is named by its position, after rows with line breaks inside', async () => {
     const error = await bulk
-      .inTransaction(tenant, (session) => session.load('csv_load', ['id', 'name'], [[[6000, 'two\nlines'], [6001, 'three\r\nlines\n']], [[6002, 'x'], [6000, 'again']]], { csv: formats[0]! }))
+      .inTransaction(tenant, (session) =>
+        session.load(
+          'csv_load',
+          ['id', 'name'],
+          [
+            [
+              [6000, 'two\nlines'],
+              [6001, 'three\r\nlines\n'],
+            ],
+            [
+              [6002, 'x'],
+              [6000, 'again'],
+            ],
+          ],
+          { csv: formats[0]! },
+        ),
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BulkRowError);
     expect((error as BulkRowError).index).toBe(3);
@@ -149,7 +203,21 @@ describe('postgres CSV load (the import\'s path)', async () => {
     // CRLF: the server counts the \r of breaks inside values (and only those).
     const crlf = await bulk
       .inTransaction(tenant, (session) =>
-        session.load('csv_load', ['id', 'name'], [[[7000, 'a\r\nb'], [7001, 'c\rd\re'], [7002, 'f\ng'], [7003, 'h'], [7000, 'again'], [7005, 'i']]], { csv: formats[1]! }),
+        session.load(
+          'csv_load',
+          ['id', 'name'],
+          [
+            [
+              [7000, 'a\r\nb'],
+              [7001, 'c\rd\re'],
+              [7002, 'f\ng'],
+              [7003, 'h'],
+              [7000, 'again'],
+              [7005, 'i'],
+            ],
+          ],
+          { csv: formats[1]! },
+        ),
       )
       .catch((e: unknown) => e);
     expect((crlf as BulkRowError).index).toBe(4);
@@ -158,11 +226,30 @@ describe('postgres CSV load (the import\'s path)', async () => {
   it('CSV text batches are sent as they are, value batches encoded, in one COPY', async () => {
     const format = formats[0]!;
     const loaded = await bulk.inTransaction(tenant, (session) =>
-      session.load('csv_load', ['id', 'name'], [{ csvText: '5001,"from, the text"\n5002,""\n5004,\n', rowCount: 3 }, [[5003, 'encoded "row"'], [5005, ''], [5006, null]]], { csv: format }),
+      session.load(
+        'csv_load',
+        ['id', 'name'],
+        [
+          { csvText: '5001,"from, the text"\n5002,""\n5004,\n', rowCount: 3 },
+          [
+            [5003, 'encoded "row"'],
+            [5005, ''],
+            [5006, null],
+          ],
+        ],
+        { csv: format },
+      ),
     );
     expect(loaded).toBe(6);
     const back = await sql<{ id: number; name: string | null }>`select id, name from csv_load where id > 5000 order by id`.execute(tenant.db);
     // A quoted empty field is the empty string, as in PostgreSQL's CSV (no FORCE_NULL); an empty one is NULL.
-    expect(back.rows).toEqual([{ id: 5001, name: 'from, the text' }, { id: 5002, name: '' }, { id: 5003, name: 'encoded "row"' }, { id: 5004, name: null }, { id: 5005, name: '' }, { id: 5006, name: null }]);
+    expect(back.rows).toEqual([
+      { id: 5001, name: 'from, the text' },
+      { id: 5002, name: '' },
+      { id: 5003, name: 'encoded "row"' },
+      { id: 5004, name: null },
+      { id: 5005, name: '' },
+      { id: 5006, name: null },
+    ]);
   });
 });

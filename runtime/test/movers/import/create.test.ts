@@ -29,7 +29,17 @@ describe('type inference', () => {
 
   it('a column is a number only when every value reads back as written', () => {
     // a leading zero, past 2^53, a sign or grouping a number column drops, a phone number: text
-    for (const values of [['08123', '12345'], ['9007199254740993'], ['12345678901234567890'], ['+15551234567'], ['1,234.75', '2'], ['-0'], ['007.5'], ['555-1234'], ['1e5']]) {
+    for (const values of [
+      ['08123', '12345'],
+      ['9007199254740993'],
+      ['12345678901234567890'],
+      ['+15551234567'],
+      ['1,234.75', '2'],
+      ['-0'],
+      ['007.5'],
+      ['555-1234'],
+      ['1e5'],
+    ]) {
       expect(inferType(values), values.join(' ')).toEqual({ kind: 'text' });
     }
     expect(inferType(['9007199254740991', '-9007199254740991'])).toEqual({ kind: 'bigint' });
@@ -43,10 +53,19 @@ describe('type inference', () => {
 
   it('builds a createTable op; bad headers are refused by position', () => {
     const op = createTableOp('t', ['id', 'when'], [['1', '2024-01-01']]);
-    expect(op).toMatchObject({ op: 'createTable', table: 't', columns: [{ name: 'id', type: { kind: 'integer' }, nullable: true }, { name: 'when', type: { kind: 'date' } }] });
+    expect(op).toMatchObject({
+      op: 'createTable',
+      table: 't',
+      columns: [
+        { name: 'id', type: { kind: 'integer' }, nullable: true },
+        { name: 'when', type: { kind: 'date' } },
+      ],
+    });
     expect(() => createTableOp('t', ['a', 'a'], [])).toThrow('header "a" appears twice (columns 1 and 2); rename one to create the table');
     const postgres = { identifierProblem: postgresIdentifierProblem };
-    expect(() => createTableOp('t', ['x'.repeat(64)], [], postgres)).toThrow('header "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" (column 1) is 64 bytes long; PostgreSQL keeps 63');
+    expect(() => createTableOp('t', ['x'.repeat(64)], [], postgres)).toThrow(
+      'header "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" (column 1) is 64 bytes long; PostgreSQL keeps 63',
+    );
     expect(() => createTableOp('é'.repeat(32), ['a'], [], postgres)).toThrow(/the table name ".*" is 64 bytes long; PostgreSQL keeps 63/);
     expect(createTableOp('t'.repeat(100), ['x'.repeat(100)], []).columns[0]!.name).toHaveLength(100); // SQLite: no limit
   });
@@ -58,7 +77,10 @@ for (const dialect of DIALECTS) {
 
     it('creates the table from the file through the migration ops and loads it', async () => {
       const path = join(dir, `orders-${dialect}.csv`);
-      await writeFile(path, 'order id,placed,total,paid,ref,"""; drop table x; --"\n1,2024-01-31,1200.5,yes,0b9f1c9e-5c1e-4a77-8a59-8d3c9f4c7b10,a\n2,2024-02-01,3,no,0b9f1c9e-5c1e-4a77-8a59-8d3c9f4c7b11,b\n');
+      await writeFile(
+        path,
+        'order id,placed,total,paid,ref,"""; drop table x; --"\n1,2024-01-31,1200.5,yes,0b9f1c9e-5c1e-4a77-8a59-8d3c9f4c7b10,a\n2,2024-02-01,3,no,0b9f1c9e-5c1e-4a77-8a59-8d3c9f4c7b11,b\n',
+      );
       const report = await importFile(tenant, { file: path, table: 'new orders', create: true });
       expect([report.created, report.rowsLoaded]).toEqual([true, 2]);
       const model = await introspect(tenant);

@@ -41,7 +41,13 @@ describe('reading CSV files', () => {
       const got = await readAll(await file(name, bytes));
       expect(got.details.encoding, name).toBe(encoding);
       expect(got.headers, name).toEqual(['name', 'city']);
-      expect(got.rows.map((r) => r.cells), name).toEqual([['Zoë', 'Zürich'], ['Ørsted, A', 'Århus']]);
+      expect(
+        got.rows.map((r) => r.cells),
+        name,
+      ).toEqual([
+        ['Zoë', 'Zürich'],
+        ['Ørsted, A', 'Århus'],
+      ]);
     }
   });
 
@@ -72,7 +78,7 @@ describe('reading CSV files', () => {
     expect(sniffCsv("id,v\r\n1,'-\r\n2,'\r\n3,'-\r\n4,'\r\n")).toMatchObject({ quote: '"', delimiter: ',' });
     expect(sniffCsv("id,v\n1,''\n2,'-\n")).toMatchObject({ quote: '"' });
     expect(sniffCsv("name,note\nO'Brien,it's\n")).toMatchObject({ quote: '"' });
-    expect(sniffCsv("a;b\n'x';\"y\"\n")).toMatchObject({ quote: '"', delimiter: ';' });
+    expect(sniffCsv('a;b\n\'x\';"y"\n')).toMatchObject({ quote: '"', delimiter: ';' });
     expect(sniffCsv("a;b\n'x; y';'z'\n'1';'2'\n")).toMatchObject({ quote: "'", delimiter: ';' });
   });
 
@@ -153,11 +159,15 @@ describe('importing awkward files (sqlite)', async () => {
   });
 
   it('a missing table is named, with the way to create it', async () => {
-    await expect(importFile(tenant, { file: await file('x.csv', 'a\n1\n'), table: 'nope' })).rejects.toThrow('table "nope" does not exist; add --create to make it from the file');
+    await expect(importFile(tenant, { file: await file('x.csv', 'a\n1\n'), table: 'nope' })).rejects.toThrow(
+      'table "nope" does not exist; add --create to make it from the file',
+    );
   });
 
   it('a required column with no header is named before anything is read', async () => {
     await sql.raw('create table strict (id integer primary key, code text not null)').execute(tenant.db);
-    await expect(importFile(tenant, { file: await file('nocode.csv', 'id\n1\n'), table: 'strict' })).rejects.toThrow('no header maps to the required column(s) "code" (NOT NULL without a default)');
+    await expect(importFile(tenant, { file: await file('nocode.csv', 'id\n1\n'), table: 'strict' })).rejects.toThrow(
+      'no header maps to the required column(s) "code" (NOT NULL without a default)',
+    );
   });
 });

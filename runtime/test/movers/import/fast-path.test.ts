@@ -26,7 +26,7 @@ async function file(name: string, content: string): Promise<string> {
 
 /** Random text over CSV's special characters, in random chunks: readCsvRecords must read it as csv-parse does. */
 function* randomInputs(seed: number, count: number): Generator<{ text: string; chunks: string[]; newline: string }> {
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const alphabet = ['a', 'b', ',', '"', '\n', ' ', 'x', '\r', '\t', '\r\n', 'é', 'ab,cd\n', '"q"'];
   for (let k = 0; k < count; k++) {
     let text = '';
@@ -49,7 +49,13 @@ describe('CSV reading: the fast parser and its hand-over to csv-parse', () => {
     for (const { text, chunks, newline } of randomInputs(7, inputs)) {
       const format: CsvFormat = { delimiter: ',', quote: '"', newline };
       const options = {
-        delimiter: ',', quote: '"', escape: '"', relax_column_count: true, relax_quotes: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'],
+        delimiter: ',',
+        quote: '"',
+        escape: '"',
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        record_delimiter: ['\r\n', '\n', '\r'],
         // an empty field is NULL, a quoted empty one the empty string
         cast: (value: string, context: { quoting: boolean }) => (value === '' && !context.quoting ? null : value),
       };
@@ -62,7 +68,11 @@ describe('CSV reading: the fast parser and its hand-over to csv-parse', () => {
       const got: (string | null)[][] = [];
       let failure: Error | null = null;
       try {
-        for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, { path: 'random.csv', format, maxRecordChars: 1 << 20 })) {
+        for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, {
+          path: 'random.csv',
+          format,
+          maxRecordChars: 1 << 20,
+        })) {
           got.push(...batch.rows.map((r) => r.cells as (string | null)[]));
         }
       } catch (error) {
@@ -83,14 +93,24 @@ describe('CSV reading: the fast parser and its hand-over to csv-parse', () => {
     const chunks = text.match(/[\s\S]{1,65536}/g)!;
     const rows = [];
     let textBatches = 0;
-    for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, { path: 'x.csv', format: { delimiter: ',', quote: '"', newline: '\n' }, maxRecordChars: 1 << 20 })) {
+    for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, {
+      path: 'x.csv',
+      format: { delimiter: ',', quote: '"', newline: '\n' },
+      maxRecordChars: 1 << 20,
+    })) {
       rows.push(...batch.rows);
       if (batch.csv !== null) textBatches++;
     }
     expect(textBatches).toBeGreaterThan(0); // the chunks before the stray ending went the fast way
     // Row and line numbers as csv-parse gives them reading the whole text (it counts the CR and the LF of a CRLF
     // inside a value as two lines).
-    const reference = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'], info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const reference = parse(text, {
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
     expect(rows).toEqual(reference.map((r, i) => ({ row: i + 1, line: r.info.lines, cells: r.record })));
     expect(rows[15_001]!.cells).toEqual(['15001', 'two\r\nlines']);
     expect(rows[15_002]!.cells).toEqual(['15002', 'x']);
@@ -99,7 +119,9 @@ describe('CSV reading: the fast parser and its hand-over to csv-parse', () => {
 
 describe('Postgres import: file text where it reads back the same, encoded values elsewhere', async () => {
   const tenant = await freshTenantDb('postgres', 'import_fast');
-  await sql.raw('create table people (id integer primary key, name text not null, amount numeric(10,2), active boolean, joined date, note text)').execute(tenant.db);
+  await sql
+    .raw('create table people (id integer primary key, name text not null, amount numeric(10,2), active boolean, joined date, note text)')
+    .execute(tenant.db);
 
   it('loads a mixed file exactly as validation reads it, sending the regular batches as text', async () => {
     // The odd cells sit in the last chunks of the file: the chunks before them (64 KiB, ~1,000 rows) go as text.
@@ -132,7 +154,9 @@ describe('Postgres import: file text where it reads back the same, encoded value
     expect(report.rowsLoaded).toBe(rows);
     expect(report.rowsAsFileText).toBeGreaterThan(0);
     expect(report.rowsAsFileText).toBeLessThan(rows);
-    const stored = await sql<Record<string, unknown>>`select id, name, amount::text as amount, active, to_char(joined, 'YYYY-MM-DD') as joined, note from people order by id`.execute(tenant.db);
+    const stored = await sql<
+      Record<string, unknown>
+    >`select id, name, amount::text as amount, active, to_char(joined, 'YYYY-MM-DD') as joined, note from people order by id`.execute(tenant.db);
     expect(stored.rows.map((r) => [r.id, r.name, r.amount, r.active, r.joined, r.note])).toEqual(expected);
   });
 
@@ -154,7 +178,7 @@ describe('the file text reaches Postgres as validation read it', async () => {
 
   /** A field written the way people and tools write them: quoted or not (where a reader may take either), quotes inside unquoted text. */
   function* randomFiles(seed: number, count: number): Generator<{ text: string; newline: string }> {
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const pieces = ['x', 'y z', '"', '""', ',', '\n', '\r\n', 'é', '\\.', '\\', "'", ' ', 'NULL', '\\N'];
     let id = 0;
@@ -187,7 +211,8 @@ describe('the file text reaches Postgres as validation read it', async () => {
       expect(reports[0]!.rowsLoaded, text).toBe(reports[1]!.rowsLoaded);
       asText += reports[0]!.rowsAsFileText;
     }
-    const read = async (tenant: typeof postgres) => (await sql<{ id: number; a: string | null; b: string | null }>`select id, a, b from notes order by id`.execute(tenant.db)).rows;
+    const read = async (tenant: typeof postgres) =>
+      (await sql<{ id: number; a: string | null; b: string | null }>`select id, a, b from notes order by id`.execute(tenant.db)).rows;
     const fromSqlite = await read(sqlite);
     expect(fromSqlite.length).toBeGreaterThan(files * 2);
     expect(await read(postgres)).toEqual(fromSqlite);
@@ -201,7 +226,11 @@ describe('the file text reaches Postgres as validation read it', async () => {
     const report = await importFile(postgres, { file: path, table: 'notes' });
     expect(report.rowsLoaded).toBe(3);
     const stored = await sql<{ a: string; b: string }>`select a, b from notes where id > 90000 order by id`.execute(postgres.db);
-    expect(stored.rows).toEqual([{ a: 'ab"c', b: 'x' }, { a: 'y', b: 'd"' }, { a: 'q', b: 'e' }]);
+    expect(stored.rows).toEqual([
+      { a: 'ab"c', b: 'x' },
+      { a: 'y', b: 'd"' },
+      { a: 'q', b: 'e' },
+    ]);
   });
 });
 
@@ -219,7 +248,11 @@ describe('floats, delimiters and chunk boundaries on the text path', async () =>
       const a = await importFile(tenant, { file: await file(`float-${asText}.csv`, `id,d,r\n${asText},${cell},${cell}\n`), table: 'floats' });
       const b = await importFile(tenant, { file: await file(`float-${asValues}.csv`, `id,d,r\n+${asValues},${cell},${cell}\n`), table: 'floats' });
       expect(b.rowsAsFileText).toBe(0);
-      const stored = await sql<{ id: number; d: string; r: string }>`select id, d::text as d, r::text as r from floats where id in (${asText}, ${asValues}) order by id`.execute(tenant.db);
+      const stored = await sql<{
+        id: number;
+        d: string;
+        r: string;
+      }>`select id, d::text as d, r::text as r from floats where id in (${asText}, ${asValues}) order by id`.execute(tenant.db);
       expect(stored.rows[0]!.d, cell).toBe(stored.rows[1]!.d);
       expect(stored.rows[0]!.r, cell).toBe(stored.rows[1]!.r);
       expect(a.rowsLoaded + b.rowsLoaded).toBe(2);
@@ -245,7 +278,10 @@ describe('floats, delimiters and chunk boundaries on the text path', async () =>
     expect(report.rowsLoaded).toBe(2);
     expect(report.rowsAsFileText).toBe(0);
     const stored = await sql<{ id: number; name: string }>`select id, name from sections order by id`.execute(tenant.db);
-    expect(stored.rows).toEqual([{ id: 1, name: 'Straße' }, { id: 2, name: 'a§b' }]);
+    expect(stored.rows).toEqual([
+      { id: 1, name: 'Straße' },
+      { id: 2, name: 'a§b' },
+    ]);
   });
 
   it('a CRLF chunk cut between CR and LF after a quoted field stays on the fast reader', async () => {
@@ -262,7 +298,11 @@ describe('floats, delimiters and chunk boundaries on the text path', async () =>
     expect(chunks.length).toBeGreaterThan(3);
     let rows = 0;
     let textRows = 0;
-    for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, { path: 'crlf.csv', format, maxRecordChars: 1 << 20 })) {
+    for await (const batch of readCsvRecords(chunks[Symbol.iterator]() as unknown as AsyncIterator<string>, {
+      path: 'crlf.csv',
+      format,
+      maxRecordChars: 1 << 20,
+    })) {
       rows += batch.rows.length;
       if (batch.csv !== null) textRows += batch.rows.length;
     }

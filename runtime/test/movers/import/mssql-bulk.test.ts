@@ -4,7 +4,14 @@ import { bulkColumnType, encodeMssqlValue, type MssqlBulkColumn, quoteMssqlIdent
 
 // No SQL Server runs here: these check what the TDS bulk load would be told, not a live load.
 const column = (dataType: string, extra: Partial<MssqlBulkColumn> = {}): MssqlBulkColumn => ({
-  name: 'c', dataType, maxLength: null, precision: null, scale: null, datetimePrecision: null, nullable: true, ...extra,
+  name: 'c',
+  dataType,
+  maxLength: null,
+  precision: null,
+  scale: null,
+  datetimePrecision: null,
+  nullable: true,
+  ...extra,
 });
 
 describe('SQL Server bulk load declarations (no server)', () => {
@@ -12,7 +19,10 @@ describe('SQL Server bulk load declarations (no server)', () => {
     const T = tedious.TYPES;
     expect(bulkColumnType(tedious, column('nvarchar', { maxLength: 40 }))).toEqual({ type: T.NVarChar, options: { nullable: true, length: 40 } });
     expect(bulkColumnType(tedious, column('nvarchar', { maxLength: -1 })).options.length).toBe(Infinity);
-    expect(bulkColumnType(tedious, column('decimal', { precision: 10, scale: 2, nullable: false }))).toEqual({ type: T.Decimal, options: { nullable: false, precision: 10, scale: 2 } });
+    expect(bulkColumnType(tedious, column('decimal', { precision: 10, scale: 2, nullable: false }))).toEqual({
+      type: T.Decimal,
+      options: { nullable: false, precision: 10, scale: 2 },
+    });
     expect(bulkColumnType(tedious, column('datetime2', { datetimePrecision: 3 }))).toEqual({ type: T.DateTime2, options: { nullable: true, scale: 3 } });
     expect(bulkColumnType(tedious, column('uniqueidentifier')).type).toBe(T.UniqueIdentifier);
     expect(bulkColumnType(tedious, column('geography')).type).toBe(T.NVarChar);

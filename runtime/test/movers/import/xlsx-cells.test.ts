@@ -49,13 +49,24 @@ describe('XLSX cell text', () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => [i, `${i} ${'日本語é'.repeat(1 + (i % 7))}`]);
     for (const shared of [false, true]) {
       const got = await readAll(await workbook(`cjk-${shared}.xlsx`, [['n', 'text'], ...rows], { shared }));
-      expect(got.rows.filter((r) => String(r[1]).includes('\ufffd')), `shared strings: ${shared}`).toEqual([]);
+      expect(
+        got.rows.filter((r) => String(r[1]).includes('\ufffd')),
+        `shared strings: ${shared}`,
+      ).toEqual([]);
       expect(got.rows).toEqual(rows);
     }
   });
 
   it('_xHHHH_ escapes are read as Excel reads them; a number shown with fixed decimals keeps them', async () => {
-    const path = await workbook('escapes.xlsx', [['a', 'b'], ['line_x000D_break', 1.5], ['_x005F_x0041_ literal', 3]], { shared: true, numFmt: { B2: '0.00', B3: '#,##0.000' } });
+    const path = await workbook(
+      'escapes.xlsx',
+      [
+        ['a', 'b'],
+        ['line_x000D_break', 1.5],
+        ['_x005F_x0041_ literal', 3],
+      ],
+      { shared: true, numFmt: { B2: '0.00', B3: '#,##0.000' } },
+    );
     expect((await readAll(path)).rows).toEqual([
       ['line\rbreak', '1.50'],
       ['_x0041_ literal', '3.000'],
@@ -64,10 +75,18 @@ describe('XLSX cell text', () => {
 });
 
 /** Text that does not compress (so the zip guard's ratio check lets it through and the cell cap is what stops it). */
-const incompressible = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
+const incompressible = (bytes: number) =>
+  randomBytes(Math.ceil((bytes * 3) / 4))
+    .toString('base64')
+    .slice(0, bytes);
 
 describe('XLSX cell size cap (as a CSV record is capped)', () => {
-  const rows = (big: unknown) => [['id', 'note'], [1, 'small'], [2, big], [3, 'after']];
+  const rows = (big: unknown) => [
+    ['id', 'note'],
+    [1, 'small'],
+    [2, big],
+    [3, 'after'],
+  ];
 
   it('an inline-string cell past the cap is refused naming its sheet and cell, before the parser holds it', async () => {
     const path = await workbook('inline-big.xlsx', rows(incompressible(5000)));
@@ -79,7 +98,9 @@ describe('XLSX cell size cap (as a CSV record is capped)', () => {
 
   it('a shared string past the cap is refused by its position, rich text runs counted together', async () => {
     const plain = await workbook('shared-big.xlsx', rows(incompressible(5000)), { shared: true });
-    await expect(readAll(plain, { maxCellBytes: 4096 })).rejects.toThrow(`${plain}: shared string 4 (text used by cells) holds more than 4096 bytes, the limit for one cell`);
+    await expect(readAll(plain, { maxCellBytes: 4096 })).rejects.toThrow(
+      `${plain}: shared string 4 (text used by cells) holds more than 4096 bytes, the limit for one cell`,
+    );
     // ten runs of 1,000 characters: each under the cap, the cell over it
     const runs = { richText: Array.from({ length: 10 }, () => ({ text: incompressible(1000) })) };
     const rich = await workbook('shared-rich.xlsx', rows(runs), { shared: true });
@@ -90,7 +111,11 @@ describe('XLSX cell size cap (as a CSV record is capped)', () => {
     const path = await workbook('default-cap.xlsx', rows(incompressible(8 * 1024 * 1024 + 1000)));
     const db = await freshSqlitePath('xlsx_cap');
     const tenant = await connect(`sqlite:${db}`);
-    await tenant.db.schema.createTable('notes').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('note', 'text').execute();
+    await tenant.db.schema
+      .createTable('notes')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('note', 'text')
+      .execute();
     await tenant.close();
     const line = oneLineFailure(await runCli(['import', path, '--url', `sqlite:${db}`, '--table', 'notes']));
     expect(line).toBe(`byos: ${path}: sheet "Data" cell B3 holds more than 8388608 bytes, the limit for one cell`);

@@ -64,7 +64,9 @@ describe('Postgres → Postgres carries the whole application schema', { timeout
     expect(summary.copy.tables.map((t: { table: string }) => t.table)).toContain('billing.invoice_2025');
     await expectSame(source, target, { dump: true });
     // What the issue found lost, present on the target.
-    const facts = await sqlOn<Record<string, unknown>>(target, `select
+    const facts = await sqlOn<Record<string, unknown>>(
+      target,
+      `select
       (select relrowsecurity and relforcerowsecurity from pg_class where oid = 'app.member'::regclass) as rls,
       (select count(*)::int from pg_policy where polrelid = 'app.member'::regclass) as policies,
       (select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'app.account'::regclass and attname = 'email') as email_type,
@@ -72,8 +74,11 @@ describe('Postgres → Postgres carries the whole application schema', { timeout
       (select relkind::text from pg_class where oid = 'billing.invoice'::regclass) as invoice_kind,
       (select prosecdef from pg_proc where oid = 'app.set_plan(bigint, app.plan)'::regprocedure) as security_definer,
       (select count(*)::int from pg_trigger where tgrelid = 'app.account'::regclass and not tgisinternal) as triggers,
-      (select relispopulated from pg_class where oid = 'billing.revenue_by_month'::regclass) as matview_populated`);
-    expect(facts).toEqual([{ rls: true, policies: 2, email_type: 'app.email', search_index: 'gin', invoice_kind: 'p', security_definer: true, triggers: 1, matview_populated: true }]);
+      (select relispopulated from pg_class where oid = 'billing.revenue_by_month'::regclass) as matview_populated`,
+    );
+    expect(facts).toEqual([
+      { rls: true, policies: 2, email_type: 'app.email', search_index: 'gin', invoice_kind: 'p', security_definer: true, triggers: 1, matview_populated: true },
+    ]);
     // The unique citext email stays case-insensitive.
     await expect(sqlOn(target, `insert into app.account (name, email) values ('Dup', 'OPS@ACME.TEST')`)).rejects.toThrow(/account_email_key/);
   });
@@ -88,8 +93,15 @@ describe('Postgres → Postgres carries the whole application schema', { timeout
     const target = await freshPostgresDatabase('app_part_dst');
     const result = await runCliInProcess(['copy', '--from', source, '--to', target, '--exclude-schemas', 'billing', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).copy.tables.map((t: { table: string }) => t.table).sort()).toEqual(['app.account', 'app.booking', 'app.member', 'app.room', 'audit.log']);
-    expect(await sqlOn(target, `select nspname from pg_namespace where nspname in ('app', 'audit', 'billing') order by 1`)).toEqual([{ nspname: 'app' }, { nspname: 'audit' }]);
+    expect(
+      JSON.parse(result.stdout)
+        .copy.tables.map((t: { table: string }) => t.table)
+        .sort(),
+    ).toEqual(['app.account', 'app.booking', 'app.member', 'app.room', 'audit.log']);
+    expect(await sqlOn(target, `select nspname from pg_namespace where nspname in ('app', 'audit', 'billing') order by 1`)).toEqual([
+      { nspname: 'app' },
+      { nspname: 'audit' },
+    ]);
   });
 
   it('system PostgreSQL 15 → another database on it: identical pg_dump 15', async () => {

@@ -19,15 +19,28 @@ describe('SQL Server driver config from a ConnectionProfile', () => {
       server: 'acme.database.windows.net',
       authentication: { type: 'default', options: { userName: 'app', password: PASSWORD } },
       options: {
-        port: 1433, database: 'app', encrypt: true, trustServerCertificate: false,
-        cryptoCredentialsDetails: { minVersion: 'TLSv1.2' }, requestTimeout: 0,
+        port: 1433,
+        database: 'app',
+        encrypt: true,
+        trustServerCertificate: false,
+        cryptoCredentialsDetails: { minVersion: 'TLSv1.2' },
+        requestTimeout: 0,
       },
     });
     expect(mssqlPoolConfig(settings)).toEqual({
-      server: 'acme.database.windows.net', port: 1433, database: 'app', user: 'app', password: PASSWORD, requestTimeout: 0,
+      server: 'acme.database.windows.net',
+      port: 1433,
+      database: 'app',
+      user: 'app',
+      password: PASSWORD,
+      requestTimeout: 0,
       options: {
-        port: 1433, database: 'app', encrypt: true, trustServerCertificate: false,
-        cryptoCredentialsDetails: { minVersion: 'TLSv1.2' }, requestTimeout: 0,
+        port: 1433,
+        database: 'app',
+        encrypt: true,
+        trustServerCertificate: false,
+        cryptoCredentialsDetails: { minVersion: 'TLSv1.2' },
+        requestTimeout: 0,
       },
       pool: { min: 0, max: 10 },
     });
@@ -35,8 +48,16 @@ describe('SQL Server driver config from a ConnectionProfile', () => {
 
   it('tls.strict selects TDS 8.0 (encrypt: "strict") in both renderings, with TLS 1.3 as the floor when asked', () => {
     const settings = mssqlSettings(profile({ tls: { strict: true, minVersion: 'TLSv1.3' } }), quirks);
-    expect(tediousConfig(settings).options).toMatchObject({ encrypt: 'strict', trustServerCertificate: false, cryptoCredentialsDetails: { minVersion: 'TLSv1.3' } });
-    expect(mssqlPoolConfig(settings).options).toMatchObject({ encrypt: 'strict', trustServerCertificate: false, cryptoCredentialsDetails: { minVersion: 'TLSv1.3' } });
+    expect(tediousConfig(settings).options).toMatchObject({
+      encrypt: 'strict',
+      trustServerCertificate: false,
+      cryptoCredentialsDetails: { minVersion: 'TLSv1.3' },
+    });
+    expect(mssqlPoolConfig(settings).options).toMatchObject({
+      encrypt: 'strict',
+      trustServerCertificate: false,
+      cryptoCredentialsDetails: { minVersion: 'TLSv1.3' },
+    });
   });
 
   it('an inline CA, a maximum version and a server name reach tedious', () => {
@@ -78,8 +99,13 @@ describe('SQL Server driver config from a ConnectionProfile', () => {
     // Constructing a Connection validates the options; it does not connect until connect() is called.
     const connection = new Connection(tediousConfig(settings));
     expect(connection.config.options).toMatchObject({
-      encrypt: 'strict', trustServerCertificate: false, serverName: 'acme.database.windows.net', port: 1433, database: 'app',
-      cryptoCredentialsDetails: { ca: 'PEM-CA', minVersion: 'TLSv1.2' }, requestTimeout: 0,
+      encrypt: 'strict',
+      trustServerCertificate: false,
+      serverName: 'acme.database.windows.net',
+      port: 1433,
+      database: 'app',
+      cryptoCredentialsDetails: { ca: 'PEM-CA', minVersion: 'TLSv1.2' },
+      requestTimeout: 0,
     });
   });
 });
@@ -140,7 +166,14 @@ describe('SQL Server connections that cannot succeed', () => {
     expect(error).toBeInstanceOf(mssql.ConnectionError);
     expect((error as Error).message).not.toContain(PASSWORD);
     expect(seen?.config.server).toBe('127.0.0.1');
-    expect(seen?.config.options).toMatchObject({ encrypt: 'strict', trustServerCertificate: false, serverName: 'localhost', port, database: 'app', requestTimeout: 0 });
+    expect(seen?.config.options).toMatchObject({
+      encrypt: 'strict',
+      trustServerCertificate: false,
+      serverName: 'localhost',
+      port,
+      database: 'app',
+      requestTimeout: 0,
+    });
     expect(seen?.config.authentication).toMatchObject({ type: 'default', options: { userName: 'app' } });
   });
 });

@@ -13,8 +13,22 @@ const TSQL = { database: 'TransactSQL' };
 
 /** The catalog views the introspector may read. */
 const CATALOG_VIEWS = new Set([
-  'schemas', 'tables', 'views', 'objects', 'columns', 'types', 'computed_columns', 'default_constraints', 'key_constraints',
-  'indexes', 'index_columns', 'foreign_keys', 'foreign_key_columns', 'check_constraints', 'extended_properties', 'sql_modules',
+  'schemas',
+  'tables',
+  'views',
+  'objects',
+  'columns',
+  'types',
+  'computed_columns',
+  'default_constraints',
+  'key_constraints',
+  'indexes',
+  'index_columns',
+  'foreign_keys',
+  'foreign_key_columns',
+  'check_constraints',
+  'extended_properties',
+  'sql_modules',
 ]);
 
 /** Output column names of a parsed SELECT: the alias, else the column's own name. */
@@ -80,15 +94,35 @@ describe('SQL Server catalog rows → SchemaModel', () => {
   it("Chinook's SQL Server catalog: every table, key and index as the script declares them", () => {
     const model = SchemaModel.parse(assembleMssqlSchema(chinookCatalog()));
     expect(model.tables.map((t) => t.name)).toEqual([
-      'Album', 'Artist', 'Customer', 'Employee', 'Genre', 'Invoice', 'InvoiceLine', 'MediaType', 'Playlist', 'PlaylistTrack', 'Track',
+      'Album',
+      'Artist',
+      'Customer',
+      'Employee',
+      'Genre',
+      'Invoice',
+      'InvoiceLine',
+      'MediaType',
+      'Playlist',
+      'PlaylistTrack',
+      'Track',
     ]);
     const table = (name: string) => model.tables.find((t) => t.name === name)!;
     expect(table('PlaylistTrack').primaryKey).toEqual({ name: 'PK_PlaylistTrack', columns: ['PlaylistId', 'TrackId'] });
     expect(table('Track').foreignKeys.map((f) => `${f.name}:${f.columns.join()}->${f.referencedTable}`)).toEqual([
-      'FK_TrackAlbumId:AlbumId->Album', 'FK_TrackGenreId:GenreId->Genre', 'FK_TrackMediaTypeId:MediaTypeId->MediaType',
+      'FK_TrackAlbumId:AlbumId->Album',
+      'FK_TrackGenreId:GenreId->Genre',
+      'FK_TrackMediaTypeId:MediaTypeId->MediaType',
     ]);
     expect(table('Employee').foreignKeys).toEqual([
-      { name: 'FK_EmployeeReportsTo', columns: ['ReportsTo'], referencedSchema: 'dbo', referencedTable: 'Employee', referencedColumns: ['EmployeeId'], onDelete: 'no action', onUpdate: 'no action' },
+      {
+        name: 'FK_EmployeeReportsTo',
+        columns: ['ReportsTo'],
+        referencedSchema: 'dbo',
+        referencedTable: 'Employee',
+        referencedColumns: ['EmployeeId'],
+        onDelete: 'no action',
+        onUpdate: 'no action',
+      },
     ]);
     expect(table('InvoiceLine').indexes).toEqual([
       { name: 'IFK_InvoiceLineInvoiceId', columns: ['InvoiceId'], unique: false, where: null },
@@ -128,7 +162,10 @@ describe('view source → SELECT', () => {
     ['CREATE VIEW dbo.v AS SELECT 1 AS one', 'SELECT 1 AS one'],
     ['create or alter view [dbo].[v] as\n  select a from t;', 'select a from t'],
     ['CREATE VIEW [dbo].[Has AS Inside] ([a], [b]) WITH SCHEMABINDING, VIEW_METADATA AS SELECT a, b FROM dbo.t', 'SELECT a, b FROM dbo.t'],
-    ['/* CREATE VIEW x AS y */\n-- AS here too\nCREATE VIEW "quoted ""AS"" name" AS WITH c AS (SELECT 1 AS x) SELECT x FROM c', 'WITH c AS (SELECT 1 AS x) SELECT x FROM c'],
+    [
+      '/* CREATE VIEW x AS y */\n-- AS here too\nCREATE VIEW "quoted ""AS"" name" AS WITH c AS (SELECT 1 AS x) SELECT x FROM c',
+      'WITH c AS (SELECT 1 AS x) SELECT x FROM c',
+    ],
   ])('%j', (definition, body) => {
     expect(viewBody(definition)).toBe(body);
   });

@@ -56,7 +56,16 @@ async function tdsTlsListener(maxVersion: 'TLSv1.2' | 'TLSv1.3' = 'TLSv1.3') {
 }
 
 async function attempt(port: number, tls: NonNullable<ConnectionProfileInput['tls']>): Promise<Error> {
-  const outcome = await connect({ provider: 'azure-sql', dialect: 'mssql', host: '127.0.0.1', port, database: 'app', user: 'app', password: PASSWORD, tls }).then(
+  const outcome = await connect({
+    provider: 'azure-sql',
+    dialect: 'mssql',
+    host: '127.0.0.1',
+    port,
+    database: 'app',
+    user: 'app',
+    password: PASSWORD,
+    tls,
+  }).then(
     async (tenant) => {
       await tenant.close();
       return new Error('connected to a server that is not SQL Server');

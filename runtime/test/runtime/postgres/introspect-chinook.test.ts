@@ -29,7 +29,9 @@ describe('Postgres introspection of Chinook', () => {
     expect(model.dialect).toBe('postgres');
     expect(model.defaultSchema).toBe('public');
     expect(model.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(
-      ['album', 'artist', 'customer', 'employee', 'genre', 'invoice', 'invoice_line', 'media_type', 'playlist', 'playlist_track', 'track'].map((n) => `public.${n}`),
+      ['album', 'artist', 'customer', 'employee', 'genre', 'invoice', 'invoice_line', 'media_type', 'playlist', 'playlist_track', 'track'].map(
+        (n) => `public.${n}`,
+      ),
     );
     expect(model.views).toEqual([]);
     expect(model.enums).toEqual([]);
@@ -49,7 +51,14 @@ describe('Postgres introspection of Chinook', () => {
       ['unit_price', { kind: 'decimal', precision: 10, scale: 2 }, 'numeric(10,2)', false],
     ]);
     expect(table('employee').columns.find((c) => c.name === 'birth_date')).toEqual({
-      name: 'birth_date', type: { kind: 'timestamp' }, nativeType: 'timestamp without time zone', nullable: true, default: null, identity: null, generated: null, comment: null,
+      name: 'birth_date',
+      type: { kind: 'timestamp' },
+      nativeType: 'timestamp without time zone',
+      nullable: true,
+      default: null,
+      identity: null,
+      generated: null,
+      comment: null,
     });
   });
 
@@ -73,7 +82,15 @@ describe('Postgres introspection of Chinook', () => {
     const fks = model.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ table: t.name, ...fk })));
     expect(fks).toHaveLength(11);
     expect(table('employee').foreignKeys).toEqual([
-      { name: 'employee_reports_to_fkey', columns: ['reports_to'], referencedSchema: 'public', referencedTable: 'employee', referencedColumns: ['employee_id'], onDelete: 'no action', onUpdate: 'no action' },
+      {
+        name: 'employee_reports_to_fkey',
+        columns: ['reports_to'],
+        referencedSchema: 'public',
+        referencedTable: 'employee',
+        referencedColumns: ['employee_id'],
+        onDelete: 'no action',
+        onUpdate: 'no action',
+      },
     ]);
     expect(table('track').foreignKeys.map((fk) => [fk.name, fk.columns, fk.referencedTable, fk.referencedColumns])).toEqual([
       ['track_album_id_fkey', ['album_id'], 'album', ['album_id']],
@@ -83,7 +100,9 @@ describe('Postgres introspection of Chinook', () => {
   });
 
   it('reads the 11 secondary indexes and leaves out those backing primary keys', () => {
-    const indexes = model.tables.flatMap((t) => t.indexes.map((i) => `${t.name}:${i.name}(${i.columns.join(',')})${i.unique ? ' unique' : ''}${i.where ? ` where ${i.where}` : ''}`));
+    const indexes = model.tables.flatMap((t) =>
+      t.indexes.map((i) => `${t.name}:${i.name}(${i.columns.join(',')})${i.unique ? ' unique' : ''}${i.where ? ` where ${i.where}` : ''}`),
+    );
     expect(indexes).toEqual([
       'album:album_artist_id_idx(artist_id)',
       'customer:customer_support_rep_id_idx(support_rep_id)',

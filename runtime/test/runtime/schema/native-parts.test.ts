@@ -63,8 +63,12 @@ describe('Postgres: the application schema in the SchemaModel', () => {
     expect(named('exclusion-constraint')).toEqual(['app.booking booking_room_id_during_excl']);
     const definer = model.objects.find((o) => o.name === 'app.set_plan(bigint,app.plan)')!;
     expect(definer.definition).toMatch(/SECURITY DEFINER/);
-    expect(model.objects.find((o) => o.kind === 'row-security')!.definition).toBe('ALTER TABLE app.member ENABLE ROW LEVEL SECURITY;\nALTER TABLE app.member FORCE ROW LEVEL SECURITY;');
-    expect(model.objects.find((o) => o.kind === 'grant' && o.name === 'app.account')!.definition).toBe(`GRANT INSERT, SELECT, UPDATE ON TABLE app.account TO ${role};`);
+    expect(model.objects.find((o) => o.kind === 'row-security')!.definition).toBe(
+      'ALTER TABLE app.member ENABLE ROW LEVEL SECURITY;\nALTER TABLE app.member FORCE ROW LEVEL SECURITY;',
+    );
+    expect(model.objects.find((o) => o.kind === 'grant' && o.name === 'app.account')!.definition).toBe(
+      `GRANT INSERT, SELECT, UPDATE ON TABLE app.account TO ${role};`,
+    );
     expect(model.objects.find((o) => o.kind === 'trigger')!.table).toBe('app.account');
     // Nothing of the change capture among the named objects and sequences: not its functions, triggers or grants.
     // (Its table is listed among the tables, where copy, verify and capture recognise it as machinery.)

@@ -60,7 +60,7 @@ describe('sqlite connector', () => {
     const tenant = await freshTenantDb('sqlite', 'busy');
     expect(await pragma(tenant, 'busy_timeout')).toBe(SQLITE_BUSY_TIMEOUT_MS);
     await sql`create table t (who text)`.execute(tenant.db);
-    const path = ((await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(tenant.db)).rows[0]!).file;
+    const path = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(tenant.db)).rows[0]!.file;
 
     // Another thread takes the write lock, waits for our go, then holds the lock a moment longer and commits.
     const go = new Int32Array(new SharedArrayBuffer(4));
@@ -106,7 +106,9 @@ describe('sqlite connector', () => {
     const path = await freshSqlitePath('garbage');
     await writeFile(path, 'this is not a database, just text that is long enough to have a header'.repeat(20));
     await expect(connect(`sqlite:${path}`)).rejects.toThrow(
-      new RegExp(`^cannot connect to local-sqlite database ${escapeRegExp(path)}: cannot open SQLite database ${escapeRegExp(path)}: file is not a database \\(the file exists but is not a SQLite database\\)$`),
+      new RegExp(
+        `^cannot connect to local-sqlite database ${escapeRegExp(path)}: cannot open SQLite database ${escapeRegExp(path)}: file is not a database \\(the file exists but is not a SQLite database\\)$`,
+      ),
     );
   });
 

@@ -7,14 +7,25 @@ describe('sqlite schema text', () => {
     const tokens = tokenize(`create table "a ""b""" ([c d], \`e\`\`f\` text default 'it''s', -- note (
       g /* ) */ int)`);
     expect(tokens.filter((t) => t.kind !== 'punct').map((t) => [t.kind, t.value])).toEqual([
-      ['word', 'create'], ['word', 'table'], ['quoted', 'a "b"'], ['quoted', 'c d'], ['quoted', 'e`f'], ['word', 'text'],
-      ['word', 'default'], ['string', "it's"], ['word', 'g'], ['word', 'int'],
+      ['word', 'create'],
+      ['word', 'table'],
+      ['quoted', 'a "b"'],
+      ['quoted', 'c d'],
+      ['quoted', 'e`f'],
+      ['word', 'text'],
+      ['word', 'default'],
+      ['string', "it's"],
+      ['word', 'g'],
+      ['word', 'int'],
     ]);
   });
 
   it('a CONSTRAINT name applies only to its own constraint', () => {
     const parsed = parseCreateTable('create table t (a int constraint nn not null check (a > 1), b int, constraint c2 check (b < 2))');
-    expect(parsed.checks).toEqual([{ name: null, expression: 'a > 1' }, { name: 'c2', expression: 'b < 2' }]);
+    expect(parsed.checks).toEqual([
+      { name: null, expression: 'a > 1' },
+      { name: 'c2', expression: 'b < 2' },
+    ]);
   });
 
   it('reads key names, column lists and table constraints written without commas between them', () => {
@@ -27,7 +38,10 @@ describe('sqlite schema text', () => {
       constraint f2 foreign key (q) references other
     )`);
     expect(parsed.primaryKey).toEqual({ name: 'PK_t', columns: ['Id'] });
-    expect(parsed.uniques).toEqual([{ name: 'u1', columns: ['x y'] }, { name: 'u2', columns: ['p', 'q'] }]);
+    expect(parsed.uniques).toEqual([
+      { name: 'u1', columns: ['x y'] },
+      { name: 'u2', columns: ['p', 'q'] },
+    ]);
     expect(parsed.foreignKeys).toEqual([
       { name: null, columns: ['p', 'q'], table: 'Other' },
       { name: 'f2', columns: ['q'], table: 'other' },

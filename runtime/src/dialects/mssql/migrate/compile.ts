@@ -2,8 +2,20 @@ import type { MigrationOp } from '../../../contracts/migration-op.ts';
 import type { SchemaModel } from '../../../contracts/schema-model.ts';
 import type { CompiledStatement } from '../../migration-dialect.ts';
 import {
-  columnDefinition, currentType, defaultConstraintName, derivedName, enumCheck, enumValues, foreignKeyClause, mssqlDefault, mssqlType, qualified, quoteIdent,
-  quoteList, quoteLiteral, tableIn,
+  columnDefinition,
+  currentType,
+  defaultConstraintName,
+  derivedName,
+  enumCheck,
+  enumValues,
+  foreignKeyClause,
+  mssqlDefault,
+  mssqlType,
+  qualified,
+  quoteIdent,
+  quoteList,
+  quoteLiteral,
+  tableIn,
 } from './sql-text.ts';
 
 /** A `GO` line: sqlcmd's and SSMS's batch separator. */
@@ -65,7 +77,8 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
   switch (op.op) {
     case 'createTable': {
       const lines = op.columns.map((c) => columnDefinition(op.table, c, before, `${where} on "${op.table}"`));
-      if (op.primaryKey) lines.push(`CONSTRAINT ${quoteIdent(op.primaryKey.name ?? derivedName(`PK_${op.table}`))} PRIMARY KEY (${quoteList(op.primaryKey.columns)})`);
+      if (op.primaryKey)
+        lines.push(`CONSTRAINT ${quoteIdent(op.primaryKey.name ?? derivedName(`PK_${op.table}`))} PRIMARY KEY (${quoteList(op.primaryKey.columns)})`);
       for (const u of op.uniques) lines.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE (${quoteList(u.columns)})`);
       for (const c of op.checks) lines.push(`CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})`);
       for (const fk of op.foreignKeys) lines.push(foreignKeyClause(fk));
@@ -114,7 +127,12 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
       const drop = strong(dropDefault(op.table, op.column));
       if (op.default === null) return [drop];
       const value = mssqlDefault(op.default, `${where} on "${op.table}"."${op.column}"`);
-      return [drop, strong(`ALTER TABLE ${qualified(op.table)} ADD CONSTRAINT ${quoteIdent(defaultConstraintName(op.table, op.column))} DEFAULT ${value} FOR ${quoteIdent(op.column)}`)];
+      return [
+        drop,
+        strong(
+          `ALTER TABLE ${qualified(op.table)} ADD CONSTRAINT ${quoteIdent(defaultConstraintName(op.table, op.column))} DEFAULT ${value} FOR ${quoteIdent(op.column)}`,
+        ),
+      ];
     }
     case 'createIndex':
       return [
@@ -144,7 +162,9 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
       // No enum types: the values live in the model, and each column of the enum gets a CHECK on them.
       return [];
     case 'dropEnum': {
-      const user = before.tables.flatMap((t) => t.columns.filter((c) => c.type.kind === 'enum' && c.type.enumName === op.name).map((c) => `"${t.name}"."${c.name}"`));
+      const user = before.tables.flatMap((t) =>
+        t.columns.filter((c) => c.type.kind === 'enum' && c.type.enumName === op.name).map((c) => `"${t.name}"."${c.name}"`),
+      );
       if (user.length) throw new Error(`${where}: enum "${op.name}" is still used by ${user.join(', ')}`);
       return [];
     }
@@ -159,13 +179,19 @@ export function compileMssql(op: MigrationOp, before: SchemaModel): CompiledStat
       return before.tables.flatMap((t) =>
         t.columns
           .filter((c) => c.type.kind === 'enum' && c.type.enumName === op.enum)
-          .flatMap((c) => [strong(dropEnumChecks(t.name, c.name)), strong(`ALTER TABLE ${qualified(t.name)} ADD ${enumCheck(t.name, c.name, enumValues(after, op.enum, at))}`)]),
+          .flatMap((c) => [
+            strong(dropEnumChecks(t.name, c.name)),
+            strong(`ALTER TABLE ${qualified(t.name)} ADD ${enumCheck(t.name, c.name, enumValues(after, op.enum, at))}`),
+          ]),
       );
     }
     case 'sql': {
       if (!op.up.mssql) throw new Error(`${where}: no mssql text in up (this migration cannot run on mssql)`);
       // GO is a client-side batch separator (sqlcmd, SSMS), not T-SQL: each batch is sent on its own.
-      const batches = op.up.mssql.split(GO_LINE).map((b) => b.trim()).filter(Boolean);
+      const batches = op.up.mssql
+        .split(GO_LINE)
+        .map((b) => b.trim())
+        .filter(Boolean);
       if (!batches.length) throw new Error(`${where}: the mssql text holds no statement`);
       return batches.map((text) => ({ sql: text }));
     }

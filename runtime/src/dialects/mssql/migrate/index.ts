@@ -43,7 +43,8 @@ export const mssqlMigrations: MigrationDialect = {
         EXEC @result = sp_getapplock @Resource = ${MSSQL_MIGRATION_LOCK}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = -1;
         SELECT @result AS result`.execute(connection);
       const result = rows[0]?.result;
-      if (typeof result !== 'number' || result < 0) throw new Error(`sp_getapplock refused the migration lock ${MSSQL_MIGRATION_LOCK} (result ${String(result)})`);
+      if (typeof result !== 'number' || result < 0)
+        throw new Error(`sp_getapplock refused the migration lock ${MSSQL_MIGRATION_LOCK} (result ${String(result)})`);
       try {
         return await work();
       } finally {

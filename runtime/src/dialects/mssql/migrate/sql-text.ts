@@ -43,29 +43,52 @@ export const ENUM_LENGTH = 255;
 export function mssqlType(type: NeutralType, where: string): string {
   const p = type.precision === undefined ? '' : `(${Math.min(type.precision, 7)})`;
   switch (type.kind) {
-    case 'boolean': return 'bit';
-    case 'smallint': return 'smallint';
-    case 'integer': return 'int';
-    case 'bigint': return 'bigint';
-    case 'decimal': return `decimal(${type.precision ?? 18},${type.scale ?? 0})`;
-    case 'real': return 'real';
-    case 'double': return 'float';
-    case 'money': return 'money';
-    case 'char': return type.length === undefined ? 'nchar(1)' : type.length > MAX_NVARCHAR ? 'nvarchar(max)' : `nchar(${type.length})`;
-    case 'varchar': return type.length === undefined || type.length > MAX_NVARCHAR ? 'nvarchar(max)' : `nvarchar(${type.length})`;
-    case 'text': return 'nvarchar(max)';
-    case 'uuid': return 'uniqueidentifier';
-    case 'date': return 'date';
-    case 'time': return `time${p}`;
-    case 'timestamp': return `datetime2${p}`;
-    case 'timestamptz': return `datetimeoffset${p}`;
-    case 'interval': return 'nvarchar(64)';
-    case 'json': return 'json';
-    case 'binary': return type.length === undefined || type.length > MAX_VARBINARY ? 'varbinary(max)' : `varbinary(${type.length})`;
-    case 'enum': return `nvarchar(${ENUM_LENGTH})`;
-    case 'array': return 'json';
-    case 'xml': return 'xml';
-    case 'network': return 'nvarchar(45)';
+    case 'boolean':
+      return 'bit';
+    case 'smallint':
+      return 'smallint';
+    case 'integer':
+      return 'int';
+    case 'bigint':
+      return 'bigint';
+    case 'decimal':
+      return `decimal(${type.precision ?? 18},${type.scale ?? 0})`;
+    case 'real':
+      return 'real';
+    case 'double':
+      return 'float';
+    case 'money':
+      return 'money';
+    case 'char':
+      return type.length === undefined ? 'nchar(1)' : type.length > MAX_NVARCHAR ? 'nvarchar(max)' : `nchar(${type.length})`;
+    case 'varchar':
+      return type.length === undefined || type.length > MAX_NVARCHAR ? 'nvarchar(max)' : `nvarchar(${type.length})`;
+    case 'text':
+      return 'nvarchar(max)';
+    case 'uuid':
+      return 'uniqueidentifier';
+    case 'date':
+      return 'date';
+    case 'time':
+      return `time${p}`;
+    case 'timestamp':
+      return `datetime2${p}`;
+    case 'timestamptz':
+      return `datetimeoffset${p}`;
+    case 'interval':
+      return 'nvarchar(64)';
+    case 'json':
+      return 'json';
+    case 'binary':
+      return type.length === undefined || type.length > MAX_VARBINARY ? 'varbinary(max)' : `varbinary(${type.length})`;
+    case 'enum':
+      return `nvarchar(${ENUM_LENGTH})`;
+    case 'array':
+      return 'json';
+    case 'xml':
+      return 'xml';
+    case 'network':
+      return 'nvarchar(45)';
     case 'unknown':
       throw new Error(`${where}: type kind "unknown" has no SQL Server spelling; use a sql op for native types`);
   }
@@ -107,8 +130,10 @@ export function mssqlDefault(value: ColumnDefault, where: string): string {
         return String(value.value);
       }
       return quoteLiteral(value.value);
-    case 'now': return 'SYSDATETIMEOFFSET()';
-    case 'uuid': return 'NEWID()';
+    case 'now':
+      return 'SYSDATETIMEOFFSET()';
+    case 'uuid':
+      return 'NEWID()';
     case 'sql':
       if (!value.sql.mssql) throw new Error(`${where}: the sql default has no mssql text`);
       return `(${value.sql.mssql})`;
@@ -127,7 +152,11 @@ export function columnDefinition(table: string, column: ColumnDef, before: Schem
 
 const ACTION: Record<ForeignKeyDef['onDelete'], string> = {
   // SQL Server has no RESTRICT: NO ACTION is checked at the end of the statement, which is as strict here.
-  'no action': 'NO ACTION', restrict: 'NO ACTION', cascade: 'CASCADE', 'set null': 'SET NULL', 'set default': 'SET DEFAULT',
+  'no action': 'NO ACTION',
+  restrict: 'NO ACTION',
+  cascade: 'CASCADE',
+  'set null': 'SET NULL',
+  'set default': 'SET DEFAULT',
 };
 
 export function foreignKeyClause(fk: ForeignKeyDef): string {

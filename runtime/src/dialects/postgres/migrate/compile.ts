@@ -29,7 +29,8 @@ export function compilePostgres(op: MigrationOp, _before: SchemaModel): Compiled
   switch (op.op) {
     case 'createTable': {
       const lines = op.columns.map((c) => columnDefinition(c, `${where} on "${op.table}"`));
-      if (op.primaryKey) lines.push(`${op.primaryKey.name ? `CONSTRAINT ${quoteIdent(op.primaryKey.name)} ` : ''}PRIMARY KEY (${quoteList(op.primaryKey.columns)})`);
+      if (op.primaryKey)
+        lines.push(`${op.primaryKey.name ? `CONSTRAINT ${quoteIdent(op.primaryKey.name)} ` : ''}PRIMARY KEY (${quoteList(op.primaryKey.columns)})`);
       for (const u of op.uniques) lines.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE (${quoteList(u.columns)})`);
       for (const c of op.checks) lines.push(`CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})`);
       for (const fk of op.foreignKeys) lines.push(foreignKeyClause(fk));

@@ -23,30 +23,50 @@ export function postgresType(type: NeutralType, where: string): string {
   if (type.domain) return quoteIdent(type.domain);
   const p = type.precision === undefined ? '' : `(${type.precision})`;
   switch (type.kind) {
-    case 'boolean': return 'boolean';
-    case 'smallint': return 'smallint';
-    case 'integer': return 'integer';
-    case 'bigint': return 'bigint';
+    case 'boolean':
+      return 'boolean';
+    case 'smallint':
+      return 'smallint';
+    case 'integer':
+      return 'integer';
+    case 'bigint':
+      return 'bigint';
     case 'decimal':
       // numeric(p) is numeric(p,0): spelled out so the model reads back the same precision and scale.
       return type.precision === undefined ? 'numeric' : `numeric(${type.precision}, ${type.scale ?? 0})`;
-    case 'real': return 'real';
-    case 'double': return 'double precision';
-    case 'money': return 'money';
+    case 'real':
+      return 'real';
+    case 'double':
+      return 'double precision';
+    case 'money':
+      return 'money';
     // bpchar without a length is blank-padded and unbounded: the only unbounded char Postgres has.
-    case 'char': return type.length === undefined ? 'bpchar' : `character(${type.length})`;
-    case 'varchar': return type.length === undefined ? 'character varying' : `character varying(${type.length})`;
-    case 'text': return 'text';
-    case 'uuid': return 'uuid';
-    case 'date': return 'date';
-    case 'time': return `time${p} without time zone`;
-    case 'timestamp': return `timestamp${p} without time zone`;
-    case 'timestamptz': return `timestamp${p} with time zone`;
-    case 'interval': return `interval${p}`;
-    case 'json': return 'jsonb';
-    case 'binary': return 'bytea';
-    case 'xml': return 'xml';
-    case 'network': return 'inet';
+    case 'char':
+      return type.length === undefined ? 'bpchar' : `character(${type.length})`;
+    case 'varchar':
+      return type.length === undefined ? 'character varying' : `character varying(${type.length})`;
+    case 'text':
+      return 'text';
+    case 'uuid':
+      return 'uuid';
+    case 'date':
+      return 'date';
+    case 'time':
+      return `time${p} without time zone`;
+    case 'timestamp':
+      return `timestamp${p} without time zone`;
+    case 'timestamptz':
+      return `timestamp${p} with time zone`;
+    case 'interval':
+      return `interval${p}`;
+    case 'json':
+      return 'jsonb';
+    case 'binary':
+      return 'bytea';
+    case 'xml':
+      return 'xml';
+    case 'network':
+      return 'inet';
     case 'enum':
       if (!type.enumName) throw new Error(`${where}: an enum type needs enumName`);
       return quoteIdent(type.enumName);
@@ -68,8 +88,10 @@ export function postgresDefault(value: ColumnDefault, where: string): string {
         return String(value.value);
       }
       return quoteLiteral(value.value);
-    case 'now': return 'CURRENT_TIMESTAMP';
-    case 'uuid': return 'gen_random_uuid()';
+    case 'now':
+      return 'CURRENT_TIMESTAMP';
+    case 'uuid':
+      return 'gen_random_uuid()';
     case 'sql': {
       if (!value.sql.postgres) throw new Error(`${where}: the sql default has no postgres text`);
       return `(${value.sql.postgres})`;
@@ -86,7 +108,11 @@ export function columnDefinition(column: ColumnDef, where: string): string {
 }
 
 const ACTION: Record<ForeignKeyDef['onDelete'], string> = {
-  'no action': 'NO ACTION', restrict: 'RESTRICT', cascade: 'CASCADE', 'set null': 'SET NULL', 'set default': 'SET DEFAULT',
+  'no action': 'NO ACTION',
+  restrict: 'RESTRICT',
+  cascade: 'CASCADE',
+  'set null': 'SET NULL',
+  'set default': 'SET DEFAULT',
 };
 
 export function foreignKeyClause(fk: ForeignKeyDef): string {

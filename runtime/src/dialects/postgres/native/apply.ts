@@ -38,7 +38,12 @@ export async function createPostgresPreData(run: RunStatement, schema: NativeSch
       else if (statement !== 'CREATE SCHEMA public') {
         await tolerate(statement, (error) => {
           const reason = ((error.cause as Error | undefined) ?? error).message;
-          warnings.push({ rule: 'copy-public-schema-kept', severity: 'warning', subject: 'public', message: `the target's own public schema was kept (the connecting role does not own it), and \`${statement}\` was refused: ${reason}` });
+          warnings.push({
+            rule: 'copy-public-schema-kept',
+            severity: 'warning',
+            subject: 'public',
+            message: `the target's own public schema was kept (the connecting role does not own it), and \`${statement}\` was refused: ${reason}`,
+          });
         });
       }
     }

@@ -3,7 +3,14 @@ import { type AclTriple, aclStatements, commentOn, literal, optionList, unquote 
 
 /** Builders for the objects that are not relations: schemas, extensions, collations, types, routines, casts, servers, default privileges. */
 
-interface Owned { key: string; q: string; owner: string; comment: string | null; acl: AclTriple[] | null; acl_default: AclTriple[] | null }
+interface Owned {
+  key: string;
+  q: string;
+  owner: string;
+  comment: string | null;
+  acl: AclTriple[] | null;
+  acl_default: AclTriple[] | null;
+}
 
 export function buildSchemas(drafts: Drafts, rows: Owned[]): void {
   for (const s of rows) {
@@ -19,14 +26,23 @@ export function buildSchemas(drafts: Drafts, rows: Owned[]): void {
   }
 }
 
-export function buildExtensions(drafts: Drafts, rows: { key: string; q: string; schema: string; comment: string | null }[], members: { key: string; extension: string }[]): void {
+export function buildExtensions(
+  drafts: Drafts,
+  rows: { key: string; q: string; schema: string; comment: string | null }[],
+  members: { key: string; extension: string }[],
+): void {
   const byExtension = new Map<string, string[]>();
   for (const m of members) byExtension.set(m.extension, [...(byExtension.get(m.extension) ?? []), m.key]);
   for (const e of rows) {
     // No version: the target installs the one it has (pg_dump does the same); a missing extension is a finding.
     drafts.add({
-      id: unitId('extension', e.q), kind: 'extension', name: e.q, table: null, section: 'pre',
-      sql: [`CREATE EXTENSION IF NOT EXISTS ${e.q} WITH SCHEMA ${e.schema}`, ...commentOn(`EXTENSION ${e.q}`, e.comment)], keys: [e.key, ...(byExtension.get(e.key) ?? [])],
+      id: unitId('extension', e.q),
+      kind: 'extension',
+      name: e.q,
+      table: null,
+      section: 'pre',
+      sql: [`CREATE EXTENSION IF NOT EXISTS ${e.q} WITH SCHEMA ${e.schema}`, ...commentOn(`EXTENSION ${e.q}`, e.comment)],
+      keys: [e.key, ...(byExtension.get(e.key) ?? [])],
     });
   }
 }
@@ -53,7 +69,11 @@ export function buildCollations(drafts: Drafts, rows: CollationRow[]): void {
       if (c.rules) options.push(`rules = ${literal(c.rules)}`);
     }
     if (!c.deterministic) options.push('deterministic = false');
-    const sql = [`CREATE COLLATION ${c.q} (${options.join(', ')})`, ...drafts.roles.owner(`COLLATION ${c.q}`, c.owner), ...commentOn(`COLLATION ${c.q}`, c.comment)];
+    const sql = [
+      `CREATE COLLATION ${c.q} (${options.join(', ')})`,
+      ...drafts.roles.owner(`COLLATION ${c.q}`, c.owner),
+      ...commentOn(`COLLATION ${c.q}`, c.comment),
+    ];
     drafts.add({ id: unitId('collation', c.q), kind: 'collation', name: c.q, table: null, section: 'pre', sql, keys: [c.key] });
   }
 }
@@ -96,7 +116,17 @@ export function buildTypes(drafts: Drafts, rows: TypeRow[]): void {
         const statements = [`ALTER DOMAIN ${t.q} ADD CONSTRAINT ${name} ${definition}`, ...commentOn(`CONSTRAINT ${name} ON DOMAIN ${t.q}`, comment)];
         if (/ NOT VALID$/.test(definition)) {
           // Rows the source let in before the check existed would fail it: added after the load, still NOT VALID.
-          later.push({ id: unitId('domain-check', `${t.q} ${name}`), kind: 'check', name: `${t.q} ${name}`, table: null, section: 'post', sql: statements, keys: [key], deps: [unitId('type', t.q)], needsRows: '*' });
+          later.push({
+            id: unitId('domain-check', `${t.q} ${name}`),
+            kind: 'check',
+            name: `${t.q} ${name}`,
+            table: null,
+            section: 'post',
+            sql: statements,
+            keys: [key],
+            deps: [unitId('type', t.q)],
+            needsRows: '*',
+          });
           continue;
         }
         sql.push(...statements);
@@ -132,9 +162,20 @@ interface RoutineRow extends Owned {
   name: string;
   definition: string | null;
   aggregate: {
-    args: string; aggkind: string; sfunc: string; stype: string; sspace: number | null; finalfunc: string | null; finalextra: boolean;
-    combinefunc: string | null; serialfunc: string | null; deserialfunc: string | null; initcond: string | null; msfunc: string | null;
-    sortop: string | null; parallel: string;
+    args: string;
+    aggkind: string;
+    sfunc: string;
+    stype: string;
+    sspace: number | null;
+    finalfunc: string | null;
+    finalextra: boolean;
+    combinefunc: string | null;
+    serialfunc: string | null;
+    deserialfunc: string | null;
+    initcond: string | null;
+    msfunc: string | null;
+    sortop: string | null;
+    parallel: string;
   } | null;
 }
 
@@ -173,16 +214,30 @@ export function buildRoutines(drafts: Drafts, rows: RoutineRow[]): void {
   }
 }
 
-export function buildCasts(drafts: Drafts, rows: { key: string; source: string; target: string; method: string; context: string; function: string | null; comment: string | null }[]): void {
+export function buildCasts(
+  drafts: Drafts,
+  rows: { key: string; source: string; target: string; method: string; context: string; function: string | null; comment: string | null }[],
+): void {
   for (const c of rows) {
     const how = c.method === 'f' ? `WITH FUNCTION ${c.function}` : c.method === 'i' ? 'WITH INOUT' : 'WITHOUT FUNCTION';
     const context = c.context === 'i' ? ' AS IMPLICIT' : c.context === 'a' ? ' AS ASSIGNMENT' : '';
     const name = `(${c.source} AS ${c.target})`;
-    drafts.add({ id: unitId('cast', name), kind: 'cast', name, table: null, section: 'pre', sql: [`CREATE CAST ${name} ${how}${context}`, ...commentOn(`CAST ${name}`, c.comment)], keys: [c.key] });
+    drafts.add({
+      id: unitId('cast', name),
+      kind: 'cast',
+      name,
+      table: null,
+      section: 'pre',
+      sql: [`CREATE CAST ${name} ${how}${context}`, ...commentOn(`CAST ${name}`, c.comment)],
+      keys: [c.key],
+    });
   }
 }
 
-export function buildServers(drafts: Drafts, rows: (Owned & { wrapper: string; type: string | null; version: string | null; options: string[] | null })[]): void {
+export function buildServers(
+  drafts: Drafts,
+  rows: (Owned & { wrapper: string; type: string | null; version: string | null; options: string[] | null })[],
+): void {
   for (const s of rows) {
     const parts = [`CREATE SERVER ${s.q}`];
     if (s.type !== null) parts.push(`TYPE ${literal(s.type)}`);
@@ -197,7 +252,18 @@ export function buildServers(drafts: Drafts, rows: (Owned & { wrapper: string; t
 
 const OBJECT_TYPES: Record<string, string> = { r: 'TABLES', S: 'SEQUENCES', f: 'FUNCTIONS', T: 'TYPES', n: 'SCHEMAS' };
 
-export function buildDefaultPrivileges(drafts: Drafts, rows: { key: string; role: string; schema_q: string | null; schema_key: string | null; object_type: string; acl: AclTriple[] | null; acl_default: AclTriple[] | null }[]): void {
+export function buildDefaultPrivileges(
+  drafts: Drafts,
+  rows: {
+    key: string;
+    role: string;
+    schema_q: string | null;
+    schema_key: string | null;
+    object_type: string;
+    acl: AclTriple[] | null;
+    acl_default: AclTriple[] | null;
+  }[],
+): void {
   for (const d of rows) {
     const objects = OBJECT_TYPES[d.object_type]!;
     const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${drafts.roles.role(d.role)}${d.schema_q ? ` IN SCHEMA ${d.schema_q}` : ''}`;
@@ -207,6 +273,17 @@ export function buildDefaultPrivileges(drafts: Drafts, rows: { key: string; role
       return `${prefix} ${verb} ${rest.replace(' ON §', ` ON ${objects}`)}`;
     });
     const name = `${d.role}${d.schema_q ? ` in ${d.schema_q}` : ''} on ${objects.toLowerCase()}`;
-    if (statements.length) drafts.add({ id: unitId('default-privileges', name), kind: 'default-privileges', name, schema: d.schema_q ? unquote(d.schema_q) : null, table: null, section: 'pre', sql: statements, keys: [d.key], deps: d.schema_q ? [unitId('schema', d.schema_q)] : [] });
+    if (statements.length)
+      drafts.add({
+        id: unitId('default-privileges', name),
+        kind: 'default-privileges',
+        name,
+        schema: d.schema_q ? unquote(d.schema_q) : null,
+        table: null,
+        section: 'pre',
+        sql: statements,
+        keys: [d.key],
+        deps: d.schema_q ? [unitId('schema', d.schema_q)] : [],
+      });
   }
 }

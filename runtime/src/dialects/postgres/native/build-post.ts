@@ -8,9 +8,22 @@ import { commentOn } from './sql-text.ts';
  */
 
 interface ConstraintRow {
-  key: string; kind: string; name_q: string; table_q: string; table_kind: string; has_children: boolean; definition: string;
-  validated: boolean; local: boolean; from_parent: boolean; index_key: string | null; parent_index_q: string | null; parent_key: string | null;
-  index_q: string | null; comment: string | null; index_comment: string | null;
+  key: string;
+  kind: string;
+  name_q: string;
+  table_q: string;
+  table_kind: string;
+  has_children: boolean;
+  definition: string;
+  validated: boolean;
+  local: boolean;
+  from_parent: boolean;
+  index_key: string | null;
+  parent_index_q: string | null;
+  parent_key: string | null;
+  index_q: string | null;
+  comment: string | null;
+  index_comment: string | null;
 }
 
 const CONSTRAINT_KIND = { p: 'primary-key', u: 'unique', x: 'exclusion-constraint', f: 'foreign-key', c: 'check' } as const;
@@ -30,9 +43,15 @@ export function buildConstraints(drafts: Drafts, rows: ConstraintRow[], exclude:
     if (c.index_q) sql.push(...commentOn(`INDEX ${c.index_q}`, c.index_comment));
     const name = `${c.table_q} ${c.name_q}`;
     drafts.add({
-      id: unitId('constraint', name), kind, name, table: c.table_q,
-      section: c.kind === 'c' && c.validated ? 'pre' : 'post', sql,
-      keys: [c.key, c.index_key], deps: [unitId('relation', c.table_q)], depKeys: [c.parent_key],
+      id: unitId('constraint', name),
+      kind,
+      name,
+      table: c.table_q,
+      section: c.kind === 'c' && c.validated ? 'pre' : 'post',
+      sql,
+      keys: [c.key, c.index_key],
+      deps: [unitId('relation', c.table_q)],
+      depKeys: [c.parent_key],
       // Keys and exclusions are built as soon as their table is loaded; foreign keys and NOT VALID checks once all are.
       ...(c.kind === 'c' && c.validated ? {} : { needsRows: c.kind === 'f' || c.kind === 'c' ? '*' : c.table_kind === 'p' ? undefined : c.table_q }),
     });
@@ -40,8 +59,19 @@ export function buildConstraints(drafts: Drafts, rows: ConstraintRow[], exclude:
 }
 
 interface IndexRow {
-  key: string; q: string; name_q: string; table_q: string; table_kind: string; parent_key: string | null; definition: string;
-  clustered: boolean; replica_identity: boolean; valid: boolean; parent_q: string | null; comment: string | null; statistics: [number, number][] | null;
+  key: string;
+  q: string;
+  name_q: string;
+  table_q: string;
+  table_kind: string;
+  parent_key: string | null;
+  definition: string;
+  clustered: boolean;
+  replica_identity: boolean;
+  valid: boolean;
+  parent_q: string | null;
+  comment: string | null;
+  statistics: [number, number][] | null;
 }
 
 export function buildIndexes(drafts: Drafts, rows: IndexRow[], exclude: ReadonlySet<string>): void {
@@ -59,8 +89,15 @@ export function buildIndexes(drafts: Drafts, rows: IndexRow[], exclude: Readonly
     for (const [column, target] of i.statistics ?? []) sql.push(`ALTER INDEX ${i.q} ALTER COLUMN ${column} SET STATISTICS ${target}`);
     sql.push(...commentOn(`INDEX ${i.q}`, i.comment));
     drafts.add({
-      id: unitId('index', i.q), kind: 'index', name: i.q, table: i.table_q, section: 'post', sql, keys: [i.key],
-      deps: [unitId('relation', i.table_q)], depKeys: [i.parent_key],
+      id: unitId('index', i.q),
+      kind: 'index',
+      name: i.q,
+      table: i.table_q,
+      section: 'post',
+      sql,
+      keys: [i.key],
+      deps: [unitId('relation', i.table_q)],
+      depKeys: [i.parent_key],
       // A materialized view's rows arrive with its refresh; a partitioned table holds none of its own.
       needsRows: i.table_kind === 'm' ? '*' : i.table_kind === 'p' ? undefined : i.table_q,
     });
@@ -73,17 +110,42 @@ const CLONED_TRIGGER_STATE: Record<string, string> = { ...TRIGGER_STATE, O: 'ENA
 const RULE_STATE: Record<string, string> = { D: 'DISABLE RULE', R: 'ENABLE REPLICA RULE', A: 'ENABLE ALWAYS RULE' };
 
 /** A partition's own state for a trigger it has from its partitioned table (disabled there only, say). */
-export function buildClonedTriggerStates(drafts: Drafts, rows: { key: string; name_q: string; table_q: string; enabled: string; parent_key: string }[], exclude: ReadonlySet<string>, excludeNames: (name: string) => boolean): void {
+export function buildClonedTriggerStates(
+  drafts: Drafts,
+  rows: { key: string; name_q: string; table_q: string; enabled: string; parent_key: string }[],
+  exclude: ReadonlySet<string>,
+  excludeNames: (name: string) => boolean,
+): void {
   for (const t of rows) {
     if (exclude.has(t.table_q) || excludeNames(t.name_q.replace(/^"|"$/g, ''))) continue;
     const name = `${t.table_q} ${t.name_q}`;
-    drafts.add({ id: unitId('trigger-state', name), kind: 'trigger', name, table: t.table_q, section: 'post', sql: [`ALTER TABLE ${t.table_q} ${CLONED_TRIGGER_STATE[t.enabled]} ${t.name_q}`], keys: [t.key], deps: [unitId('relation', t.table_q)], depKeys: [t.parent_key], needsRows: '*' });
+    drafts.add({
+      id: unitId('trigger-state', name),
+      kind: 'trigger',
+      name,
+      table: t.table_q,
+      section: 'post',
+      sql: [`ALTER TABLE ${t.table_q} ${CLONED_TRIGGER_STATE[t.enabled]} ${t.name_q}`],
+      keys: [t.key],
+      deps: [unitId('relation', t.table_q)],
+      depKeys: [t.parent_key],
+      needsRows: '*',
+    });
   }
 }
 
 export function buildTriggers(
   drafts: Drafts,
-  rows: { key: string; name_q: string; name: string; table_q: string; definition: string; enabled: string; comment: string | null; constraint_key: string | null }[],
+  rows: {
+    key: string;
+    name_q: string;
+    name: string;
+    table_q: string;
+    definition: string;
+    enabled: string;
+    comment: string | null;
+    constraint_key: string | null;
+  }[],
   exclude: ReadonlySet<string>,
   excludeNames: (name: string) => boolean,
 ): void {
@@ -93,18 +155,42 @@ export function buildTriggers(
     if (TRIGGER_STATE[t.enabled]) sql.push(`ALTER TABLE ${t.table_q} ${TRIGGER_STATE[t.enabled]} ${t.name_q}`);
     sql.push(...commentOn(`TRIGGER ${t.name_q} ON ${t.table_q}`, t.comment));
     const name = `${t.table_q} ${t.name_q}`;
-    drafts.add({ id: unitId('trigger', name), kind: 'trigger', name, table: t.table_q, section: 'post', sql, keys: [t.key, t.constraint_key], deps: [unitId('relation', t.table_q)], needsRows: '*' });
+    drafts.add({
+      id: unitId('trigger', name),
+      kind: 'trigger',
+      name,
+      table: t.table_q,
+      section: 'post',
+      sql,
+      keys: [t.key, t.constraint_key],
+      deps: [unitId('relation', t.table_q)],
+      needsRows: '*',
+    });
   }
 }
 
-export function buildRules(drafts: Drafts, rows: { key: string; name_q: string; table_q: string; definition: string; enabled: string; comment: string | null }[], exclude: ReadonlySet<string>): void {
+export function buildRules(
+  drafts: Drafts,
+  rows: { key: string; name_q: string; table_q: string; definition: string; enabled: string; comment: string | null }[],
+  exclude: ReadonlySet<string>,
+): void {
   for (const r of rows) {
     if (exclude.has(r.table_q)) continue;
     const sql = [r.definition.trim().replace(/;$/, '')];
     if (RULE_STATE[r.enabled]) sql.push(`ALTER TABLE ${r.table_q} ${RULE_STATE[r.enabled]} ${r.name_q}`);
     sql.push(...commentOn(`RULE ${r.name_q} ON ${r.table_q}`, r.comment));
     const name = `${r.table_q} ${r.name_q}`;
-    drafts.add({ id: unitId('rule', name), kind: 'rule', name, table: r.table_q, section: 'post', sql, keys: [r.key], deps: [unitId('relation', r.table_q)], needsRows: '*' });
+    drafts.add({
+      id: unitId('rule', name),
+      kind: 'rule',
+      name,
+      table: r.table_q,
+      section: 'post',
+      sql,
+      keys: [r.key],
+      deps: [unitId('relation', r.table_q)],
+      needsRows: '*',
+    });
   }
 }
 
@@ -112,27 +198,65 @@ const COMMAND: Record<string, string> = { '*': 'ALL', r: 'SELECT', a: 'INSERT', 
 
 export function buildPolicies(
   drafts: Drafts,
-  rows: { key: string; name_q: string; table_q: string; command: string; permissive: boolean; roles: string[] | null; using_expr: string | null; check_expr: string | null; comment: string | null }[],
+  rows: {
+    key: string;
+    name_q: string;
+    table_q: string;
+    command: string;
+    permissive: boolean;
+    roles: string[] | null;
+    using_expr: string | null;
+    check_expr: string | null;
+    comment: string | null;
+  }[],
   exclude: ReadonlySet<string>,
 ): void {
   for (const p of rows) {
     if (exclude.has(p.table_q)) continue;
     const roles = (p.roles ?? ['PUBLIC']).map((r) => drafts.roles.role(r));
-    const parts = [`CREATE POLICY ${p.name_q} ON ${p.table_q} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${COMMAND[p.command]} TO ${roles.join(', ')}`];
+    const parts = [
+      `CREATE POLICY ${p.name_q} ON ${p.table_q} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${COMMAND[p.command]} TO ${roles.join(', ')}`,
+    ];
     if (p.using_expr !== null) parts.push(`USING (${p.using_expr})`);
     if (p.check_expr !== null) parts.push(`WITH CHECK (${p.check_expr})`);
     const name = `${p.table_q} ${p.name_q}`;
     drafts.add({
-      id: unitId('policy', name), kind: 'policy', name, table: p.table_q, section: 'post',
-      sql: [parts.join(' '), ...commentOn(`POLICY ${p.name_q} ON ${p.table_q}`, p.comment)], keys: [p.key], deps: [unitId('relation', p.table_q)], needsRows: '*',
+      id: unitId('policy', name),
+      kind: 'policy',
+      name,
+      table: p.table_q,
+      section: 'post',
+      sql: [parts.join(' '), ...commentOn(`POLICY ${p.name_q} ON ${p.table_q}`, p.comment)],
+      keys: [p.key],
+      deps: [unitId('relation', p.table_q)],
+      needsRows: '*',
     });
   }
 }
 
-export function buildStatistics(drafts: Drafts, rows: { key: string; q: string; definition: string; table_q: string; owner: string; target: number | null; comment: string | null }[], exclude: ReadonlySet<string>): void {
+export function buildStatistics(
+  drafts: Drafts,
+  rows: { key: string; q: string; definition: string; table_q: string; owner: string; target: number | null; comment: string | null }[],
+  exclude: ReadonlySet<string>,
+): void {
   for (const s of rows) {
     if (exclude.has(s.table_q)) continue;
-    const sql = [s.definition, ...(s.target !== null ? [`ALTER STATISTICS ${s.q} SET STATISTICS ${s.target}`] : []), ...drafts.roles.owner(`STATISTICS ${s.q}`, s.owner), ...commentOn(`STATISTICS ${s.q}`, s.comment)];
-    drafts.add({ id: unitId('statistics', s.q), kind: 'statistics', name: s.q, table: s.table_q, section: 'post', sql, keys: [s.key], deps: [unitId('relation', s.table_q)], needsRows: '*' });
+    const sql = [
+      s.definition,
+      ...(s.target !== null ? [`ALTER STATISTICS ${s.q} SET STATISTICS ${s.target}`] : []),
+      ...drafts.roles.owner(`STATISTICS ${s.q}`, s.owner),
+      ...commentOn(`STATISTICS ${s.q}`, s.comment),
+    ];
+    drafts.add({
+      id: unitId('statistics', s.q),
+      kind: 'statistics',
+      name: s.q,
+      table: s.table_q,
+      section: 'post',
+      sql,
+      keys: [s.key],
+      deps: [unitId('relation', s.table_q)],
+      needsRows: '*',
+    });
   }
 }

@@ -16,9 +16,12 @@ export function postgresNeutralDetailLosses(units: readonly NativeUnit[], copied
       if (/ DESC[,)]/.test(create) || / NULLS (FIRST|LAST)/.test(create)) add('index', 'its column order (DESC, NULLS FIRST/LAST) does not arrive');
       if (/ INCLUDE \(/.test(create)) add('index', 'its INCLUDE columns do not arrive');
     }
-    if (u.kind === 'foreign-key' && / DEFERRABLE/.test(create) && !/ NOT DEFERRABLE/.test(create)) add('foreign-key', 'it is DEFERRABLE on the source and will be checked immediately');
-    if (u.kind === 'unique' && /NULLS NOT DISTINCT/.test(create)) add('unique', 'UNIQUE NULLS NOT DISTINCT becomes a plain UNIQUE: several NULLs will be allowed');
-    if ((u.kind === 'table' || u.kind === 'partition') && / COLLATE /.test(create)) add('collation', 'column collations do not arrive: text compares and sorts by the target\'s rules');
+    if (u.kind === 'foreign-key' && / DEFERRABLE/.test(create) && !/ NOT DEFERRABLE/.test(create))
+      add('foreign-key', 'it is DEFERRABLE on the source and will be checked immediately');
+    if (u.kind === 'unique' && /NULLS NOT DISTINCT/.test(create))
+      add('unique', 'UNIQUE NULLS NOT DISTINCT becomes a plain UNIQUE: several NULLs will be allowed');
+    if ((u.kind === 'table' || u.kind === 'partition') && / COLLATE /.test(create))
+      add('collation', "column collations do not arrive: text compares and sorts by the target's rules");
     if (u.sql.slice(1).some((s) => /^COMMENT ON (INDEX|CONSTRAINT) /.test(s))) add('comment', 'its comment does not arrive');
   }
   return losses;

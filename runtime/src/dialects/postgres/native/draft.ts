@@ -38,7 +38,14 @@ export class Drafts {
     this.roles = roles;
   }
 
-  add(draft: Omit<Draft, 'roles' | 'deps' | 'keys' | 'depKeys' | 'schema'> & { schema?: string | null; keys?: (string | null | undefined)[]; deps?: string[]; depKeys?: (string | null | undefined)[] }): Draft {
+  add(
+    draft: Omit<Draft, 'roles' | 'deps' | 'keys' | 'depKeys' | 'schema'> & {
+      schema?: string | null;
+      keys?: (string | null | undefined)[];
+      deps?: string[];
+      depKeys?: (string | null | undefined)[];
+    },
+  ): Draft {
     const present = (list: (string | null | undefined)[] | undefined) => (list ?? []).filter((k): k is string => !!k);
     const schema = draft.schema !== undefined ? draft.schema : SCHEMALESS.has(draft.kind) ? null : unquote(leadingIdentifier(draft.name));
     const made: Draft = { ...draft, schema, keys: present(draft.keys), deps: draft.deps ?? [], depKeys: present(draft.depKeys), roles: this.roles.take() };
@@ -51,7 +58,13 @@ export class Drafts {
    * (see neededBy); `rows` marks a table whose rows could not be copied either.
    */
   notRecreated(kind: string, name: string, options: { key?: string | null; rows?: boolean } = {}): void {
-    this.unsupported.push({ kind, name, schema: unquote(leadingIdentifier(name)), ...(options.rows ? { rows: true } : {}), ...(options.key ? { key: options.key } : {}) });
+    this.unsupported.push({
+      kind,
+      name,
+      schema: unquote(leadingIdentifier(name)),
+      ...(options.rows ? { rows: true } : {}),
+      ...(options.key ? { key: options.key } : {}),
+    });
   }
 
   /** For each object not recreated: the units built here that depend on it (pg_depend's `edges`), by kind and name. */
@@ -59,7 +72,13 @@ export class Drafts {
     const unitOf = new Map(this.list.flatMap((d) => d.keys.map((k) => [k, d] as const)));
     for (const u of this.unsupported) {
       if (!u.key) continue;
-      const needers = new Set(edges.filter((e) => e.ref === u.key).map((e) => unitOf.get(e.key)).filter((d) => d !== undefined).map((d) => `${d.kind} ${d.name}`));
+      const needers = new Set(
+        edges
+          .filter((e) => e.ref === u.key)
+          .map((e) => unitOf.get(e.key))
+          .filter((d) => d !== undefined)
+          .map((d) => `${d.kind} ${d.name}`),
+      );
       if (needers.size) u.neededBy = [...needers].sort();
     }
   }
@@ -70,8 +89,14 @@ export class Drafts {
     // After the schema's own privileges: a grant made as another role needs that role's usage of the schema.
     const schemaGrant = object.schema === null || object.kind === 'schema' ? [] : [`grant:${unitId('schema', leadingIdentifier(object.name))}`];
     this.add({
-      id: `grant:${object.id}`, kind: 'grant', name: object.name, schema: object.schema,
-      table: object.table ?? (object.kind === 'table' || object.kind === 'view' ? object.name : null), section: object.section, sql: statements, deps: [object.id, ...schemaGrant],
+      id: `grant:${object.id}`,
+      kind: 'grant',
+      name: object.name,
+      schema: object.schema,
+      table: object.table ?? (object.kind === 'table' || object.kind === 'view' ? object.name : null),
+      section: object.section,
+      sql: statements,
+      deps: [object.id, ...schemaGrant],
     });
   }
 }

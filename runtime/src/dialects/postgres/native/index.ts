@@ -1,6 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { NativeReadOptions, NativeSchema, NativeSchemaDialect, SequenceState } from '../../native-schema.ts';
-import { buildCasts, buildCollations, buildDefaultPrivileges, buildExtensions, buildRoutines, buildSchemas, buildServers, buildTypes } from './build-objects.ts';
+import {
+  buildCasts,
+  buildCollations,
+  buildDefaultPrivileges,
+  buildExtensions,
+  buildRoutines,
+  buildSchemas,
+  buildServers,
+  buildTypes,
+} from './build-objects.ts';
 import { buildClonedTriggerStates, buildConstraints, buildIndexes, buildPolicies, buildRules, buildStatistics, buildTriggers } from './build-post.ts';
 import { buildDefaults, buildRelations, type RelationRow } from './build-relations.ts';
 import { postgresNeutralDetailLosses } from './detail-losses.ts';
@@ -27,10 +36,14 @@ async function inCatalogSnapshot<T>(db: Kysely<any>, work: (run: (text: string) 
       await sql`select set_config('search_path', ${saved}, true)`.execute(db);
     }
   }
-  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-    await sql`set local search_path = pg_catalog`.execute(trx);
-    return work(async (text) => (await sql.raw<Record<string, any>>(text).execute(trx)).rows);
-  });
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      await sql`set local search_path = pg_catalog`.execute(trx);
+      return work(async (text) => (await sql.raw<Record<string, any>>(text).execute(trx)).rows);
+    });
 }
 
 /**
@@ -45,8 +58,49 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
     const [self] = await run(Q.SELF);
     const roles = new Roles(self!.self);
     const drafts = new Drafts(roles);
-    const [schemas, extensions, members, collations, types, routines, relations, defaults, constraints, indexes, triggers, clonedTriggers, rules, policies, casts, statistics, servers, privileges, edges, unsupported] =
-      await sequential(run, [Q.SCHEMAS, Q.EXTENSIONS, Q.EXTENSION_MEMBERS, Q.COLLATIONS, Q.TYPES, Q.ROUTINES, Q.RELATIONS, Q.DEFAULTS, Q.CONSTRAINTS, Q.INDEXES, Q.TRIGGERS, Q.CLONED_TRIGGER_STATES, Q.RULES, Q.POLICIES, Q.CASTS, Q.STATISTICS, Q.SERVERS, Q.DEFAULT_PRIVILEGES, Q.DEPENDENCIES, Q.UNSUPPORTED]);
+    const [
+      schemas,
+      extensions,
+      members,
+      collations,
+      types,
+      routines,
+      relations,
+      defaults,
+      constraints,
+      indexes,
+      triggers,
+      clonedTriggers,
+      rules,
+      policies,
+      casts,
+      statistics,
+      servers,
+      privileges,
+      edges,
+      unsupported,
+    ] = await sequential(run, [
+      Q.SCHEMAS,
+      Q.EXTENSIONS,
+      Q.EXTENSION_MEMBERS,
+      Q.COLLATIONS,
+      Q.TYPES,
+      Q.ROUTINES,
+      Q.RELATIONS,
+      Q.DEFAULTS,
+      Q.CONSTRAINTS,
+      Q.INDEXES,
+      Q.TRIGGERS,
+      Q.CLONED_TRIGGER_STATES,
+      Q.RULES,
+      Q.POLICIES,
+      Q.CASTS,
+      Q.STATISTICS,
+      Q.SERVERS,
+      Q.DEFAULT_PRIVILEGES,
+      Q.DEPENDENCIES,
+      Q.UNSUPPORTED,
+    ]);
     buildSchemas(drafts, schemas as never);
     buildExtensions(drafts, extensions as never, members as never);
     buildCollations(drafts, collations as never);
@@ -67,9 +121,13 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
     buildDefaultPrivileges(drafts, privileges as never);
     const units = orderUnits(drafts.list, edges as { key: string; ref: string; ref_column: boolean }[]);
     const sequenceRows = (relations as RelationRow[]).filter((r) => r.kind === 'S' && !exclude.has(r.q) && !exclude.has(r.sequence?.owned_by?.table ?? ''));
-    const sequences = options.positions === false
-      ? sequenceRows.map((r) => ({ name: r.q, lastValue: r.sequence!.start, isCalled: false, increment: r.sequence!.increment, ownedBy: null }))
-      : await readSequenceStates(run, sequenceRows.map((r) => r.q));
+    const sequences =
+      options.positions === false
+        ? sequenceRows.map((r) => ({ name: r.q, lastValue: r.sequence!.start, isCalled: false, increment: r.sequence!.increment, ownedBy: null }))
+        : await readSequenceStates(
+            run,
+            sequenceRows.map((r) => r.q),
+          );
     for (const s of sequences) {
       const owner = sequenceRows.find((r) => r.q === s.name)?.sequence?.owned_by;
       s.ownedBy = owner ? `${owner.table}.${owner.column}` : null;
@@ -77,10 +135,15 @@ export async function readPostgresSchema(db: Kysely<any>, options: NativeReadOpt
     const excluded = (relations as RelationRow[]).filter((r) => exclude.has(r.q)).map((r) => r.q);
     drafts.markNeeded(edges as { key: string; ref: string }[]);
     const notRecreated = (unsupported as { kind: string; name: string; schema: string | null; needed_by: string[] | null }[]).map((u) => ({
-      kind: u.kind, name: u.name, schema: u.schema, ...(u.needed_by ? { neededBy: u.needed_by } : {}),
+      kind: u.kind,
+      name: u.name,
+      schema: u.schema,
+      ...(u.needed_by ? { neededBy: u.needed_by } : {}),
     }));
     const fromDrafts = drafts.unsupported.map(({ key: _key, ...u }) => u);
-    const relationNames = (relations as RelationRow[]).filter((r) => 'rpvmf'.includes(r.kind) && !exclude.has(r.q)).map((r) => ({ schema: r.schema, name: r.name, q: r.q }));
+    const relationNames = (relations as RelationRow[])
+      .filter((r) => 'rpvmf'.includes(r.kind) && !exclude.has(r.q))
+      .map((r) => ({ schema: r.schema, name: r.name, q: r.q }));
     return { version: Number(self!.version), units, tables, relations: relationNames, sequences, unsupported: [...fromDrafts, ...notRecreated], excluded };
   });
 }
@@ -114,8 +177,12 @@ class Redeparsed extends Error {
 /** What read() may list as unsupported: the UNSUPPORTED query's kinds, and those the builders find. */
 const NOT_RECREATED_KINDS: readonly string[] = [
   ...[...Q.UNSUPPORTED.matchAll(/select '([^']+)'/g)].map((m) => m[1]!),
-  'base type', 'range type with a canonical function', 'ordered-set aggregate', 'moving-aggregate',
-  'invalid index (left by a failed CREATE INDEX CONCURRENTLY)', "partition whose columns differ from its parent's (order or names)",
+  'base type',
+  'range type with a canonical function',
+  'ordered-set aggregate',
+  'moving-aggregate',
+  'invalid index (left by a failed CREATE INDEX CONCURRENTLY)',
+  "partition whose columns differ from its parent's (order or names)",
   "inheritance child whose columns are in another order than its parents' (columns added before INHERIT)",
 ];
 
@@ -126,10 +193,20 @@ export const postgresNativeSchema: NativeSchemaDialect = {
     const wanted = [...new Set(schema.units.flatMap((u) => u.roles))];
     const extensions = schema.units.filter((u) => u.kind === 'extension').map((u) => u.name);
     const roles = wanted.length
-      ? (await sql<{ name: string }>`select r as name from unnest(${wanted}::text[]) r where not exists (select 1 from pg_roles where quote_ident(rolname) = r)`.execute(db)).rows.map((r) => r.name)
+      ? (
+          await sql<{
+            name: string;
+          }>`select r as name from unnest(${wanted}::text[]) r where not exists (select 1 from pg_roles where quote_ident(rolname) = r)`.execute(db)
+        ).rows.map((r) => r.name)
       : [];
     const absent = extensions.length
-      ? (await sql<{ name: string }>`select e as name from unnest(${extensions}::text[]) e where not exists (select 1 from pg_available_extensions where quote_ident(name) = e)`.execute(db)).rows.map((r) => r.name)
+      ? (
+          await sql<{
+            name: string;
+          }>`select e as name from unnest(${extensions}::text[]) e where not exists (select 1 from pg_available_extensions where quote_ident(name) = e)`.execute(
+            db,
+          )
+        ).rows.map((r) => r.name)
       : [];
     return { roles, extensions: absent };
   },
@@ -175,7 +252,8 @@ export const postgresNativeSchema: NativeSchemaDialect = {
 
   async sequencesBehind(db) {
     return inCatalogSnapshot(db, async (run) => {
-      const owned = await run(`select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tab, quote_ident(a.attname) as col,
+      const owned =
+        await run(`select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tab, quote_ident(a.attname) as col,
         (select ps.seqincrement < 0 from pg_sequence ps where ps.seqrelid = s.oid) as down
         from pg_depend d join pg_class s on s.oid = d.objid and s.relkind = 'S' join pg_namespace sn on sn.oid = s.relnamespace
         join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
@@ -186,7 +264,9 @@ export const postgresNativeSchema: NativeSchemaDialect = {
       for (const o of owned) {
         // A sequence counting down collides once it is above the smallest value present.
         const edge = o.down ? 'min' : 'max';
-        const [r] = await run(`select (select case when is_called then last_value end from ${o.seq})::text as value, (select ${edge}(${o.col})::text from ${o.tab}) as edge`);
+        const [r] = await run(
+          `select (select case when is_called then last_value end from ${o.seq})::text as value, (select ${edge}(${o.col})::text from ${o.tab}) as edge`,
+        );
         const behindEdge = r && r.edge !== null && (r.value === null || (o.down ? BigInt(r.value) > BigInt(r.edge) : BigInt(r.value) < BigInt(r.edge)));
         if (behindEdge) behind.push({ sequence: o.seq, column: `${o.tab}.${o.col}`, value: r.value ?? 'not yet used', max: r.edge });
       }

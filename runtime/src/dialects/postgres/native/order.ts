@@ -3,10 +3,40 @@ import type { Draft } from './draft.ts';
 
 /** Ties between units with no dependency between them go in pg_dump's order of kinds, then by name. */
 const PRIORITY: NativeKind[] = [
-  'schema', 'extension', 'collation', 'enum', 'range-type', 'composite-type', 'domain', 'function', 'aggregate', 'procedure',
-  'foreign-server', 'sequence', 'table', 'partition', 'foreign-table', 'default', 'check', 'view', 'materialized-view', 'cast',
-  'index', 'primary-key', 'unique', 'exclusion-constraint', 'foreign-key', 'trigger', 'rule', 'policy', 'row-security',
-  'statistics', 'comment', 'owner', 'grant', 'default-privileges',
+  'schema',
+  'extension',
+  'collation',
+  'enum',
+  'range-type',
+  'composite-type',
+  'domain',
+  'function',
+  'aggregate',
+  'procedure',
+  'foreign-server',
+  'sequence',
+  'table',
+  'partition',
+  'foreign-table',
+  'default',
+  'check',
+  'view',
+  'materialized-view',
+  'cast',
+  'index',
+  'primary-key',
+  'unique',
+  'exclusion-constraint',
+  'foreign-key',
+  'trigger',
+  'rule',
+  'policy',
+  'row-security',
+  'statistics',
+  'comment',
+  'owner',
+  'grant',
+  'default-privileges',
 ];
 
 /**
@@ -38,16 +68,33 @@ export function orderUnits(drafts: Draft[], edges: { key: string; ref: string; r
   settleSections(drafts, byId, deps);
   const units: NativeUnit[] = [];
   for (const section of ['pre', 'post'] as const) {
-    let order = topological(drafts.filter((d) => d.section === section), deps);
+    let order = topological(
+      drafts.filter((d) => d.section === section),
+      deps,
+    );
     // Views that read each other (CREATE OR REPLACE can make such a loop): one is created as a placeholder first.
-    while (order.stuck.length && breakViewCycle(order.stuck, drafts, byId, deps)) order = topological(drafts.filter((d) => d.section === section), deps);
+    while (order.stuck.length && breakViewCycle(order.stuck, drafts, byId, deps))
+      order = topological(
+        drafts.filter((d) => d.section === section),
+        deps,
+      );
     if (order.stuck.length) {
       const names = order.stuck.map((d) => d.name);
-      throw new Error(`cannot order the schema: these objects depend on each other in a cycle: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`);
+      throw new Error(
+        `cannot order the schema: these objects depend on each other in a cycle: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
+      );
     }
     for (const d of order.out) {
       units.push({
-        id: d.id, kind: d.kind, schema: d.schema, name: d.name, table: d.table, section: d.section, sql: d.sql, deps: [...deps.get(d.id)!].sort(), roles: d.roles,
+        id: d.id,
+        kind: d.kind,
+        schema: d.schema,
+        name: d.name,
+        table: d.table,
+        section: d.section,
+        sql: d.sql,
+        deps: [...deps.get(d.id)!].sort(),
+        roles: d.roles,
         ...(d.section === 'post' ? { needsRows: d.needsRows } : {}),
       });
     }
@@ -69,7 +116,8 @@ function refreshInOrder(drafts: Draft[], byId: Map<string, Draft>, deps: Map<str
       if (seen.has(id)) continue;
       seen.add(id);
       const d = byId.get(id);
-      if (d?.kind === 'materialized-view' && byId.has(`refresh:${id.slice('relation:'.length)}`)) deps.get(refresh.id)!.add(`refresh:${id.slice('relation:'.length)}`);
+      if (d?.kind === 'materialized-view' && byId.has(`refresh:${id.slice('relation:'.length)}`))
+        deps.get(refresh.id)!.add(`refresh:${id.slice('relation:'.length)}`);
       else if (d?.kind === 'view') walk.push(...deps.get(id)!);
     }
   }

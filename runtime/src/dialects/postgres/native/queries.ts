@@ -27,7 +27,9 @@ const ROLE = (oid: string) => `case when ${oid} = 0 then 'PUBLIC' else quote_ide
  * An object's ACL and the default it would have, both as [grantee, privilege, grantable] triples in array order;
  * a null ACL means the default (nothing to grant).
  */
-const aclTriples = (acl: string) => `coalesce((select json_agg(json_build_array(${ROLE('x.grantee')}, x.privilege_type, x.is_grantable, ${ROLE('x.grantor')}) order by x.n)
+const aclTriples = (
+  acl: string,
+) => `coalesce((select json_agg(json_build_array(${ROLE('x.grantee')}, x.privilege_type, x.is_grantable, ${ROLE('x.grantor')}) order by x.n)
     from aclexplode(${acl}) with ordinality x(grantor, grantee, privilege_type, is_grantable, n)), '[]')`;
 const aclPair = (acl: string, kind: string, owner: string) => ({
   actual: `case when ${acl} is not null then ${aclTriples(acl)} end`,
@@ -316,8 +318,10 @@ union all select 'security label', s.provider || ' on ' || s.classoid::regclass:
 /** Current positions of sequences, one select per sequence (a sequence is read as a one-row relation). */
 export function sequenceValues(names: readonly string[]): string {
   return names
-    .map((q) => `select ${quoteLiteral(q)} as name, last_value::text as last_value, is_called,
-      (select seqincrement::text from pg_sequence where seqrelid = ${quoteLiteral(q)}::regclass) as increment from ${q}`)
+    .map(
+      (q) => `select ${quoteLiteral(q)} as name, last_value::text as last_value, is_called,
+      (select seqincrement::text from pg_sequence where seqrelid = ${quoteLiteral(q)}::regclass) as increment from ${q}`,
+    )
     .join('\nunion all ');
 }
 

@@ -54,13 +54,29 @@ export function aclStatements(on: string, actual: AclTriple[] | null, fallback: 
   for (const [grantee, privileges] of byGrantee((fallback ?? []).filter((t) => !have.has(key(t))))) {
     statements.push(`REVOKE ${privileges.map((p) => p[1]).join(', ')} ON ${on} FROM ${roles.role(grantee)}`);
   }
-  statements.push(...grants(actual.filter((t) => !had.has(key(t))), (_list) => `ON ${on}`, (p) => p, roles, owner));
+  statements.push(
+    ...grants(
+      actual.filter((t) => !had.has(key(t))),
+      (_list) => `ON ${on}`,
+      (p) => p,
+      roles,
+      owner,
+    ),
+  );
   return statements;
 }
 
 /** Column privileges: columns start with none, so every entry is a grant. */
 export function columnGrants(table: string, column: string, acl: AclTriple[] | null, roles: Roles, owner: string): string[] {
-  return acl ? grants(acl, () => `ON TABLE ${table}`, (p) => `${p} (${column})`, roles, owner) : [];
+  return acl
+    ? grants(
+        acl,
+        () => `ON TABLE ${table}`,
+        (p) => `${p} (${column})`,
+        roles,
+        owner,
+      )
+    : [];
 }
 
 function grants(entries: AclTriple[], on: (list: string[]) => string, privilege: (p: string) => string, roles: Roles, owner: string): string[] {
@@ -87,18 +103,22 @@ function byGrantee(triples: AclTriple[]): Map<string, AclTriple[]> {
 
 /** `{fillfactor=70,autovacuum_enabled=false}` → `fillfactor='70', autovacuum_enabled='false'`. */
 export function optionList(options: string[] | null | undefined): string {
-  return (options ?? []).map((o) => {
-    const at = o.indexOf('=');
-    return `${quoteOptionName(o.slice(0, at))} ${literal(o.slice(at + 1))}`;
-  }).join(', ');
+  return (options ?? [])
+    .map((o) => {
+      const at = o.indexOf('=');
+      return `${quoteOptionName(o.slice(0, at))} ${literal(o.slice(at + 1))}`;
+    })
+    .join(', ');
 }
 
 /** reloptions keep `=`: `WITH (fillfactor='70')`. */
 export function relOptions(options: string[] | null | undefined): string {
-  return (options ?? []).map((o) => {
-    const at = o.indexOf('=');
-    return `${o.slice(0, at)}=${literal(o.slice(at + 1))}`;
-  }).join(', ');
+  return (options ?? [])
+    .map((o) => {
+      const at = o.indexOf('=');
+      return `${o.slice(0, at)}=${literal(o.slice(at + 1))}`;
+    })
+    .join(', ');
 }
 
 function quoteOptionName(name: string): string {

@@ -76,10 +76,15 @@ export function compileSqlite(op: MigrationOp, before: SchemaModel): CompiledSta
     case 'dropColumn': {
       const table = tableIn(before, op.table, where);
       const named = (cols: string[]) => cols.some((c) => sameName(c, op.column));
-      const indexes = table.indexes.filter((i) => named(i.columns) || i.columns.some((c) => c.startsWith('(') && mentions(c, op.column)) || mentions(i.where, op.column));
+      const indexes = table.indexes.filter(
+        (i) => named(i.columns) || i.columns.some((c) => c.startsWith('(') && mentions(c, op.column)) || mentions(i.where, op.column),
+      );
       const used =
-        indexes.length > 0 || named(table.primaryKey?.columns ?? []) || table.uniques.some((u) => named(u.columns)) ||
-        table.foreignKeys.some((f) => named(f.columns)) || table.checks.some((c) => mentions(c.expression, op.column)) ||
+        indexes.length > 0 ||
+        named(table.primaryKey?.columns ?? []) ||
+        table.uniques.some((u) => named(u.columns)) ||
+        table.foreignKeys.some((f) => named(f.columns)) ||
+        table.checks.some((c) => mentions(c.expression, op.column)) ||
         table.columns.some((c) => mentions(c.generated?.expression ?? null, op.column));
       if (!used) return [{ sql: `ALTER TABLE ${quoteIdent(op.table)} DROP COLUMN ${quoteIdent(op.column)}` }];
       // As Postgres does: indexes and constraints over the column go with it.
@@ -140,7 +145,9 @@ export function compileSqlite(op: MigrationOp, before: SchemaModel): CompiledSta
       // No enum types: the values live in the model, and each column of the enum gets a CHECK on them.
       return [];
     case 'dropEnum': {
-      const user = before.tables.flatMap((t) => t.columns.filter((c) => c.type.kind === 'enum' && c.type.enumName === op.name).map((c) => `"${t.name}"."${c.name}"`));
+      const user = before.tables.flatMap((t) =>
+        t.columns.filter((c) => c.type.kind === 'enum' && c.type.enumName === op.name).map((c) => `"${t.name}"."${c.name}"`),
+      );
       if (user.length) throw new Error(`${where}: enum "${op.name}" is still used by ${user.join(', ')}`);
       return [];
     }

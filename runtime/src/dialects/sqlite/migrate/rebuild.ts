@@ -51,7 +51,9 @@ export function rebuildTable(shape: TableShape, options: RebuildOptions = {}): C
         `AND lower(tbl_name) = lower(${quoteLiteral(shape.name)})${skip.length ? ` AND name NOT IN (${skip.join(', ')})` : ''} ORDER BY type = 'trigger', rowid`,
     },
     { sql: createTableSql(shape, NEW_TABLE) },
-    { sql: `INSERT INTO main.${quoteIdent(NEW_TABLE)} (${quoteList(copied.map((c) => c.name))}) SELECT ${copied.map((c) => c.source).join(', ')} FROM main.${table}` },
+    {
+      sql: `INSERT INTO main.${quoteIdent(NEW_TABLE)} (${quoteList(copied.map((c) => c.name))}) SELECT ${copied.map((c) => c.source).join(', ')} FROM main.${table}`,
+    },
     { sql: `DROP TABLE main.${table}` },
     { sql: 'PRAGMA legacy_alter_table = ON' },
     { sql: `ALTER TABLE main.${quoteIdent(NEW_TABLE)} RENAME TO ${table}` },

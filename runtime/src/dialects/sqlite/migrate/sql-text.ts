@@ -24,31 +24,53 @@ export const quoteList = (names: readonly string[]) => names.map(quoteIdent).joi
 export function sqliteType(type: NeutralType, where: string): string {
   const length = type.length === undefined ? '' : `(${type.length})`;
   switch (type.kind) {
-    case 'boolean': return 'BOOLEAN';
-    case 'smallint': return 'SMALLINT';
-    case 'integer': return 'INTEGER';
-    case 'bigint': return 'BIGINT';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'smallint':
+      return 'SMALLINT';
+    case 'integer':
+      return 'INTEGER';
+    case 'bigint':
+      return 'BIGINT';
     case 'decimal':
       if (type.precision === undefined) return 'DECIMAL';
       return type.scale === undefined ? `DECIMAL(${type.precision})` : `DECIMAL(${type.precision},${type.scale})`;
-    case 'real': return 'REAL';
-    case 'double': return 'DOUBLE';
-    case 'money': return 'DECIMAL(19,4)';
-    case 'char': return `CHAR${length}`;
-    case 'varchar': return `VARCHAR${length}`;
-    case 'text': return 'TEXT';
-    case 'uuid': return 'UUID';
-    case 'date': return 'DATE';
-    case 'time': return 'TIME';
-    case 'timestamp': return 'TIMESTAMP';
-    case 'timestamptz': return 'TIMESTAMPTZ';
-    case 'interval': return 'TEXT';
-    case 'json': return 'JSON';
-    case 'binary': return `BLOB${length}`;
-    case 'enum': return 'TEXT';
-    case 'array': return 'JSON';
-    case 'xml': return 'TEXT';
-    case 'network': return 'TEXT';
+    case 'real':
+      return 'REAL';
+    case 'double':
+      return 'DOUBLE';
+    case 'money':
+      return 'DECIMAL(19,4)';
+    case 'char':
+      return `CHAR${length}`;
+    case 'varchar':
+      return `VARCHAR${length}`;
+    case 'text':
+      return 'TEXT';
+    case 'uuid':
+      return 'UUID';
+    case 'date':
+      return 'DATE';
+    case 'time':
+      return 'TIME';
+    case 'timestamp':
+      return 'TIMESTAMP';
+    case 'timestamptz':
+      return 'TIMESTAMPTZ';
+    case 'interval':
+      return 'TEXT';
+    case 'json':
+      return 'JSON';
+    case 'binary':
+      return `BLOB${length}`;
+    case 'enum':
+      return 'TEXT';
+    case 'array':
+      return 'JSON';
+    case 'xml':
+      return 'TEXT';
+    case 'network':
+      return 'TEXT';
     case 'unknown':
       throw new Error(`${where}: type kind "unknown" has no SQLite spelling; use a sql op for native types`);
   }
@@ -88,8 +110,10 @@ export function sqliteDefault(value: ColumnDefault, where: string): { sql: strin
         return { sql: String(value.value), constant: true };
       }
       return { sql: quoteLiteral(value.value), constant: true };
-    case 'now': return { sql: 'CURRENT_TIMESTAMP', constant: false };
-    case 'uuid': return { sql: UUID_V4, constant: false };
+    case 'now':
+      return { sql: 'CURRENT_TIMESTAMP', constant: false };
+    case 'uuid':
+      return { sql: UUID_V4, constant: false };
     case 'sql':
       if (!value.sql.sqlite) throw new Error(`${where}: the sql default has no sqlite text`);
       return { sql: `(${value.sql.sqlite})`, constant: false };

@@ -36,7 +36,8 @@ export interface TableShape {
 const PLAIN_TYPE = /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/;
 
 /** A literal SQLite accepts after DEFAULT as is; anything else is an expression it reported without its parentheses. */
-const LITERAL_DEFAULT = /^('([^']|'')*'|[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|0x[0-9a-f]+|x'[0-9a-f]*'|null|true|false|current_time|current_date|current_timestamp)$/i;
+const LITERAL_DEFAULT =
+  /^('([^']|'')*'|[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|0x[0-9a-f]+|x'[0-9a-f]*'|null|true|false|current_time|current_date|current_timestamp)$/i;
 
 /** A default as PRAGMA table_info reports it (`1+2` for `DEFAULT (1+2)`), made writable again. */
 export const reportedDefault = (text: string) => (LITERAL_DEFAULT.test(text.trim()) ? text : `(${text})`);
@@ -65,7 +66,12 @@ export function shapeOf(table: Table, before: SchemaModel): TableShape {
     uniques: table.uniques.map((u) => ({ ...u })),
     checks: table.checks.map((c) => ({ ...c })),
     foreignKeys: table.foreignKeys.map((f) => ({
-      name: f.name, columns: f.columns, table: f.referencedTable, referencedColumns: f.referencedColumns, onDelete: f.onDelete, onUpdate: f.onUpdate,
+      name: f.name,
+      columns: f.columns,
+      table: f.referencedTable,
+      referencedColumns: f.referencedColumns,
+      onDelete: f.onDelete,
+      onUpdate: f.onUpdate,
     })),
   };
 }
@@ -86,7 +92,12 @@ export function shapeColumn(column: ColumnDef, before: SchemaModel, where: strin
 }
 
 export const foreignKeyShape = (fk: ForeignKeyDef): TableShape['foreignKeys'][number] => ({
-  name: fk.name, columns: fk.columns, table: fk.references.table, referencedColumns: fk.references.columns, onDelete: fk.onDelete, onUpdate: fk.onUpdate,
+  name: fk.name,
+  columns: fk.columns,
+  table: fk.references.table,
+  referencedColumns: fk.references.columns,
+  onDelete: fk.onDelete,
+  onUpdate: fk.onUpdate,
 });
 
 const constraintName = (name: string | null) => (name === null ? '' : `CONSTRAINT ${quoteIdent(name)} `);

@@ -10,11 +10,17 @@ export const addingNotNullableField: LintRule = {
   severity: 'warning',
   layer: 'mechanics',
   summary: 'Making a column required (SET NOT NULL) scans the whole table while reads and writes wait, and fails if any NULL is left.',
-  remediation: "Add CHECK (col IS NOT NULL) NOT VALID, backfill, VALIDATE CONSTRAINT, then SET NOT NULL (Postgres 12+ skips the scan) and drop the check.",
+  remediation: 'Add CHECK (col IS NOT NULL) NOT VALID, backfill, VALIDATE CONSTRAINT, then SET NOT NULL (Postgres 12+ skips the scan) and drop the check.',
   check: (changes) =>
     changes.flatMap((c, i) =>
       c.kind === 'set-not-null' && !c.newTable && !provenNotNull(changes.slice(0, i), c.table, c.column)
-        ? [{ change: c, target: columnTarget(c.table, c.column), message: `sets ${columnTarget(c.table, c.column)} NOT NULL without a validated check: the whole of ${c.table} is scanned under an exclusive lock` }]
+        ? [
+            {
+              change: c,
+              target: columnTarget(c.table, c.column),
+              message: `sets ${columnTarget(c.table, c.column)} NOT NULL without a validated check: the whole of ${c.table} is scanned under an exclusive lock`,
+            },
+          ]
         : [],
     ),
 };

@@ -11,7 +11,8 @@ export const changingColumnType: LintRule = {
   severity: 'warning',
   layer: 'intent',
   summary: 'Changing a column type that converts its values rewrites the table and its indexes while reads and writes wait.',
-  remediation: 'Add a new column of the new type, backfill it in batches and switch the code to it, then drop the old column; or run it in a maintenance window.',
+  remediation:
+    'Add a new column of the new type, backfill it in batches and switch the code to it, then drop the old column; or run it in a maintenance window.',
   check: (changes) =>
     changesOf(changes, 'alter-type')
       .filter((c) => !c.newTable)

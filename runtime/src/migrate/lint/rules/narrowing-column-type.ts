@@ -7,8 +7,10 @@ export const narrowingColumnType: LintRule = {
   id: 'narrowing-column-type',
   severity: 'error',
   layer: 'intent',
-  summary: 'Narrowing a column type (shorter text, smaller integer, fewer decimals, timestamp to date) fails on values that do not fit or cuts them, and a rollback cannot restore what was cut.',
-  remediation: 'Check the data first (max length, range, precision); keep the wider type, or copy the column aside before narrowing so the rollback can restore it.',
+  summary:
+    'Narrowing a column type (shorter text, smaller integer, fewer decimals, timestamp to date) fails on values that do not fit or cuts them, and a rollback cannot restore what was cut.',
+  remediation:
+    'Check the data first (max length, range, precision); keep the wider type, or copy the column aside before narrowing so the rollback can restore it.',
   check: (changes) =>
     changesOf(changes, 'alter-type')
       .filter((c) => !c.newTable && c.from !== null && c.to !== null && classifyTypeChange(c.from, c.to) === 'narrow')

@@ -10,5 +10,9 @@ export const renamingTable: LintRule = {
   check: (changes) =>
     changesOf(changes, 'rename-table')
       .filter((c) => !c.newTable)
-      .map((c) => ({ change: c, target: c.from, message: `renames table ${c.from} to ${c.to}: application code deployed before this migration still queries ${c.from} and fails` })),
+      .map((c) => ({
+        change: c,
+        target: c.from,
+        message: `renames table ${c.from} to ${c.to}: application code deployed before this migration still queries ${c.from} and fails`,
+      })),
 };

@@ -11,6 +11,10 @@ export const requireConcurrentIndexDeletion: LintRule = {
     ctx.capabilities?.concurrentIndexes
       ? changesOf(changes, 'drop-index')
           .filter((c) => !c.concurrently)
-          .map((c) => ({ change: c, target: `index ${c.name}`, message: `drops index ${c.name} without CONCURRENTLY: its table is locked against reads and writes until every running query on it ends` }))
+          .map((c) => ({
+            change: c,
+            target: `index ${c.name}`,
+            message: `drops index ${c.name} without CONCURRENTLY: its table is locked against reads and writes until every running query on it ends`,
+          }))
       : [],
 };

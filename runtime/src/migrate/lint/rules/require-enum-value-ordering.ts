@@ -10,5 +10,9 @@ export const requireEnumValueOrdering: LintRule = {
   check: (changes) =>
     changesOf(changes, 'add-enum-value')
       .filter((c) => !c.positioned)
-      .map((c) => ({ change: c, target: `enum ${c.enum}`, message: `adds '${c.value}' to enum ${c.enum} without BEFORE or AFTER: it sorts after every existing value` })),
+      .map((c) => ({
+        change: c,
+        target: `enum ${c.enum}`,
+        message: `adds '${c.value}' to enum ${c.enum} without BEFORE or AFTER: it sorts after every existing value`,
+      })),
 };

@@ -17,7 +17,11 @@ export const requireLockTimeout: LintRule = {
     for (const c of changes) {
       if (c.kind === 'set-lock-timeout') bounded = c.enabled;
       else if (c.strongLock && !c.lockGuarded && !bounded) {
-        const hit: Hit = { change: c, target: lockTarget(c), message: `takes a strong lock on ${lockTarget(c)} with no lock_timeout set: if it waits, every query on the table waits behind it` };
+        const hit: Hit = {
+          change: c,
+          target: lockTarget(c),
+          message: `takes a strong lock on ${lockTarget(c)} with no lock_timeout set: if it waits, every query on the table waits behind it`,
+        };
         return [hit]; // once per migration, like squawk: one SET at the top fixes them all
       }
     }

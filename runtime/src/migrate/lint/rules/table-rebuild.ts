@@ -10,7 +10,8 @@ export const tableRebuild: LintRule = {
   severity: 'info',
   layer: 'mechanics',
   summary: 'The change is applied by rebuilding the table: every row is copied while the database is locked.',
-  remediation: 'Expected where the engine cannot alter in place; on a large table run it when writes can pause for the copy, and batch several changes to one table into one migration.',
+  remediation:
+    'Expected where the engine cannot alter in place; on a large table run it when writes can pause for the copy, and batch several changes to one table into one migration.',
   check: (changes, ctx) => {
     if (ctx.intent === ctx.mechanics) return [];
     const intended = new Set(changesOf(ctx.intent, 'drop-table').map((c) => c.table));
@@ -22,7 +23,13 @@ export const tableRebuild: LintRule = {
       const swap = renames.find((r) => r.to === c.table);
       if (!swap) return [];
       const table = changes.indexOf(swap) < i ? swap.from : c.table;
-      return [{ change: c, target: table, message: `rebuilds table ${table}: a new table is created, every row copied, and the old one dropped, while the database is locked` }];
+      return [
+        {
+          change: c,
+          target: table,
+          message: `rebuilds table ${table}: a new table is created, every row copied, and the old one dropped, while the database is locked`,
+        },
+      ];
     });
   },
 };

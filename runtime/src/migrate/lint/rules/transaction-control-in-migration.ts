@@ -9,8 +9,10 @@ export const transactionControlInMigration: LintRule = {
   id: 'transaction-control-in-migration',
   severity: 'error',
   layer: 'intent',
-  summary: 'Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT…) or VACUUM in a migration breaks the runner\'s one transaction per migration, so a failure could no longer be rolled back.',
-  remediation: 'Remove it: the runner already runs each migration in one transaction with its journal row. Run VACUUM, or work that must commit in steps, outside the migrations or as separate migrations.',
+  summary:
+    "Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT…) or VACUUM in a migration breaks the runner's one transaction per migration, so a failure could no longer be rolled back.",
+  remediation:
+    'Remove it: the runner already runs each migration in one transaction with its journal row. Run VACUUM, or work that must commit in steps, outside the migrations or as separate migrations.',
   check: (changes) =>
     changesOf(changes, 'transaction-control').map((c) => ({
       change: c,
