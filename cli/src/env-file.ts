@@ -32,7 +32,7 @@ export function dotenvArgument(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Loads `file` (given with --dotenv, `explicit`; or `.env` in the current folder, skipped when absent) into `env`, never replacing a
+ * Loads `file` (given with --dotenv, `explicit`; or `.env` in the current folder, skipped when absent or a folder) into `env`, never replacing a
  * variable that is already set: the shell wins over the file, as with Node's own `--env-file`. Returns the names it
  * set. A line that is not `KEY=value`, a comment or blank is an InputError naming the file and line, never a value.
  */
@@ -41,6 +41,8 @@ export function loadEnvFile(file: string, options: { explicit: boolean; env?: No
   let size: number;
   try {
     const stats = statSync(file);
+    // A folder named .env (a Python virtualenv often is) is not a dotenv file: skipped unless asked for by name.
+    if (stats.isDirectory() && !options.explicit) return [];
     if (!stats.isFile()) throw new InputError(`${file} is not a file`);
     size = stats.size;
   } catch (error) {
@@ -49,7 +51,8 @@ export function loadEnvFile(file: string, options: { explicit: boolean; env?: No
     throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'not-found');
   }
   if (size > ENV_FILE_MAX_BYTES) throw new InputError(`${file} is ${size} bytes, over the ${ENV_FILE_MAX_BYTES} a .env may hold`);
-  const text = readFileSync(file, 'utf8');
+  // Without the BOM (Windows editors write one), or Node's parser reads the first name as "\uFEFFNAME".
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   checkEnvSyntax(text, file);
   const set: string[] = [];
   for (const [name, value] of Object.entries(parseEnv(text))) {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,6 +140,26 @@ describe('.env', () => {
     expect(loadEnvFile(join(dir, 'absent.env'), { explicit: false, env })).toEqual([]);
     expect(() => loadEnvFile(join(dir, 'absent.env'), { explicit: true, env })).toThrow(/cannot read .*absent\.env: ENOENT/);
     expect(() => loadEnvFile(dir, { explicit: true, env })).toThrow(/is not a file/);
+  });
+
+  it('a .env saved with a BOM sets its first variable under its own name', async () => {
+    const dir = await tempFolder('bom');
+    const file = join(dir, '.env');
+    await writeFile(file, '\uFEFFBYOS_URL=sqlite:bom.sqlite\r\nOTHER=2\r\n');
+    const env: NodeJS.ProcessEnv = {};
+    expect(loadEnvFile(file, { explicit: false, env })).toEqual(['BYOS_URL', 'OTHER']);
+    expect(env).toEqual({ BYOS_URL: 'sqlite:bom.sqlite', OTHER: '2' });
+  });
+
+  it('a folder named .env (a Python virtualenv) is skipped, not an error; named with --dotenv it is one', async () => {
+    const dir = await tempFolder('venv');
+    await mkdir(join(dir, '.env', 'bin'), { recursive: true });
+    const version = await runCli(['--version'], { cwd: dir });
+    expect(version.stderr).toBe('');
+    expect(version.code).toBe(0);
+    const named = await runCli(['--dotenv', '.env', '--version'], { cwd: dir });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toBe('byos: .env is not a file\n');
   });
 
   it('checkEnvSyntax refuses lines Node would skip or misread', () => {
