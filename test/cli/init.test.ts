@@ -207,6 +207,36 @@ describe('byos init', () => {
     expect(await readFile(join(existing, 'stacks/Pulumi.dev.yaml'), 'utf8')).toBe('# my own\n');
   });
 
+  it('--force never writes through a symbolic link out of the folder, nor stops half-way at a file where a folder goes', async () => {
+    const base = await tempFolder('links');
+    const outside = join(base, 'outside');
+    await mkdir(outside);
+    for (const link of ['stacks', '.byos']) {
+      const project = join(base, `linked-${link.replace('.', '')}`);
+      await mkdir(project);
+      await symlink(outside, join(project, link), 'dir');
+      const refused = await runCliInProcess(['init', project, '--force', '--json']);
+      expect(refused.code, link).toBe(1);
+      expect(JSON.parse(refused.stdout)).toEqual({
+        error: {
+          code: 'failed',
+          message: `${join(project, link)} is a symbolic link: byos init writes only inside the project folder, never through a link`,
+          exitCode: 1,
+        },
+      });
+      expect(await readdir(outside), link).toEqual([]);
+      expect(await readdir(project), link).toEqual([link]);
+    }
+
+    const blocked = join(base, 'blocked');
+    await mkdir(blocked);
+    await writeFile(join(blocked, 'migrations'), 'a file\n');
+    const refused = await runCliInProcess(['init', blocked, '--force']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`byos: ${join(blocked, 'migrations')} is not a folder, and byos init puts files in it: move it, or init another folder\n`);
+    expect(await readdir(blocked)).toEqual(['migrations']);
+  });
+
   it('--help describes what it writes and its exit codes', async () => {
     const help = await runCliInProcess(['init', '--help']);
     expect(help.code).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TenantId } from '@byos/runtime';
@@ -41,9 +41,9 @@ Writes a new project into DIR (default: the current folder), which must be empty
 The stack file and profile name their JSON Schema (in node_modules/@byos/runtime/schemas after npm install), so
 editors check and complete them. In the new folder, \`byos plan\` and \`byos policy check --stack <tenant>\` run as is.
 A folder that is not empty (a .git folder aside) is refused unless --force, which adds only the missing files:
-existing files are never overwritten.
+existing files are never overwritten, and a symbolic link in the way (stacks -> elsewhere) is refused, not followed.
 
-Exit codes: 0 written, 1 refused (folder not empty, or not a folder), 2 usage.
+Exit codes: 0 written, 1 refused (folder not empty, not a folder, or a link or file where a folder goes), 2 usage.
 
 Examples:
   byos init my-app
@@ -81,6 +81,8 @@ export async function initProject(dir: string, flags: Omit<InitFlags, 'json'>): 
   }
   const project = projectName(basename(root));
   const files = scaffoldFiles({ project, tenant: flags.tenant, provider: flags.provider, version: cliPackage().version });
+  const sqliteFolder = flags.provider === 'local-sqlite' ? dirname(localSqliteFile(flags.tenant)) : undefined;
+  await checkFoldersOnTheWay(root, dir, [...files.map((file) => dirname(file.path)), ...(sqliteFolder ? [sqliteFolder] : [])]);
   const created: string[] = [];
   const kept: string[] = [];
   for (const file of files) {
@@ -96,7 +98,7 @@ export async function initProject(dir: string, flags: Omit<InitFlags, 'json'>): 
     }
   }
   // The SQLite file's folder: SQLite creates the file on first use (migrate up), not the folders above it.
-  if (flags.provider === 'local-sqlite') await mkdir(join(root, dirname(localSqliteFile(flags.tenant))), { recursive: true });
+  if (sqliteFolder) await mkdir(join(root, sqliteFolder), { recursive: true });
   return { dir: root, project, tenant: flags.tenant, provider: flags.provider, created, kept };
 }
 
@@ -109,6 +111,32 @@ async function folderEntries(root: string, given: string): Promise<string[]> {
     throw error;
   }
   return (await readdir(root)).filter((name) => !IGNORED_ENTRIES.has(name));
+}
+
+/**
+ * Before anything is written: each folder a file goes in (`stacks`, `.github/workflows`, …) must be missing or a real
+ * folder. A symbolic link there would take --force's writes outside the project; a file there would stop it half-way.
+ */
+async function checkFoldersOnTheWay(root: string, given: string, folders: string[]): Promise<void> {
+  const checked = new Set<string>();
+  for (const folder of folders) {
+    const parts = folder.split('/').filter((part) => part !== '.');
+    for (let i = 1; i <= parts.length; i++) {
+      const relative = parts.slice(0, i).join('/');
+      if (checked.has(relative)) continue;
+      checked.add(relative);
+      const shown = join(given, relative);
+      let stats: Awaited<ReturnType<typeof lstat>>;
+      try {
+        stats = await lstat(join(root, relative));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
+        throw error;
+      }
+      if (stats.isSymbolicLink()) throw new Error(`${shown} is a symbolic link: byos init writes only inside the project folder, never through a link`);
+      if (!stats.isDirectory()) throw new Error(`${shown} is not a folder, and byos init puts files in it: move it, or init another folder`);
+    }
+  }
 }
 
 function formatInit(result: InitResult): string {
