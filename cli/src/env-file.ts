@@ -78,16 +78,24 @@ export function checkEnvSyntax(text: string, file: string): void {
     if (!assignment) throw new InputError(`${where}: not a KEY=value line`);
     const name = assignment[1]!;
     if (!NAME.test(name))
-      if (!NAME.test(name))
-        // Not echoed: a pasted URL (`postgres://u:secret@h/db?sslmode=require`) parses as a "name" holding a password.
-        throw new InputError(`${where}: the text before = is not a variable name (letters, digits and _, not starting with a digit)`);
+      // Not echoed: a pasted URL (`postgres://u:secret@h/db?sslmode=require`) parses as a "name" holding a password.
+      throw new InputError(`${where}: the text before = is not a variable name (letters, digits and _, not starting with a digit)`);
     const value = assignment[2]!.trimStart();
     const quote = value[0];
     if (quote !== '"' && quote !== "'" && quote !== '`') continue;
-    // A quoted value may span lines (double quotes); it must close somewhere.
-    if (value.indexOf(quote, 1) > 0) continue;
-    const close = lines.findIndex((later, at) => at > i && later.includes(quote));
-    if (close < 0) throw new InputError(`${where}: the quoted value of ${name} is never closed`);
-    i = close;
+    // A quoted value may span lines; Node ends it at the next quote (no escapes) and drops the rest of that line, so
+    // `"pa"ss"` would be `pa`, and an unclosed quote would swallow the lines up to the next quoted value.
+    let closing = value.indexOf(quote, 1);
+    let rest = value.slice(closing + 1);
+    if (closing < 0) {
+      const close = lines.findIndex((later, at) => at > i && later.includes(quote));
+      if (close < 0) throw new InputError(`${where}: the quoted value of ${name} is never closed`);
+      closing = lines[close]!.indexOf(quote);
+      rest = lines[close]!.slice(closing + 1);
+      i = close;
+    }
+    if (!/^\s*(#.*)?$/.test(rest)) {
+      throw new InputError(`${where}: text follows the closing quote of ${name}'s value (a quote inside a value ends it: use other quotes around it)`);
+    }
   }
 }

@@ -168,6 +168,11 @@ describe('.env', () => {
     expect(() => checkEnvSyntax('1ABC=2\n', '.env')).toThrow('.env:1: the text before = is not a variable name');
     expect(() => checkEnvSyntax("A='open\nB=2\n", '.env')).toThrow('.env:1: the quoted value of A is never closed');
     expect(() => checkEnvSyntax('\uFEFFA=1\r\nB="x"\r\n', '.env')).not.toThrow();
+    // Node ends a quoted value at the next quote: `"pa"ss"` would be `pa`, and an unclosed quote would take B and C.
+    expect(() => checkEnvSyntax('PASS="pa"ss"\n', '.env')).toThrow(".env:1: text follows the closing quote of PASS's value");
+    expect(() => checkEnvSyntax('PASS="pa\\"ss"\n', '.env')).toThrow(".env:1: text follows the closing quote of PASS's value");
+    expect(() => checkEnvSyntax('A="open\nB=2\nC="3"\n', '.env')).toThrow(".env:1: text follows the closing quote of A's value");
+    expect(() => checkEnvSyntax('A="x" # note\nB=\'it"s\'\nC=""\nD="one\ntwo" #c\n', '.env')).not.toThrow();
   });
 
   it('dotenvArgument finds --dotenv before or after the command, and not after --', () => {
