@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError, parseConnectionProfile, parseTenantSpec } from '@byos/runtime';
+import { ContractError, parseConnectionProfile, parseTenantSpec, resolvePassword } from '@byos/runtime';
 
 const valid = {
   tenant: 'acme-sg',
@@ -11,12 +11,13 @@ const valid = {
   backup: { retentionDays: 14, pointInTimeRecovery: true },
   network: { publicAccess: false, allowedCidrs: [] },
   size: 'small',
+  deletionProtection: true,
 };
 
 describe('TenantSpec', () => {
   it('parses the documented YAML form and fills defaults', () => {
     const spec = parseTenantSpec({ tenant: 'beta-eu', provider: 'gcp', region: 'europe-west1' });
-    expect(spec).toMatchObject({ compliance: [], size: 'small', backup: { retentionDays: 7, pointInTimeRecovery: true } });
+    expect(spec).toMatchObject({ compliance: [], size: 'small', backup: { retentionDays: 7, pointInTimeRecovery: true }, deletionProtection: true });
     expect(parseTenantSpec(valid)).toEqual(valid);
   });
 
@@ -46,6 +47,14 @@ describe('TenantSpec', () => {
 });
 
 describe('ConnectionProfile', () => {
+  it('takes a pulumi:STACK#OUTPUT password reference, which only the operator resolves', async () => {
+    const profile = parseConnectionProfile({ provider: 'aws', dialect: 'postgres', host: 'db', database: 'app', passwordRef: 'pulumi:acme-sg#profile' });
+    await expect(resolvePassword(profile)).rejects.toThrow(/pulumi:acme-sg#profile names a Pulumi stack output: byos plan and reconcile resolve it/);
+    expect(() => parseConnectionProfile({ provider: 'aws', dialect: 'postgres', database: 'app', passwordRef: 'pulumi:acme-sg' })).toThrow(
+      /env:NAME, file:PATH or pulumi:STACK#OUTPUT/,
+    );
+  });
+
   it('defaults TLS to verify-full with a TLS 1.2 floor', () => {
     const profile = parseConnectionProfile({ provider: 'neon', dialect: 'postgres', host: 'h', database: 'd', tls: {} });
     expect(profile.tls).toEqual({ mode: 'verify-full', minVersion: 'TLSv1.2' });

@@ -6,3 +6,4 @@ export * from './state.ts';
 export * from './reconcile.ts';
 export * from './steps.ts';
 export * from './automation.ts';
+export * from './switch-guard.ts';

@@ -1,5 +1,5 @@
 import type { DesiredTenant, SpecProblem } from './desired.ts';
-import { specChanges } from './desired.ts';
+import { specChanges, specHash } from './desired.ts';
 import type { Placement, RecordedTenant } from './state.ts';
 
 /** One thing reconcile will do for a tenant, in the order listed. */
@@ -77,7 +77,8 @@ async function planOne(want: DesiredTenant, have: RecordedTenant | undefined, pr
       }
     }
     actions.push(move);
-  } else if (have.specHash !== want.specHash) {
+  } else if (specHash(have.spec) !== want.specHash) {
+    // Hashed again from the recorded spec as parsed now: a new field's default alone is not a change to apply.
     actions.push({ kind: 'update', changes: specChanges(have.spec, want.spec) });
   }
   if (have?.standby) notes.push(`previous database kept on ${have.standby.provider} (${have.standby.region}) for rollback`);

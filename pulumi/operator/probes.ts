@@ -1,4 +1,5 @@
 import { connect, introspect } from '@byos/runtime';
+import { type AutomationApi, resolvePulumiPassword } from './automation.ts';
 import type { PlanProbes, RowEstimate } from './plan.ts';
 import type { Placement } from './state.ts';
 
@@ -28,19 +29,27 @@ export interface ProbeOptions {
   migrationsDir?: string;
   /** Ids of the migrations applied on a database (the runner's journal), and of all in the folder. */
   migrations?: { all(dir: string): Promise<string[]>; applied(placement: Placement, dir: string): Promise<string[]> };
+  /** The Pulumi project a recorded `pulumi:` password reference is resolved in (default: the current folder). */
+  workDir?: string;
+  automation?: AutomationApi;
 }
 
 /** The probes `byos plan` and `byos reconcile` use against live databases. */
 export function liveProbes(options: ProbeOptions): PlanProbes {
   const { migrationsDir, migrations } = options;
+  // A cloud tenant's recorded profile refers to its stack's secret output; the password is read into memory only.
+  const withPassword = async (placement: Placement): Promise<Placement> =>
+    placement.profile
+      ? { ...placement, profile: await resolvePulumiPassword(placement.profile, { workDir: options.workDir ?? process.cwd(), automation: options.automation }) }
+      : placement;
   return {
-    estimate: estimateRows,
+    estimate: async (placement) => estimateRows(await withPassword(placement)),
     pendingMigrations:
       migrationsDir && migrations
         ? async (placement) => {
             const all = await migrations.all(migrationsDir);
             if (!placement) return all;
-            const applied = new Set(await migrations.applied(placement, migrationsDir));
+            const applied = new Set(await migrations.applied(await withPassword(placement), migrationsDir));
             return all.filter((id) => !applied.has(id));
           }
         : undefined,

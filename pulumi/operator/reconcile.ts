@@ -1,4 +1,4 @@
-import type { ConnectionProfile } from '@byos/runtime';
+import type { ConnectionProfile, TenantSpec } from '@byos/runtime';
 import type { DesiredTenant } from './desired.ts';
 import { describeAction, type Plan, type TenantAction } from './plan.ts';
 import type { Placement, RecordedTenant, StateStore } from './state.ts';
@@ -11,8 +11,8 @@ export interface ReconcileSteps {
   migrate(tenant: string, profile: ConnectionProfile): Promise<string[]>;
   /** Moves a live tenant's data; resumable, so calling it again after a crash finishes the same switch. */
   switch(tenant: string, from: ConnectionProfile, to: ConnectionProfile): Promise<string>;
-  /** Destroys a placement's resources. */
-  retire(tenant: string, placement: Placement): Promise<void>;
+  /** Turns deletion protection off, then destroys a placement's resources; `spec` is the recorded one. */
+  retire(tenant: string, placement: Placement, spec: TenantSpec): Promise<void>;
 }
 
 export interface ReconcileOptions {
@@ -107,8 +107,8 @@ async function runAction(tenant: string, action: TenantAction, want: DesiredTena
     case 'retire': {
       const current = mustHave(have, tenant);
       if (!options.allowRetire) throw new Error('retiring deletes the database: re-run with --allow-retire to confirm');
-      await steps.retire(tenant, current.active);
-      if (current.standby) await steps.retire(tenant, current.standby);
+      await steps.retire(tenant, current.active, current.spec);
+      if (current.standby) await steps.retire(tenant, current.standby, current.spec);
       await state.remove(tenant);
       return describeAction(action);
     }

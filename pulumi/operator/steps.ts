@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseConnectionProfile, type ConnectionProfile } from '@byos/runtime';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { moveSecretToFile, provisionWithPulumi, retireWithPulumi, type PulumiOptions } from './automation.ts';
+import { isLocalProvider, keepPasswordInStore, provisionWithPulumi, resolvePulumiPassword, retireWithPulumi, type PulumiOptions } from './automation.ts';
 import type { DesiredTenant } from './desired.ts';
 import type { ReconcileSteps } from './reconcile.ts';
 
@@ -39,11 +39,25 @@ export function realSteps(options: StepOptions): ReconcileSteps {
   return {
     provision: async (tenant: DesiredTenant, stack: string) => {
       const given = options.profilesDir ? await givenProfile(options.profilesDir, tenant.tenant, tenant.spec.provider) : undefined;
-      if (given) return moveSecretToFile(given, stack, options.secretsDir);
+      if (given) return keepGivenPassword(given, stack, options);
       return provisionWithPulumi(tenant, stack, options);
     },
-    retire: (_tenant, placement) => retireWithPulumi(placement, options),
-    migrate: options.migrate,
-    switch: options.switch,
+    retire: (_tenant, placement, spec) => retireWithPulumi(placement, spec, options),
+    // Recorded cloud profiles refer to their stack's secret output: resolved here, in memory, for the data steps.
+    migrate: async (tenant, profile) => options.migrate(tenant, await resolvePulumiPassword(profile, options)),
+    switch: async (tenant, from, to) => options.switch(tenant, await resolvePulumiPassword(from, options), await resolvePulumiPassword(to, options)),
   };
+}
+
+/**
+ * A given profile's inline password: a local tenant's goes to the file store; a cloud tenant's has no store on this
+ * runner (its disk is not one), so such a profile must refer to its password instead.
+ */
+function keepGivenPassword(given: ConnectionProfile, stack: string, options: StepOptions): Promise<ConnectionProfile> {
+  if (given.password !== undefined && !isLocalProvider(given.provider)) {
+    throw new Error(
+      `the given ${given.provider} profile holds its password inline: give it as passwordRef env:NAME (a CI secret), so no cloud password is written to this machine's disk`,
+    );
+  }
+  return keepPasswordInStore(given, stack, options);
 }

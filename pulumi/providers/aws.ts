@@ -143,7 +143,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'aws'>
     storageEncrypted: true,
     kmsKeyId,
     backupRetentionPeriod: retention,
-    deletionProtection: true,
+    deletionProtection: spec.deletionProtection,
     skipFinalSnapshot: false,
     finalSnapshotIdentifier: `${names.rdsIdentifier}-final`,
     copyTagsToSnapshot: true,

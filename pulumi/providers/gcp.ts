@@ -119,7 +119,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'gcp'>
         versionTemplate: { algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION', protectionLevel: 'HSM' },
         labels: tags,
       },
-      { ...child, protect: true },
+      { ...child, protect: spec.deletionProtection },
     );
     // Cloud SQL encrypts through its per-project service agent, which must exist and hold the key role first.
     const agent = new gcp.projects.ServiceIdentity(logicalName(spec.tenant, 'sql-agent'), { service: 'sqladmin.googleapis.com', project }, child);
@@ -147,7 +147,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'gcp'>
       project,
       region,
       databaseVersion: 'POSTGRES_16',
-      deletionProtection: true,
+      deletionProtection: spec.deletionProtection,
       encryptionKeyName,
       settings: {
         tier: size.tier,
@@ -156,7 +156,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'gcp'>
         diskType: 'PD_SSD',
         diskSize: size.diskGb,
         diskAutoresize: true,
-        deletionProtectionEnabled: true,
+        deletionProtectionEnabled: spec.deletionProtection,
         userLabels: tags,
         backupConfiguration: {
           enabled: backups.enabled,

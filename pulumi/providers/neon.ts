@@ -53,7 +53,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'neon'
       hipaa: spec.compliance.includes('hipaa'),
       apiKey: settings.neonApiKey,
       apiUrl: settings.neonApiUrl ?? NEON_API_URL,
-      deletionProtection: true,
+      deletionProtection: spec.deletionProtection,
       tags,
     },
     { parent },

@@ -50,7 +50,7 @@ function createDatabase({ spec, settings, parent, tags }: ProviderContext<'supab
       instanceSize: SUPABASE_SIZES[spec.size],
       sslEnforced: true,
       ...supabaseRestrictions(spec.network.allowedCidrs),
-      deletionProtection: true,
+      deletionProtection: spec.deletionProtection,
       tags,
     },
     { parent },

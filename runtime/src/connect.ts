@@ -65,6 +65,11 @@ export async function resolvePassword(profile: ConnectionProfile): Promise<Conne
     if (value === undefined) throw new Error(`password reference env:${target} is not set in the environment`);
     return { ...profile, password: value };
   }
+  if (kind === 'pulumi') {
+    throw new Error(
+      `password reference ${profile.passwordRef} names a Pulumi stack output: byos plan and reconcile resolve it; elsewhere give the password with env:NAME or file:PATH`,
+    );
+  }
   try {
     return { ...profile, password: (await readFile(target, 'utf8')).replace(/\r?\n$/, '') };
   } catch (error) {

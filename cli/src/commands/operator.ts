@@ -13,6 +13,7 @@ interface OperatorFlags {
   profiles?: string;
   allowRetire?: boolean;
   writersStopped?: boolean;
+  policyPack?: string;
   json?: boolean;
 }
 
@@ -66,6 +67,7 @@ export function registerOperator(program: Command): void {
       '--writers-stopped',
       'confirm that the tenants being switched have no writers outside this process (their applications are stopped), so no write can miss the cutover',
     )
+    .option('--policy-pack <dir>', 'the CrossGuard policy pack every automated pulumi up runs with (default: policies/ or node_modules/@byos/policies)')
     .addHelpText('after', HELP_RECONCILE)
     .action(async (flags: OperatorFlags) => {
       const out = createOutput(Boolean(flags.json));
@@ -125,20 +127,23 @@ async function formatPlan(plan: Plan): Promise<string> {
 }
 
 async function runReconcile(plan: Plan, flags: OperatorFlags, json: boolean): Promise<TenantOutcome[]> {
-  const [{ reconcile, realSteps, describeAction, readDesiredTenants, StateStore }, migrate, { switchTenant }, router, { connect }] = await Promise.all([
-    loadOperator('reconcile'),
-    import('@byos/runtime/migrate'),
-    import('@byos/runtime/switch'),
-    import('@byos/runtime/router'),
-    import('@byos/runtime'),
-  ]);
+  const [{ reconcile, realSteps, describeAction, readDesiredTenants, StateStore, switchRefusal }, migrate, { switchTenant }, router, { connect }] =
+    await Promise.all([
+      loadOperator('reconcile'),
+      import('@byos/runtime/migrate'),
+      import('@byos/runtime/switch'),
+      import('@byos/runtime/router'),
+      import('@byos/runtime'),
+    ]);
   const stateRoot = resolve(flags.state, '..');
   const desired = await readDesiredTenants(flags.stacks);
   const total = plan.tenants.reduce((n, t) => n + t.actions.length, 0);
   const progress = createProgress({ total: Math.max(total, 1), json });
   const steps = realSteps({
     workDir: process.cwd(),
+    // Local tenants' passwords only: a cloud tenant's stays in its stack's secret output (passwordRef pulumi:…).
     secretsDir: join(stateRoot, 'secrets'),
+    policyPack: flags.policyPack,
     profilesDir: flags.profiles,
     onOutput: json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     migrate: async (_tenant, profile) => {
@@ -153,12 +158,8 @@ async function runReconcile(plan: Plan, flags: OperatorFlags, json: boolean): Pr
     // The switch holds writers that reach the tenant through this process's router and flips the durable profile
     // store applications read (`.byos/state/profiles`); see docs/operator.md for applications in other processes.
     switch: async (tenant, from, to) => {
-      if (!flags.writersStopped) {
-        throw new Error(
-          'a live switch holds writers through the tenant router of the process running it, and this process is not the application: ' +
-            "stop the tenant's writers and re-run with --writers-stopped, or run switchTenant inside the application (docs/operator.md)",
-        );
-      }
+      const refusal = switchRefusal(from, { writersStopped: flags.writersStopped });
+      if (refusal) throw new Error(refusal);
       const profiles = router.fileProfileStore(join(stateRoot, 'profiles'));
       const known = await profiles.active(tenant).catch(() => undefined);
       if (!known) await profiles.activate(tenant, from);

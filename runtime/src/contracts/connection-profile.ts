@@ -59,10 +59,13 @@ export const ConnectionProfile = z
     user: z.string().optional(),
     /** The password itself (from a Pulumi secret or a file kept out of git). */
     password: z.string().optional(),
-    /** Where to read the password at connect time: `env:NAME` or `file:PATH`. */
+    /**
+     * Where to read the password at connect time: `env:NAME` or `file:PATH`. `pulumi:STACK#OUTPUT` (a stack's secret
+     * output, as `byos reconcile` records cloud tenants) is resolved by the operator, which holds the Pulumi credentials.
+     */
     passwordRef: z
       .string()
-      .regex(/^(env|file):.+/, 'must be env:NAME or file:PATH')
+      .regex(/^(env:.+|file:.+|pulumi:[^#]+#.+)$/, 'must be env:NAME, file:PATH or pulumi:STACK#OUTPUT')
       .optional(),
     tls: TlsSettings.optional(),
     pooler: PoolerSettings.optional(),

@@ -73,6 +73,11 @@ export const TenantSpec = z
       .strict()
       .default({ publicAccess: false, allowedCidrs: [] }),
     size: z.enum(SIZE_TIERS).default('small'),
+    /**
+     * The provider refuses to delete the database while true. `byos reconcile --allow-retire` turns it off with an
+     * `up` of its own before destroying, so a retire never needs a hand edit.
+     */
+    deletionProtection: z.boolean().default(true),
   })
   .strict();
 export type TenantSpec = z.output<typeof TenantSpec>;
