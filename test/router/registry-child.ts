@@ -1,6 +1,7 @@
 /**
  * A process with its own router on a tenant registry, for the registry tests: `BYOS_REGISTRY_CHILD` holds { kind,
- * dir | url, secretsDir, tenant, routerId, ack }. It writes a row into `item` every 20 ms through the router, prints
+ * dir | url, secretsDir, tenant, routerId, ack, write }. It writes a row into `item` every 20 ms through the router
+ * (unless `write` is false: it then only reads through it), prints
  * `READY <version>` once registered and open, and `ON <version> <database>` whenever its route moves to a new version.
  * SIGTERM closes the router (it unregisters) and exits 0.
  */
@@ -17,7 +18,8 @@ let stopping = false;
 process.on('SIGTERM', () => (stopping = true));
 let n = 0;
 while (!stopping) {
-  await acme.db.insertInto('item').values({ writer: args.routerId, n: n++ }).execute();
+  if (args.write === false) await acme.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+  else await acme.db.insertInto('item').values({ writer: args.routerId, n: n++ }).execute();
   const now = router.stats(args.tenant).version;
   if (now !== version) {
     version = now;

@@ -1,20 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type ConnectionProfileInput } from '@byos/runtime';
 import { awaitAcknowledgements, createTenantRouter, fileTenantRegistry, postgresTenantRegistry, type TenantRegistry } from '@byos/runtime/router';
 import { freshPostgresDatabase, freshProfile } from '../helpers/databases.ts';
+import { killRouterProcesses, startRouterProcess } from './router-process.ts';
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'registry-child.ts');
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killRouterProcesses();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
@@ -22,38 +19,6 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'byos-registry-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A router process writing to `tenant`; `next(pattern)` waits for its next stdout line matching it. */
-function startRouterProcess(args: Record<string, unknown>) {
-  const child = spawn(process.execPath, ['--conditions=@byos/source', CHILD], {
-    env: { ...process.env, BYOS_REGISTRY_CHILD: JSON.stringify(args) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const lines: string[] = [];
-  let stderr = '';
-  let buffer = '';
-  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    for (const line of parts) {
-      lines.push(line);
-      for (const w of waiting.splice(0)) w.pattern.test(line) ? w.resolve(line) : waiting.push(w);
-    }
-  });
-  const next = (pattern: RegExp, timeoutMs = 20_000) =>
-    new Promise<string>((resolve, reject) => {
-      const seen = lines.find((l) => pattern.test(l));
-      if (seen) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} from ${args.routerId} in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
-      waiting.push({ pattern, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-    });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, lines, next, exited, stderr: () => stderr };
 }
 
 async function databaseWithItems(label: string): Promise<ConnectionProfileInput> {

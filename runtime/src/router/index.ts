@@ -6,7 +6,7 @@ import type { Dialect, DialectCapabilities } from '../dialects/dialect.ts';
 import { followRegistry } from './follow.ts';
 import { Gate, type GateStats } from './gate.ts';
 import type { ProfileStore } from './profile-store.ts';
-import { defaultRouterId, isTenantRegistry, type TenantRegistry } from './registry.ts';
+import { defaultRouterId, isTenantRegistry } from './registry.ts';
 import { type Backend, routedKysely } from './routed-kysely.ts';
 
 export { Gate, type GateStats } from './gate.ts';
