@@ -136,3 +136,31 @@ describe.each(Object.keys(REGISTRIES))('tenant registry (%s)', (kind) => {
     }
   }, 60_000);
 });
+
+describe('postgresTenantRegistry', () => {
+  it('refuses a plain password without secretsDir, naming the tenant, and stores a passwordRef profile as it is', async () => {
+    const url = await freshPostgresDatabase('control');
+    const registry = await postgresTenantRegistry({ url });
+    try {
+      const a = await freshProfile('postgres', 'reg_plain');
+      await expect(registry.activate('acme', a)).rejects.toThrow(/profile of acme carries a plain password: the tenant registry stores none/);
+      const { password: _, ...rest } = a;
+      await registry.activate('acme', { ...rest, passwordRef: 'env:ACME_DB_PASSWORD' });
+      expect((await registry.current('acme')).profile.passwordRef).toBe('env:ACME_DB_PASSWORD');
+      const raw = await connect(url);
+      try {
+        const rows = await sql<{ profile: unknown }>`select profile from byos_tenant_registry`.execute(raw.db);
+        expect(JSON.stringify(rows.rows)).not.toContain(a.password!);
+      } finally {
+        await raw.close();
+      }
+    } finally {
+      await registry.close();
+    }
+  });
+  it('names the problem when the control database cannot be reached', async () => {
+    await expect(postgresTenantRegistry({ url: 'postgres://nobody:secret@127.0.0.1:1/control' })).rejects.toThrow(
+      /^cannot prepare the tenant registry tables: .*ECONNREFUSED/,
+    );
+  });
+});

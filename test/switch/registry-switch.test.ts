@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTenantRouter, fileTenantRegistry } from '@byos/runtime/router';
+import { createTenantRouter, fileTenantRegistry, postgresTenantRegistry } from '@byos/runtime/router';
 import { switchTenant } from '@byos/runtime/switch';
-import { freshProfile } from '../helpers/databases.ts';
+import { runCliInProcess } from '../helpers/cli.ts';
+import { freshPostgresDatabase, freshProfile } from '../helpers/databases.ts';
 import { killRouterProcesses, startRouterProcess } from '../router/router-process.ts';
 import { seedModel, seedTenant, startWriters } from './workload.ts';
 
@@ -58,6 +59,47 @@ describe('switch with a tenant registry', () => {
       }
     } finally {
       await router.close();
+    }
+  }, 60_000);
+
+  it('byos switch --registry URL: routers in other processes follow through the Postgres registry; the silent one is named on stderr, exit 0', async () => {
+    const from = await freshProfile('postgres', 'rs_cli_from');
+    const to = await freshProfile('postgres', 'rs_cli_to');
+    await seedTenant(from);
+    const control = await freshPostgresDatabase('rs_control');
+    const dir = await mkdtemp(join(tmpdir(), 'byos-registry-cli-'));
+    dirs.push(dir);
+    const state = join(dir, 'state');
+    const registry = await postgresTenantRegistry({ url: control, secretsDir: join(state, 'profiles') });
+    try {
+      await registry.activate('acme', from);
+      const childArgs = { kind: 'postgres', url: control, secretsDir: join(state, 'profiles'), tenant: 'acme', write: false };
+      const follower = startRouterProcess({ ...childArgs, routerId: 'web-1' });
+      const silent = startRouterProcess({ ...childArgs, routerId: 'silent-worker', ack: false });
+      for (const p of [follower, silent]) expect(await p.next(/^READY /)).toBe('READY 1');
+      const toUrl = `postgres://${to.user}:${encodeURIComponent(to.password!)}@${to.host}:${to.port}/${to.database}`;
+      const run = await runCliInProcess(['switch', 'acme', '--to', toUrl, '--state', state, '--registry', control, '--ack-timeout', '1500', '--json']);
+      expect(run.stderr).not.toContain(to.password!);
+      expect(run.stdout).not.toContain(to.password!);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({
+        state: 'switched',
+        acknowledgements: { version: 2, acknowledged: [expect.stringMatching(/^byos-switch:\d+$/), 'web-1'] },
+      });
+      expect(report.acknowledgements.missing.map((r: { routerId: string }) => r.routerId)).toEqual(['silent-worker']);
+      expect(run.stderr).toMatch(/1 router\(s\) did not acknowledge the flip within \d+ ms and may still use the old database: silent-worker/);
+      expect(await follower.next(/^ON 2 /)).toBe(`ON 2 ${to.database}`);
+      // The registry keeps no password: the profile refers to a 0600 file.
+      const stored = await registry.current('acme');
+      expect(stored.profile.password).toBeUndefined();
+      expect(stored.profile.passwordRef).toMatch(/^file:/);
+      for (const p of [follower, silent]) {
+        p.child.kill('SIGTERM');
+        expect(await p.exited).toBe(0);
+      }
+    } finally {
+      await registry.close();
     }
   }, 60_000);
 });

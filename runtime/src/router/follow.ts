@@ -20,14 +20,15 @@ interface FollowingRouter {
  * holds the tenant's new work, drains what runs, reconnects to the new profile, lets the work through and
  * acknowledges. A tenant this router never opened is acknowledged at once (its first use reads the new profile).
  * A drain that times out, or a registry that cannot be reached, is retried at the next round; the router stays on
- * the database it has. Returns `ready` (registered and caught up once) and `stop` (unregisters).
+ * the database it has. Returns `ready` (registered and caught up once), `poke` (look now: a reload in this process,
+ * so its acknowledgement does not wait for the next poll) and `stop` (unregisters).
  */
 export function followRegistry(
   registry: TenantRegistry,
   router: FollowingRouter,
   routes: ReadonlyMap<string, FollowedRoute>,
   options: { ack?: boolean; heartbeatMs?: number; pollMs?: number; drainTimeoutMs?: number },
-): { ready: Promise<void>; stop: () => Promise<void> } {
+): { ready: Promise<void>; poke: () => void; stop: () => Promise<void> } {
   const acked = new Map<string, number>();
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -88,6 +89,7 @@ export function followRegistry(
   })();
   return {
     ready,
+    poke: () => void follow(),
     async stop() {
       stopped = true;
       clearInterval(timer);

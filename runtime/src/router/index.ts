@@ -202,6 +202,7 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
       route.generation++;
       route.backend = { tenant: tenantDb, generation: route.generation };
       route.version = active.version;
+      following?.poke();
       // Nothing runs on the old database any more; closing it need not hold the caller (a paused tenant).
       void old.tenant.close().catch(() => {});
     },
