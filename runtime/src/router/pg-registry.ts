@@ -5,7 +5,9 @@ import type { TenantRegistry } from './registry.ts';
 
 const CHANNEL = 'byos_tenant_registry';
 
+// One simple query runs as one transaction: the lock keeps processes starting together from racing on CREATE TABLE.
 const SCHEMA = `
+SELECT pg_advisory_xact_lock(hashtext('byos_tenant_registry'));
 CREATE TABLE IF NOT EXISTS byos_tenant_registry (
   tenant text PRIMARY KEY,
   version bigint NOT NULL,
