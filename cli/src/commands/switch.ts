@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createTenantRouter, fileProfileStore } from '@byos/runtime/router';
+import { createTenantRouter, fileTenantRegistry, postgresTenantRegistry } from '@byos/runtime/router';
 import { closeRollbackWindow, fingerprint, ROLLBACK_STEPS, SWITCH_STEPS, SwitchVerificationError, switchTenant, type SwitchReport } from '@byos/runtime/switch';
 import { profileFromArgument, URL_ENV, urlOrProfileOption } from '../connection-options.ts';
 import { LIMITS, wholeNumber } from '../options.ts';
@@ -16,6 +16,8 @@ interface SwitchFlags {
   tables?: string;
   jobs: number;
   json?: boolean;
+  registry?: string;
+  ackTimeout: number;
 }
 
 const DEFAULT_STATE = '.byos/state';
@@ -43,11 +45,15 @@ export function registerSwitch(program: Command): void {
     .option('--finish', "close the last switch's rollback window (reverse capture off)")
     .option('--tables <names>', 'comma-separated tables to move (default: all)')
     .option('--jobs <n>', `tables copied at once (1 to ${LIMITS.jobs})`, wholeNumber('--jobs', 1, LIMITS.jobs), 4)
+    .option('--registry <url>', 'tenant registry in a Postgres control database (default: the files in STATE/profiles)')
+    .option('--ack-timeout <ms>', "how long to wait for every live router's acknowledgement of the flip", wholeNumber('--ack-timeout', 0, 3_600_000), 30_000)
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
-      '\nApplications that reach the tenant through createTenantRouter({ profiles: fileProfileStore(STATE/profiles) })\n' +
-        'follow the flip. A run killed at any point continues when run again with the same arguments.\n\n' +
+      '\nApplications that reach the tenant through createTenantRouter({ profiles: fileTenantRegistry(STATE/profiles) })\n' +
+        '(or postgresTenantRegistry({ url }) with --registry URL) follow the flip; the switch waits for their\n' +
+        'acknowledgements up to --ack-timeout and names the routers that did not (the switch stands).\n' +
+        'A run killed at any point continues when run again with the same arguments.\n\n' +
         'Examples:\n  byos switch acme --from sqlite:./acme.sqlite --to postgres://u:p@db:5432/acme\n  byos switch acme --rollback\n  byos switch acme --finish',
     )
     .action(async (tenant: string, flags: SwitchFlags, command: Command) => {
@@ -58,7 +64,9 @@ export function registerSwitch(program: Command): void {
       if (modes !== 1) throw new UsageError(`give exactly one of --to PROFILE, --rollback or --finish (--to may come from $${URL_ENV.to})`);
       const jobs = flags.jobs;
       const stateDir = resolve(flags.state);
-      const profiles = fileProfileStore(join(stateDir, 'profiles'));
+      const profiles = flags.registry
+        ? await postgresTenantRegistry({ url: flags.registry, secretsDir: join(stateDir, 'profiles') })
+        : fileTenantRegistry(join(stateDir, 'profiles'));
       if (flags.from) {
         const from = await profileFromArgument(flags.from, '--from');
         const active = await profiles.active(tenant).catch(() => undefined);
@@ -67,7 +75,7 @@ export function registerSwitch(program: Command): void {
           throw new UsageError(`--from names ${fingerprint(from)}, but ${tenant} is recorded on ${fingerprint(active)} in ${stateDir}`);
         }
       }
-      const router = createTenantRouter({ profiles });
+      const router = createTenantRouter({ profiles, routerId: `byos-switch:${process.pid}` });
       try {
         if (flags.finish) {
           await closeRollbackWindow({ tenant, router, stateDir });
@@ -87,6 +95,7 @@ export function registerSwitch(program: Command): void {
             router,
             to,
             stateDir,
+            ackTimeoutMs: flags.ackTimeout,
             rollback: Boolean(flags.rollback),
             jobs,
             tables: flags.tables
@@ -103,6 +112,7 @@ export function registerSwitch(program: Command): void {
                 out.warn(p.step === 'copying' ? `  ${p.table}: ${p.rows ?? 0}/${p.totalRows ?? '?'} rows` : `  ${p.message}`);
                 return;
               }
+              if (p.step === 'acknowledging') return;
               progress.step(p.step);
             },
           });
@@ -123,6 +133,13 @@ export function registerSwitch(program: Command): void {
             `${report.rowsCopied} rows copied, ${report.changesReplayed} changes replayed, ` +
             `${report.verification ? `${report.verification.tables.length} tables verified equal, ` : ''}writes held ${report.pauseMs.toFixed(0)} ms`,
         );
+        const missing = report.acknowledgements?.missing ?? [];
+        if (missing.length) {
+          out.warn(
+            `${missing.length} router(s) did not acknowledge the flip within ${report.acknowledgements!.waitedMs} ms and may still use the old database: ` +
+              missing.map((r) => r.routerId).join(', '),
+          );
+        }
         if (report.state === 'switched') {
           const next = followUpCommands(tenant, flags.state);
           out.info(`rollback: ${next.rollback}   close the window: ${next.finish}`);
@@ -130,6 +147,7 @@ export function registerSwitch(program: Command): void {
         process.exitCode = EXIT_OK;
       } finally {
         await router.close();
+        await profiles.close();
       }
     });
 }

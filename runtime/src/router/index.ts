@@ -3,12 +3,25 @@ import { connect, type TenantDb } from '../connect.ts';
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import type { ProviderName } from '../contracts/tenant-spec.ts';
 import type { Dialect, DialectCapabilities } from '../dialects/dialect.ts';
+import { followRegistry } from './follow.ts';
 import { Gate, type GateStats } from './gate.ts';
 import type { ProfileStore } from './profile-store.ts';
+import { defaultRouterId, isTenantRegistry } from './registry.ts';
 import { type Backend, routedKysely } from './routed-kysely.ts';
 
 export { Gate, type GateStats } from './gate.ts';
 export { assertTenantName, fileProfileStore, memoryProfileStore, writeDurably, type ProfileStore } from './profile-store.ts';
+export {
+  awaitAcknowledgements,
+  defaultRouterId,
+  fileTenantRegistry,
+  isTenantRegistry,
+  type AckReport,
+  type RegisteredRouter,
+  type RouterAck,
+  type TenantRegistry,
+} from './registry.ts';
+export { postgresTenantRegistry, type PostgresTenantRegistryOptions } from './pg-registry.ts';
 
 /**
  * A tenant's database as the router hands it out. `db` stays valid across a switch: it is the same object before
@@ -29,6 +42,10 @@ export interface RoutedTenantDb<DB = any> {
 export interface TenantRouter {
   /** Where the router reads each tenant's active profile (a switch flips it there). */
   readonly profiles: ProfileStore;
+  /** The name it registers and acknowledges under in a tenant registry (default host:pid). */
+  readonly id: string;
+  /** Resolves once the router is registered in its tenant registry and caught up with it (at once without one). */
+  readonly ready: Promise<void>;
   /** The tenant's routed handle (opens the active profile on first use). Cheap to call per request. */
   get<DB = any>(tenant: string): Promise<RoutedTenantDb<DB>>;
   /** Runs `work` in one transaction on the tenant's active database; it is one unit for pause and drain. */
@@ -46,7 +63,8 @@ export interface TenantRouter {
   reload(tenant: string, opened?: TenantDb): Promise<void>;
   /** Lets held work through. Returns how long the pause lasted in milliseconds. */
   resume(tenant: string): number;
-  stats(tenant: string): GateStats & { generation: number };
+  /** `version`: the registry version of the open profile (undefined without a registry, or before the first use). */
+  stats(tenant: string): GateStats & { generation: number; version?: number };
   /** Closes every database the router opened. */
   close(): Promise<void>;
 }
@@ -55,6 +73,14 @@ export interface TenantRouterOptions {
   profiles: ProfileStore;
   /** Opens a profile; defaults to the runtime's connect (tests and tools may wrap it). */
   open?: (profile: ConnectionProfile) => Promise<TenantDb>;
+  /** Its name in a tenant registry (default host:pid). */
+  routerId?: string;
+  /**
+   * With a tenant registry as `profiles`, the router registers itself (a heartbeat every `heartbeatMs`, default
+   * 1 s) and follows it: on a new version of a tenant it holds new work, drains, reconnects and acknowledges.
+   * `false` turns this off; `ack: false` follows without acknowledging (to test a switch's report).
+   */
+  follow?: false | { ack?: boolean; heartbeatMs?: number; pollMs?: number; drainTimeoutMs?: number };
 }
 
 interface Route {
@@ -63,6 +89,8 @@ interface Route {
   backend?: Backend;
   opening?: Promise<Backend>;
   generation: number;
+  /** Registry version of the open backend. */
+  version?: number;
   handle?: RoutedTenantDb;
   closed: boolean;
 }
@@ -74,7 +102,12 @@ interface Route {
 export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
   const open = options.open ?? ((profile: ConnectionProfile) => connect(profile));
   const routes = new Map<string, Route>();
+  const registry = isTenantRegistry(options.profiles) ? options.profiles : undefined;
+  const routerId = options.routerId ?? defaultRouterId();
   let closed = false;
+  /** The active profile, with its registry version when there is a registry. */
+  const readActive = async (tenant: string): Promise<{ profile: ConnectionProfile; version?: number }> =>
+    registry ? registry.current(tenant) : { profile: await options.profiles.active(tenant) };
 
   const routeOf = (tenant: string): Route => {
     if (closed) throw new Error('the tenant router is closed');
@@ -90,9 +123,11 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
     if (route.backend) return Promise.resolve(route.backend);
     route.opening ??= (async () => {
       try {
-        const tenant = await open(await options.profiles.active(route.name));
+        const { profile, version } = await readActive(route.name);
+        const tenant = await open(profile);
         const backend = { tenant, generation: route.generation };
         route.backend = backend;
+        route.version = version;
         return backend;
       } finally {
         route.opening = undefined;
@@ -133,6 +168,8 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
 
   const router: TenantRouter = {
     profiles: options.profiles,
+    id: routerId,
+    ready: Promise.resolve(),
 
     async get(tenant) {
       const route = routeOf(tenant);
@@ -160,9 +197,12 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
         await opened?.close();
         return;
       }
-      const tenantDb = opened ?? (await open(await options.profiles.active(tenant)));
+      const active = await readActive(tenant);
+      const tenantDb = opened ?? (await open(active.profile));
       route.generation++;
       route.backend = { tenant: tenantDb, generation: route.generation };
+      route.version = active.version;
+      following?.poke();
       // Nothing runs on the old database any more; closing it need not hold the caller (a paused tenant).
       void old.tenant.close().catch(() => {});
     },
@@ -173,12 +213,13 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
 
     stats(tenant) {
       const route = routeOf(tenant);
-      return { ...route.gate.stats(), generation: route.generation };
+      return { ...route.gate.stats(), generation: route.generation, version: route.version };
     },
 
     async close() {
       if (closed) return;
       closed = true;
+      await following?.stop();
       for (const route of routes.values()) {
         route.closed = true;
         route.gate.resume();
@@ -188,5 +229,6 @@ export function createTenantRouter(options: TenantRouterOptions): TenantRouter {
       }
     },
   };
-  return router;
+  const following = registry && options.follow !== false ? followRegistry(registry, router, routes, options.follow ?? {}) : undefined;
+  return following ? Object.assign(router, { ready: following.ready }) : router;
 }

@@ -47,6 +47,24 @@ export function memoryProfileStore(initial: Record<string, ConnectionProfileInpu
 interface StoredProfiles {
   active: ConnectionProfile;
   previous?: ConnectionProfile;
+  /** 1 for the first profile activated, +1 at each activate (files written before versions read as 1). */
+  version: number;
+}
+
+/**
+ * The profile as a shared store keeps it: a plain password is written to its own 0600 file under
+ * `<root>/secrets/` and the profile refers to it (passwordRef); a profile with passwordRef is kept as it is.
+ */
+export async function passwordToFile(root: string, tenant: string, profile: ConnectionProfile): Promise<ConnectionProfile> {
+  if (profile.password === undefined) return profile;
+  const { password, ...rest } = profile;
+  const digest = createHash('sha256')
+    .update(`${profile.provider}\0${profile.host ?? ''}\0${profile.database}\0${profile.user ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
+  const file = join(resolve(root), 'secrets', `${tenant}-${digest}.password`);
+  await writeDurably(file, password, 0o600);
+  return { ...rest, passwordRef: `file:${file}` };
 }
 
 /**
@@ -54,7 +72,7 @@ interface StoredProfiles {
  * temporary file, fsync'd and renamed, so a crash leaves the old file or the new one. A plain password never goes
  * into the JSON: it is written to its own 0600 file under `secrets/` and the profile refers to it (passwordRef).
  */
-export function fileProfileStore(dir: string): ProfileStore {
+export function fileProfileStore(dir: string): ProfileStore & { current(tenant: string): Promise<{ version: number; profile: ConnectionProfile }> } {
   const root = resolve(dir);
   const fileOf = (tenant: string) => {
     assertTenantName(tenant);
@@ -69,7 +87,7 @@ export function fileProfileStore(dir: string): ProfileStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
-    let data: { active?: unknown; previous?: unknown };
+    let data: { active?: unknown; previous?: unknown; version?: unknown };
     try {
       data = JSON.parse(text) as typeof data;
     } catch (error) {
@@ -78,32 +96,26 @@ export function fileProfileStore(dir: string): ProfileStore {
     return {
       active: parseConnectionProfile(data.active, `${file} (active)`),
       previous: data.previous === undefined ? undefined : parseConnectionProfile(data.previous, `${file} (previous)`),
+      version: Number.isSafeInteger(data.version) && (data.version as number) > 0 ? (data.version as number) : 1,
     };
   };
-  const withoutPassword = async (tenant: string, profile: ConnectionProfile): Promise<ConnectionProfile> => {
-    if (profile.password === undefined) return profile;
-    const { password, ...rest } = profile;
-    const digest = createHash('sha256')
-      .update(`${profile.provider}\0${profile.host ?? ''}\0${profile.database}\0${profile.user ?? ''}`)
-      .digest('hex')
-      .slice(0, 12);
-    const file = join(root, 'secrets', `${tenant}-${digest}.password`);
-    await writeDurably(file, password, 0o600);
-    return { ...rest, passwordRef: `file:${file}` };
+  const current = async (tenant: string) => {
+    const stored = await read(tenant);
+    if (!stored) throw new Error(`no profile for tenant ${tenant} in ${root}`);
+    return { version: stored.version, profile: stored.active };
   };
   return {
+    current,
     async active(tenant) {
-      const stored = await read(tenant);
-      if (!stored) throw new Error(`no profile for tenant ${tenant} in ${root}`);
-      return stored.active;
+      return (await current(tenant)).profile;
     },
     async previous(tenant) {
       return (await read(tenant))?.previous;
     },
     async activate(tenant, profile) {
-      const parsed = await withoutPassword(tenant, parseConnectionProfile(profile, `profile of ${tenant}`));
+      const parsed = await passwordToFile(root, tenant, parseConnectionProfile(profile, `profile of ${tenant}`));
       const before = await read(tenant);
-      const next: StoredProfiles = { active: parsed, ...(before ? { previous: before.active } : {}) };
+      const next: StoredProfiles = { active: parsed, ...(before ? { previous: before.active } : {}), version: (before?.version ?? 0) + 1 };
       await writeDurably(fileOf(tenant), `${JSON.stringify(next, null, 2)}\n`, 0o600);
     },
   };

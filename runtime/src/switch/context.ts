@@ -6,14 +6,14 @@ import type { NativeSchemaDialect } from '../dialects/native-schema.ts';
 import { type AppliedKey, captureTables, type CaptureTable, replayChanges, type ReplayResult } from '../movers/capture/index.ts';
 import { verifyDatabases, type VerifyReport } from '../movers/verify/index.ts';
 import { isFileDatabase } from '../providers/index.ts';
-import type { TenantRouter } from '../router/index.ts';
+import type { AckReport, TenantRouter } from '../router/index.ts';
 import { profileFromUrl } from '../url.ts';
 import type { SwitchJournal, SwitchStep } from './journal.ts';
 import { compareCounts, type PreVerification, type VerificationScope, type VerifyMode, verifyInPause } from './pause-verify.ts';
 
 /** What a switch reports as it goes (the CLI draws progress from it). */
 export interface SwitchProgress {
-  step: SwitchStep | 'copying' | 'replaying' | 'pre-verifying';
+  step: SwitchStep | 'copying' | 'replaying' | 'pre-verifying' | 'acknowledging';
   message: string;
   table?: string;
   rows?: number;
@@ -59,6 +59,12 @@ export interface SwitchOptions {
    * `counts`: row counts only.
    */
   verify?: VerifyMode;
+  /**
+   * With a tenant registry as the router's profiles: how long the switch waits, after the flip, for every live
+   * router to acknowledge the new version (default 30 s). It then reports the ones that did not
+   * (`acknowledgements.missing`) and does not roll back: see README "Routers in other processes".
+   */
+  ackTimeoutMs?: number;
   onProgress?: (progress: SwitchProgress) => void;
   /** Opens a profile (default: connect). */
   open?: (profile: ConnectionProfile) => Promise<TenantDb>;
@@ -84,6 +90,8 @@ export interface SwitchReport {
   pauseMs: number;
   /** Where the pause went: waiting for transactions in flight, the last replay, verification, identity sync, flip. */
   pauseTimings?: Record<string, number>;
+  /** With a tenant registry: the version published and which live routers acknowledged it in time, and which not. */
+  acknowledgements?: AckReport;
   journal: string;
 }
 

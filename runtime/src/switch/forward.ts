@@ -82,6 +82,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
     let pauseMs = 0;
     let verification: SwitchReport['verification'];
     let pauseTimings: Record<string, number> | undefined;
+    let acknowledgements: SwitchReport['acknowledgements'];
     const progress = options.onProgress ?? (() => {});
 
     let names = journal.done('capture-on')?.data?.tables as string[] | undefined;
@@ -138,7 +139,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       if (!journal.done('reverse-capture-on')) await record('reverse-capture-on');
       const handed = await handOver({ options, journal, record, open, prefix: '', tables: names, sides, destination: target });
       changesReplayed += handed.changesReplayed;
-      ({ pauseMs, verification, pauseTimings } = handed);
+      ({ pauseMs, verification, pauseTimings, acknowledgements } = handed);
     } else if (!journal.done('released')) {
       // Crashed between flip and release: the writers held then died with that process; nothing is held now.
       await record('released', { pauseMs: null });
@@ -162,6 +163,7 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       verification,
       pauseMs,
       pauseTimings,
+      ...(acknowledgements ? { acknowledgements } : {}),
       journal: journal.file,
     };
   });

@@ -1,5 +1,6 @@
 import type { ConnectionProfile } from '../contracts/connection-profile.ts';
 import type { TenantDb } from '../connect.ts';
+import { type AckReport, awaitAcknowledgements, isTenantRegistry } from '../router/index.ts';
 import { machineryIn } from '../machinery.ts';
 import { verifySchemas } from '../movers/verify/schema.ts';
 import { catchUp, cutover, fingerprint, type SwitchOptions, type SwitchReport, SwitchVerificationError } from './context.ts';
@@ -32,7 +33,13 @@ export async function handOver(ctx: {
   tables: readonly string[];
   sides: Sides;
   destination: ConnectionProfile;
-}): Promise<{ changesReplayed: number; pauseMs: number; verification: NonNullable<SwitchReport['verification']>; pauseTimings: Record<string, number> }> {
+}): Promise<{
+  changesReplayed: number;
+  pauseMs: number;
+  verification: NonNullable<SwitchReport['verification']>;
+  pauseTimings: Record<string, number>;
+  acknowledgements?: AckReport;
+}> {
   const { options, journal, record, prefix, sides, destination } = ctx;
   const { tenant, router } = options;
   const destinationPrint = fingerprint(destination);
@@ -76,7 +83,21 @@ export async function handOver(ctx: {
     if (!handedOver) await routed.close();
   });
   await record(`${prefix}released`, { pauseMs: Math.round(result.pauseMs * 10) / 10, ...result.timings });
+  // The flip published a new version to every process's router (a tenant registry): wait for their acknowledgements.
+  let acknowledgements: AckReport | undefined;
+  if (isTenantRegistry(router.profiles)) {
+    const { version } = await router.profiles.current(tenant);
+    options.onProgress?.({ step: 'acknowledging', message: `waiting for every live router to acknowledge version ${version}` });
+    acknowledgements = await awaitAcknowledgements(router.profiles, tenant, version, { timeoutMs: options.ackTimeoutMs ?? 30_000 });
+    if (acknowledgements.missing.length) {
+      options.onProgress?.({
+        step: 'acknowledging',
+        message: `${acknowledgements.missing.length} router(s) did not acknowledge version ${version} within ${acknowledgements.waitedMs} ms: ${acknowledgements.missing.map((r) => r.routerId).join(', ')}`,
+      });
+    }
+  }
   return {
+    acknowledgements,
     changesReplayed: changesReplayed + result.drained,
     pauseMs: result.pauseMs,
     verification: { equal: result.verification.equal, tables: result.verification.tables, scope: result.scope },

@@ -81,6 +81,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     let changesReplayed = 0;
     let verification: SwitchReport['verification'];
     let pauseTimings: Record<string, number> | undefined;
+    let acknowledgements: SwitchReport['acknowledgements'];
     const names = journal.done('capture-on')!.data!.tables as string[];
     // A crash between flipping the store back and journaling it: the flip stands (see switchForward).
     if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack)
@@ -97,7 +98,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
       if ((options.verify ?? 'changed') === 'changed') changesReplayed += (await catchUpFor(options, sides)).changes;
       const handed = await handOver({ options, journal, record, open, prefix: 'rollback-', tables: names, sides, destination: oldDb });
       changesReplayed += handed.changesReplayed;
-      ({ pauseMs, verification, pauseTimings } = handed);
+      ({ pauseMs, verification, pauseTimings, acknowledgements } = handed);
     } else if (!journal.done('rollback-released')) {
       await record('rollback-released', { pauseMs: null });
     }
@@ -107,7 +108,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
       await record('rollback-capture-off');
     }
     await record('rolled-back', { changesReplayed });
-    return { ...base, state: 'rolled-back', changesReplayed, verification, pauseMs, pauseTimings };
+    return { ...base, state: 'rolled-back', changesReplayed, verification, pauseMs, pauseTimings, ...(acknowledgements ? { acknowledgements } : {}) };
   });
 }
 
