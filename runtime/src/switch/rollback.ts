@@ -4,6 +4,7 @@ import { stopCapture } from '../movers/capture/index.ts';
 import { type cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
 import { catchUpFor, handOver } from './hand-over.ts';
+import { fenceUp, lowerFence } from './fence.ts';
 
 /**
  * Returns a tenant to where its last switch started. After the flip: with writers held, replays what the reverse
@@ -46,6 +47,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     if (fingerprint(source) !== fromPrint) throw new Error(`the profile store no longer names the switch's source ${fromPrint} for ${tenant}`);
     const db = await open(source);
     try {
+      if (fenceUp(journal, db)) await lowerFence(db, record, 'the switch was stopped before its flip');
       await stopCapture(db);
     } finally {
       await db.close();
@@ -85,6 +87,8 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     // A crash between flipping the store back and journaling it: the flip stands (see switchForward).
     if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack)
       await record('rollback-flipped', { to: fromPrint, recovered: true });
+    if (!journal.done('rollback-flipped') && fenceUp(journal, current))
+      await lowerFence(current, record, 'resumed: the rollback pause it belonged to ended with a crash');
     if (!journal.done('rollback-flipped')) {
       const tables = await tablesOf(current, original, names);
       const sides: Parameters<typeof cutover>[1] = {
