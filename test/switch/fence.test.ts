@@ -8,6 +8,7 @@ import { connect, type ConnectionProfileInput, introspect } from '@byos/runtime'
 import { captureTables } from '@byos/runtime/capture';
 import { createTenantRouter, fileProfileStore } from '@byos/runtime/router';
 import { switchTenant } from '@byos/runtime/switch';
+import pg from 'pg';
 import { freshProfile, freshSqlitePath } from '../helpers/databases.ts';
 import { seedTenant } from './workload.ts';
 
@@ -115,6 +116,44 @@ describe('write fence at the source database', () => {
       }
     });
   }
+
+  it('postgres: an ordinary owner role (no superuser, as on managed providers) raises and lowers it; the superuser is refused too', async () => {
+    const admin = (await freshProfile('postgres', 'fence_owner')) as ConnectionProfileInput & { user: string; password: string; database: string };
+    const role = `byos_fence_owner_${process.pid}_${Date.now()}`;
+    const run = async (query: string) => {
+      const client = new pg.Client({ connectionString: writerTarget(admin).pg });
+      await client.connect();
+      try {
+        await client.query(query);
+      } finally {
+        await client.end();
+      }
+    };
+    await run(`create role ${role} login password 'owner-pw' nosuperuser nocreatedb nocreaterole`);
+    try {
+      await run(`alter schema public owner to ${role}`);
+      const owner = { ...admin, user: role, password: 'owner-pw' };
+      await seedTenant(owner);
+      const t = await connect(owner);
+      try {
+        const tables = captureTables(await introspect(t), undefined, { schemas: true });
+        await t.dialect.fence!.raise(t, { tenant: 'acme', tables, timeoutMs: 2000 });
+        for (const who of [owner, admin]) {
+          const attempt = await probe(who, FIRST_ID);
+          expect(attempt.ok).toBe(false);
+          expect(attempt.code).toBe('25006');
+        }
+        await t.dialect.fence!.lower(t);
+        expect((await probe(owner, FIRST_ID + 1)).ok).toBe(true);
+      } finally {
+        await t.dialect.fence!.lower(t);
+        await t.close();
+      }
+    } finally {
+      await run(`reassign owned by ${role} to current_user; drop owned by ${role}`);
+      await run(`drop role ${role}`);
+    }
+  });
 
   for (const { from: fromDialect, pause, after } of CASES) {
     it(`a ${fromDialect === 'sqlite' ? 'better-sqlite3' : 'plain pg'} writer in another process is refused during the pause and after the flip (${fromDialect} → postgres); nothing refused is stored; rollback lets it write again`, async () => {
