@@ -83,7 +83,7 @@ async function writerIds(profile: ConnectionProfileInput): Promise<number[]> {
 }
 
 const CASES = [
-  { from: 'sqlite', pause: /^SQLITE_BUSY/, after: /^SQLITE_CONSTRAINT/ },
+  { from: 'sqlite', pause: /^SQLITE_BUSY$/, after: /^SQLITE_CONSTRAINT_TRIGGER$/ },
   { from: 'postgres', pause: /^25006$/, after: /^25006$/ },
 ] as const;
 
