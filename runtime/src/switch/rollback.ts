@@ -115,7 +115,11 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
   });
 }
 
-/** Ends the rollback window of a finished switch: reverse capture off on the tenant's active database. */
+/**
+ * Ends the rollback window of a finished switch: reverse capture off on the tenant's active database, and the fence
+ * lowered on the old one (it is no longer the tenant's, and leaves as it was). An old database that cannot be reached
+ * (already retired) keeps its fence; the journal says so.
+ */
 export async function closeRollbackWindow(options: Pick<SwitchOptions, 'tenant' | 'router' | 'stateDir' | 'open'>): Promise<void> {
   const journal = await SwitchJournal.open(options.stateDir, options.tenant);
   if (journal.state() !== 'switched')
@@ -127,5 +131,24 @@ export async function closeRollbackWindow(options: Pick<SwitchOptions, 'tenant' 
   } finally {
     await db.close();
   }
-  await journal.record('closed');
+  const record = async (step: SwitchStep, data?: Record<string, unknown>) => void (await journal.record(step, data));
+  const previous = await options.router.profiles.previous(options.tenant);
+  const fromPrint = String(journal.done('begin')?.data?.from);
+  let old: Awaited<ReturnType<typeof open>> | undefined;
+  let fenceLeft: string | undefined;
+  if (previous && fingerprint(previous) === fromPrint) {
+    try {
+      old = await open(previous);
+    } catch (error) {
+      fenceLeft = `${fromPrint} not reachable, its fence (if any) stays: ${(error as Error).message}`;
+    }
+  }
+  if (old) {
+    try {
+      await lowerFence(old, record, 'the rollback window was closed');
+    } finally {
+      await old.close();
+    }
+  }
+  await journal.record('closed', fenceLeft ? { fenceLeft } : undefined);
 }

@@ -81,12 +81,16 @@ export const postgresFence: FenceDialect = {
   },
 
   async lower({ db, native }) {
-    await db.transaction().execute(async (trx) => {
-      for (const { schema, name } of await fencedTables(trx))
-        await sql`drop trigger if exists ${sql.id(TRIGGER)} on ${sql.id(schema)}.${sql.id(name)}`.execute(trx);
-      await sql`drop function if exists ${sql.id(await currentSchema(trx))}.${sql.id(FUNCTION)}()`.execute(trx);
-    });
-    await release(native as object);
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (const { schema, name } of await fencedTables(trx))
+          await sql`drop trigger if exists ${sql.id(TRIGGER)} on ${sql.id(schema)}.${sql.id(name)}`.execute(trx);
+        await sql`drop function if exists ${sql.id(await currentSchema(trx))}.${sql.id(FUNCTION)}()`.execute(trx);
+      });
+    } finally {
+      // Released either way: the lock's session ending is what lets writers through, and closing the pool waits for it.
+      await release(native as object);
+    }
   },
 
   async isRaised({ db }) {
