@@ -6,8 +6,11 @@
  */
 export const MACHINERY_TABLES: readonly string[] = ['byos_changes', 'byos_copy_checkpoint', 'byos_switch_copy_checkpoint'];
 
-/** The change capture's functions (in the default schema) and triggers: their names, the same for both. */
-export const MACHINERY_ROUTINES: readonly string[] = ['byos_capture', 'byos_capture_truncate'];
+/**
+ * The change capture's functions (in the default schema) and triggers: their names, the same for both; and the
+ * switch's write fence (dialects/postgres/fence.ts: trigger byos_fence, function byos_fence_refuse).
+ */
+export const MACHINERY_ROUTINES: readonly string[] = ['byos_capture', 'byos_capture_truncate', 'byos_fence', 'byos_fence_refuse'];
 
 /**
  * What a schema reader leaves out as machinery in a database whose default schema is `defaultSchema`: the tables

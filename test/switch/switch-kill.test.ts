@@ -110,6 +110,9 @@ describe('switch killed with SIGKILL and resumed', () => {
         expect(journal.filter((s) => s === 'copy')).toHaveLength(1);
         expect(journal.filter((s) => s === 'flipped')).toHaveLength(1);
         expect(journal.at(-1)).toBe('switched');
+        // A fence the killed pause raised was lowered by the resume before it went on (writeWhileDown wrote there).
+        if (journalBefore.includes('fence-raised') && !journalBefore.includes('flipped'))
+          expect(journal.slice(journalBefore.length)).toContain('fence-lowered');
         expect((await router.get('acme')).profile.database).toBe(to.database);
       } finally {
         await router.close();
@@ -117,6 +120,13 @@ describe('switch killed with SIGKILL and resumed', () => {
       expect(await dumpOf(to)).toEqual(sorted(model));
       // Killed before the flip, the writes made meanwhile went to the source (and were replayed); after it, to the target.
       if (!journalBefore.includes('flipped')) expect(await dumpOf(from)).toEqual(sorted(model));
+      // The old database keeps refusing writes after the switch, whichever run flipped it.
+      const stale = await connect(from);
+      try {
+        await expect(stale.db.insertInto('account').values({ id: 999_999, owner: 'stray', balance: 0 }).execute()).rejects.toThrow(/tenant acme is moving/);
+      } finally {
+        await stale.close();
+      }
     });
   }
 });

@@ -69,6 +69,7 @@ for (const [fromDialect, toDialect] of PAIRS) {
           'copy',
           'catch-up',
           'reverse-capture-on',
+          'fence-raised',
           'drained',
           'verified',
           'flipped',

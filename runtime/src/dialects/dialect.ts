@@ -9,6 +9,7 @@ import type { SamplingDialect } from './sampling.ts';
 import type { CopySupport } from './copy-support.ts';
 import type { MigrationDialect } from './migration-dialect.ts';
 import type { NativeSchemaDialect } from './native-schema.ts';
+import type { FenceDialect } from './fence.ts';
 
 /** What a database can do; neutral code asks these instead of checking the dialect's name. */
 export interface DialectCapabilities {
@@ -80,6 +81,8 @@ export interface Dialect {
   readonly copy: CopySupport;
   /** Portable migration ops compiled to this dialect's DDL, its migration lock and lock timeout (dialects/<name>/migrate/). */
   readonly migrations: MigrationDialect;
+  /** A write fence at the database that refuses every other process's writes during a switch's cutover (dialects/<name>/fence.ts). */
+  readonly fence?: FenceDialect;
   /** Staging table, hash-chain table and row-change triggers for the audit trail (dialects/<name>/audit.ts). */
   readonly audit: AuditDialect;
   /** Reads the whole schema in the engine's own terms, for lossless same-engine copies and verification (dialects/<name>/native/). */

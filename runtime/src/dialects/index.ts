@@ -18,4 +18,5 @@ export async function loadDialect(name: DialectName): Promise<Dialect> {
 }
 
 export type { Dialect, DialectCapabilities, OpenedDatabase, ConnectionQuirks } from './dialect.ts';
+export { fenceMessage, type FenceDialect, type FenceOptions } from './fence.ts';
 export type { CompiledStatement, MigrationDialect, RawSqlSyntax, SqlLexicon } from './migration-dialect.ts';

@@ -9,6 +9,7 @@ import { isFileDatabase } from '../providers/index.ts';
 import type { AckReport, TenantRouter } from '../router/index.ts';
 import { profileFromUrl } from '../url.ts';
 import type { SwitchJournal, SwitchStep } from './journal.ts';
+import { fenceCutover } from './fence.ts';
 import { compareCounts, type PreVerification, type VerificationScope, type VerifyMode, verifyInPause } from './pause-verify.ts';
 
 /** What a switch reports as it goes (the CLI draws progress from it). */
@@ -226,7 +227,12 @@ export async function cutover(
   let scope: VerificationScope;
   let drained: ReplayResult;
   const names = sides.tables.map((t) => t.name);
+  let fence: Awaited<ReturnType<typeof fenceCutover>> | undefined;
+  let committed = false;
   try {
+    // Writers of other processes (their own routers, or none) are stopped at the database itself.
+    fence = await fenceCutover({ tenant, record: ctx.record, timeoutMs: ctx.drainTimeoutMs }, sides);
+    lap('fenceMs');
     drained = await replayChanges({ ...sides, maxLag: 0 });
     lap('drainMs');
     const drainedStep = `${ctx.prefix}drained` as SwitchStep;
@@ -252,9 +258,16 @@ export async function cutover(
     if (sequences?.names.length) await sequences.target.setSequences(sides.to.db, await sequences.source.readSequences(sides.from.db, sequences.names));
     lap('identityMs');
     await commit();
+    committed = true;
+    // The side left stays fenced: a writer that missed the flip is refused there, not written to a stale database.
+    await fence.keep();
     lap('flipMs');
   } catch (error) {
-    router.resume(tenant);
+    try {
+      if (!committed) await fence?.undo();
+    } finally {
+      router.resume(tenant);
+    }
     throw error;
   }
   const pauseMs = router.resume(tenant);

@@ -6,6 +6,7 @@ import { SWITCH_CHECKPOINT_TABLE } from '../movers/copy/checkpoint.ts';
 import { type cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
 import { catchUpFor, handOver } from './hand-over.ts';
+import { fenceUp, lowerFence } from './fence.ts';
 
 /** The copy's checkpoints, kept until the journal records the copy: a crash right after it resumes to "all done". */
 function keptCheckpoints(): CheckpointStore {
@@ -91,6 +92,8 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       await record('capture-on', { tables: names });
     }
 
+    // A target fenced by an earlier switch that was rolled back from it becomes the tenant's database again.
+    if (!journal.done('copy') && (await dest.dialect.fence?.isRaised(dest))) await lowerFence(dest, record, 'it becomes the target of a new switch');
     if (!journal.done('copy')) {
       const checkpoint = keptCheckpoints();
       const report = await copyDatabase({
@@ -127,6 +130,8 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       await record('flipped', { to: toPrint, recovered: true });
     }
     const flipped = Boolean(journal.done('flipped'));
+    // A crash inside the pause left the source fenced (a Postgres trigger outlives the process): writers go on there.
+    if (!flipped && fenceUp(journal, source)) await lowerFence(source, record, 'resumed: the pause it belonged to ended with a crash');
     if (!flipped) {
       const tables = await tablesOf(source, dest, names);
       const sides: Parameters<typeof cutover>[1] = { from: source, to: dest, tables: tables.source, targetTables: tables.target, batchSize: options.batchSize };
@@ -141,7 +146,15 @@ export async function switchForward(options: SwitchOptions): Promise<SwitchRepor
       changesReplayed += handed.changesReplayed;
       ({ pauseMs, verification, pauseTimings, acknowledgements } = handed);
     } else if (!journal.done('released')) {
-      // Crashed between flip and release: the writers held then died with that process; nothing is held now.
+      // Crashed between flip and release: the writers held then died with that process; nothing is held now. The
+      // source's fence may have died with it too (before it was held): it is raised again, for good.
+      const fence = source.dialect.fence;
+      if (fence) {
+        const tables = await tablesOf(source, dest, names);
+        await fence.raise(source, { tenant, tables: tables.source, timeoutMs: options.drainTimeoutMs ?? 10_000 });
+        await fence.hold(source);
+        await record('fence-raised', { database: fingerprint(source.profile), recovered: true });
+      }
       await record('released', { pauseMs: null });
     }
 

@@ -31,7 +31,15 @@ export const ROLLBACK_STEPS = [
 /** Steps that end an operation (a new switch may begin after `rolled-back`, `aborted` and `closed`). */
 export const TERMINAL_STEPS = ['switched', 'rolled-back', 'aborted', 'closed'] as const;
 
-export type SwitchStep = (typeof SWITCH_STEPS)[number] | (typeof ROLLBACK_STEPS)[number] | 'aborted' | 'closed' | 'verify-failed';
+/** Fence steps (raised on the side a cutover leaves, lowered by a rollback or a resumed switch) are journaled with the database's fingerprint. */
+export type SwitchStep =
+  | (typeof SWITCH_STEPS)[number]
+  | (typeof ROLLBACK_STEPS)[number]
+  | 'aborted'
+  | 'closed'
+  | 'verify-failed'
+  | 'fence-raised'
+  | 'fence-lowered';
 
 /** One journal line: a step that completed (or a verification that failed), when, and what it found. */
 export interface JournalEntry {

@@ -4,6 +4,7 @@ import { stopCapture } from '../movers/capture/index.ts';
 import { type cutover, fingerprint, parseTarget, type SwitchOptions, type SwitchReport, tablesOf, withBoth } from './context.ts';
 import { SwitchJournal, type SwitchStep } from './journal.ts';
 import { catchUpFor, handOver } from './hand-over.ts';
+import { fenceUp, lowerFence } from './fence.ts';
 
 /**
  * Returns a tenant to where its last switch started. After the flip: with writers held, replays what the reverse
@@ -46,6 +47,7 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     if (fingerprint(source) !== fromPrint) throw new Error(`the profile store no longer names the switch's source ${fromPrint} for ${tenant}`);
     const db = await open(source);
     try {
+      if (fenceUp(journal, db)) await lowerFence(db, record, 'the switch was stopped before its flip');
       await stopCapture(db);
     } finally {
       await db.close();
@@ -86,6 +88,8 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
     // A crash between flipping the store back and journaling it: the flip stands (see switchForward).
     if (!journal.done('rollback-flipped') && journal.done('rollback-verified') && flippedBack)
       await record('rollback-flipped', { to: fromPrint, recovered: true });
+    if (!journal.done('rollback-flipped') && fenceUp(journal, current))
+      await lowerFence(current, record, 'resumed: the rollback pause it belonged to ended with a crash');
     if (!journal.done('rollback-flipped')) {
       const tables = await tablesOf(current, original, names);
       const sides: Parameters<typeof cutover>[1] = {
@@ -112,7 +116,11 @@ export async function switchRollback(options: SwitchOptions): Promise<SwitchRepo
   });
 }
 
-/** Ends the rollback window of a finished switch: reverse capture off on the tenant's active database. */
+/**
+ * Ends the rollback window of a finished switch: reverse capture off on the tenant's active database, and the fence
+ * lowered on the old one (it is no longer the tenant's, and leaves as it was). An old database that cannot be reached
+ * (already retired) keeps its fence; the journal says so.
+ */
 export async function closeRollbackWindow(options: Pick<SwitchOptions, 'tenant' | 'router' | 'stateDir' | 'open'>): Promise<void> {
   const journal = await SwitchJournal.open(options.stateDir, options.tenant);
   if (journal.state() !== 'switched')
@@ -124,5 +132,24 @@ export async function closeRollbackWindow(options: Pick<SwitchOptions, 'tenant' 
   } finally {
     await db.close();
   }
-  await journal.record('closed');
+  const record = async (step: SwitchStep, data?: Record<string, unknown>) => void (await journal.record(step, data));
+  const previous = await options.router.profiles.previous(options.tenant);
+  const fromPrint = String(journal.done('begin')?.data?.from);
+  let old: Awaited<ReturnType<typeof open>> | undefined;
+  let fenceLeft: string | undefined;
+  if (previous && fingerprint(previous) === fromPrint) {
+    try {
+      old = await open(previous);
+    } catch (error) {
+      fenceLeft = `${fromPrint} not reachable, its fence (if any) stays: ${(error as Error).message}`;
+    }
+  }
+  if (old) {
+    try {
+      await lowerFence(old, record, 'the rollback window was closed');
+    } finally {
+      await old.close();
+    }
+  }
+  await journal.record('closed', fenceLeft ? { fenceLeft } : undefined);
 }

@@ -3,6 +3,7 @@ import { mssqlAudit } from './audit.ts';
 import { mssqlMigrations } from './migrate/index.ts';
 import { mssqlCopySupport } from './copy-support.ts';
 import { mssqlCapture } from './capture.ts';
+import { mssqlFence } from './fence.ts';
 import { mssqlBulk } from './bulk-load.ts';
 import { mssqlSampling } from './sampling.ts';
 import { openMssql } from './driver.ts';
@@ -21,6 +22,7 @@ export const mssqlDialect: Dialect = {
   introspect: (db) => introspectMssql(db),
   bulk: mssqlBulk,
   capture: mssqlCapture,
+  fence: mssqlFence,
   sampling: mssqlSampling,
   copy: mssqlCopySupport,
   migrations: mssqlMigrations,

@@ -4,6 +4,7 @@ import { postgresNativeSchema } from './native/index.ts';
 import { postgresMigrations } from './migrate/index.ts';
 import { postgresCopySupport } from './copy-support.ts';
 import { postgresCapture } from './capture.ts';
+import { postgresFence } from './fence.ts';
 import { postgresBulk } from './bulk-load.ts';
 import { postgresSampling } from './sampling.ts';
 import { postgresBackup } from './backup.ts';
@@ -18,6 +19,7 @@ export const postgresDialect: Dialect = {
   introspect: (db) => introspectPostgres(db),
   bulk: postgresBulk,
   capture: postgresCapture,
+  fence: postgresFence,
   sampling: postgresSampling,
   backup: postgresBackup,
   copy: postgresCopySupport,

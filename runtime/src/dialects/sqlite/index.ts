@@ -3,6 +3,7 @@ import { sqliteAudit } from './audit.ts';
 import { sqliteMigrations } from './migrate/index.ts';
 import { sqliteCopySupport } from './copy-support.ts';
 import { sqliteCapture } from './capture.ts';
+import { sqliteFence } from './fence.ts';
 import { sqliteBulk } from './bulk-load.ts';
 import { sqliteSampling } from './sampling.ts';
 import { newSqliteFiles, openSqlite } from './driver.ts';
@@ -17,6 +18,7 @@ export const sqliteDialect: Dialect = {
   introspect: (db) => introspectSqlite(db),
   bulk: sqliteBulk,
   capture: sqliteCapture,
+  fence: sqliteFence,
   sampling: sqliteSampling,
   copy: sqliteCopySupport,
   migrations: sqliteMigrations,
