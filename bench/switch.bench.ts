@@ -9,6 +9,7 @@ import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { createTenantRouter, memoryProfileStore, type TenantRouter } from '@byos/runtime/router';
 import { closeRollbackWindow, switchTenant } from '@byos/runtime/switch';
 import type { BenchRow } from './run.ts';
+import { switchUnderWriterProcesses } from './switch-writers.ts';
 
 const ROWS = Number(process.env.BYOS_BENCH_SWITCH_ROWS ?? 200_000);
 const GOAL_MS = 500;
@@ -61,7 +62,7 @@ export default async function switchBench(): Promise<BenchRow[]> {
   });
   try {
     const admin = await connect(profile('postgres'));
-    for (const db of ['bench_src', 'bench_online', 'bench_online2', 'bench_online3', 'bench_offline'])
+    for (const db of ['bench_src', 'bench_online', 'bench_online2', 'bench_online3', 'bench_offline', 'bench_processes_to'])
       await sql`create database ${sql.id(db)}`.execute(admin.db);
     await admin.close();
     const src = await connect(profile('bench_src'));
@@ -82,6 +83,10 @@ export default async function switchBench(): Promise<BenchRow[]> {
     const offlineMs = performance.now() - started;
     await offlineTarget.close();
     await src.close();
+    // The same data for the run with writer processes (a template needs bench_src without connections).
+    const again = await connect(profile('postgres'));
+    await sql`create database bench_processes_from template bench_src`.execute(again.db);
+    await again.close();
 
     const rows: BenchRow[] = [];
     const router = createTenantRouter({ profiles: memoryProfileStore({ acme: profile('bench_src') }) });
@@ -119,6 +124,26 @@ export default async function switchBench(): Promise<BenchRow[]> {
       }
     } finally {
       await router.close();
+    }
+
+    // Three writer processes, each with its own router, against the single-process figure (the default run above).
+    const single = rows[0]!.byos;
+    const processes = await switchUnderWriterProcesses(profile('bench_processes_from'), profile('bench_processes_to'), dir);
+    for (const w of processes.writers) {
+      const ratio = w.p99Ms / single;
+      console.log(
+        `switch with 3 writer processes: ${w.writer} p99 ${w.p99Ms} ms, max ${w.maxMs} ms (${w.writes} writes, ${w.retries} refused and retried); ` +
+          `single-process pause ${Math.round(single)} ms; p99/single ${ratio.toFixed(2)}`,
+      );
+      rows.push({
+        name: `write pause p99, ${w.writer} of 3 writer processes, ${ROWS} rows`,
+        byos: w.p99Ms,
+        alternative: single,
+        against: 'single-process cutover pause (verify changed)',
+        unit: 'ms',
+        better: 'lower',
+        note: `goal p99 < ${GOAL_MS} ms: ${w.p99Ms < GOAL_MS ? 'met' : 'missed'}; max ${w.maxMs} ms; ratio p99/single ${ratio.toFixed(2)}, max/single ${(w.maxMs / single).toFixed(2)}; ${w.writes} writes, ${w.retries} refused by the fence and retried; switch pause ${Math.round(processes.pauseMs)} ms`,
+      });
     }
     return rows;
   } finally {

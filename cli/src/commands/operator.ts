@@ -65,7 +65,7 @@ export function registerOperator(program: Command): void {
     .option('--allow-retire', 'allow deleting the database of a tenant whose stack file is gone')
     .option(
       '--writers-stopped',
-      'confirm that the tenants being switched have no writers outside this process (their applications are stopped), so no write can miss the cutover',
+      'for engines without a write fence: confirm that the tenants being switched have no writers outside this process (their applications are stopped)',
     )
     .option('--policy-pack <dir>', 'the CrossGuard policy pack every automated pulumi up runs with (default: policies/ or node_modules/@byos/policies)')
     .addHelpText('after', HELP_RECONCILE)
@@ -127,13 +127,14 @@ async function formatPlan(plan: Plan): Promise<string> {
 }
 
 async function runReconcile(plan: Plan, flags: OperatorFlags, json: boolean): Promise<TenantOutcome[]> {
-  const [{ reconcile, realSteps, describeAction, readDesiredTenants, StateStore, switchRefusal }, migrate, { switchTenant }, router, { connect }] =
+  const [{ reconcile, realSteps, describeAction, readDesiredTenants, StateStore, switchRefusal }, migrate, { switchTenant }, router, { connect }, dialects] =
     await Promise.all([
       loadOperator('reconcile'),
       import('@byos/runtime/migrate'),
       import('@byos/runtime/switch'),
       import('@byos/runtime/router'),
       import('@byos/runtime'),
+      import('@byos/runtime/dialects'),
     ]);
   const stateRoot = resolve(flags.state, '..');
   const desired = await readDesiredTenants(flags.stacks);
@@ -155,20 +156,28 @@ async function runReconcile(plan: Plan, flags: OperatorFlags, json: boolean): Pr
         await db.close();
       }
     },
-    // The switch holds writers that reach the tenant through this process's router and flips the durable profile
-    // store applications read (`.byos/state/profiles`); see docs/operator.md for applications in other processes.
+    // The switch raises a write fence at the source database for the cutover, so writers in any process are refused
+    // there, and flips the tenant registry applications' routers follow (`.byos/state/profiles`). Both engines need
+    // a fence (a rollback fences the target); without one, only --writers-stopped lets the switch through.
     switch: async (tenant, from, to) => {
-      const refusal = switchRefusal(from, { writersStopped: flags.writersStopped });
+      const [source, target] = await Promise.all([dialects.loadDialect(from.dialect), dialects.loadDialect(to.dialect)]);
+      const fenced = Boolean(source.fence && target.fence);
+      const refusal = switchRefusal(from, { writersStopped: flags.writersStopped, hasWriteFence: () => fenced });
       if (refusal) throw new Error(refusal);
-      const profiles = router.fileProfileStore(join(stateRoot, 'profiles'));
+      const profiles = router.fileTenantRegistry(join(stateRoot, 'profiles'));
       const known = await profiles.active(tenant).catch(() => undefined);
       if (!known) await profiles.activate(tenant, from);
-      const tenantRouter = router.createTenantRouter({ profiles });
+      const tenantRouter = router.createTenantRouter({ profiles, routerId: `byos-reconcile:${process.pid}` });
       try {
         const report = await switchTenant({ tenant, router: tenantRouter, to, stateDir: join(stateRoot, 'switches') });
-        return `${report.rowsCopied.toLocaleString('en-US')} rows copied, ${report.changesReplayed} changes replayed, verified ${report.verification?.equal ? 'equal' : 'n/a'}, writers paused ${Math.round(report.pauseMs)} ms`;
+        const silent = report.acknowledgements?.missing.map((r) => r.routerId) ?? [];
+        return (
+          `${report.rowsCopied.toLocaleString('en-US')} rows copied, ${report.changesReplayed} changes replayed, verified ${report.verification?.equal ? 'equal' : 'n/a'}, writers paused ${Math.round(report.pauseMs)} ms` +
+          (silent.length ? `; ${silent.length} router(s) did not acknowledge the flip: ${silent.join(', ')}` : '')
+        );
       } finally {
         await tenantRouter.close();
+        await profiles.close();
       }
     },
   });
