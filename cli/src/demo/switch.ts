@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { connect, type ConnectionProfileInput } from '@byos/runtime';
-import { startLocalPostgres } from '@byos/runtime/local-postgres';
 import { createTenantRouter, memoryProfileStore } from '@byos/runtime/router';
 import { switchTenant, type SwitchProgress } from '@byos/runtime/switch';
 import { copyChinookSqlite } from './chinook.ts';
+import { startDemoPostgres } from './embedded-postgres.ts';
 
 export interface DemoSwitchReport {
   from: string;
@@ -39,24 +37,10 @@ export async function demoSwitch(dir: string, options: { onProgress?: (p: Switch
   const sqlitePath = join(dir, 'demo-switch.sqlite');
   await rm(sqlitePath, { force: true });
   await copyChinookSqlite(sqlitePath);
-  const passwordFile = join(dir, 'postgres.password');
-  if (!existsSync(passwordFile)) await writeFile(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  const password = (await readFile(passwordFile, 'utf8')).trim();
-  const dataDir = join(dir, 'postgres');
-  const server = await startLocalPostgres({ dataDir, password });
+  const { server, base } = await startDemoPostgres(dir);
   const stateDir = join(dir, 'switch-state');
   await rm(stateDir, { recursive: true, force: true });
   try {
-    const base = {
-      provider: 'local-postgres',
-      dialect: 'postgres',
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      passwordRef: `file:${passwordFile}`,
-      dataDir,
-      tls: { mode: 'disable' },
-    } as const;
     const admin = await connect({ ...base, database: 'postgres' });
     try {
       await sql`drop database if exists demo_switch with (force)`.execute(admin.db);

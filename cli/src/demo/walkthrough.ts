@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { type ConnectionProfileInput, connect, diffNeutral, generateTypes, introspect, type SchemaModel, snakeCase, type TenantDb } from '@byos/runtime';
-import { serverCannotReach, startLocalPostgres } from '@byos/runtime/local-postgres';
+import { serverCannotReach } from '@byos/runtime/local-postgres';
 import type { Output } from '../output.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { copyChinookSqlite, loadChinookPostgres } from './chinook.ts';
 import { FEATURE_STEPS, formatFeatureReport, runFeatureDemos } from './features.ts';
+import { startDemoPostgres } from './embedded-postgres.ts';
 import { DEMO_IMPORT_TABLE } from './import-export.ts';
 
 interface TenantReport {
@@ -58,23 +58,9 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
   }
 
   // Tenant 2: Postgres on the embedded server (real binaries from npm; no system install, no cloud).
-  const dataDir = join(dir, 'postgres');
-  const passwordFile = join(dir, 'postgres.password');
-  if (!existsSync(passwordFile)) await writeFile(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  const password = (await readFile(passwordFile, 'utf8')).trim();
-  step(`starting embedded PostgreSQL in ${dataDir}`);
-  const server = await startLocalPostgres({ dataDir, password });
+  step(`starting embedded PostgreSQL in ${join(dir, 'postgres')}`);
+  const { server, base, dataDir } = await startDemoPostgres(dir);
   try {
-    const base = {
-      provider: 'local-postgres',
-      dialect: 'postgres',
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      passwordRef: `file:${passwordFile}`,
-      dataDir,
-      tls: { mode: 'disable' },
-    } as const;
     const admin = await connect({ ...base, database: 'postgres' });
     try {
       const exists = await sql<{ n: number }>`select count(*)::int as n from pg_database where datname = 'demo_postgres'`.execute(admin.db);
