@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vitest/config';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
-const WORKSPACE: Record<string, string> = { '@byos/runtime': 'runtime', '@byos/pulumi': 'pulumi', '@byos/policies': 'policies', byos: 'cli' };
+const WORKSPACE: Record<string, string> = {
+  '@byos/runtime': 'runtime',
+  '@byos/pulumi': 'pulumi',
+  '@byos/policies': 'policies',
+  byos: 'cli',
+  '@byos/console': 'console',
+};
 
 /**
  * In the repository the packages resolve each other to their TypeScript sources: the "@byos/source" condition of each

@@ -21,3 +21,6 @@ export const loadPolicyCheck = (command: string) => loadOptionalPeer('@byos/poli
 
 /** The policy pack's rules for the command named. */
 export const loadPolicyRules = (command: string) => loadOptionalPeer('@byos/policies', command, () => import('@byos/policies/rules'), POLICY_PACK);
+
+/** The web console (`byos console`), an optional peer like the Pulumi side. */
+export const loadConsole = (command: string) => loadOptionalPeer('@byos/console', command, () => import('@byos/console'), { describedAs: 'the web console' });

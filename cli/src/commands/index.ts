@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAudit } from './audit.ts';
 import { registerKeys } from './keys.ts';
 import { registerBackup } from './backup.ts';
+import { registerConsole } from './console.ts';
 import { registerCopy } from './copy.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
@@ -40,4 +41,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerExport,
   registerOperator,
   registerSwitch,
+  registerConsole,
 ];

@@ -9,6 +9,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { copyChinookSqlite, loadChinookPostgres } from './chinook.ts';
 import { FEATURE_STEPS, formatFeatureReport, runFeatureDemos } from './features.ts';
 import { startDemoPostgres } from './embedded-postgres.ts';
+import { DEMO_MOVE_DATABASE, writeDemoFleet } from './fleet.ts';
 import { DEMO_IMPORT_TABLE } from './import-export.ts';
 
 interface TenantReport {
@@ -65,6 +66,9 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
     try {
       const exists = await sql<{ n: number }>`select count(*)::int as n from pg_database where datname = 'demo_postgres'`.execute(admin.db);
       if (!exists.rows[0]?.n) await sql`create database demo_postgres`.execute(admin.db);
+      // The console's move wizard takes demo-sqlite here: an empty database, made afresh by each demo run.
+      await sql`drop database if exists ${sql.id(DEMO_MOVE_DATABASE)} with (force)`.execute(admin.db);
+      await sql`create database ${sql.id(DEMO_MOVE_DATABASE)}`.execute(admin.db);
     } finally {
       await admin.close();
     }
@@ -89,6 +93,7 @@ async function buildTenants(dir: string, progress: Progress, quick: boolean) {
       // The profiles let later commands reach the tenants: `byos introspect --profile …`. No password inside.
       await writeFile(profiles.sqlite, `${JSON.stringify(sqliteProfile, null, 2)}\n`);
       await writeFile(profiles.postgres, `${JSON.stringify({ ...postgresProfile, host: undefined, port: undefined }, null, 2)}\n`);
+      await writeDemoFleet(dir, { sqlite: sqliteProfile, postgres: { ...postgresProfile, host: undefined, port: undefined } });
       step('generating the types of both tenants');
       const types = { sqlite: join(dir, 'demo-sqlite.types.ts'), postgres: join(dir, 'demo-postgres.types.ts') };
       await writeFile(types.sqlite, generateTypes(sqliteModel, { zod: true, kysely: true }));
@@ -158,6 +163,7 @@ export function printDemoReport(report: DemoReport, out: Output): void {
   out.info(`  types: ${report.tenants.map((t) => t.types).join(', ')}`);
   if (report.features) for (const line of formatFeatureReport(report.features)) out.info(line);
   out.info(`  next: npx byos introspect --profile ${report.tenants[0]!.profile}`);
+  out.info(`  console: npx byos console --demo ${shellPath(report.dir)}   (the fleet, imports, migrations and moves in a browser)`);
 }
 
 /** As root, the embedded server runs as the `postgres` user, which must be able to reach the data folder. */
@@ -166,4 +172,9 @@ async function ensureReachableDir(dir: string): Promise<void> {
   if (unreachable) throw new Error(`${unreachable}: run the demo in a folder it can reach, for example \`npx byos demo --dir /tmp/byos-demo\``);
   await mkdir(dir, { recursive: true });
   if (process.getuid?.() === 0) await chmod(dir, 0o755);
+}
+
+/** A path as a shell reads it back: plain, or single-quoted. */
+function shellPath(path: string): string {
+  return /^[\w./@:+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
