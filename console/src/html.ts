@@ -15,6 +15,8 @@ export interface PageOptions {
   section?: 'fleet' | 'import' | 'migrate' | 'move';
   /** Extra scripts from /static (file names only). */
   scripts?: string[];
+  /** Extra stylesheets from /static (file names only). */
+  styles?: string[];
 }
 
 export function page(options: PageOptions, body: Markup): Markup {
@@ -29,6 +31,7 @@ export function page(options: PageOptions, body: Markup): Markup {
 <title>${options.title} · BYOS Console</title>
 <link rel="stylesheet" href="/static/console.css">
 <script type="module" src="/static/console.js"></script>
+${(options.styles ?? []).map((s) => html`<link rel="stylesheet" href="/static/${s}">`)}
 ${(options.scripts ?? []).map((s) => html`<script type="module" src="/static/${s}"></script>`)}
 </head>
 <body>

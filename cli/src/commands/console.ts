@@ -59,7 +59,7 @@ export function registerConsole(program: Command): void {
         stacksDir: demoDir ? join(demoDir, 'stacks') : resolve(flags.tenants),
         stateDir: state,
         profilesDir: demoDir ? join(demoDir, 'profiles') : flags.profiles && resolve(flags.profiles),
-        migrationsDir: flags.migrations ? resolve(flags.migrations) : undefined,
+        migrationsDir: flags.migrations ? resolve(flags.migrations) : demoDir ? join(demoDir, 'migrations') : undefined,
         workDir: flags.work ? resolve(flags.work) : join(state, 'console'),
       }).catch(async (error) => {
         if (demoPostgres?.server.owned) await demoPostgres.server.stop();
