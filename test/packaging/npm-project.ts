@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The workspace folders and the package each publishes, in build order. */
-export const WORKSPACES = { runtime: '@byos/runtime', pulumi: '@byos/pulumi', policies: '@byos/policies', cli: 'byos' } as const;
+export const WORKSPACES = { runtime: '@byos/runtime', pulumi: '@byos/pulumi', policies: '@byos/policies', cli: 'byos', console: '@byos/console' } as const;
 export type Workspace = keyof typeof WORKSPACES;
 
 export interface RunResult {

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSUMER_OUTPUT, CONSUMER_TS, CONSUMER_TSCONFIG, IMPORT_ALL_MJS } from './consumer-files.ts';
 import {
@@ -20,7 +22,7 @@ import {
 } from './npm-project.ts';
 
 /**
- * The four packages as a user gets them: `npm run build`, `npm pack`, and the tarballs installed into empty npm
+ * The five packages as a user gets them: `npm run build`, `npm pack`, and the tarballs installed into empty npm
  * projects outside the repository (no workspace links, no "@byos/source" condition, no TypeScript sources), then used:
  * the runtime under Node 24 and under Node 22.12 (which cannot strip types), the CLI without the Pulumi side, and
  * everything together. Install weights are measured here and reported in README.md ("Packages").
@@ -72,7 +74,7 @@ async function prepareNode22Project(dir: string): Promise<string> {
 /** Runs the installed `byos` bin of a project (`--yes=false`: never installs a package of that name from the registry). */
 const byos = (dir: string, args: string[]) => run('npx', ['--yes=false', 'byos', ...args], { cwd: dir });
 
-const WORKSPACE_NAMES = ['runtime', 'cli', 'pulumi', 'policies'] as const;
+const WORKSPACE_NAMES = ['runtime', 'cli', 'pulumi', 'policies', 'console'] as const;
 
 describe('npm pack', () => {
   it.each(WORKSPACE_NAMES)('%s: the tarball holds dist/, README.md and LICENSE, and no sources, tests or source maps', (workspace) => {
@@ -290,14 +292,20 @@ describe('byos CLI without the Pulumi side (@byos/runtime + byos)', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/@byos\/pulumi/);
   });
+
+  it('byos console without @byos/console fails in one line naming the package', async () => {
+    const result = await byos(dir, ['console', '--port', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('byos: console needs the web console: npm install @byos/console');
+  });
 });
 
-describe('everything: @byos/runtime, byos, @byos/pulumi and @byos/policies', () => {
+describe('everything: @byos/runtime, byos, @byos/pulumi, @byos/policies and @byos/console', () => {
   let dir: string;
 
   beforeAll(async () => {
     dir = await createProject(join(work, 'everything'));
-    await npmInstall(dir, [packed.runtime.tarball, packed.cli.tarball, packed.pulumi.tarball, packed.policies.tarball]);
+    await npmInstall(dir, [packed.runtime.tarball, packed.cli.tarball, packed.pulumi.tarball, packed.policies.tarball, packed.console.tarball]);
     weights.everything = await diskUsageMiB(join(dir, 'node_modules'));
     await mkdir(join(dir, 'stacks'));
     for (const tenant of ['acme-sg', 'dev-sqlite'])
@@ -344,5 +352,34 @@ describe('everything: @byos/runtime, byos, @byos/pulumi and @byos/policies', () 
     expect(fail.code).toBe(1);
     const findings = (JSON.parse(fail.stdout) as { findings: { rule: string; severity: string }[] }).findings;
     expect(findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toContain('no-world-open-network');
+  }, 120_000);
+
+  it('byos console --demo serves the fleet of the demo tenants from the installed packages, behind its token', async () => {
+    const demoDir = join(dir, 'console-demo');
+    const demo = await byos(dir, ['demo', '--quick', '--dir', demoDir, '--json']);
+    expect(demo.code).toBe(0);
+    // The installed bin itself rather than npx, so that SIGTERM reaches the console (which then stops the demo's server).
+    const bin = join(dir, 'node_modules/byos/bin/byos.js');
+    const child = spawn(process.execPath, [bin, 'console', '--demo', demoDir, '--port', '0', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`byos console exited (${code}): ${stderr}`)));
+      });
+      const { url, origin } = JSON.parse(line) as { url: string; origin: string };
+      expect((await fetch(`${origin}/`)).status).toBe(401);
+      const token = new URL(url).searchParams.get('token');
+      const fleet = await fetch(`${origin}/`, { headers: { authorization: `Bearer ${token}` } });
+      expect(fleet.status).toBe(200);
+      const html = await fleet.text();
+      expect(html).toContain('demo-sqlite');
+      expect(html).toContain('demo-postgres');
+      expect((await fetch(`${origin}/static/console.js`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   }, 120_000);
 });
