@@ -17,8 +17,12 @@ export interface TargetView {
 }
 
 /** Where a profile points, without credentials (user, password and its reference stay on the server). */
-export function describeProfile(profile: Pick<ConnectionProfile, 'provider' | 'dialect' | 'host' | 'port' | 'database' | 'region'>, id = ''): TargetView {
-  const host = profile.dialect === 'sqlite' ? 'file on this machine' : `${profile.host ?? 'localhost'}${profile.port ? `:${profile.port}` : ''}`;
+export function describeProfile(
+  profile: Pick<ConnectionProfile, 'provider' | 'dialect' | 'host' | 'port' | 'database' | 'region' | 'dataDir'>,
+  id = '',
+): TargetView {
+  const server = profile.host ?? (profile.dataDir ? 'embedded server on this machine' : 'localhost');
+  const host = profile.dialect === 'sqlite' ? 'file on this machine' : `${server}${profile.host && profile.port ? `:${profile.port}` : ''}`;
   return { id, provider: profile.provider, dialect: profile.dialect, host, database: profile.database, region: profile.region };
 }
 
