@@ -215,6 +215,9 @@ if (root) {
         );
         return;
       }
+      if (lag.textContent && event.changesReplayed !== undefined)
+        setText(lag, `Caught up: ${event.changesReplayed} change(s) replayed, the last ones inside the pause.`);
+      if (event.result === 'switched' || event.result === 'rolled-back') setText($('now-on'), `Now on: ${event.to}`);
       showResult(event, status, result);
     });
   }
@@ -271,7 +274,7 @@ if (root) {
               el('th', { scope: 'col' }, 'Table'),
               el('th', { scope: 'col', class: 'num' }, 'Source rows'),
               el('th', { scope: 'col', class: 'num' }, 'Target rows'),
-              el('th', { scope: 'col' }, 'Checksum'),
+              el('th', { scope: 'col' }, 'Checksum in the pause'),
               el('th', { scope: 'col' }, 'Equal'),
             ),
           ),

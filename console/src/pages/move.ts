@@ -79,7 +79,7 @@ export function registerMove(app: Hono, deps: PageDeps): void {
   <li id="nav-review">2. Review</li>
   <li id="nav-progress">3. Move and verify</li>
 </ol>
-<p class="panel">Now on: ${where ? html`<strong>${where.provider}</strong> · ${where.host} · database <code>${where.database}</code>` : 'no connection profile'}
+<p class="panel" id="now-on">Now on: ${where ? html`<strong>${where.provider}</strong> · ${where.host} · database <code>${where.database}</code>` : 'no connection profile'}
 ${known.spec?.residency ? html` · residency <strong>${known.spec.residency}</strong>` : ''}${known.spec?.compliance?.length ? html` · ${known.spec.compliance.join(', ')}` : ''}</p>
 ${
   state === 'switched' && !job
