@@ -28,6 +28,9 @@ function progressEvents(emit: Emit): (p: SwitchProgress) => void {
   };
 }
 
+/** A second move of a tenant whose move is still running. */
+export class MoveBusyError extends Error {}
+
 /** A move or rollback of this tenant that has not finished, if any. */
 export function runningMove(ctx: ConsoleContext, tenant: string): Job | undefined {
   const job = ctx.jobs.latest('move', tenant);
@@ -41,7 +44,7 @@ export function runningMove(ctx: ConsoleContext, tenant: string): Job | undefine
  */
 export function startSwitchJob(ctx: ConsoleContext, tenant: string, options: { to?: ConnectionProfile; rollback?: boolean }): Job {
   const busy = runningMove(ctx, tenant);
-  if (busy) throw new Error(`a move of ${tenant} is already running (job ${busy.id}): wait for it or follow it on this page`);
+  if (busy) throw new MoveBusyError(`a move of ${tenant} is already running (job ${busy.id}): wait for it or follow it on this page`);
   const direction = options.rollback ? 'rollback' : 'switch';
   return ctx.jobs.start('move', tenant, async (emit) => {
     emit({ step: 'started', direction, message: options.rollback ? `rolling ${tenant} back` : `moving ${tenant}` });

@@ -3,7 +3,7 @@ import { SwitchJournal } from '@byos/runtime/switch';
 import { closeRollbackWindow } from '@byos/runtime/switch';
 import { errorPage, html, page } from '../html.ts';
 import { planMove } from '../move/plan.ts';
-import { startSwitchJob } from '../move/run.ts';
+import { MoveBusyError, startSwitchJob } from '../move/run.ts';
 import { checkProviderRegion, describeProfile, providerRegions, readTargetProfile, readyTargets } from '../move/targets.ts';
 import type { PageDeps } from '../server.ts';
 
@@ -31,6 +31,7 @@ function route(handler: (c: Context) => Promise<Response>) {
       return await handler(c);
     } catch (error) {
       if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
+      if (error instanceof MoveBusyError) return c.json({ error: error.message }, 409);
       throw error;
     }
   };
