@@ -72,7 +72,7 @@ function problemTable(problems: { file: string; message: string }[]): Markup {
 
 function fleetTable(statuses: TenantStatus[]): Markup {
   return html`<h2>Tenants</h2>
-    <div class="fleet-scroll">
+    <div class="fleet-scroll" role="region" aria-label="Tenants" tabindex="0">
     <table class="fleet">
       <thead><tr>
         <th scope="col">Tenant</th><th scope="col">Provider and region</th><th scope="col">Residency</th><th scope="col">Compliance</th>
