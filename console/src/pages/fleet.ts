@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { auditCell, backupCell, healthCell, keysCell, moveCell, piiCell, policyCell, probeCell, schemaCell } from '../fleet/cells.ts';
 import { PolicyCache } from '../fleet/policy.ts';
-import { fleetStatus, type TenantStatus } from '../fleet/probes.ts';
+import { fleetStatus, type Probe, type TenantStatus } from '../fleet/probes.ts';
 import { applyQuery, type FleetQuery, readQuery, statusLabel, violatesPolicy } from '../fleet/view.ts';
 import { html, type Markup, page } from '../html.ts';
 import type { PageDeps } from '../server.ts';
@@ -87,6 +87,8 @@ function fleetTable(statuses: TenantStatus[]): Markup {
 function tenantRow(t: TenantStatus): Markup {
   const violates = violatesPolicy(t);
   const label = statusLabel(t);
+  // Unreachable, every database probe fails with the connection's error: said once, in the Connection column.
+  const db = <T>(probe: Probe<T>, render: (value: T) => Markup) => (t.health.ok ? probeCell(probe, render) : html`<span class="muted">unreachable</span>`);
   return html`<tr class="tenant ${violates ? 'violates' : ''}" data-tenant="${t.tenant}">
     <th scope="row">
       <a href="/tenants/${encodeURIComponent(t.tenant)}">${t.tenant}</a>
@@ -100,11 +102,11 @@ function tenantRow(t: TenantStatus): Markup {
       ${probeCell(t.policy, policyCell)}
     </td>
     <td class="health">${probeCell(t.health, healthCell)}</td>
-    <td>${probeCell(t.schema, schemaCell)}</td>
-    <td>${probeCell(t.pii, piiCell)}</td>
-    <td>${probeCell(t.keys, keysCell)}</td>
-    <td>${probeCell(t.audit, auditCell)}</td>
-    <td>${probeCell(t.backup, backupCell)}</td>
+    <td>${db(t.schema, schemaCell)}</td>
+    <td>${db(t.pii, piiCell)}</td>
+    <td>${db(t.keys, keysCell)}</td>
+    <td>${db(t.audit, auditCell)}</td>
+    <td>${db(t.backup, backupCell)}</td>
     <td>${probeCell(t.move, moveCell)}</td>
   </tr>`;
 }
