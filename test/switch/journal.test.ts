@@ -31,4 +31,16 @@ describe('switch journal', () => {
     await expect(SwitchJournal.open(dir, 'acme')).rejects.toThrow(/line 6 is not valid JSON/);
     await expect(SwitchJournal.open(dir, '../x')).rejects.toThrow(/invalid tenant name/);
   });
+
+  it('reads a journal without touching it: a torn last line stays for the writer, no journal is undefined', async () => {
+    const dir = join(dirname(await freshSqlitePath('journal-read')), 'state');
+    expect(await SwitchJournal.read(dir, 'acme')).toBeUndefined();
+    const journal = await SwitchJournal.open(dir, 'acme');
+    await journal.record('begin', { from: 'a', to: 'b' });
+    await appendFile(journal.file, '{"at":"2026-01-01T00:00:00Z","step":"co');
+    const seen = await SwitchJournal.read(dir, 'acme');
+    expect(seen?.entries.map((e) => e.step)).toEqual(['begin']);
+    expect(seen?.state()).toBe('in-progress');
+    expect(await readFile(journal.file, 'utf8')).toContain('"step":"co');
+  });
 });

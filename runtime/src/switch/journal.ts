@@ -91,6 +91,32 @@ export class SwitchJournal {
     return new SwitchJournal(file, entries);
   }
 
+  /**
+   * The journal as it stands, for someone watching (the console): complete lines only, without cutting a torn one
+   * off (a switch may be writing it right now) or creating the folder. Undefined when the tenant has no journal.
+   */
+  static async read(stateDir: string, tenant: string): Promise<SwitchJournal | undefined> {
+    assertTenantName(tenant);
+    const file = join(resolve(stateDir), `${tenant}.switch.jsonl`);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(`cannot read the switch journal ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+    const entries: JournalEntry[] = [];
+    for (const line of text.split('\n').slice(0, -1)) {
+      if (!line.trim()) continue;
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        throw new Error(`switch journal ${file} holds a line that is not valid JSON; it was not written by byos or was edited`);
+      }
+    }
+    return new SwitchJournal(file, entries);
+  }
+
   /** Entries of the current operation: from its last `begin` (or `rollback-begin` onwards, which belongs to it). */
   current(): JournalEntry[] {
     let start = -1;
