@@ -35,3 +35,4 @@ export {
   tenantModelAfter,
   type DialectPreview,
 } from './authoring.ts';
+export { describeOp } from './describe.ts';
