@@ -49,6 +49,9 @@ if (form) {
     event.preventDefault();
     status.className = '';
     setText(status, 'Reading the sentence…');
+    // The previous preview goes at once: what shows next is this sentence's.
+    section.hidden = true;
+    body.replaceChildren();
     try {
       const preview = await send('/migrate/preview', { json: { sentence: sentence.value, tenant: tenant.value } });
       previewed = sentence.value;
@@ -148,6 +151,7 @@ if (form) {
     event.preventDefault();
     const tenants = [...applyForm.querySelectorAll('input[name="tenant"]:checked')].map((i) => i.value);
     applyStatus.className = '';
+    results.replaceChildren();
     setText(applyStatus, `Applying to ${tenants.join(', ') || 'no tenant'}…`);
     applyButton.disabled = true;
     try {
