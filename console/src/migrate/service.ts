@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type TenantDb } from '@byos/runtime';
 import {
   applyOps,
@@ -49,7 +49,8 @@ export async function migrationsFolder(ctx: ConsoleContext, tenant: string): Pro
   const names = existsSync(root) ? await readdir(root) : [];
   const shared = names.some((n) => MIGRATION_FILE.test(n));
   const dir = shared ? root : join(root, tenant);
-  return { dir, shared, shown: relative(process.cwd(), dir) || dir };
+  // Shown from the migrations folder's parent (`migrations/demo-sqlite`): where it is, without the machine's paths.
+  return { dir, shared, shown: relative(dirname(root), dir) };
 }
 
 /** The tenant, if the fleet has it (names reach file paths: only the fleet's own are used). */
