@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,26 @@ describe('byos console: plain-language migrations', () => {
     await page.goto(`${demo.origin}/tenants/demo-postgres/migrations`);
     expect(await page.$$eval('#migration-rows tbody tr', (trs) => trs.map((r) => r.getAttribute('data-state')))).toEqual(['applied']);
     expect(await page.textContent('#migration-rows')).toContain('add_a_nullable_integer_column_popularity_to_artist');
+  });
+
+  it('plans and applies a pending migration from the tenant migrations page', async () => {
+    // A migration someone added to the tenant's folder (as `byos migrate new` or an editor would): pending.
+    const file = join(demo.dir, 'migrations', 'demo-postgres', '0002_album_label.sql');
+    await writeFile(file, '-- byos:up\nALTER TABLE album ADD COLUMN label text;\n-- byos:down\nALTER TABLE album DROP COLUMN label;\n');
+    await page.goto(`${demo.origin}/tenants/demo-postgres/migrations`);
+    expect(await page.$$eval('#migration-rows tbody tr', (trs) => trs.map((r) => [r.getAttribute('data-id'), r.getAttribute('data-state')]))).toEqual([
+      ['0001', 'applied'],
+      ['0002', 'pending'],
+    ]);
+    await page.click('#plan-pending');
+    await page.waitForSelector('#pending-plan .plan');
+    expect(await page.textContent('#pending-plan')).toMatch(/0002_album_label[\s\S]*ALTER TABLE album ADD COLUMN label text/);
+    expect(await columns('demo-postgres', 'album')).not.toContain('label');
+    await page.click('#apply-pending');
+    await page.waitForSelector('#migration-rows tbody tr[data-id="0002"][data-state="applied"]');
+    expect(await columns('demo-postgres', 'album')).toContain('label');
+    // The runtime's drift check does not follow raw SQL into the implied schema: it reports the column, and the page lists it.
+    expect(await page.textContent('#drift')).toContain('schema-drift album.label: column in the database but not in the migrations');
   });
 
   it('says clearly what it could not read in a nonsense sentence, and changes nothing', async () => {
