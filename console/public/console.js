@@ -11,7 +11,11 @@ export async function send(url, { method = 'POST', json, body, headers = {} } = 
   const response = await fetch(url, init);
   const type = response.headers.get('content-type') ?? '';
   const data = type.includes('application/json') ? await response.json() : await response.text();
-  if (!response.ok) throw new Error(typeof data === 'string' ? data : (data.error ?? response.statusText));
+  if (!response.ok) {
+    const error = new Error(typeof data === 'string' ? data : (data.error ?? response.statusText));
+    error.data = data; // the whole answer (suggestions, findings) for pages that show more than the message
+    throw error;
+  }
   return data;
 }
 

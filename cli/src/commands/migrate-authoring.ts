@@ -1,14 +1,24 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, relative } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp, type SchemaModel } from '@byos/runtime';
-import { impliedModel, loadMigrations, type Migration, migrationContext, planOne, type MigrationPlan } from '@byos/runtime/migrate';
+import { DIALECTS, type DialectName, type Finding, hasBlockingFindings, type MigrationOp } from '@byos/runtime';
+import {
+  folderSchema,
+  hasRawSql,
+  impliedModel,
+  loadMigrations,
+  type Migration,
+  migrationContext,
+  nextId,
+  planOne,
+  previewMigration,
+  slug,
+  writeMigration,
+} from '@byos/runtime/migrate';
 import { loadDialect } from '@byos/runtime/dialects';
 import { lintPostgresSql } from '@byos/runtime/migrate/lint';
-import { opsFromSentence, readSentence, SentenceError } from '@byos/runtime/migrate/sentence';
-import { dataLiteral, stringLiteral } from '@byos/runtime';
-import { describeWriteError, openOutputFile } from '@byos/runtime';
+import { readSentence, SentenceError } from '@byos/runtime/migrate/sentence';
 import { createOutput, EXIT_FAILURE, EXIT_OK, type Output, UsageError } from '../output.ts';
 
 /** The `migrate` command (registered by migrate.ts, created here if that has not run), with `new` and `lint`. */
@@ -65,13 +75,6 @@ export function registerMigrateAuthoring(program: Command): void {
     });
 }
 
-interface DialectPreview {
-  dialect: DialectName;
-  /** Present when the ops compile against the schema the folder's migrations imply. */
-  plan?: Pick<MigrationPlan, 'steps' | 'rollback' | 'irreversible' | 'lossy' | 'findings'>;
-  error?: string;
-}
-
 async function migrateNew(sentence: string, flags: { dir: string; dialect?: DialectName; dryRun?: boolean }, out: Output): Promise<number> {
   const existing = existsSync(flags.dir) ? await folderMigrations(flags.dir) : [];
   let ops: MigrationOp[];
@@ -85,17 +88,7 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   }
   const id = nextId(existing);
   const name = slug(sentence);
-  const previews: DialectPreview[] = [];
-  for (const dialect of flags.dialect ? [flags.dialect] : DIALECTS) {
-    const ctx = migrationContext(await loadDialect(dialect));
-    try {
-      const { steps, rollback, irreversible, lossy, findings } = planOne(ctx, { id, name, ops }, impliedModel(ctx, existing));
-      previews.push({ dialect, plan: { steps, rollback, irreversible, lossy, findings } });
-    } catch (error) {
-      // The new migration's own label says nothing the message needs: it has no file yet.
-      previews.push({ dialect, error: (error as Error).message.replace(`migration ${id}_${name}, `, '').replace(`migration ${id}_${name}: `, '') });
-    }
-  }
+  const previews = await previewMigration({ id, name, ops }, (ctx) => impliedModel(ctx, existing), flags.dialect ? [flags.dialect] : DIALECTS);
   // A migration that cannot compile would fail `migrate up`, and every later `migrate new` would stumble on it.
   // After a raw SQL migration the implied schema may lack what that SQL made: a failure there proves nothing, and
   // the previews say what could not be checked.
@@ -129,22 +122,6 @@ async function migrateNew(sentence: string, flags: { dir: string; dialect?: Dial
   }
   return EXIT_OK;
 }
-
-/**
- * The schema the folder's migrations imply (read as Postgres would build it), or null when the folder has none or
- * its migrations do not apply (the sentence is then read without it, and the plan below says what is wrong).
- */
-async function folderSchema(existing: Migration[]): Promise<SchemaModel | null> {
-  if (!existing.length) return null;
-  try {
-    return impliedModel(migrationContext(await loadDialect('postgres')), existing);
-  } catch {
-    return null;
-  }
-}
-
-/** Raw SQL migrations change the schema in ways the implied model does not follow. */
-const hasRawSql = (existing: Migration[]) => existing.some((m) => m.ops.some((op) => op.op === 'sql'));
 
 async function migrateLint(flags: { dir?: string; sql?: string; dialect?: DialectName }, out: Output): Promise<number> {
   if (!flags.dir && !flags.sql) throw new UsageError('give --dir <migration folder> or --sql <file> to lint');
@@ -233,78 +210,14 @@ async function folderMigrations(dir: string): Promise<Migration[]> {
   }
 }
 
-/**
- * Writes the migration a sentence describes into `dir`, numbered after what is there and read against the schema
- * its migrations imply, as `migrate new` does without the previews. Returns the file written.
- */
-export async function writeSentenceMigration(dir: string, sentence: string): Promise<string> {
-  const existing = existsSync(dir) ? await loadMigrations(dir) : [];
-  const options = { schema: await folderSchema(existing), partial: hasRawSql(existing) };
-  return writeMigration(dir, `${nextId(existing)}_${slug(sentence)}.ts`, sentence, opsFromSentence(sentence, options));
-}
-
-async function writeMigration(dir: string, fileName: string, sentence: string, ops: MigrationOp[]): Promise<string> {
-  const file = join(dir, fileName);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw describeWriteError(dir, error);
-  }
-  // All or nothing (a full disk leaves no half-written migration to break the folder), and never over a migration
-  // someone wrote meanwhile under the same id.
-  const out = await openOutputFile(file, { overwrite: false });
-  try {
-    await out.write(migrationSource(sentence, ops));
-  } catch (error) {
-    await out.discard();
-    throw error;
-  }
-  await out.commit();
-  return file;
-}
-
 /** The Postgres text of a SQL migration (one `sql` op), which the Postgres parser lints. */
 function rawPostgresText(m: Migration): string | undefined {
   const only = m.ops.length === 1 ? m.ops[0] : undefined;
   return only?.op === 'sql' ? only.up.postgres : undefined;
 }
 
-/** One more than the highest id, as wide as the widest existing id (at least 4 digits). */
-export function nextId(existing: readonly Pick<Migration, 'id'>[]): string {
-  const max = existing.reduce((m, e) => (BigInt(e.id) > m ? BigInt(e.id) : m), 0n);
-  const width = Math.max(4, ...existing.map((e) => e.id.length));
-  return (max + 1n).toString().padStart(width, '0');
-}
-
-/** `add_a_required_column_email_text_to_customers`: letters and digits of the sentence, at most 60 characters. */
-export function slug(sentence: string): string {
-  const words = sentence
-    .normalize('NFKD')
-    .replace(/[^\x00-\x7f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  // Cut at a word boundary, so the name does not end in half a word.
-  const cut = words.length <= 60 ? words : (/^(.+)_/.exec(words.slice(0, 61))?.[1] ?? words.slice(0, 60));
-  return cut || 'migration';
-}
-
-/**
- * The migration file: the ops as data, typed for the editor, the sentence kept as a comment. Both go through
- * escapeForCode (util/code-text.ts): a sentence or a name holding U+2028 would otherwise end the comment line, and
- * what followed it would run whenever the folder is loaded.
- */
-export function migrationSource(sentence: string, ops: MigrationOp[]): string {
-  return [
-    `// Written by: byos migrate new ${stringLiteral(sentence)}`,
-    "import type { MigrationOpInput } from '@byos/runtime';",
-    '',
-    'export default {',
-    `  ops: ${dataLiteral(ops, '  ')} satisfies MigrationOpInput[],`,
-    '};',
-    '',
-  ].join('\n');
-}
+// Moved to the runtime (the console writes migrations too); re-exported for the callers that import them from here.
+export { migrationSource, nextId, slug, writeSentenceMigration } from '@byos/runtime/migrate';
 
 /** One line per op, for the human output. */
 export function describeOp(op: MigrationOp): string {

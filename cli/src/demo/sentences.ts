@@ -1,4 +1,4 @@
-import { writeSentenceMigration } from '../commands/migrate-authoring.ts';
+import { writeSentenceMigration } from '@byos/runtime/migrate';
 
 /** Sentences for the demo: a small shop schema grown step by step, every kind the builder knows once. */
 export const DEMO_SENTENCES = [

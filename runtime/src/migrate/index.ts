@@ -22,3 +22,17 @@ export {
   type DownStep,
 } from './runner.ts';
 export { planMigrations, planOne, detectDrift, type MigrationPlan } from './plan.ts';
+export {
+  nextId,
+  slug,
+  migrationSource,
+  writeMigration,
+  writeSentenceMigration,
+  hasRawSql,
+  folderSchema,
+  folderMigrations,
+  previewMigration,
+  tenantModelAfter,
+  type DialectPreview,
+} from './authoring.ts';
+export { describeOp } from './describe.ts';
