@@ -144,14 +144,17 @@ function wire(section) {
     const body = $('mapping').querySelector('tbody');
     body.replaceChildren(
       ...answer.mapping.map((m, i) => {
+        // A guess below 50% is not offered as the choice: the user picks.
+        const chosen = m.undecided && m.confidence < 0.5 ? null : m.column;
         const select = el(
           'select',
           { id: `map-${i}`, 'data-header': m.header },
           el('option', { value: '' }, '(leave out)'),
-          columns.map((c) => el('option', { value: c, selected: c === m.column }, c)),
+          columns.map((c) => el('option', { value: c, selected: c === chosen }, c)),
         );
         select.addEventListener('change', () => {
-          state.map = Object.fromEntries([...body.querySelectorAll('select')].map((s) => [s.dataset.header, s.value || null]));
+          // Only the user's choices are explicit: the other headers keep the runtime's match and confidence.
+          state.map = { ...(state.map ?? {}), [m.header]: select.value || null };
           preview();
         });
         const confidence = Math.round(m.confidence * 100);
@@ -161,7 +164,7 @@ function wire(section) {
           el('th', { scope: 'row' }, el('label', { for: `map-${i}` }, m.header)),
           el('td', {}, select),
           el('td', {}, el('span', { class: `badge ${confidence >= 80 ? 'ok' : 'warn'}` }, `${confidence}%`)),
-          el('td', {}, m.method),
+          el('td', {}, m.undecided ? `${m.method}: needs your choice` : m.method),
         );
       }),
     );

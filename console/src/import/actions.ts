@@ -4,6 +4,7 @@ import { exportTable } from '@byos/runtime/export';
 import { createMasker, MASK_KINDS, type MaskKind, maskTransform } from '@byos/runtime/guard/masking';
 import {
   type DateOrder,
+  DEFAULT_MAPPING_THRESHOLD,
   importFile,
   ImportMappingError,
   type ImportOptions,
@@ -106,15 +107,32 @@ function mappingJson(entries: readonly MappingEntry[]) {
 export async function previewImport(ctx: ConsoleContext, request: ImportRequest) {
   const upload = await findUpload(ctx.options.workDir, request.upload);
   const read = readOptions(request.settings);
-  const { map, remembered } = await explicitMap(ctx, request, upload, read);
+  let remembered = false;
   try {
+    const explicit = await explicitMap(ctx, request, upload, read);
+    remembered = explicit.remembered;
+    const map = explicit.map;
     const report = await ctx.withTenant(request.tenant, (db) =>
       importFile(db, { file: upload.path, table: request.table, ...read, map, dryRun: true, onError: 'skip', previewRows: 10 }),
     );
     return { ...summary(report, upload), remembered, problem: null };
   } catch (error) {
     if (!(error instanceof ImportMappingError) || error.mapping.length === 0) throw new Error(plain((error as Error).message, upload));
-    return { file: upload.name, mapping: mappingJson(error.mapping), remembered, problem: error.message.split(upload.path).join(upload.name) };
+    // The runtime would not guess these: the page asks for them (the CLI's message names --map flags).
+    const mapping = mappingJson(error.mapping).map((m) => ({ ...m, undecided: m.method !== 'explicit' && m.confidence < DEFAULT_MAPPING_THRESHOLD }));
+    const undecided = mapping.filter((m) => m.undecided).map((m) => `"${m.header}"`);
+    const source = await openSource(upload.path, read);
+    await source.close();
+    return {
+      file: upload.name,
+      format: source.format,
+      details: source.details,
+      mapping,
+      remembered,
+      problem: undecided.length
+        ? `choose a table column (or leave out) for ${undecided.join(', ')}: no column matches well enough to guess`
+        : plain(error.message, upload),
+    };
   }
 }
 
