@@ -1,8 +1,11 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUpload, receiveUpload, UploadError } from '../../console/src/import/files.ts';
 import { type DemoConsole, launchBrowser, openConsole, screenshot, seriousA11yViolations, startDemoConsole } from './harness.ts';
 
 let demo: DemoConsole;
@@ -193,4 +196,35 @@ describe('byos console: import wizard and export', () => {
     expect(lines[1]).toBe('1,[redacted]');
     expect(lines.join('\n')).not.toContain('Rock');
   }, 60_000);
+});
+
+describe('byos console: uploads', () => {
+  const work = join(tmpdir(), `byos-import-uploads-${process.pid}`);
+  afterAll(() => rm(work, { recursive: true, force: true }));
+  const stream = (...chunks: string[]) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(Buffer.from(chunk));
+        controller.close();
+      },
+    });
+
+  it("keeps the client's base name only, sanitised, under uploads/<random id>/", async () => {
+    const upload = await receiveUpload(work, stream('a,b\n1,2\n'), '../../etc/pass wd.csv');
+    expect(upload.name).toBe('pass_wd.csv');
+    expect(upload.path).toBe(join(work, 'uploads', upload.id, 'pass_wd.csv'));
+    expect(await readFile(upload.path, 'utf8')).toBe('a,b\n1,2\n');
+    expect((await findUpload(work, upload.id)).path).toBe(upload.path);
+    await expect(findUpload(work, '../uploads')).rejects.toThrow('no such upload');
+  });
+
+  it('refuses a file over the limit (declared or streamed) and keeps nothing of it', async () => {
+    const before = await readdir(join(work, 'uploads'));
+    await expect(receiveUpload(work, stream('x'), 'big.csv', 11, 10)).rejects.toThrow('big.csv is larger than 10 bytes');
+    const streamed = receiveUpload(work, stream('12345', '67890', '1'), 'big.csv', undefined, 10);
+    await expect(streamed).rejects.toBeInstanceOf(UploadError);
+    await expect(streamed).rejects.toMatchObject({ status: 413 });
+    await expect(receiveUpload(work, stream('x'), 'notes.pdf')).rejects.toThrow('choose a .csv, .tsv, .txt or .xlsx file');
+    expect(await readdir(join(work, 'uploads'))).toEqual(before);
+  });
 });

@@ -34,10 +34,16 @@ export interface Upload {
 }
 
 /** Streams a request body into `<workDir>/uploads/<random id>/<sanitised name>`, refused past the limit. */
-export async function receiveUpload(workDir: string, body: ReadableStream<Uint8Array> | null, clientName: string, declaredLength?: number): Promise<Upload> {
+export async function receiveUpload(
+  workDir: string,
+  body: ReadableStream<Uint8Array> | null,
+  clientName: string,
+  declaredLength?: number,
+  limit = UPLOAD_LIMIT_BYTES,
+): Promise<Upload> {
   const name = sanitiseFileName(clientName);
   if (!ACCEPTED.test(name)) throw new UploadError(`${name}: choose a .csv, .tsv, .txt or .xlsx file`);
-  if (declaredLength !== undefined && declaredLength > UPLOAD_LIMIT_BYTES) throw new UploadError(tooLarge(name), 413);
+  if (declaredLength !== undefined && declaredLength > limit) throw new UploadError(tooLarge(name, limit), 413);
   if (!body) throw new UploadError('the upload is empty: choose a file');
   const id = randomUUID();
   const folder = join(workDir, 'uploads', id);
@@ -47,7 +53,7 @@ export async function receiveUpload(workDir: string, body: ReadableStream<Uint8A
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
-      done(size > UPLOAD_LIMIT_BYTES ? new UploadError(tooLarge(name), 413) : null, chunk);
+      done(size > limit ? new UploadError(tooLarge(name, limit), 413) : null, chunk);
     },
   });
   try {
@@ -63,8 +69,9 @@ export async function receiveUpload(workDir: string, body: ReadableStream<Uint8A
   return { id, name, path, size };
 }
 
-function tooLarge(name: string): string {
-  return `${name} is larger than ${UPLOAD_LIMIT_BYTES / 1024 / 1024} MiB: import it with byos import on the command line`;
+function tooLarge(name: string, limit: number): string {
+  const size = limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MiB` : `${limit} bytes`;
+  return `${name} is larger than ${size}: import it with byos import on the command line`;
 }
 
 /** The uploaded file behind an id (the id is checked; the path never comes from the client). */
