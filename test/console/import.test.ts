@@ -196,6 +196,26 @@ describe('byos console: import wizard and export', () => {
     expect(lines[1]).toBe('1,[redacted]');
     expect(lines.join('\n')).not.toContain('Rock');
   }, 60_000);
+
+  it('exports a table of the Postgres tenant to XLSX, masked', async () => {
+    await page.goto(`${demo.origin}/import?tenant=demo-postgres`);
+    const genre = (await page.locator('#table option').allTextContents()).find((t) => /^"?genre"?$/i.test(t));
+    expect(genre).toBeDefined();
+    await page.selectOption('#table', genre!);
+    await page.click('form.filters button[type=submit]');
+    const nameColumn = await page.locator('#export select[data-column]').nth(1).getAttribute('data-column');
+    await page.selectOption(`select[data-column="${nameColumn}"]`, 'partial');
+    await page.selectOption('#export-format', 'xlsx');
+    await page.click('#export button[type=submit]');
+    await expect.poll(() => page.textContent('#export-status'), { timeout: 30_000 }).toMatch(/exported as XLSX|error/i);
+    const href = await page.getAttribute('#export-link', 'href');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await (await page.request.get(`${demo.origin}${href}`)).body()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(26);
+    expect(sheet.getRow(1).getCell(2).text).toBe(nameColumn);
+    expect(sheet.getRow(2).getCell(2).text).toMatch(/^\*+\w{1,4}$|^\*+$/); // "Rock" is four characters: masked whole
+  }, 60_000);
 });
 
 describe('byos console: uploads', () => {

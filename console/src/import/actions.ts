@@ -212,11 +212,14 @@ export async function exportToDownload(ctx: ConsoleContext, request: ExportReque
   const tables = await listTables(ctx, request.tenant);
   const table = tables.find((t) => t.name === request.table);
   if (!table) throw new Error(`tenant ${request.tenant} has no table ${request.table}`);
+  // Rules as --mask spells them: [schema.]table.column, names unquoted.
+  const ref = parseTableName(request.table);
+  const ruleTable = ref.schema ? `${ref.schema}.${ref.name}` : ref.name;
   for (const [column, kind] of Object.entries(request.mask ?? {})) {
     if (!kind) continue;
     if (!(MASK_KINDS as readonly string[]).includes(kind)) throw new Error(`unknown mask kind ${kind} (one of ${MASK_KINDS.join(', ')})`);
     if (!table.columns.some((c) => c.name === column)) throw new Error(`table ${request.table} has no column ${column}`);
-    rules[`${request.table}.${column}`] = kind as MaskKind; // table.column, as --mask spells it
+    rules[`${ruleTable}.${column}`] = kind as MaskKind;
   }
   let masker: ReturnType<typeof createMasker> | undefined;
   if (Object.keys(rules).length) {
@@ -230,7 +233,6 @@ export async function exportToDownload(ctx: ConsoleContext, request: ExportReque
   }
   const downloads = await downloadFolder(ctx.options.workDir, 'exports');
   const name = `${request.table.replace(/[^\w.-]/g, '_')}.${format}`;
-  const ref = parseTableName(request.table);
   const report = await ctx.withTenant(request.tenant, (db) =>
     exportTable(db, ref, {
       format,
