@@ -1,5 +1,15 @@
 export { importFile, ImportDatabaseError, ImportMappingError, ImportRejectedError, type ImportOptions, type ImportReport, type RejectedRow } from './import.ts';
-export { mapHeaders, matchScore, normaliseName, DEFAULT_MAPPING_THRESHOLD, type MappingEntry, type MappingResult, type SavedMapping } from './mapping.ts';
+export {
+  mapHeaders,
+  matchScore,
+  normaliseName,
+  parseSavedMapping,
+  savedMapping,
+  DEFAULT_MAPPING_THRESHOLD,
+  type MappingEntry,
+  type MappingResult,
+  type SavedMapping,
+} from './mapping.ts';
 export { createTableOp, inferType } from './infer.ts';
 export { openSource, sniffFormat } from './open-source.ts';
 export { SourceError, type CellValue, type SourceRow, type TabularSource } from './source.ts';
