@@ -8,6 +8,7 @@ export {
   DEFAULT_MAPPING_THRESHOLD,
   type MappingEntry,
   type MappingResult,
+  type MatchMethod,
   type SavedMapping,
 } from './mapping.ts';
 export { createTableOp, inferType } from './infer.ts';
