@@ -2,6 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@byos/runtime';
+import { ensureAuditTables, recordAudit } from '@byos/runtime/guard/audit';
+import { BACKUP_VERIFY_ACTION } from '@byos/runtime/guard/backup';
 import { type DemoConsole, launchBrowser, openConsole, screenshot, seriousA11yViolations, startDemoConsole } from './harness.ts';
 
 // An AWS tenant whose security group admits the whole internet: `byos policy check` fails it on the mandatory
@@ -27,6 +30,15 @@ beforeAll(async () => {
   demo = await startDemoConsole('console-fleet');
   await writeFile(join(demo.dir, 'stacks', 'Pulumi.zeta-open.yaml'), VIOLATOR);
   await writeFile(join(demo.dir, 'stacks', 'Pulumi.not-a-spec.yaml'), 'config:\n  byos:tenant:\n    tenant: Not A Name\n');
+  // demo-postgres gets an audit trail holding one backup verification, as `byos backup verify` records it
+  // (test/guard/backup/record.test.ts runs the real one); demo-sqlite keeps none.
+  const postgres = await connect(JSON.parse(await readFile(join(demo.dir, 'profiles', 'demo-postgres.json'), 'utf8')));
+  try {
+    await ensureAuditTables(postgres);
+    await recordAudit(postgres, { actor: 'ops-alice', action: BACKUP_VERIFY_ACTION, subject: 'demo-postgres', details: { ok: true, tables: 11 } });
+  } finally {
+    await postgres.close();
+  }
   browser = await launchBrowser();
   page = await openConsole(browser, demo);
 }, 120_000);
@@ -48,28 +60,60 @@ describe('console fleet view', () => {
     await expect.poll(() => sqlite.locator('td').first().innerText()).toContain('local-sqlite');
     expect(await sqlite.innerText()).toContain('SG');
     expect(await sqlite.locator('.framework').allInnerTexts()).toEqual(['PDPA']);
+    // Every rule passes: one summary line, the rules folded until asked for.
+    const sqlitePasses = sqlite.locator('details.passes');
+    const sqliteRuleCount = await sqlite.locator('li.rule').count();
+    expect(sqliteRuleCount).toBeGreaterThan(5);
+    expect(await sqlitePasses.locator('summary').innerText()).toBe(`all ${sqliteRuleCount} rules pass`);
+    expect(await sqlite.locator('li.rule').first().isVisible()).toBe(false);
+    await sqlitePasses.locator('summary').click();
     // Rules relevant to PDPA only: residency yes, the SOC 2-only high-availability rule no; each passes.
     const sqliteRules = await sqlite.locator('li.rule').allInnerTexts();
     expect(sqliteRules.some((r) => /pass\s+residency/.test(r))).toBe(true);
     expect(sqliteRules.some((r) => r.includes('high-availability'))).toBe(false);
     expect(sqliteRules.every((r) => r.startsWith('pass'))).toBe(true);
+    expect(await sqlite.locator('.gate-summary').count()).toBe(0);
+    expect(await sqlite.innerText()).toContain('no cloud resources to judge (local provider)');
     expect(await sqlite.getAttribute('class')).not.toContain('violates');
     expect(await sqlite.locator('td.health').innerText()).toMatch(/reachable\s+[\d.]+ ms\s+sqlite/);
-    expect(await sqlite.innerText()).toContain('Customer.Email'); // the PII scan's email column
-    expect(await sqlite.innerText()).toContain('never verified');
+    // Personal data: counts by category at a glance, the columns folded.
+    const pii = sqlite.locator('details.pii');
+    const piiSummary = await pii.locator('summary').innerText();
+    expect(piiSummary).toMatch(/^\d+ columns: \d+ [a-z-]+(, \d+ [a-z-]+)*$/);
+    expect(piiSummary).toMatch(/\b2 email\b/); // Customer.Email and Employee.Email
+    expect(await pii.locator('ul.pii').isVisible()).toBe(false);
+    await pii.locator('summary').click();
+    expect(await pii.locator('ul.pii').innerText()).toContain('Customer.Email'); // the PII scan's email column
+    expect(await sqlite.locator('td.backup').innerText()).toBe('no record (no audit trail)');
 
     const postgres = row('demo-postgres');
     expect(await postgres.locator('.framework').allInnerTexts()).toEqual(['GDPR', 'SOC2']);
+    await postgres.locator('details.passes summary').click();
     expect(await postgres.locator('li.rule', { hasText: 'high-availability' }).innerText()).toMatch(/^pass/);
+    // local-postgres declares a generated password and no cloud resource: the same note as local-sqlite.
+    expect(await postgres.innerText()).toContain('no cloud resources to judge (local provider)');
     expect(await postgres.locator('td.health').innerText()).toMatch(/reachable\s+[\d.]+ ms\s+postgres/);
+    // The recorded verification: when, the result, the table count, who.
+    const backup = postgres.locator('td.backup');
+    expect(await backup.innerText()).toMatch(/^verified \d{4}-\d\d-\d\d \d\d:\d\d UTC: ok \(11 tables\)\s+by ops-alice$/);
+    expect(await backup.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const violator = row('zeta-open');
     expect(await violator.getAttribute('class')).toContain('violates');
     expect(await violator.locator('.status').innerText()).toBe('violates policy');
+    expect(await violator.locator('.gate-summary').innerText()).toBe('violates 1 mandatory rule, 3 advisories');
+    // What needs attention is spelled out without a click; the passing rules are folded.
     const broken = violator.locator('li.rule.violation');
+    expect(await broken.isVisible()).toBe(true);
     expect(await broken.locator('.rule-name').innerText()).toBe('no-world-open-network');
     expect(await broken.locator('.messages').innerText()).toContain('admits the whole internet (0.0.0.0/0)');
     expect(await broken.locator('.remediation').innerText()).toContain('network.allowedCidrs');
+    expect(await violator.locator('li.rule.advisory').count()).toBe(3);
+    expect(await violator.locator('li.rule.advisory').first().isVisible()).toBe(true);
+    const passing = await violator.locator('li.rule.pass').count();
+    expect(await violator.locator('details.passes summary').innerText()).toBe(`${passing} rules pass`);
+    expect(await violator.locator('li.rule.pass').first().isVisible()).toBe(false);
+    expect(await violator.innerText()).not.toContain('no cloud resources to judge');
     // Its database is unreachable (no profile): that probe shows its one line, the page still renders.
     expect(await violator.locator('td.health').innerText()).toContain('no connection profile for tenant zeta-open');
 
@@ -79,6 +123,7 @@ describe('console fleet view', () => {
     expect(await problem.innerText()).toContain('tenant: must be 3-63 lowercase letters');
 
     expect(await page.locator('tr.tenant a[href="/tenants/demo-sqlite"]').count()).toBe(1);
+    await page.reload(); // folded again, as the page first shows
     await screenshot(page, '01-fleet');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });

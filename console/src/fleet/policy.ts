@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding, TenantSpec } from '@byos/runtime';
+import { type Finding, PROVIDER_TRAITS, type TenantSpec } from '@byos/runtime';
 
 /** One rule of the policy pack as it stands for one tenant. */
 export interface RuleResult {
@@ -17,8 +17,10 @@ export interface RuleResult {
 export interface PolicyGate {
   /** A mandatory rule is broken (the gate would stop `byos reconcile`). */
   violates: boolean;
-  /** Cloud resources judged; 0 for local providers, whose rules pass trivially. */
+  /** Resources the program declared (checkTenant's count): none for local-sqlite, a generated password for local-postgres. */
   resources: number;
+  /** The provider runs nothing in a cloud (its traits say so): every rule passes for want of a cloud resource to judge. */
+  local: boolean;
   rules: RuleResult[];
 }
 
@@ -76,7 +78,7 @@ async function judge(spec: TenantSpec): Promise<PolicyGate> {
   }
   const rank = { violation: 0, advisory: 1, pass: 2 } as const;
   rules.sort((a, b) => rank[a.status] - rank[b.status]);
-  return { violates: result.findings.some((f) => f.severity === 'error'), resources: result.resources, rules };
+  return { violates: result.findings.some((f) => f.severity === 'error'), resources: result.resources, local: !PROVIDER_TRAITS[spec.provider].cloud, rules };
 }
 
 function ruleResult(rule: string, description: string, enforcement: RuleResult['enforcement'], findings: Finding[], steps?: string): RuleResult {

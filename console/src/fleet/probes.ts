@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { redactText, sql, type TenantDb } from '@byos/runtime';
 import { AUDIT_TABLE, verifyAudit } from '@byos/runtime/guard/audit';
+import { BACKUP_VERIFY_ACTION } from '@byos/runtime/guard/backup';
 import { KEY_TABLE, listKeys } from '@byos/runtime/guard/crypto';
 import { scanPii } from '@byos/runtime/guard/pii';
 import { detectDrift, loadMigrations, migrationStatus } from '@byos/runtime/migrate';
@@ -51,8 +52,10 @@ export interface AuditStatus {
 }
 
 export interface BackupStatus {
+  /** Whether the tenant has an audit trail, where `byos backup verify` records each verification. */
+  recorded: boolean;
   /** The latest `backup.verify` entry of the audit trail, if any. */
-  last?: { at: string; actor: string; ok?: boolean };
+  last?: { at: string; actor: string; ok?: boolean; tables?: number };
 }
 
 export interface MoveStatus {
@@ -153,7 +156,7 @@ async function databaseProbes(ctx: ConsoleContext, tenant: string, migrations: R
       const keys = await attempt(async () => ((await has(KEY_TABLE)) ? keyState(db) : { present: false, retired: 0, rotating: false }));
       const audited = await has(AUDIT_TABLE).catch(() => false);
       const audit = await attempt(async () => (audited ? auditStatus(db) : { present: false, verifiedAt: new Date().toISOString() }));
-      const backup = await attempt(() => (audited ? lastBackupVerification(db) : Promise.resolve({})));
+      const backup = await attempt(() => (audited ? lastBackupVerification(db) : Promise.resolve({ recorded: false })));
       return { health, schema, pii, keys, audit, backup };
     });
   } catch (error) {
@@ -206,24 +209,31 @@ async function auditStatus(db: TenantDb): Promise<AuditStatus> {
   };
 }
 
-/** A backup verification is recorded in the audit trail (`byos audit record --action backup.verify`), the one log the tenant keeps. */
+/** `byos backup verify` records each verification in the audit trail (recordBackupVerification), the one log the tenant keeps. */
 async function lastBackupVerification(db: TenantDb): Promise<BackupStatus> {
   const row = (await db.db
     .selectFrom(AUDIT_TABLE)
     .select(['at', 'actor', 'details'])
-    .where('action', '=', 'backup.verify')
+    .where('action', '=', BACKUP_VERIFY_ACTION)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst()) as { at: string; actor: string; details: string } | undefined;
-  if (!row) return {};
-  let ok: boolean | undefined;
+  if (!row) return { recorded: true };
+  let details: { ok?: unknown; tables?: unknown } = {};
   try {
-    const details = JSON.parse(String(row.details)) as { ok?: unknown };
-    if (typeof details.ok === 'boolean') ok = details.ok;
+    details = JSON.parse(String(row.details)) as typeof details;
   } catch {
     // details that are not JSON say nothing about the outcome
   }
-  return { last: { at: String(row.at), actor: String(row.actor), ...(ok === undefined ? {} : { ok }) } };
+  return {
+    recorded: true,
+    last: {
+      at: String(row.at),
+      actor: String(row.actor),
+      ...(typeof details.ok === 'boolean' ? { ok: details.ok } : {}),
+      ...(typeof details.tables === 'number' ? { tables: details.tables } : {}),
+    },
+  };
 }
 
 async function moveStatus(ctx: ConsoleContext, tenant: string): Promise<MoveStatus> {

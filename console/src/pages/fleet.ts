@@ -75,7 +75,7 @@ function fleetTable(statuses: TenantStatus[]): Markup {
     <div class="fleet-scroll" role="region" aria-label="Tenants" tabindex="0">
     <table class="fleet">
       <thead><tr>
-        <th scope="col">Tenant</th><th scope="col">Provider and region</th><th scope="col">Residency</th><th scope="col">Compliance</th>
+        <th scope="col">Tenant</th><th scope="col">Provider · region · residency</th><th scope="col">Compliance</th>
         <th scope="col">Connection</th><th scope="col">Schema version</th><th scope="col">Personal data</th><th scope="col">Encryption keys</th>
         <th scope="col">Audit chain</th><th scope="col">Backup verified</th><th scope="col">Move</th>
       </tr></thead>
@@ -95,18 +95,17 @@ function tenantRow(t: TenantStatus): Markup {
       <br><span class="badge ${violates ? 'bad' : label === 'healthy' ? 'ok' : 'warn'} status">${label}</span>
       <br><span class="muted small">${t.source}</span>
     </th>
-    <td>${t.provider ?? '?'}<br><span class="muted">${t.region ?? ''}</span></td>
-    <td>${t.residency ?? html`<span class="muted">none</span>`}</td>
+    <td class="nowrap">${t.provider ?? '?'}<br><span class="muted">${t.region ?? '?'} ·</span> ${t.residency ?? html`<span class="muted">no residency</span>`}</td>
     <td class="compliance">
       <div class="frameworks">${t.compliance.length ? t.compliance.map((f) => html`<span class="framework">${f.toUpperCase()}</span>`) : html`<span class="muted">no framework</span>`}</div>
       ${probeCell(t.policy, policyCell)}
     </td>
     <td class="health">${probeCell(t.health, healthCell)}</td>
     <td>${db(t.schema, schemaCell)}</td>
-    <td>${db(t.pii, piiCell)}</td>
+    <td class="pii">${db(t.pii, piiCell)}</td>
     <td>${db(t.keys, keysCell)}</td>
     <td>${db(t.audit, auditCell)}</td>
-    <td>${db(t.backup, backupCell)}</td>
+    <td class="backup">${db(t.backup, backupCell)}</td>
     <td>${probeCell(t.move, moveCell)}</td>
   </tr>`;
 }
