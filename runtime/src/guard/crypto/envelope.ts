@@ -122,17 +122,14 @@ let scratch = Buffer.allocUnsafe(512);
 
 /** prefix ‖ 4-byte count ‖ lp(primary-key value as text)… */
 function associatedDataV2(prefix: Buffer, primaryKey: readonly unknown[]): Buffer {
-  let at = prefix.length;
-  if (scratch.length < at + 4) scratch = Buffer.allocUnsafe(2 * (at + 4));
+  // Texts first, so no user code (a key's toString) runs while the shared buffer is being filled.
+  const texts = primaryKey.map(pkText);
+  let need = prefix.length + 4;
+  for (const text of texts) need += 4 + 3 * text.length;
+  if (scratch.length < need) scratch = Buffer.allocUnsafe(2 * need);
   scratch.set(prefix, 0);
-  at = scratch.writeUInt32BE(primaryKey.length, at);
-  for (const value of primaryKey) {
-    const text = pkText(value);
-    if (scratch.length < at + 4 + 3 * text.length) {
-      const grown = Buffer.allocUnsafe(2 * (at + 4 + 3 * text.length));
-      scratch.copy(grown, 0, 0, at);
-      scratch = grown;
-    }
+  let at = scratch.writeUInt32BE(texts.length, prefix.length);
+  for (const text of texts) {
     const n = scratch.write(text, at + 4, 'utf8');
     scratch.writeUInt32BE(n, at);
     at += 4 + n;
