@@ -23,7 +23,7 @@ describe('ciphertext envelope', () => {
       { a: [1, 'x'] },
     ]) {
       const stored = encryptValue(key, value, at);
-      expect(stored).toMatch(/^byos:v1:dk_test:[A-Za-z0-9_-]+$/);
+      expect(stored).toMatch(/^byos:v2:dk_test:[A-Za-z0-9_-]+$/);
       expect(ciphertextKeyId(stored)).toBe('dk_test');
       expect(decryptValue(() => key, stored, at)).toEqual(value);
     }

@@ -29,7 +29,7 @@ for (const dialect of DIALECTS) {
       expect(raw.name).toBe('Ann');
       for (const column of ['email', 'ssn', 'score']) {
         expect(isCiphertext(raw[column])).toBe(true);
-        expect(raw[column]).toMatch(new RegExp(`^byos:v1:${fe.keyring.active.id}:`));
+        expect(raw[column]).toMatch(new RegExp(`^byos:v2:${fe.keyring.active.id}:`));
       }
       expect(raw.email).not.toContain('Example');
       expect(raw.email_bidx).toMatch(/^[0-9a-f]{64}$/);
@@ -95,7 +95,7 @@ for (const dialect of DIALECTS) {
       await expect((async () => (rows = await fe.db.selectFrom('customers').selectAll().execute()))()).rejects.toThrow(/cannot decrypt customers\.ssn/);
       expect(rows).toBeUndefined();
       expect(() => fe.decryptField('customers', 'ssn', [bob], 'byos:v1:dk_0000:AAAA')).toThrow(/key dk_0000 is not in the tenant's key ring/);
-      expect(() => fe.decryptField('customers', 'ssn', [bob], '123-45-6789')).toThrow(/not in the byos:v1 ciphertext format/);
+      expect(() => fe.decryptField('customers', 'ssn', [bob], '123-45-6789')).toThrow(/not in the byos ciphertext format/);
       await tenant.db.updateTable('customers').set({ ssn: stored }).where('id', '=', bob).execute();
     });
 

@@ -82,7 +82,7 @@ describe('demoFieldEncryption (sqlite)', async () => {
     const lines: string[] = [];
     const result = await demoFieldEncryption(tenant, { workDir: dir, info: (l) => lines.push(l) });
     expect(result.auditOk).toBe(true);
-    expect(lines.join('\n')).toMatch(/stored NRIC: byos:v1:dk_/);
+    expect(lines.join('\n')).toMatch(/stored NRIC: byos:v2:dk_/);
     expect(lines.join('\n')).toMatch(/blind-index lookup of " Priya@Example.SG ": Priya Nair G5872776N/);
     expect(lines.join('\n')).not.toMatch(/S1234567D/);
     const raw = await tenant.db.selectFrom('demo_patients').select('nric').execute();

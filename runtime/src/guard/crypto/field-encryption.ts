@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { type Keyring, loadKeyring } from '../keys/keyring.ts';
 import { type KeyProvider, type KeyProviderConfig, openKeyProvider } from '../keys/provider.ts';
-import { computeBlindIndex } from './blind-index.ts';
-import { type EncryptionConfigInput, resolveEncryption, type ResolvedEncryption, type TableRule } from './config.ts';
-import { decryptValue, encryptValue } from './envelope.ts';
+import { blindIndexer } from './blind-index.ts';
+import { type ColumnRule, type EncryptionConfigInput, resolveEncryption, type ResolvedEncryption, type TableRule } from './config.ts';
+import { decryptField, encryptField, FieldContext } from './envelope.ts';
 import { FieldEncryptionPlugin } from './plugin.ts';
+import type { ColumnCipher } from './write-transform.ts';
 
 export interface FieldEncryptionOptions {
   /** The tenant id bound into every ciphertext, and the encrypted tables and columns. */
@@ -43,23 +44,37 @@ export async function createFieldEncryption(db: Kysely<any>, options: FieldEncry
   if (!provider) throw new Error('field encryption needs a key provider: give config.keyProvider or an opened provider');
   let keyring = await loadKeyring(db, rules.tenant, provider);
   const ruleFor = (table: string): TableRule | undefined => rules.tables.get(table);
-  const normalizeOf = (table: string, column: string) => ruleFor(table)?.columns.get(column)?.blindIndex?.normalize;
-  const encrypt = (table: string, column: string, primaryKey: readonly unknown[], value: unknown) =>
-    encryptValue(keyring.active, value, { tenant: rules.tenant, table, column, primaryKey });
-  const decrypt = (table: string, column: string, primaryKey: readonly unknown[], stored: unknown) =>
-    decryptValue((id) => keyring.get(id), stored, { tenant: rules.tenant, table, column, primaryKey });
-  const blindIndex = (table: string, column: string, value: unknown) =>
-    computeBlindIndex(keyring.blindIndexKey, table, column, value, normalizeOf(table, column));
+  const keyOf = (id: string) => keyring.get(id);
+  // Everything about a column that does not change per value (its associated-data prefix, blind-index prefix and
+  // normalisation) is built once here, not per row; the key ring is read at call time, so refresh() takes effect.
+  const ciphers = new WeakMap<ColumnRule, ColumnCipher>();
+  const columnCipher = (tableName: string, spec: ColumnRule): ColumnCipher => {
+    let cipher = ciphers.get(spec);
+    if (!cipher) {
+      const field = new FieldContext(rules.tenant, tableName, spec.name);
+      const index = spec.blindIndex && blindIndexer(tableName, spec.name, spec.blindIndex.normalize);
+      cipher = {
+        encrypt: (primaryKey, value) => encryptField(keyring.active, value, field, primaryKey),
+        decrypt: (primaryKey, stored) => decryptField(keyOf, stored, field, primaryKey),
+        blindIndex: index ? (value) => index(keyring.blindIndexKey, value) : undefined,
+      };
+      ciphers.set(spec, cipher);
+    }
+    return cipher;
+  };
+  // The explicit API also takes columns outside the config (the plugin never does).
+  const forColumn = (table: string, column: string): ColumnCipher => {
+    const spec = ruleFor(table)?.columns.get(column);
+    return columnCipher(table, spec ?? { name: column });
+  };
+  const blindIndex = (table: string, column: string, value: unknown) => {
+    const spec = ruleFor(table)?.columns.get(column);
+    return spec?.blindIndex ? columnCipher(table, spec).blindIndex!(value) : blindIndexer(table, column)(keyring.blindIndexKey, value);
+  };
   const refresh = async () => {
     keyring = await loadKeyring(db, rules.tenant, provider, { create: false });
   };
-  const plugin = new FieldEncryptionPlugin(rules, {
-    encrypt: (rule, column, pk, value) => encrypt(rule.table, column, pk, value),
-    blindIndex: (rule, column, value) => blindIndex(rule.table, column, value),
-    decrypt,
-    hasKey: (id) => keyring.get(id) !== undefined,
-    refresh,
-  });
+  const plugin = new FieldEncryptionPlugin(rules, { column: (rule, column) => columnCipher(rule.table, rule.columns.get(column)!), refresh });
   return {
     plugin,
     db: db.withPlugin(plugin),
@@ -67,8 +82,9 @@ export async function createFieldEncryption(db: Kysely<any>, options: FieldEncry
     get keyring() {
       return keyring;
     },
-    encryptField: (table, column, primaryKey, value) => (value === null || value === undefined ? null : encrypt(table, column, primaryKey, value)),
-    decryptField: (table, column, primaryKey, stored) => (stored === null || stored === undefined ? null : decrypt(table, column, primaryKey, stored)),
+    encryptField: (table, column, primaryKey, value) => (value === null || value === undefined ? null : forColumn(table, column).encrypt(primaryKey, value)),
+    decryptField: (table, column, primaryKey, stored) =>
+      stored === null || stored === undefined ? null : forColumn(table, column).decrypt(primaryKey, stored),
     blindIndex,
     blindIndexFilter: (table, column, value) => {
       const spec = ruleFor(table)?.columns.get(column)?.blindIndex;

@@ -4,14 +4,19 @@ export { EncryptionConfig, readEncryptionConfig, resolveEncryption, type Encrypt
 export {
   CIPHERTEXT_PREFIX,
   ciphertextKeyId,
+  decryptField,
   decryptValue,
+  encryptField,
   encryptValue,
+  FieldContext,
   FieldCryptoError,
   isCiphertext,
+  UnknownKeyError,
   type DataKey,
   type FieldLocation,
 } from './envelope.ts';
-export { computeBlindIndex, normalizeForIndex, type BlindIndexNormalize } from './blind-index.ts';
+export { blindIndexer, computeBlindIndex, normalizeForIndex, type BlindIndexNormalize } from './blind-index.ts';
+export { NoncePool } from './nonce-pool.ts';
 export { rotateDataKey, type RotateOptions, type RotationReport } from './rotate.ts';
 export { KeyProviderConfig, openKeyProvider, type KeyProvider, type WrapContext } from '../keys/provider.ts';
 export { createLocalKeyFile, openLocalKeyFile } from '../keys/local-key-file.ts';

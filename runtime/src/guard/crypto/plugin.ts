@@ -11,17 +11,18 @@ import {
   UpdateQueryNode,
 } from 'kysely';
 import type { ResolvedEncryption } from './config.ts';
-import { ciphertextKeyId, FieldCryptoError, isCiphertext } from './envelope.ts';
+import { FieldCryptoError, isCiphertext, UnknownKeyError } from './envelope.ts';
 import { assertNoEncryptedFilter, mapSelections, referencedTables, type ResultMap, tableName } from './read-map.ts';
-import { type FieldCipher, transformInsert, transformUpdate } from './write-transform.ts';
+import { type ColumnCipher, type FieldCipher, transformInsert, transformUpdate } from './write-transform.ts';
 
-/** What the plugin needs for reading: decryption, and a way to learn keys created since it loaded (rotation). */
+/** What the plugin needs for reading: the column ciphers, and a way to learn keys created since it loaded (rotation). */
 export interface FieldDecipher extends FieldCipher {
-  decrypt(table: string, column: string, primaryKey: readonly unknown[], stored: unknown): unknown;
-  hasKey(id: string): boolean;
   /** Reloads the key ring from byos_keys (another process rotated). */
   refresh(): Promise<void>;
 }
+
+// Cheap first test before the full format check, run on every value the plugin does not decrypt.
+const maybeCiphertext = (value: unknown) => typeof value === 'string' && value.startsWith('byos:v') && isCiphertext(value);
 
 /**
  * Kysely plugin for field-level encryption. `transformQuery` (synchronous) encrypts configured columns in INSERT and
@@ -73,44 +74,53 @@ export class FieldEncryptionPlugin implements KyselyPlugin {
   }
 
   async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const map = this.#maps.get(queryId);
     if (!result.rows.length) return result;
-    const fields = map?.fields ?? [];
-    // A rotation elsewhere may have written values under a key this process has not loaded yet.
-    const unknownKey = result.rows.some((row) =>
-      fields.some((f) => {
-        const id = ciphertextKeyId(row[f.output]);
-        return id !== undefined && !this.#crypto.hasKey(id);
-      }),
-    );
-    if (unknownKey) await this.#crypto.refresh();
-    const rows = result.rows.map((row) => {
-      const out: UnknownRow = { ...row };
-      const done = new Set<string>();
+    const map = this.#maps.get(queryId);
+    try {
+      return { ...result, rows: this.#decryptRows(result.rows, map) };
+    } catch (error) {
+      if (!(error instanceof UnknownKeyError)) throw error;
+      // A rotation elsewhere may have written values under a key this process has not loaded yet: reload once, retry.
+      await this.#crypto.refresh();
+      return { ...result, rows: this.#decryptRows(result.rows, map) };
+    }
+  }
+
+  #decryptRows(rows: UnknownRow[], map: ResultMap | undefined): UnknownRow[] {
+    // Resolved once per result set: which outputs to decrypt, with which column cipher, keyed by which result columns.
+    const first = rows[0]!;
+    const fields: { output: string; cipher: ColumnCipher; primaryKey: readonly string[] }[] = [];
+    for (const f of map?.fields ?? []) {
+      if (!(f.output in first)) continue;
+      const missing = f.rule.primaryKey.some((k) => !(k in first));
+      if (missing && rows.some((row) => row[f.output] !== null && row[f.output] !== undefined))
+        throw new FieldCryptoError(
+          `cannot decrypt ${f.rule.table}.${f.column}: select its primary key (${f.rule.primaryKey.join(', ')}) as well, it is bound into the ciphertext`,
+        );
+      if (!missing) fields.push({ output: f.output, cipher: this.#crypto.column(f.rule, f.column), primaryKey: f.rule.primaryKey });
+    }
+    const decrypted = new Set(fields.map((f) => f.output));
+    const out: UnknownRow[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const copy: UnknownRow = { ...row };
       for (const f of fields) {
-        if (!(f.output in row)) continue;
-        done.add(f.output);
         const stored = row[f.output];
         if (stored === null || stored === undefined) continue;
-        const pk = f.rule.primaryKey.map((k) => {
-          if (!(k in row))
-            throw new FieldCryptoError(
-              `cannot decrypt ${f.rule.table}.${f.column}: select its primary key (${f.rule.primaryKey.join(', ')}) as well, it is bound into the ciphertext`,
-            );
-          return row[k];
-        });
-        out[f.output] = this.#crypto.decrypt(f.rule.table, f.column, pk, stored);
+        const pk = f.primaryKey.length === 1 ? [row[f.primaryKey[0]!]] : f.primaryKey.map((k) => row[k]);
+        copy[f.output] = f.cipher.decrypt(pk, stored);
       }
-      for (const [name, value] of Object.entries(row)) {
-        if (done.has(name) || !isCiphertext(value)) continue;
+      // Fail closed on any other value that looks like a ciphertext (checked per row: rows need not share a shape).
+      for (const name in row) {
+        if (decrypted.has(name) || !maybeCiphertext(row[name])) continue;
         throw new FieldCryptoError(
           map?.ambiguous.has(name)
             ? `result column ${name} holds a ciphertext but more than one encrypted table has that column; alias it from one table`
             : `result column ${name} holds a ciphertext the plugin cannot attribute to a configured column (an expression, raw SQL or unconfigured table); select the column by name or use decryptField()`,
         );
       }
-      return out;
-    });
-    return { ...result, rows };
+      out[i] = copy;
+    }
+    return out;
   }
 }

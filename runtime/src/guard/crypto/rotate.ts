@@ -3,7 +3,7 @@ import { createKey, ensureKeyTable, KEY_TABLE, listKeys } from '../keys/key-stor
 import { loadKeyring } from '../keys/keyring.ts';
 import type { KeyProvider } from '../keys/provider.ts';
 import type { ResolvedEncryption, TableRule } from './config.ts';
-import { ciphertextKeyId, decryptValue, encryptValue, FieldCryptoError, isCiphertext } from './envelope.ts';
+import { ciphertextKeyId, type DataKey, decryptField, encryptField, FieldContext, FieldCryptoError, isCiphertext } from './envelope.ts';
 
 export interface RotateOptions {
   /** Rows per batch; each batch is one transaction (default 500). */
@@ -57,12 +57,13 @@ async function rotateTable(
   db: Kysely<any>,
   rule: TableRule,
   tenant: string,
-  keys: (id: string) => ReturnType<Parameters<typeof decryptValue>[0]>,
+  keys: (id: string) => DataKey | undefined,
   next: { id: string; material: Buffer },
   batchSize: number,
   options: RotateOptions,
 ): Promise<RotationReport['tables'][number]> {
   const columns = [...rule.columns.keys()];
+  const fields = new Map(columns.map((column) => [column, new FieldContext(tenant, rule.table, column)]));
   const stats = { table: rule.table, rows: 0, reencrypted: 0, encryptedPlaintext: 0 };
   let last: unknown[] | undefined;
   for (;;) {
@@ -81,9 +82,9 @@ async function rotateTable(
         for (const column of columns) {
           const stored = row[column];
           if (stored === null || stored === undefined || ciphertextKeyId(stored) === next.id) continue;
-          const where = { tenant, table: rule.table, column, primaryKey: pk };
+          const field = fields.get(column)!;
           let plain: unknown;
-          if (isCiphertext(stored)) plain = decryptValue(keys, stored, where);
+          if (isCiphertext(stored)) plain = decryptField(keys, stored, field, pk);
           else if (options.encryptPlaintext) {
             plain = stored;
             stats.encryptedPlaintext++;
@@ -92,7 +93,7 @@ async function rotateTable(
               `${rule.table}.${column} (key ${pk.join(', ')}) holds a value that is not a byos ciphertext; rerun with encryptPlaintext (--encrypt-plaintext) to encrypt existing data`,
             );
           }
-          const value = encryptValue(next, plain, where);
+          const value = encryptField(next, plain, field, pk);
           // Belt and braces: only a ciphertext under the new key is ever written back.
           if (ciphertextKeyId(value) !== next.id) throw new FieldCryptoError(`rotation produced a value not under key ${next.id}`);
           set[column] = value;

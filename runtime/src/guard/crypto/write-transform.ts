@@ -19,10 +19,18 @@ import type { TableRule } from './config.ts';
 import { FieldCryptoError } from './envelope.ts';
 import { columnName } from './read-map.ts';
 
-/** What the write transforms need from the key ring (synchronous: keys were unwrapped before any query). */
+/** One encrypted column's operations, resolved once per query (synchronous: keys were unwrapped before any query). */
+export interface ColumnCipher {
+  encrypt(primaryKey: readonly unknown[], value: unknown): string;
+  /** Throws UnknownKeyError when the value names a key not loaded yet. */
+  decrypt(primaryKey: readonly unknown[], stored: unknown): unknown;
+  /** Present when the column has a blind index. */
+  blindIndex?: (value: unknown) => string;
+}
+
+/** What the write transforms need from the key ring. */
 export interface FieldCipher {
-  encrypt(rule: TableRule, column: string, primaryKey: readonly unknown[], value: unknown): string;
-  blindIndex(rule: TableRule, column: string, value: unknown): string;
+  column(rule: TableRule, column: string): ColumnCipher;
 }
 
 const pkRule = (rule: TableRule) =>
@@ -69,28 +77,35 @@ export function transformInsert(node: InsertQueryNode, rule: TableRule, cipher: 
   // Blind-index columns the query does not name are appended; ones it names are recomputed from the plaintext.
   const extra = [...rule.columns.values()].filter((c) => c.blindIndex && columns.includes(c.name) && !columns.includes(c.blindIndex.column));
   const outColumns = [...columns, ...extra.map((c) => c.blindIndex!.column)];
+  // Per column, resolved once per query: its cipher and where its blind index goes.
+  const plan = columns.map((column) => {
+    const spec = rule.columns.get(column);
+    return spec && { column, cipher: cipher.column(rule, column), indexAt: spec.blindIndex ? outColumns.indexOf(spec.blindIndex.column) : -1 };
+  });
   const rows = node.values.values.map((row) => {
     const primitive = PrimitiveValueListNode.is(row);
-    const raw: unknown[] = [...row.values];
-    const pk = pkIndex.map((i) => {
-      const v = plainValue(rule, rule.primaryKey[pkIndex.indexOf(i)]!, raw[i], primitive);
+    const raw = row.values as readonly unknown[];
+    const pk = pkIndex.map((i, j) => {
+      const v = plainValue(rule, rule.primaryKey[j]!, raw[i], primitive);
       if (v === 'default' || v.value === null || v.value === undefined)
         throw new FieldCryptoError(`${pkRule(rule)}: a row of the INSERT leaves ${columns[i]} empty`);
       return v.value;
     });
-    const out: unknown[] = [...raw, ...extra.map(() => (primitive ? null : ValueNode.create(null)))];
-    columns.forEach((column, i) => {
-      const spec = rule.columns.get(column);
-      if (!spec) return;
-      const v = plainValue(rule, column, raw[i], primitive);
+    const out: unknown[] = [...raw];
+    for (let k = 0; k < extra.length; k++) out.push(primitive ? null : ValueNode.create(null));
+    for (let i = 0; i < plan.length; i++) {
+      const p = plan[i];
+      if (!p) continue;
+      const v = plainValue(rule, p.column, raw[i], primitive);
       const plain = v === 'default' ? null : v.value;
-      const wrap = (value: unknown) => (primitive ? value : ValueNode.create(value));
-      out[i] = plain === null || plain === undefined ? raw[i] : wrap(cipher.encrypt(rule, column, pk, plain));
-      if (spec.blindIndex) {
-        const at = outColumns.indexOf(spec.blindIndex.column);
-        out[at] = wrap(plain === null || plain === undefined ? null : cipher.blindIndex(rule, column, plain));
+      const empty = plain === null || plain === undefined;
+      const encrypted = empty ? undefined : p.cipher.encrypt(pk, plain);
+      out[i] = empty ? raw[i] : primitive ? encrypted : ValueNode.create(encrypted);
+      if (p.indexAt >= 0) {
+        const digest = empty ? null : p.cipher.blindIndex!(plain);
+        out[p.indexAt] = primitive ? digest : ValueNode.create(digest);
       }
-    });
+    }
     return primitive ? PrimitiveValueListNode.create(out) : ValueListNode.create(out as OperationNode[]);
   });
   return { ...node, columns: outColumns.map((c) => ColumnNode.create(c)), values: ValuesNode.create(rows) };
@@ -129,7 +144,7 @@ function equalities(node: OperationNode | undefined, out = new Map<string, unkno
 }
 
 /** UPDATE: encrypts configured columns; the row's key must be pinned by `WHERE pk = value` (AND'ed). */
-export function transformUpdate(node: UpdateQueryNode, rule: TableRule, cipher: FieldCipher): UpdateQueryNode {
+export function transformUpdate(node: UpdateQueryNode, rule: TableRule, ciphers: FieldCipher): UpdateQueryNode {
   const updates = node.updates ?? [];
   const names = updates.map((u) => columnName(u.column));
   if (!names.some((c) => c !== undefined && (rule.columns.has(c) || rule.indexColumns.has(c)))) {
@@ -159,12 +174,13 @@ export function transformUpdate(node: UpdateQueryNode, rule: TableRule, cipher: 
       out.push(update);
       continue;
     }
+    const cipher = ciphers.column(rule, spec.name);
     const v = plainValue(rule, spec.name, update.value, false);
     const plain = v === 'default' ? null : v.value;
     const empty = plain === null || plain === undefined;
-    out.push(ColumnUpdateNode.create(update.column, empty ? update.value : ValueNode.create(cipher.encrypt(rule, spec.name, pk, plain))));
+    out.push(ColumnUpdateNode.create(update.column, empty ? update.value : ValueNode.create(cipher.encrypt(pk, plain))));
     if (spec.blindIndex) {
-      out.push(ColumnUpdateNode.create(ColumnNode.create(spec.blindIndex.column), ValueNode.create(empty ? null : cipher.blindIndex(rule, spec.name, plain))));
+      out.push(ColumnUpdateNode.create(ColumnNode.create(spec.blindIndex.column), ValueNode.create(empty ? null : cipher.blindIndex!(plain))));
     }
   }
   return { ...node, updates: out };
