@@ -1,19 +1,9 @@
 import { open } from 'node:fs/promises';
 import { isAlias, isScalar, parseDocument, visit } from 'yaml';
+import { InputError } from '../errors.ts';
 
-/**
- * Input the user must fix before anything can run: a file that does not exist, is a folder, is too large or does
- * not parse, a database file that is not there, a query that is not allowed. The CLI exits 2 on it; `failure` is
- * the machine-readable code it reports under --json.
- */
-export class InputError extends Error {
-  override name = 'InputError';
-  readonly failure: 'invalid-input' | 'not-found';
-  constructor(message: string, failure: 'invalid-input' | 'not-found' = 'invalid-input') {
-    super(message);
-    this.failure = failure;
-  }
-}
+// Defined with the other light error classes (errors.ts); exported here too, where it always was.
+export { InputError };
 
 export interface DocumentFileOptions {
   /** What the file is, for messages: `profile`, `spec file`, `stack file`. */
