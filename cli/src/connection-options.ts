@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { connect, type ConnectionProfile, InputError, parseConnectionProfile, profileFromUrl, readDocumentFile, type TenantDb } from '@byos/runtime';
+import { connect, type ConnectionProfile, InputError, parseConnectionProfile, profileFromUrl, readDocumentFile, type TenantDb } from '@byos/runtime/core';
 import { UsageError } from './output.ts';
 import { URL_ENV } from './url-env.ts';
 
