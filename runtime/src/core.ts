@@ -8,5 +8,6 @@ export { ConnectionProfile, parseConnectionProfile } from './contracts/connectio
 export type { SchemaModel } from './contracts/schema-model.ts';
 export { profileFromUrl } from './url.ts';
 export { InputError, readDocumentFile } from './util/document-file.ts';
+export { loadOptionalPeer, OptionalPeerMissingError } from './util/optional-peer.ts';
 export { describeNeutralType } from './schema/neutral.ts';
 export { findTable, formatColumnName, formatTableName, parseTableName, TableNameError, type TableRef } from './schema/table-names.ts';
