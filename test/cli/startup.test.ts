@@ -50,6 +50,9 @@ describe('byos start-up', () => {
     expect(status).toBe(0);
     expect(stdout).toContain('sqlite database: 1 tables');
     expect(commandModulesIn(loaded)).toEqual(['index', 'introspect']);
+    // It reads through @byos/runtime/core: the package root (movers, guard, migrations, router) stays unloaded.
+    expect(loaded).not.toContain(`file://${REPO_ROOT}runtime/src/index.ts`);
+    expect(packagesIn(loaded)).not.toContain('yaml');
     // The loader did see the heavy packages when they load: the check above is not vacuous.
     expect(packagesIn(loaded)).toContain('kysely');
   });
