@@ -35,12 +35,12 @@ process.dlopen = function (module, filename, ...rest) {
 };`;
 
 /** Milliseconds from spawn to exit, or to the first-query marker on stderr when `untilMarker`. */
-function timeRun(args: string[], untilMarker = false, env: Record<string, string> = {}): Promise<number> {
+function timeRun(args: string[], untilMarker = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     let end: number | undefined;
     let stderr = '';
-    const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
       if (untilMarker && end === undefined && stderr.includes(MARKER)) end = performance.now();
@@ -86,13 +86,8 @@ export default async function startupBench(): Promise<BenchRow[]> {
   const preload = ['--import', `data:text/javascript,${encodeURIComponent(FIRST_QUERY_PRELOAD)}`];
   const source = ['--conditions=@byos/source', join(REPO, 'cli/bin/byos.js')];
   const introspect = ['introspect', '--url', `sqlite:${sqlite}`];
-  const runs: Record<string, { args: string[]; untilMarker?: boolean; env?: Record<string, string> }> = {
+  const runs: Record<string, { args: string[]; untilMarker?: boolean }> = {
     floor: { args: ['-e', '0'] },
-    // What any query through connect() needs loaded, whatever BYOS does: Kysely, zod (profiles) and the driver.
-    packages: {
-      args: ['--import', 'kysely', '--import', 'zod', '--import', 'better-sqlite3', '-e', '0'],
-      env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') },
-    },
     help: { args: [...source, '--help'] },
     helpAsTyped: { args: [join(REPO, 'cli/bin/byos.js'), '--help'] },
     firstQuery: { args: [...preload, ...source, ...introspect], untilMarker: true },
@@ -105,7 +100,7 @@ export default async function startupBench(): Promise<BenchRow[]> {
     // Two warm-up rounds fill Node's compile cache (the bin enables it) and the OS file cache.
     for (let round = -2; round < ROUNDS; round++) {
       for (const [name, run] of Object.entries(runs)) {
-        const ms = await timeRun(run.args, run.untilMarker, run.env);
+        const ms = await timeRun(run.args, run.untilMarker);
         if (round >= 0) samples[name]!.push(ms);
       }
     }
@@ -126,12 +121,12 @@ export default async function startupBench(): Promise<BenchRow[]> {
   return [
     row('byos --help (sources)', 'help', GOAL.help, 'checkout, node --conditions=@byos/source cli/bin/byos.js'),
     row('byos --help (sources, as typed)', 'helpAsTyped', GOAL.help, 'checkout, node cli/bin/byos.js: the condition by a resolve hook'),
-    row('byos introspect → first query (sources)', 'firstQuery', GOAL.firstQuery, 'spawn to the first SQL statement, one-table SQLite file'),
-    {
-      ...row('byos introspect → first query (sources)', 'firstQuery', GOAL.firstQuery, 'the floor any query through connect() has'),
-      alternative: median(samples.packages!),
-      against: 'node loading kysely+zod+better-sqlite3',
-    },
+    row(
+      'byos introspect → first query (sources)',
+      'firstQuery',
+      GOAL.firstQuery,
+      'spawn to the first SQL statement, one-table SQLite file; loads Kysely, zod and the driver, which a query needs',
+    ),
     ...(installed
       ? [
           row('byos --help (installed, dist)', 'helpInstalled', GOAL.help, 'bin + dist in node_modules/byos'),
