@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `byos` CLI. Installed, it runs the built JavaScript in dist/. In a checkout of the repository
 // it runs the TypeScript sources (src/) through Node's type stripping, with the packages it imports resolved to
-// their sources too (the "@byos/source" export condition), re-running itself once with the flags that need.
+// their sources too (the "@byos/source" export condition: a resolve hook, or re-running itself once with the flags
+// where Node lacks type stripping or module.registerHooks).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import module from 'node:module';
@@ -20,7 +21,13 @@ const checkout = existsSync(fileURLToPath(new URL('../src/main.ts', import.meta.
 if (checkout) {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   const flags = [];
-  if (!given.includes('--conditions=@byos/source')) flags.push('--conditions=@byos/source');
+  if (!given.includes('--conditions=@byos/source')) {
+    // The condition through an in-thread resolve hook where Node has one: a second Node start (the re-run below)
+    // doubles the start-up of every command.
+    if (process.features.typescript && module.registerHooks) {
+      module.registerHooks({ resolve: (specifier, context, next) => next(specifier, { ...context, conditions: [...context.conditions, '@byos/source'] }) });
+    } else flags.push('--conditions=@byos/source');
+  }
   if (!process.features.typescript) flags.push('--experimental-strip-types', '--no-warnings');
   if (flags.length > 0) {
     const self = fileURLToPath(import.meta.url);

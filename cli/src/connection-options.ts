@@ -1,12 +1,9 @@
 import { type Command, Option } from 'commander';
-import { connect, type ConnectionProfile, InputError, parseConnectionProfile, profileFromUrl, readDocumentFile, type TenantDb } from '@byos/runtime';
+import { connect, type ConnectionProfile, InputError, parseConnectionProfile, profileFromUrl, readDocumentFile, type TenantDb } from '@byos/runtime/core';
 import { UsageError } from './output.ts';
+import { URL_ENV } from './url-env.ts';
 
-/**
- * Environment variables that stand for the URL flags, so a URL holding a password need not be typed on the command
- * line (where shell history and `ps` show it). A flag given on the command line wins over its variable.
- */
-export const URL_ENV = { url: 'BYOS_URL', from: 'BYOS_FROM_URL', to: 'BYOS_TO_URL' } as const;
+export { URL_ENV } from './url-env.ts';
 
 /** A profile file is a few hundred bytes; anything near this is not one. */
 const PROFILE_MAX_BYTES = 256 * 1024;

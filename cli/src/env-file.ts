@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { InputError } from '@byos/runtime';
+import { InputError } from '@byos/runtime/errors';
 
 /** The file read when no `--env-file` is given: `.env` in the current folder, if there is one. */
 export const DEFAULT_ENV_FILE = '.env';

@@ -1,13 +1,19 @@
-import { Command, CommanderError } from 'commander';
-import { redactText } from '@byos/runtime';
+import { Command, CommanderError, Help } from 'commander';
+import { redactText } from '@byos/runtime/errors';
 import { classifyFailure, EXIT_OK, EXIT_USAGE, type FailureCode, oneLine, UsageError } from './output.ts';
-import { COMMANDS } from './commands/index.ts';
-import { URL_ENV } from './connection-options.ts';
+import { COMMAND_MODULES, COMMANDS, type CommandModule } from './commands/index.ts';
+import { URL_ENV } from './url-env.ts';
 import { DEFAULT_ENV_FILE, DOTENV_OPTION, dotenvArgument, loadEnvFile } from './env-file.ts';
 import { cliPackage } from './package-info.ts';
 
-/** Builds the `byos` program; every command sets `process.exitCode` through its action's return value. */
-export function buildProgram(): Command {
+/**
+ * Builds the `byos` program. The commands named in `load` (default: every one) are registered in full, their modules
+ * imported now; the others are listed by name and description only, which is all `byos --help` shows of them, so
+ * a run pays for the command it runs alone.
+ */
+export async function buildProgram(load: 'all' | readonly string[] = 'all'): Promise<Command> {
+  const modules = new Set<CommandModule>(COMMANDS.filter((c) => load === 'all' || load.includes(c.name)).flatMap((c) => c.modules));
+  const registers = new Map(await Promise.all([...modules].map(async (m) => [m, await COMMAND_MODULES[m]()] as const)));
   const program = new Command('byos')
     .description('Bring your own storage: provision, inspect, migrate and move per-tenant databases')
     .version(cliPackage().version)
@@ -15,7 +21,27 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const register of COMMANDS) register(program);
+  // A listed-only command's help line is the one its registration would print (a test keeps the two equal).
+  const listedOnly = new Map<Command, string>();
+  program.configureHelp({
+    subcommandTerm(this: Help, command: Command) {
+      return listedOnly.get(command) ?? Help.prototype.subcommandTerm.call(this, command);
+    },
+  });
+  const registered = new Set<CommandModule>();
+  for (const entry of COMMANDS) {
+    if (entry.modules.some((m) => modules.has(m))) {
+      for (const m of entry.modules.filter((m) => !registered.has(m))) {
+        registers.get(m)!(program);
+        registered.add(m);
+      }
+    } else {
+      listedOnly.set(program.command(entry.name).description(entry.description), entry.term);
+    }
+  }
+  program.hook('preSubcommand', (_program, command) => {
+    if (listedOnly.has(command)) throw new Error(`internal: byos ${command.name()} runs without its module loaded`);
+  });
   program.addHelpText(
     'after',
     `\nEnvironment (also read from ${DEFAULT_ENV_FILE} in the current folder, or --dotenv FILE; a variable already set wins):\n  ${URL_ENV.url}       stands for --url     } a URL holding a password is safer here than on the\n` +
@@ -40,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     const envFile = dotenvArgument(argv);
     if (envFile === '') throw new UsageError(`${DOTENV_OPTION} needs a path`);
     loadEnvFile(envFile ?? DEFAULT_ENV_FILE, { explicit: envFile !== undefined });
-    const program = buildProgram();
+    const program = await buildProgram(commandToLoad(argv));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
@@ -56,6 +82,24 @@ export async function main(argv: string[]): Promise<number> {
     failedAsJson(argv, code, oneLine(message), exitCode, (error as { findings?: unknown }).findings);
     return exitCode;
   }
+}
+
+/**
+ * The command an argv runs (`byos [--dotenv F] NAME …`) or shows help for (`byos help NAME`): the one module to
+ * load. None for `byos`, `byos --help` or a name that is no command (commander then says so).
+ */
+export function commandToLoad(argv: readonly string[]): string[] {
+  const operands: string[] = [];
+  for (let i = 2; i < argv.length && operands.length < 2; i++) {
+    const arg = argv[i]!;
+    if (arg === DOTENV_OPTION) i++;
+    else if (arg === '--' || !arg.startsWith('-')) {
+      operands.push(arg === '--' ? (argv[++i] ?? '') : arg);
+      if (operands[0] !== 'help') break;
+    }
+  }
+  const name = operands[0] === 'help' ? operands[1] : operands[0];
+  return COMMANDS.some((c) => c.name === name) ? [name!] : [];
 }
 
 /**

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { createMasker, type Masker, MASK_KINDS, type MaskKind, parseMaskSpec } from '@byos/runtime/guard/masking';
 import { UsageError } from './output.ts';
 
@@ -60,7 +59,7 @@ async function readMaskFile(file: string): Promise<{ rules: Record<string, MaskK
   }
   let data: unknown;
   try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    data = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     throw new UsageError(`mask file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
   }

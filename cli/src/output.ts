@@ -1,8 +1,5 @@
-import { ConnectionError } from '@byos/runtime';
-import { ContractError } from '@byos/runtime';
-import { TableNameError } from '@byos/runtime';
-import { InputError } from '@byos/runtime';
-import { OPTIONAL_PEER_MISSING } from '@byos/runtime';
+// The light subpath: main() imports this module before it knows which command runs.
+import { ConnectionError, ContractError, InputError, OPTIONAL_PEER_MISSING, TableNameError } from '@byos/runtime/errors';
 
 /** Exit codes every command keeps: 0 ok, 1 findings or failure, 2 usage. */
 export const EXIT_OK = 0;

@@ -1,4 +1,7 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+/** cli-progress (CommonJS) is loaded only when a bar is drawn, on a terminal: pipes, CI and --json never pay for it. */
+const loadCliProgress = () => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 /** Progress of a long command, always on stderr so stdout stays the command's output (or its one JSON document). */
 export interface Progress {
@@ -29,6 +32,7 @@ export function createProgress(options: ProgressOptions): Progress {
       done: () => {},
     };
   }
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     { stream, format: '{bar} {value}/{total} {label}', hideCursor: true, clearOnComplete: false, gracefulExit: true },
     cliProgress.Presets.shades_classic,

@@ -1,4 +1,4 @@
-import { loadOptionalPeer } from '@byos/runtime';
+import { loadOptionalPeer } from '@byos/runtime/core';
 
 /**
  * The Pulumi side (@byos/pulumi, and @byos/policies on top of it) is an optional peer of the CLI: only the

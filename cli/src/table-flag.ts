@@ -1,4 +1,4 @@
-import { parseTableName, TableNameError, type TableRef } from '@byos/runtime';
+import { parseTableName, TableNameError, type TableRef } from '@byos/runtime/core';
 import { UsageError } from './output.ts';
 
 /** Help text for a `--table` flag: the table-name syntax every command shares (runtime/src/schema/table-names.ts). */

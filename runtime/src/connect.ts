@@ -6,14 +6,11 @@ import type { SchemaModel } from './contracts/schema-model.ts';
 import { type Dialect, type DialectCapabilities, loadDialect } from './dialects/index.ts';
 import { assertProfileResidency } from './guard/residency/enforce.ts';
 import { PROVIDER_TRAITS, type PreparedProfile } from './providers/index.ts';
-import { RedactedError, redactError, redactText } from './redact.ts';
+import { redactError, redactText } from './redact.ts';
 import { profileFromUrl } from './url.ts';
-import { InputError } from './util/document-file.ts';
+import { ConnectionError, InputError } from './errors.ts';
 
-/** The database could not be opened: unreachable, refused the login, TLS failed. The message holds no secret. */
-export class ConnectionError extends RedactedError {
-  override name = 'ConnectionError';
-}
+export { ConnectionError };
 
 export interface ConnectOptions {
   /**

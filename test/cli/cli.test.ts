@@ -10,20 +10,22 @@ import { freshSqlitePath } from '../helpers/databases.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 
 /** Every command and sub-command of the program, as argv prefixes. */
-function allCommandPaths(): string[][] {
+async function allCommandPaths(): Promise<string[][]> {
   const paths: string[][] = [[]];
-  const walk = (command: ReturnType<typeof buildProgram>, prefix: string[]) => {
+  const walk = (command: Awaited<ReturnType<typeof buildProgram>>, prefix: string[]) => {
     for (const sub of command.commands) {
       paths.push([...prefix, sub.name()]);
       walk(sub, [...prefix, sub.name()]);
     }
   };
-  walk(buildProgram(), []);
+  walk(await buildProgram(), []);
   return paths;
 }
 
+const COMMAND_PATHS = await allCommandPaths();
+
 describe('byos CLI', () => {
-  it.concurrent.each(allCommandPaths().map((p) => [p.join(' ') || '(root)', p]))('%s --help exits 0 and prints usage', async (_label, path) => {
+  it.concurrent.each(COMMAND_PATHS.map((p) => [p.join(' ') || '(root)', p]))('%s --help exits 0 and prints usage', async (_label, path) => {
     const result = await runCli([...(path as string[]), '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: byos/);

@@ -18,7 +18,7 @@ const MUST_RUN = ['import', 'export', 'copy', 'verify', 'switch', 'migrate', 'ty
 const HELP_ALL = `import { buildProgram, main } from './cli/src/main.ts';
 const skip = new Set(process.argv.slice(2));
 const paths = [[]];
-for (const command of buildProgram().commands) {
+for (const command of (await buildProgram()).commands) {
   if (skip.has(command.name())) continue;
   paths.push([command.name()]);
   for (const sub of command.commands) paths.push([command.name(), sub.name()]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { scaffoldFiles } from '../../cli/src/commands/init-templates.ts';
 import { buildProgram } from '../../cli/src/main.ts';
@@ -95,7 +95,10 @@ function check(workflow: Workflow, program: Command, folderExists: (folder: stri
 }
 
 describe('the workflows run byos commands that exist, on folders that exist', () => {
-  const program = buildProgram();
+  let program: Awaited<ReturnType<typeof buildProgram>>;
+  beforeAll(async () => {
+    program = await buildProgram();
+  });
 
   it("the repository's own workflow", async () => {
     const workflow = parse(await readFile(join(REPO_ROOT, '.github/workflows/byos.yml'), 'utf8')) as Workflow;

@@ -110,7 +110,7 @@ describe('package manifests', () => {
   it("the CLI's README names every command", async () => {
     const { buildProgram } = await import('../../cli/src/main.ts');
     const readme = readFileSync(join(REPO_ROOT, 'cli', 'README.md'), 'utf8');
-    const commands = buildProgram().commands.map((c) => c.name());
+    const commands = (await buildProgram()).commands.map((c) => c.name());
     expect(commands.length).toBeGreaterThan(10);
     expect(commands.filter((c) => !readme.includes(`byos ${c}`))).toEqual([]);
   });

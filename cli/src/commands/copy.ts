@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { type ConnectionProfile, type Finding, InputError, type TenantDb } from '@byos/runtime';
+import type { ConnectionProfile, Finding, TenantDb } from '@byos/runtime';
+import { InputError } from '@byos/runtime/errors';
 import { loadDialect } from '@byos/runtime/dialects';
 import { copyDatabase, type CopyProgress, CopyRefusedError, type CopyReport } from '@byos/runtime/copy';
 import { LOSS_KINDS, unknownLossKinds } from '@byos/runtime/copy';

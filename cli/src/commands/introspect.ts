@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { describeNeutralType, introspect, type SchemaModel } from '@byos/runtime';
+import { describeNeutralType, formatTableName, introspect, type SchemaModel } from '@byos/runtime/core';
 import { type ConnectionFlags, openDatabase, profileFromFlags, withConnectionOptions } from '../connection-options.ts';
 import { createOutput, EXIT_OK } from '../output.ts';
-import { formatTableName } from '@byos/runtime';
 
 export function registerIntrospect(program: Command): void {
   withConnectionOptions(

@@ -1,19 +1,8 @@
 import { open } from 'node:fs/promises';
-import { isAlias, isScalar, parseDocument, visit } from 'yaml';
+import { InputError } from '../errors.ts';
 
-/**
- * Input the user must fix before anything can run: a file that does not exist, is a folder, is too large or does
- * not parse, a database file that is not there, a query that is not allowed. The CLI exits 2 on it; `failure` is
- * the machine-readable code it reports under --json.
- */
-export class InputError extends Error {
-  override name = 'InputError';
-  readonly failure: 'invalid-input' | 'not-found';
-  constructor(message: string, failure: 'invalid-input' | 'not-found' = 'invalid-input') {
-    super(message);
-    this.failure = failure;
-  }
-}
+// Defined with the other light error classes (errors.ts); exported here too, where it always was.
+export { InputError };
 
 export interface DocumentFileOptions {
   /** What the file is, for messages: `profile`, `spec file`, `stack file`. */
@@ -36,7 +25,7 @@ const CHUNK = 64 * 1024;
 export async function readDocumentFile(file: string, options: DocumentFileOptions): Promise<unknown> {
   const text = await readBoundedText(file, options);
   const json = options.json ?? /\.json$/i.test(file);
-  return json ? parseJson(text, file, options.what) : parseYaml(text, file, options.what);
+  return json ? parseJson(text, file, options.what) : parseYaml(text, file, options.what, await import('yaml'));
 }
 
 /** The file's text, refused (InputError) when it is missing, a folder, or larger than `maxBytes`. */
@@ -92,25 +81,28 @@ function position(file: string, text: string, offset: number): string {
   return `${file}:${line}:${column}`;
 }
 
-function parseJson(text: string, file: string, what: string): unknown {
+/** The yaml package, imported where a document needs it (YAML, or a JSON error's place): most runs read neither. */
+type Yaml = typeof import('yaml');
+
+async function parseJson(text: string, file: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
     // V8 quotes the text around the error ("…password": hunter2}" is not valid JSON): keep only where it is.
     const message = (error as Error).message;
     const at = /at position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : jsonErrorOffset(text);
+    const offset = at ? Number(at[1]) : jsonErrorOffset(text, await import('yaml'));
     throw new InputError(offset === undefined ? `${what} ${file} is not valid JSON` : `${position(file, text, offset)}: ${what} is not valid JSON`);
   }
 }
 
 /** Where a JSON text stops being JSON, found by the yaml parser in its JSON schema (it reports offsets). */
-function jsonErrorOffset(text: string): number | undefined {
+function jsonErrorOffset(text: string, { parseDocument }: Yaml): number | undefined {
   const doc = parseDocument(text, { schema: 'json', prettyErrors: false });
   return doc.errors[0]?.pos[0];
 }
 
-function parseYaml(text: string, file: string, what: string): unknown {
+function parseYaml(text: string, file: string, what: string, { isAlias, isScalar, parseDocument, visit }: Yaml): unknown {
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'silent' });
   const where = (offset: number) => position(file, text, offset);
   const problem = doc.errors[0] ?? doc.warnings[0];

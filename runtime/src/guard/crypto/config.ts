@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KeyProviderConfig } from '../keys/provider.ts';
 import type { BlindIndexNormalize, BlindIndexSpec } from './blind-index.ts';
@@ -101,7 +100,7 @@ export async function readEncryptionConfig(file: string): Promise<z.output<typeo
   }
   let data: unknown;
   try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    data = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     throw new Error(`encryption config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
   }
