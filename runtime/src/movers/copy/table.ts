@@ -5,7 +5,7 @@ import type { Dialect } from '../../dialects/dialect.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint.ts';
 import type { TableCopyReport } from './copy.ts';
 import type { TablePlan } from './plan.ts';
-import { toBulkValue } from './values.ts';
+import { bulkValueConverter } from './values.ts';
 
 export interface TableContext {
   from: TenantDb;
@@ -22,11 +22,17 @@ export interface TableContext {
   progress(table: string, rows: number, done: boolean): void;
 }
 
-/** Converts source rows into the target's bulk values, column by column. */
+/**
+ * Converts source rows into the target's bulk values, column by column (one converter per column, chosen once),
+ * in place: a page's rows are fresh arrays from the driver, read for nothing else once the next checkpoint is known.
+ */
 function converter(plan: TablePlan): (rows: unknown[][]) => BulkValue[][] {
-  const kinds = plan.columns.map((c) => c.target.kind);
-  const where = plan.columns.map((c) => `${plan.target}.${c.name}`);
-  return (rows) => rows.map((row) => row.map((v, i) => toBulkValue(v, kinds[i]!, where[i]!)));
+  const convert = plan.columns.map((c) => bulkValueConverter(c.target.kind, `${plan.target}.${c.name}`));
+  const width = convert.length;
+  return (rows) => {
+    for (const row of rows) for (let i = 0; i < width; i++) row[i] = convert[i]!(row[i]);
+    return rows as BulkValue[][];
+  };
 }
 
 /**
@@ -114,11 +120,29 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
         rows: state.rows + page.length,
         done: page.length < ctx.batchSize,
       };
-      // The next page is read while this one loads (reads only: the checkpoint still moves with the load).
-      prefetched = next.done ? undefined : read(next.lastKey);
-      prefetched?.catch(() => {});
+      // The next page is read while this one loads (reads only: the checkpoint still moves with the load). A read
+      // done on this thread waits until this page's rows have gone to the loader, so it runs while the target
+      // stores them rather than before they leave.
+      prefetched = undefined;
+      const prefetch = () => {
+        if (next.done || prefetched) return;
+        prefetched = read(next.lastKey);
+        prefetched.catch(() => {});
+      };
+      if (!ctx.source.copy.readsInProcess) prefetch();
       await ctx.target.bulk.inTransaction(to, async (session) => {
-        if (page.length) await session.load(plan.target, names, [convert(page)]);
+        if (page.length) {
+          const rows = convert(page);
+          await session.load(
+            plan.target,
+            names,
+            (function* () {
+              yield rows;
+              prefetch();
+            })(),
+          );
+        }
+        prefetch();
         await session.execute(store.record(to.db, next));
       });
       Object.assign(state, next);
