@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { connect } from '@byos/runtime';
 import { startLocalPostgres } from '@byos/runtime/local-postgres';
+import { childrenCpu } from './copy-pg.ts';
 import { type BenchRow, median } from './run.ts';
 
 const run = promisify(execFile);
@@ -47,7 +48,7 @@ async function writeCsv(path: string, rows: number): Promise<number> {
 }
 
 /** Runs the byos import in a child process (bench/import-child.ts) so its peak RSS is its own. */
-function childImport(url: string, file: string): Promise<{ ms: number; rows: number; maxRssMb: number }> {
+function childImport(url: string, file: string): Promise<{ ms: number; cpuMs: number; rows: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=@byos/source', fileURLToPath(new URL('./import-child.ts', import.meta.url)), url, file], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -153,11 +154,15 @@ export default async function importBench(): Promise<BenchRow[]> {
     const shellDb = join(dir, 'shell.sqlite');
     await run(SQLITE3, [shellDb, TABLE_SQL]);
     const shellMs: number[] = [];
+    /** CPU ms of each sqlite3 run: steadier than wall time on a shared machine (the byos child reports its own). */
+    const shellCpuMs: number[] = [];
     const sqliteRuns: Awaited<ReturnType<typeof childImport>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       await rm(shellDb, { force: true });
       await run(SQLITE3, [shellDb, TABLE_SQL]);
+      const cpuBefore = childrenCpu();
       shellMs.push(await timed(() => run(SQLITE3, [shellDb, '-cmd', '.mode csv', `.import --skip 1 ${csv} bench_rows`])));
+      shellCpuMs.push((childrenCpu() - cpuBefore) * 1000);
       const byosDb = join(dir, `byos-${round}.sqlite`);
       await run(SQLITE3, [byosDb, TABLE_SQL]);
       sqliteRuns.push(await childImport(`sqlite:${byosDb}`, csv));
@@ -171,7 +176,10 @@ export default async function importBench(): Promise<BenchRow[]> {
       against: 'sqlite3 .import',
       unit: 'rows/s',
       better: 'higher',
-      note: `median of ${ROUNDS}; .import stores text as is, no validation; byos peak RSS ${sqlite.maxRssMb.toFixed(0)} MB`,
+      note:
+        `median of ${ROUNDS} alternated rounds (byos ${sqliteRuns.map((r) => (r.ms / 1000).toFixed(2)).join('/')} s, sqlite3 ${shellMs.map((ms) => (ms / 1000).toFixed(2)).join('/')} s); ` +
+        `CPU s, medians: byos ${(median(sqliteRuns.map((r) => r.cpuMs)) / 1000).toFixed(2)}, sqlite3 ${(median(shellCpuMs) / 1000).toFixed(2)}; ` +
+        `.import stores text as is, no validation; byos peak RSS ${sqlite.maxRssMb.toFixed(0)} MB`,
     });
     return rows;
   } finally {
