@@ -1,6 +1,6 @@
 /**
  * The SQLite → Postgres side of the copy benchmark, shared by bench/copy.bench.ts and runnable alone for a profile:
- * `node --cpu-prof bench/copy-sqlite.ts [ROWS] [ROUNDS]` fills a SQLite file and the same rows as CSV, then times
+ * `node --cpu-prof bench/copy-sqlite.ts [ROWS] [ROUNDS] [BATCH]` fills a SQLite file and the same rows as CSV, then times
  * `psql \copy` of the CSV against `copyDatabase` from the SQLite file, in alternated rounds, each into a fresh
  * database of a throwaway PostgreSQL 15 server, and prints the times.
  */
@@ -148,12 +148,13 @@ export const cpuList = (c: { tool: number; server: number }[]) => c.map((x) => `
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = Number(process.argv[2] ?? 300_000);
   const rounds = Number(process.argv[3] ?? 3);
+  const batchSize = Number(process.argv[4] ?? 20_000);
   const dir = await mkdtemp(join(tmpdir(), 'byos-copy-sqlite-'));
   await chmod(dir, 0o755);
   const target = await startSystemPostgres({ shared_buffers: '256MB', max_wal_size: '4GB' });
   try {
     const files = await fillSqliteAndCsv(dir, rows);
-    const { csvMs, byosMs, cpu, phases } = await sqliteRounds(target, files, rounds);
+    const { csvMs, byosMs, cpu, phases } = await sqliteRounds(target, files, rounds, batchSize);
     console.log(`CPU s (tool+server): psql ${cpuList(cpu.csv)}; byos ${cpuList(cpu.byos)}`);
     console.log(`byos phases (ms): ${phases.join(' | ')}`);
     console.log(`psql \\copy ms: ${csvMs.map((m) => m.toFixed(0)).join(' ')}`);

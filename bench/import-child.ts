@@ -17,7 +17,9 @@ try {
   const report = await importFile(tenant, { file: file!, table: 'bench_rows' });
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rows: report.rowsLoaded, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rows: report.rowsLoaded, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
 } finally {
   await tenant.close();
 }

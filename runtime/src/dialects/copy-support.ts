@@ -76,7 +76,7 @@ export interface CopySupport {
   identity: 'any-integer' | 'integer-primary-key';
   /**
    * True when readPage does its work on this thread before it returns (SQLite's in-process reads): the copy then
-   * reads the next page once the current one's rows are on their way to the target, not before they leave.
+   * reads a batch in short pages fed to the target's loader one by one, not ahead in one page of the whole batch.
    */
   readsInProcess?: boolean;
   /** Reads one page of rows (value arrays in `columns` order). */

@@ -35,6 +35,9 @@ function converter(plan: TablePlan): (rows: unknown[][]) => BulkValue[][] {
   };
 }
 
+/** Rows per read from a source read on this thread (readsInProcess): small enough to keep the target busy meanwhile. */
+const IN_PROCESS_PAGE = 2000;
+
 /**
  * One table: pages of `batchSize` rows after the checkpoint's key, each loaded and checkpointed in one target
  * transaction. A table without a key is loaded in one pass, in one transaction, so an interrupted pass starts over.
@@ -83,7 +86,7 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
 
   const key = plan.key.map((name) => columns.find((c) => c.name === name)!);
   const keyAt = plan.key.map((name) => names.indexOf(name));
-  const read = (after: unknown[] | null) => ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after, limit: ctx.batchSize });
+  const read = (after: unknown[] | null, limit = ctx.batchSize) => ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after, limit });
   let prefetched: Promise<unknown[][]> | undefined;
   for (;;) {
     if (ctx.direct) {
@@ -111,6 +114,32 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
       );
       next.rows = state.rows + copied;
       Object.assign(state, next);
+    } else if (ctx.source.copy.readsInProcess) {
+      // A source read on this thread (SQLite) is read in short pages that go to the loader one by one, so the
+      // target stores the rows while the next ones are read instead of waiting for the whole batch; the batch and
+      // its checkpoint are the same as with one page of batchSize rows.
+      const next: Checkpoint = { ...state };
+      await ctx.target.bulk.inTransaction(to, async (session) => {
+        const pages = async function* () {
+          for (let count = 0; count < ctx.batchSize; ) {
+            const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
+            const page = await read(next.lastKey, want);
+            const last = page[page.length - 1];
+            // The key before the page is converted in place.
+            if (last) next.lastKey = keyAt.map((i) => last[i]);
+            next.rows += page.length;
+            count += page.length;
+            if (page.length) yield convert(page);
+            if (page.length < want) {
+              next.done = true;
+              return;
+            }
+          }
+        };
+        await session.load(plan.target, names, pages());
+        await session.execute(store.record(to.db, next));
+      });
+      Object.assign(state, next);
     } else {
       const page = await (prefetched ?? read(state.lastKey));
       const last = page[page.length - 1];
@@ -120,29 +149,11 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
         rows: state.rows + page.length,
         done: page.length < ctx.batchSize,
       };
-      // The next page is read while this one loads (reads only: the checkpoint still moves with the load). A read
-      // done on this thread waits until this page's rows have gone to the loader, so it runs while the target
-      // stores them rather than before they leave.
-      prefetched = undefined;
-      const prefetch = () => {
-        if (next.done || prefetched) return;
-        prefetched = read(next.lastKey);
-        prefetched.catch(() => {});
-      };
-      if (!ctx.source.copy.readsInProcess) prefetch();
+      // The next page is read while this one loads (reads only: the checkpoint still moves with the load).
+      prefetched = next.done ? undefined : read(next.lastKey);
+      prefetched?.catch(() => {});
       await ctx.target.bulk.inTransaction(to, async (session) => {
-        if (page.length) {
-          const rows = convert(page);
-          await session.load(
-            plan.target,
-            names,
-            (function* () {
-              yield rows;
-              prefetch();
-            })(),
-          );
-        }
-        prefetch();
+        if (page.length) await session.load(plan.target, names, [convert(page)]);
         await session.execute(store.record(to.db, next));
       });
       Object.assign(state, next);
