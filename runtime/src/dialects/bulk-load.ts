@@ -102,13 +102,22 @@ export interface StreamedBatch {
   rows: BulkValue[][];
 }
 
+export interface TransactionOptions {
+  /**
+   * The transaction is one large load (an import), not one of many small ones: a dialect may set the connection up
+   * for it while it runs, within the all-or-nothing guarantee (SQLite: a rollback journal instead of WAL, see
+   * dialects/sqlite/bulk-load.ts), and sets it back afterwards.
+   */
+  oneLargeLoad?: boolean;
+}
+
 /** The bulk side of a dialect, implemented in dialects/<name>/bulk-load.ts. */
 export interface BulkDialect {
   /**
    * Opens one connection and one transaction on it; commits when `work` resolves, rolls back when it throws
    * (so a failed load leaves the database as it was).
    */
-  inTransaction<T>(tenant: { db: Kysely<any>; native: unknown }, work: (session: BulkSession) => Promise<T>): Promise<T>;
+  inTransaction<T>(tenant: { db: Kysely<any>; native: unknown }, work: (session: BulkSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Streams a query's rows in batches of about `batchSize` without holding the result in memory (a cursor on
    * Postgres, an iterator on SQLite, a streamed request on SQL Server). Always yields at least one batch, so the

@@ -74,6 +74,11 @@ export interface CopySupport {
   foreignKeys: 'with-table' | 'after-load';
   /** Identity columns: on any integer column, or only on a lone integer primary key (SQLite's rowid). */
   identity: 'any-integer' | 'integer-primary-key';
+  /**
+   * True when readPage does its work on this thread before it returns (SQLite's in-process reads): the copy then
+   * reads a batch in short pages fed to the target's loader one by one, not ahead in one page of the whole batch.
+   */
+  readsInProcess?: boolean;
   /** Reads one page of rows (value arrays in `columns` order). */
   readPage(tenant: CopyTenant, request: PageRequest): Promise<unknown[][]>;
   /** Streams a whole table in pages of `batch` rows (no key needed; for tables without a primary key). */

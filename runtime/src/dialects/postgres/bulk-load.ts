@@ -75,10 +75,17 @@ export function encodeCopyValue(value: BulkValue): string {
   return plainValue(value) ? valueText(value) : escapeCopyText(valueText(value));
 }
 
+const COPY_SPECIAL = /[\\\t\n\r\u0000]/;
+
+/** One row in COPY text format; strings, the most common value, without a call (escaped only when they must be). */
 function encodeRow(row: readonly BulkValue[], width: number): string {
   if (row.length !== width) throw new Error(`a row has ${row.length} values for ${width} columns`);
   let line = '';
-  for (let i = 0; i < row.length; i++) line += (i ? '\t' : '') + encodeCopyValue(row[i]!);
+  for (let i = 0; i < width; i++) {
+    const value = row[i]!;
+    const text = typeof value === 'string' ? (COPY_SPECIAL.test(value) ? escapeCopyText(value) : value) : encodeCopyValue(value);
+    line += i ? `\t${text}` : text;
+  }
   return `${line}\n`;
 }
 
@@ -163,7 +170,8 @@ async function* copyChunks(batches: AsyncIterable<BulkBatch> | Iterable<BulkBatc
     }
     for (const row of batchRows(batch)) {
       const line = encode(row);
-      progress.row(lineBreak && line.length > terminator ? line.slice(0, -terminator) : '', lineBreak);
+      if (lineBreak) progress.row(line.length > terminator ? line.slice(0, -terminator) : '', lineBreak);
+      else progress.rows++;
       chunk += line;
       if (++inChunk >= COPY_CHUNK_ROWS) {
         yield chunk;

@@ -100,6 +100,7 @@ export const sqliteCopySupport: CopySupport = {
   },
   foreignKeys: 'with-table',
   identity: 'integer-primary-key',
+  readsInProcess: true,
   async readPage(tenant, request) {
     const params: unknown[] = [];
     const where = keyCondition(request, params);

@@ -5,7 +5,7 @@ import type { Dialect } from '../../dialects/dialect.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint.ts';
 import type { TableCopyReport } from './copy.ts';
 import type { TablePlan } from './plan.ts';
-import { toBulkValue } from './values.ts';
+import { bulkValueConverter } from './values.ts';
 
 export interface TableContext {
   from: TenantDb;
@@ -22,12 +22,21 @@ export interface TableContext {
   progress(table: string, rows: number, done: boolean): void;
 }
 
-/** Converts source rows into the target's bulk values, column by column. */
+/**
+ * Converts source rows into the target's bulk values, column by column (one converter per column, chosen once),
+ * in place: a page's rows are fresh arrays from the driver, read for nothing else once the next checkpoint is known.
+ */
 function converter(plan: TablePlan): (rows: unknown[][]) => BulkValue[][] {
-  const kinds = plan.columns.map((c) => c.target.kind);
-  const where = plan.columns.map((c) => `${plan.target}.${c.name}`);
-  return (rows) => rows.map((row) => row.map((v, i) => toBulkValue(v, kinds[i]!, where[i]!)));
+  const convert = plan.columns.map((c) => bulkValueConverter(c.target.kind, `${plan.target}.${c.name}`));
+  const width = convert.length;
+  return (rows) => {
+    for (const row of rows) for (let i = 0; i < width; i++) row[i] = convert[i]!(row[i]);
+    return rows as BulkValue[][];
+  };
 }
+
+/** Rows per read from a source read on this thread (readsInProcess): small enough to keep the target busy meanwhile. */
+const IN_PROCESS_PAGE = 2000;
 
 /**
  * One table: pages of `batchSize` rows after the checkpoint's key, each loaded and checkpointed in one target
@@ -77,7 +86,7 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
 
   const key = plan.key.map((name) => columns.find((c) => c.name === name)!);
   const keyAt = plan.key.map((name) => names.indexOf(name));
-  const read = (after: unknown[] | null) => ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after, limit: ctx.batchSize });
+  const read = (after: unknown[] | null, limit = ctx.batchSize) => ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after, limit });
   let prefetched: Promise<unknown[][]> | undefined;
   for (;;) {
     if (ctx.direct) {
@@ -104,6 +113,32 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
         },
       );
       next.rows = state.rows + copied;
+      Object.assign(state, next);
+    } else if (ctx.source.copy.readsInProcess) {
+      // A source read on this thread (SQLite) is read in short pages that go to the loader one by one, so the
+      // target stores the rows while the next ones are read instead of waiting for the whole batch; the batch and
+      // its checkpoint are the same as with one page of batchSize rows.
+      const next: Checkpoint = { ...state };
+      await ctx.target.bulk.inTransaction(to, async (session) => {
+        const pages = async function* () {
+          for (let count = 0; count < ctx.batchSize; ) {
+            const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
+            const page = await read(next.lastKey, want);
+            const last = page[page.length - 1];
+            // The key before the page is converted in place.
+            if (last) next.lastKey = keyAt.map((i) => last[i]);
+            next.rows += page.length;
+            count += page.length;
+            if (page.length) yield convert(page);
+            if (page.length < want) {
+              next.done = true;
+              return;
+            }
+          }
+        };
+        await session.load(plan.target, names, pages());
+        await session.execute(store.record(to.db, next));
+      });
       Object.assign(state, next);
     } else {
       const page = await (prefetched ?? read(state.lastKey));

@@ -372,24 +372,28 @@ async function importFromSource(tenant: TenantDb, dialect: Dialect, source: Tabu
     const statements = createOp ? dialect.migrations.compile(createOp, model).map((s) => CompiledQuery.raw(s.sql)) : [];
     let committing = false;
     const loaded = await dialect.bulk
-      .inTransaction(tenant, async (session) => {
-        if (statements.length) await session.executeInSchema(target.ref.schema, statements);
-        const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
-          if (!(error instanceof BulkRowError)) throw error;
-          const row = fileRow(error.index);
-          throw new ImportDatabaseError(
-            `the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`,
-            row,
-            { cause: error },
-          );
-        });
-        // The rejects file is in place before the rows commit: a disk that fills under it fails the import, rather
-        // than leaving rows loaded and their rejected neighbours unrecorded.
-        await rejectsWriter?.commit();
-        if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
-        committing = true;
-        return count;
-      })
+      .inTransaction(
+        tenant,
+        async (session) => {
+          if (statements.length) await session.executeInSchema(target.ref.schema, statements);
+          const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
+            if (!(error instanceof BulkRowError)) throw error;
+            const row = fileRow(error.index);
+            throw new ImportDatabaseError(
+              `the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`,
+              row,
+              { cause: error },
+            );
+          });
+          // The rejects file is in place before the rows commit: a disk that fills under it fails the import, rather
+          // than leaving rows loaded and their rejected neighbours unrecorded.
+          await rejectsWriter?.commit();
+          if (stopped()) throw new ImportRejectedError({ ...report, rowsLoaded: 0 });
+          committing = true;
+          return count;
+        },
+        { oneLargeLoad: true },
+      )
       .catch((error: unknown) => {
         throw isImportError(error) ? error : stoppedError(error, options.file, target.display, report.rowsRead, committing);
       });
