@@ -28,3 +28,16 @@ export class InputError extends Error {
 export class ConnectionError extends RedactedError {
   override name = 'ConnectionError';
 }
+
+/** Socket error codes of a connection the server or the network dropped (a driver's error carries one). */
+const LOST_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * An error's message for a one-line report; a dropped connection says so, since the driver's own words for it
+ * depend on timing ("terminating connection…" when the server's goodbye arrives first, "read ECONNRESET" otherwise).
+ */
+export function failureText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LOST_CONNECTION.has(code) ? `the connection to the database was lost (${message})` : message;
+}

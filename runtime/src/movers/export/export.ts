@@ -8,6 +8,7 @@ import { openOutputFile, type OutputFile, OutputFileError } from '../output-file
 import { InputError } from '../../util/document-file.ts';
 import { loadOptionalPeer } from '../../util/optional-peer.ts';
 import { CSV_QUOTED, csvCell, headerCell, xlsxCell, xlsxHeaderCell } from './cells.ts';
+import { failureText } from '../../errors.ts';
 
 /** Rewrites one row before it is written (column masking plugs in here); returns values in the same column order. */
 export type RowTransform = (values: BulkValue[], columns: readonly StreamedColumn[]) => BulkValue[];
@@ -133,7 +134,7 @@ export async function exportRows(tenant: TenantDb, query: CompiledQuery, options
   } catch (error) {
     await (writer ?? file).discard();
     if (error instanceof OutputFileError) throw error;
-    throw new ExportError(`the export to ${options.out} stopped after ${rows} row(s): ${(error as Error).message}; ${options.out} is as it was`, {
+    throw new ExportError(`the export to ${options.out} stopped after ${rows} row(s): ${failureText(error)}; ${options.out} is as it was`, {
       cause: error,
     });
   }

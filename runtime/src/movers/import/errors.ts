@@ -3,6 +3,7 @@ import type { ImportReport } from './import.ts';
 import { SourceError } from './source.ts';
 import { ZipLimitError } from './zip-guard.ts';
 import { OutputFileError } from '../output-file.ts';
+import { failureText } from '../../errors.ts';
 
 /** The mapping needs the user: headers it would not guess, or explicit mappings that do not fit. */
 export class ImportMappingError extends Error {
@@ -56,7 +57,7 @@ export function isImportError(error: unknown): boolean {
  * what became of the table: unchanged when the transaction had not reached its COMMIT, unknown when COMMIT failed.
  */
 export function stoppedError(error: unknown, file: string, table: string, rowsRead: number, committing: boolean): ImportDatabaseError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = failureText(error);
   const outcome = committing
     ? `the COMMIT did not answer, so whether the rows were stored is unknown: look at table ${table}`
     : 'nothing was imported (the table is unchanged)';
