@@ -100,6 +100,7 @@ export interface ImportReport {
 }
 
 const MAX_REPORTED = 100;
+
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,

@@ -1,9 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TenantDb } from '../../../src/connect.ts';
+import { batchRows } from '../../../src/dialects/bulk-load.ts';
 import { ImportDatabaseError, type ImportOptions, ImportRejectedError, importFile, SourceError } from '../../../src/movers/import/index.ts';
 import { freshTenantDb } from '../../../../test/helpers/databases.ts';
 
@@ -38,12 +40,20 @@ async function both(name: string, content: string | Buffer, options: Partial<Imp
     await sql.raw(TABLE).execute(tenant.db);
     await setup?.(tenant);
     const progress: number[] = [];
+    // Threads of this process while the import runs (Linux): the worker's shows, proving the path was taken.
+    let threads = 0;
+    const countThreads = () => {
+      if (process.platform === 'linux') threads = Math.max(threads, readdirSync('/proc/self/task').length);
+    };
     const rejectsFile = join(dir, `${name}.rejects.csv`); // the same name: messages name it
     const outcome = await importFile(tenant, {
       file: path,
       table: 'items',
       rejectsFile,
-      onProgress: (n) => progress.push(n),
+      onProgress: (n) => {
+        countThreads();
+        progress.push(n);
+      },
       ...options,
       parallelAboveBytes,
     }).then(
@@ -52,9 +62,14 @@ async function both(name: string, content: string | Buffer, options: Partial<Imp
     );
     const rows = (await sql`select * from items order by id`.execute(tenant.db)).rows;
     const rejects = await readFile(rejectsFile, 'utf8').catch(() => null);
-    results.push({ outcome, progress, rows, rejects });
+    results.push({ outcome, progress, rows, rejects, threads });
   }
-  return results as [(typeof results)[0], (typeof results)[0]];
+  const [one, two] = results as [(typeof results)[0], (typeof results)[0]];
+  if (process.platform === 'linux') expect(two.threads).toBeGreaterThan(one.threads);
+  return [
+    { ...one, threads: 0 },
+    { ...two, threads: 0 },
+  ] as const;
 }
 
 describe('CSV import into SQLite through the worker thread', () => {
@@ -112,5 +127,13 @@ describe('CSV import into SQLite through the worker thread', () => {
     expect(two).toEqual(one);
     expect((two.outcome as { error: Error }).error).toBeInstanceOf(SourceError);
     expect((two.outcome as { error: Error }).error.message).toMatch(/ is not valid UTF-8 at byte \d+ \(row \d+\), though the rest reads as UTF-8/);
+  });
+
+  it('a flat batch reads as rows on the loaders that take rows', () => {
+    expect(batchRows({ flat: [1, 'a', null, 2, 'b', true], rowCount: 2 })).toEqual([
+      [1, 'a', null],
+      [2, 'b', true],
+    ]);
+    expect(batchRows({ flat: [], rowCount: 0 })).toEqual([]);
   });
 });
