@@ -14,7 +14,9 @@ const tenant = await connect(url!);
 try {
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const report = await importFile(tenant, { file: file!, table: 'bench_rows' });
+  // BYOS_BENCH_IMPORT_PARALLEL_ABOVE: the worker thread's size threshold (bytes; Infinity: never), to compare.
+  const above = process.env.BYOS_BENCH_IMPORT_PARALLEL_ABOVE;
+  const report = await importFile(tenant, { file: file!, table: 'bench_rows', ...(above ? { parallelAboveBytes: Number(above) } : {}) });
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   process.stdout.write(

@@ -51,13 +51,27 @@ export interface CsvTextBatch {
   rowCount: number;
 }
 
-/** Rows as values (each row in `columns` order), or as CSV text. */
-export type BulkBatch = readonly BulkValue[][] | CsvTextBatch;
+/**
+ * Rows laid end to end, `rowCount` rows of `flat.length / rowCount` values each in `columns` order: what a reader
+ * in another thread hands over without an array per row.
+ */
+export interface FlatBatch {
+  flat: readonly BulkValue[];
+  rowCount: number;
+}
+
+/** Rows as values (each row in `columns` order), flat, or as CSV text. */
+export type BulkBatch = readonly BulkValue[][] | FlatBatch | CsvTextBatch;
 
 /** The rows of a value batch; a CSV text batch reaching a loader that does not read CSV is a programming error. */
 export function batchRows(batch: BulkBatch): readonly BulkValue[][] {
-  if (!Array.isArray(batch)) throw new Error('a CSV text batch needs a load with the csv option on a dialect that reads CSV');
-  return batch as readonly BulkValue[][];
+  if (Array.isArray(batch)) return batch as readonly BulkValue[][];
+  if ('flat' in batch) {
+    const { flat, rowCount } = batch as FlatBatch;
+    const width = rowCount ? flat.length / rowCount : 0;
+    return Array.from({ length: rowCount }, (_, r) => flat.slice(r * width, (r + 1) * width));
+  }
+  throw new Error('a CSV text batch needs a load with the csv option on a dialect that reads CSV');
 }
 
 export interface BulkLoadOptions {

@@ -1,32 +1,14 @@
 import type { CompiledQuery } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import { batchRows, type BulkDialect, BulkRowError, type BulkSession, bulkTargetRef, type BulkValue } from '../bulk-load.ts';
+import { batchRows, type BulkDialect, type FlatBatch, BulkRowError, type BulkSession, bulkTargetRef, type BulkValue } from '../bulk-load.ts';
 import { streamSqlite } from './bulk-stream.ts';
+import { encodeSqliteValue } from './encode-value.ts';
+
+export { encodeSqliteValue } from './encode-value.ts';
 
 function quoteSqliteIdentifier(name: string): string {
   if (name.includes('\u0000')) throw new Error('an identifier cannot contain a NUL character');
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** What better-sqlite3 can bind: booleans as 1/0, dates as ISO 8601 text, JSON as text, bytes as a Buffer. */
-export function encodeSqliteValue(value: BulkValue): string | number | bigint | Buffer | null {
-  if (value === null || value === undefined) return null;
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'bigint':
-      return value;
-    case 'boolean':
-      return value ? 1 : 0;
-    default:
-      break;
-  }
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new Error('invalid Date value');
-    return value.toISOString();
-  }
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  return JSON.stringify(value);
 }
 
 /**
@@ -86,6 +68,16 @@ function sqliteSession(database: BetterSqlite3.Database): BulkSession {
         filled = 0;
       };
       for await (const batch of batches) {
+        if (!Array.isArray(batch) && 'flat' in batch) {
+          const { flat, rowCount } = batch as FlatBatch;
+          if (flat.length !== rowCount * width) throw new Error(`a batch of ${rowCount} rows has ${flat.length} values for ${width} columns`);
+          for (let r = 0, at = 0; r < rowCount; r++) {
+            for (let i = 0; i < width; i++) pending[filled++] = encodeSqliteValue(flat[at++]!);
+            count++;
+            if (filled === pending.length) flush();
+          }
+          continue;
+        }
         for (const row of batchRows(batch)) {
           if (row.length !== width) throw new Error(`a row has ${row.length} values for ${width} columns`);
           for (let i = 0; i < width; i++) pending[filled++] = encodeSqliteValue(row[i]!);

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { CsvFormat } from '../../dialects/bulk-load.ts';
 import { readCsvRecords } from './csv-records.ts';
-import { decodeStream, type DecodingStream, type DetectedEncoding, detectFileEncoding, type TextEncodingName } from './encoding.ts';
+import { decodeStream, type DecodingStream, type DetectedEncoding, detectEncoding, detectFileEncoding, type TextEncodingName } from './encoding.ts';
 import type { SourceBatch } from './source.ts';
 import { sniffCsv, sniffNewline } from './sniff.ts';
 import { type SourceRow, SourceError, splitHeader, type TabularSource } from './source.ts';
@@ -74,7 +74,8 @@ export async function openCsvSource(path: string, options: CsvReadOptions = {}):
   } finally {
     await handle.close();
   }
-  const sniffed = await detectFileEncoding(path, head, size);
+  // A named encoding needs only its BOM found, in the first bytes: no scan of the whole file.
+  const sniffed = options.encoding ? detectEncoding(head, true) : await detectFileEncoding(path, head, size);
   // A named encoding wins; its BOM (if the file has one) is still skipped.
   const detected: DetectedEncoding = options.encoding ? { encoding: options.encoding, bom: sniffed.encoding === options.encoding ? sniffed.bom : 0 } : sniffed;
   const label = detected.encoding === 'latin1' ? 'windows-1252' : detected.encoding;

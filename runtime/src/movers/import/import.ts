@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
 import type { NeutralType, Table } from '../../contracts/schema-model.ts';
 import { driverValues } from '../../dialects/value-shape.ts';
@@ -13,10 +13,11 @@ import { DEFAULT_MAPPING_THRESHOLD, mapHeaders, type MappingEntry, parseSavedMap
 import { openSource } from './open-source.ts';
 import { csvRejectsWriter, type RejectsWriter, xlsxRejectsWriter } from './rejects.ts';
 import type { CellValue, SourceRow, TabularSource } from './source.ts';
-import { type Converter, columnConverter, UniquenessTracker } from './validate.ts';
-import { type DateOrder, Invalid } from './values.ts';
+import type { DateOrder } from './values.ts';
 import type { ZipLimits } from './zip-guard.ts';
-import { restoreNeutralised } from '../export/cells.ts';
+import { type ConversionPlan, rowConverter } from './convert-row.ts';
+import { RowUnpacker } from './packed-rows.ts';
+import { asBuffer, parallelPays, rowThread } from './row-thread.ts';
 import { openOutputFile } from '../output-file.ts';
 import { ImportDatabaseError, ImportMappingError, ImportRejectedError, isImportError, stoppedError } from './errors.ts';
 
@@ -57,6 +58,12 @@ export interface ImportOptions {
   /** In-file uniqueness is checked for up to this many keys per constraint (memory bound); the database checks the rest. */
   uniqueKeyLimit?: number;
   onProgress?: (rowsRead: number) => void;
+  /**
+   * CSV into SQLite: a file of at least this many bytes is read, parsed and checked in a worker thread while this
+   * thread inserts (default 32 MiB, with two cores or more; below that the worker's start-up costs more than the
+   * overlap wins). Infinity: never; 0: always.
+   */
+  parallelAboveBytes?: number;
 }
 
 export interface RejectedRow {
@@ -214,10 +221,17 @@ async function importFromSource(tenant: TenantDb, dialect: Dialect, source: Tabu
   }
 
   const byName = new Map(table.columns.map((c) => [c.name, c]));
-  const converters: Converter[] = active.map((e) =>
-    columnConverter(byName.get(e.column!)!, table, model, options.dateFormat ? { dateOrder: options.dateFormat } : {}),
-  );
-  const unique = new UniquenessTracker(table, targetColumns, options.uniqueKeyLimit);
+  const conversion: ConversionPlan = {
+    table,
+    model,
+    active: active.map((e) => ({ index: e.index, header: e.header, column: e.column! })),
+    width: headers.length,
+    format: source.format,
+    ...(options.dateFormat ? { dateOrder: options.dateFormat } : {}),
+    ...(options.uniqueKeyLimit !== undefined ? { uniqueKeyLimit: options.uniqueKeyLimit } : {}),
+  };
+  const convertRow = rowConverter(conversion);
+  const unique = convertRow.unique;
   const rejectsWriter: RejectsWriter | null = options.rejectsFile
     ? source.format === 'xlsx'
       ? await xlsxRejectsWriter(options.rejectsFile, headers, String(source.details.sheet ?? 'rejects'))
@@ -251,27 +265,6 @@ async function importFromSource(tenant: TenantDb, dialect: Dialect, source: Tabu
     report.rowsRejected++;
     if (report.rejected.length < MAX_REPORTED) report.rejected.push({ row: row.row, line: row.line, header, reason });
     await rejectsWriter?.write(row, header ? `${header}: ${reason}` : reason);
-  };
-
-  type Rejection = { header: string | null; reason: string };
-  /**
-   * Converts one row (into `values`), or says why not. Synchronous: a row costs no promise unless it is rejected.
-   * `unique: false` converts a row already checked (again, to encode it).
-   */
-  const convertRow = (row: SourceRow, values: BulkValue[] = new Array(active.length), checkUnique = true): BulkValue[] | Rejection => {
-    const cells = row.cells;
-    if (cells.length > width && cells.slice(width).some((c) => c !== null && c !== ''))
-      return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
-    if (cells.length < width && source.format === 'csv') return { header: null, reason: `the row has ${cells.length} cells but the header has ${width}` };
-    for (let i = 0; i < active.length; i++) {
-      const cell = cells[active[i]!.index] ?? null;
-      // Undo the export's formula neutralising ('=1 → =1), so an exported file imports back unchanged.
-      const parsed = converters[i]!(typeof cell === 'string' && cell.charCodeAt(0) === 39 ? restoreNeutralised(cell) : cell);
-      if (parsed instanceof Invalid) return { header: active[i]!.header, reason: parsed.reason };
-      values[i] = parsed;
-    }
-    const duplicate = checkUnique ? unique.check(values, row.row) : null;
-    return duplicate ? { header: null, reason: duplicate } : values;
   };
 
   // The file's own text can go to the server when every header feeds its column in file order and the dialect
@@ -344,6 +337,42 @@ async function importFromSource(tenant: TenantDb, dialect: Dialect, source: Tabu
     options.onProgress?.(report.rowsRead);
   }
 
+  // A large CSV into SQLite: a worker thread reads, parses and converts while this thread inserts (row-thread.ts).
+  // The same rows, rejects, preview and progress, in the same order; small files do without its start-up.
+  let threadSaturated = false;
+  const threaded =
+    !options.dryRun &&
+    source.format === 'csv' &&
+    dialect.name === 'sqlite' &&
+    !matchers &&
+    (options.parallelAboveBytes !== undefined ? (await stat(options.file)).size >= options.parallelAboveBytes : await parallelPays(options.file));
+  async function* threadedRows(): AsyncGenerator<BulkBatch> {
+    let rowsSinceProgress = 0;
+    const d = source.details;
+    const read = { encoding: d.encoding as TextEncodingName, delimiter: String(d.delimiter), quote: String(d.quote), header: Boolean(d.header) };
+    const plan = { file: options.file, read, headers, plan: conversion, abort, previewRows, ahead: 4, rowsPerMessage: 4000 };
+    for await (const message of rowThread(plan, (saturated) => (threadSaturated = saturated))) {
+      const unpack = message.packed && new RowUnpacker(message.packed);
+      let at = 0;
+      // Part by part, as converted() goes batch by batch: rejects, preview, rows, then progress.
+      for (const part of message.parts) {
+        for (const { row, header, reason } of part.rejects) await reject(row, header, reason);
+        for (const values of part.preview) {
+          if (report.preview.length < previewRows) report.preview.push(Object.fromEntries(targetColumns.map((c, i) => [c, asBuffer(values[i]!)])));
+        }
+        report.rowsRead += part.rows;
+        for (let end = at + part.loaded; at < end; at++) note(message.loaded[at]!);
+        if (part.loaded && !stopped()) yield { flat: unpack!.next(part.loaded, targetColumns.length), rowCount: part.loaded };
+        rowsSinceProgress += part.rows;
+        if (rowsSinceProgress >= 2000) {
+          options.onProgress?.(report.rowsRead);
+          rowsSinceProgress = 0;
+        }
+      }
+    }
+    options.onProgress?.(report.rowsRead);
+  }
+
   /** The file row behind a load position, for an error the database raised on it. */
   const fileRow = (index: number) => {
     let lo = 0;
@@ -376,15 +405,17 @@ async function importFromSource(tenant: TenantDb, dialect: Dialect, source: Tabu
         tenant,
         async (session) => {
           if (statements.length) await session.executeInSchema(target.ref.schema, statements);
-          const count = await session.load(target.ref, targetColumns, converted(), matchers ? { csv: source.csv! } : {}).catch((error: unknown) => {
-            if (!(error instanceof BulkRowError)) throw error;
-            const row = fileRow(error.index);
-            throw new ImportDatabaseError(
-              `the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`,
-              row,
-              { cause: error },
-            );
-          });
+          const count = await session
+            .load(target.ref, targetColumns, threaded ? threadedRows() : converted(), matchers ? { csv: source.csv! } : {})
+            .catch((error: unknown) => {
+              if (!(error instanceof BulkRowError)) throw error;
+              const row = fileRow(error.index);
+              throw new ImportDatabaseError(
+                `the database refused row ${row ?? '?'} of ${options.file}: ${error.message}; nothing was imported (the table is unchanged)`,
+                row,
+                { cause: error },
+              );
+            });
           // The rejects file is in place before the rows commit: a disk that fills under it fails the import, rather
           // than leaving rows loaded and their rejected neighbours unrecorded.
           await rejectsWriter?.commit();
@@ -403,7 +434,8 @@ async function importFromSource(tenant: TenantDb, dialect: Dialect, source: Tabu
     const identities = table.columns.filter((c) => c.identity && targetColumns.includes(c.name)).map((c) => c.name);
     if (identities.length && loaded > 0) await dialect.copy.resetIdentity(tenant, target.ref, identities);
     report.created = Boolean(createOp);
-    if (unique.saturated) notes.push('uniqueness within the file was checked for the first keys only (memory bound); the database checked the rest');
+    if (unique.saturated || threadSaturated)
+      notes.push('uniqueness within the file was checked for the first keys only (memory bound); the database checked the rest');
     return report;
   } finally {
     // After a commit this is a no-op; after a failure it removes the partial file.
