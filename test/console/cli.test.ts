@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 
@@ -27,6 +28,18 @@ describe('byos console on the command line', () => {
     expect(help.stdout).toMatch(/127\.0\.0\.1/);
     const all = await runCli(['--help']);
     expect(all.stdout).toMatch(/^\s+console\b/m);
+  });
+
+  it('refuses --demo on a folder byos demo did not make, and writes nothing there (exit 2)', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'byos-console-nodemo-')), 'typo');
+    try {
+      const result = await runCli(['console', '--demo', dir, '--port', '0']);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(`byos: ${dir} holds no demo tenants: run \`byos demo --dir ${dir}\` first`);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      await rm(dirname(dir), { recursive: true, force: true });
+    }
   });
 
   it('exits 2 on a bad port and 1, in one line, when the port is taken', async () => {

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startDemoPostgres } from '../demo/embedded-postgres.ts';
 import { wholeNumber } from '../options.ts';
-import { createOutput } from '../output.ts';
+import { createOutput, UsageError } from '../output.ts';
 import { loadConsole } from '../pulumi-side.ts';
 
 interface ConsoleFlags {
@@ -51,6 +52,10 @@ export function registerConsole(program: Command): void {
       const out = createOutput(Boolean(flags.json));
       const { startConsole } = await loadConsole('console');
       const demoDir = flags.demo === undefined ? undefined : resolve(flags.demo === true ? '.byos/demo' : flags.demo);
+      // Only a folder `byos demo` made: a mistyped path must not get a new database cluster written into it.
+      if (demoDir && !existsSync(join(demoDir, 'stacks', 'Pulumi.demo-sqlite.yaml'))) {
+        throw new UsageError(`${demoDir} holds no demo tenants: run \`byos demo --dir ${demoDir}\` first`);
+      }
       const demoPostgres = demoDir ? await startDemoPostgres(demoDir) : undefined;
       const state = demoDir ? join(demoDir, 'state') : resolve(flags.state);
       const running = await startConsole({
