@@ -141,16 +141,21 @@ ${
     }),
   );
 
+  /** The tenant a request names, its active profile and the target profile it picked. */
+  const moveSides = async (body: Record<string, unknown>) => {
+    const tenant = await tenantOf(deps, body);
+    const from = await ctx.profile(tenant);
+    if (!from) throw new BadRequest(`no connection profile for ${tenant}`);
+    const to = await readTargetProfile(ctx, tenant, targetId(body)).catch((e: Error) => {
+      throw new BadRequest(e.message);
+    });
+    return { tenant, from, to };
+  };
+
   app.post(
     '/move/plan',
     route(async (c) => {
-      const body = await jsonBody(c);
-      const tenant = await tenantOf(deps, body);
-      const from = await ctx.profile(tenant);
-      if (!from) throw new BadRequest(`no connection profile for ${tenant}`);
-      const to = await readTargetProfile(ctx, tenant, targetId(body)).catch((e: Error) => {
-        throw new BadRequest(e.message);
-      });
+      const { from, to } = await moveSides(await jsonBody(c));
       return c.json(await planMove(from, to));
     }),
   );
@@ -158,13 +163,7 @@ ${
   app.post(
     '/move/start',
     route(async (c) => {
-      const body = await jsonBody(c);
-      const tenant = await tenantOf(deps, body);
-      const from = await ctx.profile(tenant);
-      if (!from) throw new BadRequest(`no connection profile for ${tenant}`);
-      const to = await readTargetProfile(ctx, tenant, targetId(body)).catch((e: Error) => {
-        throw new BadRequest(e.message);
-      });
+      const { tenant, from, to } = await moveSides(await jsonBody(c));
       // The same refusals the review showed: a plan with errors never starts.
       const plan = await planMove(from, to);
       if (plan.blocked) throw new BadRequest(`the plan refuses this move: ${plan.findings.find((f) => f.severity === 'error')?.message}`);
