@@ -145,6 +145,11 @@ export interface BulkDialect {
   stream(tenant: { db: Kysely<any>; native: unknown }, query: CompiledQuery, batchSize: number): AsyncIterable<StreamedBatch>;
   /** Present when `load` reads CSV (`options.csv`), so an import can send a file's own text. */
   csvText?: CsvTextSupport;
+  /**
+   * Transactions opened by `inTransaction` while another is open run side by side, each on its own connection (a
+   * server), rather than one after the other: a copy may then stream its next batch while the one before commits.
+   */
+  overlappingTransactions?: boolean;
 }
 
 export interface CsvTextSupport {

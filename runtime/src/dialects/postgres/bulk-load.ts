@@ -279,4 +279,5 @@ export const postgresBulk: BulkDialect = {
   },
   stream: (tenant, query, batchSize) => streamPostgres(tenant.native as pg.Pool, query, batchSize),
   csvText: postgresCsvText,
+  overlappingTransactions: true,
 };

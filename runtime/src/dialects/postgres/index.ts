@@ -16,7 +16,7 @@ export const postgresDialect: Dialect = {
   defaultSchema: POSTGRES_DEFAULT_SCHEMA,
   capabilities: { transactionalDdl: true, returning: true, schemas: true, enums: true, concurrentIndexes: true },
   open: (profile, quirks) => openPostgres(profile, quirks),
-  introspect: (db) => introspectPostgres(db),
+  introspect: (db, options) => introspectPostgres(db, options),
   bulk: postgresBulk,
   capture: postgresCapture,
   fence: postgresFence,

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Column, Extension, ForeignKey, NamedObject, NeutralType, SchemaModel, Table, View } from '../../contracts/schema-model.ts';
 import { machineryIn } from '../../machinery.ts';
+import type { IntrospectOptions } from '../dialect.ts';
 import type { NativeKind } from '../native-schema.ts';
 import {
   COLUMNS,
@@ -67,7 +68,7 @@ const OBJECT_KINDS = new Set<NativeKind>([
   'default-privileges',
 ]);
 
-export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> {
+export async function introspectPostgres(db: Kysely<any>, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const rows = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
   const [relations, columns, constraints, indexes, enums, domains, partitions, schemas, extensions, sequences, native] = await Promise.all([
     rows<RelationRow>(RELATIONS),
@@ -80,7 +81,7 @@ export async function introspectPostgres(db: Kysely<any>): Promise<SchemaModel> 
     rows<{ name: string; comment: string | null }>(SCHEMAS),
     rows<Extension>(EXTENSIONS),
     rows<SequenceRow>(SEQUENCES),
-    readPostgresSchema(db, { ...machineryIn(POSTGRES_DEFAULT_SCHEMA), positions: false }),
+    options.objects === false ? { units: [] } : readPostgresSchema(db, { ...machineryIn(POSTGRES_DEFAULT_SCHEMA), positions: false }),
   ]);
   const objects = native.units
     .filter((u) => OBJECT_KINDS.has(u.kind))

@@ -60,12 +60,20 @@ function holding<T>(tenant: CopyTenant, work: (database: BetterSqlite3.Database)
   return tenant.db.connection().execute(async () => work(tenant.native as BetterSqlite3.Database));
 }
 
+/** Statements of the page reads, per connection: a copy reads the same few shapes of query thousands of times. */
+const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+const PREPARED_PER_CONNECTION = 64;
+
 function all(database: BetterSqlite3.Database, sql: string, params: unknown[]): unknown[][] {
-  return database
-    .prepare(sql)
-    .raw(true)
-    .safeIntegers(true)
-    .all(...params) as unknown[][];
+  let statements = prepared.get(database);
+  if (!statements) prepared.set(database, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    if (statements.size >= PREPARED_PER_CONNECTION) statements.clear();
+    statement = database.prepare(sql).raw(true).safeIntegers(true);
+    statements.set(sql, statement);
+  }
+  return statement.all(...params) as unknown[][];
 }
 
 async function* scan(tenant: CopyTenant, table: TableRef, columns: readonly { name: string }[], batch: number): AsyncGenerator<unknown[][]> {

@@ -109,7 +109,8 @@ export async function planDatabaseCopy(
   options: Pick<CopyOptions, 'from' | 'to' | 'tables' | 'schema' | 'checkpoint' | 'resume' | 'acceptLoss'>,
 ): Promise<CopyPlan & { resuming: boolean; sourceModel: SchemaModel; targetModel: SchemaModel }> {
   const [source, target] = [options.from.dialect, options.to.dialect];
-  const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db)]);
+  // The source's objects are what the copy may lose; of the target only its tables matter (a name taken, checkpoints).
+  const [sourceModel, targetModel] = await Promise.all([source.introspect(options.from.db), target.introspect(options.to.db, { objects: false })]);
   const store = options.checkpoint ?? targetTableCheckpoints();
   const resuming = store.present(targetModel);
   if (resuming && !options.resume) {
@@ -123,8 +124,14 @@ export async function planDatabaseCopy(
   const planned = planCopy(
     {
       source: { model: visible(sourceModel), copy: source.copy },
-      // A resumed copy already created its tables: plan them as new, the schema step is skipped.
-      target: { dialect: target.name, model: resuming ? { ...targetModel, tables: [] } : targetModel, copy: target.copy, capabilities: target.capabilities },
+      // A resumed copy already created its tables: plan them as new, the schema step is skipped (a copy into existing
+      // tables plans against them, resumed or not).
+      target: {
+        dialect: target.name,
+        model: resuming && options.schema !== 'existing' ? { ...targetModel, tables: [] } : targetModel,
+        copy: target.copy,
+        capabilities: target.capabilities,
+      },
     },
     { tables: options.tables, schema: options.schema },
   );
@@ -186,7 +193,8 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
     progress({ phase: 'schema' });
     await naming('creating the tables on the target', () => createSchema(to, target, plan, store, options.schema === 'existing'));
   }
-  const targetModel = await target.introspect(to.db);
+  // The tables as created, for the raw same-engine path only (it needs each column's native type on both sides).
+  const targetModel = source.name === target.name && options.direct !== false ? await target.introspect(to.db, { objects: false }) : undefined;
   const checkpoints = await store.read(to.db);
   const strangers = plan.tables.filter((t) => !checkpoints.has(t.target)).map((t) => t.target);
   if (strangers.length) {
@@ -218,7 +226,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
       Array.from({ length: jobs }, async () => {
         for (let table = queue.shift(); table; table = queue.shift()) {
           const checkpoint: Checkpoint = checkpoints.get(table.target) ?? { table: table.target, lastKey: null, rows: 0, done: false };
-          const direct = options.direct !== false && sameNativeTypes(table, plan.sourceModel, targetModel) ? target.copy.direct : undefined;
+          const direct = targetModel && sameNativeTypes(table, plan.sourceModel, targetModel) ? target.copy.direct : undefined;
           reports.push(await copyTable({ ...context, plan: table, checkpoint, direct }));
         }
       }),
@@ -280,7 +288,7 @@ async function createSchema(
 async function runAfterOps(to: TenantDb, target: Dialect, ops: MigrationOp[], jobs: number): Promise<void> {
   if (!ops.length) return;
   const migrations = target.migrations;
-  const model = await target.introspect(to.db);
+  const model = await target.introspect(to.db, { objects: false });
   const has = (op: MigrationOp) =>
     (op.op === 'createIndex' &&
       model.tables.some((t) => t.name === op.table && (t.indexes.some((i) => i.name === op.name) || t.uniques.some((u) => u.name === op.name)))) ||

@@ -87,6 +87,10 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
   const key = plan.key.map((name) => columns.find((c) => c.name === name)!);
   const keyAt = plan.key.map((name) => names.indexOf(name));
   const read = (after: unknown[] | null, limit = ctx.batchSize) => ctx.source.copy.readPage(ctx.from, { table: plan.source, columns, key, after, limit });
+  if (!ctx.direct && ctx.source.copy.readsInProcess) {
+    await copyPagesInProcess(ctx, state, { names, keyAt, convert, read, committed });
+    return report();
+  }
   let prefetched: Promise<unknown[][]> | undefined;
   for (;;) {
     if (ctx.direct) {
@@ -114,32 +118,6 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
       );
       next.rows = state.rows + copied;
       Object.assign(state, next);
-    } else if (ctx.source.copy.readsInProcess) {
-      // A source read on this thread (SQLite) is read in short pages that go to the loader one by one, so the
-      // target stores the rows while the next ones are read instead of waiting for the whole batch; the batch and
-      // its checkpoint are the same as with one page of batchSize rows.
-      const next: Checkpoint = { ...state };
-      await ctx.target.bulk.inTransaction(to, async (session) => {
-        const pages = async function* () {
-          for (let count = 0; count < ctx.batchSize; ) {
-            const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
-            const page = await read(next.lastKey, want);
-            const last = page[page.length - 1];
-            // The key before the page is converted in place.
-            if (last) next.lastKey = keyAt.map((i) => last[i]);
-            next.rows += page.length;
-            count += page.length;
-            if (page.length) yield convert(page);
-            if (page.length < want) {
-              next.done = true;
-              return;
-            }
-          }
-        };
-        await session.load(plan.target, names, pages());
-        await session.execute(store.record(to.db, next));
-      });
-      Object.assign(state, next);
     } else {
       const page = await (prefetched ?? read(state.lastKey));
       const last = page[page.length - 1];
@@ -160,5 +138,78 @@ async function copyTableRows(ctx: TableContext): Promise<TableCopyReport> {
     }
     committed();
     if (state.done) return report();
+  }
+}
+
+interface PageWork {
+  names: string[];
+  keyAt: number[];
+  convert: (rows: unknown[][]) => BulkValue[][];
+  read: (after: unknown[] | null, limit: number) => Promise<unknown[][]>;
+  committed: () => void;
+}
+
+/**
+ * A source read on this thread (SQLite): each batch is read in short pages that go to the loader one by one, so
+ * the target stores rows while the next ones are read. Where the target runs transactions side by side (a server),
+ * the next batch is read and streamed on a second connection while the one before finishes its COPY and commits:
+ * waiting for each commit measured ~6 ms per batch (half the time at 10,000 rows a batch). A batch still commits
+ * only after the one before it committed, with its own checkpoint, so the target always holds a prefix of the
+ * table and the checkpoint that matches it; if one fails, the one after it rolls back.
+ */
+async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: PageWork): Promise<void> {
+  const inFlight = ctx.target.bulk.overlappingTransactions ? 2 : 1;
+  const reading: Checkpoint = { ...state };
+  const commits: Promise<void>[] = [];
+  try {
+    while (!reading.done) {
+      // At most `inFlight` batches open: the one before the last must have committed.
+      if (commits.length >= inFlight) await commits[commits.length - inFlight];
+      const batch: Checkpoint = { ...reading };
+      const before = commits[commits.length - 1];
+      let readAll!: () => void;
+      const read = new Promise<void>((resolve) => (readAll = resolve));
+      const commit = ctx.target.bulk
+        .inTransaction(ctx.to, async (session) => {
+          await session.load(ctx.plan.target, work.names, batchPages(ctx, batch, work, readAll));
+          await before;
+          await session.execute(ctx.store.record(ctx.to.db, batch));
+        })
+        .then(() => {
+          Object.assign(state, batch);
+          work.committed();
+        });
+      // Awaited below (or by the batch after it); marked handled so a failure waits for that instead of crashing.
+      commit.catch(() => {});
+      commits.push(commit);
+      // The next batch starts where this one's reading ended (or not at all if this one failed first).
+      await Promise.race([read, commit]);
+      Object.assign(reading, batch);
+    }
+    await Promise.all(commits);
+  } catch (error) {
+    // No transaction is left open behind the failure: every batch in flight settles (the later ones roll back).
+    await Promise.allSettled(commits);
+    throw error;
+  }
+}
+
+/** One batch's pages, converted; `batch` follows the reading (last key, rows, done), `readAll` fires at its end. */
+async function* batchPages(ctx: TableContext, batch: Checkpoint, work: PageWork, readAll: () => void): AsyncGenerator<BulkValue[][]> {
+  try {
+    for (let count = 0; count < ctx.batchSize; ) {
+      const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
+      const page = await work.read(batch.lastKey, want);
+      const last = page[page.length - 1];
+      // The key before the page is converted in place.
+      if (last) batch.lastKey = work.keyAt.map((i) => last[i]);
+      batch.rows += page.length;
+      count += page.length;
+      if (page.length < want) batch.done = true;
+      if (page.length) yield work.convert(page);
+      if (batch.done) return;
+    }
+  } finally {
+    readAll();
   }
 }
