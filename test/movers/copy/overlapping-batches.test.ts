@@ -36,7 +36,14 @@ describe('SQLite → Postgres batches streamed while the one before commits', ()
     await sql`create table items (id bigint primary key, v text not null check (v <> 'refused'))`.execute(to.db);
 
     const progress: number[] = [];
-    const failure = await copyDatabase({ from, to, batchSize: 500, jobs: 1, schema: 'existing', onProgress: (p) => p.phase === 'load' && progress.push(p.rows!) }).then(
+    const failure = await copyDatabase({
+      from,
+      to,
+      batchSize: 500,
+      jobs: 1,
+      schema: 'existing',
+      onProgress: (p) => p.phase === 'load' && progress.push(p.rows!),
+    }).then(
       () => null,
       (error: Error) => error,
     );
