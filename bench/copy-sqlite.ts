@@ -1,6 +1,6 @@
 /**
  * The SQLite → Postgres side of the copy benchmark, shared by bench/copy.bench.ts and runnable alone for a profile:
- * `node --cpu-prof bench/copy-sqlite.ts [ROWS] [ROUNDS] [BATCH]` fills a SQLite file and the same rows as CSV, then times
+ * `node --cpu-prof bench/copy-sqlite.ts [ROWS] [ROUNDS] [BATCH,…]` fills a SQLite file and the same rows as CSV, then times
  * `psql \copy` of the CSV against `copyDatabase` from the SQLite file, in alternated rounds, each into a fresh
  * database of a throwaway PostgreSQL 15 server, and prints the times.
  */
@@ -59,14 +59,26 @@ function sh(command: string): Promise<void> {
 
 const urlOf = (server: SystemPostgres, database: string) => server.url.replace(/\/postgres$/, `/${database}`);
 
+/** CPU seconds of one round: the tool (psql and its children, or this process for byos) and the server. */
+export interface RoundCpu {
+  tool: number;
+  server: number;
+}
+
+/** The byos rounds of one batch size (undefined: copyDatabase's default). */
+export interface ByosVariant {
+  batchSize: number | undefined;
+  ms: number[];
+  cpu: RoundCpu[];
+  /** Per round: milliseconds of each phase of the copy, in order. */
+  phases: string[];
+}
+
 export interface SqliteRounds {
   csvMs: number[];
-  byosMs: number[];
+  csvCpu: RoundCpu[];
+  byos: ByosVariant[];
   rows: number;
-  /** CPU seconds per round of the tool (psql and its children, or this process for byos) and of the server. */
-  cpu: { csv: { tool: number; server: number }[]; byos: { tool: number; server: number }[] };
-  /** Per byos round: milliseconds of each phase of the copy, in order. */
-  phases: string[];
 }
 
 /** A fresh database on `target`, made by `prepare`, dropped after `work`. */
@@ -93,10 +105,16 @@ async function timedOnServer(target: SystemPostgres, work: () => Promise<void>):
 
 /**
  * Alternated rounds into fresh databases of `target`: `psql \copy` of the CSV into a table created beforehand (the
- * limit), then `copyDatabase` from the SQLite file (table created, rows, a checkpoint committed with every batch).
+ * limit), then `copyDatabase` from the SQLite file (table created, rows, a checkpoint committed with every batch)
+ * once per batch size asked for.
  */
-export async function sqliteRounds(target: SystemPostgres, files: { sqlite: string; csv: string }, rounds: number, batchSize = 20_000): Promise<SqliteRounds> {
-  const out: SqliteRounds = { csvMs: [], byosMs: [], rows: 0, cpu: { csv: [], byos: [] }, phases: [] };
+export async function sqliteRounds(
+  target: SystemPostgres,
+  files: { sqlite: string; csv: string },
+  rounds: number,
+  batchSizes: readonly (number | undefined)[] = [undefined],
+): Promise<SqliteRounds> {
+  const out: SqliteRounds = { csvMs: [], csvCpu: [], byos: batchSizes.map((batchSize) => ({ batchSize, ms: [], cpu: [], phases: [] })), rows: 0 };
   const table = 'CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price double precision, qty bigint, created text, note text)';
   for (let round = 1; round <= rounds; round++) {
     await inFreshDatabase(target, `by_csv_${round}`, table, async (url) => {
@@ -105,61 +123,66 @@ export async function sqliteRounds(target: SystemPostgres, files: { sqlite: stri
         sh(`"${target.binDir}/psql" -q -v ON_ERROR_STOP=1 -d "${url}" -c "\\copy items FROM '${files.csv}' WITH (FORMAT csv)"`),
       );
       out.csvMs.push(run.ms);
-      out.cpu.csv.push({ tool: childrenCpu() - children, server: run.server });
+      out.csvCpu.push({ tool: childrenCpu() - children, server: run.server });
     });
-    await inFreshDatabase(target, `from_sqlite_${round}`, null, async (url) => {
-      const lite = await connect(`sqlite:${files.sqlite}`);
-      const pg = await connect(url);
-      try {
-        const phases: string[] = [];
-        let last = performance.now();
-        const own = process.cpuUsage();
-        const run = await timedOnServer(target, async () => {
-          const report = await copyDatabase({
-            from: lite,
-            to: pg,
-            batchSize,
-            onProgress: (p) => {
-              if (p.phase === 'load' && !p.tableDone) return;
-              const now = performance.now();
-              phases.push(`${p.phase} ${(now - last).toFixed(0)}`);
-              last = now;
-            },
-          });
-          out.rows = report.rows;
-        });
-        const used = process.cpuUsage(own);
-        out.byosMs.push(run.ms);
-        // This process's CPU includes the 200 ms wait for the server's backends: nothing runs then.
-        out.cpu.byos.push({ tool: (used.user + used.system) / 1e6, server: run.server });
-        out.phases.push(phases.join(', '));
-      } finally {
-        await lite.close();
-        await pg.close();
-      }
-    });
+    for (const [index, variant] of out.byos.entries()) await byosRound(target, files, `from_sqlite_${round}_${index}`, variant, out);
   }
   return out;
 }
 
+/** One `copyDatabase` from the SQLite file into a fresh database of `target`, at the variant's batch size. */
+async function byosRound(target: SystemPostgres, files: { sqlite: string }, database: string, variant: ByosVariant, out: SqliteRounds): Promise<void> {
+  await inFreshDatabase(target, database, null, async (url) => {
+    const lite = await connect(`sqlite:${files.sqlite}`);
+    const pg = await connect(url);
+    try {
+      const phases: string[] = [];
+      let last = performance.now();
+      const own = process.cpuUsage();
+      const run = await timedOnServer(target, async () => {
+        const report = await copyDatabase({
+          from: lite,
+          to: pg,
+          batchSize: variant.batchSize,
+          onProgress: (p) => {
+            if (p.phase === 'load' && !p.tableDone) return;
+            const now = performance.now();
+            phases.push(`${p.phase} ${(now - last).toFixed(0)}`);
+            last = now;
+          },
+        });
+        out.rows = report.rows;
+      });
+      const used = process.cpuUsage(own);
+      variant.ms.push(run.ms);
+      // This process's CPU includes the 200 ms wait for the server's backends: nothing runs then.
+      variant.cpu.push({ tool: (used.user + used.system) / 1e6, server: run.server });
+      variant.phases.push(phases.join(', '));
+    } finally {
+      await lite.close();
+      await pg.close();
+    }
+  });
+}
+
 /** `tool+server` CPU seconds per round. */
-export const cpuList = (c: { tool: number; server: number }[]) => c.map((x) => `${x.tool.toFixed(2)}+${x.server.toFixed(2)}`).join(' ');
+export const cpuList = (c: RoundCpu[]) => c.map((x) => `${x.tool.toFixed(2)}+${x.server.toFixed(2)}`).join(' ');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = Number(process.argv[2] ?? 300_000);
   const rounds = Number(process.argv[3] ?? 3);
-  const batchSize = Number(process.argv[4] ?? 20_000);
+  const batchSizes = process.argv[4] ? process.argv[4].split(',').map((b) => (b === 'default' ? undefined : Number(b))) : [undefined];
   const dir = await mkdtemp(join(tmpdir(), 'byos-copy-sqlite-'));
   await chmod(dir, 0o755);
   const target = await startSystemPostgres({ shared_buffers: '256MB', max_wal_size: '4GB' });
   try {
     const files = await fillSqliteAndCsv(dir, rows);
-    const { csvMs, byosMs, cpu, phases } = await sqliteRounds(target, files, rounds, batchSize);
-    console.log(`CPU s (tool+server): psql ${cpuList(cpu.csv)}; byos ${cpuList(cpu.byos)}`);
-    console.log(`byos phases (ms): ${phases.join(' | ')}`);
-    console.log(`psql \\copy ms: ${csvMs.map((m) => m.toFixed(0)).join(' ')}`);
-    console.log(`byos copy ms:  ${byosMs.map((m) => m.toFixed(0)).join(' ')}`);
-    console.log(`ratios:        ${byosMs.map((m, i) => (m / csvMs[i]!).toFixed(2)).join(' ')}`);
+    const { csvMs, csvCpu, byos } = await sqliteRounds(target, files, rounds, batchSizes);
+    console.log(`psql \\copy ms: ${csvMs.map((m) => m.toFixed(0)).join(' ')}; CPU s (tool+server) ${cpuList(csvCpu)}`);
+    for (const v of byos) {
+      console.log(`byos, batch ${v.batchSize ?? 'default'}: CPU s ${cpuList(v.cpu)}; phases (ms) ${v.phases.join(' | ')}`);
+      console.log(`  copy ms: ${v.ms.map((m) => m.toFixed(0)).join(' ')}; ratios ${v.ms.map((m, i) => (m / csvMs[i]!).toFixed(2)).join(' ')}`);
+    }
   } finally {
     await target.stop();
     await rm(dir, { recursive: true, force: true });

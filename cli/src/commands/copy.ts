@@ -69,7 +69,7 @@ export function registerCopy(program: Command): void {
     .option('--jobs <n>', `tables copied at once (1 to ${LIMITS.jobs})`, wholeNumber('--jobs', 1, LIMITS.jobs), 4)
     .option(
       '--batch-size <n>',
-      'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres, 10000 otherwise)',
+      'rows per batch; each batch commits with its checkpoint (default 50000 between two Postgres and from SQLite, 10000 otherwise)',
       wholeNumber('--batch-size', 1, LIMITS.batchSize),
     )
     .option('--verify', 'verify row counts and checksums afterwards (exit 1 on a mismatch)')

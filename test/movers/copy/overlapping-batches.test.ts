@@ -73,4 +73,19 @@ describe('SQLite → Postgres batches streamed while the one before commits', ()
     expect(report.tables).toEqual([expect.objectContaining({ table: 'items', rows: 4000 })]);
     expect((await verifyDatabases({ from, to })).findings).toEqual([]);
   });
+
+  it('batches default to 50,000 rows from SQLite (read in short pages) and 10,000 from a server (read as one page)', async () => {
+    const from = await connect(`sqlite:${await freshSqlitePath('default_batch')}`);
+    opened.push(from);
+    await sql`create table items (id integer primary key, v text)`.execute(from.db);
+    await sql`insert into items with recursive n(i) as (select 1 union all select i + 1 from n where i < 50001) select i, 'v' || i from n`.execute(from.db);
+    const to = await freshTenantDb('postgres', 'default_batch_to');
+    opened.push(to);
+    const forth = await copyDatabase({ from, to });
+    expect(forth.tables).toEqual([expect.objectContaining({ table: 'items', rows: 50001, batches: 2 })]);
+    const back = await connect(`sqlite:${await freshSqlitePath('default_batch_back')}`);
+    opened.push(back);
+    const report = await copyDatabase({ from: to, to: back });
+    expect(report.tables).toEqual([expect.objectContaining({ table: 'items', rows: 50001, batches: 6 })]);
+  });
 });
