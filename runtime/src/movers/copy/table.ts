@@ -182,7 +182,7 @@ async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: Pa
       // Awaited below (or by the batch after it); marked handled so a failure waits for that instead of crashing.
       commit.catch(() => {});
       commits.push(commit);
-      // The next batch starts where this one's reading ended (or not at all if this one failed first).
+      // The next batch starts where this one's reading ended (or not at all: this one failed before).
       await Promise.race([read, commit]);
       Object.assign(reading, batch);
     }
@@ -194,22 +194,22 @@ async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: Pa
   }
 }
 
-/** One batch's pages, converted; `batch` follows the reading (last key, rows, done), `readAll` fires at its end. */
+/**
+ * One batch's pages, converted; `batch` follows the reading (last key, rows, done). `readAll` fires once the whole
+ * batch is read, never when the load stopped reading halfway (then the batch fails, and no batch follows it).
+ */
 async function* batchPages(ctx: TableContext, batch: Checkpoint, work: PageWork, readAll: () => void): AsyncGenerator<BulkValue[][]> {
-  try {
-    for (let count = 0; count < ctx.batchSize; ) {
-      const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
-      const page = await work.read(batch.lastKey, want);
-      const last = page[page.length - 1];
-      // The key before the page is converted in place.
-      if (last) batch.lastKey = work.keyAt.map((i) => last[i]);
-      batch.rows += page.length;
-      count += page.length;
-      if (page.length < want) batch.done = true;
-      if (page.length) yield work.convert(page);
-      if (batch.done) return;
-    }
-  } finally {
-    readAll();
+  for (let count = 0; count < ctx.batchSize; ) {
+    const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
+    const page = await work.read(batch.lastKey, want);
+    const last = page[page.length - 1];
+    // The key before the page is converted in place.
+    if (last) batch.lastKey = work.keyAt.map((i) => last[i]);
+    batch.rows += page.length;
+    count += page.length;
+    if (page.length < want) batch.done = true;
+    if (page.length) yield work.convert(page);
+    if (batch.done) break;
   }
+  readAll();
 }
