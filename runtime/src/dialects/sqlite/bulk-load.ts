@@ -17,6 +17,11 @@ function quoteSqliteIdentifier(name: string): string {
  * value. Well under SQLite's limit of 32766 parameters.
  */
 const VALUES_PER_STATEMENT = 500;
+/**
+ * Statements per savepoint: a savepoint around each statement cost ~5% of the load (1M rows: 1.05–1.08 s against
+ * 1.00–1.03 s with one per 16 statements, about 1,100 rows).
+ */
+const STATEMENTS_PER_SAVEPOINT = 16;
 
 type SqliteParameter = string | number | bigint | Buffer | null;
 
@@ -36,7 +41,10 @@ function sqliteSession(database: BetterSqlite3.Database): BulkSession {
       const savepoint = database.prepare('SAVEPOINT byos_bulk_rows');
       const release = database.prepare('RELEASE byos_bulk_rows');
       const undo = database.prepare('ROLLBACK TO byos_bulk_rows');
-      const pending: SqliteParameter[] = new Array(perStatement * width);
+      // The values of each statement of the open savepoint, kept to run its rows again one by one if one fails.
+      const group: SqliteParameter[][] = Array.from({ length: STATEMENTS_PER_SAVEPOINT }, () => new Array(perStatement * width));
+      let inGroup = 0;
+      let pending = group[0]!;
       let filled = 0;
       let count = 0;
       const runOne = (values: SqliteParameter[], index: number) => {
@@ -46,25 +54,31 @@ function sqliteSession(database: BetterSqlite3.Database): BulkSession {
           throw new BulkRowError((error as Error).message, index, { cause: error });
         }
       };
-      // A group runs inside a savepoint: when it fails, its rows are undone (whatever the table's ON CONFLICT or a
-      // trigger's RAISE says) and run again one at a time, to name the row the database refuses.
+      // Statements run inside a savepoint, several to one: when one fails, the savepoint's rows are undone (whatever
+      // the table's ON CONFLICT or a trigger's RAISE says) and run again one at a time, in order, to name the row the
+      // database refuses.
       const flush = () => {
         if (perStatement === 1) {
           runOne(pending, count - 1);
           filled = 0;
           return;
         }
-        savepoint.run();
+        if (inGroup === 0) savepoint.run();
         try {
           multi.run(pending);
         } catch (error) {
           undo.run();
           release.run();
-          const first = count - perStatement;
-          for (let r = 0; r < perStatement; r++) runOne(pending.slice(r * width, (r + 1) * width), first + r);
-          throw new BulkRowError((error as Error).message, first, { cause: error });
+          const first = count - (inGroup + 1) * perStatement;
+          for (let s = 0; s <= inGroup; s++)
+            for (let r = 0; r < perStatement; r++) runOne(group[s]!.slice(r * width, (r + 1) * width), first + s * perStatement + r);
+          throw new BulkRowError((error as Error).message, count - perStatement, { cause: error });
         }
-        release.run();
+        if (++inGroup === STATEMENTS_PER_SAVEPOINT) {
+          release.run();
+          inGroup = 0;
+        }
+        pending = group[inGroup]!;
         filled = 0;
       };
       for await (const batch of batches) {
@@ -85,7 +99,8 @@ function sqliteSession(database: BetterSqlite3.Database): BulkSession {
           if (filled === pending.length) flush();
         }
       }
-      // The last rows, fewer than a group: one at a time.
+      if (inGroup) release.run();
+      // The last rows, fewer than a statement's: one at a time.
       const rest = filled / width;
       for (let r = 0; r < rest; r++) runOne(pending.slice(r * width, (r + 1) * width), count - rest + r);
       return count;

@@ -38,17 +38,20 @@ describe('SQLite bulk load (rows in groups of one multi-row INSERT)', () => {
       `create trigger no_bad before insert on t when new.name = 'bad' begin select raise(fail, 'bad row'); end;`,
     ],
   ] as const) {
-    it(`a refused row in the middle of a group is named exactly under ${label}, and the table is left as it was`, async () => {
-      const { tenant, native } = await open(`${table}; ${trigger} insert into t values (1, 'kept', 1.5);`);
-      const rows = rowsOf(1000, 10);
-      // Row 700 sits inside the fifth group of 166 rows (3 columns).
-      rows[700] = trigger ? [5000, 'bad', 1] : label === 'ON CONFLICT FAIL' ? [5000, null, 1] : [10, 'duplicate of row 0', 1];
-      const error = await load(tenant as never, rows).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(BulkRowError);
-      expect((error as BulkRowError).index).toBe(700);
-      expect(native.prepare('select id, name, amount from t').raw(true).all()).toEqual([[1, 'kept', 1.5]]);
-      await tenant.close();
-    });
+    // Row 700 sits inside the fifth statement of 166 rows (3 columns) of the first savepoint (16 statements); row
+    // 3000 inside the second savepoint.
+    for (const at of [700, 3000]) {
+      it(`a refused row (${at}) in the middle of a group is named exactly under ${label}, and the table is left as it was`, async () => {
+        const { tenant, native } = await open(`${table}; ${trigger} insert into t values (1, 'kept', 1.5);`);
+        const rows = rowsOf(4000, 10);
+        rows[at] = trigger ? [9000, 'bad', 1] : label === 'ON CONFLICT FAIL' ? [9000, null, 1] : [10 + at - 600, 'duplicate of row at - 600', 1];
+        const error = await load(tenant as never, rows).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(BulkRowError);
+        expect((error as BulkRowError).index).toBe(at);
+        expect(native.prepare('select id, name, amount from t').raw(true).all()).toEqual([[1, 'kept', 1.5]]);
+        await tenant.close();
+      });
+    }
   }
 });
 
