@@ -123,7 +123,7 @@ let scratch = Buffer.allocUnsafe(512);
 /** prefix ‖ 4-byte count ‖ lp(primary-key value as text)… */
 function associatedDataV2(prefix: Buffer, primaryKey: readonly unknown[]): Buffer {
   // Texts first, so no user code (a key's toString) runs while the shared buffer is being filled.
-  const texts = primaryKey.map(pkText);
+  const texts = primaryKey.length === 1 ? [pkText(primaryKey[0])] : primaryKey.map(pkText);
   let need = prefix.length + 4;
   for (const text of texts) need += 4 + 3 * text.length;
   if (scratch.length < need) scratch = Buffer.allocUnsafe(2 * need);
