@@ -214,6 +214,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyReport> {
     target,
     store,
     batchSize,
+    overlapBatches: !plan.resuming && options.schema !== 'existing',
     counter,
     progress: (table, rows, done) => progress({ phase: 'load', table, rows, totalRows: totals.get(table), batches: counter.batches, tableDone: done }),
   };

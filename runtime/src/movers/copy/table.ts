@@ -17,6 +17,11 @@ export interface TableContext {
   plan: TablePlan;
   checkpoint: Checkpoint;
   direct: DirectCopy | undefined;
+  /**
+   * The tables were created by this copy (no foreign keys or triggers yet): a batch may load while the one before it
+   * commits. Into existing tables it may not: a foreign key check there cannot see the earlier batch's rows.
+   */
+  overlapBatches: boolean;
   /** Shared by all tables: batches committed by this run. */
   counter: { batches: number };
   progress(table: string, rows: number, done: boolean): void;
@@ -151,14 +156,16 @@ interface PageWork {
 
 /**
  * A source read on this thread (SQLite): each batch is read in short pages that go to the loader one by one, so
- * the target stores rows while the next ones are read. Where the target runs transactions side by side (a server),
- * the next batch is read and streamed on a second connection while the one before finishes its COPY and commits:
- * waiting for each commit measured ~6 ms per batch (half the time at 10,000 rows a batch). A batch still commits
- * only after the one before it committed, with its own checkpoint, so the target always holds a prefix of the
- * table and the checkpoint that matches it; if one fails, the one after it rolls back.
+ * the target stores rows while the next ones are read. Where the target runs transactions side by side (a server)
+ * and the copy created the tables, the next batch is read and streamed on a second connection once the one before
+ * has stored its rows, while that one writes its checkpoint and commits. It starts only then: a row of the next
+ * batch that collides with one of this batch (a unique key) must wait for this batch's commit, never the other way
+ * round (this batch would wait on a transaction that waits on it, unseen by the server). A batch still commits only
+ * after the one before it committed, with its own checkpoint, so the target always holds a prefix of the table and
+ * the checkpoint that matches it; if one fails, the one after it rolls back.
  */
 async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: PageWork): Promise<void> {
-  const inFlight = ctx.target.bulk.overlappingTransactions ? 2 : 1;
+  const inFlight = ctx.overlapBatches && ctx.target.bulk.overlappingTransactions ? 2 : 1;
   const reading: Checkpoint = { ...state };
   const commits: Promise<void>[] = [];
   try {
@@ -171,7 +178,9 @@ async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: Pa
       const read = new Promise<void>((resolve) => (readAll = resolve));
       const commit = ctx.target.bulk
         .inTransaction(ctx.to, async (session) => {
-          await session.load(ctx.plan.target, work.names, batchPages(ctx, batch, work, readAll));
+          await session.load(ctx.plan.target, work.names, batchPages(ctx, batch, work));
+          // Read to its end and stored (a load that stopped reading halfway has thrown): the next batch may start.
+          readAll();
           await before;
           await session.execute(ctx.store.record(ctx.to.db, batch));
         })
@@ -194,11 +203,8 @@ async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: Pa
   }
 }
 
-/**
- * One batch's pages, converted; `batch` follows the reading (last key, rows, done). `readAll` fires once the whole
- * batch is read, never when the load stopped reading halfway (then the batch fails, and no batch follows it).
- */
-async function* batchPages(ctx: TableContext, batch: Checkpoint, work: PageWork, readAll: () => void): AsyncGenerator<BulkValue[][]> {
+/** One batch's pages, converted; `batch` follows the reading (last key, rows, done). */
+async function* batchPages(ctx: TableContext, batch: Checkpoint, work: PageWork): AsyncGenerator<BulkValue[][]> {
   for (let count = 0; count < ctx.batchSize; ) {
     const want = Math.min(IN_PROCESS_PAGE, ctx.batchSize - count);
     const page = await work.read(batch.lastKey, want);
@@ -211,5 +217,4 @@ async function* batchPages(ctx: TableContext, batch: Checkpoint, work: PageWork,
     if (page.length) yield work.convert(page);
     if (batch.done) break;
   }
-  readAll();
 }
