@@ -22,6 +22,17 @@ async function targetState(to: TenantDb) {
   };
 }
 
+/** A SQLite file with `items (id, v)` of `rows` rows, and an empty Postgres database to copy it into. */
+async function itemsToPostgres(name: string, rows: number): Promise<{ from: TenantDb; to: TenantDb }> {
+  const from = await connect(`sqlite:${await freshSqlitePath(name)}`);
+  opened.push(from);
+  await sql`create table items (id integer primary key, v text)`.execute(from.db);
+  await sql`insert into items with recursive n(i) as (select 1 union all select i + 1 from n where i < ${rows}) select i, 'v' || i from n`.execute(from.db);
+  const to = await freshTenantDb('postgres', `${name}_to`);
+  opened.push(to);
+  return { from, to };
+}
+
 describe('SQLite → Postgres batches streamed while the one before commits', () => {
   it('a batch the server refuses while the one before commits leaves a committed prefix that matches its checkpoint; resume completes', async () => {
     const from = await connect(`sqlite:${await freshSqlitePath('overlap')}`);
@@ -96,24 +107,14 @@ describe('SQLite → Postgres batches streamed while the one before commits', ()
   });
 
   it('a table ending exactly on a batch boundary commits every row once', async () => {
-    const from = await connect(`sqlite:${await freshSqlitePath('overlap_even')}`);
-    opened.push(from);
-    await sql`create table items (id integer primary key, v text)`.execute(from.db);
-    await sql`insert into items with recursive n(i) as (select 1 union all select i + 1 from n where i < 4000) select i, 'v' || i from n`.execute(from.db);
-    const to = await freshTenantDb('postgres', 'overlap_even_to');
-    opened.push(to);
+    const { from, to } = await itemsToPostgres('overlap_even', 4000);
     const report = await copyDatabase({ from, to, batchSize: 1000 });
     expect(report.tables).toEqual([expect.objectContaining({ table: 'items', rows: 4000 })]);
     expect((await verifyDatabases({ from, to })).findings).toEqual([]);
   });
 
   it('batches default to 50,000 rows from SQLite (read in short pages) and 10,000 from a server (read as one page)', async () => {
-    const from = await connect(`sqlite:${await freshSqlitePath('default_batch')}`);
-    opened.push(from);
-    await sql`create table items (id integer primary key, v text)`.execute(from.db);
-    await sql`insert into items with recursive n(i) as (select 1 union all select i + 1 from n where i < 50001) select i, 'v' || i from n`.execute(from.db);
-    const to = await freshTenantDb('postgres', 'default_batch_to');
-    opened.push(to);
+    const { from, to } = await itemsToPostgres('default_batch', 50001);
     const forth = await copyDatabase({ from, to });
     expect(forth.tables).toEqual([expect.objectContaining({ table: 'items', rows: 50001, batches: 2 })]);
     const back = await connect(`sqlite:${await freshSqlitePath('default_batch_back')}`);

@@ -174,13 +174,13 @@ async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: Pa
       if (commits.length >= inFlight) await commits[commits.length - inFlight];
       const batch: Checkpoint = { ...reading };
       const before = commits[commits.length - 1];
-      let readAll!: () => void;
-      const read = new Promise<void>((resolve) => (readAll = resolve));
+      let storedAll!: () => void;
+      const stored = new Promise<void>((resolve) => (storedAll = resolve));
       const commit = ctx.target.bulk
         .inTransaction(ctx.to, async (session) => {
           await session.load(ctx.plan.target, work.names, batchPages(ctx, batch, work));
           // Read to its end and stored (a load that stopped reading halfway has thrown): the next batch may start.
-          readAll();
+          storedAll();
           await before;
           await session.execute(ctx.store.record(ctx.to.db, batch));
         })
@@ -191,8 +191,8 @@ async function copyPagesInProcess(ctx: TableContext, state: Checkpoint, work: Pa
       // Awaited below (or by the batch after it); marked handled so a failure waits for that instead of crashing.
       commit.catch(() => {});
       commits.push(commit);
-      // The next batch starts where this one's reading ended (or not at all: this one failed before).
-      await Promise.race([read, commit]);
+      // The next batch starts where this one's rows ended (or not at all: this one failed before).
+      await Promise.race([stored, commit]);
       Object.assign(reading, batch);
     }
     await Promise.all(commits);
